@@ -1,0 +1,64 @@
+/**
+ * The emulator's settings: defaults live in contracts/schemas/config.schema.json (one place, documented
+ * there), and a partial override is deep-merged over them and validated.
+ */
+import configSchema from '../../contracts/schemas/config.schema.json' with { type: 'json' }
+import type { Config as ConfigInput } from '../generated/contracts.ts'
+import { describeAjvError, fullValidatorFor } from './schema.ts'
+
+type DeepRequired<T> = {
+  [K in keyof T]-?: NonNullable<T[K]> extends unknown[]
+    ? NonNullable<T[K]>
+    : NonNullable<T[K]> extends object
+      ? DeepRequired<NonNullable<T[K]>>
+      : NonNullable<T[K]>
+}
+export type Config = DeepRequired<Omit<ConfigInput, '$schema'>>
+export type ConfigOverrides = ConfigInput
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`[worksuite-mock] Invalid configuration (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+interface SchemaNode {
+  default?: unknown
+  properties?: Record<string, SchemaNode>
+}
+
+function defaultsOf(node: SchemaNode): unknown {
+  if (!node.properties) return node.default
+  const out: Record<string, unknown> = {}
+  for (const [k, child] of Object.entries(node.properties)) {
+    if (k === '$schema') continue
+    out[k] = defaultsOf(child)
+  }
+  return out
+}
+
+export const defaultConfig = defaultsOf(configSchema as SchemaNode) as Config
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base }
+  for (const [k, v] of Object.entries(over)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue
+    out[k] = isPlainObject(v) && isPlainObject(base[k]) ? merge(base[k] as Record<string, unknown>, v) : v
+  }
+  return out
+}
+
+export function resolveConfig(overrides: unknown = {}, source = 'options'): Config {
+  const validate = fullValidatorFor(configSchema)
+  if (!validate(overrides)) throw new ConfigError(source, (validate.errors ?? []).map(describeAjvError))
+  const { $schema: _ignored, ...rest } = overrides as ConfigInput
+  return merge(defaultConfig as unknown as Record<string, unknown>, rest) as unknown as Config
+}

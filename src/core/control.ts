@@ -1,0 +1,146 @@
+/**
+ * The control plane in process: what `/__mock/*` serves over HTTP and `emulator.control` offers to tests.
+ * It never answers on a vendor path.
+ */
+import type { ClockChange, ClockState } from './clock.ts'
+import type { EmulatorCore } from './emulator.ts'
+import type { JournalEntry, JournalFilter } from './journal.ts'
+
+export interface Defaults {
+  wecom: {
+    corpid: string
+    apps: { agentid: number; corpsecret: string; name: string }[]
+    corps: { corpid: string; tier: string; apps: { agentid: number; corpsecret: string; name: string }[] }[]
+  }
+  feishu: {
+    app_id: string
+    app_secret: string
+    apps: { app_id: string; app_secret: string; tenant_key: string }[]
+    users: { open_id: string; name: string; mailbox: string; user_access_token: string | null; app_id: string | null }[]
+  }
+}
+
+export interface RequestsPage {
+  /** How many entries match the filter. */
+  count: number
+  /** How many the journal holds in all, and at most. */
+  total: number
+  capacity: number
+  entries: JournalEntry[]
+}
+
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export class Control {
+  constructor(private readonly core: EmulatorCore) {}
+
+  /** The seed's credentials: the first corp and Feishu app are the defaults a quick start uses. */
+  defaults(): Defaults {
+    const { seed } = this.core.state
+    const corps = seed.wecom.corps.map((c) => ({
+      corpid: c.corpid,
+      tier: c.tier,
+      apps: c.apps.map((a) => ({ agentid: a.agentid, corpsecret: a.corpsecret, name: a.name ?? `app ${a.agentid}` })),
+    }))
+    const tenants = seed.feishu.tenants
+    const apps = tenants.flatMap((t) =>
+      t.apps.map((a) => ({ app_id: a.app_id, app_secret: a.app_secret, tenant_key: t.tenant_key })),
+    )
+    const users = tenants.flatMap((t) =>
+      t.users.map((u) => ({
+        open_id: u.open_id,
+        name: u.name,
+        mailbox: u.mailbox,
+        user_access_token: u.user_access_tokens?.[0]?.token ?? null,
+        app_id: u.user_access_tokens?.[0]?.app_id ?? null,
+      })),
+    )
+    return {
+      wecom: { corpid: corps[0]?.corpid ?? '', apps: corps[0]?.apps ?? [], corps },
+      feishu: { app_id: apps[0]?.app_id ?? '', app_secret: apps[0]?.app_secret ?? '', apps, users },
+    }
+  }
+
+  /** Back to the seed: state, clock (real time again), journal. */
+  reset(): void {
+    this.core.reset()
+  }
+
+  clock(): ClockState {
+    return this.core.clock.state()
+  }
+
+  setClock(change: ClockChange): ClockState {
+    for (const [k, v] of Object.entries(change)) {
+      if (!['now', 'advance', 'frozen'].includes(k)) throw new ControlError(400, `unknown clock field "${k}"`)
+      if (k === 'frozen' ? typeof v !== 'boolean' : typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new ControlError(
+          400,
+          `clock field "${k}" must be ${k === 'frozen' ? 'a boolean' : 'a number of seconds'}`,
+        )
+      }
+    }
+    return this.core.clock.change(change)
+  }
+
+  requests(filter: JournalFilter = {}): RequestsPage {
+    const journal = this.core.state.journal
+    const entries = journal.query(filter)
+    return { count: entries.length, total: journal.size, capacity: journal.maxEntries, entries }
+  }
+
+  /** Expire one token (WeCom access_token, Feishu user or tenant token): 42001 / 99991677 follow. */
+  expireToken(token: string): void {
+    const { wecomTokens, feishuTokens } = this.core.state.stores
+    if (!wecomTokens.expire(token) && !feishuTokens.expire(token)) {
+      throw new ControlError(404, `no token "${token}" was issued or seeded`)
+    }
+  }
+
+  /**
+   * Issue a Feishu OAuth authorization code for a user, as the login page would; exchange it at
+   * `POST /open-apis/authen/v2/oauth/token`.
+   */
+  issueOAuthCode(input: {
+    app_id?: string
+    mailbox?: string
+    open_id?: string
+    scope?: string
+    redirect_uri?: string
+  }): {
+    code: string
+    expires_in: number
+    app_id: string
+    open_id: string
+  } {
+    const { feishuDirectory: dir, feishuTokens: tokens } = this.core.state.stores
+    const user = input.open_id
+      ? dir.userByOpenId(input.open_id)
+      : input.mailbox
+        ? dir.userByMailbox(input.mailbox)
+        : undefined
+    if (!user) throw new ControlError(404, 'no Feishu user with that open_id or mailbox (give one of them)')
+    const tenant = dir.tenants.get(user.tenantKey)!
+    const appId = input.app_id ?? [...tenant.apps.keys()][0]!
+    const app = dir.app(appId)
+    if (!app || app.tenantKey !== user.tenantKey) throw new ControlError(404, `no app "${appId}" in the user's tenant`)
+    const { code, expiresIn } = tokens.issueCode(
+      {
+        appId,
+        openId: user.openId,
+        tenantKey: user.tenantKey,
+        scope: input.scope ?? 'mail:user_mailbox.message:send mail:user_mailbox.message:readonly',
+        ...(input.redirect_uri ? { redirectUri: input.redirect_uri } : {}),
+      },
+      this.core.clock.now(),
+    )
+    return { code, expires_in: expiresIn, app_id: appId, open_id: user.openId }
+  }
+}

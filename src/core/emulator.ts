@@ -1,0 +1,247 @@
+/**
+ * The emulator core: `handle(request) → response` over plain data. Every adapter (stub server, Express
+ * middleware, MSW handlers, the in-process contract target) calls this one function, so they cannot
+ * disagree. The pipeline: route → auth → interceptors (faults) → method and body → rule checks and state
+ * (the route's handler) → the vendor's envelope → journal.
+ */
+import { authenticateFeishuUser } from '../feishu/auth.ts'
+import { feishuErrorResponse, feishuNotFound, feishuOkResponse } from '../feishu/envelope.ts'
+import { authenticateWecom } from '../wecom/auth.ts'
+import { wecomErrorResponse, wecomOkResponse } from '../wecom/envelope.ts'
+import { Clock } from './clock.ts'
+import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
+import { fail, type Vendor, VendorError } from './errors.ts'
+import { type CoreRequest, type CoreResponse, splitUrl, textResponse } from './http.ts'
+import { Journal } from './journal.ts'
+import { type EmulatorModule, type Env, isCoreResponse, type RequestContext, type Stores } from './module.ts'
+import { Random } from './random.ts'
+import { Router } from './router.ts'
+import { defaultSeed, type Seed } from './seed.ts'
+
+export interface CoreOptions {
+  /** The starting world; the built-in development seed when absent. */
+  seed?: Seed
+  config?: ConfigOverrides
+  /** Makes every generated id, token and code the same from run to run. */
+  fakerSeed?: number
+  modules: EmulatorModule[]
+}
+
+/**
+ * Runs after auth has identified the caller and before the handler: fault injection lives here. It may
+ * answer (a complete response, or `drop`), throw a VendorError, delay, or let the request through.
+ */
+export type Interceptor = (ctx: RequestContext) => CoreResponse | undefined | Promise<CoreResponse | undefined>
+
+const decoder = new TextDecoder()
+
+function vendorOf(path: string): Vendor | undefined {
+  if (path.startsWith('/cgi-bin/')) return 'wecom'
+  if (path.startsWith('/open-apis/')) return 'feishu'
+  return undefined
+}
+
+/** What nginx in front of qyapi answers for an unknown path (WC-AUTH probe: HTTP 404). */
+function wecomNotFound(): CoreResponse {
+  return {
+    status: 404,
+    headers: { 'content-type': 'text/html', server: 'nginx' },
+    body: '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
+  }
+}
+
+function parseJson(ctx: RequestContext, vendor: Vendor): unknown {
+  const text = decoder.decode(ctx.req.body)
+  if (!text.trim()) {
+    if (vendor === 'wecom') fail(40058, 'the request has no body (WeCom reads the parameters from a JSON body)')
+    fail(9499, 'the request has no body', { message: 'Bad Request' })
+  }
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    const why = `the body is not valid JSON: ${(e as Error).message}`
+    if (vendor === 'wecom') fail(40058, why)
+    fail(9499, why, { message: 'Bad Request' })
+  }
+}
+
+export class EmulatorCore {
+  readonly config: Config
+  readonly clock = new Clock()
+  readonly router = new Router()
+  readonly interceptors: Interceptor[] = []
+  private env: Env
+  private readonly seed: Seed
+  private readonly modules: EmulatorModule[]
+  private readonly fakerSeed: number | undefined
+
+  constructor(options: CoreOptions) {
+    this.config = resolveConfig(options.config ?? {})
+    this.seed = options.seed ?? defaultSeed
+    this.modules = options.modules
+    this.fakerSeed = options.fakerSeed
+    for (const m of this.modules) for (const r of m.routes) this.router.add(r)
+    this.env = this.buildEnv()
+  }
+
+  private buildEnv(): Env {
+    const base = {
+      clock: this.clock,
+      random: new Random(this.fakerSeed),
+      config: this.config,
+      seed: this.seed,
+      journal: new Journal(this.config.journal.maxEntries, this.config.journal.maxBodyChars),
+    }
+    const stores = {} as Stores
+    for (const m of this.modules) Object.assign(stores, m.createStores?.(base))
+    return { ...base, stores }
+  }
+
+  /** The current state; replaced wholesale by `reset()`, so do not hold on to it across resets. */
+  get state(): Env {
+    return this.env
+  }
+
+  /** Back to the seed: state, clock (real time again), journal, id sequence. */
+  reset(): void {
+    this.clock.reset()
+    this.env = this.buildEnv()
+  }
+
+  async handle(req: CoreRequest): Promise<CoreResponse> {
+    const env = this.env
+    const nowMs = this.clock.nowMs()
+    const { path, query } = splitUrl(req.url)
+    const vendor = vendorOf(path)
+    const method = req.method.toUpperCase()
+    const matches = vendor ? this.router.match(path) : []
+    // WeCom routes answer any method (a GET on a POST endpoint gets 40058); Feishu's gateway wants both to match.
+    const match = vendor === 'feishu' ? matches.find((m) => m.route.method === method) : matches[0]
+    if (!vendor || !match) {
+      const response =
+        vendor === 'wecom'
+          ? wecomNotFound()
+          : vendor === 'feishu'
+            ? feishuNotFound()
+            : textResponse(404, '404 page not found')
+      this.record(env, req, path, vendor ?? 'none', null, response, null, {}, null, nowMs)
+      return response
+    }
+    const { route, params } = match
+    const ctx: RequestContext = {
+      req,
+      route,
+      path,
+      query,
+      params,
+      env,
+      now: Math.floor(nowMs / 1000),
+      nowMs,
+      body: undefined,
+      principal: undefined,
+      tags: {},
+    }
+    let response: CoreResponse
+    let code: number | null = null
+    let reason: string | null = null
+    try {
+      let authError: unknown
+      try {
+        if (route.auth === 'wecom') authenticateWecom(ctx)
+        else if (route.auth === 'feishu-user') authenticateFeishuUser(ctx)
+      } catch (e) {
+        authError = e
+      }
+      let intercepted: CoreResponse | undefined
+      for (const interceptor of this.interceptors) {
+        intercepted = await interceptor(ctx)
+        if (intercepted) break
+      }
+      if (intercepted) {
+        response = intercepted
+        code = codeOf(intercepted)
+      } else {
+        if (authError) throw authError
+        if (vendor === 'wecom' && route.method === 'POST' && method !== 'POST') {
+          fail(40058, `${method} on a POST endpoint: the parameters are read from the JSON body`)
+        }
+        if (route.body === 'json') ctx.body = parseJson(ctx, vendor)
+        const result = await route.handle(ctx)
+        if (isCoreResponse(result)) {
+          response = result
+          code = codeOf(result)
+        } else {
+          response =
+            vendor === 'wecom'
+              ? wecomOkResponse(result)
+              : feishuOkResponse({ random: env.random, nowMs, methodId: route.methodId ?? '' }, result)
+          code = 0
+        }
+      }
+    } catch (e) {
+      let error: VendorError
+      if (e instanceof VendorError) {
+        error = e
+      } else {
+        // A bug in the emulator: still answer in the vendor's envelope, and say so loudly.
+        console.error(`[worksuite-mock] Failed to handle ${method} ${path}:`, e)
+        error =
+          vendor === 'wecom'
+            ? new VendorError(-1, `emulator error: ${(e as Error)?.message}`)
+            : new VendorError(1236019, `emulator error: ${(e as Error)?.message}`)
+      }
+      code = error.code
+      reason = error.reason
+      response =
+        vendor === 'wecom'
+          ? wecomErrorResponse({ random: env.random, nowSeconds: ctx.now, ip: req.remoteAddress ?? '127.0.0.1' }, error)
+          : feishuErrorResponse({ random: env.random, nowMs, methodId: route.methodId ?? '' }, error)
+    }
+    this.record(env, req, path, vendor, route.id, response, code, ctx.tags, reason, nowMs)
+    return response
+  }
+
+  private record(
+    env: Env,
+    req: CoreRequest,
+    path: string,
+    vendor: Vendor | 'none',
+    route: string | null,
+    response: CoreResponse,
+    code: number | null,
+    tags: RequestContext['tags'],
+    reason: string | null,
+    at: number,
+  ): void {
+    const limit = this.config.journal.maxBodyChars
+    // Decode only what the journal keeps: a 50 MB mail must not be turned into a string to be cut.
+    const head = req.body.length > limit * 4 ? req.body.subarray(0, limit * 4) : req.body
+    env.journal.record({
+      at,
+      vendor,
+      route,
+      method: req.method.toUpperCase(),
+      path,
+      status: response.status,
+      code,
+      app: tags.app ?? null,
+      user: tags.user ?? null,
+      mailbox: tags.mailbox ?? null,
+      reason,
+      requestBody: req.body.length > head.length ? `${decoder.decode(head)}…` : decoder.decode(head),
+      responseBody: response.body,
+    })
+  }
+}
+
+/** The errcode / code of a complete response, for the journal. */
+function codeOf(response: CoreResponse): number | null {
+  if (!response.headers['content-type']?.includes('json')) return null
+  try {
+    const body = JSON.parse(response.body) as { errcode?: unknown; code?: unknown }
+    const c = body.errcode ?? body.code
+    return typeof c === 'number' ? c : null
+  } catch {
+    return null
+  }
+}

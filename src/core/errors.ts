@@ -1,0 +1,63 @@
+/**
+ * Errors are data (contracts/errors/*.json); this module only indexes them. A rule that fails throws a
+ * VendorError naming the code; the vendor's envelope turns it into the wire response, so no handler
+ * ever builds an error body by hand.
+ */
+import feishuCatalogue from '../../contracts/errors/feishu.json' with { type: 'json' }
+import wecomCatalogue from '../../contracts/errors/wecom.json' with { type: 'json' }
+
+export type Vendor = 'wecom' | 'feishu'
+
+export interface CatalogueEntry {
+  code: number
+  status: number
+  message: string
+  name?: string
+  source: string
+  inferred: boolean
+  note?: string
+}
+
+function index(entries: CatalogueEntry[]): ReadonlyMap<number, CatalogueEntry> {
+  return new Map(entries.map((e) => [e.code, e]))
+}
+
+export const catalogues: Record<Vendor, ReadonlyMap<number, CatalogueEntry>> = {
+  wecom: index(wecomCatalogue.errors as CatalogueEntry[]),
+  feishu: index(feishuCatalogue.errors as CatalogueEntry[]),
+}
+
+export function catalogueEntry(vendor: Vendor, code: number): CatalogueEntry {
+  const entry = catalogues[vendor].get(code)
+  if (!entry) throw new Error(`[worksuite-mock] ${vendor} error code ${code} is not in contracts/errors/${vendor}.json`)
+  return entry
+}
+
+export interface VendorErrorOptions {
+  /** WeCom: a field-specific prefix before the catalogue text, as real 40058 answers carry. */
+  prefix?: string
+  /** Feishu: replaces the catalogue text (9499 names the offending field and value). */
+  message?: string
+  /** Extra response headers (x-ogw-ratelimit-* on 99991400). */
+  headers?: Record<string, string>
+  /** Override the catalogue's HTTP status (fault injection only). */
+  status?: number
+}
+
+/**
+ * A documented rule refused the request. `reason` says which rule and why, for people: it goes into the
+ * `x-worksuite-mock-reason` header and the journal, never into the vendor's own body.
+ */
+export class VendorError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    readonly options: VendorErrorOptions = {},
+  ) {
+    super(reason)
+  }
+}
+
+export function fail(code: number, reason: string, options?: VendorErrorOptions): never {
+  throw new VendorError(code, reason, options)
+}

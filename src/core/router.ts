@@ -1,0 +1,69 @@
+/**
+ * Finds the route for a path. Static paths are one map lookup; paths with `:params` are matched segment
+ * by segment. Method is not part of the key: WeCom answers a wrong method with 40058 and Feishu with a
+ * 404, so the vendor decides, not the router.
+ */
+import type { RouteDef } from './module.ts'
+
+interface ParamRoute {
+  segments: string[]
+  route: RouteDef
+}
+
+export interface RouteMatch {
+  route: RouteDef
+  params: Record<string, string>
+}
+
+export class Router {
+  private readonly exact = new Map<string, RouteDef[]>()
+  private readonly withParams: ParamRoute[] = []
+
+  add(route: RouteDef): void {
+    if (route.path.includes(':')) {
+      this.withParams.push({ segments: route.path.split('/'), route })
+      return
+    }
+    const list = this.exact.get(route.path) ?? []
+    if (list.some((r) => r.method === route.method)) throw new Error(`duplicate route ${route.method} ${route.path}`)
+    list.push(route)
+    this.exact.set(route.path, list)
+  }
+
+  /** All routes registered for the path, whatever their method. */
+  match(path: string): RouteMatch[] {
+    const exact = this.exact.get(path)
+    if (exact) return exact.map((route) => ({ route, params: {} }))
+    const parts = path.split('/')
+    const out: RouteMatch[] = []
+    for (const { segments, route } of this.withParams) {
+      if (segments.length !== parts.length) continue
+      const params: Record<string, string> = {}
+      let ok = true
+      for (let i = 0; i < segments.length; i++) {
+        const seg = segments[i]!
+        const part = parts[i]!
+        if (seg.startsWith(':')) {
+          if (part === '') {
+            ok = false
+            break
+          }
+          try {
+            params[seg.slice(1)] = decodeURIComponent(part)
+          } catch {
+            params[seg.slice(1)] = part
+          }
+        } else if (seg !== part) {
+          ok = false
+          break
+        }
+      }
+      if (ok) out.push({ route, params })
+    }
+    return out
+  }
+
+  routes(): RouteDef[] {
+    return [...[...this.exact.values()].flat(), ...this.withParams.map((p) => p.route)]
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Feishu auth endpoints (tenant/app token from app credentials, the OAuth v2 code exchange) and the auth
+ * stage of user-token-only business endpoints (api-facts §0, §4 rows 1-4, §6).
+ */
+import { fail } from '../core/errors.ts'
+import { type CoreResponse, jsonResponse } from '../core/http.ts'
+import type { RequestContext, RouteDef } from '../core/module.ts'
+import { raw } from '../core/module.ts'
+import { feishuHeaders, logId } from './envelope.ts'
+
+const decoder = new TextDecoder()
+
+/** Token endpoints accept JSON, and the OAuth one also form bodies; anything unreadable counts as empty. */
+function readParams(ctx: RequestContext): Record<string, unknown> {
+  const text = decoder.decode(ctx.req.body)
+  if (!text.trim()) return {}
+  if ((ctx.req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(text))
+  }
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {}
+  } catch {
+    return {}
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined
+}
+
+function logHeaders(ctx: RequestContext): Record<string, string> {
+  return feishuHeaders({ random: ctx.env.random, nowMs: ctx.nowMs, methodId: '' }, logId(ctx.env.random, ctx.nowMs))
+}
+
+/** auth/v3 answers HTTP 200 even when it refuses (FS-PROBE P01/P04/P05). */
+function tokenEndpointError(ctx: RequestContext, code: 10003 | 10014, msg: string, reason: string): CoreResponse {
+  return raw(
+    jsonResponse(200, { code, data: {}, msg }, { ...logHeaders(ctx), 'x-worksuite-mock-reason': encodeURI(reason) }),
+  )
+}
+
+function credentialsTokenRoute(kind: 'tenant' | 'app'): RouteDef {
+  return {
+    id: `feishu.auth.${kind}_access_token`,
+    vendor: 'feishu',
+    method: 'POST',
+    path: `/open-apis/auth/v3/${kind}_access_token/internal`,
+    auth: 'none',
+    handle(ctx) {
+      const params = readParams(ctx)
+      const appId = str(params.app_id)
+      const appSecret = str(params.app_secret)
+      if (!appId || !appSecret)
+        return tokenEndpointError(ctx, 10003, 'invalid param', 'app_id and app_secret are required')
+      const app = ctx.env.stores.feishuDirectory.app(appId)
+      if (!app) return tokenEndpointError(ctx, 10003, 'invalid param', `no app "${appId}" in the seed`)
+      ctx.tags.app = appId
+      if (app.appSecret !== appSecret) {
+        return tokenEndpointError(ctx, 10014, 'app secret invalid', `app_secret does not match app "${appId}"`)
+      }
+      const { token, expire } = ctx.env.stores.feishuTokens.issueTenantToken(app.appId, app.tenantKey, ctx.now)
+      // Self-built apps get the same value as app and tenant token; the body has no `data` wrapper (FS-AUTH).
+      const body =
+        kind === 'tenant'
+          ? { code: 0, msg: 'ok', tenant_access_token: token, expire }
+          : { app_access_token: token, code: 0, expire, msg: 'ok', tenant_access_token: token }
+      return raw(jsonResponse(200, body, logHeaders(ctx)))
+    },
+  }
+}
+
+function oauthError(ctx: RequestContext, code: number, error: string, description: string): CoreResponse {
+  return raw(
+    jsonResponse(
+      400,
+      { code, error, error_description: description },
+      { ...logHeaders(ctx), 'x-worksuite-mock-reason': encodeURI(description) },
+    ),
+  )
+}
+
+/** `POST /open-apis/authen/v2/oauth/token`: authorization_code (codes come from the control plane) and refresh_token grants. */
+function oauthTokenRoute(): RouteDef {
+  return {
+    id: 'feishu.authen.oauth_token',
+    vendor: 'feishu',
+    method: 'POST',
+    path: '/open-apis/authen/v2/oauth/token',
+    auth: 'none',
+    handle(ctx) {
+      const p = readParams(ctx)
+      const grantType = str(p.grant_type)
+      const clientId = str(p.client_id)
+      const clientSecret = str(p.client_secret)
+      if (!grantType || !clientId || !clientSecret) {
+        return oauthError(ctx, 20001, 'invalid_request', 'grant_type, client_id and client_secret are required.')
+      }
+      const app = ctx.env.stores.feishuDirectory.app(clientId)
+      if (!app || app.appSecret !== clientSecret) {
+        return oauthError(ctx, 20002, 'invalid_client', 'The client secret is invalid.')
+      }
+      ctx.tags.app = app.appId
+      const tokens = ctx.env.stores.feishuTokens
+      let grant: ReturnType<typeof tokens.redeemCode>
+      if (grantType === 'authorization_code') {
+        const code = str(p.code)
+        if (!code) return oauthError(ctx, 20001, 'invalid_request', 'code is required.')
+        grant = tokens.redeemCode(code, ctx.now)
+        if (!grant || grant.appId !== app.appId) {
+          return oauthError(
+            ctx,
+            20003,
+            'invalid_grant',
+            'The authorization code is not found. Please check the code and try again.',
+          )
+        }
+        if (grant.redirectUri && str(p.redirect_uri) && grant.redirectUri !== p.redirect_uri) {
+          return oauthError(
+            ctx,
+            20003,
+            'invalid_grant',
+            'The redirect_uri does not match the one the code was issued for.',
+          )
+        }
+      } else if (grantType === 'refresh_token') {
+        const refresh = str(p.refresh_token)
+        if (!refresh) return oauthError(ctx, 20001, 'invalid_request', 'refresh_token is required.')
+        grant = tokens.redeemRefreshToken(refresh, ctx.now)
+        if (!grant || grant.appId !== app.appId) {
+          return oauthError(ctx, 20026, 'invalid_grant', 'The refresh token is invalid or expired.')
+        }
+      } else {
+        return oauthError(ctx, 20001, 'unsupported_grant_type', `grant_type "${grantType}" is not supported.`)
+      }
+      ctx.tags.user = grant.openId
+      const issued = tokens.issueUserToken(grant, ctx.now)
+      return raw(jsonResponse(200, { code: 0, ...issued }, logHeaders(ctx)))
+    },
+  }
+}
+
+export function feishuAuthRoutes(): RouteDef[] {
+  return [credentialsTokenRoute('tenant'), credentialsTokenRoute('app'), oauthTokenRoute()]
+}
+
+/**
+ * The auth stage of user-token-only endpoints: a missing header or one without `Bearer ` → 99991661;
+ * a tenant token → 99991663; an unknown user token → 99991668; an expired one → 401 99991677.
+ */
+export function authenticateFeishuUser(ctx: RequestContext): void {
+  const header = ctx.req.headers.authorization
+  if (!header || !header.startsWith('Bearer ')) {
+    fail(99991661, header ? 'Authorization header does not start with "Bearer "' : 'no Authorization header')
+  }
+  const token = header.slice(7).trim()
+  if (!token) fail(99991661, 'Authorization: Bearer carries no token')
+  const { feishuTokens: tokens } = ctx.env.stores
+  const user = tokens.userToken(token)
+  if (!user) {
+    const tenant = tokens.tenantToken(token)
+    if (tenant || token.startsWith('t-')) {
+      if (tenant) ctx.tags.app = tenant.appId
+      fail(99991663, 'this API takes a user_access_token only; a tenant/app access token was sent')
+    }
+    fail(99991668, 'user_access_token was never issued by this emulator')
+  }
+  ctx.tags.app = user.appId
+  ctx.tags.user = user.openId
+  ctx.principal = {
+    vendor: 'feishu',
+    kind: 'user',
+    tenantKey: user.tenantKey,
+    appId: user.appId,
+    openId: user.openId,
+    token,
+  }
+  if (user.expiresAt !== null && user.expiresAt <= ctx.now) {
+    fail(99991677, `user_access_token expired at ${user.expiresAt} (emulator clock ${ctx.now})`)
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Feishu's wire format: a real HTTP status, `{code, msg, error: {log_id, troubleshooter}}` on errors and
+ * `{code: 0, msg: 'success', data}` on success, with `X-Tt-Logid` and `X-Request-Id` headers (api-facts §0).
+ */
+
+import { catalogueEntry, type VendorError } from '../core/errors.ts'
+import { type CoreResponse, jsonResponse, textResponse } from '../core/http.ts'
+import type { Random } from '../core/random.ts'
+
+export interface FeishuEnvelopeContext {
+  random: Random
+  nowMs: number
+  /** The endpoint's id in Feishu's troubleshooter links (INFERRED values, stable per route). */
+  methodId: string
+}
+
+/** yyyyMMddHHmmss in Beijing time, then 20 upper-case hex characters: 34 in all, like real log ids. */
+export function logId(random: Random, nowMs: number): string {
+  const d = new Date(nowMs + 8 * 3600_000)
+  const p = (n: number, w = 2) => String(n).padStart(w, '0')
+  const stamp = `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`
+  return stamp + random.hex(20).toUpperCase()
+}
+
+export function feishuHeaders(ctx: FeishuEnvelopeContext, log: string): Record<string, string> {
+  return { 'x-tt-logid': log, 'x-request-id': ctx.random.uuid() }
+}
+
+export function feishuErrorResponse(ctx: FeishuEnvelopeContext, error: VendorError): CoreResponse {
+  const entry = catalogueEntry('feishu', error.code)
+  const log = logId(ctx.random, ctx.nowMs)
+  const body: Record<string, unknown> = {
+    code: entry.code,
+    msg: error.options.message ?? entry.message,
+    error: {
+      // Auth failures carry a doc link in error.message (CAP 54722296471); business errors do not.
+      ...(entry.code >= 99991000
+        ? {
+            message: `Refer to the documentation to fix the error: https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-fix-${entry.code}-error`,
+          }
+        : {}),
+      log_id: log,
+      troubleshooter: `排查建议查看(Troubleshooting suggestions): https://open.feishu.cn/search?from=openapi&log_id=${log}&code=${entry.code}&method_id=${ctx.methodId}`,
+    },
+  }
+  return jsonResponse(error.options.status ?? entry.status, body, {
+    ...feishuHeaders(ctx, log),
+    'x-worksuite-mock-reason': encodeURI(error.reason),
+    ...error.options.headers,
+  })
+}
+
+export function feishuOkResponse(ctx: FeishuEnvelopeContext, data: Record<string, unknown>): CoreResponse {
+  return jsonResponse(200, { code: 0, msg: 'success', data }, feishuHeaders(ctx, logId(ctx.random, ctx.nowMs)))
+}
+
+/** What Feishu's gateway answers for an unknown path or a wrong method (FS-PROBE P03, P20). */
+export function feishuNotFound(): CoreResponse {
+  return textResponse(404, '404 page not found')
+}

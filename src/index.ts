@@ -1,0 +1,28 @@
+/**
+ * worksuite-mock: an emulator of WeCom's meeting, schedule and meeting-mail APIs and Feishu's mail send.
+ * `createCore()` is the transport-free emulator; the stub server, the Express middleware and the MSW
+ * handlers (mocks/) are thin adapters over it.
+ */
+import { Control } from './core/control.ts'
+import { type CoreOptions, EmulatorCore } from './core/emulator.ts'
+import { modules } from './modules.ts'
+
+export type EmulatorOptions = Omit<CoreOptions, 'modules'>
+
+export interface Core {
+  core: EmulatorCore
+  control: Control
+  handle: EmulatorCore['handle']
+}
+
+/** An isolated emulator: its own state, clock and journal. */
+export function createCore(options: EmulatorOptions = {}): Core {
+  const core = new EmulatorCore({ ...options, modules })
+  return { core, control: new Control(core), handle: (req) => core.handle(req) }
+}
+
+export { ConfigError, defaultConfig, resolveConfig } from './core/config.ts'
+export type { Defaults } from './core/control.ts'
+export { Control, ControlError } from './core/control.ts'
+export type { CoreRequest, CoreResponse } from './core/http.ts'
+export { defaultSeed, loadSeedFile, SeedError, validateSeed } from './core/seed.ts'

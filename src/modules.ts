@@ -1,0 +1,12 @@
+/** Every feature module of the emulator, in one list: a new endpoint is one registration here. */
+import type { EmulatorModule } from './core/module.ts'
+import { feishuAuthModule } from './feishu/module.ts'
+import { pendingModule } from './pending.ts'
+import { wecomAuthModule } from './wecom/module.ts'
+
+const features: EmulatorModule[] = [wecomAuthModule, feishuAuthModule]
+
+export const modules: EmulatorModule[] = [
+  ...features,
+  pendingModule(new Set(features.flatMap((m) => m.routes.map((r) => r.id)))),
+]

@@ -1,0 +1,110 @@
+/**
+ * WeCom access tokens: `GET /cgi-bin/gettoken` issues one per app (each app of a corp has its own), and
+ * every business endpoint reads it from the `access_token` query parameter only (api-facts §0, §6).
+ */
+import type { Clock } from '../core/clock.ts'
+import { fail } from '../core/errors.ts'
+import type { RequestContext, RouteDef } from '../core/module.ts'
+import type { Random } from '../core/random.ts'
+
+interface IssuedToken {
+  corpid: string
+  agentid: number
+  /** Unix seconds. */
+  expiresAt: number
+}
+
+/** Tokens kept per app: the current one and a few before it, so an old token answers 42001, not 40014. */
+const KEPT_PER_APP = 4
+
+export class WecomTokens {
+  private readonly byToken = new Map<string, IssuedToken>()
+  private readonly byApp = new Map<string, string[]>()
+
+  constructor(
+    private readonly random: Random,
+    private readonly clock: Clock,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  /** Within its lifetime the same token comes back, as the real gettoken does; after it, a new one. */
+  issue(corpid: string, agentid: number, now: number): { token: string; expiresIn: number } {
+    const key = `${corpid}/${agentid}`
+    const list = this.byApp.get(key) ?? []
+    const current = list.at(-1)
+    const issued = current ? this.byToken.get(current) : undefined
+    if (current && issued && issued.expiresAt > now) return { token: current, expiresIn: issued.expiresAt - now }
+    const token = this.random.alnum(64)
+    this.byToken.set(token, { corpid, agentid, expiresAt: now + this.ttlSeconds })
+    list.push(token)
+    while (list.length > KEPT_PER_APP) this.byToken.delete(list.shift()!)
+    this.byApp.set(key, list)
+    return { token, expiresIn: this.ttlSeconds }
+  }
+
+  lookup(token: string): IssuedToken | undefined {
+    return this.byToken.get(token)
+  }
+
+  /** Control plane: the token answers 42001 from now on. */
+  expire(token: string): boolean {
+    const t = this.byToken.get(token)
+    if (!t) return false
+    t.expiresAt = Math.min(t.expiresAt, this.clock.now())
+    return true
+  }
+
+  /** Control plane: every token of an app, or of all apps, expires now. */
+  expireAll(filter: { corpid?: string; agentid?: number } = {}): number {
+    let n = 0
+    const now = this.clock.now()
+    for (const t of this.byToken.values()) {
+      if (filter.corpid && t.corpid !== filter.corpid) continue
+      if (filter.agentid !== undefined && t.agentid !== filter.agentid) continue
+      if (t.expiresAt > now) {
+        t.expiresAt = now
+        n++
+      }
+    }
+    return n
+  }
+}
+
+/** The auth stage for WeCom business routes: fills `ctx.principal` or answers 41001 / 40014 / 42001. */
+export function authenticateWecom(ctx: RequestContext): void {
+  const { wecomDirectory: directory, wecomTokens: tokens } = ctx.env.stores
+  const token = ctx.query.get('access_token')
+  if (!token) fail(41001, 'no access_token in the query string (WeCom reads the token from the query only)')
+  const issued = tokens.lookup(token)
+  if (!issued || !directory.app(issued.corpid, issued.agentid))
+    fail(40014, 'access_token was never issued by this emulator')
+  ctx.tags.app = `${issued.corpid}/${issued.agentid}`
+  ctx.principal = { vendor: 'wecom', corpid: issued.corpid, agentid: issued.agentid, token }
+  if (issued.expiresAt <= ctx.now)
+    fail(42001, `access_token expired at ${issued.expiresAt} (emulator clock ${ctx.now})`)
+}
+
+export function gettokenRoute(): RouteDef {
+  return {
+    id: 'wecom.gettoken',
+    vendor: 'wecom',
+    method: 'GET',
+    path: '/cgi-bin/gettoken',
+    auth: 'none',
+    handle(ctx) {
+      const { wecomDirectory: directory, wecomTokens: tokens } = ctx.env.stores
+      // The real server checks the secret before the corp id (WC-AUTH probe).
+      const corpsecret = ctx.query.get('corpsecret')
+      const corpid = ctx.query.get('corpid')
+      if (!corpsecret) fail(41004, 'corpsecret is missing from the query string')
+      if (!corpid) fail(41002, 'corpid is missing from the query string')
+      const corp = directory.corp(corpid)
+      if (!corp) fail(40013, `no corp "${corpid}" in the seed`)
+      const app = [...corp.apps.values()].find((a) => a.corpsecret === corpsecret)
+      if (!app) fail(40001, `corpsecret matches no app of corp "${corpid}"`)
+      ctx.tags.app = `${corp.corpid}/${app.agentid}`
+      const { token, expiresIn } = tokens.issue(corp.corpid, app.agentid, ctx.now)
+      return { access_token: token, expires_in: expiresIn }
+    },
+  }
+}

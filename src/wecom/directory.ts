@@ -1,0 +1,117 @@
+/**
+ * The WeCom side of the seed, indexed for the rules: which corp an app belongs to, which users exist,
+ * who an app can see (visible range, with sub-departments), which calendars an app created.
+ */
+import type { Corp } from '../generated/contracts.ts'
+
+export type CorpTier = Corp['tier']
+
+export interface WecomUser {
+  userid: string
+  name: string
+  alias?: string
+  email?: string
+  departments: number[]
+  meetingAccount: boolean
+}
+
+export interface WecomApp {
+  agentid: number
+  name: string
+  corpsecret: string
+  visibleAll: boolean
+  visibleUsers: ReadonlySet<string>
+  visibleDepartments: ReadonlySet<number>
+  calendars: ReadonlySet<string>
+}
+
+export interface WecomCorp {
+  corpid: string
+  name: string
+  tier: CorpTier
+  /** Invitee cap: 100 for an ordinary corp, the purchased capacity (at most 300) for a paid one. */
+  meetingCapacity: number
+  advancedMeeting: boolean
+  mailDomain?: string
+  users: ReadonlyMap<string, WecomUser>
+  usersByEmail: ReadonlyMap<string, WecomUser>
+  departments: ReadonlyMap<number, { id: number; name: string; parentid: number }>
+  apps: ReadonlyMap<number, WecomApp>
+}
+
+export class WecomDirectory {
+  readonly corps: ReadonlyMap<string, WecomCorp>
+
+  constructor(corps: Corp[]) {
+    this.corps = new Map(corps.map((c) => [c.corpid, buildCorp(c)]))
+  }
+
+  corp(corpid: string): WecomCorp | undefined {
+    return this.corps.get(corpid)
+  }
+
+  app(corpid: string, agentid: number): WecomApp | undefined {
+    return this.corps.get(corpid)?.apps.get(agentid)
+  }
+
+  /** The doc's "在应用可见范围内": the whole corp, a listed user, or a user in a listed department or below it. */
+  isVisible(corp: WecomCorp, app: WecomApp, userid: string): boolean {
+    const user = corp.users.get(userid)
+    if (!user) return false
+    if (app.visibleAll || app.visibleUsers.has(userid)) return true
+    for (const dept of user.departments) {
+      let id: number | undefined = dept
+      const seen = new Set<number>()
+      while (id !== undefined && id !== 0 && !seen.has(id)) {
+        if (app.visibleDepartments.has(id)) return true
+        seen.add(id)
+        id = corp.departments.get(id)?.parentid
+      }
+    }
+    return false
+  }
+}
+
+function buildCorp(c: Corp): WecomCorp {
+  const users = new Map<string, WecomUser>()
+  const usersByEmail = new Map<string, WecomUser>()
+  for (const u of c.users) {
+    const user: WecomUser = {
+      userid: u.userid,
+      name: u.name,
+      ...(u.alias ? { alias: u.alias } : {}),
+      ...(u.email ? { email: u.email } : {}),
+      departments: u.department ?? [],
+      meetingAccount: u.meeting_account ?? true,
+    }
+    users.set(u.userid, user)
+    if (u.email) usersByEmail.set(u.email.toLowerCase(), user)
+  }
+  const apps = new Map<number, WecomApp>()
+  for (const a of c.apps) {
+    const visible = a.visible
+    apps.set(a.agentid, {
+      agentid: a.agentid,
+      name: a.name ?? `app ${a.agentid}`,
+      corpsecret: a.corpsecret,
+      visibleAll: !visible || visible.all === true,
+      visibleUsers: new Set(visible?.users ?? []),
+      visibleDepartments: new Set(visible?.departments ?? []),
+      calendars: new Set(a.calendars ?? []),
+    })
+  }
+  return {
+    corpid: c.corpid,
+    name: c.name,
+    tier: c.tier,
+    meetingCapacity: c.tier === 'ordinary' ? 100 : Math.min(c.meeting_capacity ?? 300, 300),
+    advancedMeeting: c.advanced_meeting ?? false,
+    ...(c.mail_domain ? { mailDomain: c.mail_domain } : {}),
+    users,
+    usersByEmail,
+    departments: new Map(
+      (c.departments ?? []).map((d) => [d.id, { id: d.id, name: d.name, parentid: d.parentid ?? 0 }]),
+    ),
+    apps,
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * WeCom's wire format: HTTP 200 for every business error, `{errcode, errmsg}` in the body, the same pair
+ * mirrored in `Error-Code` / `Error-Msg` headers (api-facts §0, CONFIRMED).
+ */
+
+import { catalogueEntry, type VendorError } from '../core/errors.ts'
+import { type CoreResponse, jsonResponse } from '../core/http.ts'
+import type { Random } from '../core/random.ts'
+
+export const WECOM_CONTENT_TYPE = 'application/json; charset=UTF-8'
+
+/** Header values must be Latin-1; our Chinese doc names are percent-encoded there (INFERRED: real errmsgs are English). */
+function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURI(value)
+}
+
+/** New-style hint id: unix seconds followed by 15 digits, 25 in all (api-facts §0). */
+export function hintId(random: Random, nowSeconds: number): string {
+  return `${nowSeconds}${random.digits(15)}`
+}
+
+export function errmsgFor(code: number, text: string, hint: string, ip: string): string {
+  return `${text}, hint: [${hint}], from ip: ${ip}, more info at https://open.work.weixin.qq.com/devtool/query?e=${code}`
+}
+
+export interface WecomEnvelopeContext {
+  random: Random
+  nowSeconds: number
+  ip: string
+}
+
+export function wecomErrorResponse(ctx: WecomEnvelopeContext, error: VendorError): CoreResponse {
+  const entry = catalogueEntry('wecom', error.code)
+  const text = (error.options.prefix ?? '') + entry.message
+  const errmsg = errmsgFor(entry.code, text, hintId(ctx.random, ctx.nowSeconds), ctx.ip)
+  return jsonResponse(
+    error.options.status ?? entry.status,
+    { errcode: entry.code, errmsg },
+    {
+      'content-type': WECOM_CONTENT_TYPE,
+      'error-code': String(entry.code),
+      'error-msg': headerSafe(errmsg),
+      'x-worksuite-mock-reason': headerSafe(error.reason),
+      ...error.options.headers,
+    },
+  )
+}
+
+export function wecomOkResponse(fields: Record<string, unknown>): CoreResponse {
+  return jsonResponse(
+    200,
+    { errcode: 0, errmsg: 'ok', ...fields },
+    { 'content-type': WECOM_CONTENT_TYPE, 'error-code': '0', 'error-msg': 'ok' },
+  )
+}
