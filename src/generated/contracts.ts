@@ -79,6 +79,54 @@ export interface ErrorCatalogue {
   }[]
 }
 
+// rules.schema.json
+/**
+ * The documented rules of one endpoint: each gets an implementation, a test that names its id, and at least one contract case.
+ */
+export interface RuleCatalogue {
+  $schema?: string
+  /**
+   * Route id, e.g. wecom.meeting.create.
+   */
+  endpoint: string
+  vendor: 'wecom' | 'feishu'
+  /**
+   * Where the endpoint is documented (seed file, or api-facts section).
+   */
+  doc: string
+  rules: {
+    /**
+     * Stable id, e.g. meeting.create.title.length; tests and contract cases name it.
+     */
+    id: string
+    /**
+     * The field (or header, path parameter) the rule is about, as the doc names it.
+     */
+    field: string
+    /**
+     * The rule in words, as documented.
+     */
+    rule: string
+    /**
+     * The errcode / code answered when the rule is broken (0 for a rule that normalises instead of refusing).
+     */
+    code: number
+    /**
+     * HTTP status answered (defaults to the catalogue's).
+     */
+    status?: number
+    /**
+     * Seed file and row, or api-facts key.
+     */
+    source?: string
+    /**
+     * True where the code mapping is our reading (api-facts says INFERRED); `note` gives the reasoning.
+     */
+    inferred?: boolean
+    note?: string
+  }[]
+}
+
 // seed.schema.json
 /**
  * The emulator's starting world: WeCom corps (apps, departments, users, calendars) and Feishu tenants (apps, users, mailboxes).
