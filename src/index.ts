@@ -6,6 +6,8 @@
 import { Control } from './core/control.ts'
 import { type CoreOptions, EmulatorCore } from './core/emulator.ts'
 import { modules } from './modules.ts'
+import { expressMiddleware } from './server/express.ts'
+import { type StubServerOptions, startStubServer } from './server/stub-server.ts'
 
 export type EmulatorOptions = Omit<CoreOptions, 'modules'>
 
@@ -22,7 +24,19 @@ export function createCore(options: EmulatorOptions = {}): Core {
 }
 
 export { ConfigError, defaultConfig, resolveConfig } from './core/config.ts'
+/** The emulator with its adapters: `express()` to mount in an app, `listen()` for a stub server. */
+export function createEmulator(options: EmulatorOptions = {}) {
+  const core = createCore(options)
+  return {
+    ...core,
+    express: () => expressMiddleware(core),
+    listen: (opts?: StubServerOptions) => startStubServer(core, opts),
+  }
+}
+
 export type { Defaults } from './core/control.ts'
 export { Control, ControlError } from './core/control.ts'
 export type { CoreRequest, CoreResponse } from './core/http.ts'
 export { defaultSeed, loadSeedFile, SeedError, validateSeed } from './core/seed.ts'
+export { expressMiddleware } from './server/express.ts'
+export { createStubServer, type StubServer, startStubServer } from './server/stub-server.ts'

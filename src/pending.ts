@@ -12,6 +12,7 @@ function pending(id: string, vendor: 'wecom' | 'feishu', path: string): RouteDef
     method: 'POST',
     path,
     auth: vendor === 'wecom' ? 'wecom' : 'feishu-user',
+    body: 'json',
     handle() {
       if (vendor === 'wecom')
         fail(-1, `${id} is not implemented in worksuite-mock yet`, {

@@ -13,7 +13,7 @@ import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
 import { fail, type Vendor, VendorError } from './errors.ts'
 import { type CoreRequest, type CoreResponse, splitUrl, textResponse } from './http.ts'
 import { Journal } from './journal.ts'
-import { type EmulatorModule, type Env, isCoreResponse, type RequestContext, type Stores } from './module.ts'
+import { type EmulatorModule, type Env, isCoreResponse, type RequestContext, type RouteDef, type Stores } from './module.ts'
 import { Random } from './random.ts'
 import { Router } from './router.ts'
 import { defaultSeed, type Seed } from './seed.ts'
@@ -35,7 +35,7 @@ export type Interceptor = (ctx: RequestContext) => CoreResponse | undefined | Pr
 
 const decoder = new TextDecoder()
 
-function vendorOf(path: string): Vendor | undefined {
+export function vendorOf(path: string): Vendor | undefined {
   if (path.startsWith('/cgi-bin/')) return 'wecom'
   if (path.startsWith('/open-apis/')) return 'feishu'
   return undefined
@@ -106,6 +106,38 @@ export class EmulatorCore {
   reset(): void {
     this.clock.reset()
     this.env = this.buildEnv()
+  }
+
+  /**
+   * The answer to a body over the size limit, which the adapter refuses without reading it: the route's
+   * vendor error in the vendor's envelope (WeCom 40206 请求body字节数超过限制, INFERRED mapping).
+   */
+  refuseOversize(req: CoreRequest, limit: number): CoreResponse {
+    return this.respondWithError(req, (route) => {
+      const code = route.oversizeCode ?? (route.vendor === 'wecom' ? 40206 : 9499)
+      const why = `the body is over the ${limit}-byte limit and was not read`
+      return new VendorError(code, why, code === 9499 ? { message: 'Bad Request' } : {})
+    })
+  }
+
+  private respondWithError(req: CoreRequest, errorFor: (route: RouteDef) => VendorError): CoreResponse {
+    const nowMs = this.clock.nowMs()
+    const env = this.env
+    const { path } = splitUrl(req.url)
+    const vendor = vendorOf(path)
+    const match = vendor ? this.router.match(path)[0] : undefined
+    if (!vendor || !match) {
+      const response = vendor === 'wecom' ? wecomNotFound() : feishuNotFound()
+      this.record(env, req, path, vendor ?? 'none', null, response, null, {}, null, nowMs)
+      return response
+    }
+    const error = errorFor(match.route)
+    const response =
+      vendor === 'wecom'
+        ? wecomErrorResponse({ random: env.random, nowSeconds: Math.floor(nowMs / 1000), ip: req.remoteAddress ?? '127.0.0.1' }, error)
+        : feishuErrorResponse({ random: env.random, nowMs, methodId: match.route.methodId ?? '' }, error)
+    this.record(env, req, path, vendor, match.route.id, response, error.code, {}, error.reason, nowMs)
+    return response
   }
 
   async handle(req: CoreRequest): Promise<CoreResponse> {

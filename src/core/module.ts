@@ -61,6 +61,8 @@ export interface RouteDef {
   body?: 'json'
   /** Feishu troubleshooter `method_id` (INFERRED values; stable per route). */
   methodId?: string
+  /** The code answered when the body is over the server's limit (WeCom default 40206, Feishu 9499). */
+  oversizeCode?: number
   handle(ctx: RequestContext): HandlerResult | Promise<HandlerResult>
 }
 

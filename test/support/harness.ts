@@ -1,9 +1,14 @@
 /**
  * One way to talk to the emulator per adapter, all with the same `call`: the core directly, the stub
- * server over HTTP, and the MSW handlers through fetch to the real hostnames. Rule tables run through
- * every harness, so the adapters are shown to agree.
+ * server over HTTP (node:http for vendor paths), the Express middleware mounted in an app, and the MSW
+ * handlers through fetch to the real hostnames. Rule tables run through every harness, so the adapters
+ * are shown to agree.
  */
-import type { EmulatorOptions } from '../../src/index.ts'
+import type { AddressInfo } from 'node:net'
+import express from 'express'
+import { setupServer } from 'msw/node'
+import { createEmulator } from '../../mocks/index.ts'
+import { createCore, type EmulatorOptions, expressMiddleware, startStubServer } from '../../src/index.ts'
 import { type Call, type Reply, testCore } from './core.ts'
 
 export interface Harness {
@@ -17,6 +22,37 @@ export interface HarnessFactory {
   make(options?: EmulatorOptions): Promise<Harness>
 }
 
+function requestInit(c: Call): { url: string; init: RequestInit } {
+  const qs = c.query ? `?${new URLSearchParams(c.query)}` : ''
+  const headers: Record<string, string> = { ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}), ...c.headers }
+  const method = c.method ?? (c.body === undefined ? 'GET' : 'POST')
+  const body = c.body === undefined ? undefined : typeof c.body === 'string' ? c.body : JSON.stringify(c.body)
+  return { url: c.path + qs, init: { method, headers, ...(body !== undefined ? { body } : {}) } }
+}
+
+async function toReply(res: Response): Promise<Reply> {
+  const text = await res.text()
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  const headers: Record<string, string> = {}
+  res.headers.forEach((v, k) => {
+    headers[k] = v
+  })
+  return { status: res.status, headers, text, json }
+}
+
+/** Calls over HTTP to `base` (the path decides the vendor, so one base serves both). */
+function fetchCaller(base: (path: string) => string) {
+  return async (c: Call): Promise<Reply> => {
+    const { url, init } = requestInit(c)
+    return toReply(await fetch(base(c.path) + url, init))
+  }
+}
+
 export const coreHarness: HarnessFactory = {
   name: 'core',
   async make(options) {
@@ -25,5 +61,52 @@ export const coreHarness: HarnessFactory = {
   },
 }
 
-/** Every adapter; the stub-server and MSW harnesses join this list as the adapters land. */
-export const harnesses: HarnessFactory[] = [coreHarness]
+export const stubServerHarness: HarnessFactory = {
+  name: 'stub-server',
+  async make(options) {
+    const emu = createCore(options)
+    const server = await startStubServer(emu, { host: '127.0.0.1', port: 0 })
+    return { call: fetchCaller(() => server.url), control: emu.control, close: () => server.close() }
+  },
+}
+
+export const expressHarness: HarnessFactory = {
+  name: 'express-middleware',
+  async make(options) {
+    const emu = createCore(options)
+    const app = express()
+    // Mounted before the host app's own body parser, as the README says to.
+    app.use('/mock', expressMiddleware(emu))
+    app.use(express.json())
+    const server = await new Promise<import('node:http').Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s))
+    })
+    const { port } = server.address() as AddressInfo
+    return {
+      call: fetchCaller(() => `http://127.0.0.1:${port}/mock`),
+      control: emu.control,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          server.closeAllConnections()
+        }),
+    }
+  },
+}
+
+export const mswHarness: HarnessFactory = {
+  name: 'msw',
+  async make(options) {
+    const emu = createEmulator(options)
+    const server = setupServer(...emu.handlers)
+    server.listen({ onUnhandledFrame: 'error' })
+    return {
+      call: fetchCaller((path) => (path.startsWith('/open-apis/') ? 'https://open.feishu.cn' : 'https://qyapi.weixin.qq.com')),
+      control: emu.control,
+      close: async () => server.close(),
+    }
+  },
+}
+
+/** Every adapter. */
+export const harnesses: HarnessFactory[] = [coreHarness, stubServerHarness, expressHarness, mswHarness]

@@ -1,0 +1,69 @@
+/**
+ * The stub server: one port, both vendors. Vendor paths go from node:http straight into the core; the
+ * control plane (`/__mock/*`) is served by Express.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import express from 'express'
+import type { Core } from '../index.ts'
+import { controlRouter } from './control-router.ts'
+import { serveVendorRequest } from './node-adapter.ts'
+
+export interface StubServerOptions {
+  host?: string
+  port?: number
+}
+
+export interface StubServer {
+  url: string
+  server: Server
+  close(): Promise<void>
+}
+
+export function createStubServer(emulator: Core): Server {
+  const control = express()
+  control.disable('x-powered-by')
+  control.use('/__mock', controlRouter(emulator.control))
+  const config = emulator.core.config.server
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/'
+    if (url === '/__mock' || url.startsWith('/__mock/') || url.startsWith('/__mock?')) {
+      control(req, res)
+      return
+    }
+    serveVendorRequest(emulator.core, req, res, url).catch((e) => {
+      console.error('[worksuite-mock] Failed to serve a request:', e)
+      if (!res.headersSent) res.writeHead(500).end()
+      else res.destroy()
+    })
+  })
+  // A slow client cannot hold the server: the whole request must arrive within the timeout.
+  server.requestTimeout = config.requestTimeoutMs
+  server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000)
+  server.keepAliveTimeout = 5_000
+  return server
+}
+
+export async function startStubServer(emulator: Core, options: StubServerOptions = {}): Promise<StubServer> {
+  const server = createStubServer(emulator)
+  const host = options.host ?? emulator.core.config.server.host
+  const port = options.port ?? emulator.core.config.server.port
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}

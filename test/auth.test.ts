@@ -1,0 +1,231 @@
+/**
+ * The auth rules of both vendors (contracts/rules/auth.json), through every adapter.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type Harness, harnesses } from './support/harness.ts'
+
+const CORP = 'wwdevcorp0000001'
+const SECRET = 'dev-secret-meetings-1000014'
+const SECRET2 = 'dev-secret-second-1000015'
+const MEETING_CREATE = '/cgi-bin/meeting/create'
+const MAIL_SEND = '/open-apis/mail/v1/user_mailboxes/me/messages/send'
+
+describe.each(harnesses)('auth through $name', (factory) => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await factory.make()
+  })
+  afterAll(() => h.close())
+
+  const gettoken = (query: Record<string, string>) => h.call({ path: '/cgi-bin/gettoken', query })
+
+  test('wecom.gettoken.corpsecret.required: no parameters → 41004 (the secret is checked first)', async () => {
+    const r = await gettoken({})
+    expect([r.status, r.json.errcode]).toEqual([200, 41004])
+    expect(r.json.errmsg).toMatch(/^corpsecret missing, hint: \[\d{25}\], from ip: [\d.:a-f]+, more info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=41004$/)
+    expect(r.headers['error-code']).toBe('41004')
+    expect(r.headers['error-msg']).toBe(r.json.errmsg)
+  })
+
+  test('wecom.gettoken.corpid.required: a secret without corpid → 41002', async () => {
+    const r = await gettoken({ corpsecret: SECRET })
+    expect([r.status, r.json.errcode]).toEqual([200, 41002])
+  })
+
+  test('wecom.gettoken.corpid.known: an unknown corpid → 40013', async () => {
+    const r = await gettoken({ corpid: 'wwnosuchcorp', corpsecret: SECRET })
+    expect([r.status, r.json.errcode]).toEqual([200, 40013])
+    expect(r.json.errmsg).toMatch(/^invalid corpid, hint:/)
+  })
+
+  test('wecom.gettoken.corpsecret.valid: a wrong secret → 40001', async () => {
+    const r = await gettoken({ corpid: CORP, corpsecret: 'wrong' })
+    expect([r.status, r.json.errcode]).toEqual([200, 40001])
+  })
+
+  test('wecom.gettoken.success: a token with expires_in 7200, the same one while it is valid', async () => {
+    const a = await gettoken({ corpid: CORP, corpsecret: SECRET })
+    expect(a.status).toBe(200)
+    expect(a.json).toMatchObject({ errcode: 0, errmsg: 'ok', expires_in: 7200 })
+    expect(a.json.access_token).toMatch(/^[A-Za-z0-9]{64}$/)
+    expect(a.headers['error-code']).toBe('0')
+    const b = await gettoken({ corpid: CORP, corpsecret: SECRET })
+    expect(b.json.access_token).toBe(a.json.access_token)
+  })
+
+  test('wecom.token.per-app: each app of a corp has its own token', async () => {
+    const a = await gettoken({ corpid: CORP, corpsecret: SECRET })
+    const b = await gettoken({ corpid: CORP, corpsecret: SECRET2 })
+    expect(b.json.errcode).toBe(0)
+    expect(b.json.access_token).not.toBe(a.json.access_token)
+  })
+
+  test('wecom.token.missing: no access_token → 41001, also when sent as a Bearer header', async () => {
+    const tok = (await gettoken({ corpid: CORP, corpsecret: SECRET })).json.access_token
+    const r = await h.call({ method: 'POST', path: MEETING_CREATE, body: {}, headers: { authorization: `Bearer ${tok}` } })
+    expect([r.status, r.json.errcode]).toEqual([200, 41001])
+    expect(r.json.errmsg).toMatch(/^access_token missing, hint:/)
+  })
+
+  test('wecom.token.unknown: a token never issued → 40014', async () => {
+    const r = await h.call({ method: 'POST', path: MEETING_CREATE, query: { access_token: 'nope' }, body: {} })
+    expect([r.status, r.json.errcode]).toEqual([200, 40014])
+    expect(r.json.errmsg).toMatch(/^invalid access_token, hint:/)
+  })
+
+  test('wecom.token.expired: past its lifetime on the emulator clock → 42001, and gettoken then issues a new one', async () => {
+    h.control.reset()
+    const tok = (await gettoken({ corpid: CORP, corpsecret: SECRET })).json.access_token
+    h.control.setClock({ advance: 7200 })
+    const r = await h.call({ method: 'POST', path: MEETING_CREATE, query: { access_token: tok }, body: {} })
+    expect([r.status, r.json.errcode]).toEqual([200, 42001])
+    expect(r.json.errmsg).toMatch(/^access_token expired, hint:/)
+    const fresh = await gettoken({ corpid: CORP, corpsecret: SECRET })
+    expect(fresh.json.access_token).not.toBe(tok)
+    h.control.reset()
+  })
+
+  test('wecom.method.post-only: GET on a POST endpoint → 40058', async () => {
+    const tok = (await gettoken({ corpid: CORP, corpsecret: SECRET })).json.access_token
+    const r = await h.call({ method: 'GET', path: MEETING_CREATE, query: { access_token: tok } })
+    expect([r.status, r.json.errcode]).toEqual([200, 40058])
+    expect(r.json.errmsg).toMatch(/^invalid Request Parameter, hint:/)
+  })
+
+  test('wecom.body.json: a body that is not JSON → 40058', async () => {
+    const tok = (await gettoken({ corpid: CORP, corpsecret: SECRET })).json.access_token
+    const r = await h.call({ method: 'POST', path: MEETING_CREATE, query: { access_token: tok }, body: '{"title": ' })
+    expect([r.status, r.json.errcode]).toEqual([200, 40058])
+  })
+
+  test('wecom.path.unknown: an unknown path → HTTP 404', async () => {
+    const r = await h.call({ path: '/cgi-bin/no/such/api' })
+    expect(r.status).toBe(404)
+  })
+
+  const tenantToken = (body: unknown) => h.call({ method: 'POST', path: '/open-apis/auth/v3/tenant_access_token/internal', body })
+
+  test('feishu.tenant_token.params: missing or unknown credentials → HTTP 200 code 10003', async () => {
+    for (const body of [{}, { app_id: 'cli_devapp00000001' }, { app_id: 'cli_nosuch', app_secret: 'x' }]) {
+      const r = await tenantToken(body)
+      expect([r.status, r.json.code, r.json.msg]).toEqual([200, 10003, 'invalid param'])
+      expect(r.json.data).toEqual({})
+    }
+  })
+
+  test('feishu.tenant_token.secret: a wrong secret for a known app → HTTP 200 code 10014', async () => {
+    const r = await tenantToken({ app_id: 'cli_devapp00000001', app_secret: 'wrong' })
+    expect([r.status, r.json.code]).toEqual([200, 10014])
+  })
+
+  test('feishu.tenant_token.success: top-level tenant_access_token and expire, and app_access_token', async () => {
+    const r = await tenantToken({ app_id: 'cli_devapp00000001', app_secret: 'dev-feishu-secret-00000001' })
+    expect(r.status).toBe(200)
+    expect(r.json).toEqual({ code: 0, msg: 'ok', tenant_access_token: expect.stringMatching(/^t-/), expire: 7200 })
+    const a = await h.call({
+      method: 'POST',
+      path: '/open-apis/auth/v3/app_access_token/internal',
+      body: { app_id: 'cli_devapp00000001', app_secret: 'dev-feishu-secret-00000001' },
+    })
+    expect(a.json).toMatchObject({ code: 0, msg: 'ok', expire: expect.any(Number), app_access_token: expect.stringMatching(/^t-/) })
+  })
+
+  test('feishu.token.missing: no Authorization, or one without "Bearer " → HTTP 400 99991661', async () => {
+    for (const headers of [{}, { authorization: 'u-dev-user-token-1' }, { authorization: 'Bearer ' }]) {
+      const r = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers })
+      expect([r.status, r.json.code]).toEqual([400, 99991661])
+      expect(r.json.msg).toBe('Missing access token for authorization. Please make a request with token attached.')
+      expect(r.json.error.log_id).toMatch(/^\d{14}[0-9A-F]{20}$/)
+      expect(r.headers['x-tt-logid']).toBe(r.json.error.log_id)
+      expect(r.headers['x-request-id']).toBeTruthy()
+      expect(r.json.error.troubleshooter).toContain(r.json.error.log_id)
+    }
+  })
+
+  test('feishu.token.unknown-user: an unknown user token → HTTP 400 99991668', async () => {
+    const r = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers: { authorization: 'Bearer u-nosuchtoken' } })
+    expect([r.status, r.json.code]).toEqual([400, 99991668])
+  })
+
+  test('feishu.token.tenant-on-user-api: a tenant token → HTTP 400 99991663', async () => {
+    const t = (await tenantToken({ app_id: 'cli_devapp00000001', app_secret: 'dev-feishu-secret-00000001' })).json.tenant_access_token
+    for (const token of [t, 't-fake-tenant-token']) {
+      const r = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers: { authorization: `Bearer ${token}` } })
+      expect([r.status, r.json.code]).toEqual([400, 99991663])
+      expect(r.json.msg).toBe('Invalid access token for authorization. Please make a request with token attached.')
+    }
+  })
+
+  test('feishu.oauth.success: a code from the control plane exchanges for a user token that works until it expires', async () => {
+    h.control.reset()
+    const { code } = h.control.issueOAuthCode({ mailbox: 'jane@xxx.xx' })
+    const r = await h.call({
+      method: 'POST',
+      path: '/open-apis/authen/v2/oauth/token',
+      body: { grant_type: 'authorization_code', client_id: 'cli_devapp00000001', client_secret: 'dev-feishu-secret-00000001', code },
+    })
+    expect(r.status).toBe(200)
+    expect(r.json).toMatchObject({ code: 0, expires_in: 7200, token_type: 'Bearer', refresh_token_expires_in: 604800 })
+    const token = r.json.access_token as string
+    // The token authenticates: the request gets past auth (whatever the endpoint then says of the empty body).
+    const ok = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers: { authorization: `Bearer ${token}` } })
+    expect([99991661, 99991663, 99991668, 99991677]).not.toContain(ok.json.code)
+    // feishu.token.expired: past its lifetime → HTTP 401 99991677
+    h.control.setClock({ advance: 7200 })
+    const expired = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers: { authorization: `Bearer ${token}` } })
+    expect([expired.status, expired.json.code]).toEqual([401, 99991677])
+    expect(expired.json.msg).toBe('Authentication token expired. Please request a new one.')
+    // The refresh token still works, once.
+    const refresh = {
+      grant_type: 'refresh_token',
+      client_id: 'cli_devapp00000001',
+      client_secret: 'dev-feishu-secret-00000001',
+      refresh_token: r.json.refresh_token,
+    }
+    const refreshed = await h.call({ method: 'POST', path: '/open-apis/authen/v2/oauth/token', body: refresh })
+    expect(refreshed.json.code).toBe(0)
+    const again = await h.call({ method: 'POST', path: '/open-apis/authen/v2/oauth/token', body: refresh })
+    expect([again.status, again.json.code]).toEqual([400, 20026])
+    h.control.reset()
+  })
+
+  test('feishu.oauth.code: a used or unknown code → HTTP 400 invalid_grant 20003', async () => {
+    const { code } = h.control.issueOAuthCode({ mailbox: 'user@xxx.xx' })
+    const body = { grant_type: 'authorization_code', client_id: 'cli_devapp00000001', client_secret: 'dev-feishu-secret-00000001', code }
+    expect((await h.call({ method: 'POST', path: '/open-apis/authen/v2/oauth/token', body })).json.code).toBe(0)
+    const used = await h.call({ method: 'POST', path: '/open-apis/authen/v2/oauth/token', body })
+    expect([used.status, used.json.code, used.json.error]).toEqual([400, 20003, 'invalid_grant'])
+    const unknown = await h.call({ method: 'POST', path: '/open-apis/authen/v2/oauth/token', body: { ...body, code: 'nope' } })
+    expect([unknown.status, unknown.json.code]).toEqual([400, 20003])
+  })
+
+  test('feishu.oauth.client: wrong client credentials → HTTP 400 invalid_client', async () => {
+    const { code } = h.control.issueOAuthCode({ mailbox: 'user@xxx.xx' })
+    const r = await h.call({
+      method: 'POST',
+      path: '/open-apis/authen/v2/oauth/token',
+      body: { grant_type: 'authorization_code', client_id: 'cli_devapp00000001', client_secret: 'wrong', code },
+    })
+    expect([r.status, r.json.code, r.json.error]).toEqual([400, 20002, 'invalid_client'])
+  })
+
+  test('feishu.token.expired: a seeded user token expired through the control plane → HTTP 401 99991677', async () => {
+    h.control.expireToken('u-dev-user-token-2')
+    const r = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers: { authorization: 'Bearer u-dev-user-token-2' } })
+    expect([r.status, r.json.code]).toEqual([401, 99991677])
+    h.control.reset()
+  })
+
+  test('feishu.path.unknown: an unknown path or a wrong method → 404 text/plain', async () => {
+    for (const c of [
+      { path: '/open-apis/no/such/api' },
+      { method: 'GET', path: MAIL_SEND },
+      { method: 'GET', path: '/open-apis/auth/v3/tenant_access_token/internal' },
+    ]) {
+      const r = await h.call(c)
+      expect(r.status).toBe(404)
+      expect(r.text).toBe('404 page not found')
+      expect(r.headers['content-type']).toMatch(/^text\/plain/)
+    }
+  })
+})
