@@ -23,7 +23,10 @@ export function createHandlers(emulator: Core, options: HandlerOptions = {}): Re
       request.headers.forEach((value, key) => {
         headers[key] = value
       })
-      const body = request.method === 'GET' || request.method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await request.arrayBuffer())
+      const body =
+        request.method === 'GET' || request.method === 'HEAD'
+          ? new Uint8Array(0)
+          : new Uint8Array(await request.arrayBuffer())
       const response = await emulator.handle({
         method: request.method,
         url: url.pathname + url.search,

@@ -43,7 +43,8 @@ function parseCommandLine(argv: string[]) {
   const list = tokens ?? []
   for (let i = 0; i < list.length; i++) {
     const t = list[i]!
-    if (t.kind === 'positional') throw new ConfigError('command line', [`unexpected argument "${t.value}" (see --help)`])
+    if (t.kind === 'positional')
+      throw new ConfigError('command line', [`unexpected argument "${t.value}" (see --help)`])
     if (t.kind !== 'option') continue
     let value: string | undefined = t.value
     // `--name value` form: take the next positional as the value.
@@ -59,7 +60,10 @@ function parseCommandLine(argv: string[]) {
   return { own, settings }
 }
 
-export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): { options: EmulatorOptions; quiet: boolean; help: boolean } {
+export function optionsFromArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): { options: EmulatorOptions; quiet: boolean; help: boolean } {
   const { own, settings } = parseCommandLine(argv)
   if (own.has('help')) return { options: {}, quiet: false, help: true }
   const configFile = own.get('config')
@@ -76,7 +80,8 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): { optio
   const fakerSeed = own.get('faker-seed') ?? env.WORKSUITE_MOCK_FAKER_SEED
   if (fakerSeed !== undefined) {
     const n = Number(fakerSeed)
-    if (!Number.isInteger(n) || n < 0) throw new ConfigError('command line', [`--faker-seed: "${String(fakerSeed)}" is not a whole number`])
+    if (!Number.isInteger(n) || n < 0)
+      throw new ConfigError('command line', [`--faker-seed: "${String(fakerSeed)}" is not a whole number`])
     options.fakerSeed = n
   }
   return { options, quiet: own.has('quiet'), help: false }
@@ -91,7 +96,9 @@ function banner(url: string, emulator: ReturnType<typeof createEmulator>): strin
     `WeCom   corpid=${d.wecom.corpid}`,
     ...d.wecom.apps.map((a) => `        agentid=${a.agentid} corpsecret=${a.corpsecret}`),
     `Feishu  app_id=${d.feishu.app_id} app_secret=${d.feishu.app_secret}`,
-    ...d.feishu.users.filter((u) => u.user_access_token).map((u) => `        user_access_token=${u.user_access_token} mailbox=${u.mailbox}`),
+    ...d.feishu.users
+      .filter((u) => u.user_access_token)
+      .map((u) => `        user_access_token=${u.user_access_token} mailbox=${u.mailbox}`),
     '',
     `Control plane: ${url}/__mock/defaults  (reset, clock, requests: see README)`,
     app ? `Try:  curl '${url}/cgi-bin/gettoken?corpid=${d.wecom.corpid}&corpsecret=${app.corpsecret}'` : '',

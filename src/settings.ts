@@ -28,7 +28,10 @@ export interface Setting {
 }
 
 function envName(key: string): string {
-  return `WORKSUITE_MOCK_${key.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`
+  return `WORKSUITE_MOCK_${key
+    .replace(/\./g, '_')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()}`
 }
 
 /** Every setting, read from the schema: the one list --help prints and the README documents. */
@@ -58,7 +61,8 @@ export function listSettings(): Setting[] {
 function coerce(setting: Setting, raw: string, source: string): unknown {
   if (setting.type === 'integer' || setting.type === 'number') {
     const n = Number(raw)
-    if (raw.trim() === '' || !Number.isFinite(n)) throw new ConfigError(source, [`${setting.key}: "${raw}" is not a number`])
+    if (raw.trim() === '' || !Number.isFinite(n))
+      throw new ConfigError(source, [`${setting.key}: "${raw}" is not a number`])
     return n
   }
   if (setting.type === 'boolean') {
@@ -70,7 +74,10 @@ function coerce(setting: Setting, raw: string, source: string): unknown {
     try {
       return JSON.parse(raw)
     } catch {
-      return raw.split(',').map((s) => s.trim()).filter(Boolean)
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
     }
   }
   return raw
@@ -95,7 +102,8 @@ export function readConfigFile(path: string): Record<string, unknown> {
   }
   try {
     const data: unknown = JSON.parse(text)
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('the top level must be an object')
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      throw new Error('the top level must be an object')
     return data as Record<string, unknown>
   } catch (e) {
     throw new ConfigError(path, [`not valid JSON: ${(e as Error).message}`])

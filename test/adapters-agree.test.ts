@@ -19,7 +19,12 @@ const script: Call[] = [
     body: { app_id: 'cli_devapp00000001', app_secret: 'dev-feishu-secret-00000001' },
   },
   { method: 'POST', path: '/open-apis/mail/v1/user_mailboxes/me/messages/send', body: {} },
-  { method: 'POST', path: '/open-apis/mail/v1/user_mailboxes/me/messages/send', body: {}, headers: { authorization: 'Bearer u-x' } },
+  {
+    method: 'POST',
+    path: '/open-apis/mail/v1/user_mailboxes/me/messages/send',
+    body: {},
+    headers: { authorization: 'Bearer u-x' },
+  },
   { method: 'GET', path: '/open-apis/mail/v1/user_mailboxes/me/messages/send' },
 ]
 

@@ -22,7 +22,9 @@ describe.each(harnesses)('auth through $name', (factory) => {
   test('wecom.gettoken.corpsecret.required: no parameters → 41004 (the secret is checked first)', async () => {
     const r = await gettoken({})
     expect([r.status, r.json.errcode]).toEqual([200, 41004])
-    expect(r.json.errmsg).toMatch(/^corpsecret missing, hint: \[\d{25}\], from ip: [\d.:a-f]+, more info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=41004$/)
+    expect(r.json.errmsg).toMatch(
+      /^corpsecret missing, hint: \[\d{25}\], from ip: [\d.:a-f]+, more info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=41004$/,
+    )
     expect(r.headers['error-code']).toBe('41004')
     expect(r.headers['error-msg']).toBe(r.json.errmsg)
   })
@@ -62,7 +64,12 @@ describe.each(harnesses)('auth through $name', (factory) => {
 
   test('wecom.token.missing: no access_token → 41001, also when sent as a Bearer header', async () => {
     const tok = (await gettoken({ corpid: CORP, corpsecret: SECRET })).json.access_token
-    const r = await h.call({ method: 'POST', path: MEETING_CREATE, body: {}, headers: { authorization: `Bearer ${tok}` } })
+    const r = await h.call({
+      method: 'POST',
+      path: MEETING_CREATE,
+      body: {},
+      headers: { authorization: `Bearer ${tok}` },
+    })
     expect([r.status, r.json.errcode]).toEqual([200, 41001])
     expect(r.json.errmsg).toMatch(/^access_token missing, hint:/)
   })
@@ -103,7 +110,8 @@ describe.each(harnesses)('auth through $name', (factory) => {
     expect(r.status).toBe(404)
   })
 
-  const tenantToken = (body: unknown) => h.call({ method: 'POST', path: '/open-apis/auth/v3/tenant_access_token/internal', body })
+  const tenantToken = (body: unknown) =>
+    h.call({ method: 'POST', path: '/open-apis/auth/v3/tenant_access_token/internal', body })
 
   test('feishu.tenant_token.params: missing or unknown credentials → HTTP 200 code 10003', async () => {
     for (const body of [{}, { app_id: 'cli_devapp00000001' }, { app_id: 'cli_nosuch', app_secret: 'x' }]) {
@@ -127,11 +135,19 @@ describe.each(harnesses)('auth through $name', (factory) => {
       path: '/open-apis/auth/v3/app_access_token/internal',
       body: { app_id: 'cli_devapp00000001', app_secret: 'dev-feishu-secret-00000001' },
     })
-    expect(a.json).toMatchObject({ code: 0, msg: 'ok', expire: expect.any(Number), app_access_token: expect.stringMatching(/^t-/) })
+    expect(a.json).toMatchObject({
+      code: 0,
+      msg: 'ok',
+      expire: expect.any(Number),
+      app_access_token: expect.stringMatching(/^t-/),
+    })
   })
 
   test('feishu.token.missing: no Authorization, or one without "Bearer " → HTTP 400 99991661', async () => {
-    for (const headers of [{}, { authorization: 'u-dev-user-token-1' }, { authorization: 'Bearer ' }]) {
+    for (const headers of [{}, { authorization: 'u-dev-user-token-1' }, { authorization: 'Bearer ' }] as Record<
+      string,
+      string
+    >[]) {
       const r = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers })
       expect([r.status, r.json.code]).toEqual([400, 99991661])
       expect(r.json.msg).toBe('Missing access token for authorization. Please make a request with token attached.')
@@ -143,14 +159,25 @@ describe.each(harnesses)('auth through $name', (factory) => {
   })
 
   test('feishu.token.unknown-user: an unknown user token → HTTP 400 99991668', async () => {
-    const r = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers: { authorization: 'Bearer u-nosuchtoken' } })
+    const r = await h.call({
+      method: 'POST',
+      path: MAIL_SEND,
+      body: {},
+      headers: { authorization: 'Bearer u-nosuchtoken' },
+    })
     expect([r.status, r.json.code]).toEqual([400, 99991668])
   })
 
   test('feishu.token.tenant-on-user-api: a tenant token → HTTP 400 99991663', async () => {
-    const t = (await tenantToken({ app_id: 'cli_devapp00000001', app_secret: 'dev-feishu-secret-00000001' })).json.tenant_access_token
+    const t = (await tenantToken({ app_id: 'cli_devapp00000001', app_secret: 'dev-feishu-secret-00000001' })).json
+      .tenant_access_token
     for (const token of [t, 't-fake-tenant-token']) {
-      const r = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers: { authorization: `Bearer ${token}` } })
+      const r = await h.call({
+        method: 'POST',
+        path: MAIL_SEND,
+        body: {},
+        headers: { authorization: `Bearer ${token}` },
+      })
       expect([r.status, r.json.code]).toEqual([400, 99991663])
       expect(r.json.msg).toBe('Invalid access token for authorization. Please make a request with token attached.')
     }
@@ -162,17 +189,32 @@ describe.each(harnesses)('auth through $name', (factory) => {
     const r = await h.call({
       method: 'POST',
       path: '/open-apis/authen/v2/oauth/token',
-      body: { grant_type: 'authorization_code', client_id: 'cli_devapp00000001', client_secret: 'dev-feishu-secret-00000001', code },
+      body: {
+        grant_type: 'authorization_code',
+        client_id: 'cli_devapp00000001',
+        client_secret: 'dev-feishu-secret-00000001',
+        code,
+      },
     })
     expect(r.status).toBe(200)
     expect(r.json).toMatchObject({ code: 0, expires_in: 7200, token_type: 'Bearer', refresh_token_expires_in: 604800 })
     const token = r.json.access_token as string
     // The token authenticates: the request gets past auth (whatever the endpoint then says of the empty body).
-    const ok = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers: { authorization: `Bearer ${token}` } })
+    const ok = await h.call({
+      method: 'POST',
+      path: MAIL_SEND,
+      body: {},
+      headers: { authorization: `Bearer ${token}` },
+    })
     expect([99991661, 99991663, 99991668, 99991677]).not.toContain(ok.json.code)
     // feishu.token.expired: past its lifetime → HTTP 401 99991677
     h.control.setClock({ advance: 7200 })
-    const expired = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers: { authorization: `Bearer ${token}` } })
+    const expired = await h.call({
+      method: 'POST',
+      path: MAIL_SEND,
+      body: {},
+      headers: { authorization: `Bearer ${token}` },
+    })
     expect([expired.status, expired.json.code]).toEqual([401, 99991677])
     expect(expired.json.msg).toBe('Authentication token expired. Please request a new one.')
     // The refresh token still works, once.
@@ -191,11 +233,20 @@ describe.each(harnesses)('auth through $name', (factory) => {
 
   test('feishu.oauth.code: a used or unknown code → HTTP 400 invalid_grant 20003', async () => {
     const { code } = h.control.issueOAuthCode({ mailbox: 'user@xxx.xx' })
-    const body = { grant_type: 'authorization_code', client_id: 'cli_devapp00000001', client_secret: 'dev-feishu-secret-00000001', code }
+    const body = {
+      grant_type: 'authorization_code',
+      client_id: 'cli_devapp00000001',
+      client_secret: 'dev-feishu-secret-00000001',
+      code,
+    }
     expect((await h.call({ method: 'POST', path: '/open-apis/authen/v2/oauth/token', body })).json.code).toBe(0)
     const used = await h.call({ method: 'POST', path: '/open-apis/authen/v2/oauth/token', body })
     expect([used.status, used.json.code, used.json.error]).toEqual([400, 20003, 'invalid_grant'])
-    const unknown = await h.call({ method: 'POST', path: '/open-apis/authen/v2/oauth/token', body: { ...body, code: 'nope' } })
+    const unknown = await h.call({
+      method: 'POST',
+      path: '/open-apis/authen/v2/oauth/token',
+      body: { ...body, code: 'nope' },
+    })
     expect([unknown.status, unknown.json.code]).toEqual([400, 20003])
   })
 
@@ -211,7 +262,12 @@ describe.each(harnesses)('auth through $name', (factory) => {
 
   test('feishu.token.expired: a seeded user token expired through the control plane → HTTP 401 99991677', async () => {
     h.control.expireToken('u-dev-user-token-2')
-    const r = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers: { authorization: 'Bearer u-dev-user-token-2' } })
+    const r = await h.call({
+      method: 'POST',
+      path: MAIL_SEND,
+      body: {},
+      headers: { authorization: 'Bearer u-dev-user-token-2' },
+    })
     expect([r.status, r.json.code]).toEqual([401, 99991677])
     h.control.reset()
   })

@@ -32,7 +32,11 @@ test('every rule catalogue matches its schema, ids are unique, and every code is
       expect(ids.has(rule.id), `duplicate rule id ${rule.id}`).toBe(false)
       ids.add(rule.id)
       const vendor = rule.id.startsWith('feishu') || data.vendor === 'feishu' ? 'feishu' : 'wecom'
-      if (rule.code !== 0) expect(catalogues[vendor].has(rule.code), `${file} ${rule.id}: code ${rule.code} not in the ${vendor} catalogue`).toBe(true)
+      if (rule.code !== 0)
+        expect(
+          catalogues[vendor].has(rule.code),
+          `${file} ${rule.id}: code ${rule.code} not in the ${vendor} catalogue`,
+        ).toBe(true)
     }
   }
   expect(ids.size).toBeGreaterThan(0)

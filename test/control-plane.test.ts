@@ -12,9 +12,12 @@ beforeAll(async () => {
 })
 afterAll(() => close())
 
+/** fetch and parse; the shapes are asserted by the tests themselves. */
+const getJson = async (input: string, init?: RequestInit): Promise<any> => (await fetch(input, init)).json()
+
 const json = async (path: string, init?: RequestInit) => {
   const r = await fetch(url + path, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } })
-  return { status: r.status, body: await r.json() }
+  return { status: r.status, body: (await r.json()) as any }
 }
 
 test('GET /__mock/defaults gives two WeCom apps and two Feishu users with their credentials', async () => {
@@ -22,14 +25,22 @@ test('GET /__mock/defaults gives two WeCom apps and two Feishu users with their 
   expect(status).toBe(200)
   expect(body.wecom.corpid).toBe('wwdevcorp0000001')
   expect(body.wecom.apps.length).toBeGreaterThanOrEqual(2)
-  expect(body.wecom.apps[0]).toEqual({ agentid: 1000014, corpsecret: 'dev-secret-meetings-1000014', name: expect.any(String) })
+  expect(body.wecom.apps[0]).toEqual({
+    agentid: 1000014,
+    corpsecret: 'dev-secret-meetings-1000014',
+    name: expect.any(String),
+  })
   expect(body.feishu).toMatchObject({ app_id: 'cli_devapp00000001', app_secret: 'dev-feishu-secret-00000001' })
-  expect(body.feishu.users.filter((u: { user_access_token: string | null }) => u.user_access_token).length).toBeGreaterThanOrEqual(2)
+  expect(
+    body.feishu.users.filter((u: { user_access_token: string | null }) => u.user_access_token).length,
+  ).toBeGreaterThanOrEqual(2)
   expect(body.feishu.users[0]).toMatchObject({ user_access_token: 'u-dev-user-token-1', mailbox: 'user@xxx.xx' })
 })
 
 test('PUT /__mock/clock sets, advances and freezes the clock; GET reads it', async () => {
-  expect((await json('/__mock/clock', { method: 'PUT', body: JSON.stringify({ now: 1_600_000_000, frozen: true }) })).body).toEqual({
+  expect(
+    (await json('/__mock/clock', { method: 'PUT', body: JSON.stringify({ now: 1_600_000_000, frozen: true }) })).body,
+  ).toEqual({
     now: 1_600_000_000,
     frozen: true,
   })
@@ -48,25 +59,34 @@ test('PUT /__mock/clock sets, advances and freezes the clock; GET reads it', asy
 
 test('tokens follow the clock: a token issued then aged 7200 s answers 42001', async () => {
   await json('/__mock/reset', { method: 'POST' })
-  const t = await (await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)).json()
+  const t = await getJson(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
   await json('/__mock/clock', { method: 'PUT', body: JSON.stringify({ advance: 7199 }) })
-  const still = await (await fetch(`${url}/cgi-bin/meeting/create?access_token=${t.access_token}`, { method: 'POST', body: '{}' })).json()
+  const still = await getJson(`${url}/cgi-bin/meeting/create?access_token=${t.access_token}`, {
+    method: 'POST',
+    body: '{}',
+  })
   expect(still.errcode).not.toBe(42001)
   await json('/__mock/clock', { method: 'PUT', body: JSON.stringify({ advance: 1 }) })
-  const expired = await (await fetch(`${url}/cgi-bin/meeting/create?access_token=${t.access_token}`, { method: 'POST', body: '{}' })).json()
+  const expired = await getJson(`${url}/cgi-bin/meeting/create?access_token=${t.access_token}`, {
+    method: 'POST',
+    body: '{}',
+  })
   expect(expired.errcode).toBe(42001)
 })
 
 test('POST /__mock/reset returns state, clock and journal to the seed', async () => {
   await json('/__mock/clock', { method: 'PUT', body: JSON.stringify({ now: 1_000, frozen: true }) })
-  const t = await (await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)).json()
+  const t = await getJson(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
   const r = await json('/__mock/reset', { method: 'POST' })
   expect(r.status).toBe(200)
   expect(r.body.clock.frozen).toBe(false)
   expect(Math.abs(r.body.clock.now - Date.now() / 1000)).toBeLessThan(5)
   expect((await json('/__mock/requests')).body.total).toBe(0)
   // Tokens issued before the reset are gone.
-  const after = await (await fetch(`${url}/cgi-bin/meeting/create?access_token=${t.access_token}`, { method: 'POST', body: '{}' })).json()
+  const after = await getJson(`${url}/cgi-bin/meeting/create?access_token=${t.access_token}`, {
+    method: 'POST',
+    body: '{}',
+  })
   expect(after.errcode).toBe(40014)
 })
 
@@ -93,16 +113,25 @@ test('GET /__mock/requests lists the journal newest last, filterable, with count
 })
 
 test('POST /__mock/feishu/oauth/codes issues a code; an unknown user is a 404 with a message', async () => {
-  const r = await json('/__mock/feishu/oauth/codes', { method: 'POST', body: JSON.stringify({ mailbox: 'user@xxx.xx' }) })
+  const r = await json('/__mock/feishu/oauth/codes', {
+    method: 'POST',
+    body: JSON.stringify({ mailbox: 'user@xxx.xx' }),
+  })
   expect(r.status).toBe(201)
   expect(r.body).toMatchObject({ code: expect.any(String), expires_in: 300, app_id: 'cli_devapp00000001' })
-  const bad = await json('/__mock/feishu/oauth/codes', { method: 'POST', body: JSON.stringify({ mailbox: 'nobody@x' }) })
+  const bad = await json('/__mock/feishu/oauth/codes', {
+    method: 'POST',
+    body: JSON.stringify({ mailbox: 'nobody@x' }),
+  })
   expect(bad.status).toBe(404)
   expect(bad.body.error).toMatch(/no Feishu user/)
 })
 
 test('POST /__mock/tokens/expire expires a token; unknown control paths and bad JSON answer clearly', async () => {
-  const e = await json('/__mock/tokens/expire', { method: 'POST', body: JSON.stringify({ token: 'u-dev-user-token-1' }) })
+  const e = await json('/__mock/tokens/expire', {
+    method: 'POST',
+    body: JSON.stringify({ token: 'u-dev-user-token-1' }),
+  })
   expect(e.status).toBe(200)
   const r = await fetch(`${url}/open-apis/mail/v1/user_mailboxes/me/messages/send`, {
     method: 'POST',
@@ -110,7 +139,9 @@ test('POST /__mock/tokens/expire expires a token; unknown control paths and bad 
     body: '{}',
   })
   expect(r.status).toBe(401)
-  expect((await json('/__mock/tokens/expire', { method: 'POST', body: JSON.stringify({ token: 'zzz' }) })).status).toBe(404)
+  expect((await json('/__mock/tokens/expire', { method: 'POST', body: JSON.stringify({ token: 'zzz' }) })).status).toBe(
+    404,
+  )
   expect((await json('/__mock/nothing-here')).status).toBe(404)
   expect((await json('/__mock/clock', { method: 'PUT', body: '{bad json' })).status).toBe(400)
   await json('/__mock/reset', { method: 'POST' })

@@ -42,5 +42,11 @@ test('the journal sees what went through the middleware', async () => {
   await request(app).get('/cgi-bin/gettoken').query({ corpid: 'wwdevcorp0000001', corpsecret: 'bad' })
   const j = await request(app).get('/__mock/requests').query({ route: 'wecom.gettoken', code: 40001 })
   expect(j.body.count).toBe(1)
-  expect(j.body.entries[0]).toMatchObject({ vendor: 'wecom', method: 'GET', path: '/cgi-bin/gettoken', status: 200, code: 40001 })
+  expect(j.body.entries[0]).toMatchObject({
+    vendor: 'wecom',
+    method: 'GET',
+    path: '/cgi-bin/gettoken',
+    status: 200,
+    code: 40001,
+  })
 })

@@ -53,12 +53,18 @@ test('npm start -- --seed-file refuses a malformed seed and starts nothing', () 
   const seed = clone()
   seed.feishu.tenants[0].apps[0].app_secret = ''
   writeFileSync(file, JSON.stringify(seed))
-  const r = spawnSync('node_modules/.bin/tsx', ['src/cli.ts', '--seed-file', file, '--port', '0'], { encoding: 'utf8', timeout: 15_000 })
+  const r = spawnSync('node_modules/.bin/tsx', ['src/cli.ts', '--seed-file', file, '--port', '0'], {
+    encoding: 'utf8',
+    timeout: 15_000,
+  })
   expect(r.status).toBe(2)
   expect(r.stderr).toContain('feishu.tenants[0].apps[0].app_secret: must NOT have fewer than 1 characters')
   expect(r.stdout).not.toContain('listening')
   writeFileSync(file, '{not json')
-  const r2 = spawnSync('node_modules/.bin/tsx', ['src/cli.ts', '--seed-file', file], { encoding: 'utf8', timeout: 15_000 })
+  const r2 = spawnSync('node_modules/.bin/tsx', ['src/cli.ts', '--seed-file', file], {
+    encoding: 'utf8',
+    timeout: 15_000,
+  })
   expect(r2.status).toBe(2)
   expect(r2.stderr).toMatch(/not valid JSON/)
 })

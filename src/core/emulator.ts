@@ -13,7 +13,14 @@ import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
 import { fail, type Vendor, VendorError } from './errors.ts'
 import { type CoreRequest, type CoreResponse, splitUrl, textResponse } from './http.ts'
 import { Journal } from './journal.ts'
-import { type EmulatorModule, type Env, isCoreResponse, type RequestContext, type RouteDef, type Stores } from './module.ts'
+import {
+  type EmulatorModule,
+  type Env,
+  isCoreResponse,
+  type RequestContext,
+  type RouteDef,
+  type Stores,
+} from './module.ts'
 import { Random } from './random.ts'
 import { Router } from './router.ts'
 import { defaultSeed, type Seed } from './seed.ts'
@@ -134,7 +141,10 @@ export class EmulatorCore {
     const error = errorFor(match.route)
     const response =
       vendor === 'wecom'
-        ? wecomErrorResponse({ random: env.random, nowSeconds: Math.floor(nowMs / 1000), ip: req.remoteAddress ?? '127.0.0.1' }, error)
+        ? wecomErrorResponse(
+            { random: env.random, nowSeconds: Math.floor(nowMs / 1000), ip: req.remoteAddress ?? '127.0.0.1' },
+            error,
+          )
         : feishuErrorResponse({ random: env.random, nowMs, methodId: match.route.methodId ?? '' }, error)
     this.record(env, req, path, vendor, match.route.id, response, error.code, {}, error.reason, nowMs)
     return response

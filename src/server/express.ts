@@ -25,7 +25,14 @@ export function expressMiddleware(emulator: Core): Router {
       let body: Uint8Array
       if (req.readableEnded || req.body !== undefined) {
         // A body parser of the host app ran first: rebuild the bytes from what it parsed.
-        body = typeof req.body === 'string' ? encoder.encode(req.body) : Buffer.isBuffer(req.body) ? req.body : req.body && Object.keys(req.body).length ? encoder.encode(JSON.stringify(req.body)) : new Uint8Array(0)
+        body =
+          typeof req.body === 'string'
+            ? encoder.encode(req.body)
+            : Buffer.isBuffer(req.body)
+              ? req.body
+              : req.body && Object.keys(req.body).length
+                ? encoder.encode(JSON.stringify(req.body))
+                : new Uint8Array(0)
       } else {
         const read = await readBody(req, limit)
         if ('oversize' in read) {

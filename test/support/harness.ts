@@ -24,7 +24,10 @@ export interface HarnessFactory {
 
 function requestInit(c: Call): { url: string; init: RequestInit } {
   const qs = c.query ? `?${new URLSearchParams(c.query)}` : ''
-  const headers: Record<string, string> = { ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}), ...c.headers }
+  const headers: Record<string, string> = {
+    ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...c.headers,
+  }
   const method = c.method ?? (c.body === undefined ? 'GET' : 'POST')
   const body = c.body === undefined ? undefined : typeof c.body === 'string' ? c.body : JSON.stringify(c.body)
   return { url: c.path + qs, init: { method, headers, ...(body !== undefined ? { body } : {}) } }
@@ -101,7 +104,9 @@ export const mswHarness: HarnessFactory = {
     const server = setupServer(...emu.handlers)
     server.listen({ onUnhandledFrame: 'error' })
     return {
-      call: fetchCaller((path) => (path.startsWith('/open-apis/') ? 'https://open.feishu.cn' : 'https://qyapi.weixin.qq.com')),
+      call: fetchCaller((path) =>
+        path.startsWith('/open-apis/') ? 'https://open.feishu.cn' : 'https://qyapi.weixin.qq.com',
+      ),
       control: emu.control,
       close: async () => server.close(),
     }
