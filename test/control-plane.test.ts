@@ -59,6 +59,8 @@ test('PUT /__mock/clock sets, advances and freezes the clock; GET reads it', asy
 
 test('tokens follow the clock: a token issued then aged 7200 s answers 42001', async () => {
   await json('/__mock/reset', { method: 'POST' })
+  // Frozen, so a real second passing between the calls cannot age the token.
+  await json('/__mock/clock', { method: 'PUT', body: JSON.stringify({ frozen: true }) })
   const t = await getJson(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
   await json('/__mock/clock', { method: 'PUT', body: JSON.stringify({ advance: 7199 }) })
   const still = await getJson(`${url}/cgi-bin/meeting/create?access_token=${t.access_token}`, {
