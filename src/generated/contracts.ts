@@ -45,6 +45,151 @@ export interface Config {
   }
 }
 
+// contract-case.schema.json
+/**
+ * Contract cases of one endpoint or area, as data any language can replay: HTTP requests with placeholders, what must come back, values captured for later steps, and what to clean up. Placeholders: {{wecom.token}} {{wecom.corpid}} {{wecom.corpsecret}} {{wecom.userids.N}} {{wecom.cal_id}} {{feishu.app_id}} {{feishu.app_secret}} {{feishu.tenant_token}} {{feishu.user_token}} {{feishu.mailbox}} {{steps.<step id>.<capture>}} {{now}} {{now+S}} {{now-S}} (the target's clock, unix seconds) {{future+S}} (far ahead, where live runs book) {{run}} (a short id unique to the run). A string that is only a placeholder takes the placeholder's type (a number for times).
+ */
+export interface ContractCaseFile {
+  $schema?: string
+  /**
+   * What the file covers: a route id (wecom.meeting.create) or an area (auth).
+   */
+  area: string
+  description?: string
+  /**
+   * @minItems 1
+   */
+  cases: [ContractCase, ...ContractCase[]]
+}
+export interface ContractCase {
+  /**
+   * Stable id; JUnit test name.
+   */
+  id: string
+  /**
+   * One line, present tense: what the case shows.
+   */
+  title?: string
+  /**
+   * Rule ids from contracts/rules/*.json this case checks.
+   *
+   * @minItems 1
+   */
+  rules: [string, ...string[]]
+  /**
+   * Where the rule is documented.
+   */
+  doc: {
+    /**
+     * Seed file (shared/seeds/00N_….txt) or api-facts section.
+     */
+    file: string
+    /**
+     * The field, header or parameter, as the doc names it.
+     */
+    field: string
+  }
+  /**
+   * What only the emulator can give: setting its clock, injecting faults, or the development seed's users and apps. Live runs skip such cases.
+   */
+  needs?: ('clock' | 'faults' | 'seed')[]
+  /**
+   * @minItems 1
+   */
+  steps: [ContractStep, ...ContractStep[]]
+}
+/**
+ * A request to a vendor endpoint or a control-plane call (exactly one of the two).
+ */
+export interface ContractStep {
+  /**
+   * Names the step for {{steps.<id>.…}}.
+   */
+  id: string
+  /**
+   * Route id of the request (wecom.meeting.create). When set and the request is well formed, the runner sends it through the client adapter's method for that endpoint; otherwise as raw HTTP.
+   */
+  endpoint?: string
+  request?: ContractRequest
+  control?: ContractControl
+  expect?: ContractExpect
+  /**
+   * name → dotted path in the response body (data.message_id, schedule_list.0.schedule_id).
+   */
+  capture?: {
+    [k: string]: string
+  }
+  cleanup?: ContractCleanup
+}
+export interface ContractRequest {
+  /**
+   * Which base URL the path is sent to.
+   */
+  vendor: 'wecom' | 'feishu'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  path: string
+  query?: {
+    [k: string]: string
+  }
+  headers?: {
+    [k: string]: string
+  }
+  /**
+   * Sent as JSON. Directives: {"$repeat": value, "times": n} (a string repeated, or an array of n copies with {{i}} set), {"$base64url": text}.
+   */
+  body?: {
+    [k: string]: unknown
+  }
+  /**
+   * Sent verbatim (malformed JSON, form bodies).
+   */
+  rawBody?: string
+}
+/**
+ * A control-plane call (only on emulator targets). Over HTTP: setClock = PUT /__mock/clock, expireToken = POST /__mock/tokens/expire, issueOAuthCode = POST /__mock/feishu/oauth/codes, fault = POST /__mock/faults, reset = POST /__mock/reset.
+ */
+export interface ContractControl {
+  action: 'setClock' | 'expireToken' | 'issueOAuthCode' | 'fault' | 'reset'
+  args?: {}
+}
+export interface ContractExpect {
+  /**
+   * HTTP status.
+   */
+  status?: number
+  /**
+   * errcode (WeCom) or code (Feishu).
+   */
+  code?: number
+  /**
+   * dotted path → matcher: a JSON value (deep equal) or an object of $-operators: $exists, $type, $startsWith, $contains, $pattern, $gte, $lte, $length, $minLength, $not.
+   */
+  fields?: {
+    [k: string]: unknown
+  }
+  /**
+   * header name (lower case) → matcher, as for fields.
+   */
+  headers?: {
+    [k: string]: unknown
+  }
+  /**
+   * The whole body, for non-JSON answers.
+   */
+  text?: string
+  /**
+   * A JSON Schema (draft 2020-12) the body must match.
+   */
+  schema?: {}
+}
+/**
+ * How to undo what the step created; run after the case, also when it fails (meeting → wecom.meeting.cancel, schedule → wecom.schedule.del).
+ */
+export interface ContractCleanup {
+  endpoint: 'wecom.meeting.cancel' | 'wecom.schedule.del'
+  body: {}
+}
+
 // error-catalogue.schema.json
 /**
  * A vendor's error codes as data: what the emulator answers and what the contract suite expects.

@@ -1,0 +1,430 @@
+/**
+ * The contract runner: each case against a target through a client adapter, step by step; the target's
+ * control plane between steps where the case needs it; captures feed later steps; whatever a step created
+ * is cancelled or deleted when the case ends, pass or fail. Live runs skip cases that need the control
+ * plane and pace their requests under the vendors' rate limits.
+ */
+import { randomBytes } from 'node:crypto'
+import type { ContractCase, ContractStep } from '../../src/generated/contracts.ts'
+import { endpointById, matchPath } from '../client/endpoints.ts'
+import { fetchClient } from '../client/fetch-client.ts'
+import { larkSdkClient } from '../client/lark-sdk.ts'
+import type { ContractClient, RawRequest, WireResponse } from '../client/types.ts'
+import { type LoadedCase, loadCases, matchesFilter } from './cases.ts'
+import { check, pick } from './expect.ts'
+import { MissingValue, resolveValue, type Scope } from './placeholders.ts'
+import type { Target } from './targets.ts'
+
+export type ClientChoice = 'fetch' | 'lark-sdk' | ContractClient | ((target: Target) => ContractClient)
+
+export interface RunOptions {
+  target: Target
+  /** Default `fetch`. */
+  client?: ClientChoice
+  /** See matchesFilter: a substring of a case id, area or rule id, or `/regex/`. */
+  filter?: string
+  /** Least time between two requests to one vendor, ms (default 0; live runs: CONTRACTS_PACE_MS or 1000). */
+  paceMs?: number
+  /** The cases to run (default: every file in contracts/cases). */
+  cases?: LoadedCase[]
+  /** Called when a case ends: the CLI prints its progress line here. */
+  onCase?: (result: CaseResult) => void
+}
+
+export interface StepResult {
+  id: string
+  /** `client` when the adapter's endpoint method sent it, `raw` for deliberately malformed requests. */
+  via?: 'client' | 'raw' | 'control'
+  status?: number
+  code?: number
+  failures: string[]
+}
+
+export interface CleanupResult {
+  endpoint: string
+  body: Record<string, unknown>
+  ok: boolean
+  detail: string
+}
+
+export interface CaseResult {
+  id: string
+  area: string
+  file: string
+  rules: string[]
+  title?: string
+  status: 'passed' | 'failed' | 'skipped'
+  /** Why it was skipped, or the first failure. */
+  reason?: string
+  failures: string[]
+  steps: StepResult[]
+  cleanup: CleanupResult[]
+  durationMs: number
+}
+
+export interface Tally {
+  passed: number
+  failed: number
+  skipped: number
+}
+
+export interface RunReport {
+  target: string
+  client: string
+  results: CaseResult[]
+  summary: Tally & { total: number; byArea: Record<string, Tally> }
+  /** Clean-up calls that did not succeed: on a live run, something may be left behind. */
+  cleanupFailures: CleanupResult[]
+  durationMs: number
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Waits so that two requests to one vendor are at least `intervalMs` apart. */
+export class Pacer {
+  private readonly last = new Map<string, number>()
+  constructor(readonly intervalMs: number) {}
+  async wait(vendor: string): Promise<void> {
+    if (this.intervalMs <= 0) return
+    const prev = this.last.get(vendor)
+    const now = Date.now()
+    if (prev !== undefined && now - prev < this.intervalMs) await sleep(this.intervalMs - (now - prev))
+    this.last.set(vendor, Date.now())
+  }
+}
+
+/** The client with a pause before each request, per vendor. */
+export function pacedClient(client: ContractClient, pacer: Pacer): ContractClient {
+  const vendorOfMethod = new Map<string, string>()
+  for (const e of endpointById.values()) vendorOfMethod.set(e.method_name, e.vendor)
+  return new Proxy(client, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver)
+      if (typeof value !== 'function') return value
+      return async (...args: unknown[]) => {
+        const vendor = prop === 'raw' ? (args[0] as RawRequest).vendor : (vendorOfMethod.get(String(prop)) ?? '')
+        await pacer.wait(vendor)
+        return value.apply(obj, args)
+      }
+    },
+  })
+}
+
+export function makeClient(choice: ClientChoice | undefined, target: Target): ContractClient {
+  if (!choice || choice === 'fetch')
+    return fetchClient({ baseUrls: target.baseUrls, ...(target.fetch ? { fetch: target.fetch } : {}) })
+  if (choice === 'lark-sdk') {
+    const { app_id, app_secret } = target.credentials.feishu
+    return larkSdkClient({
+      baseUrls: target.baseUrls,
+      // The SDK's constructor insists on app credentials even when every call carries a user token.
+      appId: app_id ?? 'cli_unset',
+      appSecret: app_secret ?? 'unset',
+      ...(target.fetch ? { fetch: target.fetch } : {}),
+    })
+  }
+  return typeof choice === 'function' ? choice(target) : choice
+}
+
+function tally(): Tally {
+  return { passed: 0, failed: 0, skipped: 0 }
+}
+
+/** Why a target cannot run a case, or undefined. */
+export function skipReason(c: ContractCase, target: Target): string | undefined {
+  if (!target.control && c.needs?.length)
+    return `needs the emulator's ${c.needs.join(', ')} (no control plane on ${target.kind})`
+  return undefined
+}
+
+interface Session {
+  target: Target
+  client: ContractClient
+  run: string
+  /** Tokens fetched once per case (per run on live, where gettoken has its own rate limit). */
+  tokens: Map<string, Promise<string>>
+}
+
+async function fetchToken(s: Session, name: 'wecom.token' | 'feishu.tenant_token'): Promise<string> {
+  const c = s.target.credentials
+  let res: WireResponse
+  if (name === 'wecom.token') {
+    if (!c.wecom.corpid || !c.wecom.corpsecret)
+      throw new MissingValue('WeCom corpid/corpsecret (WECOM_CORP_ID, WECOM_CORP_SECRET)')
+    res = await s.client.wecomGetToken({ corpid: c.wecom.corpid, corpsecret: c.wecom.corpsecret })
+    const token = pick(res.json, 'access_token').value
+    if (typeof token !== 'string') throw new Error(`gettoken gave no access_token: ${res.text.slice(0, 200)}`)
+    return token
+  }
+  if (!c.feishu.app_id || !c.feishu.app_secret)
+    throw new MissingValue('Feishu app credentials (FEISHU_APP_ID, FEISHU_APP_SECRET)')
+  res = await s.client.feishuTenantToken({ app_id: c.feishu.app_id, app_secret: c.feishu.app_secret })
+  const token = pick(res.json, 'tenant_access_token').value
+  if (typeof token !== 'string') throw new Error(`tenant_access_token gave no token: ${res.text.slice(0, 200)}`)
+  return token
+}
+
+function lookupIn(s: Session) {
+  return async (name: string): Promise<unknown> => {
+    if (name === 'wecom.token' || name === 'feishu.tenant_token') {
+      let p = s.tokens.get(name)
+      if (!p) {
+        p = fetchToken(s, name)
+        s.tokens.set(name, p)
+        p.catch(() => s.tokens.delete(name))
+      }
+      return p
+    }
+    const found = pick(s.target.credentials, name)
+    if (!found.found || found.value === undefined || found.value === '') throw new MissingValue(name)
+    return found.value
+  }
+}
+
+/** Sends a step's request: through the client's endpoint method when it is well formed, else as raw HTTP. */
+async function send(
+  s: Session,
+  step: ContractStep,
+  req: {
+    vendor: 'wecom' | 'feishu'
+    method: string
+    path: string
+    query?: Record<string, string>
+    headers?: Record<string, string>
+    body?: unknown
+    rawBody?: string
+  },
+): Promise<{ res: WireResponse; via: 'client' | 'raw' }> {
+  const info = step.endpoint ? endpointById.get(step.endpoint) : undefined
+  const query = req.query ?? {}
+  const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]))
+  const extraHeaders = Object.keys(headers).filter((h) => h !== 'content-type' && h !== 'authorization')
+  const objectBody =
+    req.body !== undefined && typeof req.body === 'object' && !Array.isArray(req.body) && req.rawBody === undefined
+  const params = info ? matchPath(info.path, req.path) : undefined
+  if (info && params && req.method === info.method && extraHeaders.length === 0) {
+    const body = (req.body ?? {}) as Record<string, unknown>
+    const qkeys = Object.keys(query)
+    if (info.auth === 'wecom' && objectBody && qkeys.length === 1 && query.access_token && !headers.authorization) {
+      const m = s.client[info.method_name] as (t: string, b: Record<string, unknown>) => Promise<WireResponse>
+      return { res: await m.call(s.client, query.access_token, body), via: 'client' }
+    }
+    const bearer = headers.authorization?.startsWith('Bearer ') ? headers.authorization.slice(7) : undefined
+    if (info.auth === 'feishu-user' && bearer && qkeys.length === 0) {
+      if (info.method === 'GET' && req.body === undefined && req.rawBody === undefined)
+        return {
+          res: await s.client.mailGetMessage(bearer, params as { user_mailbox_id: string; message_id: string }),
+          via: 'client',
+        }
+      if (info.method === 'POST' && objectBody)
+        return { res: await s.client.mailSend(bearer, params as { user_mailbox_id: string }, body), via: 'client' }
+    }
+    if (
+      info.id === 'wecom.gettoken' &&
+      qkeys.length === 2 &&
+      query.corpid &&
+      query.corpsecret &&
+      req.body === undefined
+    )
+      return {
+        res: await s.client.wecomGetToken({ corpid: query.corpid, corpsecret: query.corpsecret }),
+        via: 'client',
+      }
+    if (
+      info.auth === 'none' &&
+      info.vendor === 'feishu' &&
+      objectBody &&
+      qkeys.length === 0 &&
+      !headers.authorization
+    ) {
+      const m = s.client[info.method_name] as (b: Record<string, unknown>) => Promise<WireResponse>
+      return { res: await m.call(s.client, body), via: 'client' }
+    }
+  }
+  const raw: RawRequest = {
+    vendor: req.vendor,
+    method: req.method,
+    path: req.path,
+    query,
+    headers: { ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(req.rawBody !== undefined
+      ? { body: req.rawBody }
+      : req.body !== undefined
+        ? { body: JSON.stringify(req.body) }
+        : {}),
+  }
+  return { res: await s.client.raw(raw), via: 'raw' }
+}
+
+async function cleanUp(
+  s: Session,
+  pending: { endpoint: string; body: Record<string, unknown> }[],
+): Promise<CleanupResult[]> {
+  const out: CleanupResult[] = []
+  for (const item of pending.reverse()) {
+    try {
+      const attempt = async () => {
+        const token = (await lookupIn(s)('wecom.token')) as string
+        return item.endpoint === 'wecom.meeting.cancel'
+          ? s.client.meetingCancel(token, item.body)
+          : s.client.scheduleDel(token, item.body)
+      }
+      let res = await attempt()
+      let code = pick(res.json, 'errcode').value
+      // The case may have expired the token it used: clean up with a fresh one.
+      if (code === 40014 || code === 42001) {
+        s.tokens.delete('wecom.token')
+        res = await attempt()
+        code = pick(res.json, 'errcode').value
+      }
+      out.push({ ...item, ok: code === 0, detail: `errcode ${String(code)}` })
+    } catch (e) {
+      out.push({ ...item, ok: false, detail: (e as Error).message })
+    }
+  }
+  return out
+}
+
+export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResult> {
+  const c = loaded.case
+  const started = Date.now()
+  const base = {
+    id: c.id,
+    area: loaded.area,
+    file: loaded.file,
+    rules: [...c.rules],
+    ...(c.title ? { title: c.title } : {}),
+  }
+  const skip = skipReason(c, s.target)
+  if (skip) return { ...base, status: 'skipped', reason: skip, failures: [], steps: [], cleanup: [], durationMs: 0 }
+  const { target } = s
+  if (target.control) {
+    // Each case starts from the seed: no state, clock or tokens leak between cases.
+    await target.control.reset()
+    s.tokens.clear()
+  }
+  const steps: StepResult[] = []
+  const failures: string[] = []
+  const pendingCleanup: { endpoint: string; body: Record<string, unknown> }[] = []
+  let skipped: string | undefined
+  const readNow = async () => (target.control ? await target.control.now() : Math.floor(Date.now() / 1000))
+  let now = await readNow()
+  const scope: Scope = {
+    now,
+    future: now + target.futureOffset,
+    run: s.run,
+    lookup: lookupIn(s),
+    steps: {},
+  }
+  try {
+    for (const step of c.steps) {
+      scope.now = now
+      const result: StepResult = { id: step.id, failures: [] }
+      steps.push(result)
+      if (step.control) {
+        result.via = 'control'
+        if (!target.control) throw new MissingValue('a control plane')
+        const args = (await resolveValue(step.control.args ?? {}, scope)) as Record<string, unknown>
+        const out = await target.control[step.control.action](args)
+        if (step.control.action === 'reset') s.tokens.clear()
+        scope.steps[step.id] = capture(out, step.capture)
+        now = await readNow()
+        continue
+      }
+      if (!step.request) {
+        result.failures.push('a step needs a request or a control call')
+        failures.push(`${step.id}: a step needs a request or a control call`)
+        break
+      }
+      const r = step.request
+      const resolved = {
+        vendor: r.vendor,
+        method: r.method,
+        path: String(await resolveValue(r.path, scope)),
+        ...(r.query ? { query: (await resolveValue(r.query, scope)) as Record<string, string> } : {}),
+        ...(r.headers ? { headers: (await resolveValue(r.headers, scope)) as Record<string, string> } : {}),
+        ...(r.body !== undefined ? { body: await resolveValue(r.body, scope) } : {}),
+        ...(r.rawBody !== undefined ? { rawBody: String(await resolveValue(r.rawBody, scope)) } : {}),
+      }
+      const { res, via } = await send(s, step, resolved)
+      result.via = via
+      result.status = res.status
+      const code = pick(res.json, r.vendor === 'wecom' ? 'errcode' : 'code').value
+      if (typeof code === 'number') result.code = code
+      const expected = step.expect ? ((await resolveValue(step.expect, scope)) as Parameters<typeof check>[2]) : {}
+      result.failures = check(r.vendor, res, expected)
+      scope.steps[step.id] = capture(res.json, step.capture)
+      if (step.cleanup) {
+        const body = (await resolveValue(step.cleanup.body, scope).catch(() => undefined)) as
+          | Record<string, unknown>
+          | undefined
+        // Only what was created: a refused create captured nothing, so there is nothing to undo.
+        if (body && Object.values(body).every((v) => v !== undefined && v !== ''))
+          pendingCleanup.push({ endpoint: step.cleanup.endpoint, body })
+      }
+      if (result.failures.length) {
+        failures.push(...result.failures.map((f) => `${step.id}: ${f}`))
+        break
+      }
+    }
+  } catch (e) {
+    if (e instanceof MissingValue) skipped = `the target has no ${e.message}`
+    else failures.push(`error: ${(e as Error).message}`)
+  }
+  const cleanup = await cleanUp(s, pendingCleanup)
+  const durationMs = Date.now() - started
+  if (skipped && failures.length === 0)
+    return { ...base, status: 'skipped', reason: skipped, failures, steps, cleanup, durationMs }
+  return {
+    ...base,
+    status: failures.length ? 'failed' : 'passed',
+    ...(failures[0] ? { reason: failures[0] } : {}),
+    failures,
+    steps,
+    cleanup,
+    durationMs,
+  }
+}
+
+/** name → value at a dotted path; a missing path is left out, so `{{steps.x.name}}` says what is missing. */
+function capture(json: unknown, spec: Record<string, string> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [name, path] of Object.entries(spec ?? {})) {
+    const { found, value } = pick(json, path)
+    if (found) out[name] = value
+  }
+  return out
+}
+
+/** Runs the cases against the target and reports; never throws on a failing case. */
+export async function runContracts(options: RunOptions): Promise<RunReport> {
+  const started = Date.now()
+  const { target } = options
+  const paceMs = options.paceMs ?? (target.kind === 'live' ? Number(process.env.CONTRACTS_PACE_MS ?? 1000) : 0)
+  const inner = makeClient(options.client, target)
+  const client = paceMs > 0 ? pacedClient(inner, new Pacer(paceMs)) : inner
+  const session: Session = { target, client, run: randomBytes(3).toString('hex'), tokens: new Map() }
+  const cases = (options.cases ?? loadCases()).filter((c) => matchesFilter(c, options.filter))
+  const results: CaseResult[] = []
+  const summary = { ...tally(), total: 0, byArea: {} as Record<string, Tally> }
+  for (const loaded of cases) {
+    const result = await runCase(loaded, session)
+    results.push(result)
+    summary[result.status]++
+    summary.total++
+    const area = summary.byArea[result.area] ?? tally()
+    summary.byArea[result.area] = area
+    area[result.status]++
+    options.onCase?.(result)
+  }
+  return {
+    target: target.name,
+    client: inner.name,
+    results,
+    summary,
+    cleanupFailures: results.flatMap((r) => r.cleanup.filter((x) => !x.ok)),
+    durationMs: Date.now() - started,
+  }
+}
+
+export type { Session }
