@@ -2,7 +2,7 @@
  * Placeholders in contract cases: `{{wecom.token}}`, `{{steps.create.meetingid}}`, `{{now+3600}}`, … A
  * string that is only a placeholder takes the value's own type (times are numbers); inside a longer string
  * it is written as text. Body directives build large or encoded values without spelling them out:
- * `{"$repeat": "a", "times": 41}`, `{"$repeat": {"userid": "u{{i}}"}, "times": 1001}`, `{"$base64url": "…"}`.
+ * `{"$repeat": "a", "times": 41, "join": ""}`, `{"$repeat": {"userid": "u{{i}}"}, "times": 1001}`, `{"$base64url": "…"}`.
  */
 
 /** A placeholder the target cannot fill (a live run without that environment variable): the case is skipped. */
@@ -71,10 +71,9 @@ export async function resolveValue(value: unknown, scope: Scope): Promise<unknow
     if ('$repeat' in o) {
       const times = Number(o.times)
       if (!Number.isInteger(times) || times < 0) throw new Error('$repeat needs a whole number "times"')
-      if (typeof o.$repeat === 'string') return String(await resolveString(o.$repeat, scope)).repeat(times)
       const items: unknown[] = []
       for (let i = 0; i < times; i++) items.push(await resolveValue(o.$repeat, { ...scope, i }))
-      return items
+      return typeof o.join === 'string' ? items.map(String).join(o.join) : items
     }
     if ('$base64url' in o) return base64url(String(await resolveValue(o.$base64url, scope)))
     const out: Record<string, unknown> = {}

@@ -137,6 +137,12 @@ export function skipReason(c: ContractCase, target: Target): string | undefined 
   return undefined
 }
 
+interface PendingCleanup {
+  endpoint: string
+  body: Record<string, unknown>
+  token?: string
+}
+
 interface Session {
   target: Target
   client: ContractClient
@@ -256,15 +262,12 @@ async function send(
   return { res: await s.client.raw(raw), via: 'raw' }
 }
 
-async function cleanUp(
-  s: Session,
-  pending: { endpoint: string; body: Record<string, unknown> }[],
-): Promise<CleanupResult[]> {
+async function cleanUp(s: Session, pending: PendingCleanup[]): Promise<CleanupResult[]> {
   const out: CleanupResult[] = []
   for (const item of pending.reverse()) {
     try {
       const attempt = async () => {
-        const token = (await lookupIn(s)('wecom.token')) as string
+        const token = item.token ?? ((await lookupIn(s)('wecom.token')) as string)
         return item.endpoint === 'wecom.meeting.cancel'
           ? s.client.meetingCancel(token, item.body)
           : s.client.scheduleDel(token, item.body)
@@ -277,9 +280,11 @@ async function cleanUp(
         res = await attempt()
         code = pick(res.json, 'errcode').value
       }
-      out.push({ ...item, ok: code === 0, detail: `errcode ${String(code)}` })
+      // Already cancelled, or over (an ended meeting cannot be cancelled, and nothing of it is left scheduled).
+      const ok = code === 0 || code === 400041 || code === 400224 || code === 90460
+      out.push({ endpoint: item.endpoint, body: item.body, ok, detail: `errcode ${String(code)}` })
     } catch (e) {
-      out.push({ ...item, ok: false, detail: (e as Error).message })
+      out.push({ endpoint: item.endpoint, body: item.body, ok: false, detail: (e as Error).message })
     }
   }
   return out
@@ -305,7 +310,7 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
   }
   const steps: StepResult[] = []
   const failures: string[] = []
-  const pendingCleanup: { endpoint: string; body: Record<string, unknown> }[] = []
+  const pendingCleanup: PendingCleanup[] = []
   let skipped: string | undefined
   const readNow = async () => (target.control ? await target.control.now() : Math.floor(Date.now() / 1000))
   let now = await readNow()
@@ -326,7 +331,8 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
         if (!target.control) throw new MissingValue('a control plane')
         const args = (await resolveValue(step.control.args ?? {}, scope)) as Record<string, unknown>
         const out = await target.control[step.control.action](args)
-        if (step.control.action === 'reset') s.tokens.clear()
+        // A reset forgets tokens; a clock move may outlive them.
+        if (step.control.action === 'reset' || step.control.action === 'setClock') s.tokens.clear()
         scope.steps[step.id] = capture(out, step.capture)
         now = await readNow()
         continue
@@ -359,8 +365,11 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
           | Record<string, unknown>
           | undefined
         // Only what was created: a refused create captured nothing, so there is nothing to undo.
+        const token = step.cleanup.token
+          ? String(await resolveValue(step.cleanup.token, scope).catch(() => ''))
+          : undefined
         if (body && Object.values(body).every((v) => v !== undefined && v !== ''))
-          pendingCleanup.push({ endpoint: step.cleanup.endpoint, body })
+          pendingCleanup.push({ endpoint: step.cleanup.endpoint, body, ...(token ? { token } : {}) })
       }
       if (result.failures.length) {
         failures.push(...result.failures.map((f) => `${step.id}: ${f}`))

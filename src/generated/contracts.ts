@@ -143,7 +143,7 @@ export interface ContractRequest {
     [k: string]: string
   }
   /**
-   * Sent as JSON. Directives: {"$repeat": value, "times": n} (a string repeated, or an array of n copies with {{i}} set), {"$base64url": text}.
+   * Sent as JSON. Directives: {"$repeat": value, "times": n} (an array of n copies, {{i}} set to 0…n-1 in each), with "join": "" a string of n copies joined; {"$base64url": text}.
    */
   body?: {
     [k: string]: unknown
@@ -196,6 +196,10 @@ export interface ContractExpect {
 export interface ContractCleanup {
   endpoint: 'wecom.meeting.cancel' | 'wecom.schedule.del'
   body: {}
+  /**
+   * The access_token to undo with, when the step used another app's (default {{wecom.token}}).
+   */
+  token?: string
 }
 
 // error-catalogue.schema.json
