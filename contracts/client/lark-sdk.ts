@@ -19,7 +19,13 @@ export interface LarkSdkClientOptions {
   appSecret: string
   /** Sends the SDK's requests through this fetch instead of axios (the in-process emulator has no port). */
   fetch?: typeof fetch
+  /** Where the SDK logs (default: nowhere). */
+  logger?: SdkLogger
 }
+
+type SdkLogger = NonNullable<ConstructorParameters<typeof lark.Client>[0]['logger']>
+const drop = () => {}
+const silent: SdkLogger = { error: drop, warn: drop, info: drop, debug: drop, trace: drop }
 
 type SdkHttpInstance = NonNullable<ConstructorParameters<typeof lark.Client>[0]['httpInstance']>
 
@@ -110,7 +116,8 @@ export function larkSdkClient(options: LarkSdkClientOptions): ContractClient {
     appId: options.appId,
     appSecret: options.appSecret,
     domain: options.baseUrls.feishu.replace(/\/+$/, ''),
-    loggerLevel: lark.LoggerLevel.fatal,
+    // The SDK logs every non-2xx at error level; the suite reports those itself.
+    logger: options.logger ?? silent,
     ...(options.fetch ? { httpInstance: fetchHttpInstance(options.fetch) as unknown as SdkHttpInstance } : {}),
   })
   return {

@@ -1,0 +1,200 @@
+/**
+ * OpenAPI 3.1 documents for both vendors, built from the same data the emulator and the suite use: the
+ * endpoint table (contracts/client/endpoints.ts), the request schemas (contracts/schemas/<route>.request.
+ * schema.json, where an endpoint has one), the rule catalogues (which codes an endpoint answers) and the
+ * error catalogues (HTTP status and message of each code). `npm run contracts:openapi` rewrites
+ * contracts/openapi/{wecom,feishu}.json; a test checks them with an OpenAPI validator and for drift.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type EndpointInfo, endpoints, type Vendor } from '../contracts/client/endpoints.ts'
+import { loadCatalogues } from '../contracts/coverage.ts'
+
+const SCHEMAS = 'contracts/schemas'
+export const OPENAPI_FILES = { wecom: 'contracts/openapi/wecom.json', feishu: 'contracts/openapi/feishu.json' }
+
+interface ErrorEntry {
+  code: number
+  status: number
+  message: string
+  name?: string
+  inferred: boolean
+}
+
+function errorCatalogue(vendor: Vendor): Map<number, ErrorEntry> {
+  const data = JSON.parse(readFileSync(`contracts/errors/${vendor}.json`, 'utf8')) as { errors: ErrorEntry[] }
+  return new Map(data.errors.map((e) => [e.code, e]))
+}
+
+/** The codes an endpoint answers: its rules (by id prefix) plus the auth stage's. */
+function codesOf(e: EndpointInfo): number[] {
+  const local = e.id.replace(/^(wecom|feishu)\./, '')
+  const codes = new Set<number>()
+  for (const { data } of loadCatalogues()) {
+    for (const r of data.rules) {
+      const mine = r.id.startsWith(`${local}.`) || r.id.startsWith(`${e.id}.`)
+      const auth =
+        (e.auth === 'wecom' && /^wecom\.(token|method|body)\./.test(r.id)) ||
+        (e.auth === 'feishu-user' && r.id.startsWith('feishu.token.')) ||
+        (e.id === 'wecom.gettoken' && r.id.startsWith('wecom.gettoken.')) ||
+        (e.id.startsWith('feishu.auth.') && r.id.startsWith('feishu.tenant_token.')) ||
+        (e.id === 'feishu.authen.oauth_token' && r.id.startsWith('feishu.oauth.'))
+      if ((mine || auth) && r.code !== 0) codes.add(r.code)
+    }
+  }
+  return [...codes].sort((a, b) => a - b)
+}
+
+function requestSchema(e: EndpointInfo): Record<string, unknown> | undefined {
+  const file = join(SCHEMAS, `${e.id}.request.schema.json`)
+  if (!existsSync(file)) return undefined
+  const { $schema: _s, $id: _i, ...schema } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  return schema
+}
+
+function describeCodes(codes: number[], catalogue: Map<number, ErrorEntry>): string {
+  return codes
+    .map((c) => {
+      const e = catalogue.get(c)
+      return `- ${c}: ${e?.message ?? '?'}${e?.name && e.name !== e.message ? ` (${e.name})` : ''}${e?.inferred ? ' [inferred]' : ''}`
+    })
+    .join('\n')
+}
+
+function operation(e: EndpointInfo, catalogue: Map<number, ErrorEntry>) {
+  const codes = codesOf(e)
+  const op: Record<string, unknown> = {
+    operationId: e.id.replace(/[^a-zA-Z0-9]+(.)/g, (_, c: string) => c.toUpperCase()),
+    summary: e.summary,
+    description: `Source: ${e.doc}. Kind: ${e.kind}.`,
+    tags: [e.kind],
+    externalDocs: e.doc.startsWith('http') ? { url: e.doc } : undefined,
+  }
+  if (e.auth === 'wecom') op.security = [{ accessToken: [] }]
+  else if (e.auth === 'feishu-user') op.security = [{ userAccessToken: [] }]
+  else op.security = []
+  const params: Record<string, unknown>[] = []
+  for (const m of e.path.matchAll(/:([a-z_]+)/g))
+    params.push({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })
+  if (e.id === 'wecom.gettoken')
+    params.push(
+      { name: 'corpid', in: 'query', required: true, schema: { type: 'string' } },
+      { name: 'corpsecret', in: 'query', required: true, schema: { type: 'string' } },
+    )
+  if (params.length) op.parameters = params
+  if (e.method === 'POST') {
+    op.requestBody = {
+      required: true,
+      content: { 'application/json': { schema: requestSchema(e) ?? { type: 'object' } } },
+    }
+  }
+  if (e.vendor === 'wecom') {
+    op.responses = {
+      '200': {
+        description: `HTTP 200 for success and every business error; the outcome is errcode.\n\n${describeCodes(codes, catalogue)}`,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['errcode', 'errmsg'],
+              properties: {
+                errcode: { type: 'integer', enum: [0, ...codes] },
+                errmsg: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    }
+  } else {
+    const byStatus = new Map<number, number[]>()
+    for (const c of codes) {
+      const status = catalogue.get(c)?.status ?? 400
+      byStatus.set(status, [...(byStatus.get(status) ?? []), c])
+    }
+    const responses: Record<string, unknown> = {
+      '200': {
+        description: 'Success (token endpoints also answer their refusals with HTTP 200).',
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              properties: { code: { type: 'integer' }, msg: { type: 'string' }, data: { type: 'object' } },
+            },
+          },
+        },
+      },
+    }
+    for (const [status, list] of [...byStatus].sort((a, b) => a[0] - b[0])) {
+      if (status === 200) {
+        ;(responses['200'] as { description: string }).description += `\n\n${describeCodes(list, catalogue)}`
+        continue
+      }
+      responses[String(status)] = {
+        description: describeCodes(list, catalogue),
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['code', 'msg'],
+              properties: {
+                code: { type: 'integer', enum: list },
+                msg: { type: 'string' },
+                error: { type: 'object', properties: { log_id: { type: 'string' }, troubleshooter: { type: 'string' } } },
+              },
+            },
+          },
+        },
+      }
+    }
+    responses['404'] ??= {
+      description: 'Unknown path or wrong method: text/plain "404 page not found".',
+      content: { 'text/plain': { schema: { type: 'string' } } },
+    }
+    op.responses = responses
+  }
+  return JSON.parse(JSON.stringify(op)) as Record<string, unknown>
+}
+
+export function openapiDocument(vendor: Vendor): Record<string, unknown> {
+  const catalogue = errorCatalogue(vendor)
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const e of endpoints.filter((x) => x.vendor === vendor)) {
+    const path = e.path.replace(/:([a-z_]+)/g, '{$1}')
+    paths[path] = { ...paths[path], [e.method.toLowerCase()]: operation(e, catalogue) }
+  }
+  const wecom = vendor === 'wecom'
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: wecom ? 'WeCom (企业微信) meeting, schedule and meeting-mail APIs' : 'Feishu (飞书) mail send API',
+      version: '0.1.0',
+      description: `Generated by scripts/gen-openapi.ts (worksuite-mock) from contracts/: do not edit. ${
+        wecom
+          ? 'Every answer is HTTP 200 with {errcode, errmsg}; the token goes in the access_token query parameter only.'
+          : 'Real HTTP statuses with {code, msg, error}; the mail APIs take a user_access_token as Authorization: Bearer.'
+      }`,
+    },
+    servers: [
+      { url: wecom ? 'https://qyapi.weixin.qq.com' : 'https://open.feishu.cn', description: 'live' },
+      { url: 'http://127.0.0.1:4010', description: 'worksuite-mock stub server (npm start)' },
+    ],
+    paths,
+    components: {
+      securitySchemes: wecom
+        ? { accessToken: { type: 'apiKey', in: 'query', name: 'access_token' } }
+        : { userAccessToken: { type: 'http', scheme: 'bearer', description: 'user_access_token' } },
+    },
+  }
+}
+
+export function openapiText(vendor: Vendor): string {
+  return `${JSON.stringify(openapiDocument(vendor), null, 2)}\n`
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const vendor of ['wecom', 'feishu'] as const) {
+    writeFileSync(OPENAPI_FILES[vendor], openapiText(vendor))
+    console.log(`wrote ${OPENAPI_FILES[vendor]}`)
+  }
+}

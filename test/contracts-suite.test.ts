@@ -1,0 +1,96 @@
+/**
+ * The contract suite runs green against the emulator in process and against a started stub server, with
+ * both shipped clients; its JUnit report lists every case; a broken expectation fails the run.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { loadCases } from '../contracts/runner/cases.ts'
+import { main } from '../contracts/runner/cli.ts'
+import { junitXml } from '../contracts/runner/report.ts'
+import { runContracts } from '../contracts/runner/run.ts'
+import { emulatorTarget, urlTarget } from '../contracts/runner/targets.ts'
+import { createCore, type StubServer, startStubServer } from '../src/index.ts'
+
+const all = loadCases()
+let server: StubServer
+
+beforeAll(async () => {
+  server = await startStubServer(createCore(), { host: '127.0.0.1', port: 0 })
+})
+afterAll(async () => {
+  await server.close()
+})
+
+function failuresOf(report: Awaited<ReturnType<typeof runContracts>>): string {
+  return report.results
+    .filter((r) => r.status !== 'passed')
+    .map((r) => `${r.id}: ${r.reason}`)
+    .join('\n')
+}
+
+test('every case passes against the emulator in process, and the JUnit report lists each one', async () => {
+  const report = await runContracts({ target: emulatorTarget() })
+  expect(failuresOf(report)).toBe('')
+  expect(report.summary).toMatchObject({ passed: all.length, failed: 0, skipped: 0, total: all.length })
+  expect(report.cleanupFailures).toEqual([])
+  const xml = junitXml(report)
+  expect(xml.match(/<testcase /g)?.length).toBe(all.length)
+  expect(xml).toContain(`tests="${all.length}" failures="0" skipped="0"`)
+  expect(xml).not.toContain('<failure')
+  for (const area of new Set(all.map((c) => c.area))) expect(xml).toContain(`<testsuite name="${area}"`)
+})
+
+test('every case passes against a started stub server, with the fetch client', async () => {
+  const report = await runContracts({ target: await urlTarget(server.url) })
+  expect(failuresOf(report)).toBe('')
+  expect(report.summary.passed).toBe(all.length)
+  // Requests went over HTTP: the server's journal saw them.
+  expect(report.results.every((r) => r.steps.length > 0)).toBe(true)
+})
+
+test('every case passes with the official Feishu SDK as the client, in process and over HTTP', async () => {
+  for (const target of [emulatorTarget(), await urlTarget(server.url)]) {
+    const report = await runContracts({ target, client: 'lark-sdk', filter: 'feishu' })
+    expect(failuresOf(report)).toBe('')
+    expect(report.summary.passed).toBeGreaterThan(5)
+    expect(report.client).toBe('lark-sdk')
+    // The SDK sent the well-formed token calls itself (a tenant token over the SDK, 10003 as data).
+    expect(report.results.some((r) => r.steps.some((s) => s.via === 'client'))).toBe(true)
+  }
+})
+
+test('a case whose expectation the emulator does not meet fails, says why, and lands in the JUnit file', async () => {
+  const [sample] = loadCases().filter((c) => c.case.id === 'wecom.token.never-issued')
+  const broken = structuredClone(sample!)
+  ;(broken.case.steps[0]!.expect as { code: number }).code = 40013
+  const report = await runContracts({ target: emulatorTarget(), cases: [broken] })
+  expect(report.summary).toMatchObject({ failed: 1, passed: 0 })
+  expect(report.results[0]!.failures[0]).toMatch(/errcode: expected 40013, got 40014/)
+  expect(junitXml(report)).toMatch(/<failure message="call: errcode: expected 40013, got 40014/)
+})
+
+test('the CLI writes a JUnit file, exits 0 when green, and refuses a live run without --live', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'contracts-'))
+  const file = join(dir, 'junit.xml')
+  const log = console.log
+  console.log = () => {}
+  try {
+    expect(await main(['--target', 'emulator', '--filter', 'auth', '--junit', file])).toBe(0)
+    expect(await main(['--target', server.url, '--filter', '/^wecom\\.gettoken/'])).toBe(0)
+  } finally {
+    console.log = log
+  }
+  const xml = readFileSync(file, 'utf8')
+  const authCases = all.filter((c) => c.area.startsWith('auth')).length
+  expect(xml.match(/<testcase /g)?.length).toBe(authCases)
+  const err = console.error
+  console.error = () => {}
+  try {
+    expect(await main(['--target', 'live'])).toBe(2)
+    expect(await main(['--client', 'curl'])).toBe(2)
+  } finally {
+    console.error = err
+  }
+})
