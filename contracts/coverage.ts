@@ -53,7 +53,12 @@ export function coverageMarkdown(rows: RuleCoverage[] = coverage()): string {
   ]
   for (const catalogue of [...new Set(rows.map((r) => r.catalogue))]) {
     const group = rows.filter((r) => r.catalogue === catalogue)
-    out.push(`## ${group[0]!.endpoint} (contracts/rules/${catalogue})`, '', '| rule | code | cases |', '| --- | --- | --- |')
+    out.push(
+      `## ${group[0]!.endpoint} (contracts/rules/${catalogue})`,
+      '',
+      '| rule | code | cases |',
+      '| --- | --- | --- |',
+    )
     for (const r of group) {
       const code = r.status !== undefined ? `${r.code} (HTTP ${r.status})` : String(r.code)
       const cases = r.cases.length

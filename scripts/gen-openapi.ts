@@ -140,7 +140,10 @@ function operation(e: EndpointInfo, catalogue: Map<number, ErrorEntry>) {
               properties: {
                 code: { type: 'integer', enum: list },
                 msg: { type: 'string' },
-                error: { type: 'object', properties: { log_id: { type: 'string' }, troubleshooter: { type: 'string' } } },
+                error: {
+                  type: 'object',
+                  properties: { log_id: { type: 'string' }, troubleshooter: { type: 'string' } },
+                },
               },
             },
           },

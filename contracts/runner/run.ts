@@ -80,7 +80,10 @@ export interface RunReport {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/** Waits so that two requests to one vendor are at least `intervalMs` apart. */
+/**
+ * Waits so that a request to a vendor starts at least `intervalMs` after the previous one to that vendor
+ * ended: counted from the answer, so transport jitter cannot bunch two requests at the server.
+ */
 export class Pacer {
   private readonly last = new Map<string, number>()
   constructor(readonly intervalMs: number) {}
@@ -89,6 +92,8 @@ export class Pacer {
     const prev = this.last.get(vendor)
     const now = Date.now()
     if (prev !== undefined && now - prev < this.intervalMs) await sleep(this.intervalMs - (now - prev))
+  }
+  done(vendor: string): void {
     this.last.set(vendor, Date.now())
   }
 }
@@ -104,7 +109,11 @@ export function pacedClient(client: ContractClient, pacer: Pacer): ContractClien
       return async (...args: unknown[]) => {
         const vendor = prop === 'raw' ? (args[0] as RawRequest).vendor : (vendorOfMethod.get(String(prop)) ?? '')
         await pacer.wait(vendor)
-        return value.apply(obj, args)
+        try {
+          return await value.apply(obj, args)
+        } finally {
+          pacer.done(vendor)
+        }
       }
     },
   })

@@ -1,0 +1,82 @@
+/**
+ * The suite covers the documentation: every rule in contracts/rules has a case, every case names real
+ * rules and the doc field they are about, the case files match their schema, contracts/coverage.md is
+ * current, and the OpenAPI documents are valid OpenAPI 3.1 and match what the generator builds.
+ */
+import { readFileSync } from 'node:fs'
+import { Validator } from '@seriousme/openapi-schema-validator'
+import { expect, test } from 'vitest'
+import { coverage, coverageMarkdown, loadCatalogues } from '../contracts/coverage.ts'
+import { CaseFileError, loadCaseFile, loadCases } from '../contracts/runner/cases.ts'
+import { COVERAGE_FILE } from '../scripts/contracts-coverage.ts'
+import { OPENAPI_FILES, openapiDocument, openapiText } from '../scripts/gen-openapi.ts'
+
+const rules = new Map(loadCatalogues().flatMap(({ data }) => data.rules.map((r) => [r.id, r] as const)))
+
+test('every documented rule, success and failure, has at least one contract case', () => {
+  const uncovered = coverage()
+    .filter((r) => r.cases.length === 0)
+    .map((r) => `${r.id} (${r.catalogue}, code ${r.code})`)
+  expect(uncovered).toEqual([])
+  expect(coverage().some((r) => r.code === 0)).toBe(true)
+})
+
+test('every case names rules that exist, the doc field of one of them, and steps of one kind each', () => {
+  for (const { case: c } of loadCases()) {
+    const named = c.rules.map((id) => rules.get(id))
+    expect(named.filter((r) => !r).length, `${c.id} names an unknown rule: ${c.rules.join(', ')}`).toBe(0)
+    expect(
+      named.some((r) => r!.field === c.doc.field),
+      `${c.id}: doc.field "${c.doc.field}" is not the field of ${c.rules.join(', ')}`,
+    ).toBe(true)
+    for (const s of c.steps) expect(!!s.request !== !!s.control, `${c.id}/${s.id}: request or control`).toBe(true)
+    // A case that moves the clock or uses the control plane says so, so live runs skip it.
+    if (c.steps.some((s) => s.control)) expect(c.needs?.length, `${c.id} uses the control plane`).toBeGreaterThan(0)
+  }
+})
+
+test('a case file that breaks the case schema is refused with the reason', () => {
+  expect(() => loadCaseFile('contracts/schemas/rules.schema.json')).toThrow(CaseFileError)
+  expect(() => loadCaseFile('contracts/schemas/rules.schema.json')).toThrow(/missing required field "area"/)
+})
+
+test('contracts/coverage.md is what npm run contracts:coverage writes', () => {
+  expect(readFileSync(COVERAGE_FILE, 'utf8')).toBe(coverageMarkdown())
+  expect(coverageMarkdown()).toContain('0 without a case')
+})
+
+test.each([
+  'wecom',
+  'feishu',
+] as const)('contracts/openapi/%s.json is valid OpenAPI 3.1 and what npm run contracts:openapi writes', async (vendor) => {
+  expect(readFileSync(OPENAPI_FILES[vendor], 'utf8')).toBe(openapiText(vendor))
+  const validator = new Validator()
+  const result = await validator.validate(openapiDocument(vendor) as any)
+  expect(result.errors ?? []).toEqual([])
+  expect(result.valid).toBe(true)
+  expect(validator.version).toBe('3.1')
+})
+
+test('the OpenAPI validator rejects a broken document (the check can fail)', async () => {
+  const doc = openapiDocument('wecom') as any
+  delete doc.paths['/cgi-bin/gettoken'].get.responses
+  doc.openapi = 3.1
+  const result = await new Validator().validate(doc)
+  expect(result.valid).toBe(false)
+})
+
+test('the OpenAPI documents carry the endpoints, the request schemas and the codes of the catalogues', () => {
+  const wecom = openapiDocument('wecom') as any
+  expect(Object.keys(wecom.paths)).toEqual(
+    expect.arrayContaining(['/cgi-bin/gettoken', '/cgi-bin/meeting/create', '/cgi-bin/meeting/update']),
+  )
+  const create = wecom.paths['/cgi-bin/meeting/create'].post
+  expect(create.requestBody.content['application/json'].schema.properties.admin_userid).toBeDefined()
+  expect(create.responses['200'].content['application/json'].schema.properties.errcode.enum).toEqual(
+    expect.arrayContaining([0, 41001, 40014, 42001, 400040, 400042]),
+  )
+  const feishu = openapiDocument('feishu') as any
+  const send = feishu.paths['/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/send'].post
+  expect(send.responses['401'].content['application/json'].schema.properties.code.enum).toEqual([99991677])
+  expect(send.security).toEqual([{ userAccessToken: [] }])
+})
