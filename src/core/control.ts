@@ -2,6 +2,8 @@
  * The control plane in process: what `/__mock/*` serves over HTTP and `emulator.control` offers to tests.
  * It never answers on a vendor path.
  */
+
+import { controlView } from '../feishu/mail/store.ts'
 import type { ClockChange, ClockState } from './clock.ts'
 import type { EmulatorCore } from './emulator.ts'
 import type { JournalEntry, JournalFilter } from './journal.ts'
@@ -94,6 +96,11 @@ export class Control {
     const journal = this.core.state.journal
     const entries = journal.query(filter)
     return { count: entries.length, total: journal.size, capacity: journal.maxEntries, entries }
+  }
+
+  /** Feishu mail: every message a mailbox holds (sent copies and delivered ones), oldest first. */
+  mailbox(address: string): ReturnType<typeof controlView>[] {
+    return this.core.state.stores.feishuMail.store.list(address).map(controlView)
   }
 
   /** Expire one token (WeCom access_token, Feishu user or tenant token): 42001 / 99991677 follow. */

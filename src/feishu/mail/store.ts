@@ -158,3 +158,32 @@ export class MailStore {
     return [...this.byId.values()].filter((m) => m.mailbox === lower)
   }
 }
+
+/** A stored message as the control plane shows it: plain-text bodies, owner and folder included. */
+export function controlView(m: StoredMessage) {
+  const c = m.content
+  return {
+    message_id: m.messageId,
+    thread_id: m.threadId,
+    mailbox: m.mailbox,
+    folder_id: m.folder,
+    message_state: m.state,
+    smtp_message_id: c.smtpMessageId,
+    subject: c.subject,
+    head_from: c.headFrom,
+    to: c.to,
+    cc: c.cc,
+    bcc: m.state === 2 ? c.bcc : [],
+    body_html: c.bodyHtml,
+    body_plain_text: c.bodyPlain,
+    attachments: c.attachments.map(({ id, filename, is_inline, cid, size }) => ({
+      id,
+      filename,
+      is_inline,
+      cid,
+      size,
+    })),
+    internal_date: c.internalDate,
+    size: c.size,
+  }
+}
