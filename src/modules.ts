@@ -1,11 +1,12 @@
 /** Every feature module of the emulator, in one list: a new endpoint is one registration here. */
 import type { EmulatorModule } from './core/module.ts'
+import { feishuMailModule } from './feishu/mail/module.ts'
 import { feishuAuthModule } from './feishu/module.ts'
 import { pendingModule } from './pending.ts'
 import { wecomMeetingsModule } from './wecom/meetings/module.ts'
 import { wecomAuthModule } from './wecom/module.ts'
 
-const features: EmulatorModule[] = [wecomAuthModule, wecomMeetingsModule, feishuAuthModule]
+const features: EmulatorModule[] = [wecomAuthModule, wecomMeetingsModule, feishuAuthModule, feishuMailModule]
 
 export const modules: EmulatorModule[] = [
   ...features,

@@ -3,6 +3,7 @@
  * It never answers on a vendor path.
  */
 
+import { controlView } from '../feishu/mail/store.ts'
 import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
 import type { ClockChange, ClockState } from './clock.ts'
 import type { EmulatorCore } from './emulator.ts'
@@ -103,6 +104,11 @@ export class Control {
     const store = this.core.state.stores.meetings
     const now = this.core.clock.now()
     return store.list(filter).map((m) => ({ ...m, status: store.status(m, now) }))
+  }
+
+  /** Feishu mail: every message a mailbox holds (sent copies and delivered ones), oldest first. */
+  mailbox(address: string): ReturnType<typeof controlView>[] {
+    return this.core.state.stores.feishuMail.store.list(address).map(controlView)
   }
 
   /** Expire one token (WeCom access_token, Feishu user or tenant token): 42001 / 99991677 follow. */

@@ -50,6 +50,77 @@ export interface Config {
     userTokenTtlSeconds?: number
     refreshTokenTtlSeconds?: number
     oauthCodeTtlSeconds?: number
+    /**
+     * Feishu mail send (SEED-003). Limits the doc names but does not quantify are INFERRED defaults; the lists make the remaining error codes reachable.
+     */
+    mail?: {
+      /**
+       * How long a successful send holds its mailbox (the vendor's per-user serial lock); the response is delayed by it (a real timer, not the emulator clock). A concurrent send to the same mailbox meanwhile → 429 1236006. 0 holds only while the request is processed.
+       */
+      lockHoldMs?: number
+      /**
+       * Requests per app per minute (fixed window on the emulator clock) before 429 99991400 (SEED-003: 100 次/分钟).
+       */
+      rateLimitPerMinute?: number
+      /**
+       * Largest message, in decoded bytes (raw EML, or subject + bodies + attachments), before 400 1236001. 50 MiB (INFERRED: Feishu mail's message size limit; the doc gives none).
+       */
+      maxMessageBytes?: number
+      /**
+       * Messages kept across all mailboxes (sent copies plus delivered copies); the oldest go first, with their Message-ID and dedupe_key records.
+       */
+      maxStoredMessages?: number
+      /**
+       * Per-day quotas, counted on the emulator clock by Beijing-time (UTC+8) day.
+       */
+      daily?: {
+        /**
+         * Sends per user per day before 429 1236007 (INFERRED default).
+         */
+        sendsPerUser?: number
+        /**
+         * External recipients per user per day before 429 1236008 (INFERRED default).
+         */
+        externalRecipientsPerUser?: number
+        /**
+         * External recipients per tenant per day before 429 1236009 (INFERRED default).
+         */
+        externalRecipientsPerTenant?: number
+      }
+      /**
+       * Switches for the vendor-side checks the doc lists but cannot be triggered from a request alone. Addresses are matched case-insensitively; a receiver entry starting with '@' matches a whole domain.
+       */
+      checks?: {
+        /**
+         * Mailboxes whose sends answer 429 1236010 (mail quota limit).
+         */
+        throttledMailboxes?: string[]
+        /**
+         * Mailboxes whose sends answer 429 1236012 (reach send mail restriction).
+         */
+        restrictedMailboxes?: string[]
+        /**
+         * Tenant keys whose sends answer 429 1236013 (tenant storage limit).
+         */
+        storageFullTenants?: string[]
+        /**
+         * Case-insensitive words in subject or body that answer 400 1236014 (content risk).
+         */
+        riskKeywords?: string[]
+        /**
+         * Sending mailboxes that answer 400 1236017 (sender check fail).
+         */
+        blockedSenders?: string[]
+        /**
+         * Recipient addresses (or '@domain') that answer 400 1236018 (receiver check fail).
+         */
+        blockedReceivers?: string[]
+        /**
+         * Mailboxes whose sends answer 500 1236019 (internal server error).
+         */
+        failingMailboxes?: string[]
+      }
+    }
   }
 }
 
@@ -85,6 +156,61 @@ export interface ErrorCatalogue {
     inferred: boolean
     note?: string
   }[]
+}
+
+// feishu.mail.send.request.schema.json
+/**
+ * to (收件人), cc (抄送), bcc (密送)
+ */
+export type AddressList = FeishuMailAddress[] | null
+
+/**
+ * Body of POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send (SEED-003). Types only: a wrong type is the gateway's 400 9499, the one documented 数据校验规则 (attachment body length) its 400 99992402; whether a field is required or well-formed is the mail service's 400 1234008, checked in code. null counts as absent (Go-style decoding). Unknown fields are ignored.
+ */
+export interface FeishuMailSendRequest {
+  /**
+   * 主题
+   */
+  subject?: string | null
+  to?: AddressList
+  cc?: AddressList
+  bcc?: AddressList
+  /**
+   * eml data, base64url (padding accepted)
+   */
+  raw?: string | null
+  /**
+   * 正文
+   */
+  body_html?: string | null
+  /**
+   * 正文纯文本
+   */
+  body_plain_text?: string | null
+  attachments?: FeishuMailAttachment[] | null
+  /**
+   * 去重键
+   */
+  dedupe_key?: string | null
+  /**
+   * EML中发件人信息
+   */
+  head_from?: {
+    name?: string | null
+  } | null
+}
+export interface FeishuMailAddress {
+  mail_address?: string | null
+  name?: string | null
+}
+export interface FeishuMailAttachment {
+  /**
+   * base64url; the file at most 37 MB (数据校验规则: 最大长度 51729750 字符)
+   */
+  body?: string | null
+  filename?: string | null
+  is_inline?: boolean | null
+  cid?: string | null
 }
 
 // rules.schema.json
