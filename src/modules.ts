@@ -3,8 +3,9 @@ import type { EmulatorModule } from './core/module.ts'
 import { feishuAuthModule } from './feishu/module.ts'
 import { pendingModule } from './pending.ts'
 import { wecomAuthModule } from './wecom/module.ts'
+import { wecomSchedulesModule } from './wecom/schedules/module.ts'
 
-const features: EmulatorModule[] = [wecomAuthModule, feishuAuthModule]
+const features: EmulatorModule[] = [wecomAuthModule, feishuAuthModule, wecomSchedulesModule]
 
 export const modules: EmulatorModule[] = [
   ...features,

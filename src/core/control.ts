@@ -2,6 +2,8 @@
  * The control plane in process: what `/__mock/*` serves over HTTP and `emulator.control` offers to tests.
  * It never answers on a vendor path.
  */
+
+import { type ScheduleOrigin, scheduleView } from '../wecom/schedules/store.ts'
 import type { ClockChange, ClockState } from './clock.ts'
 import type { EmulatorCore } from './emulator.ts'
 import type { JournalEntry, JournalFilter } from './journal.ts'
@@ -94,6 +96,20 @@ export class Control {
     const journal = this.core.state.journal
     const entries = journal.query(filter)
     return { count: entries.length, total: journal.size, capacity: journal.maxEntries, entries }
+  }
+
+  /**
+   * WeCom schedules kept (oa/schedule/add and meeting mails), oldest first, in oa/schedule/get's shape plus
+   * who owns them, where they came from and the meeting a mail created with one.
+   */
+  wecomSchedules(filter: { corpid?: string; agentid?: number; origin?: ScheduleOrigin } = {}) {
+    return this.core.state.stores.schedules.list(filter).map((r) => ({
+      ...scheduleView(r),
+      corpid: r.corpid,
+      agentid: r.agentid,
+      origin: r.origin,
+      meetingid: r.meetingid ?? null,
+    }))
   }
 
   /** Expire one token (WeCom access_token, Feishu user or tenant token): 42001 / 99991677 follow. */
