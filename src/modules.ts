@@ -2,10 +2,11 @@
 import type { EmulatorModule } from './core/module.ts'
 import { feishuAuthModule } from './feishu/module.ts'
 import { pendingModule } from './pending.ts'
+import { wecomMeetingsModule } from './wecom/meetings/module.ts'
 import { wecomAuthModule } from './wecom/module.ts'
 import { wecomSchedulesModule } from './wecom/schedules/module.ts'
 
-const features: EmulatorModule[] = [wecomAuthModule, feishuAuthModule, wecomSchedulesModule]
+const features: EmulatorModule[] = [wecomAuthModule, wecomMeetingsModule, feishuAuthModule, wecomSchedulesModule]
 
 export const modules: EmulatorModule[] = [
   ...features,

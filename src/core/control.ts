@@ -3,6 +3,7 @@
  * It never answers on a vendor path.
  */
 
+import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
 import { type ScheduleOrigin, scheduleView } from '../wecom/schedules/store.ts'
 import type { ClockChange, ClockState } from './clock.ts'
 import type { EmulatorCore } from './emulator.ts'
@@ -110,6 +111,13 @@ export class Control {
       origin: r.origin,
       meetingid: r.meetingid ?? null,
     }))
+  }
+
+  /** WeCom meetings kept in memory (all, or one corp / app), oldest first, with their clock-derived status. */
+  meetings(filter: { corpid?: string; agentid?: number } = {}): (MeetingRecord & { status: MeetingStatus })[] {
+    const store = this.core.state.stores.meetings
+    const now = this.core.clock.now()
+    return store.list(filter).map((m) => ({ ...m, status: store.status(m, now) }))
   }
 
   /** Expire one token (WeCom access_token, Feishu user or tenant token): 42001 / 99991677 follow. */

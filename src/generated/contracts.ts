@@ -48,6 +48,14 @@ export interface Config {
      * Mails kept per recipient mailbox; the oldest go first.
      */
     maxMailsPerMailbox?: number
+    /**
+     * Meetings kept in memory across all corps and apps; the oldest created go first.
+     */
+    maxMeetings?: number
+    /**
+     * true: a meeting is in progress from meeting_start to its end and ended after, by the emulator clock (as if the host opened it on time). false: nobody ever joins, so a meeting stays scheduled after its start passes until cancelled (the state in which meeting/update demands a new meeting_start).
+     */
+    meetingStatusFromClock?: boolean
   }
   feishu?: {
     tenantTokenTtlSeconds?: number
