@@ -2,11 +2,18 @@
 import type { EmulatorModule } from './core/module.ts'
 import { feishuAuthModule } from './feishu/module.ts'
 import { pendingModule } from './pending.ts'
+import { wecomMailModule } from './wecom/mail/module.ts'
 import { wecomMeetingsModule } from './wecom/meetings/module.ts'
 import { wecomAuthModule } from './wecom/module.ts'
 import { wecomSchedulesModule } from './wecom/schedules/module.ts'
 
-const features: EmulatorModule[] = [wecomAuthModule, wecomMeetingsModule, feishuAuthModule, wecomSchedulesModule]
+const features: EmulatorModule[] = [
+  wecomAuthModule,
+  wecomMeetingsModule,
+  feishuAuthModule,
+  wecomSchedulesModule,
+  wecomMailModule,
+]
 
 export const modules: EmulatorModule[] = [
   ...features,

@@ -120,6 +120,16 @@ export class Control {
     return store.list(filter).map((m) => ({ ...m, status: store.status(m, now) }))
   }
 
+  /** The schedules meeting mails created (compose_send returns no id): cancel or change one with its schedule_id. */
+  wecomMailSchedules(filter: { corpid?: string; agentid?: number } = {}) {
+    return this.wecomSchedules({ ...filter, origin: 'mail' })
+  }
+
+  /** What one address received through meeting mails, oldest first (its corp address for an internal user). */
+  wecomMailbox(address: string) {
+    return this.core.state.stores.mailboxes.read(address).map(({ mail, as }) => ({ ...mail, delivered_as: as }))
+  }
+
   /** Expire one token (WeCom access_token, Feishu user or tenant token): 42001 / 99991677 follow. */
   expireToken(token: string): void {
     const { wecomTokens, feishuTokens } = this.core.state.stores

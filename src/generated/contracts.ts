@@ -255,6 +255,71 @@ export interface FeishuUser {
   }[]
 }
 
+// wecom.exmail.compose_send.request.schema.json
+/**
+ * POST /cgi-bin/exmail/app/compose_send body, the meeting mail (seeds/000, doc 44633). Shape and types only: a breach answers 40058. Ranges with their own errcodes are checked in src/wecom/mail/compose-send.ts.
+ */
+export interface WecomComposeSendRequest {
+  to: WecomMailRecipients
+  cc?: WecomMailRecipients
+  bcc?: WecomMailRecipients
+  subject: string
+  content: string
+  attachment_list?: {
+    file_name: string
+    content: string
+  }[]
+  content_type?: 'html' | 'text'
+  schedule: WecomMailSchedule
+  meeting?: WecomMailMeeting
+  enable_id_trans?: 0 | 1
+}
+export interface WecomMailRecipients {
+  emails?: string[]
+  userids?: string[]
+}
+export interface WecomMailSchedule {
+  schedule_id?: string
+  method?: 'request' | 'cancel'
+  location?: string
+  start_time: number
+  end_time: number
+  reminders?: WecomMailReminders
+}
+export interface WecomMailReminders {
+  is_remind?: 0 | 1
+  remind_before_event_mins?: number
+  timezone?: number
+  is_repeat?: 0 | 1
+  is_custom_repeat?: 0 | 1
+  repeat_type?: number
+  repeat_interval?: number
+  repeat_day_of_week?: number[]
+  repeat_day_of_month?: number[]
+  repeat_week_of_month?: number[]
+  repeat_month_of_year?: number[]
+  repeat_until?: number
+}
+export interface WecomMailMeeting {
+  hosts?: WecomMailUserids
+  meeting_admins: WecomMailUserids
+  option?: WecomMailMeetingOption
+}
+export interface WecomMailUserids {
+  userids?: string[]
+}
+export interface WecomMailMeetingOption {
+  password?: string
+  auto_record?: number
+  enable_waiting_room?: boolean
+  allow_enter_before_host?: boolean
+  enter_restraint?: number
+  enable_screen_watermark?: boolean
+  enable_enter_mute?: number
+  remind_scope?: number
+  water_mark_type?: number
+}
+
 // wecom.schedule.add.request.schema.json
 /**
  * POST /cgi-bin/oa/schedule/add body (seeds/002). Shape and types only: a breach answers 40058. Ranges with their own errcodes (90464, 90471, 90704, 90465, 90486, 90467, 90487, 90480, 90457, 90466, 90492) are checked in src/wecom/schedules/add.ts.
