@@ -37,6 +37,18 @@ export interface Config {
      */
     tokenTtlSeconds?: number
     /**
+     * Schedules kept per corp+app (oa/schedule/add and meeting mails); the oldest go first, and their ids then answer 90461.
+     */
+    maxSchedules?: number
+    /**
+     * Recipient mailboxes kept for meeting mails (exmail/app/compose_send), across corps; the least recently delivered-to go first.
+     */
+    maxMailboxes?: number
+    /**
+     * Mails kept per recipient mailbox; the oldest go first.
+     */
+    maxMailsPerMailbox?: number
+    /**
      * Meetings kept in memory across all corps and apps; the oldest created go first.
      */
     maxMeetings?: number
@@ -369,6 +381,71 @@ export interface FeishuUser {
   }[]
 }
 
+// wecom.exmail.compose_send.request.schema.json
+/**
+ * POST /cgi-bin/exmail/app/compose_send body, the meeting mail (seeds/000, doc 44633). Shape and types only: a breach answers 40058. Ranges with their own errcodes are checked in src/wecom/mail/compose-send.ts.
+ */
+export interface WecomComposeSendRequest {
+  to: WecomMailRecipients
+  cc?: WecomMailRecipients
+  bcc?: WecomMailRecipients
+  subject: string
+  content: string
+  attachment_list?: {
+    file_name: string
+    content: string
+  }[]
+  content_type?: 'html' | 'text'
+  schedule: WecomMailSchedule
+  meeting?: WecomMailMeeting
+  enable_id_trans?: 0 | 1
+}
+export interface WecomMailRecipients {
+  emails?: string[]
+  userids?: string[]
+}
+export interface WecomMailSchedule {
+  schedule_id?: string
+  method?: 'request' | 'cancel'
+  location?: string
+  start_time: number
+  end_time: number
+  reminders?: WecomMailReminders
+}
+export interface WecomMailReminders {
+  is_remind?: 0 | 1
+  remind_before_event_mins?: number
+  timezone?: number
+  is_repeat?: 0 | 1
+  is_custom_repeat?: 0 | 1
+  repeat_type?: number
+  repeat_interval?: number
+  repeat_day_of_week?: number[]
+  repeat_day_of_month?: number[]
+  repeat_week_of_month?: number[]
+  repeat_month_of_year?: number[]
+  repeat_until?: number
+}
+export interface WecomMailMeeting {
+  hosts?: WecomMailUserids
+  meeting_admins: WecomMailUserids
+  option?: WecomMailMeetingOption
+}
+export interface WecomMailUserids {
+  userids?: string[]
+}
+export interface WecomMailMeetingOption {
+  password?: string
+  auto_record?: number
+  enable_waiting_room?: boolean
+  allow_enter_before_host?: boolean
+  enter_restraint?: number
+  enable_screen_watermark?: boolean
+  enable_enter_mute?: number
+  remind_scope?: number
+  water_mark_type?: number
+}
+
 // wecom.meeting.cancel.request.schema.json
 /**
  * Body of POST /cgi-bin/meeting/cancel (取消预约会议).
@@ -640,4 +717,60 @@ export interface WecomMeetingUpdateRequest {
      */
     repeat_day_of_month?: number[]
   }
+}
+
+// wecom.schedule.add.request.schema.json
+/**
+ * POST /cgi-bin/oa/schedule/add body (seeds/002). Shape and types only: a breach answers 40058. Ranges with their own errcodes (90464, 90471, 90704, 90465, 90486, 90467, 90487, 90480, 90457, 90466, 90492) are checked in src/wecom/schedules/add.ts.
+ */
+export interface WecomScheduleAddRequest {
+  schedule: {
+    admins?: string[]
+    attendees?: {
+      userid: string
+    }[]
+    summary?: string
+    description?: string
+    reminders?: WecomScheduleReminders
+    location?: string
+    start_time: number
+    end_time: number
+    cal_id?: string
+    is_whole_day?: 0 | 1
+  }
+  agentid?: number
+}
+export interface WecomScheduleReminders {
+  is_remind?: 0 | 1
+  remind_before_event_secs?: number
+  remind_time_diffs?: number[]
+  is_repeat?: 0 | 1
+  repeat_type?: number
+  repeat_until?: number
+  is_custom_repeat?: 0 | 1
+  repeat_interval?: number
+  repeat_day_of_week?: number[]
+  repeat_day_of_month?: number[]
+  timezone?: number
+}
+
+// wecom.schedule.del.request.schema.json
+/**
+ * POST /cgi-bin/oa/schedule/del body (api-facts §6). op_mode and op_start_time only matter for a recurring schedule.
+ */
+export interface WecomScheduleDelRequest {
+  schedule_id: string
+  op_mode?: number
+  op_start_time?: number
+}
+
+// wecom.schedule.get.request.schema.json
+/**
+ * POST /cgi-bin/oa/schedule/get body (api-facts §6). An absent or empty list answers 90462 (checked in code); more than 1000 ids, 40058.
+ */
+export interface WecomScheduleGetRequest {
+  /**
+   * @maxItems 1000
+   */
+  schedule_id_list?: string[]
 }
