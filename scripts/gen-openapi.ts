@@ -45,10 +45,17 @@ function codesOf(e: EndpointInfo): number[] {
   return [...codes].sort((a, b) => a - b)
 }
 
+/** The component name of an endpoint's request schema: wecom.meeting.create → WecomMeetingCreateRequest. */
+function schemaName(e: EndpointInfo): string {
+  return `${e.id.replace(/(^|[^a-zA-Z0-9]+)([a-zA-Z0-9])/g, (_, _sep, c: string) => c.toUpperCase())}Request`
+}
+
+/** The request schema, its local `#/$defs/…` refs rewritten to where it lives in components. */
 function requestSchema(e: EndpointInfo): Record<string, unknown> | undefined {
   const file = join(SCHEMAS, `${e.id}.request.schema.json`)
   if (!existsSync(file)) return undefined
-  const { $schema: _s, $id: _i, ...schema } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  const text = readFileSync(file, 'utf8').replaceAll('"#/$defs/', `"#/components/schemas/${schemaName(e)}/$defs/`)
+  const { $schema: _s, $id: _i, ...schema } = JSON.parse(text) as Record<string, unknown>
   return schema
 }
 
@@ -85,7 +92,11 @@ function operation(e: EndpointInfo, catalogue: Map<number, ErrorEntry>) {
   if (e.method === 'POST') {
     op.requestBody = {
       required: true,
-      content: { 'application/json': { schema: requestSchema(e) ?? { type: 'object' } } },
+      content: {
+        'application/json': {
+          schema: requestSchema(e) ? { $ref: `#/components/schemas/${schemaName(e)}` } : { type: 'object' },
+        },
+      },
     }
   }
   if (e.vendor === 'wecom') {
@@ -184,6 +195,9 @@ export function openapiDocument(vendor: Vendor): Record<string, unknown> {
     ],
     paths,
     components: {
+      schemas: Object.fromEntries(
+        endpoints.filter((x) => x.vendor === vendor && requestSchema(x)).map((x) => [schemaName(x), requestSchema(x)]),
+      ),
       securitySchemes: wecom
         ? { accessToken: { type: 'apiKey', in: 'query', name: 'access_token' } }
         : { userAccessToken: { type: 'http', scheme: 'bearer', description: 'user_access_token' } },

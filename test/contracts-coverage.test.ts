@@ -6,19 +6,26 @@
 import { readFileSync } from 'node:fs'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { expect, test } from 'vitest'
-import { coverage, coverageMarkdown, loadCatalogues } from '../contracts/coverage.ts'
+import { coverage, coverageMarkdown, loadCatalogues, pendingRules } from '../contracts/coverage.ts'
 import { CaseFileError, loadCaseFile, loadCases } from '../contracts/runner/cases.ts'
 import { COVERAGE_FILE } from '../scripts/contracts-coverage.ts'
 import { OPENAPI_FILES, openapiDocument, openapiText } from '../scripts/gen-openapi.ts'
 
 const rules = new Map(loadCatalogues().flatMap(({ data }) => data.rules.map((r) => [r.id, r] as const)))
 
-test('every documented rule, success and failure, has at least one contract case', () => {
-  const uncovered = coverage()
-    .filter((r) => r.cases.length === 0)
-    .map((r) => `${r.id} (${r.catalogue}, code ${r.code})`)
-  expect(uncovered).toEqual([])
-  expect(coverage().some((r) => r.code === 0)).toBe(true)
+test('every documented rule, success and failure, has a contract case, or is listed as pending with a reason', () => {
+  const pending = pendingRules()
+  const uncovered = coverage().filter((r) => r.cases.length === 0)
+  const unlisted = uncovered.filter((r) => !pending.has(r.id)).map((r) => `${r.id} (${r.catalogue}, code ${r.code})`)
+  expect(unlisted, 'rules with no case: add a case (or list them in contracts/coverage-pending.json)').toEqual([])
+  const nowCovered = [...pending.keys()].filter((id) => !uncovered.some((r) => r.id === id))
+  expect(nowCovered, 'these have a case now: remove them from contracts/coverage-pending.json').toEqual([])
+  for (const file of ['auth.json', 'wecom.meeting.create.json', 'wecom.meeting.update.json'])
+    expect(
+      uncovered.filter((r) => r.catalogue === file).map((r) => r.id),
+      file,
+    ).toEqual([])
+  expect(coverage().some((r) => r.code === 0 && r.cases.length > 0)).toBe(true)
 })
 
 test('every case names rules that exist, the doc field of one of them, and steps of one kind each', () => {
@@ -42,7 +49,6 @@ test('a case file that breaks the case schema is refused with the reason', () =>
 
 test('contracts/coverage.md is what npm run contracts:coverage writes', () => {
   expect(readFileSync(COVERAGE_FILE, 'utf8')).toBe(coverageMarkdown())
-  expect(coverageMarkdown()).toContain('0 without a case')
 })
 
 test.each([
@@ -71,7 +77,10 @@ test('the OpenAPI documents carry the endpoints, the request schemas and the cod
     expect.arrayContaining(['/cgi-bin/gettoken', '/cgi-bin/meeting/create', '/cgi-bin/meeting/update']),
   )
   const create = wecom.paths['/cgi-bin/meeting/create'].post
-  expect(create.requestBody.content['application/json'].schema.properties.admin_userid).toBeDefined()
+  expect(create.requestBody.content['application/json'].schema.$ref).toBe(
+    '#/components/schemas/WecomMeetingCreateRequest',
+  )
+  expect(wecom.components.schemas.WecomMeetingCreateRequest.properties.admin_userid).toBeDefined()
   expect(create.responses['200'].content['application/json'].schema.properties.errcode.enum).toEqual(
     expect.arrayContaining([0, 41001, 40014, 42001, 400040, 400042]),
   )

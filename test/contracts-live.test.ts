@@ -64,6 +64,10 @@ test('a live run skips what needs the control plane, paces its requests and leav
   const now = emu.control.clock().now
   expect(Math.min(...meetings.map((m) => m.meeting_start))).toBeGreaterThan(now + 50 * 86_400)
   expect(meetings.filter((m) => m.status !== 'cancelled')).toEqual([])
+  // Schedules too: each one added was deleted (oa/schedule/get shows a deleted one with status 1).
+  const schedules = emu.control.wecomSchedules()
+  expect(schedules.length).toBeGreaterThan(3)
+  expect(schedules.filter((s) => s.status !== 1)).toEqual([])
   expect(report.cleanupFailures).toEqual([])
 }, 120_000)
 
