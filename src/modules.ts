@@ -1,4 +1,5 @@
 /** Every feature module of the emulator, in one list: a new endpoint is one registration here. */
+import { faultsModule } from './core/faults.ts'
 import type { EmulatorModule } from './core/module.ts'
 import { feishuAuthModule } from './feishu/module.ts'
 import { pendingModule } from './pending.ts'
@@ -7,6 +8,7 @@ import { wecomAuthModule } from './wecom/module.ts'
 const features: EmulatorModule[] = [wecomAuthModule, feishuAuthModule]
 
 export const modules: EmulatorModule[] = [
+  faultsModule,
   ...features,
   pendingModule(new Set(features.flatMap((m) => m.routes.map((r) => r.id)))),
 ]
