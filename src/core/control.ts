@@ -2,6 +2,8 @@
  * The control plane in process: what `/__mock/*` serves over HTTP and `emulator.control` offers to tests.
  * It never answers on a vendor path.
  */
+
+import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
 import type { ClockChange, ClockState } from './clock.ts'
 import type { Config } from './config.ts'
 import type { EmulatorCore } from './emulator.ts'
@@ -136,6 +138,13 @@ export class Control {
 
   clearFaults(): { removed: number } {
     return { removed: this.core.state.stores.faults.clear() }
+  }
+
+  /** WeCom meetings kept in memory (all, or one corp / app), oldest first, with their clock-derived status. */
+  meetings(filter: { corpid?: string; agentid?: number } = {}): (MeetingRecord & { status: MeetingStatus })[] {
+    const store = this.core.state.stores.meetings
+    const now = this.core.clock.now()
+    return store.list(filter).map((m) => ({ ...m, status: store.status(m, now) }))
   }
 
   /** Expire one token (WeCom access_token, Feishu user or tenant token): 42001 / 99991677 follow. */
