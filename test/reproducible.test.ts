@@ -127,6 +127,7 @@ test('two emulators with the same fakerSeed answer the same requests identically
   const token = JSON.parse(a[0]!.body).access_token
   expect(token).toMatch(/^[A-Za-z0-9]{64}$/)
   expect(JSON.parse(a[2]!.body).errmsg).toMatch(/hint: \[1750000000\d{15}\]/)
+  expect(JSON.parse(a[3]!.body).meetingid).toEqual(expect.any(String))
   expect(a[7]!.headers['x-tt-logid']).toMatch(/^\d{14}[0-9A-F]{20}$/)
   expect(JSON.parse(a[9]!.body).access_token).toEqual(expect.any(String))
 })

@@ -11,6 +11,9 @@ export interface Config {
      * Address the stub server binds.
      */
     host?: string
+    /**
+     * Port the stub server listens on (0: any free port; the banner prints the URL).
+     */
     port?: number
     /**
      * Largest request body read (70 MiB: a 50 MB mail in base64 plus JSON). Larger bodies are refused in the vendor's format without being read.
@@ -52,9 +55,21 @@ export interface Config {
     meetingStatusFromClock?: boolean
   }
   feishu?: {
+    /**
+     * tenant_access_token / app_access_token lifetime (expire).
+     */
     tenantTokenTtlSeconds?: number
+    /**
+     * user_access_token lifetime (expires_in) from the OAuth exchange; seeded user tokens never expire unless expired through the control plane.
+     */
     userTokenTtlSeconds?: number
+    /**
+     * refresh_token lifetime (refresh_token_expires_in).
+     */
     refreshTokenTtlSeconds?: number
+    /**
+     * How long an OAuth code from POST /__mock/feishu/oauth/codes can be exchanged.
+     */
     oauthCodeTtlSeconds?: number
   }
 }
