@@ -38,7 +38,9 @@ export function createEmulator(options: EmulatorOptions = {}) {
 
 export type { Defaults } from './core/control.ts'
 export { Control, ControlError } from './core/control.ts'
+export type { FaultRule, FaultView } from './core/faults.ts'
 export type { CoreRequest, CoreResponse } from './core/http.ts'
+export type { JournalEntry, JournalFilter } from './core/journal.ts'
 export { defaultSeed, loadSeedFile, SeedError, validateSeed } from './core/seed.ts'
 export { expressMiddleware } from './server/express.ts'
 export { createStubServer, type StubServer, startStubServer } from './server/stub-server.ts'
