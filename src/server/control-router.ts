@@ -72,6 +72,36 @@ export function controlRouter(control: Control): Router {
   router.delete('/faults/:id', (req, res) => {
     res.json({ removed: control.removeFault(req.params.id) })
   })
+  // Read-backs of what the emulator keeps, so a test against a started server can assert side effects.
+  const ownerFilter = (q: Request['query']) => {
+    const f: { corpid?: string; agentid?: number } = {}
+    if (typeof q.corpid === 'string') f.corpid = q.corpid
+    if (typeof q.agentid === 'string') {
+      const n = Number(q.agentid)
+      if (!Number.isInteger(n)) throw new ControlError(400, 'query parameter "agentid" must be a whole number')
+      f.agentid = n
+    }
+    return f
+  }
+  router.get('/wecom/meetings', (req, res) => {
+    const meetings = control.meetings(ownerFilter(req.query))
+    res.json({ count: meetings.length, meetings })
+  })
+  router.get('/wecom/schedules', (req, res) => {
+    const origin = req.query.origin
+    if (origin !== undefined && origin !== 'api' && origin !== 'mail')
+      throw new ControlError(400, 'query parameter "origin" must be "api" or "mail"')
+    const schedules = control.wecomSchedules({ ...ownerFilter(req.query), ...(origin ? { origin } : {}) })
+    res.json({ count: schedules.length, schedules })
+  })
+  router.get('/wecom/mailboxes/:address', (req, res) => {
+    const mails = control.wecomMailbox(req.params.address)
+    res.json({ address: req.params.address.toLowerCase(), count: mails.length, mails })
+  })
+  router.get('/feishu/mailboxes/:address/messages', (req, res) => {
+    const messages = control.mailbox(req.params.address)
+    res.json({ mailbox: req.params.address.toLowerCase(), count: messages.length, messages })
+  })
   router.post('/tokens/expire', (req, res) => {
     const token = body(req).token
     if (typeof token !== 'string') throw new ControlError(400, 'give {"token": "<the token>"}')
