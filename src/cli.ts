@@ -100,7 +100,7 @@ function banner(url: string, emulator: ReturnType<typeof createEmulator>): strin
       .filter((u) => u.user_access_token)
       .map((u) => `        user_access_token=${u.user_access_token} mailbox=${u.mailbox}`),
     '',
-    `Control plane: ${url}/__mock/defaults  (reset, clock, requests: see README)`,
+    `Control plane: ${url}/__mock/defaults  (reset, clock, requests, faults, config: see README)`,
     app ? `Try:  curl '${url}/cgi-bin/gettoken?corpid=${d.wecom.corpid}&corpsecret=${app.corpsecret}'` : '',
     'Stop with Ctrl-C.',
   ]

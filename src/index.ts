@@ -5,6 +5,7 @@
  */
 import { Control } from './core/control.ts'
 import { type CoreOptions, EmulatorCore } from './core/emulator.ts'
+import { injectFaults } from './core/faults.ts'
 import { modules } from './modules.ts'
 import { expressMiddleware } from './server/express.ts'
 import { type StubServerOptions, startStubServer } from './server/stub-server.ts'
@@ -20,6 +21,7 @@ export interface Core {
 /** An isolated emulator: its own state, clock and journal. */
 export function createCore(options: EmulatorOptions = {}): Core {
   const core = new EmulatorCore({ ...options, modules })
+  core.interceptors.push(injectFaults)
   return { core, control: new Control(core), handle: (req) => core.handle(req) }
 }
 
@@ -36,7 +38,9 @@ export function createEmulator(options: EmulatorOptions = {}) {
 
 export type { Defaults } from './core/control.ts'
 export { Control, ControlError } from './core/control.ts'
+export type { FaultRule, FaultView } from './core/faults.ts'
 export type { CoreRequest, CoreResponse } from './core/http.ts'
+export type { JournalEntry, JournalFilter } from './core/journal.ts'
 export { defaultSeed, loadSeedFile, SeedError, validateSeed } from './core/seed.ts'
 export { expressMiddleware } from './server/express.ts'
 export { createStubServer, type StubServer, startStubServer } from './server/stub-server.ts'

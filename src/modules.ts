@@ -1,4 +1,5 @@
 /** Every feature module of the emulator, in one list: a new endpoint is one registration here. */
+import { faultsModule } from './core/faults.ts'
 import type { EmulatorModule } from './core/module.ts'
 import { feishuMailModule } from './feishu/mail/module.ts'
 import { feishuAuthModule } from './feishu/module.ts'
@@ -18,6 +19,7 @@ const features: EmulatorModule[] = [
 ]
 
 export const modules: EmulatorModule[] = [
+  faultsModule,
   ...features,
   pendingModule(new Set(features.flatMap((m) => m.routes.map((r) => r.id)))),
 ]

@@ -7,7 +7,9 @@ import { controlView } from '../feishu/mail/store.ts'
 import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
 import { type ScheduleOrigin, scheduleView } from '../wecom/schedules/store.ts'
 import type { ClockChange, ClockState } from './clock.ts'
+import type { Config } from './config.ts'
 import type { EmulatorCore } from './emulator.ts'
+import { checkFaultRule, type FaultRule, type FaultView } from './faults.ts'
 import type { JournalEntry, JournalFilter } from './journal.ts'
 
 export interface Defaults {
@@ -72,7 +74,7 @@ export class Control {
     }
   }
 
-  /** Back to the seed: state, clock (real time again), journal. */
+  /** Back to the seed: state, clock (real time again), journal, fault rules. */
   reset(): void {
     this.core.reset()
   }
@@ -94,10 +96,50 @@ export class Control {
     return this.core.clock.change(change)
   }
 
+  /** The settings in effect (defaults, config file, environment, flags merged). */
+  config(): Config {
+    return this.core.config
+  }
+
+  /** The journal, filtered; `count` is how many match (before `limit`), `total` and `capacity` the journal's fill. */
   requests(filter: JournalFilter = {}): RequestsPage {
     const journal = this.core.state.journal
-    const entries = journal.query(filter)
-    return { count: entries.length, total: journal.size, capacity: journal.maxEntries, entries }
+    const { limit, ...rest } = filter
+    const matches = journal.query(rest)
+    const entries = limit !== undefined ? matches.slice(matches.length - Math.min(limit, matches.length)) : matches
+    return { count: matches.length, total: journal.size, capacity: journal.maxEntries, entries }
+  }
+
+  /** Empties the journal (state, clock and faults stay). */
+  clearRequests(): { removed: number } {
+    return { removed: this.core.state.journal.clear() }
+  }
+
+  /**
+   * Adds a fault rule (contracts/schemas/fault.schema.json); it acts from the next request on. A rule that
+   * breaks the schema or names a code outside the catalogues is refused with a 400 naming the field.
+   */
+  addFault(rule: FaultRule): FaultView {
+    const checked = checkFaultRule(rule)
+    if (checked.problems) throw new ControlError(400, `invalid fault rule: ${checked.problems.join('; ')}`)
+    const added = this.core.state.stores.faults.add(checked.rule)
+    if ('refused' in added) throw new ControlError(409, added.refused)
+    return added
+  }
+
+  /** Every fault rule, oldest first, with how often it acted and how many matches it has left. */
+  faults(): FaultView[] {
+    return this.core.state.stores.faults.list()
+  }
+
+  removeFault(id: string): FaultView {
+    const removed = this.core.state.stores.faults.remove(id)
+    if (!removed) throw new ControlError(404, `no fault rule "${id}"`)
+    return removed
+  }
+
+  clearFaults(): { removed: number } {
+    return { removed: this.core.state.stores.faults.clear() }
   }
 
   /**

@@ -202,6 +202,7 @@ export class EmulatorCore {
       if (intercepted) {
         response = intercepted
         code = codeOf(intercepted)
+        reason = intercepted.headers['x-worksuite-mock-reason'] ?? null
       } else {
         if (authError) throw authError
         if (vendor === 'wecom' && route.method === 'POST' && method !== 'POST') {

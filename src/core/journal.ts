@@ -31,10 +31,15 @@ export interface JournalFilter {
   /** Exact path, or a prefix when it ends with `*`. */
   path?: string
   method?: string
+  /** WeCom `corpid/agentid`, or the agentid or corpid alone; Feishu app_id. */
   app?: string
   user?: string
   mailbox?: string
   code?: number
+  /** The same as `code`, in WeCom's word. */
+  errcode?: number
+  /** Substring of the reason, e.g. `fault` for the requests a fault rule answered. */
+  reason?: string
   status?: number
   /** Unix milliseconds, inclusive. */
   since?: number
@@ -85,9 +90,12 @@ export class Journal {
     return filter.limit !== undefined ? matches.slice(-filter.limit) : matches
   }
 
-  clear(): void {
+  /** Empties the journal; `seq` keeps counting, so entries read before stay distinguishable. Returns how many went. */
+  clear(): number {
+    const n = this.size
     this.entries = new Array(this.capacity)
     this.next = 0
+    return n
   }
 
   get size(): number {
@@ -106,13 +114,23 @@ function matchesFilter(e: JournalEntry, f: JournalFilter): boolean {
   if (f.path !== undefined) {
     if (f.path.endsWith('*') ? !e.path.startsWith(f.path.slice(0, -1)) : e.path !== f.path) return false
   }
-  if (f.app !== undefined && e.app !== f.app) return false
+  if (f.app !== undefined && !appMatches(e.app, f.app)) return false
   if (f.user !== undefined && e.user !== f.user) return false
   if (f.mailbox !== undefined && e.mailbox?.toLowerCase() !== f.mailbox.toLowerCase()) return false
   if (f.code !== undefined && e.code !== f.code) return false
+  if (f.errcode !== undefined && e.code !== f.errcode) return false
+  if (f.reason !== undefined && !e.reason?.includes(f.reason)) return false
   if (f.status !== undefined && e.status !== f.status) return false
   if (f.since !== undefined && e.at < f.since) return false
   if (f.until !== undefined && e.at > f.until) return false
   if (f.contains !== undefined && !e.requestBody.includes(f.contains)) return false
   return true
+}
+
+/** corpid/agentid also matches the agentid alone or the corpid alone (WeCom); Feishu app_ids match exactly. */
+export function appMatches(tag: string | null | undefined, wanted: string): boolean {
+  if (!tag) return false
+  if (tag === wanted) return true
+  const slash = tag.indexOf('/')
+  return slash > 0 && (tag.slice(slash + 1) === wanted || tag.slice(0, slash) === wanted)
 }

@@ -11,6 +11,9 @@ export interface Config {
      * Address the stub server binds.
      */
     host?: string
+    /**
+     * Port the stub server listens on (0: any free port; the banner prints the URL).
+     */
     port?: number
     /**
      * Largest request body read (70 MiB: a 50 MB mail in base64 plus JSON). Larger bodies are refused in the vendor's format without being read.
@@ -30,6 +33,12 @@ export interface Config {
      * Request and response bodies are cut to this many characters in the journal.
      */
     maxBodyChars?: number
+  }
+  faults?: {
+    /**
+     * Fault rules kept at once; adding one more evicts the oldest used-up rule, or is refused when none is used up.
+     */
+    maxRules?: number
   }
   wecom?: {
     /**
@@ -58,9 +67,21 @@ export interface Config {
     meetingStatusFromClock?: boolean
   }
   feishu?: {
+    /**
+     * tenant_access_token / app_access_token lifetime (expire).
+     */
     tenantTokenTtlSeconds?: number
+    /**
+     * user_access_token lifetime (expires_in) from the OAuth exchange; seeded user tokens never expire unless expired through the control plane.
+     */
     userTokenTtlSeconds?: number
+    /**
+     * refresh_token lifetime (refresh_token_expires_in).
+     */
     refreshTokenTtlSeconds?: number
+    /**
+     * How long an OAuth code from POST /__mock/feishu/oauth/codes can be exchanged.
+     */
     oauthCodeTtlSeconds?: number
     /**
      * Feishu mail send (SEED-003). Limits the doc names but does not quantify are INFERRED defaults; the lists make the remaining error codes reachable.
@@ -317,6 +338,74 @@ export interface ErrorCatalogue {
     inferred: boolean
     note?: string
   }[]
+}
+
+// fault.schema.json
+/**
+ * A fault injection rule, as POST /__mock/faults and control.addFault() take it. It matches requests (every field given must match) and acts on them: answer with a catalogue code, delay, or drop the connection. Without times or probability it acts on every match until removed.
+ */
+export interface FaultRule {
+  /**
+   * Which requests the rule applies to; every field given must match. Absent or empty: every vendor request.
+   */
+  match?: {
+    vendor?: 'wecom' | 'feishu'
+    /**
+     * The request path exactly (or the route's pattern, e.g. /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send), or a prefix when it ends with *.
+     */
+    path?: string
+    /**
+     * WeCom: corpid/agentid, or the agentid alone, or the corpid alone. Feishu: the app_id. Known once the token identified the caller.
+     */
+    app?: string
+    /**
+     * Feishu: the open_id behind the user_access_token. WeCom: the admin_userid the request names (meeting/create, meeting/update).
+     */
+    user?: string
+    /**
+     * Feishu: the user_mailbox_id in the path, with me resolved to the caller's mailbox (case-insensitive).
+     */
+    mailbox?: string
+  }
+  /**
+   * Answer with this code in the vendor's envelope, with the catalogue's HTTP status and message. Give errcode (WeCom) or code (Feishu), not both.
+   */
+  respond?: {
+    /**
+     * A WeCom errcode from contracts/errors/wecom.json (not 0).
+     */
+    errcode?: number
+    /**
+     * A Feishu code from contracts/errors/feishu.json (not 0).
+     */
+    code?: number
+    /**
+     * Overrides the catalogue's HTTP status.
+     */
+    status?: number
+    /**
+     * Extra response headers (99991400 gets x-ogw-ratelimit-limit and -reset unless given here).
+     */
+    headers?: {
+      [k: string]: string
+    }
+  }
+  /**
+   * Wait this long (real time) before answering: then the request goes on normally, or gets the respond/drop of this rule.
+   */
+  delay_ms?: number
+  /**
+   * Cut the connection without an answer (MSW: a network error).
+   */
+  drop?: boolean
+  /**
+   * Act on the next N matches only; the rule stays listed with remaining 0.
+   */
+  times?: number
+  /**
+   * Act on a match with this probability, drawn from the emulator's seeded random source (reproducible with --faker-seed).
+   */
+  probability?: number
 }
 
 // feishu.mail.send.request.schema.json

@@ -18,6 +18,8 @@ export interface Reply {
   headers: Record<string, string>
   text: string
   json: any
+  /** The core asked the adapter to cut the connection (fault injection); over HTTP the fetch rejects instead. */
+  drop?: true
 }
 
 export function toReply(res: CoreResponse): Reply {
@@ -27,7 +29,13 @@ export function toReply(res: CoreResponse): Reply {
   } catch {
     json = undefined
   }
-  return { status: res.status, headers: res.headers, text: res.body, json }
+  return {
+    status: res.status,
+    headers: res.headers,
+    text: res.body,
+    json,
+    ...(res.drop ? { drop: true as const } : {}),
+  }
 }
 
 export function testCore(options: EmulatorOptions = {}) {

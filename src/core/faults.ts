@@ -1,0 +1,243 @@
+/**
+ * Fault injection: make the emulator misbehave the way the vendors do, so a client's handling of rate
+ * limits (WeCom 45009, Feishu 429 99991400 / 1236010), "system busy" (-1), slow answers and cut
+ * connections can be tested. Rules follow contracts/schemas/fault.schema.json; they are part of the
+ * emulator's state (a store, so `reset()` clears them) and act as an interceptor: after auth has
+ * identified the caller, before the method/body checks and the handler.
+ *
+ * A rule answers by throwing a VendorError, so the answer is the vendor's own envelope with the
+ * catalogue's HTTP status and message (contracts/errors/*.json), a fresh hint / log id, and the reason
+ * `fault <id>: …` in `x-worksuite-mock-reason` and the journal.
+ */
+import faultSchema from '../../contracts/schemas/fault.schema.json' with { type: 'json' }
+import type { FaultRule } from '../generated/contracts.ts'
+import { catalogues, type Vendor, VendorError } from './errors.ts'
+import type { CoreResponse } from './http.ts'
+import { appMatches } from './journal.ts'
+import type { EmulatorModule, RequestContext } from './module.ts'
+import { describeAjvError, fullValidatorFor } from './schema.ts'
+
+declare module './module.ts' {
+  interface Stores {
+    faults: FaultRules
+  }
+}
+
+export type { FaultRule }
+
+/** A rule as the control plane lists it: what was given, its id, and how often it acted. */
+export type FaultView = FaultRule & {
+  id: string
+  match: NonNullable<FaultRule['match']>
+  /** Matches it acted on so far. */
+  hits: number
+  /** Matches it will still act on; null when unlimited (no `times`). */
+  remaining: number | null
+}
+
+interface ActiveRule {
+  id: string
+  rule: FaultRule
+  /** The vendor the rule applies to: match.vendor, or implied by respond.errcode (WeCom) / respond.code (Feishu). */
+  vendor: Vendor | undefined
+  pathPrefix: string | undefined
+  hits: number
+  remaining: number | null
+}
+
+const VENDOR_NAME: Record<Vendor, string> = { wecom: 'WeCom', feishu: 'Feishu' }
+
+/** Schema first (every problem at once, named by field), then what a schema cannot say. */
+export function checkFaultRule(input: unknown): { rule: FaultRule; problems?: undefined } | { problems: string[] } {
+  const validate = fullValidatorFor<FaultRule>(faultSchema)
+  if (!validate(input)) return { problems: (validate.errors ?? []).map(describeAjvError) }
+  const rule = input
+  const problems: string[] = []
+  const { respond } = rule
+  if (respond) {
+    const given = (['errcode', 'code'] as const).filter((k) => respond[k] !== undefined)
+    if (given.length !== 1) problems.push('respond: give errcode (WeCom) or code (Feishu), exactly one of them')
+    for (const [field, vendor] of [
+      ['errcode', 'wecom'],
+      ['code', 'feishu'],
+    ] as const) {
+      const code = respond[field]
+      if (code === undefined) continue
+      if (code === 0) problems.push(`respond.${field}: 0 is success, not a fault`)
+      else if (!catalogues[vendor].has(code))
+        problems.push(
+          `respond.${field}: ${code} is not a ${VENDOR_NAME[vendor]} code in contracts/errors/${vendor}.json`,
+        )
+      const other = vendor === 'wecom' ? 'feishu' : 'wecom'
+      if (rule.match?.vendor === other)
+        problems.push(
+          `respond.${field}: a ${VENDOR_NAME[vendor]} ${field} cannot answer ${VENDOR_NAME[other]} requests (match.vendor is "${other}")`,
+        )
+    }
+    if (rule.drop) problems.push('drop: a dropped connection has no answer; give respond or drop, not both')
+  }
+  if (!respond && rule.delay_ms === undefined && !rule.drop)
+    problems.push('(root): a fault needs respond, delay_ms or drop: true')
+  return problems.length ? { problems } : { rule }
+}
+
+const decoder = new TextDecoder()
+
+/** WeCom names no user in its token: the acting user is the admin_userid of meeting/create and meeting/update. */
+function wecomUserOf(ctx: RequestContext): string | undefined {
+  try {
+    const body: unknown = JSON.parse(decoder.decode(ctx.req.body))
+    const u = (body as { admin_userid?: unknown } | null)?.admin_userid
+    return typeof u === 'string' ? u : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Feishu mail paths name the mailbox; `me` is the caller's own. */
+function mailboxOf(ctx: RequestContext): string | undefined {
+  if (ctx.tags.mailbox) return ctx.tags.mailbox
+  const id = ctx.params.user_mailbox_id
+  if (id === undefined) return undefined
+  if (id !== 'me') return id
+  const openId = ctx.tags.user
+  return openId ? ctx.env.stores.feishuDirectory?.userByOpenId(openId)?.mailbox : undefined
+}
+
+export class FaultRules {
+  private rules: ActiveRule[] = []
+  private seq = 0
+
+  constructor(private readonly maxRules: number) {}
+
+  get size(): number {
+    return this.rules.length
+  }
+
+  /** Adds a checked rule (see `checkFaultRule`). Over the cap, the oldest used-up rule makes room. */
+  add(rule: FaultRule): FaultView | { refused: string } {
+    if (this.rules.length >= this.maxRules) {
+      const spent = this.rules.findIndex((r) => r.remaining === 0)
+      if (spent < 0) return { refused: `at most ${this.maxRules} fault rules (faults.maxRules); remove some first` }
+      this.rules.splice(spent, 1)
+    }
+    const path = rule.match?.path
+    const active: ActiveRule = {
+      id: `f${++this.seq}`,
+      rule: { ...rule, match: { ...rule.match } },
+      vendor:
+        rule.match?.vendor ??
+        (rule.respond?.errcode !== undefined ? 'wecom' : rule.respond?.code !== undefined ? 'feishu' : undefined),
+      pathPrefix: path?.endsWith('*') ? path.slice(0, -1) : undefined,
+      hits: 0,
+      remaining: rule.times ?? null,
+    }
+    this.rules.push(active)
+    return view(active)
+  }
+
+  list(): FaultView[] {
+    return this.rules.map(view)
+  }
+
+  remove(id: string): FaultView | undefined {
+    const i = this.rules.findIndex((r) => r.id === id)
+    if (i < 0) return undefined
+    return view(this.rules.splice(i, 1)[0]!)
+  }
+
+  clear(): number {
+    const n = this.rules.length
+    this.rules = []
+    return n
+  }
+
+  /**
+   * The first rule that matches and acts on this request (its probability drawn from the seeded random
+   * source), counted as a hit; later rules are not consulted.
+   */
+  pick(ctx: RequestContext): ActiveRule | undefined {
+    let user: string | undefined | null = null
+    let mailbox: string | undefined | null = null
+    for (const r of this.rules) {
+      if (r.remaining === 0) continue
+      const m = r.rule.match!
+      if (r.vendor !== undefined && r.vendor !== ctx.route.vendor) continue
+      if (m.path !== undefined) {
+        if (
+          r.pathPrefix !== undefined
+            ? !ctx.path.startsWith(r.pathPrefix)
+            : ctx.path !== m.path && ctx.route.path !== m.path
+        )
+          continue
+      }
+      if (m.app !== undefined && !appMatches(ctx.tags.app, m.app)) continue
+      if (m.user !== undefined) {
+        if (user === null) user = ctx.tags.user ?? (ctx.route.vendor === 'wecom' ? wecomUserOf(ctx) : undefined)
+        if (user !== m.user) continue
+      }
+      if (m.mailbox !== undefined) {
+        if (mailbox === null) mailbox = mailboxOf(ctx)
+        if (mailbox?.toLowerCase() !== m.mailbox.toLowerCase()) continue
+      }
+      if (r.rule.probability !== undefined && !(ctx.env.random.next() < r.rule.probability)) continue
+      r.hits++
+      if (r.remaining !== null) r.remaining--
+      // The journal then shows who the fault hit, even where the handler never ran to say so.
+      if (typeof user === 'string') ctx.tags.user ??= user
+      if (typeof mailbox === 'string') ctx.tags.mailbox ??= mailbox
+      return r
+    }
+    return undefined
+  }
+}
+
+function view(r: ActiveRule): FaultView {
+  return { id: r.id, ...r.rule, match: { ...r.rule.match }, hits: r.hits, remaining: r.remaining }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Feishu's gateway sends its window with a 429 (api-facts §0); the window is a minute (INFERRED from 100 req/min). */
+function rateLimitHeaders(ctx: RequestContext): Record<string, string> {
+  return { 'x-ogw-ratelimit-limit': '100', 'x-ogw-ratelimit-reset': String(60 - (ctx.now % 60)) }
+}
+
+async function act(ctx: RequestContext, r: ActiveRule): Promise<CoreResponse | undefined> {
+  const { rule } = r
+  if (rule.delay_ms) await sleep(rule.delay_ms)
+  if (rule.drop) {
+    return {
+      status: 0,
+      headers: { 'x-worksuite-mock-reason': `fault ${r.id}: connection dropped` },
+      body: '',
+      drop: true,
+    }
+  }
+  const respond = rule.respond
+  if (!respond) return undefined
+  const code = (ctx.route.vendor === 'wecom' ? respond.errcode : respond.code)!
+  const headers = {
+    ...(ctx.route.vendor === 'feishu' && code === 99991400 ? rateLimitHeaders(ctx) : {}),
+    ...respond.headers,
+  }
+  throw new VendorError(code, `fault ${r.id}: injected ${ctx.route.vendor === 'wecom' ? 'errcode' : 'code'} ${code}`, {
+    headers,
+    ...(respond.status !== undefined ? { status: respond.status } : {}),
+  })
+}
+
+/** The interceptor: nothing but a length check while no rule is set, so the hot path does not pay for faults. */
+export function injectFaults(ctx: RequestContext): Promise<CoreResponse | undefined> | undefined {
+  const faults = ctx.env.stores.faults
+  if (!faults || faults.size === 0) return undefined
+  const fired = faults.pick(ctx)
+  return fired ? act(ctx, fired) : undefined
+}
+
+/** Keeps the rules in the state, so a reset clears them with everything else. */
+export const faultsModule: EmulatorModule = {
+  name: 'faults',
+  routes: [],
+  createStores: (env) => ({ faults: new FaultRules(env.config.faults.maxRules) }),
+}

@@ -1,0 +1,136 @@
+/**
+ * Settings: one schema of defaults, overridden by a --config file, then the environment, then flags;
+ * a bad value anywhere is refused at start with a message naming the setting, and nothing starts.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test } from 'vitest'
+import { ConfigError, resolveConfig } from '../src/core/config.ts'
+import { deepMerge, listSettings, settingsFromEnv, settingsFromFlags } from '../src/settings.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'config-'))
+function configFile(name: string, content: unknown): string {
+  const file = join(dir, name)
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content))
+  return file
+}
+
+function run(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn('node_modules/.bin/tsx', ['src/cli.ts', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+}
+
+async function finish(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (d) => {
+    stdout += d
+  })
+  child.stderr!.on('data', (d) => {
+    stderr += d
+  })
+  const [code] = await once(child, 'exit')
+  return { code: code as number | null, stdout, stderr }
+}
+
+test('--config with a bad value is refused naming the file and the setting, and nothing starts', async () => {
+  const file = configFile('bad.json', { journal: { maxEntries: 'many' }, wecom: { tokenTtlSeconds: 0 } })
+  const r = await finish(run(['--config', file, '--port', '0']))
+  expect(r.code).toBe(2)
+  expect(r.stderr).toContain(`Invalid configuration (${file} + environment + flags)`)
+  expect(r.stderr).toContain('journal.maxEntries: must be integer')
+  expect(r.stderr).toContain('wecom.tokenTtlSeconds: must be >= 1')
+  expect(r.stdout).not.toContain('listening')
+  expect(r.stdout).not.toMatch(/http:\/\//)
+})
+
+test('--config with an unknown setting or broken JSON is refused, and nothing starts', async () => {
+  const unknown = await finish(run(['--config', configFile('unknown.json', { journal: { size: 3 } }), '--port', '0']))
+  expect(unknown.code).toBe(2)
+  expect(unknown.stderr).toContain('journal: unknown field "size"')
+  const broken = await finish(run(['--config', configFile('broken.json', '{"journal": '), '--port', '0']))
+  expect(broken.code).toBe(2)
+  expect(broken.stderr).toMatch(/not valid JSON/)
+  const missing = await finish(run(['--config', join(dir, 'absent.json'), '--port', '0']))
+  expect(missing.code).toBe(2)
+  expect(missing.stderr).toMatch(/cannot read the file/)
+})
+
+test('precedence: a flag beats the environment, which beats the config file, which beats the default', async () => {
+  const file = configFile('layers.json', {
+    journal: { maxEntries: 10, maxBodyChars: 100 },
+    wecom: { tokenTtlSeconds: 60 },
+    faults: { maxRules: 7 },
+  })
+  const child = run(['--config', file, '--journal.maxEntries=30', '--port', '0', '--quiet'], {
+    WORKSUITE_MOCK_JOURNAL_MAX_ENTRIES: '20',
+    WORKSUITE_MOCK_WECOM_TOKEN_TTL_SECONDS: '120',
+  })
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let seen = ''
+      child.stdout!.on('data', (d) => {
+        seen += d
+        const m = seen.match(/http:\/\/127\.0\.0\.1:\d+/)
+        if (m) resolve(m[0])
+      })
+      child.once('exit', () => reject(new Error(`exited before listening: ${seen}`)))
+    })
+    const config = (await (await fetch(`${url}/__mock/config`)).json()) as any
+    expect(config.journal).toEqual({ maxEntries: 30, maxBodyChars: 100 })
+    expect(config.wecom.tokenTtlSeconds).toBe(120)
+    expect(config.faults.maxRules).toBe(7)
+    expect(config.feishu.userTokenTtlSeconds).toBe(7200)
+    // The settings act, not only show: the token lifetime comes from the environment.
+    const t = (await (
+      await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
+    ).json()) as any
+    expect(t.expires_in).toBe(120)
+    expect(((await (await fetch(`${url}/__mock/requests`)).json()) as any).capacity).toBe(30)
+  } finally {
+    child.kill('SIGTERM')
+    await once(child, 'exit')
+  }
+}, 20_000)
+
+test('the layers merge in process the same way, section by section', () => {
+  const merged = deepMerge(
+    { journal: { maxEntries: 10, maxBodyChars: 100 } },
+    settingsFromEnv({ WORKSUITE_MOCK_JOURNAL_MAX_ENTRIES: '20', PORT: '4000' }),
+    settingsFromFlags(new Map([['journal.maxEntries', '30']])),
+  )
+  const config = resolveConfig(merged)
+  expect(config.journal).toEqual({ maxEntries: 30, maxBodyChars: 100 })
+  expect(config.server.port).toBe(4000)
+  expect(config.server.host).toBe('127.0.0.1')
+})
+
+test('a bad value from the environment or a flag names its source and the setting', () => {
+  expect(() => settingsFromEnv({ WORKSUITE_MOCK_FAULTS_MAX_RULES: 'lots' })).toThrow(
+    /environment WORKSUITE_MOCK_FAULTS_MAX_RULES[\s\S]*faults\.maxRules: "lots" is not a number/,
+  )
+  expect(() => settingsFromFlags(new Map([['journal.maxEntrys', '3']]))).toThrow(/unknown option --journal\.maxEntrys/)
+  expect(() => resolveConfig({ faults: { maxRules: 0 } }, 'flags')).toThrow(ConfigError)
+  expect(() => resolveConfig({ faults: { maxRules: 0 } }, 'flags')).toThrow(/faults\.maxRules: must be >= 1/)
+})
+
+test('every setting has a default, a description, an environment variable and a flag, and --help lists them', async () => {
+  const settings = listSettings()
+  for (const s of settings) {
+    expect(s.default, s.key).not.toBeUndefined()
+    expect(s.description, s.key).not.toBe('')
+    expect(s.env).toMatch(/^WORKSUITE_MOCK_[A-Z0-9_]+$/)
+  }
+  const help = await finish(run(['--help']))
+  expect(help.code).toBe(0)
+  for (const s of settings) {
+    expect(help.stdout).toContain(s.flag)
+    expect(help.stdout).toContain(s.env)
+  }
+  expect(help.stdout).toContain('--faults.maxRules=<integer> (default 100)')
+})
