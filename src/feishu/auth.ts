@@ -152,7 +152,7 @@ export function feishuAuthRoutes(): RouteDef[] {
  */
 export function authenticateFeishuUser(ctx: RequestContext): void {
   const header = ctx.req.headers.authorization
-  if (!header || !header.startsWith('Bearer ')) {
+  if (!header?.startsWith('Bearer ')) {
     fail(99991661, header ? 'Authorization header does not start with "Bearer "' : 'no Authorization header')
   }
   const token = header.slice(7).trim()

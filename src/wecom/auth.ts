@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.ts'
 import { fail } from '../core/errors.ts'
 import type { RequestContext, RouteDef } from '../core/module.ts'
 import type { Random } from '../core/random.ts'
+import type { WecomApp, WecomCorp } from './directory.ts'
 
 interface IssuedToken {
   corpid: string
@@ -107,4 +108,19 @@ export function gettokenRoute(): RouteDef {
       return { access_token: token, expires_in: expiresIn }
     },
   }
+}
+
+/** The calling app, for a route whose auth stage has run: who is asking, and their corp and app records. */
+export interface WecomCaller {
+  corpid: string
+  agentid: number
+  corp: WecomCorp
+  app: WecomApp
+}
+
+export function wecomCaller(ctx: RequestContext): WecomCaller {
+  const p = ctx.principal
+  if (p?.vendor !== 'wecom') throw new Error(`[worksuite-mock] ${ctx.route.id} needs a WeCom principal (auth: 'wecom')`)
+  const dir = ctx.env.stores.wecomDirectory
+  return { corpid: p.corpid, agentid: p.agentid, corp: dir.corp(p.corpid)!, app: dir.app(p.corpid, p.agentid)! }
 }

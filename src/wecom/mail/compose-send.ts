@@ -19,6 +19,7 @@ import { fail } from '../../core/errors.ts'
 import type { RequestContext, RouteDef } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
 import type { WecomComposeSendRequest, WecomMailRecipients } from '../../generated/contracts.ts'
+import { wecomCaller } from '../auth.ts'
 import type { WecomApp, WecomCorp, WecomUser } from '../directory.ts'
 import { failShape, type RuleMap, utf8Length } from '../params.ts'
 import { defaultCalendar } from '../schedules/add.ts'
@@ -159,13 +160,10 @@ export function composeSendRoute(): RouteDef {
     auth: 'wecom',
     body: 'json',
     handle(ctx) {
-      const principal = ctx.principal!
-      if (principal.vendor !== 'wecom') throw new Error('wecom route without a wecom principal')
+      const { corp, app } = wecomCaller(ctx)
       const body = ctx.body
       if (!validate(body)) failShape(validate.errors, SHAPE_RULES, `${R}.types`)
-      const { wecomDirectory: directory, schedules, meetings, mailboxes } = ctx.env.stores
-      const corp = directory.corp(principal.corpid)!
-      const app = corp.apps.get(principal.agentid)!
+      const { schedules, meetings, mailboxes } = ctx.env.stores
 
       if (!body.to.emails?.length && !body.to.userids?.length)
         fail(40058, `${R}.to.one-of: to needs at least one of emails / userids`, {

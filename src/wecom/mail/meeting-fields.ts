@@ -11,7 +11,7 @@ import type {
   WecomMailSchedule,
 } from '../../generated/contracts.ts'
 import type { MeetingFields, MeetingReminders, MeetingSettings } from '../meetings/store.ts'
-import { DEFAULT_TIMEZONE } from '../schedules/add.ts'
+import { DEFAULT_TIMEZONE, repeatFields } from '../schedules/add.ts'
 import type { ScheduleReminders } from '../schedules/store.ts'
 
 const AUTO_RECORD = ['none', 'local', 'cloud'] as const
@@ -80,17 +80,9 @@ export function mailScheduleReminders(r: WecomMailReminders | undefined): Schedu
   const diff = isRemind === 1 ? -(r?.remind_before_event_mins ?? 0) * 60 : undefined
   return {
     is_remind: isRemind,
-    is_repeat: r?.is_repeat ?? 0,
     remind_before_event_secs: diff === undefined ? 0 : Math.max(0, -diff),
     remind_time_diffs: diff === undefined ? [] : [diff],
-    repeat_type: r?.repeat_type ?? 0,
-    repeat_until: r?.repeat_until ?? 0,
-    is_custom_repeat: r?.is_custom_repeat ?? 0,
-    repeat_interval: r?.repeat_interval ?? 0,
-    repeat_day_of_week: [...(r?.repeat_day_of_week ?? [])],
-    repeat_day_of_month: [...(r?.repeat_day_of_month ?? [])],
-    timezone: r?.timezone ?? DEFAULT_TIMEZONE,
-    exclude_time_list: [],
+    ...repeatFields(r),
     ...(r?.repeat_month_of_year?.length ? { repeat_month_of_year: [...r.repeat_month_of_year] } : {}),
   }
 }

@@ -6,22 +6,12 @@
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import { type ErrorObject, jsonPath } from '../../core/schema.ts'
+import { type WecomCaller, wecomCaller } from '../auth.ts'
 import type { WecomApp, WecomCorp } from '../directory.ts'
 import { byteLength } from './title.ts'
 
-export interface Caller {
-  corpid: string
-  agentid: number
-  corp: WecomCorp
-  app: WecomApp
-}
-
-export function callerOf(ctx: RequestContext): Caller {
-  const p = ctx.principal
-  if (p?.vendor !== 'wecom') throw new Error('[worksuite-mock] meeting routes need a WeCom principal')
-  const dir = ctx.env.stores.wecomDirectory
-  return { corpid: p.corpid, agentid: p.agentid, corp: dir.corp(p.corpid)!, app: dir.app(p.corpid, p.agentid)! }
-}
+export type Caller = WecomCaller
+export const callerOf = wecomCaller
 
 /** A wrong JSON type → 40058 with the field named first, as real answers do ("x exceed max length …. Invalid input …"). */
 export function typeError(rule: string, errors: ErrorObject[] | null | undefined): never {

@@ -13,6 +13,7 @@ import { fail } from '../../core/errors.ts'
 import type { RouteDef } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
 import type { WecomScheduleAddRequest, WecomScheduleReminders } from '../../generated/contracts.ts'
+import { wecomCaller } from '../auth.ts'
 import type { WecomApp, WecomCorp } from '../directory.ts'
 import { charLength, failShape, type RuleMap, utf8Length } from '../params.ts'
 import type { ScheduleReminders } from './store.ts'
@@ -84,16 +85,24 @@ function checkReminders(r: WecomScheduleReminders, isWholeDay: boolean): void {
     fail(90480, `schedule.add.reminders.timezone.range: ${r.timezone} is not in -12..+12`)
 }
 
-/** What get returns: documented defaults filled in, and `remind_time_diffs` winning when non-empty. */
-function normaliseReminders(r: WecomScheduleReminders | undefined): ScheduleReminders {
-  const diffs = r?.remind_time_diffs ?? []
-  const isRemind = r?.is_remind ?? 0
-  const secs = diffs.length > 0 ? Math.max(0, -(diffs[0] ?? 0)) : (r?.remind_before_event_secs ?? 0)
+/** The repeat fields a schedule shares with the meeting mail's `schedule.reminders`. */
+interface RepeatInput {
+  is_repeat?: 0 | 1
+  repeat_type?: number
+  repeat_until?: number
+  is_custom_repeat?: 0 | 1
+  repeat_interval?: number
+  repeat_day_of_week?: number[]
+  repeat_day_of_month?: number[]
+  timezone?: number
+}
+
+/** The repeat half of what oa/schedule/get returns, documented defaults filled in (also used by the meeting mail). */
+export function repeatFields(
+  r: RepeatInput | undefined,
+): Omit<ScheduleReminders, 'is_remind' | 'remind_before_event_secs' | 'remind_time_diffs'> {
   return {
-    is_remind: isRemind,
     is_repeat: r?.is_repeat ?? 0,
-    remind_before_event_secs: secs,
-    remind_time_diffs: diffs.length > 0 ? [...diffs] : isRemind === 1 ? [-secs] : [],
     repeat_type: r?.repeat_type ?? 0,
     repeat_until: r?.repeat_until ?? 0,
     is_custom_repeat: r?.is_custom_repeat ?? 0,
@@ -102,6 +111,19 @@ function normaliseReminders(r: WecomScheduleReminders | undefined): ScheduleRemi
     repeat_day_of_month: [...(r?.repeat_day_of_month ?? [])],
     timezone: r?.timezone ?? DEFAULT_TIMEZONE,
     exclude_time_list: [],
+  }
+}
+
+/** What get returns: documented defaults filled in, and `remind_time_diffs` winning when non-empty. */
+function normaliseReminders(r: WecomScheduleReminders | undefined): ScheduleReminders {
+  const diffs = r?.remind_time_diffs ?? []
+  const isRemind = r?.is_remind ?? 0
+  const secs = diffs.length > 0 ? Math.max(0, -(diffs[0] ?? 0)) : (r?.remind_before_event_secs ?? 0)
+  return {
+    is_remind: isRemind,
+    remind_before_event_secs: secs,
+    remind_time_diffs: diffs.length > 0 ? [...diffs] : isRemind === 1 ? [-secs] : [],
+    ...repeatFields(r),
   }
 }
 
@@ -114,14 +136,11 @@ export function scheduleAddRoute(): RouteDef {
     auth: 'wecom',
     body: 'json',
     handle(ctx) {
-      const principal = ctx.principal!
-      if (principal.vendor !== 'wecom') throw new Error('wecom route without a wecom principal')
+      const { corp, app } = wecomCaller(ctx)
       const body = ctx.body
       if (!validate(body)) failShape(validate.errors, SHAPE_RULES, 'schedule.add.types')
       const s = body.schedule
-      const { wecomDirectory: directory, schedules } = ctx.env.stores
-      const corp = directory.corp(principal.corpid)!
-      const app = corp.apps.get(principal.agentid)!
+      const { schedules } = ctx.env.stores
 
       // INFERRED (api-facts §3 row 2): an end before the start is a bad parameter.
       if (s.end_time < s.start_time)

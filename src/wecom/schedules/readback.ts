@@ -9,6 +9,7 @@ import { fail } from '../../core/errors.ts'
 import type { RequestContext, RouteDef } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
 import type { WecomScheduleDelRequest, WecomScheduleGetRequest } from '../../generated/contracts.ts'
+import { wecomCaller } from '../auth.ts'
 import { failShape } from '../params.ts'
 import { type ScheduleRecord, scheduleView } from './store.ts'
 
@@ -20,8 +21,7 @@ const validateDel = validatorFor<WecomScheduleDelRequest>(delSchema)
  * another corp) → 90461 日程ID异常; another app's of the same corp → 90466 (INFERRED mapping, api-facts §3).
  */
 function ownSchedule(ctx: RequestContext, id: string, op: 'get' | 'del'): ScheduleRecord {
-  const p = ctx.principal!
-  if (p.vendor !== 'wecom') throw new Error('wecom route without a wecom principal')
+  const p = wecomCaller(ctx)
   const record = ctx.env.stores.schedules.get(id)
   if (!record || record.corpid !== p.corpid)
     fail(90461, `schedule.${op}.schedule_id.known: no schedule "${id}" in corp ${p.corpid}`)
