@@ -11,7 +11,7 @@ import type {
   WecomMailSchedule,
 } from '../../generated/contracts.ts'
 import type { MeetingFields, MeetingReminders, MeetingSettings } from '../meetings/store.ts'
-import { DEFAULT_TIMEZONE, repeatFields } from '../schedules/add.ts'
+import { repeatFields } from '../schedules/add.ts'
 import type { ScheduleReminders } from '../schedules/store.ts'
 
 const AUTO_RECORD = ['none', 'local', 'cloud'] as const

@@ -7,7 +7,6 @@ import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import { type ErrorObject, jsonPath } from '../../core/schema.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
-import type { WecomApp, WecomCorp } from '../directory.ts'
 import { byteLength } from './title.ts'
 
 export type Caller = WecomCaller
