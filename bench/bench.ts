@@ -212,14 +212,14 @@ async function credentialsOf(url: string): Promise<Credentials> {
   }
 }
 
-/** From spawning `node dist/src/cli.js` to its first answered vendor request; the median of 5. */
-async function coldStart(configFile: string): Promise<{ medianMs: number; runsMs: number[] }> {
+/** From spawning `node dist/src/cli.js` (default settings) to its first answered vendor request; the median of 5. */
+async function coldStart(): Promise<{ medianMs: number; runsMs: number[] }> {
   const runs: number[] = []
   for (let i = 0; i < 5; i++) {
     const port = await freePort()
     const url = `http://127.0.0.1:${port}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=x`
     const t0 = performance.now()
-    const p = startProcess(node, [join(root, 'dist/src/cli.js'), `--port=${port}`, '--quiet', `--config=${configFile}`])
+    const p = startProcess(node, [join(root, 'dist/src/cli.js'), `--port=${port}`, '--quiet'])
     let answered = false
     while (!answered && performance.now() - t0 < 10_000) {
       try {
@@ -384,7 +384,7 @@ async function main() {
   const base = { connections, warmupSeconds: warmup, durationSeconds: duration }
 
   log('cold start (5 runs) …')
-  const cold = await coldStart(configFile)
+  const cold = await coldStart()
 
   log('stub server …')
   const profArgs = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(cache, 'prof')}`] : []

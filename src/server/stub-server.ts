@@ -2,12 +2,15 @@
  * The stub server: one port, both vendors. Vendor paths go from node:http straight into the core; the
  * control plane (`/__mock/*`) is served by Express.
  */
-import { createServer, type Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
-import express from 'express'
-import type { Core } from '../index.ts'
-import { controlRouter } from './control-router.ts'
+import type { Core } from '../create-core.ts'
 import { serveVendorRequest } from './node-adapter.ts'
+
+// `import … from 'node:http'` in ESM builds the module's facade, which reads every export, and one of them
+// loads undici (fetch, WebSocket): about 28 ms of cold start for nothing. require() reads only what we use.
+const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http')
 
 export interface StubServerOptions {
   host?: string
@@ -21,14 +24,30 @@ export interface StubServer {
 }
 
 export function createStubServer(emulator: Core): Server {
-  const control = express()
-  control.disable('x-powered-by')
-  control.use('/__mock', controlRouter(emulator.control))
+  // Express (the control plane) loads on the first /__mock request, not at start: cold start matters.
+  let control: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined
+  const loadControl = async () => {
+    const [{ default: express }, { controlRouter }] = await Promise.all([
+      import('express'),
+      import('./control-router.ts'),
+    ])
+    const app = express()
+    app.disable('x-powered-by')
+    app.use('/__mock', controlRouter(emulator.control))
+    return app
+  }
   const config = emulator.core.config.server
   const server = createServer((req, res) => {
     const url = req.url ?? '/'
     if (url === '/__mock' || url.startsWith('/__mock/') || url.startsWith('/__mock?')) {
-      control(req, res)
+      control ??= loadControl()
+      control.then(
+        (app) => app(req, res),
+        (e) => {
+          console.error('[worksuite-mock] Failed to load the control plane:', e)
+          res.writeHead(500).end()
+        },
+      )
       return
     }
     serveVendorRequest(emulator.core, req, res, url).catch((e) => {
