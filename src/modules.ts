@@ -2,9 +2,10 @@
 import type { EmulatorModule } from './core/module.ts'
 import { feishuAuthModule } from './feishu/module.ts'
 import { pendingModule } from './pending.ts'
+import { wecomMeetingsModule } from './wecom/meetings/module.ts'
 import { wecomAuthModule } from './wecom/module.ts'
 
-const features: EmulatorModule[] = [wecomAuthModule, feishuAuthModule]
+const features: EmulatorModule[] = [wecomAuthModule, wecomMeetingsModule, feishuAuthModule]
 
 export const modules: EmulatorModule[] = [
   ...features,

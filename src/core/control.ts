@@ -2,6 +2,8 @@
  * The control plane in process: what `/__mock/*` serves over HTTP and `emulator.control` offers to tests.
  * It never answers on a vendor path.
  */
+
+import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
 import type { ClockChange, ClockState } from './clock.ts'
 import type { EmulatorCore } from './emulator.ts'
 import type { JournalEntry, JournalFilter } from './journal.ts'
@@ -94,6 +96,13 @@ export class Control {
     const journal = this.core.state.journal
     const entries = journal.query(filter)
     return { count: entries.length, total: journal.size, capacity: journal.maxEntries, entries }
+  }
+
+  /** WeCom meetings kept in memory (all, or one corp / app), oldest first, with their clock-derived status. */
+  meetings(filter: { corpid?: string; agentid?: number } = {}): (MeetingRecord & { status: MeetingStatus })[] {
+    const store = this.core.state.stores.meetings
+    const now = this.core.clock.now()
+    return store.list(filter).map((m) => ({ ...m, status: store.status(m, now) }))
   }
 
   /** Expire one token (WeCom access_token, Feishu user or tenant token): 42001 / 99991677 follow. */

@@ -36,6 +36,14 @@ export interface Config {
      * access_token lifetime (expires_in).
      */
     tokenTtlSeconds?: number
+    /**
+     * Meetings kept in memory across all corps and apps; the oldest created go first.
+     */
+    maxMeetings?: number
+    /**
+     * true: a meeting is in progress from meeting_start to its end and ended after, by the emulator clock (as if the host opened it on time). false: nobody ever joins, so a meeting stays scheduled after its start passes until cancelled (the state in which meeting/update demands a new meeting_start).
+     */
+    meetingStatusFromClock?: boolean
   }
   feishu?: {
     tenantTokenTtlSeconds?: number
@@ -233,4 +241,277 @@ export interface FeishuUser {
     token: string
     app_id: string
   }[]
+}
+
+// wecom.meeting.cancel.request.schema.json
+/**
+ * Body of POST /cgi-bin/meeting/cancel (取消预约会议).
+ */
+export interface WecomMeetingCancelRequest {
+  meetingid?: string
+  /**
+   * One occurrence of a series. The emulator issues no sub-meeting ids, so any value answers 730003 (非法的子会议id).
+   */
+  sub_meetingid?: string
+}
+
+// wecom.meeting.create.request.schema.json
+/**
+ * Body of POST /cgi-bin/meeting/create (创建预约会议, doc 99104). Only the JSON types are checked here (a wrong type answers 40058); required fields, ranges and lengths are rules with their own errcodes (contracts/rules/wecom.meeting.create.json).
+ */
+export interface WecomMeetingCreateRequest {
+  /**
+   * Required (400040); a user the app can see (400021).
+   */
+  admin_userid?: string
+  /**
+   * Required; at most 40 bytes or 20 UTF-8 characters (400042).
+   */
+  title?: string
+  /**
+   * Required; unix seconds, later than now (400222).
+   */
+  meeting_start?: number
+  /**
+   * Required; seconds, at least 300 (400035).
+   */
+  meeting_duration?: number
+  /**
+   * At most 500 characters.
+   */
+  description?: string
+  /**
+   * At most 128 characters (400237).
+   */
+  location?: string
+  /**
+   * Old third-party multi-app suites only; ignored.
+   */
+  agentid?: number
+  /**
+   * Users the app can see (400021); at most 100 (ordinary corp) or the paid capacity, at most 300 (400020).
+   */
+  invitees?: {
+    userid?: string[]
+  }
+  /**
+   * At most 64 bytes, a calendar this app created (400036).
+   */
+  cal_id?: string
+  settings?: {
+    /**
+     * 入会密码: 4-6 digits (400030).
+     */
+    password?: string
+    enable_waiting_room?: boolean
+    allow_enter_before_host?: boolean
+    /**
+     * 1 none, 2 host only (default), 3 all, 4 ring_users (400025).
+     */
+    remind_scope?: number
+    /**
+     * 0 off, 1 on, 2 on above 6 people (default).
+     */
+    enable_enter_mute?: number
+    enable_screen_watermark?: boolean
+    /**
+     * At most 10; the admin is dropped silently; needs 会议高级功能 (400226).
+     */
+    hosts?: {
+      userid?: string[]
+    }
+    /**
+     * Checked against the participants only when remind_scope is 4 (400037).
+     */
+    ring_users?: {
+      userid?: string[]
+    }
+  }
+  reminders?: {
+    /**
+     * 1 recurring, 0 not (default).
+     */
+    is_repeat?: number
+    /**
+     * 0 daily, 1 weekly, 2 monthly, 7 weekdays (400026).
+     */
+    repeat_type?: number
+    /**
+     * Clamped to 200 occurrences (50 monthly), never rejected.
+     */
+    repeat_until?: number
+    /**
+     * Weekly only, at most 2 (400033); ignored for the other types.
+     */
+    repeat_interval?: number
+    /**
+     * Seconds; values outside 0/300/900/3600/86400 are stored as 0.
+     */
+    remind_before?: number[]
+  }
+  /**
+   * true skips the duplicate protection (400301 / 400302).
+   */
+  skip_duplicate_check?: boolean
+}
+
+// wecom.meeting.get_info.request.schema.json
+/**
+ * Body of POST /cgi-bin/meeting/get_info (获取会议详情, doc 98149): meetingid or meeting_code.
+ */
+export interface WecomMeetingGetInfoRequest {
+  meetingid?: string
+  /**
+   * 9-digit 入会码.
+   */
+  meeting_code?: string
+}
+
+// wecom.meeting.update.request.schema.json
+/**
+ * Body of POST /cgi-bin/meeting/update (修改预约会议, doc 98154). Only the JSON types are checked here (40058); the rules are in contracts/rules/wecom.meeting.update.json. Only the fields given change.
+ */
+export interface WecomMeetingUpdateRequest {
+  /**
+   * Required; a meeting of this corp (90602) booked by this app (730005), still scheduled (400041 / 400221).
+   */
+  meetingid?: string
+  /**
+   * 1..255 characters (400042).
+   */
+  title?: string
+  /**
+   * With meeting_duration only; later than now (400222).
+   */
+  meeting_start?: number
+  /**
+   * With meeting_start only; at least 300 (400035).
+   */
+  meeting_duration?: number
+  /**
+   * At most 500 characters.
+   */
+  description?: string
+  /**
+   * At most 18 CJK characters or 36 Latin letters (400237).
+   */
+  location?: string
+  /**
+   * As on create (400021 / 400020).
+   */
+  invitees?: {
+    userid?: string[]
+  }
+  /**
+   * As on create (400036).
+   */
+  cal_id?: string
+  settings?: {
+    /**
+     * 入会密码: 4-6 digits (400030).
+     */
+    password?: string
+    enable_waiting_room?: boolean
+    allow_enter_before_host?: boolean
+    /**
+     * 1 none, 2 host only (default), 3 all, 4 ring_users (400025).
+     */
+    remind_scope?: number
+    /**
+     * 0 off, 1 on, 2 on above 6 people (default).
+     */
+    enable_enter_mute?: number
+    enable_screen_watermark?: boolean
+    /**
+     * At most 10; the admin is dropped silently; needs 会议高级功能 (400226).
+     */
+    hosts?: {
+      userid?: string[]
+    }
+    /**
+     * Checked against the participants only when remind_scope is 4 (400037).
+     */
+    ring_users?: {
+      userid?: string[]
+    }
+    /**
+     * false needs mute_all true (400031).
+     */
+    allow_unmute_self?: boolean
+    /**
+     * Only takes effect with allow_unmute_self false.
+     */
+    mute_all?: boolean
+    /**
+     * 0 single row (default), 1 multiple rows.
+     */
+    watermark_type?: number
+    /**
+     * none, local or cloud.
+     */
+    auto_record_type?: string
+    /**
+     * Only with auto_record_type cloud (400031).
+     */
+    attendee_join_auto_record?: boolean
+    /**
+     * Only with auto_record_type cloud (400031).
+     */
+    enable_host_pause_auto_record?: boolean
+    enable_enroll?: boolean
+    /**
+     * true without host_key: a 6-digit key is generated.
+     */
+    enable_host_key?: boolean
+    /**
+     * 6 digits (400031).
+     */
+    host_key?: string
+    /**
+     * Default true.
+     */
+    allow_external_user?: boolean
+  }
+  reminders?: {
+    /**
+     * 1 recurring, 0 not (default).
+     */
+    is_repeat?: number
+    /**
+     * 0 daily, 1 weekly, 2 monthly, 7 weekdays (400026).
+     */
+    repeat_type?: number
+    /**
+     * Clamped to 200 occurrences (50 monthly), never rejected.
+     */
+    repeat_until?: number
+    /**
+     * Weekly: at most 2; custom: required, at least 1 (400033).
+     */
+    repeat_interval?: number
+    /**
+     * Seconds; values outside 0/300/900/3600/86400 are stored as 0.
+     */
+    remind_before?: number[]
+    /**
+     * 1: custom repeat (daily, weekly or monthly only, 400227); repeat_interval required (400033).
+     */
+    is_custom_repeat?: number
+    /**
+     * 0 by date (default), 1 by count.
+     */
+    repeat_until_type?: number
+    /**
+     * 1..200, 1..50 monthly (400228).
+     */
+    repeat_until_count?: number
+    /**
+     * Custom weekly: 1..7; the start day is added.
+     */
+    repeat_day_of_week?: number[]
+    /**
+     * Custom monthly: 1..31; the start day is added.
+     */
+    repeat_day_of_month?: number[]
+  }
 }

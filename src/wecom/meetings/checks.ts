@@ -1,0 +1,135 @@
+/**
+ * Checks shared by meeting/create (doc 99104) and meeting/update (doc 98154): JSON types, people (known and
+ * visible to the app, headcount by corp tier), calendars, settings and reminders. Each failure names its rule
+ * id (contracts/rules/wecom.meeting.{create,update}.json) in the reason.
+ */
+import { fail } from '../../core/errors.ts'
+import type { RequestContext } from '../../core/module.ts'
+import { type ErrorObject, jsonPath } from '../../core/schema.ts'
+import type { WecomApp, WecomCorp } from '../directory.ts'
+import { byteLength } from './title.ts'
+
+export interface Caller {
+  corpid: string
+  agentid: number
+  corp: WecomCorp
+  app: WecomApp
+}
+
+export function callerOf(ctx: RequestContext): Caller {
+  const p = ctx.principal
+  if (p?.vendor !== 'wecom') throw new Error('[worksuite-mock] meeting routes need a WeCom principal')
+  const dir = ctx.env.stores.wecomDirectory
+  return { corpid: p.corpid, agentid: p.agentid, corp: dir.corp(p.corpid)!, app: dir.app(p.corpid, p.agentid)! }
+}
+
+/** A wrong JSON type → 40058 with the field named first, as real answers do ("x exceed max length …. Invalid input …"). */
+export function typeError(rule: string, errors: ErrorObject[] | null | undefined): never {
+  const e = errors?.[0]
+  const where = e ? jsonPath(e.instancePath) : '(root)'
+  const what = e?.keyword === 'type' ? `must be ${String(e.params.type)}` : (e?.message ?? 'is invalid')
+  const field = where === '(root)' ? 'request body' : where
+  fail(40058, `${rule}: ${field} ${what}`, { prefix: `invalid type of ${field}: ${what}. Invalid input ` })
+}
+
+/** 40058 for a value out of its documented range where the docs name no dedicated code. */
+export function invalidParam(rule: string, field: string, why: string): never {
+  fail(40058, `${rule}: ${field} ${why}`, { prefix: `${field} ${why}. Invalid input ` })
+}
+
+export function isVisible(ctx: RequestContext, c: Caller, userid: string): boolean {
+  return ctx.env.stores.wecomDirectory.isVisible(c.corp, c.app, userid)
+}
+
+/** "任何userid不合法或者不在应用可见范围，直接报错" (400021). */
+export function checkVisible(
+  ctx: RequestContext,
+  c: Caller,
+  ids: readonly string[],
+  rule: string,
+  field: string,
+): void {
+  for (const id of ids) {
+    if (!isVisible(ctx, c, id))
+      fail(400021, `${rule}: ${field} "${id}" is unknown or outside app ${c.agentid}'s visible range`)
+  }
+}
+
+/** "普通企业参会人员最多为100人；付费企业不超过企业选购的在线会议室容量，但最多为300人" (400020). */
+export function checkHeadcount(c: Caller, invitees: readonly string[], rule: string): void {
+  const n = new Set(invitees).size
+  if (n > c.corp.meetingCapacity) {
+    fail(400020, `${rule}: ${n} invitees; corp ${c.corpid} (${c.corp.tier}) books at most ${c.corp.meetingCapacity}`)
+  }
+}
+
+/** cal_id: "不多于64字节", and "必须是access_token所对应应用所创建的日历" (400036 for both). */
+export function checkCalendar(c: Caller, calId: string, ruleLength: string, ruleOwned: string): void {
+  if (byteLength(calId) > 64) fail(400036, `${ruleLength}: cal_id is ${byteLength(calId)} bytes, at most 64`)
+  if (!c.app.calendars.has(calId)) fail(400036, `${ruleOwned}: cal_id "${calId}" was not created by app ${c.agentid}`)
+}
+
+export interface SettingsRules {
+  password: string
+  remindScope: string
+  enterMute: string
+  hostsAdvanced: string
+  hostsLimit: string
+  hostsVisible: string
+}
+
+/** The settings rules both docs share: password, remind_scope, enable_enter_mute, hosts. */
+export function checkCommonSettings(
+  ctx: RequestContext,
+  c: Caller,
+  s: { password?: string; remind_scope?: number; enable_enter_mute?: number; hosts?: { userid?: string[] } },
+  admin: string,
+  rules: SettingsRules,
+): void {
+  if (s.password !== undefined && !/^\d{4,6}$/.test(s.password)) {
+    fail(400030, `${rules.password}: password must be 4 to 6 digits`)
+  }
+  if (s.remind_scope !== undefined && (s.remind_scope < 1 || s.remind_scope > 4)) {
+    fail(400025, `${rules.remindScope}: remind_scope must be 1, 2, 3 or 4`)
+  }
+  // INFERRED: no dedicated code; 400031 不合法的会议settings is the closest documented one.
+  if (s.enable_enter_mute !== undefined && (s.enable_enter_mute < 0 || s.enable_enter_mute > 2)) {
+    fail(400031, `${rules.enterMute}: enable_enter_mute must be 0, 1 or 2`)
+  }
+  const hosts = s.hosts?.userid
+  if (hosts && hosts.length > 0) {
+    if (!c.corp.advancedMeeting) {
+      fail(400226, `${rules.hostsAdvanced}: corp ${c.corpid} has not bought 会议高级功能, so it cannot name hosts`)
+    }
+    // The admin is dropped silently, so it does not count against the 10.
+    const counted = new Set(hosts.filter((h) => h !== admin))
+    if (counted.size > 10) fail(400027, `${rules.hostsLimit}: ${counted.size} hosts, at most 10`)
+    checkVisible(ctx, c, hosts, rules.hostsVisible, 'host')
+  }
+}
+
+/** "如果remind_scope为4 ... 指定响铃的成员" must be participants: the admin, the invitees or the hosts (400037). */
+export function checkRingUsers(
+  scope: number | undefined,
+  ring: readonly string[] | undefined,
+  participants: ReadonlySet<string>,
+  rule: string,
+): void {
+  if (scope !== 4 || !ring) return
+  for (const u of ring) {
+    if (!participants.has(u)) fail(400037, `${rule}: ring user "${u}" is not a participant (admin, invitee or host)`)
+  }
+}
+
+/** Who is in the meeting: the admin first, then invitees and hosts, once each. */
+export function participantsOf(admin: string, invitees: readonly string[], hosts: readonly string[]): Set<string> {
+  return new Set([admin, ...invitees, ...hosts])
+}
+
+/** excess_users: "仅在购买会议专业版企业由于部分参会人无有效会议账号时返回" (absent for every other corp). */
+export function excessUsers(c: Caller, participants: Iterable<string>): { excess_users?: string[] } {
+  if (c.corp.tier !== 'professional') return {}
+  const out: string[] = []
+  for (const u of participants) if (c.corp.users.get(u)?.meetingAccount === false) out.push(u)
+  return { excess_users: out }
+}

@@ -1,0 +1,123 @@
+/**
+ * The HTTP face of the meetings module: meeting/create (doc 99104), meeting/update (doc 98154), and the
+ * companions clients verify with, meeting/get_info (doc 98149) and meeting/cancel (api-facts §6).
+ */
+import cancelSchema from '../../../contracts/schemas/wecom.meeting.cancel.request.schema.json' with { type: 'json' }
+import getInfoSchema from '../../../contracts/schemas/wecom.meeting.get_info.request.schema.json' with { type: 'json' }
+import { fail } from '../../core/errors.ts'
+import type { RequestContext, RouteDef } from '../../core/module.ts'
+import { validatorFor } from '../../core/schema.ts'
+import type { WecomMeetingCancelRequest, WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
+import { callerOf, invalidParam, typeError } from './checks.ts'
+import { createMeeting } from './rules-create.ts'
+import { ownMeeting, updateMeeting } from './rules-update.ts'
+import { type MeetingRecord, STATUS_CODE } from './store.ts'
+
+const validateGetInfo = validatorFor<WecomMeetingGetInfoRequest>(getInfoSchema)
+const validateCancel = validatorFor<WecomMeetingCancelRequest>(cancelSchema)
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function route(id: string, path: string, handle: RouteDef['handle']): RouteDef {
+  return { id, vendor: 'wecom', method: 'POST', path, auth: 'wecom', body: 'json', handle }
+}
+
+export function meetingRoutes(): RouteDef[] {
+  return [
+    route('wecom.meeting.create', '/cgi-bin/meeting/create', createMeeting),
+    route('wecom.meeting.update', '/cgi-bin/meeting/update', updateMeeting),
+    route('wecom.meeting.get_info', '/cgi-bin/meeting/get_info', getInfo),
+    route('wecom.meeting.cancel', '/cgi-bin/meeting/cancel', cancel),
+  ]
+}
+
+/** "meetingid和meeting_code必须填一个"; another app's meeting → 730005, another corp's does not exist (90602). */
+function getInfo(ctx: RequestContext): Record<string, unknown> {
+  const body = ctx.body
+  if (!isObject(body) || !validateGetInfo(body)) typeError('meeting.get_info.body.types', validateGetInfo.errors)
+  const req = body as WecomMeetingGetInfoRequest
+  const c = callerOf(ctx)
+  let m: MeetingRecord
+  if (req.meetingid) {
+    m = ownMeeting(ctx, c, req.meetingid, 'meeting.get_info.meetingid')
+  } else if (req.meeting_code) {
+    const found = ctx.env.stores.meetings.getByCode(c.corpid, req.meeting_code)
+    // INFERRED: 730004 非法的会议号 is the documented code for a meeting number that names nothing.
+    if (!found) fail(730004, `meeting.get_info.meeting_code.known: no meeting with code ${req.meeting_code}`)
+    m = ownMeeting(ctx, c, found.meetingid, 'meeting.get_info.meetingid')
+  } else {
+    invalidParam('meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
+  }
+  return meetingInfo(m, STATUS_CODE[ctx.env.stores.meetings.status(m, ctx.now)])
+}
+
+/** meeting/cancel: only a scheduled meeting (400224 in progress or ended, 400041 cancelled already). */
+function cancel(ctx: RequestContext): Record<string, unknown> {
+  const body = ctx.body
+  if (!isObject(body) || !validateCancel(body)) typeError('meeting.cancel.body.types', validateCancel.errors)
+  const req = body as WecomMeetingCancelRequest
+  const c = callerOf(ctx)
+  const store = ctx.env.stores.meetings
+  const m = ownMeeting(ctx, c, req.meetingid, 'meeting.cancel.meetingid')
+  const status = store.status(m, ctx.now)
+  if (status === 'cancelled')
+    fail(400041, `meeting.cancel.status.cancelled: meeting ${m.meetingid} is cancelled already`)
+  if (status !== 'scheduled') {
+    fail(400224, `meeting.cancel.status.scheduled: meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock`)
+  }
+  if (req.sub_meetingid !== undefined) {
+    fail(730003, `meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${req.sub_meetingid}")`)
+  }
+  store.cancel(c.corpid, m.meetingid)
+  return {}
+}
+
+/**
+ * get_info's body (doc 98149), from the stored record. Unset settings read as the documented defaults:
+ * remind_scope 2, enable_enter_mute 2, allow_enter_before_host true, allow_external_user true, the rest off.
+ * Attendee `status` is INFERRED (1 for everyone: nobody joins an emulated meeting).
+ */
+export function meetingInfo(m: MeetingRecord, status: number): Record<string, unknown> {
+  const s = m.settings
+  const members = [...new Set([m.admin_userid, ...m.invitees])]
+  return {
+    admin_userid: m.admin_userid,
+    title: m.title,
+    meeting_start: m.meeting_start,
+    meeting_duration: m.meeting_duration,
+    description: m.description ?? '',
+    location: m.location ?? '',
+    status,
+    attendees: { member: members.map((userid) => ({ userid, status: 1 })) },
+    settings: {
+      remind_scope: s.remind_scope ?? 2,
+      need_password: s.password !== undefined,
+      ...(s.password !== undefined ? { password: s.password } : {}),
+      enable_waiting_room: s.enable_waiting_room ?? false,
+      allow_enter_before_host: s.allow_enter_before_host ?? true,
+      enable_enter_mute: s.enable_enter_mute ?? 2,
+      allow_unmute_self: s.allow_unmute_self ?? true,
+      allow_external_user: s.allow_external_user ?? true,
+      enable_screen_watermark: s.enable_screen_watermark ?? false,
+      watermark_type: s.watermark_type ?? 0,
+      auto_record_type: s.auto_record_type ?? 'none',
+      ...(s.auto_record_type === 'cloud'
+        ? {
+            attendee_join_auto_record: s.attendee_join_auto_record ?? false,
+            enable_host_pause_auto_record: s.enable_host_pause_auto_record ?? false,
+          }
+        : {}),
+      enable_enroll: s.enable_enroll ?? false,
+      enable_host_key: s.enable_host_key ?? false,
+      ...(s.host_key !== undefined ? { host_key: s.host_key } : {}),
+      hosts: { userid: s.hosts ?? [] },
+      ring_users: { userid: s.ring_users ?? [] },
+    },
+    ...(m.cal_id !== undefined ? { cal_id: m.cal_id } : {}),
+    reminders: m.reminders,
+    meeting_code: m.meeting_code,
+    meeting_link: m.meeting_link,
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * POST /cgi-bin/meeting/create (创建预约会议, https://developer.work.weixin.qq.com/document/path/99104): the
+ * documented rules in the order they are checked, each named by its id in contracts/rules/wecom.meeting.create.json.
+ *
+ * @example
+ * { "admin_userid": "zhangsan", "title": "新建会议", "meeting_start": 1600000000, "meeting_duration": 3600 }
+ */
+import schema from '../../../contracts/schemas/wecom.meeting.create.request.schema.json' with { type: 'json' }
+import { fail } from '../../core/errors.ts'
+import type { RequestContext } from '../../core/module.ts'
+import { validatorFor } from '../../core/schema.ts'
+import type { WecomMeetingCreateRequest } from '../../generated/contracts.ts'
+import {
+  type Caller,
+  callerOf,
+  checkCalendar,
+  checkCommonSettings,
+  checkHeadcount,
+  checkRingUsers,
+  checkVisible,
+  excessUsers,
+  invalidParam,
+  isVisible,
+  participantsOf,
+  typeError,
+} from './checks.ts'
+import type { MeetingFields } from './store.ts'
+import { charCount, docWidth } from './title.ts'
+
+const validate = validatorFor<WecomMeetingCreateRequest>(schema)
+
+const UINT32_MAX = 0xffff_ffff
+/** "5分钟内有相同的会议正在创建中": the window of 400301, on the emulator clock. */
+export const DUPLICATE_WINDOW_SECONDS = 300
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+export function createMeeting(ctx: RequestContext): Record<string, unknown> {
+  const body = ctx.body
+  if (!isObject(body) || !validate(body)) typeError('meeting.create.body.types', validate.errors)
+  const c = callerOf(ctx)
+  const req = body as WecomMeetingCreateRequest
+
+  if (!req.admin_userid) fail(400040, 'meeting.create.admin_userid.required: admin_userid is missing')
+  if (!req.title) fail(400042, 'meeting.create.title.required: title is missing or empty')
+  if (docWidth(req.title) > 40) {
+    fail(
+      400042,
+      `meeting.create.title.length: title is ${docWidth(req.title)} units wide (ASCII 1, other 2), at most 40`,
+    )
+  }
+  if (req.meeting_start === undefined) fail(400034, 'meeting.create.meeting_start.required: meeting_start is missing')
+  if (req.meeting_start <= 0 || req.meeting_start > UINT32_MAX) {
+    fail(400034, 'meeting.create.meeting_start.valid: meeting_start must be a unix time in seconds (uint32)')
+  }
+  if (req.meeting_start <= ctx.now) {
+    fail(
+      400222,
+      `meeting.create.meeting_start.future: meeting_start ${req.meeting_start} is not later than now (${ctx.now})`,
+    )
+  }
+  if (req.meeting_duration === undefined) {
+    fail(400035, 'meeting.create.meeting_duration.required: meeting_duration is missing')
+  }
+  if (req.meeting_duration < 300 || req.meeting_duration > UINT32_MAX) {
+    fail(400035, `meeting.create.meeting_duration.min: meeting_duration ${req.meeting_duration} is under 300 seconds`)
+  }
+  if (req.description !== undefined && charCount(req.description) > 500) {
+    invalidParam('meeting.create.description.length', 'description', 'exceed max length 500')
+  }
+  if (req.location !== undefined && charCount(req.location) > 128) {
+    fail(400237, `meeting.create.location.length: location is ${charCount(req.location)} characters, at most 128`)
+  }
+  if (!isVisible(ctx, c, req.admin_userid)) {
+    fail(
+      400021,
+      `meeting.create.admin_userid.visible: admin "${req.admin_userid}" is unknown or outside the visible range`,
+    )
+  }
+  const invitees = req.invitees?.userid ?? []
+  checkHeadcount(c, invitees, 'meeting.create.invitees.limit')
+  checkVisible(ctx, c, invitees, 'meeting.create.invitees.visible', 'invitee')
+  if (req.cal_id !== undefined)
+    checkCalendar(c, req.cal_id, 'meeting.create.cal_id.length', 'meeting.create.cal_id.owned')
+
+  const s = req.settings ?? {}
+  checkCommonSettings(ctx, c, s, req.admin_userid, {
+    password: 'meeting.create.settings.password',
+    remindScope: 'meeting.create.settings.remind_scope',
+    enterMute: 'meeting.create.settings.enable_enter_mute',
+    hostsAdvanced: 'meeting.create.settings.hosts.advanced',
+    hostsLimit: 'meeting.create.settings.hosts.limit',
+    hostsVisible: 'meeting.create.settings.hosts.visible',
+  })
+  const hosts = s.hosts?.userid ?? []
+  checkRingUsers(
+    s.remind_scope,
+    s.ring_users?.userid,
+    participantsOf(req.admin_userid, invitees, hosts),
+    'meeting.create.settings.ring_users.participants',
+  )
+  checkReminders(req.reminders)
+
+  const fields = toFields(req)
+  if (req.skip_duplicate_check !== true) checkDuplicate(ctx, c, fields)
+  const meeting = ctx.env.stores.meetings.create(c.corpid, c.agentid, fields, ctx.now)
+  return {
+    meetingid: meeting.meetingid,
+    ...excessUsers(c, participantsOf(meeting.admin_userid, meeting.invitees, meeting.settings.hosts ?? [])),
+  }
+}
+
+function checkReminders(r: WecomMeetingCreateRequest['reminders']): void {
+  if (!r) return
+  if (r.is_repeat !== undefined && r.is_repeat !== 0 && r.is_repeat !== 1) {
+    invalidParam('meeting.create.reminders.is_repeat', 'reminders.is_repeat', 'must be 0 or 1')
+  }
+  // "周期性会议该字段才生效": repeat fields of a one-off meeting are not looked at.
+  if (r.is_repeat !== 1) return
+  const type = r.repeat_type ?? 0
+  if (![0, 1, 2, 7].includes(type))
+    fail(400026, `meeting.create.reminders.repeat_type: repeat_type ${type} is not 0, 1, 2 or 7`)
+  // "目前仅当repeat_type为1时...支持设置该字段，且值不能大于2": ignored for the other types (the doc example sends 1 with daily).
+  if (type === 1 && r.repeat_interval !== undefined && (r.repeat_interval < 1 || r.repeat_interval > 2)) {
+    fail(
+      400033,
+      `meeting.create.reminders.repeat_interval.max: weekly repeat_interval ${r.repeat_interval} is not 1 or 2`,
+    )
+  }
+}
+
+function toFields(req: WecomMeetingCreateRequest): MeetingFields {
+  const s = req.settings
+  return {
+    admin_userid: req.admin_userid!,
+    title: req.title!,
+    meeting_start: req.meeting_start!,
+    meeting_duration: req.meeting_duration!,
+    ...(req.description !== undefined ? { description: req.description } : {}),
+    ...(req.location !== undefined ? { location: req.location } : {}),
+    invitees: req.invitees?.userid ?? [],
+    ...(req.cal_id !== undefined ? { cal_id: req.cal_id } : {}),
+    settings: s
+      ? {
+          ...(s.password !== undefined ? { password: s.password } : {}),
+          ...(s.enable_waiting_room !== undefined ? { enable_waiting_room: s.enable_waiting_room } : {}),
+          ...(s.allow_enter_before_host !== undefined ? { allow_enter_before_host: s.allow_enter_before_host } : {}),
+          ...(s.remind_scope !== undefined ? { remind_scope: s.remind_scope } : {}),
+          ...(s.enable_enter_mute !== undefined ? { enable_enter_mute: s.enable_enter_mute } : {}),
+          ...(s.enable_screen_watermark !== undefined ? { enable_screen_watermark: s.enable_screen_watermark } : {}),
+          ...(s.hosts?.userid ? { hosts: s.hosts.userid } : {}),
+          ...(s.ring_users?.userid ? { ring_users: s.ring_users.userid } : {}),
+        }
+      : {},
+    ...(req.reminders ? { reminders: { ...req.reminders } } : {}),
+  }
+}
+
+/**
+ * "The same meeting": same corp and app, same admin, title, meeting_start and meeting_duration, not cancelled.
+ * Booked less than 5 minutes ago on the emulator clock → 400301 (the vendor still counts it as being created);
+ * earlier → 400302 (created). `skip_duplicate_check: true` books it anyway.
+ */
+function checkDuplicate(ctx: RequestContext, c: Caller, fields: MeetingFields): void {
+  const dup = ctx.env.stores.meetings.findDuplicate(c.corpid, c.agentid, fields)
+  if (!dup) return
+  if (ctx.now - dup.created_at < DUPLICATE_WINDOW_SECONDS) {
+    fail(
+      400301,
+      `meeting.create.duplicate.creating: the same meeting (${dup.meetingid}) was booked ${ctx.now - dup.created_at}s ago`,
+    )
+  }
+  fail(400302, `meeting.create.duplicate.created: the same meeting (${dup.meetingid}) is already booked`)
+}

@@ -1,0 +1,312 @@
+/**
+ * Booked meetings (创建预约会议 doc 99104, 修改预约会议 doc 98154, 获取会议详情 doc 98149, 取消预约会议), kept in
+ * memory per corp and app. Records hold only what the rules and get_info need, already normalised (admin
+ * dropped from hosts, unsupported remind_before as 0, repeat_until clamped), so a read-back is a plain
+ * projection. The number of records is capped (`wecom.maxMeetings`); the oldest created go first.
+ *
+ * Other features book meetings through this store too (the meeting mail of compose_send): `create`, `get`,
+ * `update`, `cancel` and `status` are its stable API. Callers validate; the store only normalises and keeps.
+ */
+import type { Random } from '../../core/random.ts'
+import { clampRepeatUntil, localDay, maxOccurrences, occurrenceStart, seriesState } from './recurrence.ts'
+
+export type MeetingStatus = 'scheduled' | 'in_progress' | 'ended' | 'cancelled'
+
+/** get_info's `status` (INFERRED enum: 1 待开始, 2 会议中, 3 已结束, 4 已取消; api-facts §6 WC-98149). */
+export const STATUS_CODE: Record<MeetingStatus, number> = { scheduled: 1, in_progress: 2, ended: 3, cancelled: 4 }
+
+/** The settings a meeting keeps; absent means the documented default (see `effectiveSettings`). */
+export interface MeetingSettings {
+  password?: string
+  enable_waiting_room?: boolean
+  allow_enter_before_host?: boolean
+  remind_scope?: number
+  enable_enter_mute?: number
+  allow_unmute_self?: boolean
+  allow_external_user?: boolean
+  enable_screen_watermark?: boolean
+  watermark_type?: number
+  auto_record_type?: 'none' | 'local' | 'cloud'
+  attendee_join_auto_record?: boolean
+  enable_host_pause_auto_record?: boolean
+  enable_enroll?: boolean
+  enable_host_key?: boolean
+  host_key?: string
+  hosts?: string[]
+  ring_users?: string[]
+}
+
+export interface MeetingReminders {
+  is_repeat?: number
+  repeat_type?: number
+  is_custom_repeat?: number
+  repeat_interval?: number
+  repeat_until_type?: number
+  repeat_until_count?: number
+  repeat_until?: number
+  repeat_day_of_week?: number[]
+  repeat_day_of_month?: number[]
+  remind_before?: number[]
+}
+
+/** What a caller gives to book or change a meeting (already validated against the endpoint's rules). */
+export interface MeetingFields {
+  admin_userid: string
+  title: string
+  meeting_start: number
+  meeting_duration: number
+  description?: string
+  location?: string
+  invitees?: string[]
+  cal_id?: string
+  settings?: MeetingSettings
+  reminders?: MeetingReminders
+}
+
+export interface MeetingRecord {
+  meetingid: string
+  corpid: string
+  agentid: number
+  meeting_code: string
+  meeting_link: string
+  /** Unix seconds on the emulator clock (duplicate protection reads it). */
+  created_at: number
+  cancelled: boolean
+  admin_userid: string
+  title: string
+  meeting_start: number
+  meeting_duration: number
+  description?: string
+  location?: string
+  invitees: string[]
+  cal_id?: string
+  settings: MeetingSettings
+  reminders: MeetingReminders
+}
+
+/** The fields meeting/update may change; the admin is fixed at creation. */
+export type MeetingPatch = Partial<Omit<MeetingFields, 'admin_userid'>>
+
+const SUPPORTED_REMIND_BEFORE = new Set([0, 300, 900, 3600, 86400])
+
+function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)]
+}
+
+/** "若包含admin_userid会自动过滤": hosts lose the admin, silently. */
+function normaliseSettings(settings: MeetingSettings, admin: string): MeetingSettings {
+  const out: MeetingSettings = { ...settings }
+  if (out.hosts) out.hosts = unique(out.hosts).filter((u) => u !== admin)
+  return out
+}
+
+/**
+ * The documented normalisations of reminders: unsupported remind_before values "表现为会议开始时提醒" (stored
+ * as 0), repeat_until clamped to the cap, repeat_interval kept only where it takes effect (weekly, or a
+ * custom repeat), the start day added to a custom weekly/monthly day list ("如果开发者没有指定，后台会补上").
+ */
+export function normaliseReminders(r: MeetingReminders, start: number): MeetingReminders {
+  const out: MeetingReminders = {}
+  if (r.remind_before)
+    out.remind_before = [...new Set(r.remind_before.map((v) => (SUPPORTED_REMIND_BEFORE.has(v) ? v : 0)))]
+  if (r.is_repeat !== 1) {
+    out.is_repeat = 0
+    return out
+  }
+  const type = r.repeat_type ?? 0
+  const custom = r.is_custom_repeat === 1
+  const interval = custom || type === 1 ? (r.repeat_interval ?? 1) : 1
+  out.is_repeat = 1
+  out.repeat_type = type
+  out.repeat_interval = interval
+  if (custom) {
+    out.is_custom_repeat = 1
+    const day = localDay(start)
+    if (type === 1)
+      out.repeat_day_of_week = [...new Set([...(r.repeat_day_of_week ?? []), day.weekday])].sort((a, b) => a - b)
+    if (type === 2)
+      out.repeat_day_of_month = [...new Set([...(r.repeat_day_of_month ?? []), day.dayOfMonth])].sort((a, b) => a - b)
+  }
+  if (r.repeat_until_type === 1) {
+    out.repeat_until_type = 1
+    out.repeat_until_count = Math.min(
+      r.repeat_until_count ?? maxOccurrences(type, interval),
+      maxOccurrences(type, interval),
+    )
+  } else {
+    out.repeat_until_type = 0
+    out.repeat_until = clampRepeatUntil(start, type, interval, r.repeat_until)
+  }
+  return out
+}
+
+/** The start of the last occurrence (the meeting's own start when it does not repeat). */
+export function lastOccurrenceStart(m: Pick<MeetingRecord, 'meeting_start' | 'reminders'>): number {
+  const r = m.reminders
+  if (r.is_repeat !== 1) return m.meeting_start
+  const type = r.repeat_type ?? 0
+  const interval = r.repeat_interval ?? 1
+  if (r.repeat_until_type === 1) {
+    return occurrenceStart(m.meeting_start, type, interval, (r.repeat_until_count ?? 1) - 1)
+  }
+  return r.repeat_until ?? m.meeting_start
+}
+
+function duplicateKey(
+  corpid: string,
+  agentid: number,
+  f: Pick<MeetingFields, 'admin_userid' | 'title' | 'meeting_start' | 'meeting_duration'>,
+): string {
+  return `${corpid}\u0000${agentid}\u0000${f.admin_userid}\u0000${f.title}\u0000${f.meeting_start}\u0000${f.meeting_duration}`
+}
+
+export interface MeetingStoreOptions {
+  maxMeetings: number
+  /** See config `wecom.meetingStatusFromClock`. */
+  statusFromClock: boolean
+}
+
+export class MeetingStore {
+  // Insertion order is creation order: the first key is the one to evict.
+  private readonly byId = new Map<string, MeetingRecord>()
+  private readonly byCode = new Map<string, string>()
+  private readonly byDuplicateKey = new Map<string, string>()
+
+  constructor(
+    private readonly random: Random,
+    private readonly options: MeetingStoreOptions,
+  ) {}
+
+  get size(): number {
+    return this.byId.size
+  }
+
+  create(corpid: string, agentid: number, fields: MeetingFields, now: number): MeetingRecord {
+    const meetingid = this.newId()
+    let code = this.random.int(9) + 1 + this.random.digits(8)
+    while (this.byCode.has(`${corpid}/${code}`)) code = this.random.int(9) + 1 + this.random.digits(8)
+    const record: MeetingRecord = {
+      meetingid,
+      corpid,
+      agentid,
+      meeting_code: code,
+      meeting_link: `https://meeting.tencent.com/dm/${this.random.alnum(12)}`,
+      created_at: now,
+      cancelled: false,
+      admin_userid: fields.admin_userid,
+      title: fields.title,
+      meeting_start: fields.meeting_start,
+      meeting_duration: fields.meeting_duration,
+      ...(fields.description !== undefined ? { description: fields.description } : {}),
+      ...(fields.location !== undefined ? { location: fields.location } : {}),
+      invitees: unique(fields.invitees ?? []),
+      ...(fields.cal_id !== undefined ? { cal_id: fields.cal_id } : {}),
+      settings: normaliseSettings(fields.settings ?? {}, fields.admin_userid),
+      reminders: normaliseReminders(fields.reminders ?? {}, fields.meeting_start),
+    }
+    this.byId.set(meetingid, record)
+    this.byCode.set(`${corpid}/${code}`, meetingid)
+    this.byDuplicateKey.set(duplicateKey(corpid, agentid, record), meetingid)
+    while (this.byId.size > this.options.maxMeetings) {
+      const oldest = this.byId.values().next().value as MeetingRecord
+      this.byId.delete(oldest.meetingid)
+      this.byCode.delete(`${oldest.corpid}/${oldest.meeting_code}`)
+      const key = duplicateKey(oldest.corpid, oldest.agentid, oldest)
+      if (this.byDuplicateKey.get(key) === oldest.meetingid) this.byDuplicateKey.delete(key)
+    }
+    return record
+  }
+
+  /** A meeting of this corp (any app: the caller decides whether another app may touch it). */
+  get(corpid: string, meetingid: string): MeetingRecord | undefined {
+    const m = this.byId.get(meetingid)
+    return m && m.corpid === corpid ? m : undefined
+  }
+
+  getByCode(corpid: string, meetingCode: string): MeetingRecord | undefined {
+    const id = this.byCode.get(`${corpid}/${meetingCode}`)
+    return id === undefined ? undefined : this.get(corpid, id)
+  }
+
+  /**
+   * Changes only the fields given. `settings` merge key by key (a patch naming `hosts` replaces the list);
+   * `reminders` replace the stored ones when given, normalised against the (possibly new) start.
+   */
+  update(corpid: string, meetingid: string, patch: MeetingPatch): MeetingRecord {
+    const m = this.get(corpid, meetingid)
+    if (!m) throw new Error(`[worksuite-mock] Failed to update meeting "${meetingid}": no such meeting in ${corpid}`)
+    if (patch.title !== undefined) m.title = patch.title
+    if (patch.meeting_start !== undefined) m.meeting_start = patch.meeting_start
+    if (patch.meeting_duration !== undefined) m.meeting_duration = patch.meeting_duration
+    if (patch.description !== undefined) m.description = patch.description
+    if (patch.location !== undefined) m.location = patch.location
+    if (patch.invitees !== undefined) m.invitees = unique(patch.invitees)
+    if (patch.cal_id !== undefined) m.cal_id = patch.cal_id
+    if (patch.settings !== undefined)
+      m.settings = normaliseSettings({ ...m.settings, ...patch.settings }, m.admin_userid)
+    if (patch.reminders !== undefined) {
+      m.reminders = normaliseReminders(patch.reminders, m.meeting_start)
+    } else if (patch.meeting_start !== undefined && m.reminders.is_repeat === 1) {
+      // A new start moves the cap of a repeating series (and the start day of a custom one).
+      m.reminders = normaliseReminders(m.reminders, m.meeting_start)
+    }
+    return m
+  }
+
+  cancel(corpid: string, meetingid: string): MeetingRecord {
+    const m = this.get(corpid, meetingid)
+    if (!m) throw new Error(`[worksuite-mock] Failed to cancel meeting "${meetingid}": no such meeting in ${corpid}`)
+    m.cancelled = true
+    return m
+  }
+
+  /**
+   * Cancelled when cancelled; otherwise from the clock: scheduled before the start, in progress during an
+   * occurrence, ended after the last one. A repeating series between occurrences is scheduled. With
+   * `statusFromClock: false` nobody ever joins, so a meeting stays scheduled.
+   */
+  status(m: MeetingRecord, now: number): MeetingStatus {
+    if (m.cancelled) return 'cancelled'
+    if (!this.options.statusFromClock) return 'scheduled'
+    const r = m.reminders
+    const state = seriesState(
+      m.meeting_start,
+      m.meeting_duration,
+      r.is_repeat === 1 ? (r.repeat_type ?? 0) : 0,
+      r.repeat_interval ?? 1,
+      lastOccurrenceStart(m),
+      now,
+    )
+    return state === 'during' ? 'in_progress' : state === 'after' ? 'ended' : 'scheduled'
+  }
+
+  /** Meetings of one corp and app (or all), oldest first: the control plane lists these. */
+  list(filter: { corpid?: string; agentid?: number } = {}): MeetingRecord[] {
+    const out: MeetingRecord[] = []
+    for (const m of this.byId.values()) {
+      if (filter.corpid !== undefined && m.corpid !== filter.corpid) continue
+      if (filter.agentid !== undefined && m.agentid !== filter.agentid) continue
+      out.push(m)
+    }
+    return out
+  }
+
+  /**
+   * The meeting this app booked with the same admin, title, start and duration, if it is still booked and
+   * not cancelled: what duplicate protection (400301 / 400302) compares against.
+   */
+  findDuplicate(corpid: string, agentid: number, f: MeetingFields): MeetingRecord | undefined {
+    const id = this.byDuplicateKey.get(duplicateKey(corpid, agentid, f))
+    const m = id === undefined ? undefined : this.byId.get(id)
+    // The index is not cleaned on update or eviction: check the record still matches.
+    if (!m || m.cancelled || duplicateKey(m.corpid, m.agentid, m) !== duplicateKey(corpid, agentid, f)) return undefined
+    return m
+  }
+
+  /** The vendor's opaque shape: `hy` and random letters and digits (the update doc's example reads "hyxxx"). */
+  private newId(): string {
+    let id = `hy${this.random.alnum(30)}`
+    while (this.byId.has(id)) id = `hy${this.random.alnum(30)}`
+    return id
+  }
+}
