@@ -25,7 +25,7 @@ const script: Call[] = [
     body: {},
     headers: { authorization: 'Bearer u-x' },
   },
-  { method: 'GET', path: '/open-apis/mail/v1/user_mailboxes/me/messages/send' },
+  { method: 'PUT', path: '/open-apis/mail/v1/user_mailboxes/me/messages/send' },
 ]
 
 /** The parts of a response the adapters own: status, body and the vendor's headers. */

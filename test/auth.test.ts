@@ -275,7 +275,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
   test('feishu.path.unknown: an unknown path or a wrong method → 404 text/plain', async () => {
     for (const c of [
       { path: '/open-apis/no/such/api' },
-      { method: 'GET', path: MAIL_SEND },
+      { method: 'PUT', path: MAIL_SEND },
       { method: 'GET', path: '/open-apis/auth/v3/tenant_access_token/internal' },
     ]) {
       const r = await h.call(c)

@@ -3,7 +3,9 @@
  * It never answers on a vendor path.
  */
 
+import { controlView } from '../feishu/mail/store.ts'
 import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
+import { type ScheduleOrigin, scheduleView } from '../wecom/schedules/store.ts'
 import type { ClockChange, ClockState } from './clock.ts'
 import type { EmulatorCore } from './emulator.ts'
 import type { JournalEntry, JournalFilter } from './journal.ts'
@@ -98,11 +100,40 @@ export class Control {
     return { count: entries.length, total: journal.size, capacity: journal.maxEntries, entries }
   }
 
+  /**
+   * WeCom schedules kept (oa/schedule/add and meeting mails), oldest first, in oa/schedule/get's shape plus
+   * who owns them, where they came from and the meeting a mail created with one.
+   */
+  wecomSchedules(filter: { corpid?: string; agentid?: number; origin?: ScheduleOrigin } = {}) {
+    return this.core.state.stores.schedules.list(filter).map((r) => ({
+      ...scheduleView(r),
+      corpid: r.corpid,
+      agentid: r.agentid,
+      origin: r.origin,
+      meetingid: r.meetingid ?? null,
+    }))
+  }
+
   /** WeCom meetings kept in memory (all, or one corp / app), oldest first, with their clock-derived status. */
   meetings(filter: { corpid?: string; agentid?: number } = {}): (MeetingRecord & { status: MeetingStatus })[] {
     const store = this.core.state.stores.meetings
     const now = this.core.clock.now()
     return store.list(filter).map((m) => ({ ...m, status: store.status(m, now) }))
+  }
+
+  /** Feishu mail: every message a mailbox holds (sent copies and delivered ones), oldest first. */
+  mailbox(address: string): ReturnType<typeof controlView>[] {
+    return this.core.state.stores.feishuMail.store.list(address).map(controlView)
+  }
+
+  /** The schedules meeting mails created (compose_send returns no id): cancel or change one with its schedule_id. */
+  wecomMailSchedules(filter: { corpid?: string; agentid?: number } = {}) {
+    return this.wecomSchedules({ ...filter, origin: 'mail' })
+  }
+
+  /** What one address received through meeting mails, oldest first (its corp address for an internal user). */
+  wecomMailbox(address: string) {
+    return this.core.state.stores.mailboxes.read(address).map(({ mail, as }) => ({ ...mail, delivered_as: as }))
   }
 
   /** Expire one token (WeCom access_token, Feishu user or tenant token): 42001 / 99991677 follow. */

@@ -40,6 +40,8 @@ export interface VendorErrorOptions {
   message?: string
   /** Extra response headers (x-ogw-ratelimit-* on 99991400). */
   headers?: Record<string, string>
+  /** Feishu: extra members of the body's `error` object (`field_violations` on 99992402). */
+  errorFields?: Record<string, unknown>
   /** Override the catalogue's HTTP status (fault injection only). */
   status?: number
 }

@@ -10,10 +10,16 @@ const cache = new WeakMap<object, ValidateFunction>()
 const cacheAll = new WeakMap<object, ValidateFunction>()
 
 /** A validator that stops at the first error: the vendors report one problem at a time. */
+/** Compiles once per schema; a second copy of a schema with the same `$id` reuses the first compile. */
+function compileOnce(instance: Ajv2020, schema: object): ValidateFunction {
+  const id = (schema as { $id?: unknown }).$id
+  return (typeof id === 'string' && instance.getSchema(id)) || instance.compile(schema)
+}
+
 export function validatorFor<T = unknown>(schema: object): ValidateFunction<T> {
   let v = cache.get(schema)
   if (!v) {
-    v = ajv.compile(schema)
+    v = compileOnce(ajv, schema)
     cache.set(schema, v)
   }
   return v as ValidateFunction<T>
@@ -23,7 +29,7 @@ export function validatorFor<T = unknown>(schema: object): ValidateFunction<T> {
 export function fullValidatorFor<T = unknown>(schema: object): ValidateFunction<T> {
   let v = cacheAll.get(schema)
   if (!v) {
-    v = ajvAll.compile(schema)
+    v = compileOnce(ajvAll, schema)
     cacheAll.set(schema, v)
   }
   return v as ValidateFunction<T>

@@ -39,6 +39,7 @@ export function feishuErrorResponse(ctx: FeishuEnvelopeContext, error: VendorErr
             message: `Refer to the documentation to fix the error: https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-fix-${entry.code}-error`,
           }
         : {}),
+      ...error.options.errorFields,
       log_id: log,
       troubleshooter: `排查建议查看(Troubleshooting suggestions): https://open.feishu.cn/search?from=openapi&log_id=${log}&code=${entry.code}&method_id=${ctx.methodId}`,
     },

@@ -41,6 +41,18 @@ export interface Config {
      */
     tokenTtlSeconds?: number
     /**
+     * Schedules kept per corp+app (oa/schedule/add and meeting mails); the oldest go first, and their ids then answer 90461.
+     */
+    maxSchedules?: number
+    /**
+     * Recipient mailboxes kept for meeting mails (exmail/app/compose_send), across corps; the least recently delivered-to go first.
+     */
+    maxMailboxes?: number
+    /**
+     * Mails kept per recipient mailbox; the oldest go first.
+     */
+    maxMailsPerMailbox?: number
+    /**
      * Meetings kept in memory across all corps and apps; the oldest created go first.
      */
     maxMeetings?: number
@@ -54,6 +66,77 @@ export interface Config {
     userTokenTtlSeconds?: number
     refreshTokenTtlSeconds?: number
     oauthCodeTtlSeconds?: number
+    /**
+     * Feishu mail send (SEED-003). Limits the doc names but does not quantify are INFERRED defaults; the lists make the remaining error codes reachable.
+     */
+    mail?: {
+      /**
+       * How long a successful send holds its mailbox (the vendor's per-user serial lock); the response is delayed by it (a real timer, not the emulator clock). A concurrent send to the same mailbox meanwhile → 429 1236006. 0 holds only while the request is processed.
+       */
+      lockHoldMs?: number
+      /**
+       * Requests per app per minute (fixed window on the emulator clock) before 429 99991400 (SEED-003: 100 次/分钟).
+       */
+      rateLimitPerMinute?: number
+      /**
+       * Largest message, in decoded bytes (raw EML, or subject + bodies + attachments), before 400 1236001. 50 MiB (INFERRED: Feishu mail's message size limit; the doc gives none).
+       */
+      maxMessageBytes?: number
+      /**
+       * Messages kept across all mailboxes (sent copies plus delivered copies); the oldest go first, with their Message-ID and dedupe_key records.
+       */
+      maxStoredMessages?: number
+      /**
+       * Per-day quotas, counted on the emulator clock by Beijing-time (UTC+8) day.
+       */
+      daily?: {
+        /**
+         * Sends per user per day before 429 1236007 (INFERRED default).
+         */
+        sendsPerUser?: number
+        /**
+         * External recipients per user per day before 429 1236008 (INFERRED default).
+         */
+        externalRecipientsPerUser?: number
+        /**
+         * External recipients per tenant per day before 429 1236009 (INFERRED default).
+         */
+        externalRecipientsPerTenant?: number
+      }
+      /**
+       * Switches for the vendor-side checks the doc lists but cannot be triggered from a request alone. Addresses are matched case-insensitively; a receiver entry starting with '@' matches a whole domain.
+       */
+      checks?: {
+        /**
+         * Mailboxes whose sends answer 429 1236010 (mail quota limit).
+         */
+        throttledMailboxes?: string[]
+        /**
+         * Mailboxes whose sends answer 429 1236012 (reach send mail restriction).
+         */
+        restrictedMailboxes?: string[]
+        /**
+         * Tenant keys whose sends answer 429 1236013 (tenant storage limit).
+         */
+        storageFullTenants?: string[]
+        /**
+         * Case-insensitive words in subject or body that answer 400 1236014 (content risk).
+         */
+        riskKeywords?: string[]
+        /**
+         * Sending mailboxes that answer 400 1236017 (sender check fail).
+         */
+        blockedSenders?: string[]
+        /**
+         * Recipient addresses (or '@domain') that answer 400 1236018 (receiver check fail).
+         */
+        blockedReceivers?: string[]
+        /**
+         * Mailboxes whose sends answer 500 1236019 (internal server error).
+         */
+        failingMailboxes?: string[]
+      }
+    }
   }
 }
 
@@ -89,6 +172,61 @@ export interface ErrorCatalogue {
     inferred: boolean
     note?: string
   }[]
+}
+
+// feishu.mail.send.request.schema.json
+/**
+ * to (收件人), cc (抄送), bcc (密送)
+ */
+export type AddressList = FeishuMailAddress[] | null
+
+/**
+ * Body of POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send (SEED-003). Types only: a wrong type is the gateway's 400 9499, the one documented 数据校验规则 (attachment body length) its 400 99992402; whether a field is required or well-formed is the mail service's 400 1234008, checked in code. null counts as absent (Go-style decoding). Unknown fields are ignored.
+ */
+export interface FeishuMailSendRequest {
+  /**
+   * 主题
+   */
+  subject?: string | null
+  to?: AddressList
+  cc?: AddressList
+  bcc?: AddressList
+  /**
+   * eml data, base64url (padding accepted)
+   */
+  raw?: string | null
+  /**
+   * 正文
+   */
+  body_html?: string | null
+  /**
+   * 正文纯文本
+   */
+  body_plain_text?: string | null
+  attachments?: FeishuMailAttachment[] | null
+  /**
+   * 去重键
+   */
+  dedupe_key?: string | null
+  /**
+   * EML中发件人信息
+   */
+  head_from?: {
+    name?: string | null
+  } | null
+}
+export interface FeishuMailAddress {
+  mail_address?: string | null
+  name?: string | null
+}
+export interface FeishuMailAttachment {
+  /**
+   * base64url; the file at most 37 MB (数据校验规则: 最大长度 51729750 字符)
+   */
+  body?: string | null
+  filename?: string | null
+  is_inline?: boolean | null
+  cid?: string | null
 }
 
 // rules.schema.json
@@ -245,6 +383,71 @@ export interface FeishuUser {
     token: string
     app_id: string
   }[]
+}
+
+// wecom.exmail.compose_send.request.schema.json
+/**
+ * POST /cgi-bin/exmail/app/compose_send body, the meeting mail (seeds/000, doc 44633). Shape and types only: a breach answers 40058. Ranges with their own errcodes are checked in src/wecom/mail/compose-send.ts.
+ */
+export interface WecomComposeSendRequest {
+  to: WecomMailRecipients
+  cc?: WecomMailRecipients
+  bcc?: WecomMailRecipients
+  subject: string
+  content: string
+  attachment_list?: {
+    file_name: string
+    content: string
+  }[]
+  content_type?: 'html' | 'text'
+  schedule: WecomMailSchedule
+  meeting?: WecomMailMeeting
+  enable_id_trans?: 0 | 1
+}
+export interface WecomMailRecipients {
+  emails?: string[]
+  userids?: string[]
+}
+export interface WecomMailSchedule {
+  schedule_id?: string
+  method?: 'request' | 'cancel'
+  location?: string
+  start_time: number
+  end_time: number
+  reminders?: WecomMailReminders
+}
+export interface WecomMailReminders {
+  is_remind?: 0 | 1
+  remind_before_event_mins?: number
+  timezone?: number
+  is_repeat?: 0 | 1
+  is_custom_repeat?: 0 | 1
+  repeat_type?: number
+  repeat_interval?: number
+  repeat_day_of_week?: number[]
+  repeat_day_of_month?: number[]
+  repeat_week_of_month?: number[]
+  repeat_month_of_year?: number[]
+  repeat_until?: number
+}
+export interface WecomMailMeeting {
+  hosts?: WecomMailUserids
+  meeting_admins: WecomMailUserids
+  option?: WecomMailMeetingOption
+}
+export interface WecomMailUserids {
+  userids?: string[]
+}
+export interface WecomMailMeetingOption {
+  password?: string
+  auto_record?: number
+  enable_waiting_room?: boolean
+  allow_enter_before_host?: boolean
+  enter_restraint?: number
+  enable_screen_watermark?: boolean
+  enable_enter_mute?: number
+  remind_scope?: number
+  water_mark_type?: number
 }
 
 // wecom.meeting.cancel.request.schema.json
@@ -518,4 +721,60 @@ export interface WecomMeetingUpdateRequest {
      */
     repeat_day_of_month?: number[]
   }
+}
+
+// wecom.schedule.add.request.schema.json
+/**
+ * POST /cgi-bin/oa/schedule/add body (seeds/002). Shape and types only: a breach answers 40058. Ranges with their own errcodes (90464, 90471, 90704, 90465, 90486, 90467, 90487, 90480, 90457, 90466, 90492) are checked in src/wecom/schedules/add.ts.
+ */
+export interface WecomScheduleAddRequest {
+  schedule: {
+    admins?: string[]
+    attendees?: {
+      userid: string
+    }[]
+    summary?: string
+    description?: string
+    reminders?: WecomScheduleReminders
+    location?: string
+    start_time: number
+    end_time: number
+    cal_id?: string
+    is_whole_day?: 0 | 1
+  }
+  agentid?: number
+}
+export interface WecomScheduleReminders {
+  is_remind?: 0 | 1
+  remind_before_event_secs?: number
+  remind_time_diffs?: number[]
+  is_repeat?: 0 | 1
+  repeat_type?: number
+  repeat_until?: number
+  is_custom_repeat?: 0 | 1
+  repeat_interval?: number
+  repeat_day_of_week?: number[]
+  repeat_day_of_month?: number[]
+  timezone?: number
+}
+
+// wecom.schedule.del.request.schema.json
+/**
+ * POST /cgi-bin/oa/schedule/del body (api-facts §6). op_mode and op_start_time only matter for a recurring schedule.
+ */
+export interface WecomScheduleDelRequest {
+  schedule_id: string
+  op_mode?: number
+  op_start_time?: number
+}
+
+// wecom.schedule.get.request.schema.json
+/**
+ * POST /cgi-bin/oa/schedule/get body (api-facts §6). An absent or empty list answers 90462 (checked in code); more than 1000 ids, 40058.
+ */
+export interface WecomScheduleGetRequest {
+  /**
+   * @maxItems 1000
+   */
+  schedule_id_list?: string[]
 }

@@ -22,6 +22,16 @@ export interface HarnessFactory {
   make(options?: EmulatorOptions): Promise<Harness>
 }
 
+/**
+ * MSW patches the process's fetch: only one interceptor may be active, and the HTTP harnesses need none,
+ * so making any harness first closes an interceptor a previous one left running.
+ */
+let activeMsw: ReturnType<typeof setupServer> | undefined
+function releaseMsw(): void {
+  activeMsw?.close()
+  activeMsw = undefined
+}
+
 function requestInit(c: Call): { url: string; init: RequestInit } {
   const qs = c.query ? `?${new URLSearchParams(c.query)}` : ''
   const headers: Record<string, string> = {
@@ -67,6 +77,7 @@ export const coreHarness: HarnessFactory = {
 export const stubServerHarness: HarnessFactory = {
   name: 'stub-server',
   async make(options) {
+    releaseMsw()
     const emu = createCore(options)
     const server = await startStubServer(emu, { host: '127.0.0.1', port: 0 })
     return { call: fetchCaller(() => server.url), control: emu.control, close: () => server.close() }
@@ -76,6 +87,7 @@ export const stubServerHarness: HarnessFactory = {
 export const expressHarness: HarnessFactory = {
   name: 'express-middleware',
   async make(options) {
+    releaseMsw()
     const emu = createCore(options)
     const app = express()
     // Mounted before the host app's own body parser, as the README says to.
@@ -100,18 +112,49 @@ export const expressHarness: HarnessFactory = {
 export const mswHarness: HarnessFactory = {
   name: 'msw',
   async make(options) {
+    releaseMsw()
     const emu = createEmulator(options)
     const server = setupServer(...emu.handlers)
+    activeMsw = server
     server.listen({ onUnhandledFrame: 'error' })
     return {
       call: fetchCaller((path) =>
         path.startsWith('/open-apis/') ? 'https://open.feishu.cn' : 'https://qyapi.weixin.qq.com',
       ),
       control: emu.control,
-      close: async () => server.close(),
+      // Closing twice (or after another harness released it) is fine.
+      close: async () => {
+        if (activeMsw === server) releaseMsw()
+      },
     }
   },
 }
 
+/** Harnesses not yet closed; test/support/setup.ts closes what a test file left open. */
+const open = new Set<Harness>()
+
+function tracked(factory: HarnessFactory): HarnessFactory {
+  return {
+    name: factory.name,
+    async make(options) {
+      const h = await factory.make(options)
+      const close = h.close
+      const wrapped = {
+        ...h,
+        close: async () => {
+          open.delete(wrapped)
+          await close()
+        },
+      }
+      open.add(wrapped)
+      return wrapped
+    },
+  }
+}
+
+export async function closeOpenHarnesses(): Promise<void> {
+  await Promise.all([...open].map((h) => h.close()))
+}
+
 /** Every adapter. */
-export const harnesses: HarnessFactory[] = [coreHarness, stubServerHarness, expressHarness, mswHarness]
+export const harnesses: HarnessFactory[] = [coreHarness, stubServerHarness, expressHarness, mswHarness].map(tracked)

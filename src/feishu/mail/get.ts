@@ -1,0 +1,65 @@
+/**
+ * 获取邮件详情: `GET /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/:message_id`
+ * (https://open.feishu.cn/document/mail-v1/user_mailbox-message/get), so what the emulator sent can be
+ * verified through the vendor's own API too. Bodies come back base64url, as the doc says (正文(base64url)).
+ * Mailbox not found → 404 1235013; a message the mailbox does not hold → 404 1234034.
+ *
+ * @example
+ * GET /open-apis/mail/v1/user_mailboxes/me/messages/48451e97-4743-4a55-a9a3-b5c656b69c05
+ * Authorization: Bearer u-dev-user-token-1
+ */
+import { fail } from '../../core/errors.ts'
+import type { RouteDef } from '../../core/module.ts'
+import { encodeBase64Url } from './base64url.ts'
+import { resolveMailbox } from './mailbox.ts'
+import type { StoredMessage } from './store.ts'
+
+/** The `message` object of the response; bcc only in the sender's own copy. */
+export function messageView(m: StoredMessage): Record<string, unknown> {
+  const c = m.content
+  return {
+    message_id: m.messageId,
+    thread_id: m.threadId,
+    subject: c.subject,
+    head_from: c.headFrom,
+    to: c.to,
+    cc: c.cc,
+    bcc: m.state === 2 ? c.bcc : [],
+    body_html: encodeBase64Url(c.bodyHtml),
+    body_plain_text: encodeBase64Url(c.bodyPlain),
+    internal_date: String(c.internalDate),
+    message_state: m.state,
+    smtp_message_id: `<${c.smtpMessageId}>`,
+    folder_id: m.folder,
+    attachments: c.attachments.map((a) => ({
+      filename: a.filename,
+      id: a.id,
+      attachment_type: 1,
+      is_inline: a.is_inline,
+      ...(a.cid ? { cid: a.cid } : {}),
+    })),
+    ...(c.inReplyTo ? { in_reply_to: c.inReplyTo } : {}),
+    ...(c.references ? { references: c.references } : {}),
+  }
+}
+
+export function messageGetRoute(): RouteDef {
+  return {
+    id: 'feishu.mail.message.get',
+    vendor: 'feishu',
+    method: 'GET',
+    path: '/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/:message_id',
+    auth: 'feishu-user',
+    // INFERRED troubleshooter method_id (stable per route).
+    methodId: '7275929163676139523',
+    handle(ctx) {
+      const user = resolveMailbox(ctx, 1235013, 'feishu.mail.message.get.mailbox')
+      const id = ctx.params.message_id ?? ''
+      const m = ctx.env.stores.feishuMail.store.get(id)
+      if (!m || m.mailbox !== user.mailbox) {
+        fail(1234034, `feishu.mail.message.get.not-found: mailbox "${user.mailbox}" holds no message "${id}"`)
+      }
+      return { message: messageView(m) }
+    },
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Limits on the emulator's clock: the gateway's 100 requests per minute per app (SEED-003 接口频率限制;
+ * 429 99991400 with x-ogw-ratelimit-* headers, api-facts §0) and the mail service's daily quotas
+ * (1236007 sends per user, 1236008 external recipients per user, 1236009 per tenant). A day is a
+ * Beijing-time (UTC+8) calendar day, as Feishu is operated from UTC+8 (INFERRED boundary).
+ */
+const MINUTE_MS = 60_000
+const DAY_MS = 86_400_000
+const BEIJING_OFFSET_MS = 8 * 3_600_000
+
+/** The Beijing-time day number of an instant. */
+export function beijingDay(nowMs: number): number {
+  return Math.floor((nowMs + BEIJING_OFFSET_MS) / DAY_MS)
+}
+
+/** Fixed one-minute windows per app, aligned to the minute on the emulator clock. */
+export class RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>()
+
+  /** Counts the request; returns the seconds until the window resets when it is over the limit. */
+  hit(app: string, nowMs: number, limit: number): { limited: false } | { limited: true; resetSeconds: number } {
+    const start = nowMs - (nowMs % MINUTE_MS)
+    let w = this.windows.get(app)
+    if (!w || w.start !== start) {
+      w = { start, count: 0 }
+      this.windows.set(app, w)
+    }
+    w.count++
+    if (w.count <= limit) return { limited: false }
+    return { limited: true, resetSeconds: Math.max(1, Math.ceil((start + MINUTE_MS - nowMs) / 1000)) }
+  }
+}
+
+/** Counters that start again at each Beijing-time midnight. */
+export class DailyCounters {
+  private readonly counts = new Map<string, { day: number; count: number }>()
+
+  get(key: string, nowMs: number): number {
+    const c = this.counts.get(key)
+    return c && c.day === beijingDay(nowMs) ? c.count : 0
+  }
+
+  add(key: string, nowMs: number, n: number): void {
+    const day = beijingDay(nowMs)
+    const c = this.counts.get(key)
+    if (c && c.day === day) c.count += n
+    else this.counts.set(key, { day, count: n })
+  }
+}

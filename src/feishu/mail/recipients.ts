@@ -1,0 +1,47 @@
+/**
+ * Recipients (SEED-003 to/cc/bcc of mail_address): each needs a well-formed address (else 400 1234008),
+ * and a message may have at most 500 in all (else 400 1236003, 排查建议 "超过500限制"). External means
+ * outside the sender's tenant (FeishuDirectory.isInternal): those count against the daily quotas.
+ */
+import { fail } from '../../core/errors.ts'
+import type { FeishuMailAddress } from '../../generated/contracts.ts'
+
+export const MAX_RECIPIENTS = 500
+export const MAX_ATTACHMENTS = 500
+
+export interface Address {
+  mail_address: string
+  name?: string
+}
+
+// One "@", no spaces or brackets, a dot in the domain: what a mail server accepts as an addr-spec in practice.
+const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/
+
+export function isAddress(s: string): boolean {
+  return s.length <= 320 && ADDRESS.test(s)
+}
+
+/** Structured to/cc/bcc → checked addresses; `field` names the list in the reason. */
+export function checkAddressList(field: string, list: FeishuMailAddress[] | null | undefined): Address[] {
+  const out: Address[] = []
+  for (const [i, a] of (list ?? []).entries()) {
+    const addr = a?.mail_address
+    if (addr === undefined || addr === null || addr === '') {
+      fail(1234008, `feishu.mail.send.recipients.address: ${field}[${i}].mail_address is required`)
+    }
+    if (!isAddress(addr)) {
+      fail(
+        1234008,
+        `feishu.mail.send.recipients.address: ${field}[${i}].mail_address "${addr}" is not an email address`,
+      )
+    }
+    out.push(a.name ? { mail_address: addr, name: a.name } : { mail_address: addr })
+  }
+  return out
+}
+
+export function checkRecipientCount(count: number, rule: string): void {
+  if (count > MAX_RECIPIENTS) {
+    fail(1236003, `${rule}: ${count} recipients (to + cc + bcc); at most ${MAX_RECIPIENTS}`)
+  }
+}

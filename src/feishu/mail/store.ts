@@ -1,0 +1,189 @@
+/**
+ * Sent mail and its delivered copies, in memory and bounded (`feishu.mail.maxStoredMessages`, oldest
+ * first). One content record is shared by the sender's copy and every internal recipient's copy; the
+ * copies differ only in owner, folder, state and ids. Attachments keep their metadata, not their bytes.
+ */
+import type { Random } from '../../core/random.ts'
+import type { Address } from './recipients.ts'
+
+export interface StoredAttachment {
+  id: string
+  filename: string
+  is_inline: boolean
+  cid?: string
+  size: number
+}
+
+export interface MailContent {
+  subject: string
+  headFrom: Address
+  to: Address[]
+  cc: Address[]
+  bcc: Address[]
+  bodyHtml: string
+  bodyPlain: string
+  attachments: StoredAttachment[]
+  /** The RFC 5322 Message-ID without angle brackets. */
+  smtpMessageId: string
+  inReplyTo?: string
+  references?: string
+  /** Unix ms on the emulator clock. */
+  internalDate: number
+  /** Decoded bytes, for the size limit and read-back. */
+  size: number
+}
+
+export interface StoredMessage {
+  messageId: string
+  threadId: string
+  /** Owner mailbox, lower-cased. */
+  mailbox: string
+  tenantKey: string
+  /** Feishu 获取邮件详情 message_state: 1 收信, 2 发信, 3 草稿. */
+  state: 1 | 2
+  folder: 'INBOX' | 'SENT'
+  content: MailContent
+}
+
+const key = (mailbox: string, id: string) => `${mailbox}\u0000${id}`
+
+/** `<a@b> <c@d>` or `a@b` → ['a@b', 'c@d'] */
+export function messageIds(header: string | undefined): string[] {
+  if (!header) return []
+  const bracketed = header.match(/<[^<>]+>/g)
+  if (bracketed) return bracketed.map((s) => s.slice(1, -1))
+  return header.split(/\s+/).filter(Boolean)
+}
+
+export class MailStore {
+  private readonly byId = new Map<string, StoredMessage>()
+  /** Every copy by owner + Message-ID: replies find their thread here. */
+  private readonly bySmtpId = new Map<string, string>()
+  /** Sent copies only by owner + Message-ID: a second send of one id is 409 1236005. */
+  private readonly sentSmtpIds = new Map<string, string>()
+  private readonly dedupe = new Map<string, string>()
+
+  constructor(
+    private readonly random: Random,
+    private readonly cap: number,
+  ) {}
+
+  get size(): number {
+    return this.byId.size
+  }
+
+  get(messageId: string): StoredMessage | undefined {
+    return this.byId.get(messageId)
+  }
+
+  wasSent(mailbox: string, smtpMessageId: string): boolean {
+    return this.sentSmtpIds.has(key(mailbox, smtpMessageId))
+  }
+
+  byDedupeKey(mailbox: string, dedupeKey: string): StoredMessage | undefined {
+    const id = this.dedupe.get(key(mailbox, dedupeKey))
+    return id ? this.byId.get(id) : undefined
+  }
+
+  /** The thread a reply joins in this mailbox: the first referenced message it holds, newest reference first. */
+  private threadFor(mailbox: string, content: MailContent): string {
+    const refs = [...messageIds(content.inReplyTo), ...messageIds(content.references).reverse()]
+    for (const ref of refs) {
+      const id = this.bySmtpId.get(key(mailbox, ref))
+      const found = id ? this.byId.get(id) : undefined
+      if (found) return found.threadId
+    }
+    return this.random.uuid()
+  }
+
+  private put(message: StoredMessage): void {
+    while (this.byId.size >= this.cap) this.evictOldest()
+    this.byId.set(message.messageId, message)
+    this.bySmtpId.set(key(message.mailbox, message.content.smtpMessageId), message.messageId)
+  }
+
+  private evictOldest(): void {
+    const oldest = this.byId.values().next().value
+    if (!oldest) return
+    this.byId.delete(oldest.messageId)
+    const k = key(oldest.mailbox, oldest.content.smtpMessageId)
+    if (this.bySmtpId.get(k) === oldest.messageId) this.bySmtpId.delete(k)
+    if (this.sentSmtpIds.get(k) === oldest.messageId) this.sentSmtpIds.delete(k)
+    for (const [dk, id] of this.dedupe) if (id === oldest.messageId) this.dedupe.delete(dk)
+  }
+
+  /**
+   * Files the sender's copy (SENT, state 2) and one copy per internal recipient mailbox (INBOX, state 1),
+   * each in the thread its owner's mailbox puts it in.
+   */
+  send(input: {
+    mailbox: string
+    tenantKey: string
+    content: MailContent
+    dedupeKey?: string
+    internalRecipients: { mailbox: string; tenantKey: string }[]
+  }): StoredMessage {
+    const sent: StoredMessage = {
+      messageId: this.random.uuid(),
+      threadId: this.threadFor(input.mailbox, input.content),
+      mailbox: input.mailbox,
+      tenantKey: input.tenantKey,
+      state: 2,
+      folder: 'SENT',
+      content: input.content,
+    }
+    this.put(sent)
+    this.sentSmtpIds.set(key(input.mailbox, input.content.smtpMessageId), sent.messageId)
+    if (input.dedupeKey) this.dedupe.set(key(input.mailbox, input.dedupeKey), sent.messageId)
+    const delivered = new Set<string>([input.mailbox])
+    for (const r of input.internalRecipients) {
+      if (delivered.has(r.mailbox)) continue
+      delivered.add(r.mailbox)
+      this.put({
+        messageId: this.random.uuid(),
+        threadId: this.threadFor(r.mailbox, input.content),
+        mailbox: r.mailbox,
+        tenantKey: r.tenantKey,
+        state: 1,
+        folder: 'INBOX',
+        content: input.content,
+      })
+    }
+    return sent
+  }
+
+  /** Every message a mailbox holds, oldest first. */
+  list(mailbox: string): StoredMessage[] {
+    const lower = mailbox.toLowerCase()
+    return [...this.byId.values()].filter((m) => m.mailbox === lower)
+  }
+}
+
+/** A stored message as the control plane shows it: plain-text bodies, owner and folder included. */
+export function controlView(m: StoredMessage) {
+  const c = m.content
+  return {
+    message_id: m.messageId,
+    thread_id: m.threadId,
+    mailbox: m.mailbox,
+    folder_id: m.folder,
+    message_state: m.state,
+    smtp_message_id: c.smtpMessageId,
+    subject: c.subject,
+    head_from: c.headFrom,
+    to: c.to,
+    cc: c.cc,
+    bcc: m.state === 2 ? c.bcc : [],
+    body_html: c.bodyHtml,
+    body_plain_text: c.bodyPlain,
+    attachments: c.attachments.map(({ id, filename, is_inline, cid, size }) => ({
+      id,
+      filename,
+      is_inline,
+      cid,
+      size,
+    })),
+    internal_date: c.internalDate,
+    size: c.size,
+  }
+}

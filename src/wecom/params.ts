@@ -1,0 +1,50 @@
+/**
+ * WeCom's answer to a body of the wrong shape: 40058 "invalid Request Parameter" (GWX 40058 items 2-3:
+ * a missing required field, a wrong type, a value or list over its limit), with a field-specific prefix
+ * as real answers carry ("markdown.content exceed max length 4096. Invalid input invalid Request Parameter").
+ * The wording of each prefix is INFERRED; clients must match on errcode.
+ */
+import { fail } from '../core/errors.ts'
+import { type ErrorObject, jsonPath } from '../core/schema.ts'
+
+/** Which rule a schema error breaks: `<json path>` or `<json path>:<keyword>` → rule id. */
+export type RuleMap = Record<string, string>
+
+function ruleOf(e: ErrorObject, field: string, rules: RuleMap, fallback: string): string {
+  return rules[`${field}:${e.keyword}`] ?? rules[field] ?? fallback
+}
+
+/** Throws the 40058 for the first schema error, naming the broken rule in the reason. */
+export function failShape(errors: ErrorObject[] | null | undefined, rules: RuleMap, fallback: string): never {
+  const e = errors?.[0]
+  if (!e) fail(40058, `${fallback}: the body does not match the request schema`)
+  const base = jsonPath(e.instancePath).replace(/\[\d+\]/g, '[]')
+  const field =
+    e.keyword === 'required'
+      ? `${base === '(root)' ? '' : `${base}.`}${String(e.params.missingProperty)}`
+      : base === '(root)'
+        ? 'body'
+        : base
+  const rule = ruleOf(e, field, rules, fallback)
+  const prefix =
+    e.keyword === 'required'
+      ? `missing ${field}. `
+      : e.keyword === 'maxItems'
+        ? `${field} exceed max size ${String(e.params.limit)}. Invalid input `
+        : e.keyword === 'maxLength'
+          ? `${field} exceed max length ${String(e.params.limit)}. Invalid input `
+          : `${field} ${e.message ?? 'is invalid'}. Invalid input `
+  fail(40058, `${rule}: ${field} ${e.keyword === 'required' ? 'is required' : (e.message ?? e.keyword)}`, { prefix })
+}
+
+/** WeCom's "N 字节" limits count UTF-8 bytes, not characters. */
+export function utf8Length(s: string): number {
+  return Buffer.byteLength(s, 'utf8')
+}
+
+/** WeCom's "N 个字符" limits count characters (code points), so one emoji is one, as users see it. */
+export function charLength(s: string): number {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}

@@ -1,0 +1,17 @@
+/** WeCom calendar schedules: oa/schedule/add, with get and del to read back and cancel. */
+import type { EmulatorModule } from '../../core/module.ts'
+import { scheduleAddRoute } from './add.ts'
+import { scheduleDelRoute, scheduleGetRoute } from './readback.ts'
+import { ScheduleStore } from './store.ts'
+
+declare module '../../core/module.ts' {
+  interface Stores {
+    schedules: ScheduleStore
+  }
+}
+
+export const wecomSchedulesModule: EmulatorModule = {
+  name: 'wecom.schedules',
+  routes: [scheduleAddRoute(), scheduleGetRoute(), scheduleDelRoute()],
+  createStores: (env) => ({ schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules) }),
+}

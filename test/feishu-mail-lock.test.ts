@@ -1,0 +1,55 @@
+/** The per-user serial lock of feishu.mail.send (SEED-003 注意事项), with the default hold. */
+import { describe, expect, test } from 'vitest'
+import { buildStructuredMail } from '../fixtures/feishu/mail/factories.ts'
+import { defaultConfig } from '../src/index.ts'
+import { send } from './support/feishu-mail.ts'
+import { harnesses } from './support/harness.ts'
+
+describe.each(harnesses)('feishu.mail.send lock via $name', (harness) => {
+  test('feishu.mail.send.lock.default: the documented default hold is above zero', () => {
+    expect(defaultConfig.feishu.mail.lockHoldMs).toBeGreaterThan(0)
+  })
+
+  test('feishu.mail.send.lock.serial: five concurrent sends to one mailbox give one success and 429 1236006 for the rest, while another mailbox sends', async () => {
+    const h = await harness.make()
+    try {
+      const same = Array.from({ length: 5 }, (_, i) => send(h, buildStructuredMail({ subject: `s${i}` })))
+      const other = send(h, buildStructuredMail({ to: [{ mail_address: 'user@xxx.xx' }] }), {
+        token: 'u-dev-user-token-2',
+      })
+      const results = await Promise.all(same)
+      const ok = results.filter((r) => r.status === 200 && r.json.code === 0)
+      const locked = results.filter((r) => r.status === 429 && r.json.code === 1236006)
+      expect([ok.length, locked.length]).toEqual([1, 4])
+      expect(locked[0]!.json.msg).toBe('too many request')
+      const o = await other
+      expect({ status: o.status, code: o.json.code }).toEqual({ status: 200, code: 0 })
+    } finally {
+      await h.close()
+    }
+  })
+
+  test('feishu.mail.send.lock.release: once the hold is over the mailbox sends again', async () => {
+    const h = await harness.make({ config: { feishu: { mail: { lockHoldMs: 50 } } } })
+    try {
+      const first = await send(h, buildStructuredMail())
+      const second = await send(h, buildStructuredMail())
+      expect([first.json.code, second.json.code]).toEqual([0, 0])
+    } finally {
+      await h.close()
+    }
+  })
+
+  test('feishu.mail.send.lock.failure: a refused send does not keep the mailbox', async () => {
+    const h = await harness.make({ config: { feishu: { mail: { lockHoldMs: 1000 } } } })
+    try {
+      const refused = await send(h, { subject: 'no recipients' })
+      const started = Date.now()
+      const next = await send(h, buildStructuredMail())
+      expect([refused.json.code, next.json.code]).toEqual([1234008, 0])
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+    } finally {
+      await h.close()
+    }
+  })
+})

@@ -1,0 +1,15 @@
+/** The README is what a newcomer follows: its generated parts must match the code. */
+import { readFileSync } from 'node:fs'
+import { expect, test } from 'vitest'
+import { withSettingsTable } from '../scripts/gen-settings-doc.ts'
+
+const readme = readFileSync('README.md', 'utf8')
+
+test('the settings table is the one generated from the config schema (run npm run docs:settings)', () => {
+  expect(readme).toBe(withSettingsTable(readme))
+})
+
+test('the quick start gives the two commands', () => {
+  expect(readme).toContain('npm ci && npm start')
+  expect(readme).toContain('npm test')
+})

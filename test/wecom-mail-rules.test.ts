@@ -1,0 +1,298 @@
+/**
+ * exmail/app/compose_send, the meeting mail: every rule of contracts/rules/wecom.exmail.compose_send.json
+ * by id, through every harness, checking the exact errcode and HTTP status; and the schedule and meeting a
+ * mail books, changes and cancels, read back through oa/schedule/get and the control plane.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import docExample from '../fixtures/wecom/mail/doc-example.json' with { type: 'json' }
+import { type Harness, harnesses } from './support/harness.ts'
+import { wecomPost, wecomTokenFor } from './support/wecom-app.ts'
+
+const DIR = 'fixtures/wecom/mail/invalid'
+interface InvalidFixture {
+  rule: string
+  code: number
+  route: string
+  request: Record<string, unknown>
+}
+const invalid: InvalidFixture[] = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(`${DIR}/${f}`, 'utf8')))
+
+const SEND = '/cgi-bin/exmail/app/compose_send'
+const GET = '/cgi-bin/oa/schedule/get'
+const NOW = 1_800_000_000
+const START = 1_900_000_000
+const mail = (over: Record<string, unknown> = {}) => ({
+  to: { userids: ['lisi'], emails: ['guest@example.com'] },
+  subject: '评审',
+  content: '正文',
+  schedule: { start_time: START, end_time: START + 3600 },
+  meeting: { meeting_admins: { userids: ['lisi'] } },
+  ...over,
+})
+
+describe.each(harnesses)('exmail/app/compose_send through $name', (factory) => {
+  let h: Harness
+  let post: ReturnType<typeof wecomPost>
+  let postOther: ReturnType<typeof wecomPost>
+  beforeAll(async () => {
+    h = await factory.make({ fakerSeed: 4 })
+    h.control.setClock({ now: NOW, frozen: true })
+    post = wecomPost(h, await wecomTokenFor(h, 0))
+    postOther = wecomPost(h, await wecomTokenFor(h, 1))
+  })
+  afterAll(() => h.close())
+
+  /** Sends a mail that must succeed, and returns the schedule it created or changed. */
+  const send = async (body: unknown, p = post) => {
+    const r = await p(SEND, body)
+    expect(r.json).toEqual({ errcode: 0, errmsg: 'ok' })
+    return h.control.wecomMailSchedules().at(-1)!
+  }
+  const expectCode = async (body: unknown, code: number, p = post) => {
+    const r = await p(SEND, body)
+    expect(r.status).toBe(200)
+    expect(r.json.errcode).toBe(code)
+  }
+
+  test.each(invalid)('$rule: the invalid fixture answers $code', async ({ route, request, code }) => {
+    const r = await post(route, request)
+    expect(r.status).toBe(200)
+    expect(r.json.errcode).toBe(code)
+    expect(r.headers['error-code']).toBe(String(code))
+  })
+
+  test('mail.compose_send.size.max: body plus attachments over 50M answers 40206', async () => {
+    const half = Buffer.alloc(25 * 1024 * 1024, 1).toString('base64')
+    await expectCode(
+      mail({
+        content: 'x',
+        attachment_list: [
+          { file_name: 'a.bin', content: half },
+          { file_name: 'b.bin', content: half },
+        ],
+      }),
+      40206,
+    )
+  })
+
+  test('mail.compose_send.size.max: exactly 50M (body and attachments together) is accepted', async () => {
+    const att = Buffer.alloc(50 * 1024 * 1024 - 3, 1).toString('base64')
+    await send(mail({ content: 'abc', attachment_list: [{ file_name: 'a.bin', content: att }] }))
+  })
+
+  test('mail.compose_send.attachment_list.max: 200 attachments are accepted', async () => {
+    const list = Array.from({ length: 200 }, (_, i) => ({ file_name: `a${i}.txt`, content: 'YQ==' }))
+    await send(mail({ attachment_list: list }))
+  })
+
+  test('mail.compose_send.schedule.start_time.future: a start at or before now answers 400222', async () => {
+    await expectCode(mail({ schedule: { start_time: NOW, end_time: NOW + 3600 } }), 400222)
+  })
+
+  test('mail.compose_send.schedule.schedule_id.known: a schedule made by oa/schedule/add answers 90461', async () => {
+    const r = await post('/cgi-bin/oa/schedule/add', {
+      schedule: { start_time: START, end_time: START + 60, attendees: [{ userid: 'lisi' }] },
+    })
+    const sched = { start_time: START, end_time: START + 3600, method: 'cancel', schedule_id: r.json.schedule_id }
+    await expectCode(mail({ schedule: sched }), 90461)
+  })
+
+  test('mail.compose_send.schedule.schedule_id.own-app: another app cannot cancel the mail schedule (90466)', async () => {
+    const s = await send(mail())
+    const sched = { start_time: START, end_time: START + 3600, method: 'cancel', schedule_id: s.schedule_id }
+    await expectCode(mail({ schedule: sched }), 90466, postOther)
+  })
+
+  test('mail.compose_send.schedule.schedule_id.cancelled: cancelling twice answers 90460', async () => {
+    const s = await send(mail())
+    const cancel = mail({
+      schedule: { start_time: START, end_time: START + 3600, method: 'cancel', schedule_id: s.schedule_id },
+    })
+    await send(cancel)
+    await expectCode(cancel, 90460)
+  })
+
+  test('mail.compose_send.schedule.reminders.remind_before_event_mins.sign: -15 means 15 minutes after the start', async () => {
+    const s = await send(
+      mail({
+        schedule: {
+          start_time: START,
+          end_time: START + 3600,
+          reminders: { is_remind: 1, remind_before_event_mins: -15 },
+        },
+      }),
+    )
+    expect(s.reminders.remind_time_diffs).toEqual([900])
+    expect(s.reminders.remind_before_event_secs).toBe(0)
+  })
+
+  test('mail.compose_send.meeting.meeting_admins.participant: the admin may be a participant by corp address', async () => {
+    const s = await send(
+      mail({
+        to: { emails: ['Zhangsan@bgjkcsqy.wecom.work'] },
+        meeting: { meeting_admins: { userids: ['zhangsan'] } },
+      }),
+    )
+    expect(s.admins).toEqual(['zhangsan'])
+    expect(s.attendees).toEqual([{ userid: 'zhangsan', response_status: 0 }])
+  })
+
+  test('mail.compose_send.meeting.option.password: 4 and 6 digits are accepted', async () => {
+    await send(mail({ meeting: { meeting_admins: { userids: ['lisi'] }, option: { password: '1234' } } }))
+    await send(mail({ meeting: { meeting_admins: { userids: ['lisi'] }, option: { password: '123456' } } }))
+  })
+
+  test('mail.compose_send.enable_id_trans.templates: subject, content and attachment names are translated', async () => {
+    const text =
+      '$userName=lisi$|$userAlias=wangwu$|$userAliasOrName=wangwu$|$userAliasOrName=william$|$departmentName=2$|$userName=nobody$|$departmentName=x$'
+    const want = '李四|$userAlias=wangwu$|王五|will|研发部|$userName=nobody$|$departmentName=x$'
+    await send(
+      mail({
+        to: { emails: ['trans@example.com'], userids: ['lisi'] },
+        subject: text,
+        content: text,
+        attachment_list: [{ file_name: `${text}.txt`, content: 'YQ==' }],
+        enable_id_trans: 1,
+      }),
+    )
+    const [got] = h.control.wecomMailbox('trans@example.com')
+    expect(got!.subject).toBe(want)
+    expect(got!.content).toBe(want)
+    expect(got!.attachments).toEqual([{ file_name: `${want}.txt`, size: 1 }])
+  })
+
+  test('mail.compose_send.enable_id_trans.templates: without enable_id_trans the text stays as written', async () => {
+    await send(mail({ to: { emails: ['plain@example.com'], userids: ['lisi'] }, subject: '$userName=lisi$' }))
+    expect(h.control.wecomMailbox('plain@example.com')[0]!.subject).toBe('$userName=lisi$')
+  })
+
+  test('mail.compose_send.delivery: every to, cc and bcc recipient holds the mail once', async () => {
+    await send(
+      mail({
+        to: { userids: ['lisi'], emails: ['lisi@bgjkcsqy.wecom.work', 'Ext.One@Example.com'] },
+        cc: { userids: ['wangwu'] },
+        bcc: { emails: ['secret@example.org'] },
+        subject: 'delivery',
+      }),
+    )
+    const lisi = h.control.wecomMailbox('lisi@bgjkcsqy.wecom.work').filter((m) => m.subject === 'delivery')
+    expect(lisi).toHaveLength(1)
+    expect(lisi[0]!.delivered_as).toBe('to')
+    expect(h.control.wecomMailbox('ext.one@example.com').at(-1)!.subject).toBe('delivery')
+    expect(h.control.wecomMailbox('wangwu@bgjkcsqy.wecom.work').at(-1)!.delivered_as).toBe('cc')
+    const bcc = h.control.wecomMailbox('secret@example.org').at(-1)!
+    expect(bcc.delivered_as).toBe('bcc')
+    expect([...bcc.to, ...bcc.cc]).not.toContain('secret@example.org')
+  })
+
+  test('mail.compose_send.request.create: the schedule a mail creates is the one oa/schedule/get returns, with its meeting', async () => {
+    const s = await send(
+      mail({ subject: 'created', schedule: { start_time: START, end_time: START + 1800, location: 'A1' } }),
+    )
+    const r = await post(GET, { schedule_id_list: [s.schedule_id] })
+    expect(r.json.schedule_list[0]).toMatchObject({
+      schedule_id: s.schedule_id,
+      summary: 'created',
+      description: '正文',
+      location: 'A1',
+      start_time: START,
+      end_time: START + 1800,
+      admins: ['lisi'],
+      status: 0,
+    })
+    const info = await post('/cgi-bin/meeting/get_info', { meetingid: s.meetingid })
+    expect(info.json).toMatchObject({
+      errcode: 0,
+      title: 'created',
+      meeting_start: START,
+      meeting_duration: 1800,
+      admin_userid: 'lisi',
+      location: 'A1',
+      status: 1,
+    })
+  })
+
+  test('mail.compose_send.request.change: request with the schedule_id changes the schedule and its meeting', async () => {
+    const s = await send(mail({ subject: 'before' }))
+    await send(
+      mail({
+        subject: 'after',
+        schedule: { schedule_id: s.schedule_id, start_time: START + 7200, end_time: START + 9000 },
+      }),
+    )
+    const r = await post(GET, { schedule_id_list: [s.schedule_id] })
+    expect(r.json.schedule_list[0]).toMatchObject({
+      summary: 'after',
+      start_time: START + 7200,
+      end_time: START + 9000,
+    })
+    const info = await post('/cgi-bin/meeting/get_info', { meetingid: s.meetingid })
+    expect(info.json).toMatchObject({ errcode: 0, title: 'after', meeting_start: START + 7200, meeting_duration: 1800 })
+    expect(h.control.wecomMailSchedules().filter((x) => x.meetingid === s.meetingid)).toHaveLength(1)
+  })
+
+  test('mail.compose_send.meeting.absent: without meeting the mail makes a schedule and no meeting', async () => {
+    const s = await send(mail({ meeting: undefined, subject: 'schedule mail' }))
+    expect(s.meetingid).toBeNull()
+    expect(s.summary).toBe('schedule mail')
+  })
+
+  test('schedule.del.mail-created: oa/schedule/del refuses a mail schedule with 90497', async () => {
+    const s = await send(mail())
+    const r = await post('/cgi-bin/oa/schedule/del', { schedule_id: s.schedule_id })
+    expect(r.status).toBe(200)
+    expect(r.json.errcode).toBe(90497)
+  })
+})
+
+describe.each(harnesses)('the compose_send doc example through $name', (factory) => {
+  test('mail.compose_send.doc-example: as written it answers 400222 once its start_time has passed', async () => {
+    const h = await factory.make()
+    h.control.setClock({ now: 1669278600 + 60 })
+    const r = await wecomPost(h, await wecomTokenFor(h))(SEND, docExample)
+    expect(r.json.errcode).toBe(400222)
+    await h.close()
+  })
+
+  /** The doc example sent as written, with the clock a day before its start. */
+  const sendDocExample = async () => {
+    const h = await factory.make()
+    h.control.setClock({ now: 1669278600 - 86400 })
+    const post = wecomPost(h, await wecomTokenFor(h))
+    const r = await post(SEND, docExample)
+    expect(r.status).toBe(200)
+    expect(r.json).toEqual({ errcode: 0, errmsg: 'ok' })
+    const [s] = h.control.wecomMailSchedules()
+    return { h, post, s: s! }
+  }
+
+  test('mail.compose_send.doc-example: succeeds as written once the clock is before its start_time', async () => {
+    const { h, s } = await sendDocExample()
+    expect(s).toMatchObject({ origin: 'mail', admins: ['zoro'], summary: docExample.subject, status: 0 })
+    expect(s.attendees.map((a) => a.userid).sort()).toEqual(['william', 'word', 'zoro'])
+    for (const address of docExample.to.emails) expect(h.control.wecomMailbox(address)).toHaveLength(1)
+    expect(h.control.wecomMailbox('william@bgjkcsqy.wecom.work')).toHaveLength(1)
+    await h.close()
+  })
+
+  test('mail.compose_send.cancel: the doc example sent again with its schedule_id and method cancel cancels schedule and meeting', async () => {
+    const { h, post, s } = await sendDocExample()
+
+    const cancel = structuredClone(docExample) as typeof docExample & { schedule: { schedule_id?: string } }
+    cancel.schedule.method = 'cancel'
+    cancel.schedule.schedule_id = s.schedule_id
+    expect((await post(SEND, cancel)).json).toEqual({ errcode: 0, errmsg: 'ok' })
+    const g = await post(GET, { schedule_id_list: [s.schedule_id] })
+    expect(g.json.schedule_list[0].status).toBe(1)
+    expect(h.control.meetings().find((m) => m.meetingid === s.meetingid)!.status).toBe('cancelled')
+    const info = await post('/cgi-bin/meeting/get_info', { meetingid: s.meetingid })
+    expect(info.json).toMatchObject({ errcode: 0, status: 4, title: docExample.subject })
+    // Everyone hears of the cancellation too.
+    expect(h.control.wecomMailbox('jyan1@tiyantest.wang').map((m) => m.schedule.method)).toEqual(['request', 'cancel'])
+    await h.close()
+  })
+})
