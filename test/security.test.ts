@@ -134,6 +134,21 @@ describe('isolation between corps and apps', () => {
   })
 })
 
+describe('isolation between Feishu users', () => {
+  test('a user’s token cannot send from another user’s mailbox, and nothing is stored there', async () => {
+    const t = testCore()
+    const r = await t.call({
+      method: 'POST',
+      path: '/open-apis/mail/v1/user_mailboxes/user@xxx.xx/messages/send',
+      headers: { authorization: `Bearer ${t.userToken(1)}` },
+      body: { subject: 'not mine', to: [{ mail_address: 'jane@xxx.xx' }], body_plain_text: 'x' },
+    })
+    expect(r.json.code).not.toBe(0)
+    expect(r.status).toBeGreaterThanOrEqual(400)
+    expect(t.control.mailbox('user@xxx.xx').filter((m) => m.subject === 'not mine')).toHaveLength(0)
+  })
+})
+
 describe('slow clients', () => {
   /** Opens a raw connection, runs `drip` on it, and resolves with the ms until the server closed it. */
   function heldFor(
