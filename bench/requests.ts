@@ -44,7 +44,7 @@ export function scheduleAdd(c: Credentials, i: number): BenchRequest {
     method: 'POST',
     path: `/cgi-bin/oa/schedule/add?access_token=${c.wecomToken}`,
     headers: json,
-    body: `{"schedule":{"admins":["zhangsan"],"start_time":${start},"end_time":${start + 3600},"attendees":[{"userid":"lisi"},{"userid":"wangwu"}],"summary":"bench schedule ${i}","description":"load test","reminders":{"is_remind":1,"remind_before_event_secs":3600,"timezone":8},"location":"Room 1"},"agentid":1000014}`,
+    body: `{"schedule":{"admins":["zhangsan"],"start_time":${start},"end_time":${start + 3600},"attendees":[{"userid":"zhangsan"},{"userid":"lisi"},{"userid":"wangwu"}],"summary":"bench schedule ${i}","description":"load test","reminders":{"is_remind":1,"remind_before_event_secs":3600,"timezone":8},"location":"Room 1"},"agentid":1000014}`,
   }
 }
 
