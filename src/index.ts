@@ -3,29 +3,12 @@
  * `createCore()` is the transport-free emulator; the stub server, the Express middleware and the MSW
  * handlers (mocks/) are thin adapters over it.
  */
-import { Control } from './core/control.ts'
-import { type CoreOptions, EmulatorCore } from './core/emulator.ts'
-import { injectFaults } from './core/faults.ts'
-import { modules } from './modules.ts'
+import { createCore, type EmulatorOptions } from './create-core.ts'
 import { expressMiddleware } from './server/express.ts'
 import { type StubServerOptions, startStubServer } from './server/stub-server.ts'
 
-export type EmulatorOptions = Omit<CoreOptions, 'modules'>
-
-export interface Core {
-  core: EmulatorCore
-  control: Control
-  handle: EmulatorCore['handle']
-}
-
-/** An isolated emulator: its own state, clock and journal. */
-export function createCore(options: EmulatorOptions = {}): Core {
-  const core = new EmulatorCore({ ...options, modules })
-  core.interceptors.push(injectFaults)
-  return { core, control: new Control(core), handle: (req) => core.handle(req) }
-}
-
 export { ConfigError, defaultConfig, resolveConfig } from './core/config.ts'
+export { type Core, createCore, type EmulatorOptions } from './create-core.ts'
 /** The emulator with its adapters: `express()` to mount in an app, `listen()` for a stub server. */
 export function createEmulator(options: EmulatorOptions = {}) {
   const core = createCore(options)

@@ -57,6 +57,8 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
 }
 
 export function resolveConfig(overrides: unknown = {}, source = 'options'): Config {
+  // Nothing to check in an empty override: the defaults are the schema's own (saves compiling it at start).
+  if (isPlainObject(overrides) && Object.keys(overrides).length === 0) return structuredClone(defaultConfig)
   const validate = fullValidatorFor(configSchema)
   if (!validate(overrides)) throw new ConfigError(source, (validate.errors ?? []).map(describeAjvError))
   const { $schema: _ignored, ...rest } = overrides as ConfigInput

@@ -41,6 +41,8 @@ export interface CoreOptions {
 export type Interceptor = (ctx: RequestContext) => CoreResponse | undefined | Promise<CoreResponse | undefined>
 
 const decoder = new TextDecoder()
+/** Request bodies: invalid UTF-8 is a malformed body (40058 / 9499), not text to patch with U+FFFD. */
+const strictDecoder = new TextDecoder('utf-8', { fatal: true })
 
 export function vendorOf(path: string): Vendor | undefined {
   if (path.startsWith('/cgi-bin/')) return 'wecom'
@@ -58,7 +60,14 @@ function wecomNotFound(): CoreResponse {
 }
 
 function parseJson(ctx: RequestContext, vendor: Vendor): unknown {
-  const text = decoder.decode(ctx.req.body)
+  let text: string
+  try {
+    text = strictDecoder.decode(ctx.req.body)
+  } catch {
+    const why = 'the body is not valid UTF-8'
+    if (vendor === 'wecom') fail(40058, why)
+    fail(9499, why, { message: 'Bad Request' })
+  }
   if (!text.trim()) {
     if (vendor === 'wecom') fail(40058, 'the request has no body (WeCom reads the parameters from a JSON body)')
     fail(9499, 'the request has no body', { message: 'Bad Request' })

@@ -56,7 +56,12 @@ export class VendorError extends Error {
     readonly reason: string,
     readonly options: VendorErrorOptions = {},
   ) {
+    // A refusal is control flow, not a bug: no stack trace (capturing one was the costliest step of an
+    // error answer in the profile).
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(reason)
+    Error.stackTraceLimit = limit
   }
 }
 

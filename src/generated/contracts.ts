@@ -23,6 +23,10 @@ export interface Config {
      * A client that has not sent its whole request by then is cut off.
      */
     requestTimeoutMs?: number
+    /**
+     * When set, the control plane (/__mock/*) answers only requests with Authorization: Bearer <token> or x-mock-control-token: <token>. Without it the control plane is served on loopback hosts only: on any other host it is disabled (403), with a warning at start.
+     */
+    controlToken?: string
   }
   journal?: {
     /**
