@@ -107,7 +107,7 @@ test('GET /__mock/requests lists the journal newest last, filterable, with count
   ])
   const ok = (await json('/__mock/requests?vendor=wecom&code=0')).body
   expect(ok.count).toBe(1)
-  expect(ok.entries[0]).toMatchObject({ app: 'wwdevcorp0000001/1000015', status: 200, code: 0 })
+  expect(ok.entries[0]).toMatchObject({ app: 'wwdevcorp0000001/1000015', status: 200, code: 0, errcode: 0 })
   const feishu = (await json('/__mock/requests?vendor=feishu')).body
   expect(feishu.entries[0]).toMatchObject({ status: 400, code: 99991661, requestBody: '{"subject":"hi"}' })
   expect(feishu.entries[0].reason).toMatch(/Authorization/)

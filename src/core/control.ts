@@ -32,7 +32,8 @@ export interface RequestsPage {
   /** How many the journal holds in all, and at most. */
   total: number
   capacity: number
-  entries: JournalEntry[]
+  /** WeCom entries also carry their code as `errcode`, the vendor's own name for it. */
+  entries: (JournalEntry & { errcode?: number | null })[]
 }
 
 export class ControlError extends Error {
@@ -107,7 +108,12 @@ export class Control {
     const { limit, ...rest } = filter
     const matches = journal.query(rest)
     const entries = limit !== undefined ? matches.slice(matches.length - Math.min(limit, matches.length)) : matches
-    return { count: matches.length, total: journal.size, capacity: journal.maxEntries, entries }
+    return {
+      count: matches.length,
+      total: journal.size,
+      capacity: journal.maxEntries,
+      entries: entries.map((e) => (e.vendor === 'wecom' ? { ...e, errcode: e.code } : e)),
+    }
   }
 
   /** Empties the journal (state, clock and faults stay). */
