@@ -342,3 +342,19 @@ test('wecom.maxMeetings: the oldest meeting is evicted beyond the cap', async ()
   expect(h.control.meetings()).toHaveLength(2)
   await h.close()
 })
+
+test('meeting.create.meeting_start.valid / meeting_duration.min: a wrong JSON type there answers the field own code (400034 / 400035), not 40058', async () => {
+  const { testCore } = await import('./support/core.ts')
+  const t = testCore()
+  const base = { admin_userid: 'zhangsan', title: '周会', meeting_start: 4102444800, meeting_duration: 3600 }
+  for (const [patch, code] of [
+    [{ meeting_start: 'tomorrow' }, 400034],
+    [{ meeting_start: '4102444800' }, 400034],
+    [{ meeting_start: 4102444800.5 }, 400034],
+    [{ meeting_duration: '3600' }, 400035],
+    [{ invitees: { userid: 'lisi' } }, 40058],
+  ] as const) {
+    const r = await t.wecom('/cgi-bin/meeting/create', { ...base, ...patch })
+    expect([r.status, r.json.errcode], JSON.stringify(patch)).toEqual([200, code])
+  }
+})

@@ -178,10 +178,10 @@ describe.each(harnesses)('meeting rules through $name', (factory) => {
 
   test('meeting.create.body.types: the errmsg names the field before the catalogue text', async () => {
     const h = await meetingHarness(factory)
-    const r = await h.post(CREATE, { ...BASE, meeting_duration: '3600' })
+    const r = await h.post(CREATE, { ...BASE, description: 5 })
     expect(r.json.errcode).toBe(40058)
     expect(r.json.errmsg).toMatch(
-      /^invalid type of meeting_duration: must be integer\. Invalid input invalid Request Parameter/,
+      /^invalid type of description: must be string\. Invalid input invalid Request Parameter/,
     )
     await h.close()
   })

@@ -12,12 +12,20 @@ import { byteLength } from './title.ts'
 export type Caller = WecomCaller
 export const callerOf = wecomCaller
 
+/**
+ * Fields whose errcode is "不合法的<field>参数" itself: any value that is not a valid one, a wrong JSON type
+ * included (the issue's "400034 malformed"), answers that code rather than the generic 40058.
+ */
+const OWN_CODE: Record<string, number> = { meeting_start: 400034, meeting_duration: 400035 }
+
 /** A wrong JSON type → 40058 with the field named first, as real answers do ("x exceed max length …. Invalid input …"). */
 export function typeError(rule: string, errors: ErrorObject[] | null | undefined): never {
   const e = errors?.[0]
   const where = e ? jsonPath(e.instancePath) : '(root)'
   const what = e?.keyword === 'type' ? `must be ${String(e.params.type)}` : (e?.message ?? 'is invalid')
   const field = where === '(root)' ? 'request body' : where
+  const own = OWN_CODE[field]
+  if (own) fail(own, `${rule.replace(/body\.types$/, `${field}.valid`)}: ${field} ${what}`)
   fail(40058, `${rule}: ${field} ${what}`, { prefix: `invalid type of ${field}: ${what}. Invalid input ` })
 }
 
