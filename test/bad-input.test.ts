@@ -66,7 +66,11 @@ const wecomCases: [name: string, body: () => Buffer | string | undefined, code: 
   ['a JSON string', () => '"meeting"', 40058],
   ['JSON null', () => 'null', 40058],
   ['title of the wrong type', () => JSON.stringify({ ...valid(), title: 42 }), 40058],
-  ['meeting_start as a string', () => JSON.stringify({ ...valid(), meeting_start: String(now + 7200) }), 40058],
+  [
+    'meeting_start as a string (its own code: 不合法的meeting_start参数)',
+    () => JSON.stringify({ ...valid(), meeting_start: String(now + 7200) }),
+    400034,
+  ],
   ['invitees as a string', () => JSON.stringify({ ...valid(), invitees: 'lisi' }), 40058],
   ['missing title', () => JSON.stringify({ ...valid(), title: undefined }), 400042],
   ['missing admin_userid', () => JSON.stringify({ ...valid(), admin_userid: undefined }), 400040],

@@ -48,8 +48,9 @@ test('a live run skips what needs the control plane, paces its requests and leav
   expect(report.summary.passed).toBe(cases.length - needing.length)
   expect(report.target).toBe('live')
 
-  // Pacing: consecutive requests to one vendor are at least PACE ms apart on the server's clock.
-  const entries = emu.control.requests({ limit: 100_000 }).entries
+  // Pacing: consecutive requests to one vendor are at least PACE ms apart on the server's clock. A
+  // `parallel` step's copies go out together by design (the mail lock cases): its refused copies are left out.
+  const entries = emu.control.requests({ limit: 100_000 }).entries.filter((e) => e.code !== 1236006)
   expect(entries.length).toBeGreaterThan(50)
   for (const vendor of ['wecom', 'feishu']) {
     const at = entries.filter((e) => e.vendor === vendor).map((e) => e.at)

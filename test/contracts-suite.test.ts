@@ -6,6 +6,10 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+
+// Whole-suite runs: the mail lock holds each send for its default 200 ms, and two cases send ~50 MB bodies.
+const SUITE_TIMEOUT = 180_000
+
 import { loadCases } from '../contracts/runner/cases.ts'
 import { main } from '../contracts/runner/cli.ts'
 import { junitXml } from '../contracts/runner/report.ts'
@@ -30,36 +34,48 @@ function failuresOf(report: Awaited<ReturnType<typeof runContracts>>): string {
     .join('\n')
 }
 
-test('every case passes against the emulator in process, and the JUnit report lists each one', async () => {
-  const report = await runContracts({ target: emulatorTarget() })
-  expect(failuresOf(report)).toBe('')
-  expect(report.summary).toMatchObject({ passed: all.length, failed: 0, skipped: 0, total: all.length })
-  expect(report.cleanupFailures).toEqual([])
-  const xml = junitXml(report)
-  expect(xml.match(/<testcase /g)?.length).toBe(all.length)
-  expect(xml).toContain(`tests="${all.length}" failures="0" skipped="0"`)
-  expect(xml).not.toContain('<failure')
-  for (const area of new Set(all.map((c) => c.area))) expect(xml).toContain(`<testsuite name="${area}"`)
-})
-
-test('every case passes against a started stub server, with the fetch client', async () => {
-  const report = await runContracts({ target: await urlTarget(server.url) })
-  expect(failuresOf(report)).toBe('')
-  expect(report.summary.passed).toBe(all.length)
-  // Requests went over HTTP: the server's journal saw them.
-  expect(report.results.every((r) => r.steps.length > 0)).toBe(true)
-})
-
-test('every case passes with the official Feishu SDK as the client, in process and over HTTP', async () => {
-  for (const target of [emulatorTarget(), await urlTarget(server.url)]) {
-    const report = await runContracts({ target, client: 'lark-sdk', filter: 'feishu' })
+test(
+  'every case passes against the emulator in process, and the JUnit report lists each one',
+  async () => {
+    const report = await runContracts({ target: emulatorTarget() })
     expect(failuresOf(report)).toBe('')
-    expect(report.summary.passed).toBeGreaterThan(5)
-    expect(report.client).toBe('lark-sdk')
-    // The SDK sent the well-formed token calls itself (a tenant token over the SDK, 10003 as data).
-    expect(report.results.some((r) => r.steps.some((s) => s.via === 'client'))).toBe(true)
-  }
-})
+    expect(report.summary).toMatchObject({ passed: all.length, failed: 0, skipped: 0, total: all.length })
+    expect(report.cleanupFailures).toEqual([])
+    const xml = junitXml(report)
+    expect(xml.match(/<testcase /g)?.length).toBe(all.length)
+    expect(xml).toContain(`tests="${all.length}" failures="0" skipped="0"`)
+    expect(xml).not.toContain('<failure')
+    for (const area of new Set(all.map((c) => c.area))) expect(xml).toContain(`<testsuite name="${area}"`)
+  },
+  SUITE_TIMEOUT,
+)
+
+test(
+  'every case passes against a started stub server, with the fetch client',
+  async () => {
+    const report = await runContracts({ target: await urlTarget(server.url) })
+    expect(failuresOf(report)).toBe('')
+    expect(report.summary.passed).toBe(all.length)
+    // Requests went over HTTP: the server's journal saw them.
+    expect(report.results.every((r) => r.steps.length > 0)).toBe(true)
+  },
+  SUITE_TIMEOUT,
+)
+
+test(
+  'every case passes with the official Feishu SDK as the client, in process and over HTTP',
+  async () => {
+    for (const target of [emulatorTarget(), await urlTarget(server.url)]) {
+      const report = await runContracts({ target, client: 'lark-sdk', filter: 'feishu' })
+      expect(failuresOf(report)).toBe('')
+      expect(report.summary.passed).toBeGreaterThan(5)
+      expect(report.client).toBe('lark-sdk')
+      // The SDK sent the well-formed token calls itself (a tenant token over the SDK, 10003 as data).
+      expect(report.results.some((r) => r.steps.some((s) => s.via === 'client'))).toBe(true)
+    }
+  },
+  SUITE_TIMEOUT,
+)
 
 test('a case whose expectation the emulator does not meet fails, says why, and lands in the JUnit file', async () => {
   const [sample] = loadCases().filter((c) => c.case.id === 'wecom.token.never-issued')

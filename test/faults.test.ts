@@ -1,9 +1,10 @@
 /**
  * Fault injection through every adapter: each kind of fault (errcode / code answer, HTTP status, delay,
- * drop, times, probability) and each match field (vendor, path, app, user, mailbox), plus a client retry
- * loop that recovers after an injected 45009 (WeCom) and 99991400 (Feishu, HTTP 429).
+ * drop, times, probability) and each match field (vendor, path, app, user, mailbox), plus the shipped fetch
+ * client, retry on, recovering after an injected 45009 (WeCom) and 99991400 (Feishu, HTTP 429).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { createFeishuClient, createWecomClient } from '../contracts/client/fetch-client.ts'
 import type { Call, Reply } from './support/core.ts'
 import { type Harness, type HarnessFactory, harnesses } from './support/harness.ts'
 
@@ -274,41 +275,68 @@ describe.each(harnesses)('faults through $name', (factory: HarnessFactory) => {
     expect(wecomCode(await h.call(gettoken()))).toBe(0)
   })
 
-  test('a client retry loop recovers after an injected 45009 (WeCom gettoken)', async () => {
+  test('the fetch client with retry recovers after an injected 45009 twice (WeCom gettoken)', async () => {
     h.control.addFault({ match: { path: '/cgi-bin/gettoken' }, respond: { errcode: 45009 }, times: 2 })
-    const result = await withRetry(
-      () => h.call(gettoken()),
-      (r) => r.json?.errcode === 45009,
-    )
-    expect(result.attempts).toBe(3)
-    expect(result.reply.json).toMatchObject({ errcode: 0, access_token: token })
+    const waits: number[] = []
+    const wecom = createWecomClient({
+      ...viaHarness(h),
+      retry: { attempts: 5, baseDelayMs: 5 },
+      sleep: fakeSleep(waits),
+    })
+    const result = await wecom.getToken({ corpid: CORP, corpsecret: SECRET_1 })
+    expect(waits).toHaveLength(2)
+    expect(waits).toEqual([5, 10])
+    expect(result.body).toMatchObject({ errcode: 0, access_token: token })
     expect(h.control.requests({ path: '/cgi-bin/gettoken', errcode: 45009 }).count).toBe(2)
   })
 
-  test('a client retry loop recovers after an injected 99991400 (Feishu, HTTP 429)', async () => {
+  test('the fetch client with retry recovers after an injected 99991400 twice (Feishu, HTTP 429)', async () => {
     h.control.addFault({ match: { path: '/open-apis/auth/v3/*' }, respond: { code: 99991400 }, times: 2 })
-    const result = await withRetry(
-      () => h.call(tenantToken),
-      (r) => r.status === 429,
-    )
-    expect(result.attempts).toBe(3)
-    expect(result.reply.status).toBe(200)
-    expect(result.reply.json).toMatchObject({ code: 0, tenant_access_token: expect.any(String) })
+    const waits: number[] = []
+    const feishu = createFeishuClient({
+      ...viaHarness(h),
+      retry: { attempts: 5, baseDelayMs: 5 },
+      sleep: fakeSleep(waits),
+    })
+    const result = await feishu.tenantAccessToken(tenantToken.body as Record<string, unknown>)
+    expect(waits).toHaveLength(2)
+    expect(result.status).toBe(200)
+    expect(result.body).toMatchObject({ code: 0, tenant_access_token: expect.any(String) })
     expect(h.control.requests({ vendor: 'feishu', status: 429 }).count).toBe(2)
+  })
+
+  test('without retry the fetch client answers the injected 45009 as it came', async () => {
+    h.control.addFault({ match: { path: '/cgi-bin/gettoken' }, respond: { errcode: 45009 }, times: 2 })
+    const wecom = createWecomClient(viaHarness(h))
+    expect((await wecom.getToken({ corpid: CORP, corpsecret: SECRET_1 })).body.errcode).toBe(45009)
   })
 })
 
-/**
- * The retry loop a client would have: retry while the answer says "too many requests", with a short
- * backoff (the test does not wait out x-ogw-ratelimit-reset), at most five attempts.
- */
-async function withRetry(
-  send: () => Promise<Reply>,
-  isRateLimited: (r: Reply) => boolean,
-): Promise<{ reply: Reply; attempts: number }> {
-  for (let attempt = 1; ; attempt++) {
-    const reply = await send()
-    if (!isRateLimited(reply) || attempt === 5) return { reply, attempts: attempt }
-    await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt))
+/** The shipped fetch client's transport over a harness: each fetch becomes the harness's call. */
+function viaHarness(h: Harness): { baseUrl: string; fetch: typeof fetch } {
+  const fetchVia: typeof fetch = async (input, init) => {
+    const req = new Request(input, init)
+    const url = new URL(req.url)
+    const headers: Record<string, string> = {}
+    req.headers.forEach((v, k) => {
+      headers[k] = v
+    })
+    const text = req.method === 'GET' ? '' : await req.text()
+    const reply = await h.call({
+      method: req.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      ...(text ? { body: text } : {}),
+    })
+    return new Response(reply.text, { status: reply.status, headers: reply.headers })
+  }
+  return { baseUrl: 'http://emulator.test', fetch: fetchVia }
+}
+
+/** Records the waits instead of sleeping (the gateway's x-ogw-ratelimit-reset may say a whole minute). */
+function fakeSleep(waits: number[]): (ms: number) => Promise<void> {
+  return async (ms) => {
+    waits.push(ms)
   }
 }

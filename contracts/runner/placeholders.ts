@@ -71,6 +71,9 @@ export async function resolveValue(value: unknown, scope: Scope): Promise<unknow
     if ('$repeat' in o) {
       const times = Number(o.times)
       if (!Number.isInteger(times) || times < 0) throw new Error('$repeat needs a whole number "times"')
+      // A plain string joined: build it at once (an attachment of 51 million characters is one such).
+      if (typeof o.$repeat === 'string' && !o.$repeat.includes('{{') && typeof o.join === 'string')
+        return o.join === '' ? o.$repeat.repeat(times) : new Array<string>(times).fill(o.$repeat).join(o.join)
       const items: unknown[] = []
       for (let i = 0; i < times; i++) items.push(await resolveValue(o.$repeat, { ...scope, i }))
       return typeof o.join === 'string' ? items.map(String).join(o.join) : items

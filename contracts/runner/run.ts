@@ -342,6 +342,16 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
         const out = await target.control[step.control.action](args)
         // A reset forgets tokens; a clock move may outlive them.
         if (step.control.action === 'reset' || step.control.action === 'setClock') s.tokens.clear()
+        if (step.expect) {
+          // What a control call returned (a read-back) checked like a response body.
+          const expected = (await resolveValue(step.expect, scope)) as Parameters<typeof check>[2]
+          const text = JSON.stringify(out) ?? ''
+          result.failures = check('wecom', { status: 200, headers: {}, text, json: out }, expected)
+          if (result.failures.length) {
+            failures.push(...result.failures.map((f) => `${step.id}: ${f}`))
+            break
+          }
+        }
         scope.steps[step.id] = capture(out, step.capture)
         now = await readNow()
         continue
@@ -360,6 +370,21 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
         ...(r.headers ? { headers: (await resolveValue(r.headers, scope)) as Record<string, string> } : {}),
         ...(r.body !== undefined ? { body: await resolveValue(r.body, scope) } : {}),
         ...(r.rawBody !== undefined ? { rawBody: String(await resolveValue(r.rawBody, scope)) } : {}),
+      }
+      if (step.parallel) {
+        // N copies at once: what a concurrency rule (the per-user mail lock) is about.
+        const answers = await Promise.all(Array.from({ length: step.parallel }, () => send(s, step, resolved)))
+        result.via = answers[0]!.via
+        result.failures = checkCounts(
+          r.vendor,
+          answers.map((a) => a.res),
+          step.expect?.counts ?? [],
+        )
+        if (result.failures.length) {
+          failures.push(...result.failures.map((f) => `${step.id}: ${f}`))
+          break
+        }
+        continue
       }
       const { res, via } = await send(s, step, resolved)
       result.via = via
@@ -402,6 +427,32 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
     cleanup,
     durationMs,
   }
+}
+
+/** Every answer falls in exactly the bucket counts given (status and/or code). */
+export function checkCounts(
+  vendor: 'wecom' | 'feishu',
+  answers: WireResponse[],
+  counts: { status?: number; code?: number; count: number }[],
+): string[] {
+  if (!counts.length) return ['a parallel step needs expect.counts']
+  const seen = counts.map(() => 0)
+  const stray: string[] = []
+  for (const a of answers) {
+    const code = pick(a.json, vendor === 'wecom' ? 'errcode' : 'code').value
+    const i = counts.findIndex(
+      (b) => (b.status === undefined || b.status === a.status) && (b.code === undefined || b.code === code),
+    )
+    if (i < 0) stray.push(`HTTP ${a.status} code ${String(code)}`)
+    else seen[i]!++
+  }
+  const out = counts.flatMap((b, i) =>
+    seen[i] === b.count
+      ? []
+      : [`expected ${b.count} answer(s) with HTTP ${b.status ?? 'any'} code ${b.code ?? 'any'}, got ${seen[i]}`],
+  )
+  if (stray.length) out.push(`answers in no bucket: ${stray.join(', ')}`)
+  return out
 }
 
 /** name → value at a dotted path; a missing path is left out, so `{{steps.x.name}}` says what is missing. */

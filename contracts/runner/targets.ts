@@ -24,6 +24,34 @@ export interface ControlPlane {
   expireToken(args: Record<string, unknown>): Promise<unknown>
   issueOAuthCode(args: Record<string, unknown>): Promise<unknown>
   fault(args: Record<string, unknown>): Promise<unknown>
+  /** A partial config merged over the settings in effect until the next reset. */
+  setConfig(args: Record<string, unknown>): Promise<unknown>
+  /** What the emulator keeps, in the shape `GET /__mock/…` answers (READ_BACKS). */
+  readBack(args: Record<string, unknown>): Promise<unknown>
+}
+
+/** The read-backs a control step can take (`args.source`), as paths under /__mock/. */
+export const READ_BACKS = {
+  'wecom.schedules': () => '/wecom/schedules',
+  'wecom.mailSchedules': () => '/wecom/schedules?origin=mail',
+  'wecom.meetings': () => '/wecom/meetings',
+  'wecom.mailbox': (a: Record<string, unknown>) => `/wecom/mailboxes/${encodeURIComponent(addressOf(a))}`,
+  'feishu.mailbox': (a: Record<string, unknown>) => `/feishu/mailboxes/${encodeURIComponent(addressOf(a))}/messages`,
+  config: () => '/config',
+} as const
+
+export type ReadBackSource = keyof typeof READ_BACKS
+
+function addressOf(args: Record<string, unknown>): string {
+  if (typeof args.address !== 'string' || !args.address) throw new Error('this read-back needs args.address')
+  return args.address
+}
+
+function readBackPath(args: Record<string, unknown>): string {
+  const source = String(args.source)
+  if (!(source in READ_BACKS))
+    throw new Error(`unknown read-back "${source}" (one of ${Object.keys(READ_BACKS).join(', ')})`)
+  return READ_BACKS[source as ReadBackSource](args)
 }
 
 export interface Target {
@@ -125,6 +153,28 @@ export function emulatorTarget(core: Core = createCore()): Target {
       if (typeof add !== 'function') throw new Error('this emulator has no fault injection (control.addFault)')
       return add.call(control, args)
     },
+    setConfig: async (args) => control.setConfig(args),
+    readBack: async (args) => {
+      // The same shapes as over HTTP (and through JSON, so absent fields are absent alike).
+      const path = readBackPath(args)
+      const list = <T>(name: string, items: T[]) => ({ count: items.length, [name]: items })
+      const address = typeof args.address === 'string' ? args.address : ''
+      const out =
+        args.source === 'wecom.schedules'
+          ? list('schedules', control.wecomSchedules())
+          : args.source === 'wecom.mailSchedules'
+            ? list('schedules', control.wecomMailSchedules())
+            : args.source === 'wecom.meetings'
+              ? list('meetings', control.meetings())
+              : args.source === 'wecom.mailbox'
+                ? { address: address.toLowerCase(), ...list('mails', control.wecomMailbox(address)) }
+                : args.source === 'feishu.mailbox'
+                  ? { mailbox: address.toLowerCase(), ...list('messages', control.mailbox(address)) }
+                  : path === '/config'
+                    ? control.config()
+                    : undefined
+      return JSON.parse(JSON.stringify(out))
+    },
   }
   return {
     name: 'emulator (in process)',
@@ -161,6 +211,8 @@ export async function urlTarget(url: string, options: { seed?: Seed } = {}): Pro
     expireToken: (args) => controlCall(base, 'POST', '/tokens/expire', args),
     issueOAuthCode: (args) => controlCall(base, 'POST', '/feishu/oauth/codes', args),
     fault: (args) => controlCall(base, 'POST', '/faults', args),
+    setConfig: (args) => controlCall(base, 'PUT', '/config', args),
+    readBack: (args) => controlCall(base, 'GET', readBackPath(args)),
   }
   // The server tells its app credentials; user ids and calendars come from the seed it runs (the default one
   // unless told), overridable like on live.

@@ -64,3 +64,28 @@ export function resolveConfig(overrides: unknown = {}, source = 'options'): Conf
   const { $schema: _ignored, ...rest } = overrides as ConfigInput
   return merge(defaultConfig as unknown as Record<string, unknown>, rest) as unknown as Config
 }
+
+/**
+ * Settings the emulator reads only when it starts or builds its state (server, journal and store caps,
+ * token lifetimes, how meeting status is derived): `control.setConfig` refuses to change them, since a
+ * change would not act (and `reset` goes back to the start-up settings). Everything else is read per request.
+ */
+export const STARTUP_ONLY_SETTINGS = [
+  'server.host',
+  'server.port',
+  'server.requestTimeoutMs',
+  'journal',
+  'faults',
+  'wecom',
+  'feishu.tenantTokenTtlSeconds',
+  'feishu.userTokenTtlSeconds',
+  'feishu.refreshTokenTtlSeconds',
+  'feishu.oauthCodeTtlSeconds',
+] as const
+
+/** `overrides` (checked against the schema) merged over `base`: arrays and scalars replace, objects merge. */
+export function applyConfig(base: Config, overrides: unknown, source = 'options'): Config {
+  resolveConfig(overrides, source)
+  const { $schema: _ignored, ...rest } = overrides as ConfigInput
+  return merge(base as unknown as Record<string, unknown>, rest) as unknown as Config
+}

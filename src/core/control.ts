@@ -7,7 +7,7 @@ import { controlView } from '../feishu/mail/store.ts'
 import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
 import { type ScheduleOrigin, scheduleView } from '../wecom/schedules/store.ts'
 import type { ClockChange, ClockState } from './clock.ts'
-import type { Config } from './config.ts'
+import { applyConfig, type Config, ConfigError, STARTUP_ONLY_SETTINGS } from './config.ts'
 import type { EmulatorCore } from './emulator.ts'
 import { checkFaultRule, type FaultRule, type FaultView } from './faults.ts'
 import type { JournalEntry, JournalFilter } from './journal.ts'
@@ -100,6 +100,35 @@ export class Control {
   /** The settings in effect (defaults, config file, environment, flags merged). */
   config(): Config {
     return this.core.config
+  }
+
+  /**
+   * Changes settings while running: `patch` is a partial config (contracts/schemas/config.schema.json) merged
+   * over the settings in effect and validated like a config file; it acts from the next request on, until
+   * `reset` restores the start-up settings. What is read per request can change (feishu.mail.*: lock hold,
+   * rate limit, size and store caps, daily quotas, checks; server.maxBodyBytes); settings read only at
+   * start-up or when state is built (STARTUP_ONLY_SETTINGS: server host/port/timeout, journal, faults and
+   * wecom caps, token lifetimes, wecom.meetingStatusFromClock) are refused with a 400 naming the field.
+   */
+  setConfig(patch: unknown): Config {
+    let next: Config
+    try {
+      next = applyConfig(this.core.config, patch, 'setConfig')
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ControlError(400, `invalid config: ${e.problems.join('; ')}`)
+      throw e
+    }
+    const current = this.core.config as unknown as Record<string, unknown>
+    for (const path of STARTUP_ONLY_SETTINGS) {
+      const at = (o: unknown) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], o)
+      if (JSON.stringify(at(current)) !== JSON.stringify(at(next)))
+        throw new ControlError(
+          400,
+          `config field "${path}" applies only at start-up; set it in the config file or flags`,
+        )
+    }
+    this.core.setConfig(next)
+    return next
   }
 
   /** The journal, filtered; `count` is how many match (before `limit`), `total` and `capacity` the journal's fill. */

@@ -82,7 +82,9 @@ function parseJson(ctx: RequestContext, vendor: Vendor): unknown {
 }
 
 export class EmulatorCore {
-  readonly config: Config
+  /** The settings the emulator started with: `reset()` goes back to them. */
+  readonly startupConfig: Config
+  private current: Config
   readonly clock = new Clock()
   readonly router = new Router()
   readonly interceptors: Interceptor[] = []
@@ -92,7 +94,8 @@ export class EmulatorCore {
   private readonly fakerSeed: number | undefined
 
   constructor(options: CoreOptions) {
-    this.config = resolveConfig(options.config ?? {})
+    this.startupConfig = resolveConfig(options.config ?? {})
+    this.current = this.startupConfig
     this.seed = options.seed ?? defaultSeed
     this.modules = options.modules
     this.fakerSeed = options.fakerSeed
@@ -100,7 +103,22 @@ export class EmulatorCore {
     this.env = this.buildEnv()
   }
 
+  /** The settings in effect: the start-up ones, or what `setConfig` made of them since the last reset. */
+  get config(): Config {
+    return this.current
+  }
+
+  /**
+   * Puts new settings in effect from the next request on (`control.setConfig` validates them). Stores see
+   * them through `env.config`, which is this one object's field: nothing built from the old value is rebuilt.
+   */
+  setConfig(next: Config): void {
+    this.current = next
+    this.env.config = next
+  }
+
   private buildEnv(): Env {
+    // One object for the stores' factory and the state: a store that reads `env.config` later sees `setConfig`.
     const base = {
       clock: this.clock,
       random: new Random(this.fakerSeed),
@@ -108,9 +126,10 @@ export class EmulatorCore {
       seed: this.seed,
       journal: new Journal(this.config.journal.maxEntries, this.config.journal.maxBodyChars),
     }
-    const stores = {} as Stores
-    for (const m of this.modules) Object.assign(stores, m.createStores?.(base))
-    return { ...base, stores }
+    const env = base as Env
+    env.stores = {} as Stores
+    for (const m of this.modules) Object.assign(env.stores, m.createStores?.(base))
+    return env
   }
 
   /** The current state; replaced wholesale by `reset()`, so do not hold on to it across resets. */
@@ -121,6 +140,7 @@ export class EmulatorCore {
   /** Back to the seed: state, clock (real time again), journal, id sequence. */
   reset(): void {
     this.clock.reset()
+    this.current = this.startupConfig
     this.env = this.buildEnv()
   }
 

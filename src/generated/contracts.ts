@@ -206,16 +206,16 @@ export interface ContractCase {
     field: string
   }
   /**
-   * What only the emulator can give: setting its clock, injecting faults, or the development seed's users and apps. Live runs skip such cases.
+   * What only the emulator can give: setting its clock (clock), injecting faults (faults), the development seed's users and apps (seed), changing its settings at run time (config), or reading back what it keeps (control, for what the API gives no id or read-back of). Live runs skip such cases.
    */
-  needs?: ('clock' | 'faults' | 'seed')[]
+  needs?: ('clock' | 'faults' | 'seed' | 'config' | 'control')[]
   /**
    * @minItems 1
    */
   steps: [ContractStep, ...ContractStep[]]
 }
 /**
- * A request to a vendor endpoint or a control-plane call (exactly one of the two).
+ * A request to a vendor endpoint or a control-plane call (exactly one of the two). A control step's `expect.fields` / `expect.schema` check what the call returned (a read-back), and its `capture` takes values from it.
  */
 export interface ContractStep {
   /**
@@ -236,6 +236,10 @@ export interface ContractStep {
     [k: string]: string
   }
   cleanup?: ContractCleanup
+  /**
+   * Send N copies of the request at once (not one after another) and check how many answers fall in each `expect.counts` bucket: for concurrency rules (a per-user lock). Captures and clean-ups do not apply to such a step.
+   */
+  parallel?: number
 }
 export interface ContractRequest {
   /**
@@ -262,10 +266,10 @@ export interface ContractRequest {
   rawBody?: string
 }
 /**
- * A control-plane call (only on emulator targets). Over HTTP: setClock = PUT /__mock/clock, expireToken = POST /__mock/tokens/expire, issueOAuthCode = POST /__mock/feishu/oauth/codes, fault = POST /__mock/faults, reset = POST /__mock/reset.
+ * A control-plane call (only on emulator targets). Over HTTP: setClock = PUT /__mock/clock, expireToken = POST /__mock/tokens/expire, issueOAuthCode = POST /__mock/feishu/oauth/codes, fault = POST /__mock/faults, reset = POST /__mock/reset, setConfig = PUT /__mock/config (args: a partial config, contracts/schemas/config.schema.json; reset restores the start-up config), readBack = GET of a read-back (args.source: wecom.schedules → /__mock/wecom/schedules {count, schedules}; wecom.mailSchedules → /__mock/wecom/schedules?origin=mail; wecom.meetings → /__mock/wecom/meetings {count, meetings}; wecom.mailbox → /__mock/wecom/mailboxes/{args.address} {address, count, mails}; feishu.mailbox → /__mock/feishu/mailboxes/{args.address}/messages {mailbox, count, messages}; config → /__mock/config).
  */
 export interface ContractControl {
-  action: 'setClock' | 'expireToken' | 'issueOAuthCode' | 'fault' | 'reset'
+  action: 'setClock' | 'expireToken' | 'issueOAuthCode' | 'fault' | 'reset' | 'setConfig' | 'readBack'
   args?: {}
 }
 export interface ContractExpect {
@@ -297,6 +301,23 @@ export interface ContractExpect {
    * A JSON Schema (draft 2020-12) the body must match.
    */
   schema?: {}
+  /**
+   * For a `parallel` step: how many of the answers have this HTTP status and code (every answer must fall in one bucket).
+   *
+   * @minItems 1
+   */
+  counts?: [
+    {
+      status?: number
+      code?: number
+      count: number
+    },
+    ...{
+      status?: number
+      code?: number
+      count: number
+    }[]
+  ]
 }
 /**
  * How to undo what the step created; run after the case, also when it fails (meeting → wecom.meeting.cancel, schedule → wecom.schedule.del).

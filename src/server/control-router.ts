@@ -52,6 +52,10 @@ export function controlRouter(control: Control): Router {
   router.get('/config', (_req, res) => {
     res.json(control.config())
   })
+  router.put('/config', (req, res) => {
+    // The body as sent, so a non-object is refused by the schema rather than read as {}.
+    res.json(control.setConfig(req.body ?? {}))
+  })
   router.get('/requests', (req, res) => {
     res.json(control.requests(filterFrom(req.query)))
   })

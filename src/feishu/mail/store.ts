@@ -65,7 +65,8 @@ export class MailStore {
 
   constructor(
     private readonly random: Random,
-    private readonly cap: number,
+    /** Read at each insert, so `control.setConfig` changes it without a reset. */
+    private readonly cap: () => number,
   ) {}
 
   get size(): number {
@@ -97,7 +98,8 @@ export class MailStore {
   }
 
   private put(message: StoredMessage): void {
-    while (this.byId.size >= this.cap) this.evictOldest()
+    const cap = Math.max(1, this.cap())
+    while (this.byId.size >= cap) this.evictOldest()
     this.byId.set(message.messageId, message)
     this.bySmtpId.set(key(message.mailbox, message.content.smtpMessageId), message.messageId)
   }
