@@ -5,6 +5,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import { compilePendingSchemasInBackground } from '../core/schema.ts'
 import type { Core } from '../create-core.ts'
 import { serveVendorRequest } from './node-adapter.ts'
 
@@ -141,6 +142,7 @@ export async function startStubServer(emulator: Core, options: StubServerOptions
       resolve()
     })
   })
+  compilePendingSchemasInBackground()
   const address = server.address() as AddressInfo
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
