@@ -75,3 +75,10 @@ test('a Feishu send shows in the sender mailbox and the internal recipient mailb
   expect(inbox.count).toBe(1)
   expect(inbox.messages[0].subject).toBe('read back')
 })
+
+test('a WeCom mailbox is looked up by address: a bare userid is refused with the address to use', async () => {
+  const { createCore } = await import('../src/index.ts')
+  const emu = createCore()
+  expect(() => emu.control.wecomMailbox('william')).toThrow(/william@bgjkcsqy\.wecom\.work/)
+  expect(emu.control.wecomMailbox('william@bgjkcsqy.wecom.work')).toEqual([])
+})

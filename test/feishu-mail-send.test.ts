@@ -53,6 +53,21 @@ describe.each(harnesses)('feishu.mail.send via $name', (harness) => {
     expect({ status: r.status, code: r.json.code }).toEqual({ status: 200, code: 0 })
   })
 
+  test.each([
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+  ])('feishu.mail.send.content-type.json-only: a JSON body declared as %s answers 400 9499, nothing sent', async (type) => {
+    const h = await make()
+    const r = await send(h, buildStructuredMail(), { headers: { 'content-type': type } })
+    expect({ status: r.status, code: r.json.code, msg: r.json.msg }).toEqual({
+      status: 400,
+      code: 9499,
+      msg: 'Bad Request',
+    })
+    expect(h.control.mailbox('user@xxx.xx')).toHaveLength(0)
+  })
+
   test('feishu.mail.send.body.type: 9499 names the field and value in the vendor words', async () => {
     const h = await make()
     const r = await send(h, { to: [{ mail_address: 42 }] })

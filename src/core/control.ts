@@ -210,6 +210,16 @@ export class Control {
 
   /** What one address received through meeting mails, oldest first (its corp address for an internal user). */
   wecomMailbox(address: string) {
+    if (!address.includes('@')) {
+      // A userid would silently find nothing: internal users' mail is filed under their corp address.
+      const emails = [...this.core.state.stores.wecomDirectory.corps.values()]
+        .map((c) => c.users.get(address)?.email)
+        .filter(Boolean)
+      throw new ControlError(
+        400,
+        `give a mail address, not "${address}": internal users' mail is filed under their corp address${emails.length ? ` (${emails.join(' or ')})` : ''}`,
+      )
+    }
     return this.core.state.stores.mailboxes.read(address).map(({ mail, as }) => ({ ...mail, delivered_as: as }))
   }
 

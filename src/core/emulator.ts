@@ -59,7 +59,21 @@ function wecomNotFound(): CoreResponse {
   }
 }
 
+/** `application/json`, with or without parameters, or any `+json` type. */
+function isJsonMediaType(contentType: string): boolean {
+  const media = contentType.split(';', 1)[0]!.trim().toLowerCase()
+  return media === 'application/json' || media.endsWith('+json')
+}
+
 function parseJson(ctx: RequestContext, vendor: Vendor): unknown {
+  // Feishu's gateway binds the body by its Content-Type (the doc fixes it to application/json): a body
+  // declared as something else is not read as JSON. WeCom reads the body whatever the header says.
+  const contentType = ctx.req.headers['content-type']
+  if (vendor === 'feishu' && contentType && !isJsonMediaType(contentType)) {
+    fail(9499, `feishu.body.content-type: Content-Type "${contentType}" is not application/json`, {
+      message: 'Bad Request',
+    })
+  }
   let text: string
   try {
     text = strictDecoder.decode(ctx.req.body)

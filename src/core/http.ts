@@ -41,3 +41,11 @@ export function splitUrl(url: string): { path: string; query: URLSearchParams } 
   if (q < 0) return { path: url, query: new URLSearchParams() }
   return { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) }
 }
+
+/**
+ * Header values must be Latin-1: a value with other characters (our Chinese doc names, a reason quoting a
+ * userid) is percent-encoded as a whole, an ASCII one is sent as is. Used for every header we fill with text.
+ */
+export function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURI(value)
+}

@@ -3,7 +3,7 @@
  * stage of user-token-only business endpoints (api-facts §0, §4 rows 1-4, §6).
  */
 import { fail } from '../core/errors.ts'
-import { type CoreResponse, jsonResponse } from '../core/http.ts'
+import { type CoreResponse, headerSafe, jsonResponse } from '../core/http.ts'
 import type { RequestContext, RouteDef } from '../core/module.ts'
 import { raw } from '../core/module.ts'
 import { feishuHeaders, logId } from './envelope.ts'
@@ -38,7 +38,7 @@ function logHeaders(ctx: RequestContext): Record<string, string> {
 /** auth/v3 answers HTTP 200 even when it refuses (FS-PROBE P01/P04/P05). */
 function tokenEndpointError(ctx: RequestContext, code: 10003 | 10014, msg: string, reason: string): CoreResponse {
   return raw(
-    jsonResponse(200, { code, data: {}, msg }, { ...logHeaders(ctx), 'x-worksuite-mock-reason': encodeURI(reason) }),
+    jsonResponse(200, { code, data: {}, msg }, { ...logHeaders(ctx), 'x-worksuite-mock-reason': headerSafe(reason) }),
   )
 }
 
@@ -77,7 +77,7 @@ function oauthError(ctx: RequestContext, code: number, error: string, descriptio
     jsonResponse(
       400,
       { code, error, error_description: description },
-      { ...logHeaders(ctx), 'x-worksuite-mock-reason': encodeURI(description) },
+      { ...logHeaders(ctx), 'x-worksuite-mock-reason': headerSafe(description) },
     ),
   )
 }

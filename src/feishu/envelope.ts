@@ -4,7 +4,7 @@
  */
 
 import { catalogueEntry, type VendorError } from '../core/errors.ts'
-import { type CoreResponse, jsonResponse, textResponse } from '../core/http.ts'
+import { type CoreResponse, headerSafe, jsonResponse, textResponse } from '../core/http.ts'
 import type { Random } from '../core/random.ts'
 
 export interface FeishuEnvelopeContext {
@@ -46,7 +46,7 @@ export function feishuErrorResponse(ctx: FeishuEnvelopeContext, error: VendorErr
   }
   return jsonResponse(error.options.status ?? entry.status, body, {
     ...feishuHeaders(ctx, log),
-    'x-worksuite-mock-reason': encodeURI(error.reason),
+    'x-worksuite-mock-reason': headerSafe(error.reason),
     ...error.options.headers,
   })
 }

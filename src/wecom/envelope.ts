@@ -4,15 +4,10 @@
  */
 
 import { catalogueEntry, type VendorError } from '../core/errors.ts'
-import { type CoreResponse, jsonResponse } from '../core/http.ts'
+import { type CoreResponse, headerSafe, jsonResponse } from '../core/http.ts'
 import type { Random } from '../core/random.ts'
 
 export const WECOM_CONTENT_TYPE = 'application/json; charset=UTF-8'
-
-/** Header values must be Latin-1; our Chinese doc names are percent-encoded there (INFERRED: real errmsgs are English). */
-function headerSafe(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURI(value)
-}
 
 /** New-style hint id: unix seconds followed by 15 digits, 25 in all (api-facts §0). */
 export function hintId(random: Random, nowSeconds: number): string {
