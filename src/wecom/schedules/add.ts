@@ -85,17 +85,8 @@ function checkReminders(r: WecomScheduleReminders, isWholeDay: boolean): void {
     fail(90480, `schedule.add.reminders.timezone.range: ${r.timezone} is not in -12..+12`)
 }
 
-/** The repeat fields a schedule shares with the meeting mail's `schedule.reminders`. */
-interface RepeatInput {
-  is_repeat?: 0 | 1
-  repeat_type?: number
-  repeat_until?: number
-  is_custom_repeat?: 0 | 1
-  repeat_interval?: number
-  repeat_day_of_week?: number[]
-  repeat_day_of_month?: number[]
-  timezone?: number
-}
+/** The repeat fields a schedule shares with the meeting mail's `schedule.reminders` (same names, same meaning). */
+type RepeatInput = Omit<WecomScheduleReminders, 'is_remind' | 'remind_before_event_secs' | 'remind_time_diffs'>
 
 /** The repeat half of what oa/schedule/get returns, documented defaults filled in (also used by the meeting mail). */
 export function repeatFields(
