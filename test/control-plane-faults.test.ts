@@ -2,22 +2,16 @@
  * Fault rules and the journal over HTTP (/__mock/faults, /__mock/requests, /__mock/config) on a started
  * stub server: the shapes, the refusals naming the field, and the journal's bound.
  */
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest'
+import { beforeEach, expect, test } from 'vitest'
 import { createEmulator } from '../src/index.ts'
+import { useStubServer } from './support/server.ts'
 
-const emulator = createEmulator({ config: { journal: { maxEntries: 5 } } })
-let url = ''
-let close: () => Promise<void>
-beforeAll(async () => {
-  const s = await emulator.listen({ host: '127.0.0.1', port: 0 })
-  url = s.url
-  close = s.close
-})
-afterAll(() => close())
+const server = useStubServer({ config: { journal: { maxEntries: 5 } } })
+const { emulator } = server
 beforeEach(() => emulator.control.reset())
 
 const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const r = await fetch(url + path, {
+  const r = await fetch(server.url + path, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
@@ -25,7 +19,7 @@ const api = async (method: string, path: string, body?: unknown, headers: Record
   return { status: r.status, body: (await r.json()) as any }
 }
 const gettoken = () =>
-  fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`).then(
+  fetch(`${server.url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`).then(
     (r) => r.json() as Promise<any>,
   )
 

@@ -2,36 +2,29 @@
  * The state read-backs over HTTP: what a test against a started stub server reads to assert side effects
  * (meetings, schedules, WeCom meeting-mail deliveries, Feishu mailboxes).
  */
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest'
+import { beforeEach, expect, test } from 'vitest'
 import { buildComposeSend, mailFaker } from '../fixtures/wecom/mail/factory.ts'
-import { createEmulator } from '../src/index.ts'
+import { useStubServer } from './support/server.ts'
 
-const emulator = createEmulator()
-let url = ''
-let close: () => Promise<void>
-beforeAll(async () => {
-  const s = await emulator.listen({ host: '127.0.0.1', port: 0 })
-  url = s.url
-  close = s.close
-})
-afterAll(() => close())
+const server = useStubServer()
+const { emulator } = server
 beforeEach(() => {
   emulator.control.reset()
   emulator.control.setClock({ now: 1_800_000_000 })
 })
 
 const get = async (path: string) => {
-  const r = await fetch(url + path)
+  const r = await fetch(server.url + path)
   return { status: r.status, body: (await r.json()) as any }
 }
 const post = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  (await fetch(url + path, {
+  (await fetch(server.url + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   }).then((r) => r.json())) as any
 const token = async (): Promise<string> => {
-  const r = await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
+  const r = await fetch(`${server.url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
   return ((await r.json()) as any).access_token
 }
 

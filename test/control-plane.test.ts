@@ -1,22 +1,17 @@
 /** The control plane over HTTP (/__mock/*), on a started stub server. */
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { createEmulator } from '../src/index.ts'
+import { expect, test } from 'vitest'
+import { useStubServer } from './support/server.ts'
 
-const emulator = createEmulator()
-let url = ''
-let close: () => Promise<void>
-beforeAll(async () => {
-  const s = await emulator.listen({ host: '127.0.0.1', port: 0 })
-  url = s.url
-  close = s.close
-})
-afterAll(() => close())
+const server = useStubServer()
 
 /** fetch and parse; the shapes are asserted by the tests themselves. */
 const getJson = async (input: string, init?: RequestInit): Promise<any> => (await fetch(input, init)).json()
 
 const json = async (path: string, init?: RequestInit) => {
-  const r = await fetch(url + path, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } })
+  const r = await fetch(server.url + path, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...init?.headers },
+  })
   return { status: r.status, body: (await r.json()) as any }
 }
 
@@ -61,15 +56,17 @@ test('tokens follow the clock: a token issued then aged 7200 s answers 42001', a
   await json('/__mock/reset', { method: 'POST' })
   // Frozen, so a real second passing between the calls cannot age the token.
   await json('/__mock/clock', { method: 'PUT', body: JSON.stringify({ frozen: true }) })
-  const t = await getJson(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
+  const t = await getJson(
+    `${server.url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`,
+  )
   await json('/__mock/clock', { method: 'PUT', body: JSON.stringify({ advance: 7199 }) })
-  const still = await getJson(`${url}/cgi-bin/meeting/create?access_token=${t.access_token}`, {
+  const still = await getJson(`${server.url}/cgi-bin/meeting/create?access_token=${t.access_token}`, {
     method: 'POST',
     body: '{}',
   })
   expect(still.errcode).not.toBe(42001)
   await json('/__mock/clock', { method: 'PUT', body: JSON.stringify({ advance: 1 }) })
-  const expired = await getJson(`${url}/cgi-bin/meeting/create?access_token=${t.access_token}`, {
+  const expired = await getJson(`${server.url}/cgi-bin/meeting/create?access_token=${t.access_token}`, {
     method: 'POST',
     body: '{}',
   })
@@ -78,14 +75,16 @@ test('tokens follow the clock: a token issued then aged 7200 s answers 42001', a
 
 test('POST /__mock/reset returns state, clock and journal to the seed', async () => {
   await json('/__mock/clock', { method: 'PUT', body: JSON.stringify({ now: 1_000, frozen: true }) })
-  const t = await getJson(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
+  const t = await getJson(
+    `${server.url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`,
+  )
   const r = await json('/__mock/reset', { method: 'POST' })
   expect(r.status).toBe(200)
   expect(r.body.clock.frozen).toBe(false)
   expect(Math.abs(r.body.clock.now - Date.now() / 1000)).toBeLessThan(5)
   expect((await json('/__mock/requests')).body.total).toBe(0)
   // Tokens issued before the reset are gone.
-  const after = await getJson(`${url}/cgi-bin/meeting/create?access_token=${t.access_token}`, {
+  const after = await getJson(`${server.url}/cgi-bin/meeting/create?access_token=${t.access_token}`, {
     method: 'POST',
     body: '{}',
   })
@@ -94,9 +93,12 @@ test('POST /__mock/reset returns state, clock and journal to the seed', async ()
 
 test('GET /__mock/requests lists the journal newest last, filterable, with counts', async () => {
   await json('/__mock/reset', { method: 'POST' })
-  await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=nope`)
-  await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-second-1000015`)
-  await fetch(`${url}/open-apis/mail/v1/user_mailboxes/me/messages/send`, { method: 'POST', body: '{"subject":"hi"}' })
+  await fetch(`${server.url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=nope`)
+  await fetch(`${server.url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-second-1000015`)
+  await fetch(`${server.url}/open-apis/mail/v1/user_mailboxes/me/messages/send`, {
+    method: 'POST',
+    body: '{"subject":"hi"}',
+  })
   const all = (await json('/__mock/requests')).body
   expect(all.count).toBe(3)
   expect(all.capacity).toBe(1000)
@@ -135,7 +137,7 @@ test('POST /__mock/tokens/expire expires a token; unknown control paths and bad 
     body: JSON.stringify({ token: 'u-dev-user-token-1' }),
   })
   expect(e.status).toBe(200)
-  const r = await fetch(`${url}/open-apis/mail/v1/user_mailboxes/me/messages/send`, {
+  const r = await fetch(`${server.url}/open-apis/mail/v1/user_mailboxes/me/messages/send`, {
     method: 'POST',
     headers: { authorization: 'Bearer u-dev-user-token-1' },
     body: '{}',
