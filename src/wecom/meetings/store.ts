@@ -63,7 +63,8 @@ export interface MeetingFields {
   reminders?: MeetingReminders
 }
 
-export interface MeetingRecord {
+/** What is kept: the fields as given (normalised), with the parts a read-back always has made required. */
+export interface MeetingRecord extends Omit<MeetingFields, 'invitees' | 'settings' | 'reminders'> {
   meetingid: string
   corpid: string
   agentid: number
@@ -72,14 +73,7 @@ export interface MeetingRecord {
   /** Unix seconds on the emulator clock (duplicate protection reads it). */
   created_at: number
   cancelled: boolean
-  admin_userid: string
-  title: string
-  meeting_start: number
-  meeting_duration: number
-  description?: string
-  location?: string
   invitees: string[]
-  cal_id?: string
   settings: MeetingSettings
   reminders: MeetingReminders
 }
