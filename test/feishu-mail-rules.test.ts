@@ -1,12 +1,16 @@
 /** Every refusing rule of contracts/rules/feishu.mail.send.json, from its fixture, through every harness. */
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import { invalidSends } from '../fixtures/feishu/mail/invalid.ts'
+import { checkedHarnesses } from './support/checked.ts'
 import { FAST, mergeConfig, send } from './support/feishu-mail.ts'
-import { harnesses } from './support/harness.ts'
 
 const table = Object.entries(invalidSends)
 
-describe.each(harnesses)('feishu.mail.send refusals via $name', (harness) => {
+describe.each(checkedHarnesses)('feishu.mail.send refusals via $name', (harness) => {
+  afterEach(() => {
+    expect(harness.problems.splice(0), 'answers that break their response schema').toEqual([])
+  })
+
   test.each(table)('%s: answers the documented status and code', async (_rule, c) => {
     const h = await harness.make({ config: mergeConfig(FAST, c.config) })
     try {

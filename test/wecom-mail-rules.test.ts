@@ -4,9 +4,10 @@
  * mail books, changes and cancels, read back through oa/schedule/get and the control plane.
  */
 import { readdirSync, readFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import docExample from '../fixtures/wecom/mail/doc-example.json' with { type: 'json' }
-import { type Harness, harnesses } from './support/harness.ts'
+import { checkedHarnesses } from './support/checked.ts'
+import type { Harness } from './support/harness.ts'
 import { wecomPost, wecomTokenFor } from './support/wecom-app.ts'
 
 const DIR = 'fixtures/wecom/mail/invalid'
@@ -34,7 +35,7 @@ const mail = (over: Record<string, unknown> = {}) => ({
   ...over,
 })
 
-describe.each(harnesses)('exmail/app/compose_send through $name', (factory) => {
+describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factory) => {
   let h: Harness
   let post: ReturnType<typeof wecomPost>
   let postOther: ReturnType<typeof wecomPost>
@@ -45,6 +46,9 @@ describe.each(harnesses)('exmail/app/compose_send through $name', (factory) => {
     postOther = wecomPost(h, await wecomTokenFor(h, 1))
   })
   afterAll(() => h.close())
+  afterEach(() => {
+    expect(factory.problems.splice(0), 'answers that break their response schema').toEqual([])
+  })
 
   /** Sends a mail that must succeed, and returns the schedule it created or changed. */
   const send = async (body: unknown, p = post) => {
@@ -249,7 +253,11 @@ describe.each(harnesses)('exmail/app/compose_send through $name', (factory) => {
   })
 })
 
-describe.each(harnesses)('the compose_send doc example through $name', (factory) => {
+describe.each(checkedHarnesses)('the compose_send doc example through $name', (factory) => {
+  afterEach(() => {
+    expect(factory.problems.splice(0), 'answers that break their response schema').toEqual([])
+  })
+
   test('mail.compose_send.doc-example: as written it answers 400222 once its start_time has passed', async () => {
     const h = await factory.make()
     h.control.setClock({ now: 1669278600 + 60 })

@@ -3,14 +3,14 @@
  * every harness. Bodies come from fixtures/wecom/meeting/invalid.*.json (one per rule id); rules that need a
  * state first (another app, a cancelled meeting, a moved clock) say how in `run`.
  */
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import companionRules from '../contracts/rules/wecom.meeting.companions.json' with { type: 'json' }
 import createRules from '../contracts/rules/wecom.meeting.create.json' with { type: 'json' }
 import updateRules from '../contracts/rules/wecom.meeting.update.json' with { type: 'json' }
 import invalidCompanions from '../fixtures/wecom/meeting/invalid.companions.json' with { type: 'json' }
 import invalidCreate from '../fixtures/wecom/meeting/invalid.create.json' with { type: 'json' }
 import invalidUpdate from '../fixtures/wecom/meeting/invalid.update.json' with { type: 'json' }
-import { harnesses } from './support/harness.ts'
+import { checkedHarnesses } from './support/checked.ts'
 import { type MeetingHarness, meetingHarness } from './support/wecom-meeting.ts'
 
 const CREATE = '/cgi-bin/meeting/create'
@@ -153,7 +153,11 @@ const rows: Row[] = [...createRules.rules, ...updateRules.rules, ...companionRul
     }
   })
 
-describe.each(harnesses)('meeting rules through $name', (factory) => {
+describe.each(checkedHarnesses)('meeting rules through $name', (factory) => {
+  afterEach(() => {
+    expect(factory.problems.splice(0), 'answers that break their response schema').toEqual([])
+  })
+
   test.each(rows)('$id: answers errcode $code', async ({ code, run, options }) => {
     const h = await meetingHarness(factory, options)
     try {

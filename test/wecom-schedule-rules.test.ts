@@ -3,9 +3,10 @@
  * through every harness, checking the exact errcode and HTTP status.
  */
 import { readdirSync, readFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import docExample from '../fixtures/wecom/schedule/doc-example.json' with { type: 'json' }
 import docExampleCorrected from '../fixtures/wecom/schedule/doc-example-corrected.json' with { type: 'json' }
+import { checkedHarnesses } from './support/checked.ts'
 import { type Harness, harnesses } from './support/harness.ts'
 import { wecomPost, wecomTokenFor } from './support/wecom-app.ts'
 
@@ -26,7 +27,7 @@ const GET = '/cgi-bin/oa/schedule/get'
 const DEL = '/cgi-bin/oa/schedule/del'
 const base = { start_time: 1700000000, end_time: 1700003600, attendees: [{ userid: 'lisi' }] }
 
-describe.each(harnesses)('oa/schedule through $name', (factory) => {
+describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
   let h: Harness
   let post: ReturnType<typeof wecomPost>
   let postOther: ReturnType<typeof wecomPost>
@@ -36,6 +37,9 @@ describe.each(harnesses)('oa/schedule through $name', (factory) => {
     postOther = wecomPost(h, await wecomTokenFor(h, 1))
   })
   afterAll(() => h.close())
+  afterEach(() => {
+    expect(factory.problems.splice(0), 'answers that break their response schema').toEqual([])
+  })
 
   const add = async (schedule: Record<string, unknown>) => {
     const r = await post(ADD, { schedule: { ...base, ...schedule } })
