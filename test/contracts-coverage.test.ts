@@ -75,7 +75,7 @@ test('the OpenAPI validator rejects a broken document (the check can fail)', asy
   expect(result.valid).toBe(false)
 })
 
-test('the OpenAPI documents carry the endpoints, the request schemas and the codes of the catalogues', () => {
+test('the OpenAPI documents carry the endpoints, the request and response schemas and the codes of the catalogues', () => {
   const wecom = openapiDocument('wecom') as any
   expect(Object.keys(wecom.paths)).toEqual(
     expect.arrayContaining(['/cgi-bin/gettoken', '/cgi-bin/meeting/create', '/cgi-bin/meeting/update']),
@@ -85,11 +85,24 @@ test('the OpenAPI documents carry the endpoints, the request schemas and the cod
     '#/components/schemas/WecomMeetingCreateRequest',
   )
   expect(wecom.components.schemas.WecomMeetingCreateRequest.properties.admin_userid).toBeDefined()
-  expect(create.responses['200'].content['application/json'].schema.properties.errcode.enum).toEqual(
+  const created = create.responses['200'].content['application/json'].schema
+  expect(created.allOf[0].$ref).toBe('#/components/schemas/WecomMeetingCreateResponse')
+  expect(created.allOf[1].properties.errcode.enum).toEqual(
     expect.arrayContaining([0, 41001, 40014, 42001, 400040, 400042]),
   )
+  expect(wecom.components.schemas.WecomMeetingCreateResponse.oneOf).toEqual([
+    { $ref: '#/components/schemas/WecomMeetingCreateResponse/$defs/success' },
+    { $ref: '#/components/schemas/WecomError' },
+  ])
+  expect(wecom.components.schemas.WecomError.required).toEqual(['errcode', 'errmsg'])
   const feishu = openapiDocument('feishu') as any
   const send = feishu.paths['/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/send'].post
-  expect(send.responses['401'].content['application/json'].schema.properties.code.enum).toEqual([99991677])
+  const expired = send.responses['401'].content['application/json'].schema
+  expect(expired.allOf[0].$ref).toBe('#/components/schemas/FeishuMailSendResponse')
+  expect(expired.allOf[1].properties.code.enum).toEqual([99991677])
+  // A reference across files lands on its component.
+  expect(feishu.components.schemas.FeishuAuthAppAccessTokenResponse.oneOf[1].$ref).toBe(
+    '#/components/schemas/FeishuAuthTenantAccessTokenResponse/$defs/refusal',
+  )
   expect(send.security).toEqual([{ userAccessToken: [] }])
 })
