@@ -1,0 +1,224 @@
+/**
+ * Issue 16: what a request or a control call can do to the wire. A lone surrogate, deep nesting or a long
+ * value gets the vendor's ordinary answer for a bad value (never a 500, never a header the client refuses);
+ * fault rules, settings and clock values that HTTP or the clock cannot carry are refused with a 400 naming
+ * the field. Over the stub server with Node's fetch as the client (it refuses headers past 16 KB), and in
+ * process where the request cannot be sent over HTTP.
+ */
+import { beforeEach, describe, expect, test } from 'vitest'
+import { ECHO_MAX_CHARS } from '../src/core/echo.ts'
+import { testCore } from './support/core.ts'
+import { useStubServer } from './support/server.ts'
+
+const server = useStubServer({ config: { feishu: { mail: { lockHoldMs: 0 } } } })
+const { emulator } = server
+beforeEach(() => emulator.control.reset())
+
+const CORPID = 'wwdevcorp0000001'
+const SECRET = 'dev-secret-meetings-1000014'
+const USER_TOKEN = 'u-dev-user-token-1'
+const SEND = '/open-apis/mail/v1/user_mailboxes/me/messages/send'
+const REASON = 'x-worksuite-mock-reason'
+
+interface Answer {
+  status: number
+  headers: Headers
+  json: any
+}
+
+async function call(path: string, init: RequestInit = {}): Promise<Answer> {
+  const r = await fetch(server.url + path, init)
+  const text = await r.text()
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {}
+  return { status: r.status, headers: r.headers, json }
+}
+
+/** A POST of this JSON text (a string is sent as is: lone surrogates travel as `\ud800` escapes). */
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  call(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+
+const wecomToken = async () =>
+  (await call(`/cgi-bin/gettoken?corpid=${CORPID}&corpsecret=${SECRET}`)).json.access_token as string
+const wecom = async (path: string, body: unknown) => post(`${path}?access_token=${await wecomToken()}`, body)
+const feishuSend = (body: unknown) => post(SEND, body, { authorization: `Bearer ${USER_TOKEN}` })
+
+/** Every header line of the answer under 1 KB; the reason decoded. */
+function reasonOf(a: Answer): string {
+  a.headers.forEach((value, name) => {
+    expect(`${name}: ${value}`.length, name).toBeLessThan(1024)
+  })
+  const reason = a.headers.get(REASON)
+  expect(reason).not.toBeNull()
+  return decodeURI(reason!)
+}
+
+const sentFrom = (mailbox: string) => emulator.control.mailbox(mailbox).length
+const now = () => emulator.control.clock().now
+const meeting = () => ({ admin_userid: 'zhangsan', title: 't', meeting_start: now() + 7200, meeting_duration: 3600 })
+
+describe('defect 3: a lone surrogate is an ordinary bad value', () => {
+  test.each([
+    'get_info',
+    'cancel',
+    'update',
+  ])('meeting/%s with a meetingid holding a lone surrogate answers 90602 (no such meeting)', async (op) => {
+    const r = await wecom(`/cgi-bin/meeting/${op}`, { meetingid: '\ud800' })
+    expect([r.status, r.json.errcode]).toEqual([200, 90602])
+    expect(reasonOf(r)).toContain('"\ufffd"')
+  })
+
+  test.each([
+    'tenant',
+    'app',
+  ])('%s_access_token with an app_id holding a lone surrogate answers 10003 invalid param', async (kind) => {
+    const r = await post(`/open-apis/auth/v3/${kind}_access_token/internal`, { app_id: '\ud800', app_secret: 'x' })
+    expect([r.status, r.json.code, r.json.msg]).toEqual([200, 10003, 'invalid param'])
+    expect(reasonOf(r)).toContain('\ufffd')
+  })
+
+  test.each([
+    '\udc00@x',
+    '\udc00@xxx.xx',
+    'jane\ud800@xxx.xx',
+  ])('a Feishu mail_address %j answers 400 1234008 (not an address), nothing sent', async (address) => {
+    const r = await feishuSend({ subject: 's', to: [{ mail_address: address }], body_plain_text: 'x' })
+    expect([r.status, r.json.code]).toEqual([400, 1234008])
+    expect(reasonOf(r)).toContain('is not an email address')
+    expect(sentFrom('user@xxx.xx')).toBe(0)
+  })
+
+  test('meeting/create with an invitee holding a lone surrogate answers 400021 (unknown user)', async () => {
+    const r = await wecom('/cgi-bin/meeting/create', { ...meeting(), invitees: { userid: ['li\udc00si'] } })
+    expect(r.json.errcode).toBe(400021)
+    expect(reasonOf(r)).toContain('"li\ufffdsi"')
+    expect(emulator.control.meetings()).toHaveLength(0)
+  })
+
+  test('oa/schedule/add with an attendee holding a lone surrogate answers 60111, its errmsg well-formed', async () => {
+    const r = await wecom('/cgi-bin/oa/schedule/add', {
+      schedule: { start_time: now() + 7200, end_time: now() + 9000, attendees: [{ userid: '\ud83d' }] },
+    })
+    expect(r.json.errcode).toBe(60111)
+    expect(r.json.errmsg).toMatch(/^invalid string value `\ufffd`\. /)
+    expect(decodeURI(r.headers.get('error-msg')!)).toBe(r.json.errmsg)
+  })
+
+  test('in process: a Feishu Content-Type holding a lone surrogate answers 400 9499', async () => {
+    const h = testCore()
+    const r = await h.call({
+      method: 'POST',
+      path: SEND,
+      headers: { authorization: `Bearer ${USER_TOKEN}`, 'content-type': 'text/\ud800' },
+      body: { subject: 's' },
+    })
+    expect([r.status, r.json.code]).toEqual([400, 9499])
+    expect(decodeURI(r.headers[REASON]!)).toContain('text/\ufffd')
+  })
+})
+
+describe('defect 4: deep nesting is a wrong type, at any depth', () => {
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`
+  const nestedObject = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+
+  test.each([
+    ['arrays 3 levels deep', nested(3)],
+    ['arrays 5,000 levels deep', nested(5000)],
+    ['arrays 50,000 levels deep', nested(50_000)],
+    ['objects 5,000 levels deep in mail_address', `[{"mail_address":${nestedObject(5000)}}]`],
+  ])('a Feishu send with to nested as %s answers 400 9499 naming the field', async (_name, to) => {
+    const r = await post(SEND, `{"subject":"s","to":${to}}`, { authorization: `Bearer ${USER_TOKEN}` })
+    expect([r.status, r.json.code]).toEqual([400, 9499])
+    expect(r.json.msg).toMatch(
+      /^Invalid parameter type in json: to(\[0\](\.mail_address)?)?\. Invalid parameter value: /,
+    )
+    expect(r.json.msg.length).toBeLessThan(200)
+  })
+})
+
+describe('defect 5: an echoed value is a short prefix, every header under 1 KB', () => {
+  const long = 'x'.repeat(20_000)
+  const cut = `${'x'.repeat(ECHO_MAX_CHARS)}…`
+
+  test('meeting/get_info with a 20 KB meetingid answers 90602 to Node fetch, the reason quoting a prefix', async () => {
+    const r = await wecom('/cgi-bin/meeting/get_info', { meetingid: long })
+    expect(r.json.errcode).toBe(90602)
+    expect(reasonOf(r)).toContain(`"${cut}"`)
+    const logged = emulator.control.requests({ route: 'wecom.meeting.get_info' }).entries.at(-1)!
+    expect(logged.reason).toContain(`"${cut}"`)
+    expect(logged.reason!.length).toBeLessThan(200)
+  })
+
+  test('a 20 KB meetingid of Chinese text stays under 1 KB once percent-encoded', async () => {
+    const r = await wecom('/cgi-bin/meeting/get_info', { meetingid: '会'.repeat(20_000) })
+    expect(r.json.errcode).toBe(90602)
+    expect(reasonOf(r)).toContain(`"${'会'.repeat(ECHO_MAX_CHARS)}…"`)
+  })
+
+  test('an emoji at the cut is kept whole or left out, never halved', async () => {
+    const r = await wecom('/cgi-bin/meeting/get_info', { meetingid: `${'x'.repeat(ECHO_MAX_CHARS - 1)}😀tail` })
+    expect(reasonOf(r)).toContain(`"${'x'.repeat(ECHO_MAX_CHARS - 1)}…"`)
+  })
+
+  test.each([
+    [
+      'gettoken with a 12 KB corpid → 40013',
+      () => call(`/cgi-bin/gettoken?corpid=${'c'.repeat(12_000)}&corpsecret=x`),
+      40013,
+    ],
+    [
+      'compose_send to a 20 KB userid → 60111, errmsg prefix cut',
+      () =>
+        wecom('/cgi-bin/exmail/app/compose_send', {
+          to: { userids: [long] },
+          subject: 's',
+          content: 'c',
+          schedule: { start_time: now() + 7200, end_time: now() + 9000 },
+          meeting: { meeting_admins: { userids: [long] } },
+        }),
+      60111,
+    ],
+    [
+      'a Feishu send to a 20 KB mail_address → 1234008',
+      () => feishuSend({ subject: 's', to: [{ mail_address: long }], body_plain_text: 'x' }),
+      1234008,
+    ],
+    ['a Feishu send with a 20 KB subject in an array → 9499', () => feishuSend({ subject: [long] }), 9499],
+    [
+      'a Feishu send from a 5 KB mailbox id → 1234013',
+      () =>
+        post(
+          SEND.replace('/me/', `/${'y'.repeat(5000)}/`),
+          { subject: 's' },
+          { authorization: `Bearer ${USER_TOKEN}` },
+        ),
+      1234013,
+    ],
+    [
+      'tenant_access_token for a 20 KB app_id → 10003',
+      () => post('/open-apis/auth/v3/tenant_access_token/internal', { app_id: long, app_secret: 'x' }),
+      10003,
+    ],
+    [
+      'oauth/token with a 20 KB grant_type → 20001',
+      () =>
+        post('/open-apis/authen/v2/oauth/token', {
+          grant_type: long,
+          client_id: 'cli_devapp00000001',
+          client_secret: 'dev-feishu-secret-00000001',
+        }),
+      20001,
+    ],
+  ])('%s, every header under 1 KB and the value cut', async (_name, send, code) => {
+    const r = await send()
+    expect(r.json.errcode ?? r.json.code).toBe(code)
+    expect(reasonOf(r) + JSON.stringify(r.json)).toMatch(/…/)
+    expect(JSON.stringify(r.json).length).toBeLessThan(2000)
+  })
+})
