@@ -5,8 +5,12 @@
  * the field. Over the stub server with Node's fetch as the client (it refuses headers past 16 KB), and in
  * process where the request cannot be sent over HTTP.
  */
+import express from 'express'
+import request from 'supertest'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { ECHO_MAX_CHARS } from '../src/core/echo.ts'
+import { createEmulator } from '../src/index.ts'
+import { jsonText } from '../src/server/express.ts'
 import { testCore } from './support/core.ts'
 import { useStubServer } from './support/server.ts'
 
@@ -48,6 +52,12 @@ const wecomToken = async () =>
   (await call(`/cgi-bin/gettoken?corpid=${CORPID}&corpsecret=${SECRET}`)).json.access_token as string
 const wecom = async (path: string, body: unknown) => post(`${path}?access_token=${await wecomToken()}`, body)
 const feishuSend = (body: unknown) => post(SEND, body, { authorization: `Bearer ${USER_TOKEN}` })
+const control = (method: string, path: string, body?: unknown) =>
+  call(`/__mock${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  })
 
 /** Every header line of the answer under 1 KB; the reason decoded. */
 function reasonOf(a: Answer): string {
@@ -139,6 +149,49 @@ describe('defect 4: deep nesting is a wrong type, at any depth', () => {
       /^Invalid parameter type in json: to(\[0\](\.mail_address)?)?\. Invalid parameter value: /,
     )
     expect(r.json.msg.length).toBeLessThan(200)
+  })
+
+  test('an unknown field nested 10,000 levels deep is ignored, and the meeting it came with reads back', async () => {
+    const deep = `{"extra":${nested(10_000)},"settings":{"extra":${nestedObject(10_000)}}`
+    const create = await wecom('/cgi-bin/meeting/create', `${deep},${JSON.stringify(meeting()).slice(1)}`)
+    expect(create.json.errcode).toBe(0)
+    const update = await wecom('/cgi-bin/meeting/update', `${deep},"meetingid":"${create.json.meetingid}"}`)
+    expect(update.json.errcode).toBe(0)
+    const listed = await control('GET', '/wecom/meetings')
+    expect(listed.status).toBe(200)
+    expect(listed.json.meetings[0].settings).not.toHaveProperty('extra')
+  })
+
+  test('the Express middleware rebuilds a host-parsed body nested 100,000 levels deep, as the stub server reads it', async () => {
+    const emu = createEmulator()
+    const app = express()
+    app.use(express.json({ limit: '1mb' }))
+    app.use(emu.express())
+    const token = (await request(app).get('/cgi-bin/gettoken').query({ corpid: CORPID, corpsecret: SECRET })).body
+      .access_token
+    const body = `{"extra":${nested(100_000)},${JSON.stringify(meeting()).slice(1)}`
+    const r = await request(app)
+      .post(`/cgi-bin/meeting/create?access_token=${token}`)
+      .set('content-type', 'application/json')
+      .send(body)
+    expect([r.status, r.body.errcode]).toEqual([200, 0])
+    const wrong = await request(app)
+      .post(`/cgi-bin/meeting/create?access_token=${token}`)
+      .set('content-type', 'application/json')
+      .send(`{"title":${nested(100_000)}}`)
+    expect([wrong.status, wrong.body.errcode]).toEqual([200, 40058])
+  })
+
+  test('a host-parsed body too deep for JSON.stringify is written back to the same JSON text', () => {
+    const text = `{"a":[1,"x",${nested(100_000)},{"b":null,"c":{"d":${nestedObject(100_000)}}}],"e":true}`
+    expect(() => JSON.stringify(JSON.parse(text))).toThrow(RangeError)
+    expect(jsonText(JSON.parse(text))).toBe(text)
+  })
+
+  test('POST /__mock/feishu/oauth/codes refuses a scope that is not a string (400 naming it)', async () => {
+    const r = await control('POST', '/feishu/oauth/codes', `{"mailbox":"user@xxx.xx","scope":${nested(10_000)}}`)
+    expect(r.status).toBe(400)
+    expect(r.json.error).toMatch(/scope/)
   })
 })
 

@@ -247,6 +247,10 @@ export class Control {
     app_id: string
     open_id: string
   } {
+    // Kept with the code and sent back with the token: a value that is not text has no place there.
+    for (const k of ['app_id', 'mailbox', 'open_id', 'scope', 'redirect_uri'] as const) {
+      if (input[k] !== undefined && typeof input[k] !== 'string') throw new ControlError(400, `"${k}" must be a string`)
+    }
     const { feishuDirectory: dir, feishuTokens: tokens } = this.core.state.stores
     const user = input.open_id
       ? dir.userByOpenId(input.open_id)
