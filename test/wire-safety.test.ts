@@ -8,6 +8,7 @@
 import express from 'express'
 import request from 'supertest'
 import { beforeEach, describe, expect, test } from 'vitest'
+import { ControlError } from '../src/core/control.ts'
 import { ECHO_MAX_CHARS } from '../src/core/echo.ts'
 import { createEmulator } from '../src/index.ts'
 import { jsonText } from '../src/server/express.ts'
@@ -273,5 +274,43 @@ describe('defect 5: an echoed value is a short prefix, every header under 1 KB',
     expect(r.json.errcode ?? r.json.code).toBe(code)
     expect(reasonOf(r) + JSON.stringify(r.json)).toMatch(/…/)
     expect(JSON.stringify(r.json).length).toBeLessThan(2000)
+  })
+})
+
+describe('defect 8: a fault rule must be one HTTP can carry', () => {
+  const headers = (h: Record<string, string>) => ({ respond: { errcode: -1, headers: h } })
+  const status = (n: number) => ({ respond: { errcode: -1, status: n } })
+  test.each([
+    ['a header value with CR LF', headers({ 'x-a': 'a\r\nb' }), /respond\.headers\["x-a"\]: .*CR, LF/],
+    ['a header value with NUL', headers({ 'x-a': 'a\u0000b' }), /respond\.headers\["x-a"\]/],
+    ['a header value past Latin-1', headers({ 'x-a': '中文' }), /respond\.headers\["x-a"\]: .*percent-encode/],
+    ['a header name with a space', headers({ 'x a': '1' }), /respond\.headers: "x a" is not a header name/],
+    ['an empty header name', headers({ '': '1' }), /respond\.headers: "" is not a header name/],
+    ['content-length', headers({ 'content-length': '5' }), /respond\.headers\["content-length"\]/],
+    ['Transfer-Encoding', headers({ 'Transfer-Encoding': 'chunked' }), /respond\.headers\["Transfer-Encoding"\]/],
+    ['connection', headers({ connection: 'upgrade' }), /respond\.headers\["connection"\]/],
+    ['9 KB of headers', headers({ 'x-big': 'v'.repeat(9000) }), /respond\.headers: .*8192/],
+    ['status 100', status(100), /respond\.status: must be >= 200/],
+    ['status 101', status(101), /respond\.status: must be >= 200/],
+    ['status 103', status(103), /respond\.status: must be >= 200/],
+    ['status 204', status(204), /respond\.status: 204 .*no body/],
+    ['status 205', status(205), /respond\.status: 205 .*no body/],
+    ['status 304', status(304), /respond\.status: 304 .*no body/],
+  ] as const)('POST /__mock/faults refuses %s with a 400 naming the field', async (_name, rule, message) => {
+    const r = await control('POST', '/faults', rule)
+    expect(r.status).toBe(400)
+    expect(r.json.error).toMatch(message)
+    expect((await control('GET', '/faults')).json.count).toBe(0)
+    expect(() => testCore().control.addFault(rule)).toThrow(ControlError)
+  })
+
+  test('a rule with a status and headers HTTP carries is accepted and reaches Node fetch', async () => {
+    const added = await control('POST', '/faults', {
+      match: { path: '/cgi-bin/gettoken' },
+      respond: { errcode: 45009, status: 503, headers: { 'Retry-After': '1', 'x-latin1': 'caf\u00e9\tok' } },
+    })
+    expect(added.status).toBe(201)
+    const r = await call(`/cgi-bin/gettoken?corpid=${CORPID}&corpsecret=${SECRET}`)
+    expect([r.status, r.json.errcode, r.headers.get('retry-after')]).toEqual([503, 45009, '1'])
   })
 })
