@@ -314,3 +314,25 @@ describe('defect 8: a fault rule must be one HTTP can carry', () => {
     expect([r.status, r.json.errcode, r.headers.get('retry-after')]).toEqual([503, 45009, '1'])
   })
 })
+
+describe('defect 9: start-up-only settings are refused at run time', () => {
+  test.each([
+    [{ server: { controlToken: 'x' } }, 'server.controlToken'],
+    [{ server: { host: '0.0.0.0' } }, 'server.host'],
+    [{ server: { port: 1234 } }, 'server.port'],
+    [{ server: { requestTimeoutMs: 1000 } }, 'server.requestTimeoutMs'],
+  ])('PUT /__mock/config %j answers 400 naming the field, and nothing changes', async (patch, field) => {
+    const before = (await control('GET', '/config')).json
+    const r = await control('PUT', '/config', patch)
+    expect(r.status).toBe(400)
+    expect(r.json.error).toContain(`config field "${field}" applies only at start-up`)
+    expect((await control('GET', '/config')).json).toEqual(before)
+    expect(() => testCore().control.setConfig(patch)).toThrow(`"${field}" applies only at start-up`)
+  })
+
+  test('server.maxBodyBytes is read per request, so it still changes at run time', async () => {
+    const r = await control('PUT', '/config', { server: { maxBodyBytes: 1024 } })
+    expect(r.status).toBe(200)
+    expect(r.json.server.maxBodyBytes).toBe(1024)
+  })
+})
