@@ -336,3 +336,27 @@ describe('defect 9: start-up-only settings are refused at run time', () => {
     expect(r.json.server.maxBodyBytes).toBe(1024)
   })
 })
+
+describe('defect 10: the clock stays where dates exist', () => {
+  test.each([
+    [{ now: 1e20 }, /now/],
+    [{ now: -1 }, /now/],
+    [{ now: 253_402_300_800 }, /now/],
+    [{ advance: 1e308 }, /advance/],
+    [{ advance: -1e13 }, /advance/],
+  ])('PUT /__mock/clock %j answers 400 and the clock does not move', async (change, message) => {
+    await control('PUT', '/clock', { now: 1_700_000_000, frozen: true })
+    const r = await control('PUT', '/clock', change)
+    expect(r.status).toBe(400)
+    expect(r.json.error).toMatch(message)
+    expect((await control('GET', '/clock')).json).toEqual({ now: 1_700_000_000, frozen: true })
+    expect(() => testCore().control.setClock(change)).toThrow(ControlError)
+  })
+
+  test('the last valid instant is accepted and Feishu log ids still carry a date', async () => {
+    const r = await control('PUT', '/clock', { now: 253_402_271_999, frozen: true })
+    expect(r.json).toEqual({ now: 253_402_271_999, frozen: true })
+    const send = await feishuSend({ subject: 's' })
+    expect(send.json.error.log_id).toMatch(/^99991231235959[0-9A-F]{20}$/)
+  })
+})

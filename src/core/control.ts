@@ -6,7 +6,7 @@
 import { controlView } from '../feishu/mail/store.ts'
 import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
 import { type ScheduleOrigin, scheduleView } from '../wecom/schedules/store.ts'
-import type { ClockChange, ClockState } from './clock.ts'
+import { CLOCK_MAX_SECONDS, CLOCK_MIN_SECONDS, type ClockChange, type ClockState } from './clock.ts'
 import { applyConfig, type Config, ConfigError, STARTUP_ONLY_SETTINGS } from './config.ts'
 import type { EmulatorCore } from './emulator.ts'
 import { checkFaultRule, type FaultRule, type FaultView } from './faults.ts'
@@ -93,6 +93,14 @@ export class Control {
           `clock field "${k}" must be ${k === 'frozen' ? 'a boolean' : 'a number of seconds'}`,
         )
       }
+    }
+    const target = this.core.clock.targetOf(change)
+    if (!(target >= CLOCK_MIN_SECONDS && target <= CLOCK_MAX_SECONDS)) {
+      const field = change.advance !== undefined ? 'advance' : 'now'
+      throw new ControlError(
+        400,
+        `clock field "${field}" would set the clock to ${target} (Unix seconds); it must stay within ${CLOCK_MIN_SECONDS} and ${CLOCK_MAX_SECONDS} (1970-01-01 to 9999-12-31 Beijing time)`,
+      )
     }
     return this.core.clock.change(change)
   }
