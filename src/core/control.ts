@@ -6,7 +6,7 @@
 import { controlView } from '../feishu/mail/store.ts'
 import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
 import { type ScheduleOrigin, scheduleView } from '../wecom/schedules/store.ts'
-import type { ClockChange, ClockState } from './clock.ts'
+import { CLOCK_MAX_SECONDS, CLOCK_MIN_SECONDS, type ClockChange, type ClockState } from './clock.ts'
 import { applyConfig, type Config, ConfigError, STARTUP_ONLY_SETTINGS } from './config.ts'
 import type { EmulatorCore } from './emulator.ts'
 import { checkFaultRule, type FaultRule, type FaultView } from './faults.ts'
@@ -94,6 +94,14 @@ export class Control {
         )
       }
     }
+    const target = this.core.clock.targetOf(change)
+    if (!(target >= CLOCK_MIN_SECONDS && target <= CLOCK_MAX_SECONDS)) {
+      const field = change.advance !== undefined ? 'advance' : 'now'
+      throw new ControlError(
+        400,
+        `clock field "${field}" would set the clock to ${target} (Unix seconds); it must stay within ${CLOCK_MIN_SECONDS} and ${CLOCK_MAX_SECONDS} (1970-01-01 to 9999-12-31 Beijing time)`,
+      )
+    }
     return this.core.clock.change(change)
   }
 
@@ -107,8 +115,8 @@ export class Control {
    * over the settings in effect and validated like a config file; it acts from the next request on, until
    * `reset` restores the start-up settings. What is read per request can change (feishu.mail.*: lock hold,
    * rate limit, size and store caps, daily quotas, checks; server.maxBodyBytes); settings read only at
-   * start-up or when state is built (STARTUP_ONLY_SETTINGS: server host/port/timeout, journal, faults and
-   * wecom caps, token lifetimes, wecom.meetingStatusFromClock) are refused with a 400 naming the field.
+   * start-up or when state is built (STARTUP_ONLY_SETTINGS: server host/port/timeout/controlToken, journal,
+   * faults and wecom caps, token lifetimes, wecom.meetingStatusFromClock) are refused with a 400 naming the field.
    */
   setConfig(patch: unknown): Config {
     let next: Config
@@ -247,6 +255,10 @@ export class Control {
     app_id: string
     open_id: string
   } {
+    // Kept with the code and sent back with the token: a value that is not text has no place there.
+    for (const k of ['app_id', 'mailbox', 'open_id', 'scope', 'redirect_uri'] as const) {
+      if (input[k] !== undefined && typeof input[k] !== 'string') throw new ControlError(400, `"${k}" must be a string`)
+    }
     const { feishuDirectory: dir, feishuTokens: tokens } = this.core.state.stores
     const user = input.open_id
       ? dir.userByOpenId(input.open_id)

@@ -10,6 +10,7 @@ import { authenticateWecom } from '../wecom/auth.ts'
 import { wecomErrorResponse, wecomOkResponse } from '../wecom/envelope.ts'
 import { Clock } from './clock.ts'
 import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
+import { echo } from './echo.ts'
 import { fail, type Vendor, VendorError } from './errors.ts'
 import { type CoreRequest, type CoreResponse, splitUrl, textResponse } from './http.ts'
 import { Journal } from './journal.ts'
@@ -70,7 +71,7 @@ function parseJson(ctx: RequestContext, vendor: Vendor): unknown {
   // declared as something else is not read as JSON. WeCom reads the body whatever the header says.
   const contentType = ctx.req.headers['content-type']
   if (vendor === 'feishu' && contentType && !isJsonMediaType(contentType)) {
-    fail(9499, `feishu.body.content-type: Content-Type "${contentType}" is not application/json`, {
+    fail(9499, `feishu.body.content-type: Content-Type "${echo(contentType)}" is not application/json`, {
       message: 'Bad Request',
     })
   }

@@ -2,6 +2,7 @@
  * Feishu auth endpoints (tenant/app token from app credentials, the OAuth v2 code exchange) and the auth
  * stage of user-token-only business endpoints (api-facts §0, §4 rows 1-4, §6).
  */
+import { echo } from '../core/echo.ts'
 import { fail } from '../core/errors.ts'
 import { type CoreResponse, headerSafe, jsonResponse } from '../core/http.ts'
 import type { RequestContext, RouteDef } from '../core/module.ts'
@@ -56,10 +57,10 @@ function credentialsTokenRoute(kind: 'tenant' | 'app'): RouteDef {
       if (!appId || !appSecret)
         return tokenEndpointError(ctx, 10003, 'invalid param', 'app_id and app_secret are required')
       const app = ctx.env.stores.feishuDirectory.app(appId)
-      if (!app) return tokenEndpointError(ctx, 10003, 'invalid param', `no app "${appId}" in the seed`)
+      if (!app) return tokenEndpointError(ctx, 10003, 'invalid param', `no app "${echo(appId)}" in the seed`)
       ctx.tags.app = appId
       if (app.appSecret !== appSecret) {
-        return tokenEndpointError(ctx, 10014, 'app secret invalid', `app_secret does not match app "${appId}"`)
+        return tokenEndpointError(ctx, 10014, 'app secret invalid', `app_secret does not match app "${echo(appId)}"`)
       }
       const { token, expire } = ctx.env.stores.feishuTokens.issueTenantToken(app.appId, app.tenantKey, ctx.now)
       // Self-built apps get the same value as app and tenant token; the body has no `data` wrapper (FS-AUTH).
@@ -133,7 +134,7 @@ function oauthTokenRoute(): RouteDef {
           return oauthError(ctx, 20026, 'invalid_grant', 'The refresh token is invalid or expired.')
         }
       } else {
-        return oauthError(ctx, 20001, 'unsupported_grant_type', `grant_type "${grantType}" is not supported.`)
+        return oauthError(ctx, 20001, 'unsupported_grant_type', `grant_type "${echo(grantType)}" is not supported.`)
       }
       ctx.tags.user = grant.openId
       const issued = tokens.issueUserToken(grant, ctx.now)

@@ -405,11 +405,11 @@ export interface FaultRule {
      */
     code?: number
     /**
-     * Overrides the catalogue's HTTP status.
+     * Overrides the catalogue's HTTP status: a final status with a body, so 200-599 but not 204, 205 or 304 (a 1xx is interim and the others carry no body).
      */
     status?: number
     /**
-     * Extra response headers (99991400 gets x-ogw-ratelimit-limit and -reset unless given here).
+     * Extra response headers (99991400 gets x-ogw-ratelimit-limit and -reset unless given here). Names are HTTP tokens, values Latin-1 without control characters (percent-encode others), 8192 characters in all; content-length, transfer-encoding, content-encoding and the connection headers are the emulator's own.
      */
     headers?: {
       [k: string]: string

@@ -3,6 +3,7 @@
  * every business endpoint reads it from the `access_token` query parameter only (api-facts §0, §6).
  */
 import type { Clock } from '../core/clock.ts'
+import { echo } from '../core/echo.ts'
 import { fail } from '../core/errors.ts'
 import type { RequestContext, RouteDef } from '../core/module.ts'
 import type { Random } from '../core/random.ts'
@@ -100,9 +101,9 @@ export function gettokenRoute(): RouteDef {
       if (!corpsecret) fail(41004, 'corpsecret is missing from the query string')
       if (!corpid) fail(41002, 'corpid is missing from the query string')
       const corp = directory.corp(corpid)
-      if (!corp) fail(40013, `no corp "${corpid}" in the seed`)
+      if (!corp) fail(40013, `no corp "${echo(corpid)}" in the seed`)
       const app = [...corp.apps.values()].find((a) => a.corpsecret === corpsecret)
-      if (!app) fail(40001, `corpsecret matches no app of corp "${corpid}"`)
+      if (!app) fail(40001, `corpsecret matches no app of corp "${echo(corpid)}"`)
       ctx.tags.app = `${corp.corpid}/${app.agentid}`
       const { token, expiresIn } = tokens.issue(corp.corpid, app.agentid, ctx.now)
       return { access_token: token, expires_in: expiresIn }

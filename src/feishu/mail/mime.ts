@@ -6,6 +6,7 @@
  * closing `--boundary--` line, so a missing close delimiter is accepted.
  */
 import PostalMime, { type Attachment, type Email, type Mailbox, type Address as MimeAddress } from 'postal-mime'
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 
 export interface ParsedAddress {
@@ -50,7 +51,7 @@ function checkHeaderBlock(text: string): void {
     }
     const colon = line.indexOf(':')
     if (colon <= 0 || !FIELD_NAME.test(line.slice(0, colon))) {
-      invalid(`header line ${i + 1} is not "Name: value": ${JSON.stringify(line.slice(0, 60))}`)
+      invalid(`header line ${i + 1} is not "Name: value": ${JSON.stringify(echo(line))}`)
     }
     fields++
   }

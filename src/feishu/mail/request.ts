@@ -5,6 +5,7 @@
  * for its field validation rules (INFERRED for this endpoint).
  */
 import schema from '../../../contracts/schemas/feishu.mail.send.request.schema.json' with { type: 'json' }
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { jsonPath, validatorFor } from '../../core/schema.ts'
 import type { FeishuMailSendRequest } from '../../generated/contracts.ts'
@@ -12,12 +13,6 @@ import type { FeishuMailSendRequest } from '../../generated/contracts.ts'
 export const ATTACHMENT_BODY_MAX_CHARS = 51_729_750
 
 const validate = validatorFor<FeishuMailSendRequest>(schema)
-
-/** The offending value as the gateway prints it: strings bare, anything else as JSON. */
-function printable(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value)
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text
-}
 
 function valueAt(root: unknown, instancePath: string): unknown {
   let v = root
@@ -43,7 +38,8 @@ export function checkTypes(body: unknown): FeishuMailSendRequest {
       },
     )
   }
-  const value = printable(valueAt(body, e.instancePath))
+  // The offending value as the gateway prints it: strings bare, anything else as JSON (short, at any depth).
+  const value = echo(valueAt(body, e.instancePath))
   fail(9499, `feishu.mail.send.body.type: ${field} ${e.message ?? 'has the wrong type'}`, {
     message: `Invalid parameter type in json: ${field}. Invalid parameter value: ${value}. Please check and modify accordingly.`,
   })

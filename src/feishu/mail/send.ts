@@ -15,6 +15,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Config } from '../../core/config.ts'
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext, RouteDef } from '../../core/module.ts'
 import type { FeishuMailSendRequest } from '../../generated/contracts.ts'
@@ -98,11 +99,14 @@ async function composeRaw(
   if (size > maxBytes) fail(1236001, `${R}.size.limit: raw decodes to ${size} bytes; at most ${maxBytes}`)
   const parsed = await parseRaw(decodeBase64Url(raw))
   if (parsed.badAddresses.length > 0) {
-    fail(1234008, `${R}.raw.recipients: raw has a recipient that is not an email address: "${parsed.badAddresses[0]}"`)
+    fail(
+      1234008,
+      `${R}.raw.recipients: raw has a recipient that is not an email address: "${echo(parsed.badAddresses[0])}"`,
+    )
   }
   for (const a of [...parsed.to, ...parsed.cc, ...parsed.bcc]) {
     if (!isAddress(a.mail_address)) {
-      fail(1234008, `${R}.raw.recipients: raw has a recipient that is not an email address: "${a.mail_address}"`)
+      fail(1234008, `${R}.raw.recipients: raw has a recipient that is not an email address: "${echo(a.mail_address)}"`)
     }
   }
   checkRecipientCount(parsed.to.length + parsed.cc.length + parsed.bcc.length, `${R}.raw.recipients.limit`)
@@ -155,7 +159,7 @@ function configuredChecks(user: FeishuUser, content: MailContent, checks: Config
   }
   for (const r of [...content.to, ...content.cc, ...content.bcc]) {
     if (matchesAddress(checks.blockedReceivers, r.mail_address)) {
-      fail(1236018, `${R}.check.receiver: "${r.mail_address}" is in feishu.mail.checks.blockedReceivers`)
+      fail(1236018, `${R}.check.receiver: "${echo(r.mail_address)}" is in feishu.mail.checks.blockedReceivers`)
     }
   }
   if (checks.riskKeywords.length > 0) {
@@ -252,7 +256,7 @@ async function send(
   if (mail.store.wasSent(user.mailbox, content.smtpMessageId)) {
     fail(
       1236005,
-      `${R}.message-id.duplicate: Message-ID <${content.smtpMessageId}> was already sent from "${user.mailbox}"`,
+      `${R}.message-id.duplicate: Message-ID <${echo(content.smtpMessageId)}> was already sent from "${user.mailbox}"`,
     )
   }
   if (body.dedupe_key) {

@@ -15,6 +15,7 @@
  * → {"errcode":0,"errmsg":"ok"}
  */
 import schema from '../../../contracts/schemas/wecom.exmail.compose_send.request.schema.json' with { type: 'json' }
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext, RouteDef } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
@@ -83,11 +84,14 @@ function recipients(
     for (const userid of list?.userids ?? []) {
       const user = corp.users.get(userid)
       if (!user)
-        fail(60111, `${R}.recipients.userid.known: no user "${userid}" in corp ${corp.corpid}`, {
-          prefix: `invalid string value \`${userid}\`. `,
+        fail(60111, `${R}.recipients.userid.known: no user "${echo(userid)}" in corp ${corp.corpid}`, {
+          prefix: `invalid string value \`${echo(userid)}\`. `,
         })
       if (!directory.isVisible(corp, app, userid))
-        fail(60011, `${R}.recipients.userid.visible: user "${userid}" is outside app ${app.agentid}'s visible range`)
+        fail(
+          60011,
+          `${R}.recipients.userid.visible: user "${echo(userid)}" is outside app ${app.agentid}'s visible range`,
+        )
       const address = (user.email ?? `${userid}@${corp.mailDomain ?? 'corp.invalid'}`).toLowerCase()
       if (!out.has(address)) out.set(address, { address, as, user })
     }
@@ -144,10 +148,14 @@ function mailSchedule(ctx: RequestContext, corp: WecomCorp, app: WecomApp, id: s
   const record = ctx.env.stores.schedules.get(id)
   // INFERRED: a schedule the API made is not a meeting mail's, so a mail cannot name it (日程ID异常).
   if (!record || record.corpid !== corp.corpid || record.origin !== 'mail')
-    fail(90461, `${R}.schedule.schedule_id.known: no schedule "${id}" created by a meeting mail in corp ${corp.corpid}`)
+    fail(
+      90461,
+      `${R}.schedule.schedule_id.known: no schedule "${echo(id)}" created by a meeting mail in corp ${corp.corpid}`,
+    )
   if (record.agentid !== app.agentid)
-    fail(90466, `${R}.schedule.schedule_id.own-app: schedule "${id}" was created by app ${record.agentid}`)
-  if (record.status === 1) fail(90460, `${R}.schedule.schedule_id.cancelled: schedule "${id}" is already cancelled`)
+    fail(90466, `${R}.schedule.schedule_id.own-app: schedule "${echo(id)}" was created by app ${record.agentid}`)
+  if (record.status === 1)
+    fail(90460, `${R}.schedule.schedule_id.cancelled: schedule "${echo(id)}" is already cancelled`)
   return record
 }
 
@@ -186,7 +194,7 @@ export function composeSendRoute(): RouteDef {
       for (const a of attachments) {
         const size = base64Size(a.content)
         if (size < 0)
-          fail(40058, `${R}.attachment_list.content.base64: "${a.file_name}" is not base64`, {
+          fail(40058, `${R}.attachment_list.content.base64: "${echo(a.file_name)}" is not base64`, {
             prefix: 'attachment_list.content is not base64. Invalid input ',
           })
         total += size
@@ -218,17 +226,17 @@ export function composeSendRoute(): RouteDef {
           })
         admin = admins[0]!
         if (!corp.users.has(admin))
-          fail(60111, `${R}.meeting.meeting_admins.corp-user: no user "${admin}" in corp ${corp.corpid}`, {
-            prefix: `invalid string value \`${admin}\`. `,
+          fail(60111, `${R}.meeting.meeting_admins.corp-user: no user "${echo(admin)}" in corp ${corp.corpid}`, {
+            prefix: `invalid string value \`${echo(admin)}\`. `,
           })
         if (!people.some((p) => p.user?.userid === admin))
-          fail(400039, `${R}.meeting.meeting_admins.participant: "${admin}" is not among the mail's recipients`)
+          fail(400039, `${R}.meeting.meeting_admins.participant: "${echo(admin)}" is not among the mail's recipients`)
         const hosts = body.meeting.hosts?.userids ?? []
         if (hosts.length > 10) fail(400027, `${R}.meeting.hosts.max: ${hosts.length} hosts, at most 10`)
         for (const host of hosts)
           if (!corp.users.has(host))
-            fail(60111, `${R}.meeting.hosts.userid.known: no user "${host}" in corp ${corp.corpid}`, {
-              prefix: `invalid string value \`${host}\`. `,
+            fail(60111, `${R}.meeting.hosts.userid.known: no user "${echo(host)}" in corp ${corp.corpid}`, {
+              prefix: `invalid string value \`${echo(host)}\`. `,
             })
         checkOption(body)
       }

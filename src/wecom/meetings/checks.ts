@@ -3,6 +3,7 @@
  * visible to the app, headcount by corp tier), calendars, settings and reminders. Each failure names its rule
  * id (contracts/rules/wecom.meeting.{create,update}.json) in the reason.
  */
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import { type ErrorObject, jsonPath } from '../../core/schema.ts'
@@ -48,7 +49,7 @@ export function checkVisible(
 ): void {
   for (const id of ids) {
     if (!isVisible(ctx, c, id))
-      fail(400021, `${rule}: ${field} "${id}" is unknown or outside app ${c.agentid}'s visible range`)
+      fail(400021, `${rule}: ${field} "${echo(id)}" is unknown or outside app ${c.agentid}'s visible range`)
   }
 }
 
@@ -63,7 +64,8 @@ export function checkHeadcount(c: Caller, invitees: readonly string[], rule: str
 /** cal_id: "不多于64字节", and "必须是access_token所对应应用所创建的日历" (400036 for both). */
 export function checkCalendar(c: Caller, calId: string, ruleLength: string, ruleOwned: string): void {
   if (byteLength(calId) > 64) fail(400036, `${ruleLength}: cal_id is ${byteLength(calId)} bytes, at most 64`)
-  if (!c.app.calendars.has(calId)) fail(400036, `${ruleOwned}: cal_id "${calId}" was not created by app ${c.agentid}`)
+  if (!c.app.calendars.has(calId))
+    fail(400036, `${ruleOwned}: cal_id "${echo(calId)}" was not created by app ${c.agentid}`)
 }
 
 export interface SettingsRules {
@@ -114,7 +116,8 @@ export function checkRingUsers(
 ): void {
   if (scope !== 4 || !ring) return
   for (const u of ring) {
-    if (!participants.has(u)) fail(400037, `${rule}: ring user "${u}" is not a participant (admin, invitee or host)`)
+    if (!participants.has(u))
+      fail(400037, `${rule}: ring user "${echo(u)}" is not a participant (admin, invitee or host)`)
   }
 }
 

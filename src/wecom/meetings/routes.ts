@@ -4,6 +4,7 @@
  */
 import cancelSchema from '../../../contracts/schemas/wecom.meeting.cancel.request.schema.json' with { type: 'json' }
 import getInfoSchema from '../../../contracts/schemas/wecom.meeting.get_info.request.schema.json' with { type: 'json' }
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext, RouteDef } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
@@ -45,7 +46,7 @@ function getInfo(ctx: RequestContext): Record<string, unknown> {
   } else if (req.meeting_code) {
     const found = ctx.env.stores.meetings.getByCode(c.corpid, req.meeting_code)
     // INFERRED: 730004 非法的会议号 is the documented code for a meeting number that names nothing.
-    if (!found) fail(730004, `meeting.get_info.meeting_code.known: no meeting with code ${req.meeting_code}`)
+    if (!found) fail(730004, `meeting.get_info.meeting_code.known: no meeting with code ${echo(req.meeting_code)}`)
     m = ownMeeting(ctx, c, found.meetingid, 'meeting.get_info.meetingid')
   } else {
     invalidParam('meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
@@ -68,7 +69,7 @@ function cancel(ctx: RequestContext): Record<string, unknown> {
     fail(400224, `meeting.cancel.status.scheduled: meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock`)
   }
   if (req.sub_meetingid !== undefined) {
-    fail(730003, `meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${req.sub_meetingid}")`)
+    fail(730003, `meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${echo(req.sub_meetingid)}")`)
   }
   store.cancel(c.corpid, m.meetingid)
   return {}

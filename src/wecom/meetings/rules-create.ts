@@ -6,6 +6,7 @@
  * { "admin_userid": "zhangsan", "title": "新建会议", "meeting_start": 1600000000, "meeting_duration": 3600 }
  */
 import schema from '../../../contracts/schemas/wecom.meeting.create.request.schema.json' with { type: 'json' }
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
@@ -76,7 +77,7 @@ export function createMeeting(ctx: RequestContext): Record<string, unknown> {
   if (!isVisible(ctx, c, req.admin_userid)) {
     fail(
       400021,
-      `meeting.create.admin_userid.visible: admin "${req.admin_userid}" is unknown or outside the visible range`,
+      `meeting.create.admin_userid.visible: admin "${echo(req.admin_userid)}" is unknown or outside the visible range`,
     )
   }
   const invitees = req.invitees?.userid ?? []

@@ -7,6 +7,7 @@
  * { "meetingid": "hy…", "title": "新标题", "meeting_start": 1600003600, "meeting_duration": 1800 }
  */
 import schema from '../../../contracts/schemas/wecom.meeting.update.request.schema.json' with { type: 'json' }
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
@@ -43,9 +44,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function ownMeeting(ctx: RequestContext, c: Caller, meetingid: string | undefined, rule: string): MeetingRecord {
   if (!meetingid) fail(90602, `${rule}.required: meetingid is missing`)
   const m = ctx.env.stores.meetings.get(c.corpid, meetingid)
-  if (!m) fail(90602, `${rule}.known: no meeting "${meetingid}" in corp ${c.corpid}`)
+  if (!m) fail(90602, `${rule}.known: no meeting "${echo(meetingid)}" in corp ${c.corpid}`)
   if (m.agentid !== c.agentid) {
-    fail(730005, `${rule}.own-app: meeting "${meetingid}" was booked by app ${m.agentid}, not ${c.agentid}`)
+    fail(730005, `${rule}.own-app: meeting "${echo(meetingid)}" was booked by app ${m.agentid}, not ${c.agentid}`)
   }
   return m
 }
@@ -159,7 +160,7 @@ function checkSettings(
   if (s.auto_record_type !== undefined && !RECORD_TYPES.has(s.auto_record_type)) {
     fail(
       400031,
-      `meeting.update.settings.auto_record_type: auto_record_type "${s.auto_record_type}" is not none, local or cloud`,
+      `meeting.update.settings.auto_record_type: auto_record_type "${echo(s.auto_record_type)}" is not none, local or cloud`,
     )
   }
   const recordType = s.auto_record_type ?? m.settings.auto_record_type ?? 'none'

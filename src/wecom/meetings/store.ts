@@ -87,9 +87,34 @@ function unique(ids: readonly string[]): string[] {
   return [...new Set(ids)]
 }
 
-/** "若包含admin_userid会自动过滤": hosts lose the admin, silently. */
+/** Every setting a meeting keeps (the compiler checks the list against MeetingSettings). */
+const SETTING_KEYS = Object.keys({
+  password: true,
+  enable_waiting_room: true,
+  allow_enter_before_host: true,
+  remind_scope: true,
+  enable_enter_mute: true,
+  allow_unmute_self: true,
+  allow_external_user: true,
+  enable_screen_watermark: true,
+  watermark_type: true,
+  auto_record_type: true,
+  attendee_join_auto_record: true,
+  enable_host_pause_auto_record: true,
+  enable_enroll: true,
+  enable_host_key: true,
+  host_key: true,
+  hosts: true,
+  ring_users: true,
+} satisfies Record<keyof MeetingSettings, true>) as (keyof MeetingSettings)[]
+
+/**
+ * Only the known settings, so a field WeCom ignores is not kept (a deeply nested one would break every
+ * read-back of the record); "若包含admin_userid会自动过滤": hosts lose the admin, silently.
+ */
 function normaliseSettings(settings: MeetingSettings, admin: string): MeetingSettings {
-  const out: MeetingSettings = { ...settings }
+  const out: MeetingSettings = {}
+  for (const k of SETTING_KEYS) if (settings[k] !== undefined) (out as Record<string, unknown>)[k] = settings[k]
   if (out.hosts) out.hosts = unique(out.hosts).filter((u) => u !== admin)
   return out
 }

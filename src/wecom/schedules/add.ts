@@ -9,6 +9,7 @@
  * → {"errcode":0,"errmsg":"ok","schedule_id":"17c7d2bd9f20d652840f72f59e796AAA"}
  */
 import schema from '../../../contracts/schemas/wecom.schedule.add.request.schema.json' with { type: 'json' }
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RouteDef } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
@@ -149,19 +150,19 @@ export function scheduleAddRoute(): RouteDef {
         fail(90464, `schedule.add.attendees.max: ${attendees.length} attendees, at most 1000`)
       for (const userid of attendees) {
         if (utf8Length(userid) > 64)
-          fail(40058, `schedule.add.attendees.userid.length: "${userid.slice(0, 80)}" is over 64 bytes`, {
+          fail(40058, `schedule.add.attendees.userid.length: "${echo(userid)}" is over 64 bytes`, {
             prefix: 'schedule.attendees.userid exceed max length 64. Invalid input ',
           })
         // INFERRED (api-facts §3): an unknown userid answers 60111 "userid not found".
         if (!corp.users.has(userid))
-          fail(60111, `schedule.add.attendees.userid.known: no user "${userid}" in corp ${corp.corpid}`, {
-            prefix: `invalid string value \`${userid}\`. `,
+          fail(60111, `schedule.add.attendees.userid.known: no user "${echo(userid)}" in corp ${corp.corpid}`, {
+            prefix: `invalid string value \`${echo(userid)}\`. `,
           })
       }
       const attendeeSet = new Set(attendees)
       for (const admin of admins)
         if (!attendeeSet.has(admin))
-          fail(90492, `schedule.add.admins.among-attendees: admin "${admin}" is not among the attendees`)
+          fail(90492, `schedule.add.admins.among-attendees: admin "${echo(admin)}" is not among the attendees`)
       if (s.summary !== undefined && charLength(s.summary) > 128)
         fail(40058, 'schedule.add.summary.length: summary is over 128 characters', {
           prefix: 'schedule.summary exceed max length 128. Invalid input ',
@@ -183,9 +184,9 @@ export function scheduleAddRoute(): RouteDef {
             prefix: 'schedule.cal_id exceed max length 64. Invalid input ',
           })
         const owner = calendarOwner(corp, s.cal_id)
-        if (!owner) fail(90457, `schedule.add.cal_id.known: no calendar "${s.cal_id}" in corp ${corp.corpid}`)
+        if (!owner) fail(90457, `schedule.add.cal_id.known: no calendar "${echo(s.cal_id)}" in corp ${corp.corpid}`)
         if (owner.agentid !== app.agentid)
-          fail(90466, `schedule.add.cal_id.own-app: calendar "${s.cal_id}" belongs to app ${owner.agentid}`)
+          fail(90466, `schedule.add.cal_id.own-app: calendar "${echo(s.cal_id)}" belongs to app ${owner.agentid}`)
         calId = s.cal_id
       }
       const record = schedules.add({

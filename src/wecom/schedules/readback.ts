@@ -5,6 +5,7 @@
  */
 import delSchema from '../../../contracts/schemas/wecom.schedule.del.request.schema.json' with { type: 'json' }
 import getSchema from '../../../contracts/schemas/wecom.schedule.get.request.schema.json' with { type: 'json' }
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext, RouteDef } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
@@ -24,9 +25,9 @@ function ownSchedule(ctx: RequestContext, id: string, op: 'get' | 'del'): Schedu
   const p = wecomCaller(ctx)
   const record = ctx.env.stores.schedules.get(id)
   if (!record || record.corpid !== p.corpid)
-    fail(90461, `schedule.${op}.schedule_id.known: no schedule "${id}" in corp ${p.corpid}`)
+    fail(90461, `schedule.${op}.schedule_id.known: no schedule "${echo(id)}" in corp ${p.corpid}`)
   if (record.agentid !== p.agentid)
-    fail(90466, `schedule.${op}.schedule_id.own-app: schedule "${id}" was created by app ${record.agentid}`)
+    fail(90466, `schedule.${op}.schedule_id.own-app: schedule "${echo(id)}" was created by app ${record.agentid}`)
   return record
 }
 
