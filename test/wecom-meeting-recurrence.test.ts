@@ -1,9 +1,11 @@
 /**
  * The recurrence arithmetic of meetings (src/wecom/meetings/recurrence.ts): closed form, so the inputs that
  * used to spin forever (issue 16: interval 0, monthly interval 1e9) return at once, and the results agree
- * with a plain walk of the calendar (the reference below, bounded by the 200-occurrence cap).
+ * with a plain walk of the calendar (the reference below, bounded by the 200-occurrence cap). Then the same
+ * series through the stub server: refused at the door of create, update and compose_send, and the far-reaching
+ * ones that are allowed read back finite values with a clock-derived status once their start has passed.
  */
-import { describe, expect, test } from 'vitest'
+import { beforeEach, describe, expect, test } from 'vitest'
 import {
   clampRepeatUntil,
   LAST_INSTANT,
@@ -14,6 +16,7 @@ import {
   repeatsInRange,
   seriesState,
 } from '../src/wecom/meetings/recurrence.ts'
+import { useStubServer } from './support/server.ts'
 
 const DAY = 86_400
 const CST = 8 * 3600
@@ -164,5 +167,107 @@ describe('recurrence arithmetic', () => {
           )
         }
       }
+  })
+})
+
+describe('recurring series over HTTP (issue 16)', () => {
+  const server = useStubServer()
+  const START = 1_899_943_200 // Sunday 2030-03-17 10:00 in UTC+8
+  const BOOK = { admin_userid: 'zhangsan', title: '周会', meeting_start: START, meeting_duration: 3600 }
+  const custom = (repeat_type: number, repeat_interval: number) => ({
+    is_repeat: 1,
+    repeat_type,
+    is_custom_repeat: 1,
+    repeat_interval,
+  })
+  beforeEach(async () => {
+    server.emulator.control.reset()
+    await clock(START - 10_000)
+  })
+
+  async function clock(now: number): Promise<void> {
+    const r = await fetch(`${server.url}/__mock/clock`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ now, frozen: true }),
+    })
+    expect(r.status).toBe(200)
+  }
+  // A fresh token per call: the tests move the clock past a token's lifetime.
+  async function post(path: string, body: unknown): Promise<any> {
+    const t = await fetch(
+      `${server.url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`,
+    )
+    const token = ((await t.json()) as { access_token: string }).access_token
+    const r = await fetch(`${server.url}${path}?access_token=${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    return r.json()
+  }
+  const listed = async (): Promise<any[]> =>
+    ((await (await fetch(`${server.url}/__mock/wecom/meetings`)).json()) as { meetings: any[] }).meetings
+  const book = async (body: object): Promise<string> => {
+    const r = await post('/cgi-bin/meeting/create', body)
+    expect(r).toMatchObject({ errcode: 0 })
+    return r.meetingid
+  }
+
+  test('meeting.create.reminders.repeat_interval.custom / .range: 0, -1 and a monthly 1e9 are refused with 400033 and nothing is booked', async () => {
+    for (const [reminders, rule] of [
+      [custom(0, 0), 'repeat_interval.custom'],
+      [custom(0, -1), 'repeat_interval.custom'],
+      [custom(2, 1_000_000_000), 'repeat_interval.range'],
+      [custom(0, 30_000), 'repeat_interval.range'],
+    ] as const) {
+      const r = await post('/cgi-bin/meeting/create', { ...BOOK, reminders })
+      expect(r.errcode, JSON.stringify(reminders)).toBe(400033)
+      expect(r.errmsg).toMatch(/^不合法的repeat_interval参数/)
+      expect(server.emulator.control.requests({ route: 'wecom.meeting.create' }).entries.at(-1)?.reason).toContain(rule)
+    }
+    expect(await listed()).toEqual([])
+  })
+
+  test('meeting.update.reminders.repeat_interval.range: update refuses the same intervals, and a new start that leaves the stored one no second occurrence', async () => {
+    const id = await book({ ...BOOK, reminders: custom(2, 900) })
+    expect((await post('/cgi-bin/meeting/update', { meetingid: id, reminders: custom(0, 0) })).errcode).toBe(400033)
+    const far = { meetingid: id, reminders: custom(2, 1_000_000_000) }
+    expect((await post('/cgi-bin/meeting/update', far)).errcode).toBe(400033)
+    // Every 900 months from 2030 repeats in 2105; from 2033 it would be 2108, past uint32 time.
+    const moved = { meetingid: id, meeting_start: 2_000_000_000, meeting_duration: 3600 }
+    expect((await post('/cgi-bin/meeting/update', moved)).errcode).toBe(400033)
+    expect((await listed())[0]).toMatchObject({ meeting_start: START, reminders: { repeat_interval: 900 } })
+  })
+
+  test('a far-reaching custom series reads back a finite repeat_until and a clock-derived status through get_info, update and the control plane once its start has passed', async () => {
+    const monthly = await book({ ...BOOK, reminders: custom(2, 900) })
+    const daily = await book({ ...BOOK, title: '日会', reminders: custom(0, 300) })
+    const weekdays = await book({ ...BOOK, title: '站会', reminders: { is_repeat: 1, repeat_type: 7 } })
+    const info = async (meetingid: string) => post('/cgi-bin/meeting/get_info', { meetingid })
+
+    // Every 900 months from 2030: one repeat, in 2105, then none within uint32 time.
+    const repeat2105 = occurrenceStart(START, { type: 2, interval: 900 }, 1)
+    expect(new Date(repeat2105 * 1000).toISOString()).toBe('2105-03-17T02:00:00.000Z')
+    expect((await info(monthly)).reminders.repeat_until).toBe(repeat2105)
+    await clock(START + 60)
+    // The booked Sunday start counts for the every-weekday series too, as it always did.
+    for (const id of [monthly, daily, weekdays]) expect((await info(id)).status, id).toBe(2)
+    expect((await listed()).map((m) => m.status)).toEqual(['in_progress', 'in_progress', 'in_progress'])
+    expect((await post('/cgi-bin/meeting/update', { meetingid: daily, title: 'x' })).errcode).toBe(400221)
+
+    await clock(START + 86_400 + 60) // Monday 10:01: the weekday series' first weekday
+    expect((await listed()).map((m) => m.status)).toEqual(['scheduled', 'scheduled', 'in_progress'])
+
+    await clock(START + 2 * 86_400 + 7200) // Tuesday noon: between occurrences of all three
+    expect((await post('/cgi-bin/meeting/update', { meetingid: daily, title: '日会 2' })).errcode).toBe(0)
+    const got = await info(daily)
+    expect(got).toMatchObject({ errcode: 0, title: '日会 2', status: 1 })
+    // Every 300 days: 200 occurrences would run past 2106, so the series stops at the last one before.
+    expect(got.reminders.repeat_until).toBe(START + Math.floor((LAST_INSTANT - START) / (300 * DAY)) * 300 * DAY)
+    expect((await info(weekdays)).status).toBe(1)
+
+    await clock(LAST_INSTANT)
+    expect((await listed()).map((m) => m.status)).toEqual(['ended', 'ended', 'ended'])
   })
 })
