@@ -270,4 +270,31 @@ describe('recurring series over HTTP (issue 16)', () => {
     await clock(LAST_INSTANT)
     expect((await listed()).map((m) => m.status)).toEqual(['ended', 'ended', 'ended'])
   })
+
+  test('mail.compose_send.schedule.reminders.repeat_interval.range: a meeting mail whose custom interval cannot repeat by 2106 is refused with 40058; a plain weekly mail books an every-week meeting', async () => {
+    const mail = (reminders: object) => ({
+      to: { userids: ['lisi'] },
+      subject: '评审',
+      content: '正文',
+      schedule: { start_time: START, end_time: START + 3600, reminders },
+      meeting: { meeting_admins: { userids: ['lisi'] } },
+    })
+    const refused = await post('/cgi-bin/exmail/app/compose_send', mail(custom(2, 1_000_000_000)))
+    expect(refused.errcode).toBe(40058)
+    expect(await listed()).toEqual([])
+    // repeat_interval "仅当指定为自定义重复时有效": a plain weekly mail's 5 does not reach the meeting.
+    expect(
+      await post('/cgi-bin/exmail/app/compose_send', mail({ is_repeat: 1, repeat_type: 1, repeat_interval: 5 })),
+    ).toMatchObject({ errcode: 0 })
+    expect(await post('/cgi-bin/exmail/app/compose_send', mail(custom(2, 900)))).toMatchObject({ errcode: 0 })
+    const [weekly, monthly] = await listed()
+    expect(weekly.reminders).toMatchObject({ repeat_type: 1, repeat_interval: 1, repeat_until: START + 199 * 7 * DAY })
+    expect(monthly.reminders).toMatchObject({
+      repeat_type: 2,
+      repeat_interval: 900,
+      repeat_until: occurrenceStart(START, { type: 2, interval: 900 }, 1),
+    })
+    await clock(START + 60)
+    expect((await listed()).map((m) => m.status)).toEqual(['in_progress', 'in_progress'])
+  })
 })
