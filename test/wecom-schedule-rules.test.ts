@@ -138,6 +138,16 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
     expect(s.reminders).toMatchObject({ repeat_until: 0, timezone: 8, is_repeat: 1 })
   })
 
+  test('schedule.add.reminders.repeat_interval.range: a custom interval that still repeats by 2106 is kept; one that cannot answers 40058', async () => {
+    // From 2023-11-15: every 80 years repeats in 2103; every 83 years would be 2106-11, past uint32 time.
+    const repeat = { is_repeat: 1, is_custom_repeat: 1, repeat_type: 5 }
+    const s = await getOne(await add({ reminders: { ...repeat, repeat_interval: 80 } }))
+    expect(s.reminders).toMatchObject({ repeat_type: 5, repeat_interval: 80 })
+    const r = await post(ADD, { schedule: { ...base, reminders: { ...repeat, repeat_interval: 83 } } })
+    expect(r.json.errcode).toBe(40058)
+    expect(r.json.errmsg).toMatch(/^schedule\.reminders\.repeat_interval out of range\. Invalid input /)
+  })
+
   test('schedule.add.cal_id.default: without cal_id the schedule lands on the app default calendar', async () => {
     expect((await getOne(await add({}))).cal_id).toBe('wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA')
   })

@@ -1091,7 +1091,7 @@ export interface WecomMeetingCreateRequest {
      */
     repeat_until?: number
     /**
-     * Weekly only, at most 2 (400033); ignored for the other types.
+     * Weekly: 1 or 2; a custom repeat: at least 1, its second occurrence by 2106-02-07 (400033); otherwise ignored.
      */
     repeat_interval?: number
     /**
@@ -1451,7 +1451,7 @@ export interface WecomMeetingUpdateRequest {
      */
     repeat_until?: number
     /**
-     * Weekly: at most 2; custom: required, at least 1 (400033).
+     * Weekly: at most 2; custom: required, at least 1, its second occurrence by 2106-02-07 (400033).
      */
     repeat_interval?: number
     /**

@@ -23,7 +23,7 @@ import type { WecomComposeSendRequest, WecomMailRecipients } from '../../generat
 import { wecomCaller } from '../auth.ts'
 import type { WecomApp, WecomCorp, WecomUser } from '../directory.ts'
 import { failShape, type RuleMap, utf8Length } from '../params.ts'
-import { defaultCalendar } from '../schedules/add.ts'
+import { checkScheduleRepeatRange, defaultCalendar } from '../schedules/add.ts'
 import type { ScheduleRecord } from '../schedules/store.ts'
 import { translateIds } from './id-trans.ts'
 import type { DeliveredMail, MailboxEntry } from './mailboxes.ts'
@@ -118,6 +118,7 @@ function checkReminders(body: WecomComposeSendRequest): void {
     if (d < 1 || d > 7) fail(90467, `${R}.schedule.reminders.repeat_day_of_week.range: ${d} is not in 1..7`)
   for (const d of r.repeat_day_of_month ?? [])
     if (d < 1 || d > 31) fail(90487, `${R}.schedule.reminders.repeat_day_of_month.range: ${d} is not in 1..31`)
+  checkScheduleRepeatRange(r, body.schedule.start_time, `${R}.schedule.reminders`)
   // INFERRED: no dedicated code for a month out of 1..12; a bad parameter.
   for (const m of r.repeat_month_of_year ?? [])
     if (m < 1 || m > 12)

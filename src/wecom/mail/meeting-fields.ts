@@ -42,8 +42,11 @@ function meetingReminders(r: WecomMailReminders | undefined): MeetingReminders {
   if (r.is_repeat === 1) {
     out.is_repeat = 1
     out.repeat_type = r.repeat_type ?? 0
-    if (r.is_custom_repeat === 1) out.is_custom_repeat = 1
-    if (r.repeat_interval) out.repeat_interval = r.repeat_interval
+    // repeat_interval "仅当指定为自定义重复时有效": a plain weekly mail repeats every week, whatever it says.
+    if (r.is_custom_repeat === 1) {
+      out.is_custom_repeat = 1
+      if (r.repeat_interval) out.repeat_interval = r.repeat_interval
+    }
     if (r.repeat_day_of_week?.length) out.repeat_day_of_week = [...r.repeat_day_of_week]
     if (r.repeat_day_of_month?.length) out.repeat_day_of_month = [...r.repeat_day_of_month]
     if (r.repeat_until) out.repeat_until = r.repeat_until

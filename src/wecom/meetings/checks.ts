@@ -8,6 +8,7 @@ import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import { type ErrorObject, jsonPath } from '../../core/schema.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
+import { repeatsInRange } from './recurrence.ts'
 import { byteLength } from './title.ts'
 
 export type Caller = WecomCaller
@@ -118,6 +119,30 @@ export function checkRingUsers(
   for (const u of ring) {
     if (!participants.has(u))
       fail(400037, `${rule}: ring user "${echo(u)}" is not a participant (admin, invitee or host)`)
+  }
+}
+
+/** The repeat fields the interval rules read, whichever request shape they come from. */
+export interface RepeatFields {
+  is_repeat?: number
+  repeat_type?: number
+  is_custom_repeat?: number
+  repeat_interval?: number
+}
+
+/**
+ * A custom repeat's interval must let the series repeat within uint32 time, the docs' type of meeting_start
+ * and repeat_until: its second occurrence starts by 2106-02-07 06:28:15 UTC (400033). Below that the
+ * occurrence cap and the repeat_until clamp decide how far the series runs.
+ */
+export function checkRepeatRange(r: RepeatFields, start: number, rule: string): void {
+  if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return
+  const interval = r.repeat_interval ?? 1
+  if (!repeatsInRange(start, { type: r.repeat_type ?? 0, interval })) {
+    fail(
+      400033,
+      `${rule}: repeat_interval ${interval} puts the second occurrence after 2106-02-07T06:28:15Z, the last uint32 second`,
+    )
   }
 }
 

@@ -17,12 +17,14 @@ import {
   checkCalendar,
   checkCommonSettings,
   checkHeadcount,
+  checkRepeatRange,
   checkRingUsers,
   checkVisible,
   excessUsers,
   invalidParam,
   isVisible,
   participantsOf,
+  type RepeatFields,
   typeError,
 } from './checks.ts'
 import type { MeetingFields } from './store.ts'
@@ -102,7 +104,7 @@ export function createMeeting(ctx: RequestContext): Record<string, unknown> {
     participantsOf(req.admin_userid, invitees, hosts),
     'meeting.create.settings.ring_users.participants',
   )
-  checkReminders(req.reminders)
+  checkReminders(req.reminders, req.meeting_start)
 
   const fields = toFields(req)
   if (req.skip_duplicate_check !== true) checkDuplicate(ctx, c, fields)
@@ -113,7 +115,7 @@ export function createMeeting(ctx: RequestContext): Record<string, unknown> {
   }
 }
 
-function checkReminders(r: WecomMeetingCreateRequest['reminders']): void {
+function checkReminders(r: WecomMeetingCreateRequest['reminders'], start: number): void {
   if (!r) return
   if (r.is_repeat !== undefined && r.is_repeat !== 0 && r.is_repeat !== 1) {
     invalidParam('meeting.create.reminders.is_repeat', 'reminders.is_repeat', 'must be 0 or 1')
@@ -130,6 +132,16 @@ function checkReminders(r: WecomMeetingCreateRequest['reminders']): void {
       `meeting.create.reminders.repeat_interval.max: weekly repeat_interval ${r.repeat_interval} is not 1 or 2`,
     )
   }
+  // A custom repeat (is_custom_repeat, as the update doc 98154 defines it) keeps its interval for every type;
+  // absent it is 1, but 0 or less is never an interval.
+  const repeat: RepeatFields = r
+  if (repeat.is_custom_repeat === 1 && repeat.repeat_interval !== undefined && repeat.repeat_interval < 1) {
+    fail(
+      400033,
+      `meeting.create.reminders.repeat_interval.custom: a custom repeat needs repeat_interval of at least 1, not ${repeat.repeat_interval}`,
+    )
+  }
+  checkRepeatRange(repeat, start, 'meeting.create.reminders.repeat_interval.range')
 }
 
 function toFields(req: WecomMeetingCreateRequest): MeetingFields {

@@ -18,6 +18,7 @@ import {
   checkCalendar,
   checkCommonSettings,
   checkHeadcount,
+  checkRepeatRange,
   checkRingUsers,
   checkVisible,
   excessUsers,
@@ -123,6 +124,10 @@ export function updateMeeting(ctx: RequestContext): Record<string, unknown> {
     'meeting.update.settings.ring_users.participants',
   )
   const reminders = req.reminders ? checkReminders({ ...m.reminders, ...req.reminders }) : undefined
+  // A new start moves the series too: the stored interval must still fit from there.
+  const series = reminders ?? (hasStart ? m.reminders : undefined)
+  if (series)
+    checkRepeatRange(series, req.meeting_start ?? m.meeting_start, 'meeting.update.reminders.repeat_interval.range')
 
   const patch: MeetingPatch = {
     ...(req.title !== undefined ? { title: req.title } : {}),

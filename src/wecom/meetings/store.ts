@@ -8,7 +8,14 @@
  * `update`, `cancel` and `status` are its stable API. Callers validate; the store only normalises and keeps.
  */
 import type { Random } from '../../core/random.ts'
-import { clampRepeatUntil, localDay, maxOccurrences, occurrenceStart, seriesState } from './recurrence.ts'
+import {
+  clampRepeatUntil,
+  localDay,
+  maxOccurrences,
+  occurrenceStart,
+  type Recurrence,
+  seriesState,
+} from './recurrence.ts'
 
 export type MeetingStatus = 'scheduled' | 'in_progress' | 'ended' | 'cancelled'
 
@@ -154,19 +161,22 @@ export function normaliseReminders(r: MeetingReminders, start: number): MeetingR
     )
   } else {
     out.repeat_until_type = 0
-    out.repeat_until = clampRepeatUntil(start, type, interval, r.repeat_until)
+    out.repeat_until = clampRepeatUntil(start, { type, interval }, r.repeat_until)
   }
   return out
+}
+
+/** How stored reminders step (a one-off meeting as a daily series that never gets past occurrence 0). */
+export function recurrenceOf(r: MeetingReminders): Recurrence {
+  return { type: r.is_repeat === 1 ? (r.repeat_type ?? 0) : 0, interval: r.repeat_interval ?? 1 }
 }
 
 /** The start of the last occurrence (the meeting's own start when it does not repeat). */
 export function lastOccurrenceStart(m: Pick<MeetingRecord, 'meeting_start' | 'reminders'>): number {
   const r = m.reminders
   if (r.is_repeat !== 1) return m.meeting_start
-  const type = r.repeat_type ?? 0
-  const interval = r.repeat_interval ?? 1
   if (r.repeat_until_type === 1) {
-    return occurrenceStart(m.meeting_start, type, interval, (r.repeat_until_count ?? 1) - 1)
+    return occurrenceStart(m.meeting_start, recurrenceOf(r), (r.repeat_until_count ?? 1) - 1)
   }
   return r.repeat_until ?? m.meeting_start
 }
@@ -296,12 +306,10 @@ export class MeetingStore {
   status(m: MeetingRecord, now: number): MeetingStatus {
     if (m.cancelled) return 'cancelled'
     if (!this.options.statusFromClock) return 'scheduled'
-    const r = m.reminders
     const state = seriesState(
       m.meeting_start,
       m.meeting_duration,
-      r.is_repeat === 1 ? (r.repeat_type ?? 0) : 0,
-      r.repeat_interval ?? 1,
+      recurrenceOf(m.reminders),
       lastOccurrenceStart(m),
       now,
     )

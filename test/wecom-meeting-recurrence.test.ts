@@ -1,0 +1,300 @@
+/**
+ * The recurrence arithmetic of meetings (src/wecom/meetings/recurrence.ts): closed form, so the inputs that
+ * used to spin forever (issue 16: interval 0, monthly interval 1e9) return at once, and the results agree
+ * with a plain walk of the calendar (the reference below, bounded by the 200-occurrence cap). Then the same
+ * series through the stub server: refused at the door of create, update and compose_send, and the far-reaching
+ * ones that are allowed read back finite values with a clock-derived status once their start has passed.
+ */
+import { beforeEach, describe, expect, test } from 'vitest'
+import {
+  clampRepeatUntil,
+  LAST_INSTANT,
+  localDay,
+  occurrenceIndexAt,
+  occurrenceStart,
+  type Recurrence,
+  repeatsInRange,
+  seriesState,
+} from '../src/wecom/meetings/recurrence.ts'
+import { useStubServer } from './support/server.ts'
+
+const DAY = 86_400
+const CST = 8 * 3600
+
+/** The reference: the first 200 occurrences by JS Date month arithmetic and a day-by-day weekday walk. */
+function walkSeries(start: number, rec: Recurrence): number[] {
+  const out: number[] = []
+  if (rec.type === 7) {
+    for (let t = start; out.length < 200; t += DAY) if (localDay(t).weekday <= 5) out.push(t)
+    return out
+  }
+  for (let n = 0; n < 200; n++) {
+    if (rec.type === 2 || rec.type === 5) {
+      const d = new Date((start + CST) * 1000)
+      const day = d.getUTCDate()
+      d.setUTCDate(1)
+      d.setUTCMonth(d.getUTCMonth() + n * rec.interval * (rec.type === 5 ? 12 : 1))
+      const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()
+      d.setUTCDate(Math.min(day, last))
+      out.push(d.getTime() / 1000 - CST)
+    } else out.push(start + n * rec.interval * (rec.type === 1 ? 7 : 1) * DAY)
+  }
+  return out
+}
+
+/** A small seeded generator, so a failure names a start that can be replayed. */
+function lcg(seed: number): () => number {
+  let s = seed
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648
+    return s / 2_147_483_648
+  }
+}
+
+const SERIES: Recurrence[] = [
+  { type: 0, interval: 1 },
+  { type: 0, interval: 3 },
+  { type: 1, interval: 1 },
+  { type: 1, interval: 2 },
+  { type: 2, interval: 1 },
+  { type: 2, interval: 5 },
+  { type: 5, interval: 1 },
+  { type: 7, interval: 1 },
+]
+const random = lcg(16)
+// Starts from 2001 to 2090, and the 31st of a month at 23:30 local time (month-end and day-boundary edges).
+const STARTS = [
+  ...Array.from({ length: 40 }, () => 978_307_200 + Math.floor(random() * 2_800_000_000)),
+  Date.UTC(2024, 0, 31, 15, 30) / 1000,
+  Date.UTC(2023, 11, 31, 15, 59, 59) / 1000,
+]
+
+describe('recurrence arithmetic', () => {
+  test.each(
+    SERIES,
+  )('occurrenceStart of type $type every $interval matches a calendar walk for 200 occurrences', (rec) => {
+    for (const start of STARTS) {
+      const computed = Array.from({ length: 200 }, (_, n) => occurrenceStart(start, rec, n))
+      expect(computed, `start ${start}`).toEqual(walkSeries(start, rec))
+    }
+  })
+
+  test.each(
+    SERIES,
+  )('occurrenceIndexAt of type $type every $interval names the last occurrence at or before an instant', (rec) => {
+    for (const start of STARTS) {
+      expect(occurrenceIndexAt(start, rec, start - 1)).toBe(-1)
+      for (let i = 0; i < 30; i++) {
+        const t = start + Math.floor(random() * 400 * DAY)
+        const n = occurrenceIndexAt(start, rec, t)
+        if (n >= 0) expect(occurrenceStart(start, rec, n), `start ${start}, t ${t}`).toBeLessThanOrEqual(t)
+        expect(occurrenceStart(start, rec, n + 1), `start ${start}, t ${t}`).toBeGreaterThan(t)
+      }
+    }
+  })
+
+  test('a monthly series on the 31st lands on the last day of shorter months, at the same local time', () => {
+    const jan31 = Date.UTC(2024, 0, 31, 2) / 1000 // 10:00 on 2024-01-31 in UTC+8
+    expect(occurrenceStart(jan31, { type: 2, interval: 1 }, 1)).toBe(Date.UTC(2024, 1, 29, 2) / 1000)
+    expect(occurrenceStart(jan31, { type: 2, interval: 1 }, 3)).toBe(Date.UTC(2024, 3, 30, 2) / 1000)
+    expect(occurrenceStart(jan31, { type: 5, interval: 1 }, 1)).toBe(Date.UTC(2025, 0, 31, 2) / 1000)
+  })
+
+  test('an every-weekday series started on a weekend begins the Monday after and skips weekends', () => {
+    const saturday = Date.UTC(2024, 5, 1, 1) / 1000 // 09:00 Saturday 2024-06-01 in UTC+8
+    const monday = saturday + 2 * DAY
+    expect(occurrenceStart(saturday, { type: 7, interval: 1 }, 0)).toBe(monday)
+    expect(occurrenceStart(saturday, { type: 7, interval: 1 }, 5)).toBe(monday + 7 * DAY)
+    expect(occurrenceIndexAt(saturday, { type: 7, interval: 1 }, monday - 1)).toBe(-1)
+    expect(occurrenceIndexAt(saturday, { type: 7, interval: 1 }, monday + 5 * DAY)).toBe(4)
+  })
+
+  test('issue 16: the series that spun forever (interval 0, negative, NaN, monthly 1e9) return a state at once', () => {
+    const start = 2_000_000_000
+    for (const rec of [
+      { type: 0, interval: 0 },
+      { type: 0, interval: -1 },
+      { type: 1, interval: Number.NaN },
+      { type: 2, interval: 1_000_000_000 },
+      { type: 2, interval: 1e300 },
+      { type: 7, interval: 0 },
+    ]) {
+      const last = clampRepeatUntil(start, rec, undefined)
+      expect(Number.isFinite(last), JSON.stringify(rec)).toBe(true)
+      expect(seriesState(start, 3600, rec, last, start + 10)).toBe('during')
+      expect(seriesState(start, 3600, rec, last, start + 7200)).toMatch(/^(between|after)$/)
+      expect(seriesState(start, 3600, rec, Number.NaN, start + 7200)).toBe('between')
+    }
+  })
+
+  test('clampRepeatUntil never passes the last uint32 instant: a series that cannot repeat by then ends at its start', () => {
+    const start = 2_000_000_000
+    expect(clampRepeatUntil(start, { type: 2, interval: 1_000_000_000 }, undefined)).toBe(start)
+    expect(clampRepeatUntil(start, { type: 2, interval: 1_000_000_000 }, 4_000_000_000)).toBe(start)
+    // Every 300 days: 200 occurrences would run to the 2160s, so the series stops at the last one by 2106.
+    const every300 = clampRepeatUntil(start, { type: 0, interval: 300 }, undefined)
+    expect(every300).toBe(start + Math.floor((LAST_INSTANT - start) / (300 * DAY)) * 300 * DAY)
+    expect(every300 + 300 * DAY).toBeGreaterThan(LAST_INSTANT)
+    // Within range the cap decides, as before.
+    expect(clampRepeatUntil(start, { type: 0, interval: 1 }, undefined)).toBe(start + 199 * DAY)
+    expect(clampRepeatUntil(start, { type: 0, interval: 1 }, start + DAY)).toBe(start + DAY)
+  })
+
+  test('repeatsInRange: the second occurrence must start by the last uint32 instant', () => {
+    const start = 2_000_000_000
+    expect(repeatsInRange(start, { type: 2, interval: 1_000_000_000 })).toBe(false)
+    expect(repeatsInRange(start, { type: 0, interval: 26_000 })).toBe(true)
+    expect(repeatsInRange(start, { type: 0, interval: 27_000 })).toBe(false)
+    expect(repeatsInRange(LAST_INSTANT - 10, { type: 7, interval: 1 })).toBe(false)
+  })
+
+  test('seriesState agrees with stepping through the occurrences one by one', () => {
+    for (const rec of SERIES)
+      for (const start of STARTS.slice(0, 10)) {
+        const last = clampRepeatUntil(start, rec, undefined)
+        const walk = walkSeries(start, rec)
+        for (let i = 0; i < 20; i++) {
+          const now = start + Math.floor(random() * (last - start + 2 * DAY))
+          // Occurrence 0 is the start, or for every weekday the first weekday from it.
+          let occ = start
+          for (const next of walk) {
+            if (next > now || next > last) break
+            occ = next
+          }
+          const want = now >= last + 1800 ? 'after' : now < occ + 1800 ? 'during' : 'between'
+          expect(seriesState(start, 1800, rec, last, now), `${JSON.stringify(rec)} start ${start} now ${now}`).toBe(
+            want,
+          )
+        }
+      }
+  })
+})
+
+describe('recurring series over HTTP (issue 16)', () => {
+  const server = useStubServer()
+  const START = 1_899_943_200 // Sunday 2030-03-17 10:00 in UTC+8
+  const BOOK = { admin_userid: 'zhangsan', title: '周会', meeting_start: START, meeting_duration: 3600 }
+  const custom = (repeat_type: number, repeat_interval: number) => ({
+    is_repeat: 1,
+    repeat_type,
+    is_custom_repeat: 1,
+    repeat_interval,
+  })
+  beforeEach(async () => {
+    server.emulator.control.reset()
+    await clock(START - 10_000)
+  })
+
+  async function clock(now: number): Promise<void> {
+    const r = await fetch(`${server.url}/__mock/clock`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ now, frozen: true }),
+    })
+    expect(r.status).toBe(200)
+  }
+  // A fresh token per call: the tests move the clock past a token's lifetime.
+  async function post(path: string, body: unknown): Promise<any> {
+    const t = await fetch(
+      `${server.url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`,
+    )
+    const token = ((await t.json()) as { access_token: string }).access_token
+    const r = await fetch(`${server.url}${path}?access_token=${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    return r.json()
+  }
+  const listed = async (): Promise<any[]> =>
+    ((await (await fetch(`${server.url}/__mock/wecom/meetings`)).json()) as { meetings: any[] }).meetings
+  const book = async (body: object): Promise<string> => {
+    const r = await post('/cgi-bin/meeting/create', body)
+    expect(r).toMatchObject({ errcode: 0 })
+    return r.meetingid
+  }
+
+  test('meeting.create.reminders.repeat_interval.custom / .range: 0, -1 and a monthly 1e9 are refused with 400033 and nothing is booked', async () => {
+    for (const [reminders, rule] of [
+      [custom(0, 0), 'repeat_interval.custom'],
+      [custom(0, -1), 'repeat_interval.custom'],
+      [custom(2, 1_000_000_000), 'repeat_interval.range'],
+      [custom(0, 30_000), 'repeat_interval.range'],
+    ] as const) {
+      const r = await post('/cgi-bin/meeting/create', { ...BOOK, reminders })
+      expect(r.errcode, JSON.stringify(reminders)).toBe(400033)
+      expect(r.errmsg).toMatch(/^不合法的repeat_interval参数/)
+      expect(server.emulator.control.requests({ route: 'wecom.meeting.create' }).entries.at(-1)?.reason).toContain(rule)
+    }
+    expect(await listed()).toEqual([])
+  })
+
+  test('meeting.update.reminders.repeat_interval.range: update refuses the same intervals, and a new start that leaves the stored one no second occurrence', async () => {
+    const id = await book({ ...BOOK, reminders: custom(2, 900) })
+    expect((await post('/cgi-bin/meeting/update', { meetingid: id, reminders: custom(0, 0) })).errcode).toBe(400033)
+    const far = { meetingid: id, reminders: custom(2, 1_000_000_000) }
+    expect((await post('/cgi-bin/meeting/update', far)).errcode).toBe(400033)
+    // Every 900 months from 2030 repeats in 2105; from 2033 it would be 2108, past uint32 time.
+    const moved = { meetingid: id, meeting_start: 2_000_000_000, meeting_duration: 3600 }
+    expect((await post('/cgi-bin/meeting/update', moved)).errcode).toBe(400033)
+    expect((await listed())[0]).toMatchObject({ meeting_start: START, reminders: { repeat_interval: 900 } })
+  })
+
+  test('a far-reaching custom series reads back a finite repeat_until and a clock-derived status through get_info, update and the control plane once its start has passed', async () => {
+    const monthly = await book({ ...BOOK, reminders: custom(2, 900) })
+    const daily = await book({ ...BOOK, title: '日会', reminders: custom(0, 300) })
+    const weekdays = await book({ ...BOOK, title: '站会', reminders: { is_repeat: 1, repeat_type: 7 } })
+    const info = async (meetingid: string) => post('/cgi-bin/meeting/get_info', { meetingid })
+
+    // Every 900 months from 2030: one repeat, in 2105, then none within uint32 time.
+    const repeat2105 = occurrenceStart(START, { type: 2, interval: 900 }, 1)
+    expect(new Date(repeat2105 * 1000).toISOString()).toBe('2105-03-17T02:00:00.000Z')
+    expect((await info(monthly)).reminders.repeat_until).toBe(repeat2105)
+    await clock(START + 60)
+    // The booked Sunday start counts for the every-weekday series too, as it always did.
+    for (const id of [monthly, daily, weekdays]) expect((await info(id)).status, id).toBe(2)
+    expect((await listed()).map((m) => m.status)).toEqual(['in_progress', 'in_progress', 'in_progress'])
+    expect((await post('/cgi-bin/meeting/update', { meetingid: daily, title: 'x' })).errcode).toBe(400221)
+
+    await clock(START + 86_400 + 60) // Monday 10:01: the weekday series' first weekday
+    expect((await listed()).map((m) => m.status)).toEqual(['scheduled', 'scheduled', 'in_progress'])
+
+    await clock(START + 2 * 86_400 + 7200) // Tuesday noon: between occurrences of all three
+    expect((await post('/cgi-bin/meeting/update', { meetingid: daily, title: '日会 2' })).errcode).toBe(0)
+    const got = await info(daily)
+    expect(got).toMatchObject({ errcode: 0, title: '日会 2', status: 1 })
+    // Every 300 days: 200 occurrences would run past 2106, so the series stops at the last one before.
+    expect(got.reminders.repeat_until).toBe(START + Math.floor((LAST_INSTANT - START) / (300 * DAY)) * 300 * DAY)
+    expect((await info(weekdays)).status).toBe(1)
+
+    await clock(LAST_INSTANT)
+    expect((await listed()).map((m) => m.status)).toEqual(['ended', 'ended', 'ended'])
+  })
+
+  test('mail.compose_send.schedule.reminders.repeat_interval.range: a meeting mail whose custom interval cannot repeat by 2106 is refused with 40058; a plain weekly mail books an every-week meeting', async () => {
+    const mail = (reminders: object) => ({
+      to: { userids: ['lisi'] },
+      subject: '评审',
+      content: '正文',
+      schedule: { start_time: START, end_time: START + 3600, reminders },
+      meeting: { meeting_admins: { userids: ['lisi'] } },
+    })
+    const refused = await post('/cgi-bin/exmail/app/compose_send', mail(custom(2, 1_000_000_000)))
+    expect(refused.errcode).toBe(40058)
+    expect(await listed()).toEqual([])
+    // repeat_interval "仅当指定为自定义重复时有效": a plain weekly mail's 5 does not reach the meeting.
+    expect(
+      await post('/cgi-bin/exmail/app/compose_send', mail({ is_repeat: 1, repeat_type: 1, repeat_interval: 5 })),
+    ).toMatchObject({ errcode: 0 })
+    expect(await post('/cgi-bin/exmail/app/compose_send', mail(custom(2, 900)))).toMatchObject({ errcode: 0 })
+    const [weekly, monthly] = await listed()
+    expect(weekly.reminders).toMatchObject({ repeat_type: 1, repeat_interval: 1, repeat_until: START + 199 * 7 * DAY })
+    expect(monthly.reminders).toMatchObject({
+      repeat_type: 2,
+      repeat_interval: 900,
+      repeat_until: occurrenceStart(START, { type: 2, interval: 900 }, 1),
+    })
+    await clock(START + 60)
+    expect((await listed()).map((m) => m.status)).toEqual(['in_progress', 'in_progress'])
+  })
+})
