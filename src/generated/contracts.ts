@@ -255,11 +255,9 @@ export interface ContractRequest {
     [k: string]: string
   }
   /**
-   * Sent as JSON. Directives: {"$repeat": value, "times": n} (an array of n copies, {{i}} set to 0…n-1 in each), with "join": "" a string of n copies joined; {"$base64url": text}.
+   * Sent as JSON. An object with `$repeat` or `$base64url` is a directive the runner expands before sending (#/$defs/repeat, #/$defs/base64url), so a case that needs a large value says how to build it instead of spelling it out.
    */
-  body?: {
-    [k: string]: unknown
-  }
+  body?: unknown
   /**
    * Sent verbatim (malformed JSON, form bodies).
    */
