@@ -14,7 +14,7 @@ export const ERRCODES_TSV = 'contracts/errors/sources/wecom-errcodes.tsv'
 export const OVERRIDES = 'contracts/errors/wecom.overrides.json'
 export const WECOM_CATALOGUE = 'contracts/errors/wecom.json'
 /** Where a code's name comes from when no override says more. */
-const LIST_SOURCE = 'GWX (official global errcode list)'
+const LIST_SOURCE = 'https://developer.work.weixin.qq.com/document/path/90313'
 
 interface Override {
   message?: string

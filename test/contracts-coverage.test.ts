@@ -62,7 +62,7 @@ function caseFileWithBody(body: unknown): string {
   const c = {
     id: 'one',
     rules: ['schedule.add.success'],
-    doc: { file: 'x', field: 'schedule' },
+    doc: { url: 'https://example.invalid/doc', field: 'schedule' },
     steps: [step],
   }
   writeFileSync(file, JSON.stringify({ area: 'x', cases: [c] }))
