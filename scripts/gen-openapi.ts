@@ -4,12 +4,14 @@
  * schema.json, where an endpoint has one), the response schemas (<route>.response.schema.json, with the
  * vendors' error envelopes they share), the rule catalogues (which codes an endpoint answers) and the
  * error catalogues (HTTP status and message of each code). `npm run contracts:openapi` rewrites
- * contracts/openapi/{wecom,feishu}.json; a test checks them with an OpenAPI validator and for drift.
+ * contracts/openapi/{wecom,feishu}.json (`-- --check` compares); a test checks them with an OpenAPI validator
+ * and for drift.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type EndpointInfo, endpoints, type Vendor } from '../contracts/client/endpoints.ts'
 import { loadCatalogues } from '../contracts/coverage.ts'
+import { writeOrCheck } from './outputs.ts'
 
 const SCHEMAS = 'contracts/schemas'
 export const OPENAPI_FILES = { wecom: 'contracts/openapi/wecom.json', feishu: 'contracts/openapi/feishu.json' }
@@ -238,9 +240,8 @@ export function openapiText(vendor: Vendor): string {
   return `${JSON.stringify(openapiDocument(vendor), null, 2)}\n`
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const vendor of ['wecom', 'feishu'] as const) {
-    writeFileSync(OPENAPI_FILES[vendor], openapiText(vendor))
-    console.log(`wrote ${OPENAPI_FILES[vendor]}`)
-  }
-}
+if (import.meta.url === `file://${process.argv[1]}`)
+  writeOrCheck(
+    'scripts/gen-openapi.ts',
+    (['wecom', 'feishu'] as const).map((vendor) => ({ path: OPENAPI_FILES[vendor], text: openapiText(vendor) })),
+  )

@@ -1,10 +1,12 @@
 /**
  * TypeScript types are derived from the JSON Schemas in contracts/schemas, never written twice.
- * Run `npm run gen:types` after changing a schema; test/generated-types.test.ts fails when they drift.
+ * Run `npm run gen:types` after changing a schema (`-- --check` compares); test/contracts-data.test.ts fails
+ * when they drift.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { compile } from 'json-schema-to-typescript'
+import { writeOrCheck } from './outputs.ts'
 
 export const SCHEMA_DIR = 'contracts/schemas'
 export const OUT_FILE = 'src/generated/contracts.ts'
@@ -63,8 +65,5 @@ function onlyNew(ts: string, declared: Map<string, string>, file: string): strin
   return kept.join('\n')
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const out = await generateTypes()
-  writeFileSync(OUT_FILE, out)
-  console.log(`wrote ${OUT_FILE}`)
-}
+if (import.meta.url === `file://${process.argv[1]}`)
+  writeOrCheck('scripts/gen-types.ts', [{ path: OUT_FILE, text: await generateTypes() }])

@@ -3,11 +3,14 @@
  * rules and the doc field they are about, the case files match their schema, contracts/coverage.md is
  * current, and the OpenAPI documents are valid OpenAPI 3.1 and match what the generator builds.
  */
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { expect, test } from 'vitest'
 import { coverage, coverageMarkdown, loadCatalogues } from '../contracts/coverage.ts'
 import { CaseFileError, loadCaseFile, loadCases } from '../contracts/runner/cases.ts'
+import { resolveValue } from '../contracts/runner/placeholders.ts'
 import { COVERAGE_FILE } from '../scripts/contracts-coverage.ts'
 import { OPENAPI_FILES, openapiDocument, openapiText } from '../scripts/gen-openapi.ts'
 
@@ -49,6 +52,39 @@ test('every case names rules that exist, the doc field of one of them, and steps
 test('a case file that breaks the case schema is refused with the reason', () => {
   expect(() => loadCaseFile('contracts/schemas/rules.schema.json')).toThrow(CaseFileError)
   expect(() => loadCaseFile('contracts/schemas/rules.schema.json')).toThrow(/missing required field "area"/)
+})
+
+/** A one-case file whose single request sends `body`. */
+function caseFileWithBody(body: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'cases-')), 'one.json')
+  const request = { vendor: 'wecom', method: 'POST', path: '/cgi-bin/oa/schedule/add', body }
+  const step = { id: 'call', request, expect: { code: 0 } }
+  const c = {
+    id: 'one',
+    rules: ['schedule.add.success'],
+    doc: { url: 'https://example.invalid/doc', field: 'schedule' },
+    steps: [step],
+  }
+  writeFileSync(file, JSON.stringify({ area: 'x', cases: [c] }))
+  return file
+}
+
+test('a $repeat without a whole number of times is refused by the case schema', () => {
+  expect(() => loadCaseFile(caseFileWithBody({ list: { $repeat: { userid: 'u' }, times: 3 } }))).not.toThrow()
+  expect(() => loadCaseFile(caseFileWithBody({ list: { $repeat: { userid: 'u' }, time: 3 } }))).toThrow(CaseFileError)
+  expect(() => loadCaseFile(caseFileWithBody({ list: { $repeat: 'a', times: 1.5 } }))).toThrow(CaseFileError)
+})
+
+test('a $repeat expands to that many copies with {{i}} as the index, or to one string with join', async () => {
+  const scope = { now: 0, future: 0, run: 'r', steps: {}, lookup: async () => 'lisi' }
+  expect(
+    await resolveValue({ $repeat: { file_name: 'a{{i}}.txt', to: '{{wecom.userids.1}}' }, times: 3 }, scope),
+  ).toEqual([
+    { file_name: 'a0.txt', to: 'lisi' },
+    { file_name: 'a1.txt', to: 'lisi' },
+    { file_name: 'a2.txt', to: 'lisi' },
+  ])
+  expect(await resolveValue({ $repeat: 'ab', times: 3, join: '' }, scope)).toBe('ababab')
 })
 
 test('contracts/coverage.md is what npm run contracts:coverage writes', () => {

@@ -16,7 +16,7 @@ export interface EndpointInfo {
   /** The ContractClient method that sends it. */
   method_name: keyof import('./types.ts').EndpointMethods
   summary: string
-  /** The vendor's doc page or our source for it. */
+  /** The vendor's public doc page. */
   doc: string
   kind: 'token' | 'business' | 'read-back'
 }
@@ -74,7 +74,7 @@ export const endpoints: readonly EndpointInfo[] = [
     auth: 'wecom',
     method_name: 'meetingCancel',
     summary: '取消预约会议: cancel a booked meeting',
-    doc: 'api-facts §6 (WeCom companion endpoints)',
+    doc: 'https://developer.work.weixin.qq.com/document/path/98153',
     kind: 'read-back',
   },
   {
@@ -96,7 +96,7 @@ export const endpoints: readonly EndpointInfo[] = [
     auth: 'wecom',
     method_name: 'scheduleGet',
     summary: '获取日程详情: read schedules back',
-    doc: 'api-facts §6 (WeCom companion endpoints)',
+    doc: 'https://developer.work.weixin.qq.com/document/path/93648',
     kind: 'read-back',
   },
   {
@@ -107,7 +107,7 @@ export const endpoints: readonly EndpointInfo[] = [
     auth: 'wecom',
     method_name: 'scheduleDel',
     summary: '取消日程: delete a schedule',
-    doc: 'api-facts §6 (WeCom companion endpoints)',
+    doc: 'https://developer.work.weixin.qq.com/document/path/93648',
     kind: 'read-back',
   },
   {

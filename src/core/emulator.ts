@@ -51,7 +51,7 @@ export function vendorOf(path: string): Vendor | undefined {
   return undefined
 }
 
-/** What nginx in front of qyapi answers for an unknown path (WC-AUTH probe: HTTP 404). */
+/** What nginx in front of qyapi answers for an unknown path (a live probe: HTTP 404). */
 function wecomNotFound(): CoreResponse {
   return {
     status: 404,

@@ -245,7 +245,10 @@ function view(r: ActiveRule): FaultView {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/** Feishu's gateway sends its window with a 429 (api-facts §0); the window is a minute (INFERRED from 100 req/min). */
+/**
+ * Feishu's gateway sends its window with a 429 (captured responses); the window is a minute (INFERRED from 100
+ * req/min).
+ */
 function rateLimitHeaders(ctx: RequestContext): Record<string, string> {
   return { 'x-ogw-ratelimit-limit': '100', 'x-ogw-ratelimit-reset': String(60 - (ctx.now % 60)) }
 }

@@ -1,6 +1,9 @@
 /**
- * Feishu auth endpoints (tenant/app token from app credentials, the OAuth v2 code exchange) and the auth
- * stage of user-token-only business endpoints (api-facts §0, §4 rows 1-4, §6).
+ * Feishu auth endpoints (tenant/app token from app credentials, the OAuth v2 code exchange) and the auth stage of
+ * user-token-only business endpoints
+ * (https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal,
+ * https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token,
+ * https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code).
  */
 import { echo } from '../core/echo.ts'
 import { fail } from '../core/errors.ts'
@@ -36,7 +39,7 @@ function logHeaders(ctx: RequestContext): Record<string, string> {
   return feishuHeaders({ random: ctx.env.random, nowMs: ctx.nowMs, methodId: '' }, logId(ctx.env.random, ctx.nowMs))
 }
 
-/** auth/v3 answers HTTP 200 even when it refuses (FS-PROBE P01/P04/P05). */
+/** auth/v3 answers HTTP 200 even when it refuses (live probes with fake credentials). */
 function tokenEndpointError(ctx: RequestContext, code: 10003 | 10014, msg: string, reason: string): CoreResponse {
   return raw(
     jsonResponse(200, { code, data: {}, msg }, { ...logHeaders(ctx), 'x-worksuite-mock-reason': headerSafe(reason) }),
@@ -63,7 +66,8 @@ function credentialsTokenRoute(kind: 'tenant' | 'app'): RouteDef {
         return tokenEndpointError(ctx, 10014, 'app secret invalid', `app_secret does not match app "${echo(appId)}"`)
       }
       const { token, expire } = ctx.env.stores.feishuTokens.issueTenantToken(app.appId, app.tenantKey, ctx.now)
-      // Self-built apps get the same value as app and tenant token; the body has no `data` wrapper (FS-AUTH).
+      // Self-built apps get the same value as app and tenant token; the body has no `data` wrapper (the
+      // app_access_token doc).
       const body =
         kind === 'tenant'
           ? { code: 0, msg: 'ok', tenant_access_token: token, expire }

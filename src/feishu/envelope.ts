@@ -1,6 +1,7 @@
 /**
  * Feishu's wire format: a real HTTP status, `{code, msg, error: {log_id, troubleshooter}}` on errors and
- * `{code: 0, msg: 'success', data}` on success, with `X-Tt-Logid` and `X-Request-Id` headers (api-facts §0).
+ * `{code: 0, msg: 'success', data}` on success, with `X-Tt-Logid` and `X-Request-Id` headers
+ * (https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code; captured responses).
  */
 
 import { catalogueEntry, type VendorError } from '../core/errors.ts'
@@ -55,7 +56,7 @@ export function feishuOkResponse(ctx: FeishuEnvelopeContext, data: Record<string
   return jsonResponse(200, { code: 0, msg: 'success', data }, feishuHeaders(ctx, logId(ctx.random, ctx.nowMs)))
 }
 
-/** What Feishu's gateway answers for an unknown path or a wrong method (FS-PROBE P03, P20). */
+/** What Feishu's gateway answers for an unknown path or a wrong method (live probes). */
 export function feishuNotFound(): CoreResponse {
   return textResponse(404, '404 page not found')
 }

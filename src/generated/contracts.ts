@@ -88,7 +88,7 @@ export interface Config {
      */
     oauthCodeTtlSeconds?: number
     /**
-     * Feishu mail send (SEED-003). Limits the doc names but does not quantify are INFERRED defaults; the lists make the remaining error codes reachable.
+     * Feishu mail send (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send). Limits the doc names but does not quantify are INFERRED defaults; the lists make the remaining error codes reachable.
      */
     mail?: {
       /**
@@ -96,7 +96,7 @@ export interface Config {
        */
       lockHoldMs?: number
       /**
-       * Requests per app per minute (fixed window on the emulator clock) before 429 99991400 (SEED-003: 100 次/分钟).
+       * Requests per app per minute (fixed window on the emulator clock) before 429 99991400 (the send doc's 接口频率限制: 100 次/分钟).
        */
       rateLimitPerMinute?: number
       /**
@@ -193,13 +193,13 @@ export interface ContractCase {
    */
   rules: [string, ...string[]]
   /**
-   * Where the rule is documented.
+   * Where the rule is documented: the vendor's public doc page and the field it is about.
    */
   doc: {
     /**
-     * Seed file (shared/seeds/00N_….txt) or api-facts section.
+     * The vendor's doc page (https://developer.work.weixin.qq.com/document/path/…, https://open.feishu.cn/document/…).
      */
-    file: string
+    url: string
     /**
      * The field, header or parameter, as the doc names it.
      */
@@ -255,11 +255,9 @@ export interface ContractRequest {
     [k: string]: string
   }
   /**
-   * Sent as JSON. Directives: {"$repeat": value, "times": n} (an array of n copies, {{i}} set to 0…n-1 in each), with "join": "" a string of n copies joined; {"$base64url": text}.
+   * Sent as JSON. An object with `$repeat` or `$base64url` is a directive the runner expands before sending (#/$defs/repeat, #/$defs/base64url), so a case that needs a large value says how to build it instead of spelling it out.
    */
-  body?: {
-    [k: string]: unknown
-  }
+  body?: unknown
   /**
    * Sent verbatim (malformed JSON, form bodies).
    */
@@ -354,7 +352,7 @@ export interface ErrorCatalogue {
      */
     message: string
     /**
-     * Where the fact comes from (keys of shared/api-facts.md).
+     * Where the fact comes from: the vendor's doc page (URL), a captured response (a real answer quoted in public code, by its number in a public code index), a live probe, or decision: <title> (README, Decisions).
      */
     source: string
     /**
@@ -646,7 +644,7 @@ export interface FeishuMailMessageAttachment {
 export type AddressList = FeishuMailAddress[] | null
 
 /**
- * Body of POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send (SEED-003). Types only: a wrong type is the gateway's 400 9499, the one documented 数据校验规则 (attachment body length) its 400 99992402; whether a field is required or well-formed is the mail service's 400 1234008, checked in code. null counts as absent (Go-style decoding). Unknown fields are ignored.
+ * Body of POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send). Types only: a wrong type is the gateway's 400 9499, the one documented 数据校验规则 (attachment body length) its 400 99992402; whether a field is required or well-formed is the mail service's 400 1234008, checked in code. null counts as absent (Go-style decoding). Unknown fields are ignored.
  */
 export interface FeishuMailSendRequest {
   /**
@@ -728,7 +726,7 @@ export interface RuleCatalogue {
   endpoint: string
   vendor: 'wecom' | 'feishu'
   /**
-   * Where the endpoint is documented (seed file, or api-facts section).
+   * The vendor's public doc page of the endpoint (one URL, or several separated by spaces).
    */
   doc: string
   rules: {
@@ -753,11 +751,11 @@ export interface RuleCatalogue {
      */
     status?: number
     /**
-     * Seed file and row, or api-facts key.
+     * Where the rule comes from: the vendor's doc page (URL) and the row or section, the global errcode list (https://developer.work.weixin.qq.com/document/path/90313), a captured response or live probe, or decision: <title> (README, Decisions).
      */
     source?: string
     /**
-     * True where the code mapping is our reading (api-facts says INFERRED); `note` gives the reasoning.
+     * True where the code mapping is our reading (no doc or capture pins it); `note` gives the reasoning.
      */
     inferred?: boolean
     note?: string
@@ -889,7 +887,7 @@ export interface WecomError {
 
 // wecom.exmail.compose_send.request.schema.json
 /**
- * POST /cgi-bin/exmail/app/compose_send body, the meeting mail (seeds/000, doc 44633). Shape and types only: a breach answers 40058. Ranges with their own errcodes are checked in src/wecom/mail/compose-send.ts.
+ * POST /cgi-bin/exmail/app/compose_send body, the meeting mail (https://developer.work.weixin.qq.com/document/path/97868). Shape and types only: a breach answers 40058. Ranges with their own errcodes are checked in src/wecom/mail/compose-send.ts.
  */
 export interface WecomComposeSendRequest {
   to: WecomMailRecipients
@@ -1498,7 +1496,7 @@ export interface WecomMeetingUpdateSuccess {
 
 // wecom.schedule.add.request.schema.json
 /**
- * POST /cgi-bin/oa/schedule/add body (seeds/002). Shape and types only: a breach answers 40058. Ranges with their own errcodes (90464, 90471, 90704, 90465, 90486, 90467, 90487, 90480, 90457, 90466, 90492) are checked in src/wecom/schedules/add.ts.
+ * POST /cgi-bin/oa/schedule/add body (https://developer.work.weixin.qq.com/document/path/93648). Shape and types only: a breach answers 40058. Ranges with their own errcodes (90464, 90471, 90704, 90465, 90486, 90467, 90487, 90480, 90457, 90466, 90492) are checked in src/wecom/schedules/add.ts.
  */
 export interface WecomScheduleAddRequest {
   schedule: {
@@ -1548,7 +1546,7 @@ export interface WecomScheduleAddSuccess {
 
 // wecom.schedule.del.request.schema.json
 /**
- * POST /cgi-bin/oa/schedule/del body (api-facts §6). op_mode and op_start_time only matter for a recurring schedule.
+ * POST /cgi-bin/oa/schedule/del body (https://developer.work.weixin.qq.com/document/path/93648). op_mode and op_start_time only matter for a recurring schedule.
  */
 export interface WecomScheduleDelRequest {
   schedule_id: string
@@ -1569,7 +1567,7 @@ export interface WecomScheduleDelSuccess {
 
 // wecom.schedule.get.request.schema.json
 /**
- * POST /cgi-bin/oa/schedule/get body (api-facts §6). An absent or empty list answers 90462 (checked in code); more than 1000 ids, 40058.
+ * POST /cgi-bin/oa/schedule/get body (https://developer.work.weixin.qq.com/document/path/93648). An absent or empty list answers 90462 (checked in code); more than 1000 ids, 40058.
  */
 export interface WecomScheduleGetRequest {
   /**

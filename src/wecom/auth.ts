@@ -1,6 +1,8 @@
 /**
- * WeCom access tokens: `GET /cgi-bin/gettoken` issues one per app (each app of a corp has its own), and
- * every business endpoint reads it from the `access_token` query parameter only (api-facts §0, §6).
+ * WeCom access tokens: `GET /cgi-bin/gettoken` issues one per app (each app of a corp has its own), and every business
+ * endpoint reads it from the `access_token` query parameter only
+ * (https://developer.work.weixin.qq.com/document/path/91039; 41001 in
+ * https://developer.work.weixin.qq.com/document/path/90313).
  */
 import type { Clock } from '../core/clock.ts'
 import { echo } from '../core/echo.ts'
@@ -95,7 +97,7 @@ export function gettokenRoute(): RouteDef {
     auth: 'none',
     handle(ctx) {
       const { wecomDirectory: directory, wecomTokens: tokens } = ctx.env.stores
-      // The real server checks the secret before the corp id (WC-AUTH probe).
+      // The real server checks the secret before the corp id (a live probe).
       const corpsecret = ctx.query.get('corpsecret')
       const corpid = ctx.query.get('corpid')
       if (!corpsecret) fail(41004, 'corpsecret is missing from the query string')

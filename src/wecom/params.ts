@@ -1,5 +1,6 @@
 /**
- * WeCom's answer to a body of the wrong shape: 40058 "invalid Request Parameter" (GWX 40058 items 2-3:
+ * WeCom's answer to a body of the wrong shape: 40058 "invalid Request Parameter" (40058 items 2-3 of
+ * https://developer.work.weixin.qq.com/document/path/90313:
  * a missing required field, a wrong type, a value or list over its limit), with a field-specific prefix
  * as real answers carry ("markdown.content exceed max length 4096. Invalid input invalid Request Parameter").
  * The wording of each prefix is INFERRED; clients must match on errcode.

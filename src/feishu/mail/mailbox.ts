@@ -1,5 +1,5 @@
 /**
- * The `user_mailbox_id` path parameter (SEED-003 路径参数): the caller's own address or `me`. A mailbox
+ * The `user_mailbox_id` path parameter (the send doc's 路径参数): the caller's own address or `me`. A mailbox
  * that does not exist or is not active answers 404 (send: 1234013; message get: 1235013); another user's
  * mailbox answers 403 1234017 permission deny, since a user token opens only its owner's mailbox.
  */

@@ -1,5 +1,5 @@
 /**
- * Reading a `raw` EML (SEED-003 `raw`: eml数据). postal-mime parses leniently (it makes an email out of
+ * Reading a `raw` EML (the send doc's `raw`: eml数据). postal-mime parses leniently (it makes an email out of
  * any bytes), so the "is this a MIME message at all" part is ours: an RFC 5322 header block of
  * `Name: value` lines (folded lines allowed) up to the blank line, and a boundary on every multipart
  * Content-Type. Anything else answers 400 1236002 invalid mime format. The doc's own example has no

@@ -1,6 +1,7 @@
 /**
- * Feishu mail: send (SEED-003) and the message read-back, with the state they share: the mail store,
- * the per-mailbox locks, the per-app rate limit and the daily quotas. All of it is rebuilt on reset.
+ * Feishu mail: send (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send) and the message
+ * read-back, with the state they share: the mail store, the per-mailbox locks, the per-app rate limit and the daily
+ * quotas. All of it is rebuilt on reset.
  */
 import type { EmulatorModule } from '../../core/module.ts'
 import { messageGetRoute } from './get.ts'

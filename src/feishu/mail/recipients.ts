@@ -1,5 +1,5 @@
 /**
- * Recipients (SEED-003 to/cc/bcc of mail_address): each needs a well-formed address (else 400 1234008),
+ * Recipients (the send doc's to/cc/bcc of mail_address): each needs a well-formed address (else 400 1234008),
  * and a message may have at most 500 in all (else 400 1236003, 排查建议 "超过500限制"). External means
  * outside the sender's tenant (FeishuDirectory.isInternal): those count against the daily quotas.
  */

@@ -1,7 +1,8 @@
 /**
- * The gateway's view of the mail send body (SEED-003 请求体): JSON types only. A wrong type answers
- * 400 9499 in the vendor's words (api-facts §0, CAP 59113737917); the documented 数据校验规则 (attachment
- * body at most 51,729,750 characters) answers 400 99992402 with `field_violations`, as the platform does
+ * The gateway's view of the mail send body
+ * (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send 请求体): JSON types only. A wrong type
+ * answers 400 9499 in the vendor's words (a captured response, public code ref 59113737917); the documented 数据校验规则
+ * (attachment body at most 51,729,750 characters) answers 400 99992402 with `field_violations`, as the platform does
  * for its field validation rules (INFERRED for this endpoint).
  */
 import schema from '../../../contracts/schemas/feishu.mail.send.request.schema.json' with { type: 'json' }

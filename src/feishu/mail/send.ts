@@ -1,6 +1,6 @@
 /**
- * 发送邮件: `POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send` (SEED-003,
- * https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send; api-facts §4).
+ * 发送邮件: `POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send`
+ * (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send).
  *
  * Checks run in this order, one failure reported at a time: the gateway's rate limit (99991400) and
  * JSON types (9499 / 99992402); the mailbox (1234013 / 1234017); the per-user lock (1236006); counts
@@ -87,7 +87,10 @@ function composeStructured(
   return { subject, headFrom: from, to, cc, bcc, bodyHtml, bodyPlain, attachments: stored, size }
 }
 
-/** `raw` wins over every structured content field when both are given (decision, docs/notes-issue-5.md). */
+/**
+ * `raw` wins over every structured content field when both are given (decision: `raw` with structured fields: `raw`
+ * wins).
+ */
 async function composeRaw(
   raw: string,
   from: Address,

@@ -1,12 +1,13 @@
 /**
- * `POST /cgi-bin/exmail/app/compose_send` (发送会议邮件, seeds/000_a714ffc6a9b22f41.txt; doc 44633). A mail
+ * `POST /cgi-bin/exmail/app/compose_send` (发送会议邮件, https://developer.work.weixin.qq.com/document/path/97868). A mail
  * with `schedule` (and `meeting`) creates a schedule and the meeting it books (`method: request` without
  * `schedule_id`), changes both (`request` with one) or cancels both (`cancel`). The schedule and meeting
  * are the very records oa/schedule/get and meeting/get_info read; the API returns no id, so the control
  * plane lists the schedules mails created (`control.wecomMailSchedules()`).
  *
- * No errcode is documented for this endpoint. api-facts §1 gives the likely global codes; most mappings are
- * INFERRED and marked so here and in contracts/rules/wecom.exmail.compose_send.json.
+ * No errcode is documented for this endpoint, so the codes are the likely ones of the global list
+ * (https://developer.work.weixin.qq.com/document/path/90313); most mappings are INFERRED and marked so here and in
+ * contracts/rules/wecom.exmail.compose_send.json.
  *
  * @example
  * POST /cgi-bin/exmail/app/compose_send?access_token=…
@@ -70,7 +71,7 @@ interface Recipient {
 /**
  * Every recipient once, in to → cc → bcc order: userids become the user's corp address; an address of a
  * corp user is that user. A userid must exist (60111) and be in the app's visible range (60011): doc 44633
- * 权限说明 "to.userids/cc.userids/bcc.userids指定的成员，需在应用的可见范围内" (codes INFERRED, api-facts §1).
+ * 权限说明 "to.userids/cc.userids/bcc.userids指定的成员，需在应用的可见范围内" (codes INFERRED from the global errcode list).
  */
 function recipients(
   ctx: RequestContext,
@@ -127,7 +128,7 @@ function checkReminders(body: WecomComposeSendRequest): void {
       })
 }
 
-/** meeting.option ranges; codes are meeting/create's (INFERRED, api-facts §1 and §2). */
+/** meeting.option ranges; codes are meeting/create's (INFERRED). */
 function checkOption(body: WecomComposeSendRequest): void {
   const o = body.meeting?.option
   if (!o) return
@@ -185,7 +186,7 @@ export function composeSendRoute(): RouteDef {
       ])
 
       const attachments = body.attachment_list ?? []
-      // INFERRED: no dedicated code; an over-long list is 40058 (GWX 40058 item 2).
+      // INFERRED: no dedicated code; an over-long list is 40058 (40058 item 2 of the global errcode list).
       if (attachments.length > MAX_ATTACHMENTS)
         fail(40058, `${R}.attachment_list.max: ${attachments.length} attachments, at most ${MAX_ATTACHMENTS}`, {
           prefix: `attachment_list exceed max size ${MAX_ATTACHMENTS}. Invalid input `,
@@ -201,7 +202,7 @@ export function composeSendRoute(): RouteDef {
         total += size
         kept.push({ file_name: a.file_name, size })
       }
-      // INFERRED (api-facts §1): 40206 请求body字节数超过限制.
+      // INFERRED: 40206 请求body字节数超过限制.
       if (total > MAX_MAIL_BYTES)
         fail(40206, `${R}.size.max: body and attachments are ${total} bytes, at most ${MAX_MAIL_BYTES} (50M)`)
 

@@ -1,6 +1,8 @@
 /**
- * The HTTP face of the meetings module: meeting/create (doc 99104), meeting/update (doc 98154), and the
- * companions clients verify with, meeting/get_info (doc 98149) and meeting/cancel (api-facts §6).
+ * The HTTP face of the meetings module: meeting/create (https://developer.work.weixin.qq.com/document/path/99104),
+ * meeting/update (https://developer.work.weixin.qq.com/document/path/98154), and the companions clients verify with,
+ * meeting/get_info (https://developer.work.weixin.qq.com/document/path/98149) and meeting/cancel
+ * (https://developer.work.weixin.qq.com/document/path/98153).
  */
 import cancelSchema from '../../../contracts/schemas/wecom.meeting.cancel.request.schema.json' with { type: 'json' }
 import getInfoSchema from '../../../contracts/schemas/wecom.meeting.get_info.request.schema.json' with { type: 'json' }

@@ -19,7 +19,10 @@ import {
 
 export type MeetingStatus = 'scheduled' | 'in_progress' | 'ended' | 'cancelled'
 
-/** get_info's `status` (INFERRED enum: 1 待开始, 2 会议中, 3 已结束, 4 已取消; api-facts §6 WC-98149). */
+/**
+ * get_info's `status` (INFERRED enum: 1 待开始, 2 会议中, 3 已结束, 4 已取消;
+ * https://developer.work.weixin.qq.com/document/path/98149 shows only 1).
+ */
 export const STATUS_CODE: Record<MeetingStatus, number> = { scheduled: 1, in_progress: 2, ended: 3, cancelled: 4 }
 
 /** The settings a meeting keeps; absent means the documented default (see `effectiveSettings`). */

@@ -1,6 +1,7 @@
 /**
- * `POST /cgi-bin/oa/schedule/add` (创建日程, seeds/002_94d212b1c6e7af6d.txt; doc path 93648), with every
- * documented rule and the errcode api-facts §3 maps it to. Rule ids are those of
+ * `POST /cgi-bin/oa/schedule/add` (创建日程, https://developer.work.weixin.qq.com/document/path/93648), with every
+ * documented rule and the errcode we map it to (the doc names none; codes from
+ * https://developer.work.weixin.qq.com/document/path/90313). Rule ids are those of
  * contracts/rules/wecom.schedule.add.json.
  *
  * @example
@@ -152,13 +153,13 @@ export function scheduleAddRoute(): RouteDef {
       const s = body.schedule
       const { schedules } = ctx.env.stores
 
-      // INFERRED (api-facts §3 row 2): an end before the start is a bad parameter.
+      // INFERRED: an end before the start is a bad parameter.
       if (s.end_time < s.start_time)
         fail(40058, `schedule.add.time.order: end_time ${s.end_time} is before start_time ${s.start_time}`, {
           prefix: 'schedule.end_time must not be earlier than start_time. Invalid input ',
         })
       const admins = s.admins ?? []
-      // INFERRED (api-facts §3 row 3): no dedicated code for more than 3 admins; an over-long list is 40058.
+      // INFERRED: no dedicated code for more than 3 admins; an over-long list is 40058.
       if (admins.length > 3)
         fail(40058, `schedule.add.admins.max: ${admins.length} admins, at most 3`, {
           prefix: 'schedule.admins exceed max size 3. Invalid input ',
@@ -171,7 +172,7 @@ export function scheduleAddRoute(): RouteDef {
           fail(40058, `schedule.add.attendees.userid.length: "${echo(userid)}" is over 64 bytes`, {
             prefix: 'schedule.attendees.userid exceed max length 64. Invalid input ',
           })
-        // INFERRED (api-facts §3): an unknown userid answers 60111 "userid not found".
+        // INFERRED: an unknown userid answers 60111 "userid not found".
         if (!corp.users.has(userid))
           fail(60111, `schedule.add.attendees.userid.known: no user "${echo(userid)}" in corp ${corp.corpid}`, {
             prefix: `invalid string value \`${echo(userid)}\`. `,

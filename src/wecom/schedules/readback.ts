@@ -1,6 +1,7 @@
 /**
  * Read-back of schedules: `POST /cgi-bin/oa/schedule/get` (获取日程详情) and `POST /cgi-bin/oa/schedule/del`
- * (取消日程), in the shapes api-facts §6 gives (SKIT samples; QQ-weixin-work copies of doc 93648 / 97725).
+ * (取消日程), in the shapes of https://developer.work.weixin.qq.com/document/path/93648
+ * (and the SKIT SDK's samples, https://github.com/fudiwei/DotNetCore.SKIT.FlurlHttpClient.Wechat).
  * Both see the schedules a meeting mail created too: they are the same records.
  */
 import delSchema from '../../../contracts/schemas/wecom.schedule.del.request.schema.json' with { type: 'json' }
@@ -19,7 +20,7 @@ const validateDel = validatorFor<WecomScheduleDelRequest>(delSchema)
 
 /**
  * The schedule, if the calling app may touch it. An id this emulator never issued (or evicted, or of
- * another corp) → 90461 日程ID异常; another app's of the same corp → 90466 (INFERRED mapping, api-facts §3).
+ * another corp) → 90461 日程ID异常; another app's of the same corp → 90466 (INFERRED mapping).
  */
 function ownSchedule(ctx: RequestContext, id: string, op: 'get' | 'del'): ScheduleRecord {
   const p = wecomCaller(ctx)
@@ -44,7 +45,7 @@ export function scheduleGetRoute(): RouteDef {
       if (!validateGet(body))
         failShape(validateGet.errors, { schedule_id_list: 'schedule.get.schedule_id_list.max' }, 'schedule.get.types')
       const ids = body.schedule_id_list ?? []
-      // INFERRED (api-facts §6): absent and empty both mean "no ids" → 90462 日程ID列表不能为空.
+      // INFERRED: absent and empty both mean "no ids" → 90462 日程ID列表不能为空.
       if (ids.length === 0) fail(90462, 'schedule.get.schedule_id_list.required: schedule_id_list is absent or empty')
       // Cancelled schedules are returned too, with status 1 (doc: 被取消的日程也可以拉取详情).
       return { schedule_list: ids.map((id) => scheduleView(ownSchedule(ctx, id, 'get'))) }
