@@ -477,3 +477,114 @@ describe('recurring series over HTTP (issue 16)', () => {
     expect((await listed()).map((m) => m.status)).toEqual(['in_progress', 'in_progress'])
   })
 })
+
+describe('custom day lists over HTTP (issue 13)', () => {
+  const server = useStubServer()
+  const { clock, post, listed, book } = stubClient(server)
+  const MONDAY = Date.UTC(2030, 2, 18, 3) / 1000 // Monday 2030-03-18 11:00 in UTC+8
+  const BOOK = { admin_userid: 'zhangsan', title: '例会', meeting_start: MONDAY, meeting_duration: 7200 }
+  const weekly = (days: number[], repeat_interval = 1) => ({
+    is_repeat: 1,
+    repeat_type: 1,
+    is_custom_repeat: 1,
+    repeat_interval,
+    repeat_day_of_week: days,
+  })
+  const monthly = (days: number[]) => ({
+    is_repeat: 1,
+    repeat_type: 2,
+    is_custom_repeat: 1,
+    repeat_interval: 1,
+    repeat_day_of_month: days,
+  })
+  const info = async (meetingid: string) => post('/cgi-bin/meeting/get_info', { meetingid })
+  const update = async (body: object) => (await post('/cgi-bin/meeting/update', body)).errcode
+  beforeEach(async () => {
+    server.emulator.control.reset()
+    await clock(MONDAY - 10 * DAY)
+  })
+
+  test('meeting.update.reminders.repeat_day_of_week.meetings: the repeat_until clamp of a custom Mon–Fri weekly series lands on its 200th meeting (50th every two weeks)', async () => {
+    const id = await book(BOOK)
+    expect(await update({ meetingid: id, reminders: weekly([1, 2, 3, 4, 5]) })).toBe(0)
+    // 200 meetings are 40 weeks of five: the last is the Friday of week 40 (not 199 weeks on, meeting 995).
+    expect((await info(id)).reminders.repeat_until).toBe(MONDAY + (39 * 7 + 4) * DAY)
+    expect(await update({ meetingid: id, reminders: weekly([1, 2, 3, 4, 5], 2) })).toBe(0)
+    expect((await info(id)).reminders.repeat_until).toBe(MONDAY + (9 * 14 + 4) * DAY)
+    // Counted from a new start (Tuesday a week on), the 50th meeting is a Monday. (Reminders merge over the
+    // stored ones, so repeat_until 0 asks for the clamp again.)
+    const tuesday = MONDAY + 8 * DAY
+    const reminders = { ...weekly([1, 3, 5, 4], 2), repeat_until: 0 }
+    const moved = { meetingid: id, meeting_start: tuesday, meeting_duration: 7200, reminders }
+    expect(await update(moved)).toBe(0)
+    expect((await info(id)).reminders).toMatchObject({
+      repeat_day_of_week: [1, 2, 3, 4, 5],
+      repeat_until: tuesday - DAY + 10 * 14 * DAY,
+    })
+  })
+
+  test('meeting.update.reminders.repeat_day_of_month.meetings: the repeat_until clamp of a custom monthly series on the 1st and 15th lands on its 50th meeting', async () => {
+    const first = Date.UTC(2030, 3, 1, 3) / 1000 // 2030-04-01 11:00 in UTC+8
+    const id = await book({ ...BOOK, meeting_start: first })
+    expect(await update({ meetingid: id, reminders: { ...monthly([15]), repeat_until: 4_000_000_000 } })).toBe(0)
+    // 50 meetings are 25 months of two: the last is the 15th, 24 months on (not 49 months on, meeting 98).
+    expect((await info(id)).reminders).toMatchObject({
+      repeat_day_of_month: [1, 15],
+      repeat_until: Date.UTC(2032, 3, 15, 3) / 1000,
+    })
+  })
+
+  test("meeting.update.status.scheduled: on a Wednesday at 12:10, inside a Mon+Wed series' 11:00–13:00 meeting, update answers 400221 as on the Monday", async () => {
+    const id = await book({ ...BOOK, reminders: weekly([1, 3]) })
+    const at = (day: number, hh: number, mm: number) => MONDAY + day * DAY + (hh - 11) * 3600 + mm * 60
+    await clock(at(0, 12, 10))
+    expect(await update({ meetingid: id, title: '周一' })).toBe(400221)
+    await clock(at(1, 12, 10))
+    expect(await update({ meetingid: id, title: '周二' })).toBe(0)
+    expect((await info(id)).status).toBe(1)
+    await clock(at(2, 12, 10))
+    expect(await update({ meetingid: id, title: '周三' })).toBe(400221)
+    expect((await info(id)).status).toBe(2)
+    expect((await listed())[0]).toMatchObject({ title: '周二', status: 'in_progress' })
+    await clock(at(2, 13, 10))
+    expect(await update({ meetingid: id, title: '周三下午' })).toBe(0)
+    // Week 2: Monday and Wednesday again, Thursday not.
+    await clock(at(9, 11, 0))
+    expect((await info(id)).status).toBe(2)
+    await clock(at(10, 12, 10))
+    expect((await info(id)).status).toBe(1)
+  })
+
+  test('meeting.update.reminders.repeat_day_of_month.missing-day: a custom monthly series on the 31st has no meeting in February, and is in progress again on 31 March', async () => {
+    const jan31 = Date.UTC(2030, 0, 31, 3) / 1000 // 2030-01-31 11:00 in UTC+8
+    await clock(jan31 - DAY)
+    const id = await book({ ...BOOK, meeting_start: jan31, reminders: monthly([]) })
+    expect((await info(id)).reminders.repeat_day_of_month).toEqual([31])
+    await clock(Date.UTC(2030, 1, 28, 4) / 1000) // 2030-02-28 12:00
+    expect(await update({ meetingid: id, title: '二月' })).toBe(0)
+    await clock(Date.UTC(2030, 2, 31, 4) / 1000) // 2030-03-31 12:00
+    expect(await update({ meetingid: id, title: '三月' })).toBe(400221)
+    // 50 meetings on the 31st: seven 31-day months a year make 49 from 2030 to 2036, and the 50th is January 2037.
+    expect(new Date((await info(id)).reminders.repeat_until * 1000).toISOString()).toBe('2037-01-31T03:00:00.000Z')
+  })
+
+  test('a meeting mail with a custom weekly day list books a meeting whose clamp and status follow its listed days', async () => {
+    const mail = {
+      to: { userids: ['lisi'] },
+      subject: '评审',
+      content: '正文',
+      schedule: { start_time: MONDAY, end_time: MONDAY + 7200, reminders: weekly([3, 1]) },
+      meeting: { meeting_admins: { userids: ['lisi'] } },
+    }
+    expect(await post('/cgi-bin/exmail/app/compose_send', mail)).toMatchObject({ errcode: 0 })
+    // 200 meetings are 100 weeks of two: the last is the Wednesday of week 100.
+    expect((await listed())[0].reminders).toMatchObject({
+      repeat_day_of_week: [1, 3],
+      repeat_until: MONDAY + (99 * 7 + 2) * DAY,
+    })
+    await clock(MONDAY + 2 * DAY + 4200) // Wednesday 12:10
+    expect((await listed())[0].status).toBe('in_progress')
+    await clock(MONDAY + 3 * DAY + 4200) // Thursday 12:10
+    expect((await listed())[0].status).toBe('scheduled')
+  })
+})
