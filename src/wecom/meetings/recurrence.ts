@@ -8,22 +8,32 @@
  * before an instant are computed, not walked to (daily and weekly by division, monthly and yearly by month
  * arithmetic on civil dates without `Date`, every weekday by whole weeks plus days). An interval below 1
  * (refused at the door) counts as 1, and every result is a finite number, however far out.
+ *
+ * A custom series with a day list (repeat_day_of_week / repeat_day_of_month, doc 98154) steps by period,
+ * then by day: each listed day of every `interval`-th week or month is one meeting. Weeks all hold every
+ * listed weekday, so the n-th meeting is whole weeks plus a position in the list. Months differ only in
+ * whether they have the 29th, 30th and 31st, and the Gregorian calendar repeats every 400 years (4800
+ * months): a list with such days is counted over at most one cycle of the months the interval visits,
+ * plus whole cycles, so the work is bounded whatever `n` or the instant.
  */
 
 /** repeat_type values of the docs: 0 daily, 1 weekly, 2 monthly, 7 every weekday; schedules add 5 yearly. */
 export type RepeatType = 0 | 1 | 2 | 5 | 7
 
-/**
- * How a series steps: its type and interval. The stored custom day lists (repeat_day_of_week /
- * repeat_day_of_month) are not walked yet; they would join here, stepping by period and then by day.
- */
+/** How a series steps: its type and interval, and for a custom weekly or monthly series its day list. */
 export interface Recurrence {
   type: number
   interval: number
+  /** A custom weekly series' weekdays, 1..7 = Monday..Sunday in UTC+8 (repeat_day_of_week); read for type 1. */
+  daysOfWeek?: readonly number[]
+  /** A custom monthly series' days of the month, 1..31 in UTC+8 (repeat_day_of_month); read for type 2. */
+  daysOfMonth?: readonly number[]
 }
 
 const DAY = 86_400
 const CST = 8 * 3600
+/** Months in one cycle of the Gregorian calendar (400 years): month lengths repeat with this period. */
+const CYCLE_MONTHS = 4800
 /** The last instant the docs' uint32 times can hold (2106-02-07 06:28:15 UTC). */
 export const LAST_INSTANT = 0xffff_ffff
 
@@ -117,10 +127,158 @@ function weekdayBase(start: number): { base: number; position: number } {
   return weekday >= 6 ? { base: start + (8 - weekday) * DAY, position: 0 } : { base: start, position: weekday - 1 }
 }
 
+function gcd(a: number, b: number): number {
+  while (b > 0) [a, b] = [b, a % b]
+  return a
+}
+
+/**
+ * The days of a list that a series meets on: the start's own day (the docs: "会议开始时间对应的那天需要包含在
+ * 该数组中…如果开发者没有指定，后台会补上") and the list's whole days from 1 to `max`, ascending, once each.
+ */
+function listedDays(list: readonly number[] | undefined, own: number, max: number): number[] {
+  // A bit per day (bit 31 is the sign bit, which `&` reads like any other).
+  let on = 1 << own
+  if (Array.isArray(list)) for (const d of list) if (Number.isInteger(d) && d >= 1 && d <= max) on |= 1 << d
+  const out: number[] = []
+  for (let d = 1; d <= max; d++) if (on & (1 << d)) out.push(d)
+  return out
+}
+
+/**
+ * A custom weekly series on listed weekdays: the Monday of the start's week at the start's time of day, the
+ * weekdays, the start's position among them, and the weeks per step. Meeting `j` counted from the Monday
+ * (the start is `j = position`) is on weekday `days[j mod K]` of step `floor(j / K)`.
+ */
+function weekPlan(start: number, rec: Recurrence) {
+  const weekday = localDay(start).weekday
+  const days = listedDays(rec.daysOfWeek, weekday, 7)
+  return { monday: start - (weekday - 1) * DAY, days, position: days.indexOf(weekday), weeks: stepOf(rec.interval) }
+}
+
+function weekListStart(start: number, rec: Recurrence, k: number): number {
+  const { monday, days, position, weeks } = weekPlan(start, rec)
+  const j = position + k
+  const period = Math.floor(j / days.length)
+  return monday + (period * weeks * 7 + days[j - period * days.length]! - 1) * DAY
+}
+
+function weekListIndexAt(start: number, rec: Recurrence, t: number): number {
+  const { monday, days, position, weeks } = weekPlan(start, rec)
+  // Days since the Monday, counted at the start's time of day: a meeting on day `d` has begun by t iff d <= day.
+  const day = Math.floor((t - monday) / DAY)
+  const week = Math.floor(day / 7)
+  const period = Math.floor(week / weeks)
+  // In a week the interval skips, the whole step before it has passed; in a meeting week, the days up to t's.
+  const within = week > period * weeks ? days.length : days.filter((d) => d - 1 <= day - week * 7).length
+  return period * days.length + within - position - 1
+}
+
+/**
+ * A custom monthly series on listed days of the month. A listed day a month lacks (the 31st in April) has
+ * no meeting that month (decision: a missing day is skipped, as RFC 5545 §3.3.10 ignores invalid dates; the
+ * doc lists days by number, "分别表示1~31号"). So a month holds the listed days up to its length, a prefix of
+ * the list: `perLength[len - 28]` meetings. `cycle` steps return to the same point of the 400-year calendar.
+ */
+function monthPlan(start: number, rec: Recurrence) {
+  const l = local(start)
+  const days = listedDays(rec.daysOfMonth, l.d, 31)
+  const months = stepOf(rec.interval)
+  const perLength = [28, 29, 30, 31].map((len) => days.filter((d) => d <= len).length)
+  return {
+    first: l.y * 12 + l.m - 1,
+    second: l.second,
+    days,
+    position: days.indexOf(l.d),
+    months,
+    perLength,
+    cycle: CYCLE_MONTHS / gcd(months % CYCLE_MONTHS, CYCLE_MONTHS),
+  }
+}
+type MonthPlan = ReturnType<typeof monthPlan>
+
+function monthLength(index: number): number {
+  const y = Math.floor(index / 12)
+  return daysInMonth(y, index - y * 12 + 1)
+}
+
+/** Meetings of step `p` (counting the listed days before the start in step 0). */
+function meetingsIn(plan: MonthPlan, p: number): number {
+  return plan.perLength[monthLength(plan.first + p * plan.months) - 28]!
+}
+
+/** Meetings of steps 0..p-1: whole cycles times a cycle's meetings, plus the steps left (under one cycle). */
+function meetingsBefore(plan: MonthPlan, p: number): number {
+  const walk = (steps: number) => {
+    let sum = 0
+    for (let i = 0; i < steps; i++) sum += meetingsIn(plan, i)
+    return sum
+  }
+  if (p <= plan.cycle) return walk(p)
+  const cycles = Math.floor(p / plan.cycle)
+  return cycles * walk(plan.cycle) + walk(p - cycles * plan.cycle)
+}
+
+/** The step and the listed day of meeting `j` counted from step 0's first listed day. */
+function locateMeeting(plan: MonthPlan, j: number): { step: number; day: number } {
+  let before = 0
+  for (let p = 0; p < plan.cycle; p++) {
+    const here = meetingsIn(plan, p)
+    if (j < before + here) return { step: p, day: plan.days[j - before]! }
+    before += here
+  }
+  // Past one cycle: whole cycles (each holds `before` meetings, at least the start's), then the rest within one.
+  const cycles = Math.floor(j / before)
+  const rest = locateMeeting(plan, j - cycles * before)
+  return { step: cycles * plan.cycle + rest.step, day: rest.day }
+}
+
+function monthDayStart(plan: MonthPlan, index: number, day: number): number {
+  const y = Math.floor(index / 12)
+  return daysFromCivil(y, index - y * 12 + 1, day) * DAY + plan.second - CST
+}
+
+function monthListStart(start: number, rec: Recurrence, k: number): number {
+  const plan = monthPlan(start, rec)
+  const j = plan.position + k
+  const K = plan.days.length
+  if (plan.perLength[0] === K) {
+    // Every listed day exists in every month: whole steps plus a position in the list.
+    const step = Math.floor(j / K)
+    return monthDayStart(plan, plan.first + step * plan.months, plan.days[j - step * K]!)
+  }
+  const { step, day } = locateMeeting(plan, j)
+  return monthDayStart(plan, plan.first + step * plan.months, day)
+}
+
+function monthListIndexAt(start: number, rec: Recurrence, t: number): number {
+  const plan = monthPlan(start, rec)
+  const month = monthIndex(t)
+  const step = Math.floor((month - plan.first) / plan.months)
+  const index = plan.first + step * plan.months
+  const before = plan.perLength[0] === plan.days.length ? step * plan.days.length : meetingsBefore(plan, step)
+  // In t's own month, the listed days that exist and have begun by t; in a month the interval skips, all of its step.
+  const within =
+    index === month
+      ? plan.days.filter((d) => d <= monthLength(index) && monthDayStart(plan, index, d) <= t).length
+      : meetingsIn(plan, step)
+  return before + within - plan.position - 1
+}
+
+/** Whether the series walks a day list: a custom weekly or monthly one that carries its list. */
+function listKind(rec: Recurrence): 'week' | 'month' | undefined {
+  if (rec.type === 1 && rec.daysOfWeek !== undefined) return 'week'
+  if (rec.type === 2 && rec.daysOfMonth !== undefined) return 'month'
+  return undefined
+}
+
 /** The start of occurrence `n` (0-based; a negative or non-finite `n` is occurrence 0) of a series. */
 export function occurrenceStart(start: number, rec: Recurrence, n: number): number {
   const k = Number.isFinite(n) && n > 0 ? Math.floor(n) : 0
   if (k === 0 && rec.type !== 7) return start
+  const list = listKind(rec)
+  if (list === 'week') return weekListStart(start, rec, k)
+  if (list === 'month') return monthListStart(start, rec, k)
   const step = stepOf(rec.interval)
   if (rec.type === 7) {
     // Every weekday: each week boundary crossed (five weekdays from the week's Monday) adds a weekend.
@@ -135,6 +293,9 @@ export function occurrenceStart(start: number, rec: Recurrence, n: number): numb
 /** The index of the last occurrence starting at or before `t`; -1 before the first one. */
 export function occurrenceIndexAt(start: number, rec: Recurrence, t: number): number {
   if (!(t >= start)) return -1
+  const list = listKind(rec)
+  if (list === 'week') return weekListIndexAt(start, rec, t)
+  if (list === 'month') return monthListIndexAt(start, rec, t)
   const step = stepOf(rec.interval)
   if (rec.type === 7) {
     const { base, position } = weekdayBase(start)
@@ -168,11 +329,7 @@ export function repeatsInRange(start: number, rec: Recurrence): boolean {
   return occurrenceStart(start, rec, 1) <= LAST_INSTANT
 }
 
-/**
- * Whether `now` lies inside one occurrence, and whether the series is over. Custom day lists are not walked:
- * the series steps by its type and interval (a simplification that only matters for the clock-derived
- * status of a custom series).
- */
+/** Whether `now` lies inside one occurrence (a custom series' listed days included), and whether the series is over. */
 export function seriesState(
   start: number,
   duration: number,

@@ -164,14 +164,22 @@ export function normaliseReminders(r: MeetingReminders, start: number): MeetingR
     )
   } else {
     out.repeat_until_type = 0
-    out.repeat_until = clampRepeatUntil(start, { type, interval }, r.repeat_until)
+    // The cap counts meetings, so a custom series' listed days count each.
+    out.repeat_until = clampRepeatUntil(start, recurrenceOf(out), r.repeat_until)
   }
   return out
 }
 
-/** How stored reminders step (a one-off meeting as a daily series that never gets past occurrence 0). */
+/**
+ * How stored reminders step (a one-off meeting as a daily series that never gets past occurrence 0): a
+ * custom weekly or monthly series on its listed days too.
+ */
 export function recurrenceOf(r: MeetingReminders): Recurrence {
-  return { type: r.is_repeat === 1 ? (r.repeat_type ?? 0) : 0, interval: r.repeat_interval ?? 1 }
+  const rec: Recurrence = { type: r.is_repeat === 1 ? (r.repeat_type ?? 0) : 0, interval: r.repeat_interval ?? 1 }
+  if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return rec
+  if (rec.type === 1 && r.repeat_day_of_week) return { ...rec, daysOfWeek: r.repeat_day_of_week }
+  if (rec.type === 2 && r.repeat_day_of_month) return { ...rec, daysOfMonth: r.repeat_day_of_month }
+  return rec
 }
 
 /** The start of the last occurrence (the meeting's own start when it does not repeat). */
