@@ -393,6 +393,22 @@ describe('recurring series over HTTP (issue 16)', () => {
     await clock(START - 10_000)
   })
 
+  test('meeting.create.body.types: a day list that is not an array of integers answers 40058, not a failure', async () => {
+    for (const bad of ['1,3', 3, [1, 'x'], { 0: 1 }]) {
+      const r = await post('/cgi-bin/meeting/create', {
+        ...BOOK,
+        reminders: { ...custom(1, 1), repeat_day_of_week: bad },
+      })
+      expect(r.errcode, JSON.stringify(bad)).toBe(40058)
+      const m = await post('/cgi-bin/meeting/create', {
+        ...BOOK,
+        reminders: { ...custom(2, 1), repeat_day_of_month: bad },
+      })
+      expect(m.errcode, JSON.stringify(bad)).toBe(40058)
+    }
+    expect(await listed()).toEqual([])
+  })
+
   test('meeting.create.reminders.repeat_interval.custom / .range: 0, -1 and a monthly 1e9 are refused with 400033 and nothing is booked', async () => {
     for (const [reminders, rule] of [
       [custom(0, 0), 'repeat_interval.custom'],

@@ -1096,6 +1096,18 @@ export interface WecomMeetingCreateRequest {
      * Seconds; values outside 0/300/900/3600/86400 are stored as 0.
      */
     remind_before?: number[]
+    /**
+     * Not in the create doc (99104); the update doc's (98154) custom repeat: typed here so a wrong type is a 40058, not a failure.
+     */
+    is_custom_repeat?: number
+    /**
+     * Not in the create doc; as on update (98154): weekdays 1..7 of a custom weekly series.
+     */
+    repeat_day_of_week?: number[]
+    /**
+     * Not in the create doc; as on update (98154): days 1..31 of a custom monthly series.
+     */
+    repeat_day_of_month?: number[]
   }
   /**
    * true skips the duplicate protection (400301 / 400302).
