@@ -597,7 +597,7 @@ async function minimize(
 
 /** Long runs of one character or one short unit, as `‹a×20000›`, so a reproduction fits on a screen. */
 export function compress(text: string): string {
-  return text.replace(/(.{1,12}?)\1{15,}/gsu, (all, unit: string) => `‹${unit}×${all.length / unit.length}›`)
+  return text.replace(/(.{1,24}?)\1{15,}/gsu, (all, unit: string) => `‹${unit}×${all.length / unit.length}›`)
 }
 
 function show(text: string): string {

@@ -381,6 +381,10 @@ export function checkWire(res: CoreResponse): Verdict {
   if (res.drop) return { ok: true }
   if (!Number.isInteger(res.status) || res.status < 100 || res.status > 999)
     return { ok: false, why: `status ${res.status} cannot be sent (node:http wants 100..999)` }
+  if (res.status < 200) return { ok: false, why: `status ${res.status} is informational, not an answer` }
+  // node:http drops the body of these: the client would get no envelope.
+  if ((res.status === 204 || res.status === 304) && res.body)
+    return { ok: false, why: `status ${res.status} carries no body: the envelope would be dropped` }
   for (const [k, v] of Object.entries(res.headers)) {
     if (!TOKEN.test(k)) return { ok: false, why: `header name ${JSON.stringify(k).slice(0, 40)} is not an HTTP token` }
     if (typeof v !== 'string' || !FIELD_VALUE.test(v))
