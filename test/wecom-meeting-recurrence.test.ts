@@ -603,4 +603,23 @@ describe('custom day lists over HTTP (issue 13)', () => {
     await clock(MONDAY + 3 * DAY + 4200) // Thursday 12:10
     expect((await listed())[0].status).toBe('scheduled')
   })
+
+  test('decision: a yearly meeting mail books a 12-monthly custom meeting, which get_info can express', async () => {
+    const mail = {
+      to: { userids: ['lisi'] },
+      subject: '年会',
+      content: '正文',
+      schedule: { start_time: MONDAY, end_time: MONDAY + 7200, reminders: { is_repeat: 1, repeat_type: 5 } },
+      meeting: { meeting_admins: { userids: ['lisi'] } },
+    }
+    expect(await post('/cgi-bin/exmail/app/compose_send', mail)).toMatchObject({ errcode: 0 })
+    const [meeting] = await listed()
+    expect(meeting.reminders).toMatchObject({ repeat_type: 2, is_custom_repeat: 1, repeat_interval: 12 })
+    const info = await post('/cgi-bin/meeting/get_info', { meetingid: meeting.meetingid })
+    expect(info).toMatchObject({ errcode: 0, reminders: { repeat_type: 2, repeat_interval: 12 } })
+    await clock(MONDAY + 30 * DAY + 4200) // a month on: no meeting
+    expect((await listed())[0].status).toBe('scheduled')
+    await clock(MONDAY + 365 * DAY + 4200) // 2031-03-18 12:10, a year on: the second meeting
+    expect((await listed())[0].status).toBe('in_progress')
+  })
 })

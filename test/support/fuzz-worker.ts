@@ -5,10 +5,12 @@
  * The heap is sampled after every batch (after a full GC when it looks high), so a store that keeps what
  * it was sent shows up as retained memory, not as noise.
  */
+
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { parentPort, workerData } from 'node:worker_threads'
 import fc from 'fast-check'
+import { checkExchange } from '../../contracts/response-check.ts'
 import { ControlError } from '../../src/core/control.ts'
 import type { CoreResponse } from '../../src/core/http.ts'
 import { testCore } from './core.ts'
@@ -235,6 +237,12 @@ async function runCase(c: FuzzCase, index: number): Promise<StepResult[]> {
     }
     const ms = performance.now() - started
     let verdict = checkAnswer(spec, res, { fault: state.fault })
+    // The emulator's own answers must fit the endpoint's response schema (a fault's answer may not: its
+    // status is whatever the rule says).
+    if (verdict.ok && !state.fault) {
+      const problems = checkExchange({ method: step.method, url: substitute(step.url, state.vars) }, res)
+      if (problems.length) verdict = { ok: false, why: `response schema: ${problems.join('; ').slice(0, 300)}` }
+    }
     if (verdict.ok && ms > options.deadlineMs)
       verdict = { ok: false, why: `answered in ${Math.round(ms)} ms, over ${options.deadlineMs} ms` }
     steps.push({

@@ -128,6 +128,8 @@ export interface RepeatFields {
   repeat_type?: number
   is_custom_repeat?: number
   repeat_interval?: number
+  repeat_day_of_week?: number[]
+  repeat_day_of_month?: number[]
 }
 
 /**

@@ -141,6 +141,14 @@ function checkReminders(r: WecomMeetingCreateRequest['reminders'], start: number
       `meeting.create.reminders.repeat_interval.custom: a custom repeat needs repeat_interval of at least 1, not ${repeat.repeat_interval}`,
     )
   }
+  // Not in the create doc; the update doc's ranges (98154) hold here too, so get_info never reads back a
+  // day no calendar has (decision: create checks a custom day list as update does).
+  if (repeat.is_custom_repeat === 1 && type === 1 && repeat.repeat_day_of_week?.some((d) => d < 1 || d > 7)) {
+    invalidParam('meeting.create.reminders.repeat_day_of_week', 'reminders.repeat_day_of_week', 'must hold 1..7')
+  }
+  if (repeat.is_custom_repeat === 1 && type === 2 && repeat.repeat_day_of_month?.some((d) => d < 1 || d > 31)) {
+    invalidParam('meeting.create.reminders.repeat_day_of_month', 'reminders.repeat_day_of_month', 'must hold 1..31')
+  }
   checkRepeatRange(repeat, start, 'meeting.create.reminders.repeat_interval.range')
 }
 
