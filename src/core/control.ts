@@ -6,6 +6,7 @@
 import { controlView } from '../feishu/mail/store.ts'
 import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
 import { type ScheduleOrigin, scheduleView } from '../wecom/schedules/store.ts'
+import type { BudgetState } from './budget.ts'
 import type { ClockChange, ClockState } from './clock.ts'
 import { applyConfig, type Config, ConfigError, STARTUP_ONLY_SETTINGS } from './config.ts'
 import type { EmulatorCore } from './emulator.ts'
@@ -143,6 +144,14 @@ export class Control {
       capacity: journal.maxEntries,
       entries: entries.map((e) => (e.vendor === 'wecom' ? { ...e, errcode: e.code } : e)),
     }
+  }
+
+  /**
+   * What the emulator keeps against its byte budget (`state.maxBytes`): bytes used in all and per store,
+   * the journal's share, and how many records the budget evicted (oldest first) since the last reset.
+   */
+  state(): BudgetState {
+    return this.core.state.budget.state()
   }
 
   /** Empties the journal (state, clock and faults stay). */
