@@ -185,8 +185,6 @@ async function call(
   body: string | undefined,
   headers: Record<string, string> = {},
 ): Promise<Record<string, unknown> | null> {
-  totals.requests++
-  if (body) totals.bytesSent += Buffer.byteLength(body)
   let res: Response
   let text: string
   try {
@@ -198,10 +196,14 @@ async function call(
     })
     text = await res.text()
   } catch (e) {
+    totals.requests++
     totals.transport++
     if (firstFailures.length < 5) firstFailures.push(`${path.split('?')[0]}: ${(e as Error).message}`)
     return null
   }
+  // Counted when answered (or failed), so a row's ok % is of the requests it finished.
+  totals.requests++
+  if (body) totals.bytesSent += Buffer.byteLength(body)
   if (res.status >= 500) {
     totals.http5xx++
     if (firstFailures.length < 5) firstFailures.push(`${path.split('?')[0]}: HTTP ${res.status} ${text.slice(0, 200)}`)
@@ -374,6 +376,7 @@ interface Row {
   http5xx: number
   transport: number
   rssMiB: number | null
+  peakRssMiB: number | null
   usedMiB: number
   journalMiB: number
   evicted: number
@@ -398,13 +401,17 @@ async function main(): Promise<number> {
     log('starting a stub server (src/cli.ts on 127.0.0.1, port 0) …')
     ;({ url, pid } = await startServer(wantedBudget))
   }
+  // A build from before the state budget has no /__mock/state: it can still be soaked, for comparison.
+  const probe = await fetch(`${url}/__mock/state`, { signal: AbortSignal.timeout(30_000) })
+  const hasState = probe.ok
+  await probe.arrayBuffer()
   // Sends must not be refused for load: no lock hold, no rate limit or daily quota.
   const big = 1_000_000_000
   await getJson(`${url}/__mock/config`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      ...(wantedBudget !== undefined ? { state: { maxBytes: wantedBudget } } : {}),
+      ...(wantedBudget !== undefined && hasState ? { state: { maxBytes: wantedBudget } } : {}),
       feishu: {
         mail: {
           lockHoldMs: 0,
@@ -434,8 +441,8 @@ async function main(): Promise<number> {
     `${url}/cgi-bin/gettoken?corpid=${world.corpid}&corpsecret=${world.corpsecret}`,
   )
   world.wecomToken = token.access_token
-  const initial = await getJson<BudgetState>(`${url}/__mock/state`)
-  const budget = initial.maxBytes
+  const initial = hasState ? await getJson<BudgetState>(`${url}/__mock/state`) : null
+  const budget = initial?.maxBytes ?? wantedBudget ?? 256 * MiB
   const baseRss = rssMiB(pid)
   // What may sit above the budget: the process itself (runtime, code, seed: about 90-110 MiB) and the
   // bodies in flight, each held a few times over while it is read, decoded, parsed and answered.
@@ -443,31 +450,43 @@ async function main(): Promise<number> {
   const bound = budget / MiB + overhead
   log(
     `soak: ${minutes} min against ${url}${pid ? ` (pid ${pid}, RSS at start ${round(baseRss ?? 0)} MiB)` : ' (no pid: RSS not sampled)'}, ` +
-      `budget ${round(budget / MiB)} MiB, RSS bound ${round(bound)} MiB (budget + ${round(overhead)} MiB), ` +
+      `budget ${round(budget / MiB)} MiB${hasState ? '' : ' (the server has no /__mock/state: assumed)'}, RSS bound ${round(bound)} MiB (budget + ${round(overhead)} MiB), ` +
       `${concurrency} clients, bodies ${minBody.toLocaleString('en')}–${maxBody.toLocaleString('en')} B`,
   )
 
   const rows: Row[] = []
-  let maxUsed = initial.usedBytes
+  let maxUsed = initial?.usedBytes ?? 0
   let overBudget = 0
   let maxRss = baseRss ?? 0
+  // RSS is read every second; a row shows the reading at its end and the peak since the last row.
+  let rowPeak = baseRss ?? 0
+  const poll = setInterval(() => {
+    const rss = rssMiB(pid)
+    if (rss === null) return
+    rowPeak = Math.max(rowPeak, rss)
+    maxRss = Math.max(maxRss, rss)
+  }, 1000)
   const began = performance.now()
   const deadline = began + minutes * 60_000
   let last = { at: began, requests: 0, bytes: 0, ok: 0, http5xx: 0, transport: 0 }
 
   const header =
-    '| min | requests | req/s | MB sent | ok % | 5xx | no answer | RSS MiB | kept MiB | journal MiB | evicted |'
+    '| min | requests | req/s | MB sent | ok % | 5xx | no answer | RSS MiB | peak RSS MiB | kept MiB | journal MiB | evicted |'
   process.stdout.write(`${header}\n|${header.slice(1).replace(/[^|]/g, '-')}\n`)
   const sample = async (): Promise<void> => {
     const now = performance.now()
     let s: BudgetState | null = null
     try {
-      s = await getJson<BudgetState>(`${url}/__mock/state`)
+      if (hasState) s = await getJson<BudgetState>(`${url}/__mock/state`)
+      else await getJson(`${url}/__mock/clock`)
     } catch (e) {
-      crashed ??= `GET /__mock/state failed: ${(e as Error).message}`
+      crashed ??= `the server does not answer the control plane: ${(e as Error).message}`
     }
     const rss = rssMiB(pid)
-    if (rss !== null) maxRss = Math.max(maxRss, rss)
+    if (rss !== null) {
+      maxRss = Math.max(maxRss, rss)
+      rowPeak = Math.max(rowPeak, rss)
+    }
     if (s) {
       maxUsed = Math.max(maxUsed, s.usedBytes)
       if (s.usedBytes > s.maxBytes) overBudget++
@@ -482,11 +501,13 @@ async function main(): Promise<number> {
       http5xx: totals.http5xx - last.http5xx,
       transport: totals.transport - last.transport,
       rssMiB: rss === null ? null : round(rss),
+      peakRssMiB: rss === null ? null : round(rowPeak),
       usedMiB: s ? round(s.usedBytes / MiB) : -1,
       journalMiB: s ? round(s.journal.bytes / MiB) : -1,
       evicted: s?.evicted.records ?? -1,
     }
     rows.push(row)
+    rowPeak = rss ?? 0
     last = {
       at: now,
       requests: totals.requests,
@@ -496,16 +517,22 @@ async function main(): Promise<number> {
       transport: totals.transport,
     }
     process.stdout.write(
-      `| ${row.minute} | ${row.requests} | ${row.rps} | ${row.mbSent} | ${row.okPct} | ${row.http5xx} | ${row.transport} | ${row.rssMiB ?? '-'} | ${row.usedMiB} | ${row.journalMiB} | ${row.evicted} |\n`,
+      `| ${row.minute} | ${row.requests} | ${row.rps} | ${row.mbSent} | ${row.okPct} | ${row.http5xx} | ${row.transport} | ${row.rssMiB ?? '-'} | ${row.peakRssMiB ?? '-'} | ${hasState ? row.usedMiB : '-'} | ${hasState ? row.journalMiB : '-'} | ${hasState ? row.evicted : '-'} |\n`,
     )
   }
 
   const worker = async () => {
-    while (performance.now() < deadline && !crashed) await pickOp()(world)
+    while (performance.now() < deadline && !crashed) {
+      const failed = totals.transport
+      await pickOp()(world)
+      // No answer: do not spin on a server that is gone (the next row finds out).
+      if (totals.transport > failed) await new Promise((r) => setTimeout(r, 250))
+    }
   }
   const timer = setInterval(() => void sample(), intervalMs)
   await Promise.all(Array.from({ length: concurrency }, worker))
   clearInterval(timer)
+  clearInterval(poll)
   // A last row for the tail of the run, unless a row was just taken.
   if (!crashed && performance.now() - last.at > 1000) await sample()
 
