@@ -143,6 +143,19 @@ test('a mail bigger than the whole budget is not kept, and evicts nothing older'
   expect(s.evicted.records).toBe(1)
 })
 
+test('a meeting mail bigger than the whole budget keeps neither its schedule, meeting nor mail; older ones stay', async () => {
+  const token = await wecomToken()
+  await post(`/cgi-bin/exmail/app/compose_send?access_token=${token}`, meetingMail(0, 'small'))
+  const r = await post(`/cgi-bin/exmail/app/compose_send?access_token=${token}`, meetingMail(1, 'b'.repeat(5 * MiB)))
+  expect(r.errcode).toBe(0)
+  const schedules = (await json('/__mock/wecom/schedules?origin=mail')).schedules
+  expect(schedules.map((x: any) => x.summary)).toEqual(['budget 0'])
+  expect((await json('/__mock/wecom/meetings')).count).toBe(1)
+  const s = await state()
+  expect(s.evicted.records).toBe(3)
+  expect(s.usedBytes).toBeLessThanOrEqual(BUDGET)
+})
+
 test('the journal of a 20 MB body keeps a prefix of it and its size', async () => {
   const text = 'p'.repeat(20 * MiB)
   const r = await feishuSend(0, text)
