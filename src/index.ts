@@ -19,6 +19,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
   }
 }
 
+export type { AccountStats, BudgetState } from './core/budget.ts'
 export type { Defaults } from './core/control.ts'
 export { Control, ControlError } from './core/control.ts'
 export type { FaultRule, FaultView } from './core/faults.ts'

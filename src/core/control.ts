@@ -6,6 +6,7 @@
 import { controlView } from '../feishu/mail/store.ts'
 import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
 import { type ScheduleOrigin, scheduleView } from '../wecom/schedules/store.ts'
+import type { BudgetState } from './budget.ts'
 import { CLOCK_MAX_SECONDS, CLOCK_MIN_SECONDS, type ClockChange, type ClockState } from './clock.ts'
 import { applyConfig, type Config, ConfigError, STARTUP_ONLY_SETTINGS } from './config.ts'
 import type { EmulatorCore } from './emulator.ts'
@@ -114,9 +115,10 @@ export class Control {
    * Changes settings while running: `patch` is a partial config (contracts/schemas/config.schema.json) merged
    * over the settings in effect and validated like a config file; it acts from the next request on, until
    * `reset` restores the start-up settings. What is read per request can change (feishu.mail.*: lock hold,
-   * rate limit, size and store caps, daily quotas, checks; server.maxBodyBytes); settings read only at
-   * start-up or when state is built (STARTUP_ONLY_SETTINGS: server host/port/timeout/controlToken, journal,
-   * faults and wecom caps, token lifetimes, wecom.meetingStatusFromClock) are refused with a 400 naming the field.
+   * rate limit, size and store caps, daily quotas, checks; server.maxBodyBytes; state.maxBytes, which
+   * evicts at once when lowered); settings read only at start-up or when state is built
+   * (STARTUP_ONLY_SETTINGS: server host/port/timeout/controlToken, journal, faults and wecom caps, token lifetimes,
+   * wecom.meetingStatusFromClock) are refused with a 400 naming the field.
    */
   setConfig(patch: unknown): Config {
     let next: Config
@@ -151,6 +153,14 @@ export class Control {
       capacity: journal.maxEntries,
       entries: entries.map((e) => (e.vendor === 'wecom' ? { ...e, errcode: e.code } : e)),
     }
+  }
+
+  /**
+   * What the emulator keeps against its byte budget (`state.maxBytes`): bytes used in all and per store,
+   * the journal's share, and how many records the budget evicted (oldest first) since the last reset.
+   */
+  state(): BudgetState {
+    return this.core.state.budget.state()
   }
 
   /** Empties the journal (state, clock and faults stay). */

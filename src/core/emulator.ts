@@ -8,6 +8,7 @@ import { authenticateFeishuUser } from '../feishu/auth.ts'
 import { feishuErrorResponse, feishuNotFound, feishuOkResponse } from '../feishu/envelope.ts'
 import { authenticateWecom } from '../wecom/auth.ts'
 import { wecomErrorResponse, wecomOkResponse } from '../wecom/envelope.ts'
+import { StateBudget } from './budget.ts'
 import { Clock } from './clock.ts'
 import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
 import { echo } from './echo.ts'
@@ -130,16 +131,24 @@ export class EmulatorCore {
   setConfig(next: Config): void {
     this.current = next
     this.env.config = next
+    // A smaller state.maxBytes acts at once, so the control plane never reads more kept than the budget.
+    this.env.budget.settle()
   }
 
   private buildEnv(): Env {
     // One object for the stores' factory and the state: a store that reads `env.config` later sees `setConfig`.
+    const config = this.config
+    const budget = new StateBudget(
+      () => env.config.state.maxBytes,
+      () => this.clock.nowMs(),
+    )
     const base = {
       clock: this.clock,
       random: new Random(this.fakerSeed),
-      config: this.config,
+      config,
       seed: this.seed,
-      journal: new Journal(this.config.journal.maxEntries, this.config.journal.maxBodyChars),
+      budget,
+      journal: new Journal(config.journal.maxEntries, config.journal.maxBodyChars, config.journal.maxBytes, budget),
     }
     const env = base as Env
     env.stores = {} as Stores
@@ -174,12 +183,13 @@ export class EmulatorCore {
   private respondWithError(req: CoreRequest, errorFor: (route: RouteDef) => VendorError): CoreResponse {
     const nowMs = this.clock.nowMs()
     const env = this.env
+    const evictedBefore = env.budget.evictedRecords
     const { path } = splitUrl(req.url)
     const vendor = vendorOf(path)
     const match = vendor ? this.router.match(path)[0] : undefined
     if (!vendor || !match) {
       const response = vendor === 'wecom' ? wecomNotFound() : feishuNotFound()
-      this.record(env, req, path, vendor ?? 'none', null, response, null, {}, null, nowMs)
+      this.record(env, req, path, vendor ?? 'none', null, response, null, {}, null, nowMs, evictedBefore)
       return response
     }
     const error = errorFor(match.route)
@@ -190,13 +200,14 @@ export class EmulatorCore {
             error,
           )
         : feishuErrorResponse({ random: env.random, nowMs, methodId: match.route.methodId ?? '' }, error)
-    this.record(env, req, path, vendor, match.route.id, response, error.code, {}, error.reason, nowMs)
+    this.record(env, req, path, vendor, match.route.id, response, error.code, {}, error.reason, nowMs, evictedBefore)
     return response
   }
 
   async handle(req: CoreRequest): Promise<CoreResponse> {
     const env = this.env
     const nowMs = this.clock.nowMs()
+    const evictedBefore = env.budget.evictedRecords
     const { path, query } = splitUrl(req.url)
     const vendor = vendorOf(path)
     const method = req.method.toUpperCase()
@@ -210,7 +221,7 @@ export class EmulatorCore {
           : vendor === 'feishu'
             ? feishuNotFound()
             : textResponse(404, '404 page not found')
-      this.record(env, req, path, vendor ?? 'none', null, response, null, {}, null, nowMs)
+      this.record(env, req, path, vendor ?? 'none', null, response, null, {}, null, nowMs, evictedBefore)
       return response
     }
     const { route, params } = match
@@ -284,7 +295,7 @@ export class EmulatorCore {
           ? wecomErrorResponse({ random: env.random, nowSeconds: ctx.now, ip: req.remoteAddress ?? '127.0.0.1' }, error)
           : feishuErrorResponse({ random: env.random, nowMs, methodId: route.methodId ?? '' }, error)
     }
-    this.record(env, req, path, vendor, route.id, response, code, ctx.tags, reason, nowMs)
+    this.record(env, req, path, vendor, route.id, response, code, ctx.tags, reason, nowMs, evictedBefore)
     return response
   }
 
@@ -299,10 +310,12 @@ export class EmulatorCore {
     tags: RequestContext['tags'],
     reason: string | null,
     at: number,
+    evictedBefore: number,
   ): void {
     const limit = this.config.journal.maxBodyChars
     // Decode only what the journal keeps: a 50 MB mail must not be turned into a string to be cut.
     const head = req.body.length > limit * 4 ? req.body.subarray(0, limit * 4) : req.body
+    const requestCut = req.body.length > head.length
     env.journal.record({
       at,
       vendor,
@@ -315,8 +328,11 @@ export class EmulatorCore {
       user: tags.user ?? null,
       mailbox: tags.mailbox ?? null,
       reason,
-      requestBody: req.body.length > head.length ? `${decoder.decode(head)}…` : decoder.decode(head),
+      requestBody: requestCut ? `${decoder.decode(head)}…` : decoder.decode(head),
+      requestCut,
+      requestBytes: req.body.length,
       responseBody: response.body,
+      evicted: env.budget.evictedRecords - evictedBefore,
     })
   }
 }

@@ -3,6 +3,7 @@
  * by declaration merging: a module adds its store to `Stores`, e.g.
  *   declare module '../core/module.ts' { interface Stores { meetings: MeetingStore } }
  */
+import type { StateBudget } from './budget.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { Vendor } from './errors.ts'
@@ -19,6 +20,8 @@ export interface Env {
   random: Random
   config: Config
   seed: Seed
+  /** The one byte budget of everything kept: stores open an account on it (`state.maxBytes`). */
+  budget: StateBudget
   journal: Journal
   stores: Stores
 }

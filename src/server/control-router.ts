@@ -56,6 +56,9 @@ export function controlRouter(control: Control): Router {
     // The body as sent, so a non-object is refused by the schema rather than read as {}.
     res.json(control.setConfig(req.body ?? {}))
   })
+  router.get('/state', (_req, res) => {
+    res.json(control.state())
+  })
   router.get('/requests', (req, res) => {
     res.json(control.requests(filterFrom(req.query)))
   })

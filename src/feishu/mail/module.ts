@@ -28,7 +28,7 @@ export const feishuMailModule: EmulatorModule = {
   routes: [sendRoute(), messageGetRoute()],
   createStores: (env) => ({
     feishuMail: {
-      store: new MailStore(env.random, () => env.config.feishu.mail.maxStoredMessages),
+      store: new MailStore(env.random, () => env.config.feishu.mail.maxStoredMessages, env.budget),
       locks: new MailboxLocks(),
       rate: new RateLimiter(),
       daily: new DailyCounters(),

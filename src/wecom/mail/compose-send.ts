@@ -262,7 +262,7 @@ export function composeSendRoute(): RouteDef {
           meetings.cancel(corp.corpid, record.meetingid)
       } else if (existing) {
         record = existing
-        Object.assign(record, {
+        schedules.update(record.id, {
           admins: admin ? [admin] : record.admins,
           attendees,
           summary: subject,
@@ -330,7 +330,7 @@ export function composeSendRoute(): RouteDef {
         },
         meetingid: record.meetingid ?? null,
       }
-      for (const p of people) mailboxes.deliver(p.address, mail, p.as)
+      mailboxes.deliver(mail, people)
       return {}
     },
   }

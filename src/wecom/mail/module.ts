@@ -13,6 +13,6 @@ export const wecomMailModule: EmulatorModule = {
   name: 'wecom.mail',
   routes: [composeSendRoute()],
   createStores: (env) => ({
-    mailboxes: new MailboxStore(env.config.wecom.maxMailboxes, env.config.wecom.maxMailsPerMailbox),
+    mailboxes: new MailboxStore(env.config.wecom.maxMailboxes, env.config.wecom.maxMailsPerMailbox, env.budget),
   }),
 }

@@ -19,6 +19,7 @@ export const wecomMeetingsModule: EmulatorModule = {
     meetings: new MeetingStore(env.random, {
       maxMeetings: env.config.wecom.maxMeetings,
       statusFromClock: env.config.wecom.meetingStatusFromClock,
+      budget: env.budget,
     }),
   }),
 }

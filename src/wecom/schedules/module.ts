@@ -13,5 +13,5 @@ declare module '../../core/module.ts' {
 export const wecomSchedulesModule: EmulatorModule = {
   name: 'wecom.schedules',
   routes: [scheduleAddRoute(), scheduleGetRoute(), scheduleDelRoute()],
-  createStores: (env) => ({ schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules) }),
+  createStores: (env) => ({ schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules, env.budget) }),
 }
