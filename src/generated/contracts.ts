@@ -362,7 +362,7 @@ export interface ErrorCatalogue {
      */
     message: string
     /**
-     * Where the fact comes from: the vendor's doc page (URL), a captured response (a real answer quoted in public code, by its number in a public code index), a live probe, or decision: <title> (README, Decisions).
+     * Where the fact comes from: the vendor's doc page (URL), a captured response (a real answer quoted in public code, by its number in a public code index), a live probe, or decision: <title> (docs/decisions.md).
      */
     source: string
     /**
@@ -761,7 +761,7 @@ export interface RuleCatalogue {
      */
     status?: number
     /**
-     * Where the rule comes from: the vendor's doc page (URL) and the row or section, the global errcode list (https://developer.work.weixin.qq.com/document/path/90313), a captured response or live probe, or decision: <title> (README, Decisions).
+     * Where the rule comes from: the vendor's doc page (URL) and the row or section, the global errcode list (https://developer.work.weixin.qq.com/document/path/90313), a captured response or live probe, or decision: <title> (docs/decisions.md).
      */
     source?: string
     /**
