@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError, resolveConfig } from './core/config.ts'
 import { loadSeedFile, SeedError } from './core/seed.ts'
 import { type Core, createCore, type EmulatorOptions } from './create-core.ts'
-import { startStubServer } from './server/stub-server.ts'
+import { type StubServer, startStubServer } from './server/stub-server.ts'
 import { deepMerge, listSettings, readConfigFile, settingsFromEnv, settingsFromFlags } from './settings.ts'
 
 const OWN_FLAGS = new Set(['help', 'config', 'seed-file', 'faker-seed', 'quiet'])
@@ -107,7 +107,21 @@ function banner(url: string, emulator: Core): string {
   return lines.join('\n')
 }
 
-async function main(): Promise<void> {
+/** Runs the CLI; SIGINT and SIGTERM exit 0 from here on, at once while starting, after closing once serving. */
+export async function main(): Promise<void> {
+  let server: StubServer | undefined
+  let quiet = false
+  let closing = false
+  const stop = (signal: string) => {
+    if (closing) return
+    closing = true
+    if (!server) process.exit(0)
+    if (!quiet) console.log(`\n${signal}: closing worksuite-mock`)
+    server.close().then(() => process.exit(0))
+    setTimeout(() => process.exit(0), 2000).unref()
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
   let parsed: ReturnType<typeof optionsFromArgs>
   try {
     parsed = optionsFromArgs(process.argv.slice(2), process.env)
@@ -122,8 +136,8 @@ async function main(): Promise<void> {
     process.stdout.write(help())
     return
   }
+  quiet = parsed.quiet
   const emulator = createCore(parsed.options)
-  let server: Awaited<ReturnType<typeof startStubServer>>
   try {
     server = await startStubServer(emulator)
   } catch (e) {
@@ -132,17 +146,5 @@ async function main(): Promise<void> {
     console.error(`[worksuite-mock] Failed to listen on ${host}:${port}: ${err.code ?? ''} ${err.message}`)
     process.exit(1)
   }
-  console.log(parsed.quiet ? server.url : banner(server.url, emulator))
-  let closing = false
-  const stop = (signal: string) => {
-    if (closing) return
-    closing = true
-    if (!parsed.quiet) console.log(`\n${signal}: closing worksuite-mock`)
-    server.close().then(() => process.exit(0))
-    setTimeout(() => process.exit(0), 2000).unref()
-  }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
+  console.log(quiet ? server.url : banner(server.url, emulator))
 }
-
-await main()

@@ -2,14 +2,13 @@
  * Settings: one schema of defaults, overridden by a --config file, then the environment, then flags;
  * a bad value anywhere is refused at start with a message naming the setting, and nothing starts.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { ConfigError, resolveConfig } from '../src/core/config.ts'
 import { deepMerge, listSettings, settingsFromEnv, settingsFromFlags } from '../src/settings.ts'
+import { finished, runCli, stopCli, waitForUrl } from './support/cli.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'config-'))
 function configFile(name: string, content: unknown): string {
@@ -18,29 +17,9 @@ function configFile(name: string, content: unknown): string {
   return file
 }
 
-function run(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn('node_modules/.bin/tsx', ['src/cli.ts', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-}
-
-async function finish(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.on('data', (d) => {
-    stdout += d
-  })
-  child.stderr!.on('data', (d) => {
-    stderr += d
-  })
-  const [code] = await once(child, 'exit')
-  return { code: code as number | null, stdout, stderr }
-}
-
 test('--config with a bad value is refused naming the file and the setting, and nothing starts', async () => {
   const file = configFile('bad.json', { journal: { maxEntries: 'many' }, wecom: { tokenTtlSeconds: 0 } })
-  const r = await finish(run(['--config', file, '--port', '0']))
+  const r = await finished(runCli(['--config', file, '--port', '0']))
   expect(r.code).toBe(2)
   expect(r.stderr).toContain(`Invalid configuration (${file} + environment + flags)`)
   expect(r.stderr).toContain('journal.maxEntries: must be integer')
@@ -50,13 +29,15 @@ test('--config with a bad value is refused naming the file and the setting, and 
 })
 
 test('--config with an unknown setting or broken JSON is refused, and nothing starts', async () => {
-  const unknown = await finish(run(['--config', configFile('unknown.json', { journal: { size: 3 } }), '--port', '0']))
+  const unknown = await finished(
+    runCli(['--config', configFile('unknown.json', { journal: { size: 3 } }), '--port', '0']),
+  )
   expect(unknown.code).toBe(2)
   expect(unknown.stderr).toContain('journal: unknown field "size"')
-  const broken = await finish(run(['--config', configFile('broken.json', '{"journal": '), '--port', '0']))
+  const broken = await finished(runCli(['--config', configFile('broken.json', '{"journal": '), '--port', '0']))
   expect(broken.code).toBe(2)
   expect(broken.stderr).toMatch(/not valid JSON/)
-  const missing = await finish(run(['--config', join(dir, 'absent.json'), '--port', '0']))
+  const missing = await finished(runCli(['--config', join(dir, 'absent.json'), '--port', '0']))
   expect(missing.code).toBe(2)
   expect(missing.stderr).toMatch(/cannot read the file/)
 })
@@ -67,20 +48,12 @@ test('precedence: a flag beats the environment, which beats the config file, whi
     wecom: { tokenTtlSeconds: 60 },
     faults: { maxRules: 7 },
   })
-  const child = run(['--config', file, '--journal.maxEntries=30', '--port', '0', '--quiet'], {
+  const child = runCli(['--config', file, '--journal.maxEntries=30', '--port', '0', '--quiet'], {
     WORKSUITE_MOCK_JOURNAL_MAX_ENTRIES: '20',
     WORKSUITE_MOCK_WECOM_TOKEN_TTL_SECONDS: '120',
   })
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let seen = ''
-      child.stdout!.on('data', (d) => {
-        seen += d
-        const m = seen.match(/http:\/\/127\.0\.0\.1:\d+/)
-        if (m) resolve(m[0])
-      })
-      child.once('exit', () => reject(new Error(`exited before listening: ${seen}`)))
-    })
+    const url = await waitForUrl(child)
     const config = (await (await fetch(`${url}/__mock/config`)).json()) as any
     expect(config.journal).toEqual({ maxEntries: 30, maxBodyChars: 100 })
     expect(config.wecom.tokenTtlSeconds).toBe(120)
@@ -93,10 +66,9 @@ test('precedence: a flag beats the environment, which beats the config file, whi
     expect(t.expires_in).toBe(120)
     expect(((await (await fetch(`${url}/__mock/requests`)).json()) as any).capacity).toBe(30)
   } finally {
-    child.kill('SIGTERM')
-    await once(child, 'exit')
+    expect(await stopCli(child)).toBe(0)
   }
-}, 20_000)
+})
 
 test('the layers merge in process the same way, section by section', () => {
   const merged = deepMerge(
@@ -130,7 +102,7 @@ test('every setting has a default (or is a documented opt-in), a description, an
     expect(s.description, s.key).not.toBe('')
     expect(s.env).toMatch(/^WORKSUITE_MOCK_[A-Z0-9_]+$/)
   }
-  const help = await finish(run(['--help']))
+  const help = await finished(runCli(['--help']))
   expect(help.code).toBe(0)
   for (const s of settings) {
     expect(help.stdout).toContain(s.flag)

@@ -1,73 +1,42 @@
 /** The stub server as a process and as a server: start, banner, limits, shutdown, bad settings. */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { request } from 'node:http'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createEmulator } from '../src/index.ts'
-
-const TSX = 'node_modules/.bin/tsx'
-
-function run(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(TSX, ['src/cli.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-}
-
-async function output(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (d) => {
-    stdout += d
-  })
-  child.stderr?.on('data', (d) => {
-    stderr += d
-  })
-  const [code] = await once(child, 'exit')
-  return { code: code as number | null, stdout, stderr }
-}
-
-/** Resolves with the first match in stdout; keeps the pipe open (the child still writes on shutdown). */
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = ''
-    const onData = (chunk: Buffer) => {
-      seen += chunk
-      const m = seen.match(pattern)
-      if (m) {
-        child.stdout!.off('data', onData)
-        child.stdout!.resume()
-        resolve(m[0])
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.once('exit', () => reject(new Error(`process ended before printing ${pattern}: ${seen}`)))
-  })
-}
+import { finished, runCli, stopCli, waitForLine, waitForUrl } from './support/cli.ts'
 
 test('npm start serves on the given port, prints the base URL and credentials, and stops cleanly on SIGINT', async () => {
-  const child = run(['--port', '0'])
+  const child = runCli(['--port', '0'])
   let banner = ''
   child.stdout!.on('data', (d) => {
     banner += d
   })
-  const url = await waitForLine(child, /http:\/\/127\.0\.0\.1:\d+/)
+  const url = await waitForUrl(child)
   const r = await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
   expect(((await r.json()) as any).errcode).toBe(0)
   expect(banner).toContain('corpsecret=dev-secret-meetings-1000014')
   expect(banner).toContain('u-dev-user-token-1')
-  child.kill('SIGINT')
-  const [code] = await once(child, 'exit')
-  expect(code).toBe(0)
-}, 20_000)
+  expect(await stopCli(child, 'SIGINT')).toBe(0)
+})
 
 test('PORT and HOST come from the environment too', async () => {
-  const child = run([], { PORT: '0', HOST: '127.0.0.1' })
-  const url = await waitForLine(child, /http:\/\/127\.0\.0\.1:\d+/)
+  const child = runCli([], { PORT: '0', HOST: '127.0.0.1' })
+  const url = await waitForUrl(child)
   expect(url).not.toMatch(/:3000$/)
+  expect(await stopCli(child, 'SIGTERM')).toBe(0)
+})
+
+test('SIGTERM right after the banner exits 0, and so does a second signal while closing', async () => {
+  const child = runCli(['--port', '0'])
+  await waitForLine(child, /Stop with Ctrl-C\./)
+  const exited = once(child, 'exit')
   child.kill('SIGTERM')
-  expect((await once(child, 'exit'))[0]).toBe(0)
-}, 20_000)
+  child.kill('SIGINT')
+  expect((await exited)[0]).toBe(0)
+})
 
 test('--help lists every setting with its environment variable and default', async () => {
-  const { code, stdout } = await output(run(['--help']))
+  const { code, stdout } = await finished(runCli(['--help']))
   expect(code).toBe(0)
   expect(stdout).toContain('--server.port=<integer> (default 3000)')
   expect(stdout).toContain('WORKSUITE_MOCK_JOURNAL_MAX_ENTRIES')
@@ -75,13 +44,13 @@ test('--help lists every setting with its environment variable and default', asy
 })
 
 test('a bad setting is refused at start with a message naming it, and nothing starts', async () => {
-  const bad = await output(run(['--journal.maxEntries=-5', '--port', '0']))
+  const bad = await finished(runCli(['--journal.maxEntries=-5', '--port', '0']))
   expect(bad.code).toBe(2)
   expect(bad.stderr).toMatch(/journal\.maxEntries: must be >= 0/)
-  const unknown = await output(run(['--no-such-setting=1']))
+  const unknown = await finished(runCli(['--no-such-setting=1']))
   expect(unknown.code).toBe(2)
   expect(unknown.stderr).toMatch(/unknown option --no-such-setting/)
-  const env = await output(run([], { WORKSUITE_MOCK_SERVER_PORT: 'abc' }))
+  const env = await finished(runCli([], { WORKSUITE_MOCK_SERVER_PORT: 'abc' }))
   expect(env.code).toBe(2)
   expect(env.stderr).toMatch(/server\.port: "abc" is not a number/)
 })
