@@ -20,6 +20,14 @@ export interface Config {
      */
     maxBodyBytes?: number
     /**
+     * After refusing an over-limit body (answered with Connection: close), the server reads and drops up to this many more bytes the client still sends before it closes, so a client mid-upload gets the answer instead of a connection reset. Past it the connection is cut.
+     */
+    lingerBytes?: number
+    /**
+     * How long, at most, the server keeps reading and dropping after refusing an over-limit body (see server.lingerBytes) before it cuts the connection.
+     */
+    lingerMs?: number
+    /**
      * A client that has not sent its whole request by then is cut off.
      */
     requestTimeoutMs?: number

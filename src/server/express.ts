@@ -7,7 +7,7 @@ import express, { type Router } from 'express'
 import { vendorOf } from '../core/emulator.ts'
 import type { Core } from '../index.ts'
 import { controlRouter } from './control-router.ts'
-import { headersOf, readBody, remoteAddressOf, writeResponse } from './node-adapter.ts'
+import { answerAndLinger, headersOf, readBody, remoteAddressOf, writeResponse } from './node-adapter.ts'
 
 const encoder = new TextEncoder()
 
@@ -36,7 +36,11 @@ export function expressMiddleware(emulator: Core): Router {
       } else {
         const read = await readBody(req, limit)
         if ('oversize' in read) {
-          writeResponse(req, res, emulator.core.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), true)
+          const { lingerBytes, lingerMs } = emulator.core.config.server
+          answerAndLinger(req, res, emulator.core.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), {
+            bytes: lingerBytes,
+            ms: lingerMs,
+          })
           return
         }
         body = read.body
