@@ -74,12 +74,13 @@ test.each([
   expect((await api('GET', '/__mock/faults')).body.count).toBe(0)
 })
 
-test('POST /__mock/faults takes a JSON body whatever its content type (curl -d sends form-urlencoded)', async () => {
+test('POST /__mock/faults refuses a form-urlencoded body (curl -d without a content type) with 415 naming the fix', async () => {
   const r = await api('POST', '/__mock/faults', '{"drop":true}', {
     'content-type': 'application/x-www-form-urlencoded',
   })
-  expect(r.status).toBe(201)
-  expect(r.body).toMatchObject({ id: 'f1', drop: true })
+  expect(r.status).toBe(415)
+  expect(r.body.error).toContain("-H 'content-type: application/json'")
+  expect((await api('GET', '/__mock/faults')).body.count).toBe(0)
 })
 
 test('past faults.maxRules the oldest used-up rule makes room; with none used up the rule is refused (409)', async () => {

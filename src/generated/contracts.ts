@@ -35,6 +35,10 @@ export interface Config {
      * When set, the control plane (/__mock/*) answers only requests with Authorization: Bearer <token> or x-mock-control-token: <token>. Without it the control plane is served on loopback hosts only: on any other host it is disabled (403), with a warning at start.
      */
     controlToken?: string
+    /**
+     * More Host names (name, or name:port for one port only) the control plane answers for without a control token, besides localhost, 127.0.0.0/8, [::1] and the server's own address; any other Host is refused (403), so a web page cannot reach it through DNS rebinding. Control requests from a web page of another Origin are refused too.
+     */
+    allowedHosts?: string[]
   }
   journal?: {
     /**

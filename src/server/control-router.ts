@@ -29,10 +29,26 @@ function filterFrom(q: Request['query']): JournalFilter {
   return f
 }
 
+const JSON_TYPES = ['application/json', 'application/*+json']
+
 export function controlRouter(control: Control): Router {
   const router = express.Router()
-  // Any content type: `curl -d '{…}'` sends form-urlencoded, and the control plane only speaks JSON.
-  router.use(express.json({ limit: '1mb', type: () => true }))
+  // JSON bodies only. A web page can send text/plain, a form or multipart without a CORS preflight, so reading
+  // those as JSON let any page drive the control plane. `curl -d` sends form-urlencoded: it is told what to add.
+  // (decision: control bodies are JSON only)
+  router.use((req, res, next) => {
+    const length = Number(req.headers['content-length'] ?? 0)
+    const hasBody = req.headers['transfer-encoding'] !== undefined || length > 0
+    if (!hasBody || req.is(JSON_TYPES)) {
+      next()
+      return
+    }
+    const type = req.headers['content-type']
+    res.status(415).json({
+      error: `the control plane reads JSON bodies only (this one is ${type ?? 'sent without a content type'}): send it with -H 'content-type: application/json'`,
+    })
+  })
+  router.use(express.json({ limit: '1mb', type: JSON_TYPES }))
   const body = (req: Request): Record<string, unknown> =>
     req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {}
 

@@ -1,11 +1,14 @@
 /**
  * The emulator as Express middleware, for users who mount it in their own app:
  *   app.use(expressMiddleware(createCore()))        // vendor paths + /__mock
- * Vendor paths go through the same core as the stub server; anything else falls through to `next()`.
+ * Vendor paths go through the same core as the stub server; anything else falls through to `next()`. The
+ * control plane refuses web pages of other origins and other Host names, as on the stub server
+ * (control-guard.ts); there is no control token here.
  */
 import express, { type Router } from 'express'
 import { vendorOf } from '../core/emulator.ts'
 import type { Core } from '../index.ts'
+import { browserRefusal } from './control-guard.ts'
 import { controlRouter } from './control-router.ts'
 import { answerAndLinger, headersOf, readBody, remoteAddressOf, writeResponse } from './node-adapter.ts'
 
@@ -13,6 +16,15 @@ const encoder = new TextEncoder()
 
 export function expressMiddleware(emulator: Core): Router {
   const router = express.Router()
+  // The same protection as on the stub server: no web page of another origin or under another Host name.
+  router.use('/__mock', (req, res, next) => {
+    const refusal = browserRefusal(req, {
+      allowedHosts: emulator.core.config.server.allowedHosts,
+      checkHost: true,
+    })
+    if (refusal) res.status(403).json({ error: refusal })
+    else next()
+  })
   router.use('/__mock', controlRouter(emulator.control))
   router.use(async (req, res, next) => {
     if (!vendorOf(req.path)) {
