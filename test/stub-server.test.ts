@@ -2,7 +2,8 @@
 import { once } from 'node:events'
 import { request } from 'node:http'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { createEmulator } from '../src/index.ts'
+import { banner } from '../src/cli-main.ts'
+import { createCore, createEmulator } from '../src/index.ts'
 import { finished, runCli, stopCli, waitForLine, waitForUrl } from './support/cli.ts'
 
 test('npm start serves on the given port, prints the base URL and credentials, and stops cleanly on SIGINT', async () => {
@@ -33,6 +34,33 @@ test('SIGTERM right after the banner exits 0, and so does a second signal while 
   child.kill('SIGTERM')
   child.kill('SIGINT')
   expect((await exited)[0]).toBe(0)
+})
+
+test('the banner on 0.0.0.0 without a token says the control plane is disabled, why, and how to enable it', () => {
+  const text = banner('http://0.0.0.0:3000', createCore({ config: { server: { host: '0.0.0.0' } } }), () => [
+    '192.168.1.10',
+  ])
+  expect(text).toContain('listening on every interface, port 3000: http://127.0.0.1:3000, http://192.168.1.10:3000')
+  expect(text).toContain('Control plane: disabled: 0.0.0.0 is not a loopback address and no server.controlToken is set')
+  expect(text).toContain('--server.controlToken=<secret>')
+  expect(text).not.toContain('0.0.0.0:3000/__mock')
+  expect(text).toContain("curl 'http://127.0.0.1:3000/cgi-bin/gettoken?")
+})
+
+test('the banner with a control token names the header the control plane needs, not the token', () => {
+  const core = createCore({ config: { server: { host: '0.0.0.0', controlToken: 's3cret' } } })
+  const text = banner('http://0.0.0.0:3000', core, () => [])
+  expect(text).toContain(
+    "Control plane: http://127.0.0.1:3000/__mock/defaults  with header 'Authorization: Bearer <server.controlToken>'",
+  )
+  expect(text).not.toContain('s3cret')
+})
+
+test('the banner on loopback gives the control plane URL as before', () => {
+  const text = banner('http://127.0.0.1:3000', createCore(), () => ['192.168.1.10'])
+  expect(text).toContain('worksuite-mock listening on http://127.0.0.1:3000\n')
+  expect(text).toContain('Control plane: http://127.0.0.1:3000/__mock/defaults  (reset, clock')
+  expect(text).not.toContain('192.168.1.10')
 })
 
 test('--help lists every setting with its environment variable and default', async () => {
