@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { expect, test } from 'vitest'
 import { createCore } from '../src/index.ts'
-import { runCli, stopCli, waitForUrl } from './support/cli.ts'
+import { CLI_TIMEOUT, runCli, stopCli, waitForUrl } from './support/cli.ts'
 
 const NOW = 1_750_000_000
 
@@ -146,27 +146,31 @@ function start(args: string[]): { child: ChildProcess; url: Promise<string> } {
   return { child, url: waitForUrl(child) }
 }
 
-test('two stub servers started with the same --faker-seed answer identically (clock frozen over /__mock/clock)', async () => {
-  const one = start(['--faker-seed', '4242'])
-  const two = start(['--faker-seed', '4242'])
-  try {
-    const runs: Seen[][] = []
-    for (const base of await Promise.all([one.url, two.url])) {
-      const clock = await fetch(`${base}/__mock/clock`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ now: NOW, frozen: true }),
-      })
-      expect(clock.status).toBe(200)
-      runs.push(await runScript(overHttp(base)))
+test(
+  'two stub servers started with the same --faker-seed answer identically (clock frozen over /__mock/clock)',
+  async () => {
+    const one = start(['--faker-seed', '4242'])
+    const two = start(['--faker-seed', '4242'])
+    try {
+      const runs: Seen[][] = []
+      for (const base of await Promise.all([one.url, two.url])) {
+        const clock = await fetch(`${base}/__mock/clock`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ now: NOW, frozen: true }),
+        })
+        expect(clock.status).toBe(200)
+        runs.push(await runScript(overHttp(base)))
+      }
+      expect(runs[1]).toEqual(runs[0])
+      expect(runs[0]![8]!.status).toBe(201)
+      expect(JSON.parse(runs[0]![9]!.body).code).toBe(0)
+      // And the same as in process: the adapter adds nothing random.
+      const local = await runScript(inProcess(4242))
+      expect(runs[0]!.map((r) => r.body)).toEqual(local.map((r) => r.body))
+    } finally {
+      await Promise.all([stopCli(one.child), stopCli(two.child)])
     }
-    expect(runs[1]).toEqual(runs[0])
-    expect(runs[0]![8]!.status).toBe(201)
-    expect(JSON.parse(runs[0]![9]!.body).code).toBe(0)
-    // And the same as in process: the adapter adds nothing random.
-    const local = await runScript(inProcess(4242))
-    expect(runs[0]!.map((r) => r.body)).toEqual(local.map((r) => r.body))
-  } finally {
-    await Promise.all([stopCli(one.child), stopCli(two.child)])
-  }
-}, 30_000)
+  },
+  CLI_TIMEOUT,
+)

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { defaultSeed, SeedError, validateSeed } from '../src/core/seed.ts'
-import { finished, runCli } from './support/cli.ts'
+import { CLI_TIMEOUT, finished, runCli } from './support/cli.ts'
 
 const clone = () => structuredClone(defaultSeed) as any
 
@@ -47,18 +47,25 @@ test('cross-references are checked: duplicate users, unknown departments, tokens
   expect(msg).toContain('feishu.tenants[0].users[0].user_access_tokens[0].app_id: no app "cli_elsewhere"')
 })
 
-test('npm start -- --seed-file refuses a malformed seed and starts nothing', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seed-'))
-  const file = join(dir, 'seed.json')
-  const seed = clone()
-  seed.feishu.tenants[0].apps[0].app_secret = ''
-  writeFileSync(file, JSON.stringify(seed))
-  const r = await finished(runCli(['--seed-file', file, '--port', '0']))
-  expect(r.code).toBe(2)
-  expect(r.stderr).toContain('feishu.tenants[0].apps[0].app_secret: must NOT have fewer than 1 characters')
-  expect(r.stdout).not.toContain('listening')
-  writeFileSync(file, '{not json')
-  const r2 = await finished(runCli(['--seed-file', file]))
-  expect(r2.code).toBe(2)
-  expect(r2.stderr).toMatch(/not valid JSON/)
-})
+test(
+  'npm start -- --seed-file refuses a malformed seed and starts nothing',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seed-'))
+    const file = join(dir, 'seed.json')
+    const broken = join(dir, 'broken.json')
+    const seed = clone()
+    seed.feishu.tenants[0].apps[0].app_secret = ''
+    writeFileSync(file, JSON.stringify(seed))
+    writeFileSync(broken, '{not json')
+    const [r, r2] = await Promise.all([
+      finished(runCli(['--seed-file', file, '--port', '0'])),
+      finished(runCli(['--seed-file', broken])),
+    ])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('feishu.tenants[0].apps[0].app_secret: must NOT have fewer than 1 characters')
+    expect(r.stdout).not.toContain('listening')
+    expect(r2.code).toBe(2)
+    expect(r2.stderr).toMatch(/not valid JSON/)
+  },
+  CLI_TIMEOUT,
+)

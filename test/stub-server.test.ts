@@ -4,37 +4,49 @@ import { request } from 'node:http'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { banner } from '../src/cli-main.ts'
 import { createCore, createEmulator } from '../src/index.ts'
-import { finished, runCli, stopCli, waitForLine, waitForUrl } from './support/cli.ts'
+import { CLI_TIMEOUT, finished, runCli, stopCli, waitForLine, waitForUrl } from './support/cli.ts'
 
-test('npm start serves on the given port, prints the base URL and credentials, and stops cleanly on SIGINT', async () => {
-  const child = runCli(['--port', '0'])
-  let banner = ''
-  child.stdout!.on('data', (d) => {
-    banner += d
-  })
-  const url = await waitForUrl(child)
-  const r = await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
-  expect(((await r.json()) as any).errcode).toBe(0)
-  expect(banner).toContain('corpsecret=dev-secret-meetings-1000014')
-  expect(banner).toContain('u-dev-user-token-1')
-  expect(await stopCli(child, 'SIGINT')).toBe(0)
-})
+test(
+  'npm start serves on the given port, prints the base URL and credentials, and stops cleanly on SIGINT',
+  async () => {
+    const child = runCli(['--port', '0'])
+    let banner = ''
+    child.stdout!.on('data', (d) => {
+      banner += d
+    })
+    const url = await waitForUrl(child)
+    const r = await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
+    expect(((await r.json()) as any).errcode).toBe(0)
+    expect(banner).toContain('corpsecret=dev-secret-meetings-1000014')
+    expect(banner).toContain('u-dev-user-token-1')
+    expect(await stopCli(child, 'SIGINT')).toBe(0)
+  },
+  CLI_TIMEOUT,
+)
 
-test('PORT and HOST come from the environment too', async () => {
-  const child = runCli([], { PORT: '0', HOST: '127.0.0.1' })
-  const url = await waitForUrl(child)
-  expect(url).not.toMatch(/:3000$/)
-  expect(await stopCli(child, 'SIGTERM')).toBe(0)
-})
+test(
+  'PORT and HOST come from the environment too',
+  async () => {
+    const child = runCli([], { PORT: '0', HOST: '127.0.0.1' })
+    const url = await waitForUrl(child)
+    expect(url).not.toMatch(/:3000$/)
+    expect(await stopCli(child, 'SIGTERM')).toBe(0)
+  },
+  CLI_TIMEOUT,
+)
 
-test('SIGTERM right after the banner exits 0, and so does a second signal while closing', async () => {
-  const child = runCli(['--port', '0'])
-  await waitForLine(child, /Stop with Ctrl-C\./)
-  const exited = once(child, 'exit')
-  child.kill('SIGTERM')
-  child.kill('SIGINT')
-  expect((await exited)[0]).toBe(0)
-})
+test(
+  'SIGTERM right after the banner exits 0, and so does a second signal while closing',
+  async () => {
+    const child = runCli(['--port', '0'])
+    await waitForLine(child, /Stop with Ctrl-C\./)
+    const exited = once(child, 'exit')
+    child.kill('SIGTERM')
+    child.kill('SIGINT')
+    expect((await exited)[0]).toBe(0)
+  },
+  CLI_TIMEOUT,
+)
 
 test('the banner on 0.0.0.0 without a token says the control plane is disabled, why, and how to enable it', () => {
   const text = banner('http://0.0.0.0:3000', createCore({ config: { server: { host: '0.0.0.0' } } }), () => [
@@ -63,25 +75,35 @@ test('the banner on loopback gives the control plane URL as before', () => {
   expect(text).not.toContain('192.168.1.10')
 })
 
-test('--help lists every setting with its environment variable and default', async () => {
-  const { code, stdout } = await finished(runCli(['--help']))
-  expect(code).toBe(0)
-  expect(stdout).toContain('--server.port=<integer> (default 3000)')
-  expect(stdout).toContain('WORKSUITE_MOCK_JOURNAL_MAX_ENTRIES')
-  expect(stdout).toContain('--faker-seed')
-})
+test(
+  '--help lists every setting with its environment variable and default',
+  async () => {
+    const { code, stdout } = await finished(runCli(['--help']))
+    expect(code).toBe(0)
+    expect(stdout).toContain('--server.port=<integer> (default 3000)')
+    expect(stdout).toContain('WORKSUITE_MOCK_JOURNAL_MAX_ENTRIES')
+    expect(stdout).toContain('--faker-seed')
+  },
+  CLI_TIMEOUT,
+)
 
-test('a bad setting is refused at start with a message naming it, and nothing starts', async () => {
-  const bad = await finished(runCli(['--journal.maxEntries=-5', '--port', '0']))
-  expect(bad.code).toBe(2)
-  expect(bad.stderr).toMatch(/journal\.maxEntries: must be >= 0/)
-  const unknown = await finished(runCli(['--no-such-setting=1']))
-  expect(unknown.code).toBe(2)
-  expect(unknown.stderr).toMatch(/unknown option --no-such-setting/)
-  const env = await finished(runCli([], { WORKSUITE_MOCK_SERVER_PORT: 'abc' }))
-  expect(env.code).toBe(2)
-  expect(env.stderr).toMatch(/server\.port: "abc" is not a number/)
-})
+test(
+  'a bad setting is refused at start with a message naming it, and nothing starts',
+  async () => {
+    const [bad, unknown, env] = await Promise.all([
+      finished(runCli(['--journal.maxEntries=-5', '--port', '0'])),
+      finished(runCli(['--no-such-setting=1'])),
+      finished(runCli([], { WORKSUITE_MOCK_SERVER_PORT: 'abc' })),
+    ])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/journal\.maxEntries: must be >= 0/)
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/unknown option --no-such-setting/)
+    expect(env.code).toBe(2)
+    expect(env.stderr).toMatch(/server\.port: "abc" is not a number/)
+  },
+  CLI_TIMEOUT,
+)
 
 const emulator = createEmulator({ config: { server: { maxBodyBytes: 4096 } } })
 let base = ''
