@@ -66,7 +66,7 @@ export function resolveConfig(overrides: unknown = {}, source = 'options'): Conf
 }
 
 /** Under `server`, what the adapters read per request; every other server setting configures the listener. */
-const PER_REQUEST_SERVER_SETTINGS = new Set(['maxBodyBytes'])
+const PER_REQUEST_SERVER_SETTINGS = new Set(['maxBodyBytes', 'lingerBytes', 'lingerMs', 'allowedHosts'])
 
 /**
  * Settings the emulator reads only when it starts or builds its state (server, journal and store caps,

@@ -20,6 +20,14 @@ export interface Config {
      */
     maxBodyBytes?: number
     /**
+     * After refusing an over-limit body (answered with Connection: close), the server reads and drops up to this many more bytes the client still sends before it closes, so a client mid-upload gets the answer instead of a connection reset. Past it the connection is cut.
+     */
+    lingerBytes?: number
+    /**
+     * How long, at most, the server keeps reading and dropping after refusing an over-limit body (see server.lingerBytes) before it cuts the connection.
+     */
+    lingerMs?: number
+    /**
      * A client that has not sent its whole request by then is cut off.
      */
     requestTimeoutMs?: number
@@ -27,6 +35,10 @@ export interface Config {
      * When set, the control plane (/__mock/*) answers only requests with Authorization: Bearer <token> or x-mock-control-token: <token>. Without it the control plane is served on loopback hosts only: on any other host it is disabled (403), with a warning at start.
      */
     controlToken?: string
+    /**
+     * More Host names (name, or name:port for one port only) the control plane answers for without a control token, besides localhost, 127.0.0.0/8, [::1] and the server's own address; any other Host is refused (403), so a web page cannot reach it through DNS rebinding. Control requests from a web page of another Origin are refused too.
+     */
+    allowedHosts?: string[]
   }
   journal?: {
     /**

@@ -1,13 +1,16 @@
 /**
  * The emulator as Express middleware, for users who mount it in their own app:
  *   app.use(expressMiddleware(createCore()))        // vendor paths + /__mock
- * Vendor paths go through the same core as the stub server; anything else falls through to `next()`.
+ * Vendor paths go through the same core as the stub server; anything else falls through to `next()`. The
+ * control plane refuses web pages of other origins and other Host names, as on the stub server
+ * (control-guard.ts); there is no control token here.
  */
 import express, { type Router } from 'express'
 import { vendorOf } from '../core/emulator.ts'
 import type { Core } from '../index.ts'
+import { browserRefusal } from './control-guard.ts'
 import { controlRouter } from './control-router.ts'
-import { headersOf, readBody, remoteAddressOf, writeResponse } from './node-adapter.ts'
+import { answerAndLinger, headersOf, readBody, remoteAddressOf, writeResponse } from './node-adapter.ts'
 
 const encoder = new TextEncoder()
 
@@ -64,6 +67,15 @@ export function jsonText(value: unknown): string {
 
 export function expressMiddleware(emulator: Core): Router {
   const router = express.Router()
+  // The same protection as on the stub server: no web page of another origin or under another Host name.
+  router.use('/__mock', (req, res, next) => {
+    const refusal = browserRefusal(req, {
+      allowedHosts: emulator.core.config.server.allowedHosts,
+      checkHost: true,
+    })
+    if (refusal) res.status(403).json({ error: refusal })
+    else next()
+  })
   router.use('/__mock', controlRouter(emulator.control))
   router.use(async (req, res, next) => {
     if (!vendorOf(req.path)) {
@@ -87,7 +99,11 @@ export function expressMiddleware(emulator: Core): Router {
       } else {
         const read = await readBody(req, limit)
         if ('oversize' in read) {
-          writeResponse(req, res, emulator.core.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), true)
+          const { lingerBytes, lingerMs } = emulator.core.config.server
+          answerAndLinger(req, res, emulator.core.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), {
+            bytes: lingerBytes,
+            ms: lingerMs,
+          })
           return
         }
         body = read.body

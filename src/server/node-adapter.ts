@@ -1,7 +1,7 @@
 /**
  * node:http ⇄ core. Vendor traffic goes from here straight into the core (Express costs about 5/6 of the
  * throughput on this path, DESIGN.md); bodies are read up to the limit and refused past it without
- * being read, in the vendor's own format.
+ * being read, in the vendor's own format, with the rest drained so the client gets the refusal.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { EmulatorCore } from '../core/emulator.ts'
@@ -48,17 +48,64 @@ export function readBody(req: IncomingMessage, limit: number): Promise<{ body: U
   })
 }
 
-export function writeResponse(req: IncomingMessage, res: ServerResponse, response: CoreResponse, close = false): void {
+export function writeResponse(req: IncomingMessage, res: ServerResponse, response: CoreResponse): void {
   if (response.drop) {
     // Fault injection: the client sees the connection cut with no answer.
     req.socket.destroy()
     return
   }
-  if (close) res.setHeader('connection', 'close')
   res.writeHead(response.status, response.headers)
-  res.end(response.body, () => {
-    if (close) req.socket.destroy()
+  res.end(response.body)
+}
+
+/** How much more of a refused body the server reads and drops before closing (server.lingerBytes / lingerMs). */
+export interface Linger {
+  bytes: number
+  ms: number
+}
+
+/**
+ * Answers a request whose body is not read to its end (over the limit) and closes the connection without
+ * losing the answer: `Connection: close`, the answer and a FIN, then what the client still sends is read and
+ * dropped until it stops (body complete, or its FIN) or `linger` is used up, and only then the socket closes.
+ * Closing with unread bytes makes the kernel send a reset, and a client still writing then fails with
+ * ECONNRESET/EPIPE before it reads the answer it already has: nginx's lingering_close. Only refusals come
+ * here; the answers to ordinary requests do not.
+ */
+export function answerAndLinger(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: CoreResponse,
+  linger: Linger,
+): void {
+  const socket = req.socket
+  const closeNow = socket.destroySoon
+  let answered = false
+  let clientDone = req.complete
+  const cut = setTimeout(() => socket.destroy(), linger.ms)
+  cut.unref()
+  socket.once('close', () => clearTimeout(cut))
+  const whenClientDone = () => {
+    clientDone = true
+    if (answered) closeNow.call(socket)
+  }
+  let dropped = 0
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length
+    if (dropped > linger.bytes) socket.destroy()
   })
+  req.once('end', whenClientDone)
+  req.resume() // readBody paused it at the limit
+  socket.once('end', whenClientDone)
+  // node:http ends a `Connection: close` exchange with socket.destroySoon() once the answer is written: a FIN,
+  // then the socket closed at once. Here the FIN goes out, and the close waits for the client.
+  socket.destroySoon = () => {
+    answered = true
+    if (clientDone) closeNow.call(socket)
+    else socket.end()
+  }
+  res.setHeader('connection', 'close')
+  writeResponse(req, res, response)
 }
 
 /** Handle one vendor request on node:http through the core. */
@@ -83,7 +130,11 @@ export async function serveVendorRequest(
     return
   }
   if ('oversize' in read) {
-    writeResponse(req, res, core.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), true)
+    const { lingerBytes, lingerMs } = core.config.server
+    answerAndLinger(req, res, core.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), {
+      bytes: lingerBytes,
+      ms: lingerMs,
+    })
     return
   }
   const response = await core.handle({ ...base, body: read.body })

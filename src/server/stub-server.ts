@@ -7,6 +7,7 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { compilePendingSchemasInBackground } from '../core/schema.ts'
 import type { Core } from '../create-core.ts'
+import { browserRefusal } from './control-guard.ts'
 import { serveVendorRequest } from './node-adapter.ts'
 
 // `import … from 'node:http'` in ESM builds the module's facade, which reads every export, and one of them
@@ -29,7 +30,7 @@ export interface StubServer {
 /** Loopback addresses: only the machine itself can reach them. */
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  return h === 'localhost' || h === '::1' || h.startsWith('127.') || h.startsWith('::ffff:127.')
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(h)
 }
 
 /**
@@ -51,20 +52,30 @@ function sameSecret(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
+function presentsToken(req: IncomingMessage, token: string): boolean {
+  const auth = req.headers.authorization
+  const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined
+  const header = req.headers['x-mock-control-token']
+  return sameSecret(bearer, token) || sameSecret(typeof header === 'string' ? header : undefined, token)
+}
+
 /** Why a control request is refused (status and message), or undefined when it may go through. */
-function controlRefusal(access: ControlAccess, req: IncomingMessage): { status: number; error: string } | undefined {
-  if (access.kind === 'open') return undefined
+function controlRefusal(
+  access: ControlAccess,
+  req: IncomingMessage,
+  bindHost: string,
+  allowedHosts: readonly string[],
+): { status: number; error: string } | undefined {
   if (access.kind === 'disabled') {
     return {
       status: 403,
       error: `the control plane is disabled: the server listens on ${access.host}, not a loopback address, and no server.controlToken is set`,
     }
   }
-  const auth = req.headers.authorization
-  const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined
-  const header = req.headers['x-mock-control-token']
-  if (sameSecret(bearer, access.token) || sameSecret(typeof header === 'string' ? header : undefined, access.token))
-    return undefined
+  // With a token, the token is what a page cannot send: Host is not checked (containers reach it by any name).
+  const fromPage = browserRefusal(req, { allowedHosts, bindHost, checkHost: access.kind === 'open' })
+  if (fromPage) return { status: 403, error: fromPage }
+  if (access.kind === 'open' || presentsToken(req, access.token)) return undefined
   return {
     status: 401,
     error: 'the control plane needs the control token: Authorization: Bearer <token> or x-mock-control-token',
@@ -92,7 +103,7 @@ export function createStubServer(emulator: Core, host: string = emulator.core.co
   const server = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
     const url = req.url ?? '/'
     if (url === '/__mock' || url.startsWith('/__mock/') || url.startsWith('/__mock?')) {
-      const refusal = controlRefusal(access, req)
+      const refusal = controlRefusal(access, req, host, emulator.core.config.server.allowedHosts)
       if (refusal) {
         res.writeHead(refusal.status, {
           'content-type': 'application/json; charset=utf-8',
