@@ -4,9 +4,10 @@
  */
 import { parseArgs } from 'node:util'
 import { ConfigError, resolveConfig } from './core/config.ts'
+import { VENDOR_HOSTS } from './core/hosts.ts'
 import { loadSeedFile, SeedError } from './core/seed.ts'
 import { type Core, createCore, type EmulatorOptions } from './create-core.ts'
-import { startStubServer } from './server/stub-server.ts'
+import { type StubServer, startStubServer } from './server/stub-server.ts'
 import { deepMerge, listSettings, readConfigFile, settingsFromEnv, settingsFromFlags } from './settings.ts'
 
 const OWN_FLAGS = new Set(['help', 'config', 'seed-file', 'faker-seed', 'quiet'])
@@ -26,6 +27,9 @@ function help(): string {
     '  --config=<file.json>        settings file (contracts/schemas/config.schema.json)',
     '  --seed-file=<file.json>     the starting world (contracts/schemas/seed.schema.json); default fixtures/seed/default.json',
     '  --faker-seed=<n>            make every generated id, token and code the same from run to run',
+    '  --proxy-port=<n>            an HTTP proxy serving the vendors\' real hostnames (proxy.port; README "Clients in other languages")',
+    '  --https-port=<n>            both vendors over HTTPS, for those hostnames mapped to 127.0.0.1 (proxy.httpsPort)',
+    '  --ca-dir=<dir>              where the local CA behind both is kept (proxy.caDir)',
     '  --quiet                     print only the base URL',
     '  --help                      this text',
     '',
@@ -87,9 +91,30 @@ export function optionsFromArgs(
   return { options, quiet: own.has('quiet'), help: false }
 }
 
-function banner(url: string, emulator: Core): string {
+/** Where the proxy and the HTTPS port listen, and how to trust the CA: one line each. */
+function interceptionLines(server: StubServer, tryPath: string | undefined): string[] {
+  if (!server.ca) return []
+  const { certFile, created } = server.ca
+  return [
+    '',
+    ...(server.proxyUrl
+      ? [`Proxy:  ${server.proxyUrl} answers for ${VENDOR_HOSTS.join(', ')}; every other host is refused`]
+      : []),
+    ...(server.httpsUrl ? [`HTTPS:  ${server.httpsUrl} for those hostnames mapped to 127.0.0.1 (/etc/hosts)`] : []),
+    `Trust:  ${certFile} (or ${server.url}/__mock/proxy/ca.pem): curl --cacert, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, keytool -importcert; README "Clients in other languages"`,
+    ...(created?.replaced
+      ? [`        a new local CA was made (the old one was ${created.replaced}): trust it again`]
+      : []),
+    ...(server.proxyUrl && tryPath
+      ? [`Try:  curl -x ${server.proxyUrl} --cacert ${certFile} 'https://${VENDOR_HOSTS[0]}${tryPath}'`]
+      : []),
+  ]
+}
+
+function banner(url: string, emulator: Core, server?: StubServer): string {
   const d = emulator.control.defaults()
   const app = d.wecom.apps[0]
+  const tryPath = app ? `/cgi-bin/gettoken?corpid=${d.wecom.corpid}&corpsecret=${app.corpsecret}` : undefined
   const lines = [
     `worksuite-mock listening on ${url}`,
     '',
@@ -101,7 +126,8 @@ function banner(url: string, emulator: Core): string {
       .map((u) => `        user_access_token=${u.user_access_token} mailbox=${u.mailbox}`),
     '',
     `Control plane: ${url}/__mock/defaults  (reset, clock, requests, faults, config: see README)`,
-    app ? `Try:  curl '${url}/cgi-bin/gettoken?corpid=${d.wecom.corpid}&corpsecret=${app.corpsecret}'` : '',
+    tryPath ? `Try:  curl '${url}${tryPath}'` : '',
+    ...(server ? interceptionLines(server, tryPath) : []),
     'Stop with Ctrl-C.',
   ]
   return lines.join('\n')
@@ -129,10 +155,12 @@ async function main(): Promise<void> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     const { host, port } = emulator.core.config.server
-    console.error(`[worksuite-mock] Failed to listen on ${host}:${port}: ${err.code ?? ''} ${err.message}`)
+    // The proxy's, the HTTPS port's and the local CA's errors say where themselves.
+    const where = /cannot (listen on|open the local CA)/.test(err.message) ? '' : ` on ${host}:${port}`
+    console.error(`[worksuite-mock] Failed to listen${where}: ${err.code ?? ''} ${err.message}`)
     process.exit(1)
   }
-  console.log(parsed.quiet ? server.url : banner(server.url, emulator))
+  console.log(parsed.quiet ? server.url : banner(server.url, emulator, server))
   let closing = false
   const stop = (signal: string) => {
     if (closing) return
