@@ -490,9 +490,11 @@ test('--proxy-port, --https-port and --ca-dir are the proxy settings', () => {
 })
 
 test('npm start with --proxy-port prints where the proxy and HTTPS listen and how to trust the CA, and stops cleanly', async () => {
+  // As `npm start` runs it (node --import tsx): the tsx CLI wrapper relays signals with a 30 ms deadline, and
+  // kills its child (exit 130) when a loaded machine misses it.
   const child = spawn(
-    'node_modules/.bin/tsx',
-    ['src/cli.ts', '--port', '0', '--proxy-port', '0', '--https-port', '0', '--ca-dir', caDir],
+    process.execPath,
+    ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--proxy-port', '0', '--https-port', '0', '--ca-dir', caDir],
     { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
