@@ -4,10 +4,11 @@
  * connection).
  */
 import { HttpResponse, http, type RequestHandler } from 'msw'
+import { VENDOR_ORIGINS } from '../src/core/hosts.ts'
 import type { Core } from '../src/index.ts'
 
-export const WECOM_ORIGINS = ['https://qyapi.weixin.qq.com']
-export const FEISHU_ORIGINS = ['https://open.feishu.cn', 'https://open.larksuite.com']
+export const WECOM_ORIGINS: string[] = [...VENDOR_ORIGINS.wecom]
+export const FEISHU_ORIGINS: string[] = [...VENDOR_ORIGINS.feishu]
 
 export interface HandlerOptions {
   /** Extra origins to intercept as well, e.g. a base URL your client is configured with. */

@@ -5,6 +5,7 @@
 import { networkInterfaces } from 'node:os'
 import { parseArgs } from 'node:util'
 import { ConfigError, resolveConfig } from './core/config.ts'
+import { VENDOR_HOSTS } from './core/hosts.ts'
 import { loadSeedFile, SeedError } from './core/seed.ts'
 import { type Core, createCore, type EmulatorOptions } from './create-core.ts'
 import { controlAccessFor, type StubServer, startStubServer } from './server/stub-server.ts'
@@ -27,6 +28,9 @@ function help(): string {
     '  --config=<file.json>        settings file (contracts/schemas/config.schema.json)',
     '  --seed-file=<file.json>     the starting world (contracts/schemas/seed.schema.json); default fixtures/seed/default.json',
     '  --faker-seed=<n>            make every generated id, token and code the same from run to run',
+    '  --proxy-port=<n>            an HTTP proxy serving the vendors\' real hostnames (proxy.port; README "Clients in other languages")',
+    '  --https-port=<n>            both vendors over HTTPS, for those hostnames mapped to 127.0.0.1 (proxy.httpsPort)',
+    '  --ca-dir=<dir>              where the local CA behind both is kept (proxy.caDir)',
     '  --quiet                     print only the base URL',
     '  --help                      this text',
     '',
@@ -88,6 +92,26 @@ export function optionsFromArgs(
   return { options, quiet: own.has('quiet'), help: false }
 }
 
+/** Where the proxy and the HTTPS port listen, and how to trust the CA: one line each. */
+function interceptionLines(server: StubServer, tryPath: string | undefined): string[] {
+  if (!server.ca) return []
+  const { certFile, created } = server.ca
+  return [
+    '',
+    ...(server.proxyUrl
+      ? [`Proxy:  ${server.proxyUrl} answers for ${VENDOR_HOSTS.join(', ')}; every other host is refused`]
+      : []),
+    ...(server.httpsUrl ? [`HTTPS:  ${server.httpsUrl} for those hostnames mapped to 127.0.0.1 (/etc/hosts)`] : []),
+    `Trust:  ${certFile} (or ${server.url}/__mock/proxy/ca.pem): curl --cacert, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, keytool -importcert; README "Clients in other languages"`,
+    ...(created?.replaced
+      ? [`        a new local CA was made (the old one was ${created.replaced}): trust it again`]
+      : []),
+    ...(server.proxyUrl && tryPath
+      ? [`Try:  curl -x ${server.proxyUrl} --cacert ${certFile} 'https://${VENDOR_HOSTS[0]}${tryPath}'`]
+      : []),
+  ]
+}
+
 /** This machine's IPv4 addresses other than loopback: where a server on every interface can be reached. */
 function interfaceAddresses(): string[] {
   return Object.values(networkInterfaces())
@@ -100,9 +124,15 @@ function interfaceAddresses(): string[] {
  * What the CLI prints once it listens: where the server can be reached, the seed's credentials, and whether
  * and how the control plane answers (open on loopback, behind the token, or disabled).
  */
-export function banner(url: string, emulator: Core, addresses: () => string[] = interfaceAddresses): string {
+export function banner(
+  url: string,
+  emulator: Core,
+  addresses: () => string[] = interfaceAddresses,
+  server?: StubServer,
+): string {
   const d = emulator.control.defaults()
   const app = d.wecom.apps[0]
+  const tryPath = app ? `/cgi-bin/gettoken?corpid=${d.wecom.corpid}&corpsecret=${app.corpsecret}` : undefined
   const { host, controlToken } = emulator.core.config.server
   const { hostname, port } = new URL(url)
   const everywhere = hostname === '0.0.0.0' || hostname === '[::]'
@@ -135,7 +165,8 @@ export function banner(url: string, emulator: Core, addresses: () => string[] = 
       .map((u) => `        user_access_token=${u.user_access_token} mailbox=${u.mailbox}`),
     '',
     ...control,
-    app ? `Try:  curl '${local}/cgi-bin/gettoken?corpid=${d.wecom.corpid}&corpsecret=${app.corpsecret}'` : '',
+    tryPath ? `Try:  curl '${local}${tryPath}'` : '',
+    ...(server ? interceptionLines(server, tryPath) : []),
     'Stop with Ctrl-C.',
   ]
   return lines.join('\n')
@@ -177,8 +208,10 @@ export async function main(): Promise<void> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     const { host, port } = emulator.core.config.server
-    console.error(`[worksuite-mock] Failed to listen on ${host}:${port}: ${err.code ?? ''} ${err.message}`)
+    // The proxy's, the HTTPS port's and the local CA's errors say where themselves.
+    const where = /cannot (listen on|open the local CA)/.test(err.message) ? '' : ` on ${host}:${port}`
+    console.error(`[worksuite-mock] Failed to listen${where}: ${err.code ?? ''} ${err.message}`)
     process.exit(1)
   }
-  console.log(quiet ? server.url : banner(server.url, emulator))
+  console.log(quiet ? server.url : banner(server.url, emulator, undefined, server))
 }

@@ -103,8 +103,11 @@ test('a bad value from the environment or a flag names its source and the settin
   expect(() => resolveConfig({ faults: { maxRules: 0 } }, 'flags')).toThrow(/faults\.maxRules: must be >= 1/)
 })
 
-/** Settings that are off until given: a secret has no sensible default. */
-const UNSET_BY_DEFAULT = new Set(['server.controlToken'])
+/**
+ * Settings that are off until given: a secret has no sensible default, the proxy and HTTPS ports are opt-in,
+ * and the CA directory's default depends on the user's home (XDG_CACHE_HOME, else ~/.cache).
+ */
+const UNSET_BY_DEFAULT = new Set(['server.controlToken', 'proxy.port', 'proxy.httpsPort', 'proxy.caDir'])
 
 test(
   'every setting has a default (or is a documented opt-in), a description, an environment variable and a flag, and --help lists them',

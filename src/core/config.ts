@@ -78,6 +78,7 @@ export const STARTUP_ONLY_SETTINGS: readonly string[] = [
   ...Object.keys(configSchema.properties.server.properties)
     .filter((k) => !PER_REQUEST_SERVER_SETTINGS.has(k))
     .map((k) => `server.${k}`),
+  'proxy',
   'journal',
   'faults',
   'wecom',

@@ -185,8 +185,9 @@ export class EmulatorCore {
     const env = this.env
     const evictedBefore = env.budget.evictedRecords
     const { path } = splitUrl(req.url)
-    const vendor = vendorOf(path)
-    const match = vendor ? this.router.match(path)[0] : undefined
+    const byPath = vendorOf(path)
+    const vendor = req.vendorHost ?? byPath
+    const match = vendor && vendor === byPath ? this.router.match(path)[0] : undefined
     if (!vendor || !match) {
       const response = vendor === 'wecom' ? wecomNotFound() : feishuNotFound()
       this.record(env, req, path, vendor ?? 'none', null, response, null, {}, null, nowMs, evictedBefore)
@@ -209,9 +210,11 @@ export class EmulatorCore {
     const nowMs = this.clock.nowMs()
     const evictedBefore = env.budget.evictedRecords
     const { path, query } = splitUrl(req.url)
-    const vendor = vendorOf(path)
+    const byPath = vendorOf(path)
+    // At a vendor's own hostname, another vendor's path is that host's unknown path.
+    const vendor = req.vendorHost ?? byPath
     const method = req.method.toUpperCase()
-    const matches = vendor ? this.router.match(path) : []
+    const matches = vendor && vendor === byPath ? this.router.match(path) : []
     // WeCom routes answer any method (a GET on a POST endpoint gets 40058); Feishu's gateway wants both to match.
     const match = vendor === 'feishu' ? matches.find((m) => m.route.method === method) : matches[0]
     if (!vendor || !match) {

@@ -40,6 +40,23 @@ export interface Config {
      */
     allowedHosts?: string[]
   }
+  /**
+   * Interception of the vendors' real hostnames (qyapi.weixin.qq.com, open.feishu.cn, open.larksuite.com) for clients that hardcode them: an HTTP forward proxy and a direct HTTPS port, both on server.host, both answered by the same emulator over TLS with certificates from a local CA. Off unless a port is set.
+   */
+  proxy?: {
+    /**
+     * When set, an HTTP forward proxy on this port (0: any free port; --proxy-port): CONNECT and absolute-form http:// requests to the vendor hosts are served by the emulator, every other host is refused with 403 and never connected to.
+     */
+    port?: number
+    /**
+     * When set, both vendors over HTTPS on this port (0: any free port; --https-port), for clients whose /etc/hosts or extra_hosts map the vendor hosts to this machine.
+     */
+    httpsPort?: number
+    /**
+     * Directory of the local CA (--ca-dir): made owner-only on first start, reused after; ca.pem is the certificate to trust (also GET /__mock/proxy/ca.pem), the key never leaves it. Default $XDG_CACHE_HOME/worksuite-mock/ca, else ~/.cache/worksuite-mock/ca.
+     */
+    caDir?: string
+  }
   journal?: {
     /**
      * Requests kept in the journal; the oldest go first.

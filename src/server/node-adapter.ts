@@ -3,9 +3,26 @@
  * throughput on this path, DESIGN.md); bodies are read up to the limit and refused past it without
  * being read, in the vendor's own format, with the rest drained so the client gets the refusal.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http'
+import type { Config } from '../core/config.ts'
 import type { EmulatorCore } from '../core/emulator.ts'
+import type { Vendor } from '../core/errors.ts'
 import type { CoreRequest, CoreResponse } from '../core/http.ts'
+
+/**
+ * Node checks the request timeouts only every connectionsCheckingInterval (30 s by default): check often
+ * enough that `requestTimeoutMs` is what a slow client actually gets. For every listener of vendor traffic.
+ */
+export function listenerOptions(config: Config['server']): ServerOptions {
+  return { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutMs / 4))) }
+}
+
+/** A slow client cannot hold a listener: the whole request must arrive within the timeout. */
+export function applyTimeouts(server: Server, config: Config['server']): void {
+  server.requestTimeout = config.requestTimeoutMs
+  server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000)
+  server.keepAliveTimeout = 5_000
+}
 
 export function headersOf(req: IncomingMessage): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {}
@@ -108,12 +125,13 @@ export function answerAndLinger(
   writeResponse(req, res, response)
 }
 
-/** Handle one vendor request on node:http through the core. */
+/** Handle one vendor request on node:http through the core; `vendorHost` when it came to that vendor's hostname. */
 export async function serveVendorRequest(
   core: EmulatorCore,
   req: IncomingMessage,
   res: ServerResponse,
   url = req.url ?? '/',
+  vendorHost?: Vendor,
 ): Promise<void> {
   const limit = core.config.server.maxBodyBytes
   const base: Omit<CoreRequest, 'body'> = {
@@ -121,6 +139,7 @@ export async function serveVendorRequest(
     url,
     headers: headersOf(req),
     remoteAddress: remoteAddressOf(req),
+    ...(vendorHost ? { vendorHost } : {}),
   }
   let read: Awaited<ReturnType<typeof readBody>>
   try {
