@@ -38,10 +38,10 @@ function codesOf(e: EndpointInfo): number[] {
       const mine = r.id.startsWith(`${local}.`) || r.id.startsWith(`${e.id}.`)
       const auth =
         (e.auth === 'wecom' && /^wecom\.(token|method|body)\./.test(r.id)) ||
-        (e.auth === 'feishu-user' && r.id.startsWith('feishu.token.')) ||
+        (e.auth === 'feishu-user' && r.id.startsWith('feishu.gateway.authorization.')) ||
         (e.id === 'wecom.gettoken' && r.id.startsWith('wecom.gettoken.')) ||
-        (e.id.startsWith('feishu.auth.') && r.id.startsWith('feishu.tenant_token.')) ||
-        (e.id === 'feishu.authen.oauth_token' && r.id.startsWith('feishu.oauth.'))
+        (e.id.startsWith('feishu.auth.') && r.id.startsWith('feishu.auth.tenant_access_token.')) ||
+        (e.id === 'feishu.authen.oauth_token' && r.id.startsWith('feishu.authen.oauth_token.'))
       if ((mine || auth) && r.code !== 0) codes.add(r.code)
     }
   }
