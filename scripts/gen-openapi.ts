@@ -37,7 +37,7 @@ function codesOf(e: EndpointInfo): number[] {
     for (const r of data.rules) {
       const mine = r.id.startsWith(`${local}.`) || r.id.startsWith(`${e.id}.`)
       const auth =
-        (e.auth === 'wecom' && /^wecom\.(token|method|body)\./.test(r.id)) ||
+        (e.auth === 'wecom' && /^wecom\.gateway\.(access_token|method|body)\./.test(r.id)) ||
         (e.auth === 'feishu-user' && r.id.startsWith('feishu.gateway.authorization.')) ||
         (e.id === 'wecom.gettoken' && r.id.startsWith('wecom.gettoken.')) ||
         (e.id.startsWith('feishu.auth.') && r.id.startsWith('feishu.auth.tenant_access_token.')) ||

@@ -21,7 +21,10 @@ export function listenerOptions(config: Config['server']): ServerOptions {
 export function applyTimeouts(server: Server, config: Config['server']): void {
   server.requestTimeout = config.requestTimeoutMs
   server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000)
-  server.keepAliveTimeout = 5_000
+  // Idle keep-alive connections are kept longer than clients keep theirs (undici drops an idle socket after
+  // about 4 s), so the server is never the side that closes one just as a client reuses it: that race loses
+  // a POST to ECONNRESET (seen on a loaded machine when building a 70 MB body took longer than 5 s).
+  server.keepAliveTimeout = 65_000
 }
 
 export function headersOf(req: IncomingMessage): Record<string, string | undefined> {
