@@ -38,13 +38,21 @@ export function validatorFor<T = unknown>(schema: object): ValidateFunction<T> {
   if (v) return v as ValidateFunction<T>
   pending.add(schema)
   const lazy = ((data: unknown) => {
-    v ??= compiled(schema)
+    if (!v) {
+      v = compiled(schema)
+      pending.delete(schema)
+    }
     const ok = v(data)
     lazy.errors = v.errors
     return ok
   }) as ValidateFunction
   lazy.errors = null
   return lazy as ValidateFunction<T>
+}
+
+/** How many schemas handed out by `validatorFor` are not compiled yet (the stub server's readiness). */
+export function pendingSchemaCount(): number {
+  return pending.size
 }
 
 /** Compile every schema handed out so far. */

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { compilePendingSchemasInBackground } from '../core/schema.ts'
 import type { Core } from '../create-core.ts'
+import { serveHealth } from './health.ts'
 import { serveVendorRequest } from './node-adapter.ts'
 
 // `import … from 'node:http'` in ESM builds the module's facade, which reads every export, and one of them
@@ -92,6 +93,7 @@ export function createStubServer(emulator: Core, host: string = emulator.core.co
   const server = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
     const url = req.url ?? '/'
     if (url === '/__mock' || url.startsWith('/__mock/') || url.startsWith('/__mock?')) {
+      if (serveHealth(req, res, url)) return
       const refusal = controlRefusal(access, req)
       if (refusal) {
         res.writeHead(refusal.status, {
