@@ -3,7 +3,8 @@
  *   app.use(expressMiddleware(createCore()))        // vendor paths + /__mock
  * Vendor paths go through the same core as the stub server; anything else falls through to `next()`.
  */
-import express, { type Router } from 'express'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import express from 'express'
 import { vendorOf } from '../core/emulator.ts'
 import type { Core } from '../index.ts'
 import { controlRouter } from './control-router.ts'
@@ -62,7 +63,14 @@ export function jsonText(value: unknown): string {
   return out.join('')
 }
 
-export function expressMiddleware(emulator: Core): Router {
+/**
+ * What `app.use()` takes: an Express router, typed on node:http's request and response so that the
+ * package's public types need no @types/express. Mount it in an Express app: it relies on Express's own
+ * request and response.
+ */
+export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void
+
+export function expressMiddleware(emulator: Core): ExpressMiddleware {
   const router = express.Router()
   router.use('/__mock', controlRouter(emulator.control))
   router.use(async (req, res, next) => {
@@ -97,5 +105,5 @@ export function expressMiddleware(emulator: Core): Router {
       next(e)
     }
   })
-  return router
+  return router as unknown as ExpressMiddleware
 }

@@ -1,0 +1,43 @@
+/**
+ * `npm run build` (and `prepack`): dist/ from nothing, as the package ships it. tsc emits the JavaScript,
+ * the declarations and the JSON files the code imports; the JSON the code reads at run time (the contract
+ * cases, every schema, the OpenAPI documents) is copied next to it, at the paths dist code expects.
+ * Declarations keep the sources' `.ts` import paths: they become `.js`, so a consumer without
+ * `allowImportingTsExtensions` resolves them. Runs on Node ≥ 22.12, no loader: `node scripts/build.ts`.
+ */
+import { execFileSync } from 'node:child_process'
+import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const dist = join(root, 'dist')
+
+/** Folders of JSON that dist code reads by path (readdirSync), not by import. */
+export const ASSETS = ['contracts/cases', 'contracts/schemas', 'contracts/openapi']
+
+/** `from './x.ts'`, `import('./x.ts')` and `declare module './x.ts'` → `.js`: relative specifiers only, package names stay. */
+export function jsSpecifiers(dts: string): string {
+  return dts.replace(/((?:from|import|declare module)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g, '$1$2$3.js$2')
+}
+
+function declarations(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.d.ts'))
+    .map((f) => join(dir, f))
+}
+
+export function build(): void {
+  rmSync(dist, { recursive: true, force: true })
+  const tsc = join(root, 'node_modules/typescript/bin/tsc')
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root })
+  for (const dir of ASSETS) cpSync(join(root, dir), join(dist, dir), { recursive: true })
+  for (const file of declarations(dist)) {
+    const text = readFileSync(file, 'utf8')
+    const fixed = jsSpecifiers(text)
+    if (fixed !== text) writeFileSync(file, fixed)
+  }
+  chmodSync(join(dist, 'src/cli.js'), 0o755)
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) build()
