@@ -15,10 +15,14 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, ...extra }
 }
 
-/** `npm pack` into `dest`; the tarball's path and what it holds. */
-export function packTarball(dest: string): { file: string; files: string[]; version: string } {
+/** `npm pack` into `dest` (`build: false` packs dist/ as it is, skipping prepack); the tarball's path and files. */
+export function packTarball(
+  dest: string,
+  options: { build?: boolean } = {},
+): { file: string; files: string[]; version: string } {
   mkdirSync(dest, { recursive: true })
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], {
+  const skip = options.build === false ? ['--ignore-scripts'] : []
+  const out = execFileSync('npm', ['pack', '--json', ...skip, '--pack-destination', dest], {
     cwd: root,
     env: childEnv(),
     encoding: 'utf8',

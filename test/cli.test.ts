@@ -4,10 +4,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { needsBuild } from '../scripts/start.ts'
 import { createCore } from '../src/create-core.ts'
 import { type StubServer, startStubServer } from '../src/server/stub-server.ts'
 
@@ -121,3 +122,19 @@ test('contracts --client with a module that exports no adapter is refused with e
   expect(missing.code).toBe(2)
   expect(missing.stderr).toContain('absent.mjs')
 }, 30_000)
+
+test('npm start rebuilds dist only when it is missing or a source changed after the last build', () => {
+  const project = mkdtempSync(join(tmpdir(), 'start-'))
+  mkdirSync(join(project, 'src/core'), { recursive: true })
+  writeFileSync(join(project, 'src/core/a.ts'), '')
+  expect(needsBuild(project, ['src'])).toBe(true)
+  mkdirSync(join(project, 'dist/src'), { recursive: true })
+  writeFileSync(join(project, 'dist/src/cli.js'), '')
+  const built = new Date(Date.now() - 60_000)
+  utimesSync(join(project, 'dist/src/cli.js'), built, built)
+  const older = new Date(built.getTime() - 60_000)
+  for (const p of ['src/core/a.ts', 'src/core', 'src']) utimesSync(join(project, p), older, older)
+  expect(needsBuild(project, ['src'])).toBe(false)
+  utimesSync(join(project, 'src/core/a.ts'), new Date(), new Date())
+  expect(needsBuild(project, ['src'])).toBe(true)
+})
