@@ -2,8 +2,10 @@
  * `npm run build` (and `prepack`): dist/ from nothing, as the package ships it. tsc emits the JavaScript,
  * the declarations and the JSON files the code imports; the JSON the code reads at run time (the contract
  * cases, every schema, the OpenAPI documents) is copied next to it, at the paths dist code expects.
- * Declarations keep the sources' `.ts` import paths: they become `.js`, so a consumer without
- * `allowImportingTsExtensions` resolves them. Runs on Node ≥ 22.12, no loader: `node scripts/build.ts`.
+ * Declarations keep the sources' `.ts` import paths: they become `.js`, the files beside them, which every
+ * compiler and declaration tool resolves. Those that use Node's types say so (`/// <reference types="node" />`):
+ * TypeScript 6 and later no longer load @types/node unless told. Runs on Node ≥ 22.12, no loader:
+ * `node scripts/build.ts`.
  */
 import { execFileSync } from 'node:child_process'
 import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -21,6 +23,16 @@ export function jsSpecifiers(dts: string): string {
   return dts.replace(/((?:from|import|declare module)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g, '$1$2$3.js$2')
 }
 
+const NODE_TYPES = /from ['"]node:|import\(['"]node:|\bNodeJS\./
+
+/** The declaration as it ships: `.js` specifiers, and Node's types referenced where it uses them. */
+export function shippedDeclaration(dts: string): string {
+  const fixed = jsSpecifiers(dts)
+  return NODE_TYPES.test(fixed) && !fixed.includes('<reference types="node"')
+    ? `/// <reference types="node" />\n${fixed}`
+    : fixed
+}
+
 function declarations(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.d.ts'))
@@ -34,7 +46,7 @@ export function build(): void {
   for (const dir of ASSETS) cpSync(join(root, dir), join(dist, dir), { recursive: true })
   for (const file of declarations(dist)) {
     const text = readFileSync(file, 'utf8')
-    const fixed = jsSpecifiers(text)
+    const fixed = shippedDeclaration(text)
     if (fixed !== text) writeFileSync(file, fixed)
   }
   chmodSync(join(dist, 'src/cli.js'), 0o755)

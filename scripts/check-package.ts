@@ -218,8 +218,16 @@ export async function probe(): Promise<number> {
           2,
         )}\n`,
       )
-      const r = await run(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', '.'], project)
+      const tsc = join(project, 'node_modules/typescript/bin/tsc')
+      const r = await run(process.execPath, [tsc, '-p', '.'], project)
       assert(r.code === 0, failure(r))
+      // The package's own types alone: nothing of the README's imports (msw, express) brings in @types/node.
+      writeFileSync(
+        join(project, 'tsconfig.entries.json'),
+        `${JSON.stringify({ extends: './tsconfig.json', include: ['consumer.ts'] }, null, 2)}\n`,
+      )
+      const alone = await run(process.execPath, [tsc, '-p', 'tsconfig.entries.json'], project)
+      assert(alone.code === 0, failure(alone))
     })
 
     await step("the README's vitest + MSW example passes as written", async () => {

@@ -32,6 +32,18 @@ async function finish(child: ChildProcess): Promise<{ code: number | null; stdou
   return { code: code as number | null, stdout, stderr }
 }
 
+/**
+ * Waits for /__mock/health/ready: until then the server compiles its schemas between requests, and tsx,
+ * which relays a signal to its child only if the child acknowledges it within 30 ms, may kill it instead.
+ */
+async function ready(url: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if ((await fetch(`${url}/__mock/health/ready`)).status === 200) return
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`${url} never became ready`)
+}
+
 let server: StubServer
 beforeAll(async () => {
   server = await startStubServer(createCore(), { host: '127.0.0.1', port: 0 })
@@ -65,6 +77,7 @@ test('serve is the default command: `serve --port 0` starts the stub server as n
     child.once('exit', () => reject(new Error(`exited before listening: ${out}`)))
   })
   expect((await fetch(`${url}/__mock/health`)).status).toBe(200)
+  await ready(url)
   child.kill('SIGTERM')
   expect((await once(child, 'exit'))[0]).toBe(0)
 })

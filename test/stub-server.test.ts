@@ -42,6 +42,18 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
   })
 }
 
+/**
+ * Waits for /__mock/health/ready: until then the server compiles its schemas between requests, and tsx,
+ * which relays a signal to its child only if the child acknowledges it within 30 ms, may kill it instead.
+ */
+async function ready(url: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if ((await fetch(`${url}/__mock/health/ready`)).status === 200) return
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`${url} never became ready`)
+}
+
 test('npm start serves on the given port, prints the base URL and credentials, and stops cleanly on SIGINT', async () => {
   const child = run(['--port', '0'])
   let banner = ''
@@ -53,6 +65,7 @@ test('npm start serves on the given port, prints the base URL and credentials, a
   expect(((await r.json()) as any).errcode).toBe(0)
   expect(banner).toContain('corpsecret=dev-secret-meetings-1000014')
   expect(banner).toContain('u-dev-user-token-1')
+  await ready(url)
   child.kill('SIGINT')
   const [code] = await once(child, 'exit')
   expect(code).toBe(0)
@@ -62,6 +75,7 @@ test('PORT and HOST come from the environment too', async () => {
   const child = run([], { PORT: '0', HOST: '127.0.0.1' })
   const url = await waitForLine(child, /http:\/\/127\.0\.0\.1:\d+/)
   expect(url).not.toMatch(/:3000$/)
+  await ready(url)
   child.kill('SIGTERM')
   expect((await once(child, 'exit'))[0]).toBe(0)
 }, 20_000)
