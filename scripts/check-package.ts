@@ -169,6 +169,8 @@ async function main(): Promise<void> {
         assert(probe.resources.length === 0, `left open on import: ${probe.resources.join(', ')}`)
         assert(probe.fetchSame, 'importing it replaced globalThis.fetch')
         if (!LOADS_EXPRESS.has(sub)) assert(!probe.express, `${specifier(sub)} loads Express`)
+        // The probe's own control: where Express is loaded, it must see it (else "never loads" proves nothing).
+        else assert(probe.express, `the probe did not see Express under ${specifier(sub)}: update LOADS_EXPRESS`)
       })
     }
 
