@@ -4,16 +4,21 @@
  * cases, every schema, the OpenAPI documents) is copied next to it, at the paths dist code expects.
  * Declarations keep the sources' `.ts` import paths: they become `.js`, the files beside them, which every
  * compiler and declaration tool resolves. Those that use Node's types say so (`/// <reference types="node" />`):
- * TypeScript 6 and later no longer load @types/node unless told. Runs on Node ≥ 22.12, no loader:
- * `node scripts/build.ts`.
+ * TypeScript 6 and later no longer load @types/node unless told. The settings' validator is precompiled
+ * (ajv standalone code), so the bin checks its flags without compiling a schema at start. Runs on
+ * Node ≥ 22.12, no loader: `node scripts/build.ts`.
  */
 import { execFileSync } from 'node:child_process'
 import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
+
+/** The precompiled settings validator, where src/core/config.ts requires it (PRECOMPILED_CONFIG_VALIDATOR). */
+export const CONFIG_VALIDATOR = 'src/generated/config-validator.cjs'
 
 /** Folders of JSON that dist code reads by path (readdirSync), not by import. */
 export const ASSETS = ['contracts/cases', 'contracts/schemas', 'contracts/openapi']
@@ -33,6 +38,19 @@ export function shippedDeclaration(dts: string): string {
     : fixed
 }
 
+/**
+ * ajv's standalone CommonJS code for config.schema.json, with the options `fullValidatorFor` compiles it with
+ * (every error, not strict, union types): the same verdicts and error objects, no compile at run time.
+ */
+export function configValidatorCode(): string {
+  const require = createRequire(import.meta.url)
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
+  const standalone = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default
+  const schema = JSON.parse(readFileSync(join(root, 'contracts/schemas/config.schema.json'), 'utf8')) as object
+  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, code: { source: true } })
+  return standalone(ajv, ajv.compile(schema))
+}
+
 function declarations(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.d.ts'))
@@ -44,6 +62,7 @@ export function build(): void {
   const tsc = join(root, 'node_modules/typescript/bin/tsc')
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root })
   for (const dir of ASSETS) cpSync(join(root, dir), join(dist, dir), { recursive: true })
+  writeFileSync(join(dist, CONFIG_VALIDATOR), configValidatorCode())
   for (const file of declarations(dist)) {
     const text = readFileSync(file, 'utf8')
     const fixed = shippedDeclaration(text)

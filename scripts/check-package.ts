@@ -255,11 +255,14 @@ if (probeBody.errcode !== 0) throw new Error('gettoken through the mounted emula
       assert(r.code === 0, failure(r))
     })
 
-    await step('npx worksuite-mock --help and --version', async () => {
+    await step('npx worksuite-mock --help, --version, and a bad setting refused with exit 2', async () => {
       const help = await run('npx', ['worksuite-mock', '--help'], project)
       assert(help.code === 0 && help.stdout.includes('Usage: worksuite-mock [serve] [options]'), failure(help))
       const version = await run('npx', ['worksuite-mock', '--version'], project)
       assert(version.code === 0 && version.stdout.trim() === pkg.version, failure(version))
+      // The installed bin checks settings with the build's precompiled validator: a bad one is refused, named.
+      const bad = await run('npx', ['worksuite-mock', '--journal.maxEntries=-5', '--port', '0'], project)
+      assert(bad.code === 2 && bad.stderr.includes('journal.maxEntries: must be >= 0'), failure(bad))
     })
 
     let url = ''

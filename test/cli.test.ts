@@ -151,3 +151,24 @@ test('npm start rebuilds dist only when it is missing or a source changed after 
   utimesSync(join(project, 'src/core/a.ts'), new Date(), new Date())
   expect(needsBuild(project, ['src'])).toBe(true)
 })
+
+test('the server modules load no ajv until a schema is compiled (cold start)', async () => {
+  // A child process, so that nothing else in it has compiled a schema.
+  const script = `
+    import { createRequire } from 'node:module'
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => /[\\\\/]node_modules[\\\\/]ajv[\\\\/]/.test(k))
+    await import('./src/cli-main.ts')
+    const { createCore } = await import('./src/create-core.ts')
+    await import('./src/server/stub-server.ts')
+    createCore()
+    const before = loaded()
+    const { validatorFor } = await import('./src/core/schema.ts')
+    validatorFor({ type: 'object' })({})
+    console.log(JSON.stringify({ before, after: loaded() }))
+  `
+  const r = await finish(
+    spawn('node_modules/.bin/tsx', ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] }),
+  )
+  expect(r.stderr).toBe('')
+  expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ before: false, after: true })
+}, 30_000)

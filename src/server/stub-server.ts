@@ -144,7 +144,9 @@ export async function startStubServer(emulator: Core, options: StubServerOptions
       resolve()
     })
   })
-  compilePendingSchemasInBackground()
+  // Not at once: a wait loop's first probe, arriving just after listen, is answered before the first compile
+  // (which loads ajv) holds the event loop. Readiness (/__mock/health/ready) waits for the compiles.
+  setTimeout(compilePendingSchemasInBackground, 100).unref()
   const address = server.address() as AddressInfo
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
