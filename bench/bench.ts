@@ -679,7 +679,7 @@ function report(input: {
     '',
     `cold start to first answer: ${result.coldStart.medianMs} ms (median of ${input.cold.runsMs.join(', ')} ms)`,
     input.installed
-      ? `installed bin (npx worksuite-mock) to its first /__mock/health: min ${input.installed.minMs} ms, median ${input.installed.medianMs} ms (${input.installed.runsMs.join(', ')} ms)`
+      ? `installed bin (node_modules/.bin/worksuite-mock) to its first /__mock/health: min ${input.installed.minMs} ms, median ${input.installed.medianMs} ms (${input.installed.runsMs.join(', ')} ms)`
       : 'installed bin cold start: skipped',
     input.long
       ? `long run: ${input.long.requests.toLocaleString('en')} meeting/create at ${input.long.rps} req/s → RSS ${input.long.rssMb} MB (last 1000: ${input.long.lastOkPct} % ok)`
