@@ -11,7 +11,8 @@
  * afterAll(() => server.close())
  */
 import type { RequestHandler } from 'msw'
-import { type Core, createCore, type EmulatorOptions } from '../src/index.ts'
+// From create-core, not src/index.ts: the MSW entry point never loads Express.
+import { type Core, createCore, type EmulatorOptions } from '../src/create-core.ts'
 import { createHandlers, type HandlerOptions } from './handlers.ts'
 
 export interface MswEmulator {

@@ -91,8 +91,8 @@ test('a case whose expectation the emulator does not meet fails, says why, and l
 
 test('with validateResponses, a case whose answer breaks its response schema fails and says where; without, it passes', async () => {
   // The emulator's gettoken answers, with one field the schema does not know: the case's own expectations still hold.
-  const tampering = (target: Parameters<typeof makeClient>[1]): ContractClient => {
-    const inner = makeClient('fetch', target)
+  const tampering = async (target: Parameters<typeof makeClient>[1]): Promise<ContractClient> => {
+    const inner = await makeClient('fetch', target)
     return {
       ...inner,
       wecomGetToken: async (query) => {

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto'
 import type { ContractCase, ContractStep } from '../../src/generated/contracts.ts'
 import { endpointById, matchPath } from '../client/endpoints.ts'
 import { fetchClient } from '../client/fetch-client.ts'
-import { larkSdkClient } from '../client/lark-sdk.ts'
 import type { ContractClient, RawRequest, WireResponse } from '../client/types.ts'
 import { type LoadedCase, loadCases, matchesFilter } from './cases.ts'
 import { check, pick } from './expect.ts'
@@ -16,7 +15,16 @@ import { MissingValue, resolveValue, type Scope } from './placeholders.ts'
 import type { Target } from './targets.ts'
 import { validatingClient } from './validating-client.ts'
 
-export type ClientChoice = 'fetch' | 'lark-sdk' | ContractClient | ((target: Target) => ContractClient)
+/**
+ * The client the suite drives: the built-in fetch client, the Feishu SDK (an optional peer dependency,
+ * loaded only when chosen), your own adapter, or a factory that makes it for the target (its `baseUrls`,
+ * and its `fetch` for the in-process emulator).
+ */
+export type ClientChoice =
+  | 'fetch'
+  | 'lark-sdk'
+  | ContractClient
+  | ((target: Target) => ContractClient | Promise<ContractClient>)
 
 export interface RunOptions {
   target: Target
@@ -126,10 +134,14 @@ export function pacedClient(client: ContractClient, pacer: Pacer): ContractClien
   })
 }
 
-export function makeClient(choice: ClientChoice | undefined, target: Target): ContractClient {
+export async function makeClient(choice: ClientChoice | undefined, target: Target): Promise<ContractClient> {
   if (!choice || choice === 'fetch')
     return fetchClient({ baseUrls: target.baseUrls, ...(target.fetch ? { fetch: target.fetch } : {}) })
   if (choice === 'lark-sdk') {
+    const { larkSdkClient } = await import('../client/lark-sdk.ts').catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('@larksuiteoapi/node-sdk')) throw e
+      throw new Error('the lark-sdk client needs @larksuiteoapi/node-sdk: npm install -D @larksuiteoapi/node-sdk')
+    })
     const { app_id, app_secret } = target.credentials.feishu
     return larkSdkClient({
       baseUrls: target.baseUrls,
@@ -502,7 +514,7 @@ export async function runContracts(options: RunOptions): Promise<RunReport> {
   const started = Date.now()
   const { target } = options
   const paceMs = options.paceMs ?? (target.kind === 'live' ? Number(process.env.CONTRACTS_PACE_MS ?? 1000) : 0)
-  const inner = makeClient(options.client, target)
+  const inner = await makeClient(options.client, target)
   const session: Session = {
     target,
     ...sessionClient(inner, { paceMs, ...(options.validateResponses ? { validateResponses: true } : {}) }),

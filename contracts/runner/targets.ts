@@ -6,7 +6,7 @@
 
 import type { Seed } from '../../src/core/seed.ts'
 import { defaultSeed } from '../../src/core/seed.ts'
-import { type Core, createCore } from '../../src/index.ts'
+import { type Core, createCore } from '../../src/create-core.ts'
 import { WecomDirectory } from '../../src/wecom/directory.ts'
 import { type BaseUrls, LIVE_BASE_URLS } from '../client/types.ts'
 

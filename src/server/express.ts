@@ -5,7 +5,8 @@
  * control plane refuses web pages of other origins and other Host names, as on the stub server
  * (control-guard.ts); there is no control token here.
  */
-import express, { type Router } from 'express'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import express from 'express'
 import { vendorOf } from '../core/emulator.ts'
 import type { Core } from '../index.ts'
 import { browserRefusal } from './control-guard.ts'
@@ -65,7 +66,14 @@ export function jsonText(value: unknown): string {
   return out.join('')
 }
 
-export function expressMiddleware(emulator: Core): Router {
+/**
+ * What `app.use()` takes: an Express router, typed on node:http's request and response so that the
+ * package's public types need no @types/express. Mount it in an Express app: it relies on Express's own
+ * request and response.
+ */
+export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void
+
+export function expressMiddleware(emulator: Core): ExpressMiddleware {
   const router = express.Router()
   // The same protection as on the stub server: no web page of another origin or under another Host name.
   router.use('/__mock', (req, res, next) => {
@@ -113,5 +121,5 @@ export function expressMiddleware(emulator: Core): Router {
       next(e)
     }
   })
-  return router
+  return router as unknown as ExpressMiddleware
 }
