@@ -86,9 +86,9 @@ const cancelOf = (over: Record<string, Json> = {}) =>
 
 const compose: Json[] = [
   {
-    id: 'mail.compose_send.size.max',
+    id: 'wecom.exmail.compose_send.size.max',
     title: 'body plus attachments over 50M (52,428,801 decoded bytes) answers 40206',
-    rules: ['mail.compose_send.size.max'],
+    rules: ['wecom.exmail.compose_send.size.max'],
     doc: { file: MAIL_DOC, field: 'attachment_list/content' },
     steps: [
       send(
@@ -102,9 +102,9 @@ const compose: Json[] = [
     ],
   },
   {
-    id: 'mail.compose_send.schedule.start_time.future',
+    id: 'wecom.exmail.compose_send.schedule.start_time.future',
     title: 'a start at now (not after it) answers 400222',
-    rules: ['mail.compose_send.schedule.start_time.future'],
+    rules: ['wecom.exmail.compose_send.schedule.start_time.future'],
     doc: { file: MAIL_DOC, field: 'schedule.start_time' },
     steps: [
       send('call', mail({ schedule: { start_time: '{{now}}', end_time: '{{now+3600}}' } }), {
@@ -114,9 +114,9 @@ const compose: Json[] = [
     ],
   },
   {
-    id: 'mail.compose_send.schedule.schedule_id.own-app',
+    id: 'wecom.exmail.compose_send.schedule.schedule_id.own-app',
     title: "another app cannot cancel the app's mail schedule: 90466",
-    rules: ['mail.compose_send.schedule.schedule_id.own-app'],
+    rules: ['wecom.exmail.compose_send.schedule.schedule_id.own-app'],
     doc: { file: MAIL_DOC, field: 'schedule.schedule_id' },
     needs: ['control', 'seed'],
     steps: [
@@ -127,9 +127,9 @@ const compose: Json[] = [
     ],
   },
   {
-    id: 'mail.compose_send.schedule.schedule_id.cancelled',
+    id: 'wecom.exmail.compose_send.schedule.schedule_id.cancelled',
     title: 'cancelling a mail schedule twice answers 90460',
-    rules: ['mail.compose_send.schedule.schedule_id.cancelled'],
+    rules: ['wecom.exmail.compose_send.schedule.schedule_id.cancelled'],
     doc: { file: MAIL_DOC, field: 'schedule.schedule_id' },
     needs: ['control'],
     steps: [
@@ -140,9 +140,9 @@ const compose: Json[] = [
     ],
   },
   {
-    id: 'mail.compose_send.schedule.reminders.remind_before_event_mins.sign',
+    id: 'wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign',
     title: 'remind_before_event_mins -15 means 15 minutes after the start: remind_time_diffs [900]',
-    rules: ['mail.compose_send.schedule.reminders.remind_before_event_mins.sign'],
+    rules: ['wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign'],
     doc: { file: MAIL_DOC, field: 'schedule.reminders.remind_before_event_mins' },
     needs: ['control'],
     steps: [
@@ -175,10 +175,10 @@ const compose: Json[] = [
     const want = '李四|$userAlias=wangwu$|王五|will|研发部|$userName=nobody$|$departmentName=x$'
     return [
       {
-        id: 'mail.compose_send.enable_id_trans.templates',
+        id: 'wecom.exmail.compose_send.enable_id_trans.templates',
         title:
           'with enable_id_trans 1 the templates in subject, content and attachment names are translated; unknown ones stay',
-        rules: ['mail.compose_send.enable_id_trans.templates'],
+        rules: ['wecom.exmail.compose_send.enable_id_trans.templates'],
         doc: { file: MAIL_DOC, field: 'subject/content/attachment_list[].file_name' },
         needs: ['control', 'seed'],
         steps: [
@@ -204,9 +204,9 @@ const compose: Json[] = [
         ],
       },
       {
-        id: 'mail.compose_send.enable_id_trans.off',
+        id: 'wecom.exmail.compose_send.enable_id_trans.off',
         title: 'without enable_id_trans the templates stay as written',
-        rules: ['mail.compose_send.enable_id_trans.templates'],
+        rules: ['wecom.exmail.compose_send.enable_id_trans.templates'],
         doc: { file: MAIL_DOC, field: 'subject/content/attachment_list[].file_name' },
         needs: ['control'],
         steps: [
@@ -225,9 +225,9 @@ const compose: Json[] = [
     ]
   })(),
   {
-    id: 'mail.compose_send.delivery',
+    id: 'wecom.exmail.compose_send.delivery',
     title: 'every to, cc and bcc recipient holds the mail once; a bcc recipient is not shown to the others',
-    rules: ['mail.compose_send.delivery'],
+    rules: ['wecom.exmail.compose_send.delivery'],
     doc: { file: MAIL_DOC, field: 'to/cc/bcc' },
     needs: ['control', 'seed'],
     steps: [
@@ -257,9 +257,9 @@ const compose: Json[] = [
     ],
   },
   {
-    id: 'mail.compose_send.request.create',
+    id: 'wecom.exmail.compose_send.request.create',
     title: 'a meeting mail creates a schedule (oa/schedule/get) and its meeting (meeting/get_info) with the same data',
-    rules: ['mail.compose_send.request.create'],
+    rules: ['wecom.exmail.compose_send.request.create'],
     doc: { file: MAIL_DOC, field: 'schedule.method' },
     needs: ['control'],
     steps: [
@@ -300,9 +300,9 @@ const compose: Json[] = [
     ],
   },
   {
-    id: 'mail.compose_send.request.change',
+    id: 'wecom.exmail.compose_send.request.change',
     title: 'a request mail with the schedule_id changes the schedule and its meeting, and makes no new one',
-    rules: ['mail.compose_send.request.change'],
+    rules: ['wecom.exmail.compose_send.request.change'],
     doc: { file: MAIL_DOC, field: 'schedule.method' },
     needs: ['control'],
     steps: [
@@ -335,10 +335,10 @@ const compose: Json[] = [
     ],
   },
   {
-    id: 'mail.compose_send.cancel',
+    id: 'wecom.exmail.compose_send.cancel',
     title:
       'a cancel mail with the schedule_id cancels the schedule (status 1) and its meeting (status 4); recipients hear of it',
-    rules: ['mail.compose_send.cancel'],
+    rules: ['wecom.exmail.compose_send.cancel'],
     doc: { file: MAIL_DOC, field: 'schedule.method' },
     needs: ['control'],
     steps: [
@@ -353,9 +353,9 @@ const compose: Json[] = [
     ],
   },
   {
-    id: 'mail.compose_send.meeting.absent',
+    id: 'wecom.exmail.compose_send.meeting.absent',
     title: 'without meeting the mail is a schedule mail: a schedule and no meeting',
-    rules: ['mail.compose_send.meeting.absent'],
+    rules: ['wecom.exmail.compose_send.meeting.absent'],
     doc: { file: MAIL_DOC, field: 'meeting' },
     needs: ['control'],
     steps: [
@@ -371,9 +371,9 @@ const compose: Json[] = [
     ],
   },
   {
-    id: 'mail.compose_send.doc-example',
+    id: 'wecom.exmail.compose_send.doc-example',
     title: "the doc's example succeeds as written with the clock a day before its start_time",
-    rules: ['mail.compose_send.doc-example'],
+    rules: ['wecom.exmail.compose_send.doc-example'],
     doc: { file: MAIL_DOC, field: '*' },
     needs: ['clock', 'control', 'seed'],
     steps: [
@@ -401,9 +401,9 @@ const scheduleBase = {
 }
 const add: Json[] = [
   {
-    id: 'schedule.add.reminders.remind_time_diffs.precedence',
+    id: 'wecom.schedule.add.reminders.remind_time_diffs.precedence',
     title: 'a non-empty remind_time_diffs wins: remind_before_event_secs 600 is ignored and reads back as 900',
-    rules: ['schedule.add.reminders.remind_time_diffs.precedence'],
+    rules: ['wecom.schedule.add.reminders.remind_time_diffs.precedence'],
     doc: { file: SCHED_DOC, field: 'schedule.reminders.remind_time_diffs' },
     steps: [
       schedAdd('add', {
@@ -420,9 +420,9 @@ const add: Json[] = [
     ],
   },
   {
-    id: 'schedule.add.cal_id.default',
+    id: 'wecom.schedule.add.cal_id.default',
     title: "without cal_id the schedule lands on the app's default calendar",
-    rules: ['schedule.add.cal_id.default'],
+    rules: ['wecom.schedule.add.cal_id.default'],
     doc: { file: SCHED_DOC, field: 'schedule.cal_id' },
     needs: ['seed'],
     steps: [
@@ -434,9 +434,9 @@ const add: Json[] = [
     ],
   },
   {
-    id: 'schedule.add.doc-example.as-written',
+    id: 'wecom.schedule.add.doc-example.as-written',
     title: 'the doc example as written is refused with 90492 (its admins are not attendees)',
-    rules: ['schedule.add.doc-example'],
+    rules: ['wecom.schedule.add.doc-example'],
     doc: { file: SCHED_DOC, field: 'schedule' },
     needs: ['seed'],
     steps: [
@@ -444,9 +444,9 @@ const add: Json[] = [
     ],
   },
   {
-    id: 'schedule.add.doc-example.admins-attend',
+    id: 'wecom.schedule.add.doc-example.admins-attend',
     title: 'the doc example with its admins among the attendees gets 90704 for remind_time_diffs +3600',
-    rules: ['schedule.add.doc-example'],
+    rules: ['wecom.schedule.add.doc-example'],
     doc: { file: SCHED_DOC, field: 'schedule' },
     needs: ['seed'],
     steps: [
@@ -465,9 +465,9 @@ const add: Json[] = [
     ],
   },
   {
-    id: 'schedule.add.doc-example.corrected',
+    id: 'wecom.schedule.add.doc-example.corrected',
     title: 'the doc example corrected (admins attend, -3600) succeeds and reads back as sent',
-    rules: ['schedule.add.doc-example'],
+    rules: ['wecom.schedule.add.doc-example'],
     doc: { file: SCHED_DOC, field: 'schedule' },
     needs: ['seed'],
     steps: [
@@ -489,9 +489,9 @@ const add: Json[] = [
 ]
 const get: Json[] = [
   {
-    id: 'schedule.get.schedule_id.own-app',
+    id: 'wecom.schedule.get.schedule_id.own-app',
     title: "another app of the corp cannot read the app's schedule: 90466",
-    rules: ['schedule.get.schedule_id.own-app'],
+    rules: ['wecom.schedule.get.schedule_id.own-app'],
     doc: { file: SCHED_DOC, field: 'schedule_id_list[]' },
     needs: ['seed'],
     steps: [
@@ -503,9 +503,9 @@ const get: Json[] = [
 ]
 const del: Json[] = [
   {
-    id: 'schedule.del.schedule_id.own-app',
+    id: 'wecom.schedule.del.schedule_id.own-app',
     title: "another app of the corp cannot cancel the app's schedule: 90466",
-    rules: ['schedule.del.schedule_id.own-app'],
+    rules: ['wecom.schedule.del.schedule_id.own-app'],
     needs: ['seed'],
     steps: [
       schedAdd('add', scheduleBase),
@@ -514,9 +514,9 @@ const del: Json[] = [
     ],
   },
   {
-    id: 'schedule.del.deleted',
+    id: 'wecom.schedule.del.deleted',
     title: 'a second del of one schedule answers 90460',
-    rules: ['schedule.del.deleted'],
+    rules: ['wecom.schedule.del.deleted'],
     steps: [
       schedAdd('add', scheduleBase),
       schedDel('first', { schedule_id: '{{steps.add.schedule_id}}' }, ok),
@@ -524,9 +524,9 @@ const del: Json[] = [
     ],
   },
   {
-    id: 'schedule.del.mail-created',
+    id: 'wecom.schedule.del.mail-created',
     title: 'oa/schedule/del refuses a schedule a meeting mail created: 90497',
-    rules: ['schedule.del.mail-created'],
+    rules: ['wecom.schedule.del.mail-created'],
     needs: ['control'],
     steps: [
       send('send', mail()),
@@ -535,18 +535,18 @@ const del: Json[] = [
     ],
   },
   {
-    id: 'schedule.del.op_mode.values',
+    id: 'wecom.schedule.del.op_mode.values',
     title: 'op_mode 3 answers 90485 (0 all, 1 this occurrence, 2 this and later)',
-    rules: ['schedule.del.op_mode.values'],
+    rules: ['wecom.schedule.del.op_mode.values'],
     steps: [
       schedAdd('add', scheduleBase),
       schedDel('del', { schedule_id: '{{steps.add.schedule_id}}', op_mode: 3 }, { status: 200, code: 90485 }),
     ],
   },
   {
-    id: 'schedule.del.op_start_time',
+    id: 'wecom.schedule.del.op_start_time',
     title: 'op_mode 1 on a recurring schedule needs op_start_time (90482); with it, that occurrence is excluded',
-    rules: ['schedule.del.op_start_time'],
+    rules: ['wecom.schedule.del.op_start_time'],
     steps: [
       schedAdd('add', { ...scheduleBase, reminders: { is_repeat: 1, repeat_type: 0 } }),
       schedDel('bare', { schedule_id: '{{steps.add.schedule_id}}', op_mode: 1 }, { status: 200, code: 90482 }),
@@ -565,9 +565,9 @@ const del: Json[] = [
   doc: {
     file: SCHED_DOC,
     field:
-      c.rules[0] === 'schedule.del.op_mode.values'
+      c.rules[0] === 'wecom.schedule.del.op_mode.values'
         ? 'op_mode'
-        : c.rules[0] === 'schedule.del.op_start_time'
+        : c.rules[0] === 'wecom.schedule.del.op_start_time'
           ? 'op_start_time'
           : 'schedule_id',
   },

@@ -73,7 +73,7 @@ test('a parallel step fails the case when the answers do not fall in the expecte
 })
 
 test('a read-back step fails the case when what the control plane holds does not match', async () => {
-  const c = pick('mail.compose_send.meeting.absent')
+  const c = pick('wecom.exmail.compose_send.meeting.absent')
   const step = c.case.steps.find((s) => s.id === 'mail')!
   step.expect = { fields: { count: 2 } }
   const report = await runContracts({ target: emulatorTarget(), cases: [c] })

@@ -29,10 +29,10 @@ test('every refusing rule of compose_send checkable from the body alone has an i
   const catalogue = JSON.parse(readFileSync('contracts/rules/wecom.exmail.compose_send.json', 'utf8'))
   // These need state or size: a schedule of another app, a cancelled one, the clock, 50 MB (tested inline).
   const inline = new Set([
-    'mail.compose_send.size.max',
-    'mail.compose_send.schedule.start_time.future',
-    'mail.compose_send.schedule.schedule_id.own-app',
-    'mail.compose_send.schedule.schedule_id.cancelled',
+    'wecom.exmail.compose_send.size.max',
+    'wecom.exmail.compose_send.schedule.start_time.future',
+    'wecom.exmail.compose_send.schedule.schedule_id.own-app',
+    'wecom.exmail.compose_send.schedule.schedule_id.cancelled',
   ])
   const refusing = catalogue.rules.filter((r: { code: number; id: string }) => r.code !== 0 && !inline.has(r.id))
   for (const r of refusing) expect(existsSync(`fixtures/wecom/mail/invalid/${r.id}.json`), r.id).toBe(true)

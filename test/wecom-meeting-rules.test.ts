@@ -44,76 +44,76 @@ const badJson = (h: MeetingHarness, path: string) =>
   h.token().then((t) => h.call({ method: 'POST', path, query: { access_token: t }, body: '{"meetingid": ' }))
 
 const special: Record<string, { run: Run; options?: object }> = {
-  'meeting.create.method.post': { run: (h) => get(h, CREATE) },
-  'meeting.create.body.json': { run: (h) => badJson(h, CREATE) },
-  'meeting.create.settings.hosts.advanced': {
+  'wecom.meeting.create.method.post': { run: (h) => get(h, CREATE) },
+  'wecom.meeting.create.body.json': { run: (h) => badJson(h, CREATE) },
+  'wecom.meeting.create.settings.hosts.advanced': {
     run: (h) =>
       h.post(CREATE, { ...BASE, invitees: { userid: ['lisi'] }, settings: { hosts: { userid: ['lisi'] } } }, [0, 1]),
   },
-  'meeting.create.duplicate.creating': {
+  'wecom.meeting.create.duplicate.creating': {
     run: async (h) => {
       await h.post(CREATE, BASE)
       h.control.setClock({ advance: 299 })
       return h.post(CREATE, BASE)
     },
   },
-  'meeting.create.duplicate.created': {
+  'wecom.meeting.create.duplicate.created': {
     run: async (h) => {
       await h.post(CREATE, BASE)
       h.control.setClock({ advance: 300 })
       return h.post(CREATE, BASE)
     },
   },
-  'meeting.update.method.post': { run: (h) => get(h, UPDATE) },
-  'meeting.update.body.json': { run: (h) => badJson(h, UPDATE) },
-  'meeting.update.meetingid.other-corp': {
+  'wecom.meeting.update.method.post': { run: (h) => get(h, UPDATE) },
+  'wecom.meeting.update.body.json': { run: (h) => badJson(h, UPDATE) },
+  'wecom.meeting.update.meetingid.other-corp': {
     run: async (h) => h.post(UPDATE, { meetingid: await book(h), title: 'x' }, [0, 1]),
   },
-  'meeting.update.meetingid.own-app': {
+  'wecom.meeting.update.meetingid.own-app': {
     run: async (h) => h.post(UPDATE, { meetingid: await book(h), title: 'x' }, [1, 0]),
   },
-  'meeting.update.status.cancelled': {
+  'wecom.meeting.update.status.cancelled': {
     run: async (h) => {
       const id = await book(h)
       await h.post(CANCEL, { meetingid: id })
       return h.post(UPDATE, { meetingid: id, title: 'x' })
     },
   },
-  'meeting.update.status.scheduled': {
+  'wecom.meeting.update.status.scheduled': {
     run: async (h) => {
       const id = await book(h)
       h.control.setClock({ now: BASE.meeting_start + 60 })
       return h.post(UPDATE, { meetingid: id, title: 'x' })
     },
   },
-  'meeting.update.meeting_start.passed': {
+  'wecom.meeting.update.meeting_start.passed': {
     options: { config: { wecom: { meetingStatusFromClock: false } } },
     run: async (h) => {
       const id = await book(h)
       h.control.setClock({ now: BASE.meeting_start + 60 })
-      return h.post(UPDATE, withId(invalidUpdate['meeting.update.meeting_start.passed'], id))
+      return h.post(UPDATE, withId(invalidUpdate['wecom.meeting.update.meeting_start.passed'], id))
     },
   },
-  'meeting.update.settings.hosts.advanced': {
+  'wecom.meeting.update.settings.hosts.advanced': {
     run: async (h) => {
       const id = await book(h, { ...BASE, invitees: { userid: ['lisi'] } }, [0, 1])
       return h.post(UPDATE, { meetingid: id, settings: { hosts: { userid: ['lisi'] } } }, [0, 1])
     },
   },
-  'meeting.get_info.meetingid.own-app': {
+  'wecom.meeting.get_info.meetingid.own-app': {
     run: async (h) => h.post(GET_INFO, { meetingid: await book(h) }, [1, 0]),
   },
-  'meeting.cancel.meetingid.own-app': {
+  'wecom.meeting.cancel.meetingid.own-app': {
     run: async (h) => h.post(CANCEL, { meetingid: await book(h) }, [1, 0]),
   },
-  'meeting.cancel.status.cancelled': {
+  'wecom.meeting.cancel.status.cancelled': {
     run: async (h) => {
       const id = await book(h)
       await h.post(CANCEL, { meetingid: id })
       return h.post(CANCEL, { meetingid: id })
     },
   },
-  'meeting.cancel.status.scheduled': {
+  'wecom.meeting.cancel.status.scheduled': {
     run: async (h) => {
       const id = await book(h)
       h.control.setClock({ now: BASE.meeting_start + BASE.meeting_duration + 1 })
@@ -125,9 +125,9 @@ const special: Record<string, { run: Run; options?: object }> = {
 const fixtures: Record<string, unknown> = { ...invalidCreate, ...invalidUpdate, ...invalidCompanions }
 
 function pathOf(id: string): string {
-  if (id.startsWith('meeting.create.')) return CREATE
-  if (id.startsWith('meeting.update.')) return UPDATE
-  return id.startsWith('meeting.get_info.') ? GET_INFO : CANCEL
+  if (id.startsWith('wecom.meeting.create.')) return CREATE
+  if (id.startsWith('wecom.meeting.update.')) return UPDATE
+  return id.startsWith('wecom.meeting.get_info.') ? GET_INFO : CANCEL
 }
 
 interface Row {
@@ -170,7 +170,7 @@ describe.each(checkedHarnesses)('meeting rules through $name', (factory) => {
     }
   })
 
-  test('meeting.create.invitees.limit: an ordinary corp books at most 100 invitees, a paid one 300', async () => {
+  test('wecom.meeting.create.invitees.limit: an ordinary corp books at most 100 invitees, a paid one 300', async () => {
     const h = await meetingHarness(factory)
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`)
     // 100 unknown ids pass the headcount and fail visibility; 101 fail the headcount first.
@@ -180,7 +180,7 @@ describe.each(checkedHarnesses)('meeting rules through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.create.body.types: the errmsg names the field before the catalogue text', async () => {
+  test('wecom.meeting.create.body.types: the errmsg names the field before the catalogue text', async () => {
     const h = await meetingHarness(factory)
     const r = await h.post(CREATE, { ...BASE, description: 5 })
     expect(r.json.errcode).toBe(40058)

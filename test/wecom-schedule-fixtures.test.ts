@@ -29,7 +29,7 @@ test('the same faker seed builds the same request', () => {
 test('every refusing rule of oa/schedule/add has an invalid fixture named after it', () => {
   const catalogue = JSON.parse(readFileSync('contracts/rules/wecom.schedule.add.json', 'utf8'))
   const refusing = catalogue.rules.filter(
-    (r: { code: number; id: string }) => r.code !== 0 && r.id !== 'schedule.add.doc-example',
+    (r: { code: number; id: string }) => r.code !== 0 && r.id !== 'wecom.schedule.add.doc-example',
   )
   for (const r of refusing) expect(existsSync(`fixtures/wecom/schedule/invalid/${r.id}.json`), r.id).toBe(true)
 })

@@ -70,7 +70,7 @@ function parseJson(ctx: RequestContext, vendor: Vendor): unknown {
   // declared as something else is not read as JSON. WeCom reads the body whatever the header says.
   const contentType = ctx.req.headers['content-type']
   if (vendor === 'feishu' && contentType && !isJsonMediaType(contentType)) {
-    fail(9499, `feishu.body.content-type: Content-Type "${contentType}" is not application/json`, {
+    fail(9499, `feishu.gateway.body.content-type: Content-Type "${contentType}" is not application/json`, {
       message: 'Bad Request',
     })
   }

@@ -733,7 +733,7 @@ export interface RuleCatalogue {
   doc: string
   rules: {
     /**
-     * Stable id, e.g. meeting.create.title.length; tests and contract cases name it.
+     * Stable id, e.g. wecom.meeting.create.title.length; tests and contract cases name it.
      */
     id: string
     /**

@@ -30,7 +30,7 @@ import { mailMeetingFields, mailScheduleReminders } from './meeting-fields.ts'
 
 const validate = validatorFor<WecomComposeSendRequest>(schema)
 
-const R = 'mail.compose_send'
+const R = 'wecom.exmail.compose_send'
 const SHAPE_RULES: RuleMap = {
   to: `${R}.to.required`,
   subject: `${R}.subject.required`,

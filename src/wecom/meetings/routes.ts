@@ -36,19 +36,19 @@ export function meetingRoutes(): RouteDef[] {
 /** "meetingid和meeting_code必须填一个"; another app's meeting → 730005, another corp's does not exist (90602). */
 function getInfo(ctx: RequestContext): Record<string, unknown> {
   const body = ctx.body
-  if (!isObject(body) || !validateGetInfo(body)) typeError('meeting.get_info.body.types', validateGetInfo.errors)
+  if (!isObject(body) || !validateGetInfo(body)) typeError('wecom.meeting.get_info.body.types', validateGetInfo.errors)
   const req = body as WecomMeetingGetInfoRequest
   const c = callerOf(ctx)
   let m: MeetingRecord
   if (req.meetingid) {
-    m = ownMeeting(ctx, c, req.meetingid, 'meeting.get_info.meetingid')
+    m = ownMeeting(ctx, c, req.meetingid, 'wecom.meeting.get_info.meetingid')
   } else if (req.meeting_code) {
     const found = ctx.env.stores.meetings.getByCode(c.corpid, req.meeting_code)
     // INFERRED: 730004 非法的会议号 is the documented code for a meeting number that names nothing.
-    if (!found) fail(730004, `meeting.get_info.meeting_code.known: no meeting with code ${req.meeting_code}`)
-    m = ownMeeting(ctx, c, found.meetingid, 'meeting.get_info.meetingid')
+    if (!found) fail(730004, `wecom.meeting.get_info.meeting_code.known: no meeting with code ${req.meeting_code}`)
+    m = ownMeeting(ctx, c, found.meetingid, 'wecom.meeting.get_info.meetingid')
   } else {
-    invalidParam('meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
+    invalidParam('wecom.meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
   }
   return meetingInfo(m, STATUS_CODE[ctx.env.stores.meetings.status(m, ctx.now)])
 }
@@ -56,19 +56,22 @@ function getInfo(ctx: RequestContext): Record<string, unknown> {
 /** meeting/cancel: only a scheduled meeting (400224 in progress or ended, 400041 cancelled already). */
 function cancel(ctx: RequestContext): Record<string, unknown> {
   const body = ctx.body
-  if (!isObject(body) || !validateCancel(body)) typeError('meeting.cancel.body.types', validateCancel.errors)
+  if (!isObject(body) || !validateCancel(body)) typeError('wecom.meeting.cancel.body.types', validateCancel.errors)
   const req = body as WecomMeetingCancelRequest
   const c = callerOf(ctx)
   const store = ctx.env.stores.meetings
-  const m = ownMeeting(ctx, c, req.meetingid, 'meeting.cancel.meetingid')
+  const m = ownMeeting(ctx, c, req.meetingid, 'wecom.meeting.cancel.meetingid')
   const status = store.status(m, ctx.now)
   if (status === 'cancelled')
-    fail(400041, `meeting.cancel.status.cancelled: meeting ${m.meetingid} is cancelled already`)
+    fail(400041, `wecom.meeting.cancel.status.cancelled: meeting ${m.meetingid} is cancelled already`)
   if (status !== 'scheduled') {
-    fail(400224, `meeting.cancel.status.scheduled: meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock`)
+    fail(
+      400224,
+      `wecom.meeting.cancel.status.scheduled: meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock`,
+    )
   }
   if (req.sub_meetingid !== undefined) {
-    fail(730003, `meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${req.sub_meetingid}")`)
+    fail(730003, `wecom.meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${req.sub_meetingid}")`)
   }
   store.cancel(c.corpid, m.meetingid)
   return {}

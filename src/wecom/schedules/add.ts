@@ -21,11 +21,11 @@ import type { ScheduleReminders } from './store.ts'
 const validate = validatorFor<WecomScheduleAddRequest>(schema)
 
 const SHAPE_RULES: RuleMap = {
-  schedule: 'schedule.add.schedule.required',
-  'schedule.start_time': 'schedule.add.start_time.required',
-  'schedule.end_time': 'schedule.add.end_time.required',
-  'schedule.attendees[].userid:required': 'schedule.add.attendees.userid.required',
-  'schedule.is_whole_day': 'schedule.add.is_whole_day.values',
+  schedule: 'wecom.schedule.add.schedule.required',
+  'schedule.start_time': 'wecom.schedule.add.start_time.required',
+  'schedule.end_time': 'wecom.schedule.add.end_time.required',
+  'schedule.attendees[].userid:required': 'wecom.schedule.add.attendees.userid.required',
+  'schedule.is_whole_day': 'wecom.schedule.add.is_whole_day.values',
 }
 
 /** The summary a schedule shows when none is given (doc: 不填会默认显示为“新建事件”). */
@@ -62,7 +62,7 @@ function checkReminders(r: WecomScheduleReminders, isWholeDay: boolean): void {
   )
     fail(
       90471,
-      `schedule.add.reminders.remind_before_event_secs.values: ${r.remind_before_event_secs} is not one of 0, 300, 900, 3600, 86400`,
+      `wecom.schedule.add.reminders.remind_before_event_secs.values: ${r.remind_before_event_secs} is not one of 0, 300, 900, 3600, 86400`,
     )
   const allowed = isWholeDay ? REMIND_DIFFS_WHOLE_DAY : REMIND_DIFFS
   for (const d of diffs) {
@@ -70,19 +70,19 @@ function checkReminders(r: WecomScheduleReminders, isWholeDay: boolean): void {
     const rule = !isWholeDay && REMIND_DIFFS_WHOLE_DAY.has(d) ? 'whole-day' : 'values'
     fail(
       90704,
-      `schedule.add.reminders.remind_time_diffs.${rule}: ${d} is not allowed${rule === 'whole-day' ? ' unless is_whole_day=1' : ` (allowed: ${[...allowed].join(', ')})`}`,
+      `wecom.schedule.add.reminders.remind_time_diffs.${rule}: ${d} is not allowed${rule === 'whole-day' ? ' unless is_whole_day=1' : ` (allowed: ${[...allowed].join(', ')})`}`,
     )
   }
   if (r.repeat_type !== undefined && !REPEAT_TYPES.has(r.repeat_type))
-    fail(90465, `schedule.add.reminders.repeat_type.values: ${r.repeat_type} is not one of 0, 1, 2, 5, 7`)
+    fail(90465, `wecom.schedule.add.reminders.repeat_type.values: ${r.repeat_type} is not one of 0, 1, 2, 5, 7`)
   if (r.is_repeat === 1 && r.is_custom_repeat === 1 && !r.repeat_interval)
-    fail(90486, 'schedule.add.reminders.repeat_interval.custom: a custom repeat needs repeat_interval')
+    fail(90486, 'wecom.schedule.add.reminders.repeat_interval.custom: a custom repeat needs repeat_interval')
   for (const d of r.repeat_day_of_week ?? [])
-    if (d < 1 || d > 7) fail(90467, `schedule.add.reminders.repeat_day_of_week.range: ${d} is not in 1..7`)
+    if (d < 1 || d > 7) fail(90467, `wecom.schedule.add.reminders.repeat_day_of_week.range: ${d} is not in 1..7`)
   for (const d of r.repeat_day_of_month ?? [])
-    if (d < 1 || d > 31) fail(90487, `schedule.add.reminders.repeat_day_of_month.range: ${d} is not in 1..31`)
+    if (d < 1 || d > 31) fail(90487, `wecom.schedule.add.reminders.repeat_day_of_month.range: ${d} is not in 1..31`)
   if (r.timezone !== undefined && (r.timezone < -12 || r.timezone > 12))
-    fail(90480, `schedule.add.reminders.timezone.range: ${r.timezone} is not in -12..+12`)
+    fail(90480, `wecom.schedule.add.reminders.timezone.range: ${r.timezone} is not in -12..+12`)
 }
 
 /** The repeat fields a schedule shares with the meeting mail's `schedule.reminders` (same names, same meaning). */
@@ -129,49 +129,49 @@ export function scheduleAddRoute(): RouteDef {
     handle(ctx) {
       const { corp, app } = wecomCaller(ctx)
       const body = ctx.body
-      if (!validate(body)) failShape(validate.errors, SHAPE_RULES, 'schedule.add.types')
+      if (!validate(body)) failShape(validate.errors, SHAPE_RULES, 'wecom.schedule.add.types')
       const s = body.schedule
       const { schedules } = ctx.env.stores
 
       // INFERRED (api-facts §3 row 2): an end before the start is a bad parameter.
       if (s.end_time < s.start_time)
-        fail(40058, `schedule.add.time.order: end_time ${s.end_time} is before start_time ${s.start_time}`, {
+        fail(40058, `wecom.schedule.add.time.order: end_time ${s.end_time} is before start_time ${s.start_time}`, {
           prefix: 'schedule.end_time must not be earlier than start_time. Invalid input ',
         })
       const admins = s.admins ?? []
       // INFERRED (api-facts §3 row 3): no dedicated code for more than 3 admins; an over-long list is 40058.
       if (admins.length > 3)
-        fail(40058, `schedule.add.admins.max: ${admins.length} admins, at most 3`, {
+        fail(40058, `wecom.schedule.add.admins.max: ${admins.length} admins, at most 3`, {
           prefix: 'schedule.admins exceed max size 3. Invalid input ',
         })
       const attendees = (s.attendees ?? []).map((a) => a.userid)
       if (attendees.length > 1000)
-        fail(90464, `schedule.add.attendees.max: ${attendees.length} attendees, at most 1000`)
+        fail(90464, `wecom.schedule.add.attendees.max: ${attendees.length} attendees, at most 1000`)
       for (const userid of attendees) {
         if (utf8Length(userid) > 64)
-          fail(40058, `schedule.add.attendees.userid.length: "${userid.slice(0, 80)}" is over 64 bytes`, {
+          fail(40058, `wecom.schedule.add.attendees.userid.length: "${userid.slice(0, 80)}" is over 64 bytes`, {
             prefix: 'schedule.attendees.userid exceed max length 64. Invalid input ',
           })
         // INFERRED (api-facts §3): an unknown userid answers 60111 "userid not found".
         if (!corp.users.has(userid))
-          fail(60111, `schedule.add.attendees.userid.known: no user "${userid}" in corp ${corp.corpid}`, {
+          fail(60111, `wecom.schedule.add.attendees.userid.known: no user "${userid}" in corp ${corp.corpid}`, {
             prefix: `invalid string value \`${userid}\`. `,
           })
       }
       const attendeeSet = new Set(attendees)
       for (const admin of admins)
         if (!attendeeSet.has(admin))
-          fail(90492, `schedule.add.admins.among-attendees: admin "${admin}" is not among the attendees`)
+          fail(90492, `wecom.schedule.add.admins.among-attendees: admin "${admin}" is not among the attendees`)
       if (s.summary !== undefined && charLength(s.summary) > 128)
-        fail(40058, 'schedule.add.summary.length: summary is over 128 characters', {
+        fail(40058, 'wecom.schedule.add.summary.length: summary is over 128 characters', {
           prefix: 'schedule.summary exceed max length 128. Invalid input ',
         })
       if (s.description !== undefined && charLength(s.description) > 1000)
-        fail(40058, 'schedule.add.description.length: description is over 1000 characters', {
+        fail(40058, 'wecom.schedule.add.description.length: description is over 1000 characters', {
           prefix: 'schedule.description exceed max length 1000. Invalid input ',
         })
       if (s.location !== undefined && charLength(s.location) > 128)
-        fail(40058, 'schedule.add.location.length: location is over 128 characters', {
+        fail(40058, 'wecom.schedule.add.location.length: location is over 128 characters', {
           prefix: 'schedule.location exceed max length 128. Invalid input ',
         })
       const isWholeDay = s.is_whole_day === 1
@@ -179,13 +179,13 @@ export function scheduleAddRoute(): RouteDef {
       let calId = defaultCalendar(app)
       if (s.cal_id !== undefined && s.cal_id !== '') {
         if (utf8Length(s.cal_id) > 64)
-          fail(40058, 'schedule.add.cal_id.length: cal_id is over 64 bytes', {
+          fail(40058, 'wecom.schedule.add.cal_id.length: cal_id is over 64 bytes', {
             prefix: 'schedule.cal_id exceed max length 64. Invalid input ',
           })
         const owner = calendarOwner(corp, s.cal_id)
-        if (!owner) fail(90457, `schedule.add.cal_id.known: no calendar "${s.cal_id}" in corp ${corp.corpid}`)
+        if (!owner) fail(90457, `wecom.schedule.add.cal_id.known: no calendar "${s.cal_id}" in corp ${corp.corpid}`)
         if (owner.agentid !== app.agentid)
-          fail(90466, `schedule.add.cal_id.own-app: calendar "${s.cal_id}" belongs to app ${owner.agentid}`)
+          fail(90466, `wecom.schedule.add.cal_id.own-app: calendar "${s.cal_id}" belongs to app ${owner.agentid}`)
         calId = s.cal_id
       }
       const record = schedules.add({

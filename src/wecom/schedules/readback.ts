@@ -24,9 +24,9 @@ function ownSchedule(ctx: RequestContext, id: string, op: 'get' | 'del'): Schedu
   const p = wecomCaller(ctx)
   const record = ctx.env.stores.schedules.get(id)
   if (!record || record.corpid !== p.corpid)
-    fail(90461, `schedule.${op}.schedule_id.known: no schedule "${id}" in corp ${p.corpid}`)
+    fail(90461, `wecom.schedule.${op}.schedule_id.known: no schedule "${id}" in corp ${p.corpid}`)
   if (record.agentid !== p.agentid)
-    fail(90466, `schedule.${op}.schedule_id.own-app: schedule "${id}" was created by app ${record.agentid}`)
+    fail(90466, `wecom.schedule.${op}.schedule_id.own-app: schedule "${id}" was created by app ${record.agentid}`)
   return record
 }
 
@@ -41,10 +41,15 @@ export function scheduleGetRoute(): RouteDef {
     handle(ctx) {
       const body = ctx.body
       if (!validateGet(body))
-        failShape(validateGet.errors, { schedule_id_list: 'schedule.get.schedule_id_list.max' }, 'schedule.get.types')
+        failShape(
+          validateGet.errors,
+          { schedule_id_list: 'wecom.schedule.get.schedule_id_list.max' },
+          'wecom.schedule.get.types',
+        )
       const ids = body.schedule_id_list ?? []
       // INFERRED (api-facts §6): absent and empty both mean "no ids" → 90462 日程ID列表不能为空.
-      if (ids.length === 0) fail(90462, 'schedule.get.schedule_id_list.required: schedule_id_list is absent or empty')
+      if (ids.length === 0)
+        fail(90462, 'wecom.schedule.get.schedule_id_list.required: schedule_id_list is absent or empty')
       // Cancelled schedules are returned too, with status 1 (doc: 被取消的日程也可以拉取详情).
       return { schedule_list: ids.map((id) => scheduleView(ownSchedule(ctx, id, 'get'))) }
     },
@@ -62,20 +67,27 @@ export function scheduleDelRoute(): RouteDef {
     handle(ctx) {
       const body = ctx.body
       if (!validateDel(body))
-        failShape(validateDel.errors, { schedule_id: 'schedule.del.schedule_id.required' }, 'schedule.del.types')
-      if (body.schedule_id === '') fail(90461, 'schedule.del.schedule_id.known: schedule_id is empty')
+        failShape(
+          validateDel.errors,
+          { schedule_id: 'wecom.schedule.del.schedule_id.required' },
+          'wecom.schedule.del.types',
+        )
+      if (body.schedule_id === '') fail(90461, 'wecom.schedule.del.schedule_id.known: schedule_id is empty')
       const record = ownSchedule(ctx, body.schedule_id, 'del')
-      if (record.status === 1) fail(90460, `schedule.del.deleted: schedule "${record.id}" is already cancelled`)
+      if (record.status === 1) fail(90460, `wecom.schedule.del.deleted: schedule "${record.id}" is already cancelled`)
       // A meeting mail's schedule is changed (and cancelled) by another mail, so its meeting follows.
       if (record.origin === 'mail')
-        fail(90497, `schedule.del.mail-created: schedule "${record.id}" was created by a meeting mail`)
+        fail(90497, `wecom.schedule.del.mail-created: schedule "${record.id}" was created by a meeting mail`)
       const mode = body.op_mode ?? 0
-      if (mode < 0 || mode > 2) fail(90485, `schedule.del.op_mode.values: ${mode} is not 0, 1 or 2`)
+      if (mode < 0 || mode > 2) fail(90485, `wecom.schedule.del.op_mode.values: ${mode} is not 0, 1 or 2`)
       // op_mode only matters for a recurring schedule (doc 97725: 是重复日程时有效).
       if (record.reminders.is_repeat === 1 && mode !== 0) {
         const at = body.op_start_time
         if (at === undefined || at < record.startTime)
-          fail(90482, `schedule.del.op_start_time: op_mode ${mode} needs an op_start_time at or after the first start`)
+          fail(
+            90482,
+            `wecom.schedule.del.op_start_time: op_mode ${mode} needs an op_start_time at or after the first start`,
+          )
         if (mode === 1) {
           record.reminders.exclude_time_list.push({ start_time: at })
           return {}
