@@ -91,47 +91,47 @@ type Found = Omit<CheckFailure, 'rule' | 'field'>
 /** The first constraint of `check` that `value` (found at `at`) breaks, or undefined. */
 function breaks(check: RuleCheck, value: unknown, at: string): Found | undefined {
   const v = value === null ? undefined : value
-  const fail = (constraint: Constraint, limit: Found['limit'], detail: string): Found => ({
+  const broken = (constraint: Constraint, limit: Found['limit'], detail: string): Found => ({
     constraint,
     at,
     value,
     detail,
     ...(limit !== undefined ? { limit } : {}),
   })
-  if (check.required && v === undefined) return fail('required', undefined, `${at} is required`)
+  if (check.required && v === undefined) return broken('required', undefined, `${at} is required`)
   if (check.nonEmpty && (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)))
-    return fail('nonEmpty', undefined, v === undefined ? `${at} is required` : `${at} is empty`)
+    return broken('nonEmpty', undefined, v === undefined ? `${at} is required` : `${at} is empty`)
   if (typeof v === 'string') {
     if (check.maxBytes !== undefined && utf8Bytes(v) > check.maxBytes)
-      return fail('maxBytes', check.maxBytes, `${at} is ${utf8Bytes(v)} bytes, at most ${check.maxBytes}`)
+      return broken('maxBytes', check.maxBytes, `${at} is ${utf8Bytes(v)} bytes, at most ${check.maxBytes}`)
     if (check.maxChars !== undefined && codePoints(v) > check.maxChars)
-      return fail('maxChars', check.maxChars, `${at} is ${codePoints(v)} characters, at most ${check.maxChars}`)
+      return broken('maxChars', check.maxChars, `${at} is ${codePoints(v)} characters, at most ${check.maxChars}`)
     if (check.minChars !== undefined && codePoints(v) < check.minChars)
-      return fail('minChars', check.minChars, `${at} is ${codePoints(v)} characters, at least ${check.minChars}`)
+      return broken('minChars', check.minChars, `${at} is ${codePoints(v)} characters, at least ${check.minChars}`)
     if (check.maxWidth !== undefined && docWidth(v) > check.maxWidth)
-      return fail(
+      return broken(
         'maxWidth',
         check.maxWidth,
         `${at} is ${docWidth(v)} units wide (ASCII 1, other 2), at most ${check.maxWidth}`,
       )
     if (check.pattern !== undefined && !patternOf(check.pattern).test(v))
-      return fail('pattern', check.pattern, `${at} ${show(v)} does not match ${check.pattern}`)
+      return broken('pattern', check.pattern, `${at} ${show(v)} does not match ${check.pattern}`)
   }
   if (typeof v === 'number') {
     if (check.min !== undefined && v < check.min)
-      return fail('min', check.min, `${at} ${v} is below ${check.min}${range(check)}`)
+      return broken('min', check.min, `${at} ${v} is below ${check.min}${range(check)}`)
     if (check.max !== undefined && v > check.max)
-      return fail('max', check.max, `${at} ${v} is above ${check.max}${range(check)}`)
+      return broken('max', check.max, `${at} ${v} is above ${check.max}${range(check)}`)
   }
   if (check.enum !== undefined && v !== undefined && check.enum.some((e) => typeof e === typeof v)) {
     if (!check.enum.includes(v as string | number | boolean))
-      return fail('enum', check.enum, `${at} ${show(v)} is not one of ${check.enum.map(show).join(', ')}`)
+      return broken('enum', check.enum, `${at} ${show(v)} is not one of ${check.enum.map(show).join(', ')}`)
   }
   if (Array.isArray(v)) {
     if (check.minItems !== undefined && v.length < check.minItems)
-      return fail('minItems', check.minItems, `${at} has ${v.length} items, at least ${check.minItems}`)
+      return broken('minItems', check.minItems, `${at} has ${v.length} items, at least ${check.minItems}`)
     if (check.maxItems !== undefined && v.length > check.maxItems)
-      return fail('maxItems', check.maxItems, `${at} has ${v.length} items, at most ${check.maxItems}`)
+      return broken('maxItems', check.maxItems, `${at} has ${v.length} items, at most ${check.maxItems}`)
   }
   return undefined
 }

@@ -38,6 +38,9 @@ export type RuleId =
   | 'feishu.auth.tenant_access_token.success'
   | 'feishu.authen.oauth_token.code.valid'
   | 'feishu.authen.oauth_token.client_secret.valid'
+  | 'feishu.authen.oauth_token.params.required'
+  | 'feishu.authen.oauth_token.grant_type.supported'
+  | 'feishu.authen.oauth_token.refresh_token.valid'
   | 'feishu.authen.oauth_token.success'
   | 'feishu.gateway.authorization.missing'
   | 'feishu.gateway.authorization.unknown-user'
@@ -318,6 +321,9 @@ export type RefusalId =
   | 'feishu.auth.tenant_access_token.app_secret.valid'
   | 'feishu.authen.oauth_token.code.valid'
   | 'feishu.authen.oauth_token.client_secret.valid'
+  | 'feishu.authen.oauth_token.params.required'
+  | 'feishu.authen.oauth_token.grant_type.supported'
+  | 'feishu.authen.oauth_token.refresh_token.valid'
   | 'feishu.gateway.authorization.missing'
   | 'feishu.gateway.authorization.unknown-user'
   | 'feishu.gateway.authorization.tenant-on-user-api'
@@ -563,6 +569,9 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.auth.tenant_access_token.success': {"id":"feishu.auth.tenant_access_token.success","endpoint":"feishu.auth.tenant_access_token","vendor":"feishu","field":"tenant_access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal"},
   'feishu.authen.oauth_token.code.valid': {"id":"feishu.authen.oauth_token.code.valid","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"code","kind":"refusal","code":20003,"status":400,"message":"The authorization code is not found. Please check the code and try again.","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
   'feishu.authen.oauth_token.client_secret.valid': {"id":"feishu.authen.oauth_token.client_secret.valid","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"client_secret","kind":"refusal","code":20002,"status":400,"message":"The client secret is invalid.","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
+  'feishu.authen.oauth_token.params.required': {"id":"feishu.authen.oauth_token.params.required","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"grant_type/client_id/client_secret","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
+  'feishu.authen.oauth_token.grant_type.supported': {"id":"feishu.authen.oauth_token.grant_type.supported","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
+  'feishu.authen.oauth_token.refresh_token.valid': {"id":"feishu.authen.oauth_token.refresh_token.valid","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"refresh_token","kind":"refusal","code":20026,"status":400,"message":"The refresh token is invalid or expired.","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
   'feishu.authen.oauth_token.success': {"id":"feishu.authen.oauth_token.success","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
   'feishu.gateway.authorization.missing': {"id":"feishu.gateway.authorization.missing","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991661,"status":400,"message":"Missing access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.unknown-user': {"id":"feishu.gateway.authorization.unknown-user","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991668,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
