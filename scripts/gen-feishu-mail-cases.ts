@@ -317,7 +317,7 @@ add({
 add({
   id: 'feishu.mail.send.lock.default',
   title: 'with the default settings two sends at once meet the lock: one succeeds, one answers 429 1236006',
-  rules: ['feishu.mail.send.lock.default'],
+  rules: ['feishu.mail.send.lock.default', 'feishu.mail.send.lock.serial'],
   doc: { file: DOC, field: field('feishu.mail.send.lock.default') },
   steps: [
     {
@@ -341,7 +341,7 @@ add({
 add({
   id: 'feishu.mail.send.lock.failure',
   title: 'a refused send does not keep the mailbox: the next send succeeds',
-  rules: ['feishu.mail.send.lock.failure'],
+  rules: ['feishu.mail.send.lock.failure', 'feishu.mail.send.recipients.required'],
   doc: { file: DOC, field: field('feishu.mail.send.lock.failure') },
   steps: [
     sendStep('refused', { subject: 'no recipients {{run}}' }, { status: 400, code: 1234008 }),
@@ -371,7 +371,7 @@ add({
 add({
   id: 'feishu.mail.send.quota.day-boundary',
   title: 'daily quotas start again at Beijing midnight',
-  rules: ['feishu.mail.send.quota.day-boundary'],
+  rules: ['feishu.mail.send.quota.day-boundary', 'feishu.mail.send.quota.user-daily-sends'],
   doc: { file: DOC, field: field('feishu.mail.send.quota.day-boundary') },
   needs: ['config', 'clock'],
   steps: [
@@ -520,7 +520,7 @@ add({
 add({
   id: 'feishu.mail.send.raw.precedence',
   title: 'raw wins over the structured fields, which are only type-checked',
-  rules: ['feishu.mail.send.raw.precedence'],
+  rules: ['feishu.mail.send.raw.precedence', 'feishu.mail.send.body.type'],
   doc: { file: DOC, field: field('feishu.mail.send.raw.precedence') },
   steps: [
     sendStep(
@@ -686,7 +686,7 @@ add({
 add({
   id: 'feishu.mail.send.store.cap',
   title: 'with maxStoredMessages 3, a fourth message evicts the oldest: reading it answers 404 1234034',
-  rules: ['feishu.mail.send.store.cap'],
+  rules: ['feishu.mail.send.store.cap', 'feishu.mail.message.get.not-found'],
   doc: { file: DOC, field: field('feishu.mail.send.store.cap') },
   needs: ['config'],
   steps: [
@@ -792,13 +792,18 @@ const getCases: Json[] = [
   },
   {
     id: 'feishu.mail.message.get.mailbox',
-    title: "an unknown mailbox answers 404 1235013, another user's 403 1234017",
-    rules: ['feishu.mail.message.get.mailbox'],
-    doc: { file: DOC_GET, field: fieldOf.get('feishu.mail.message.get.mailbox') },
+    title: "an unknown or inactive mailbox answers 404 1235013, another user's 403 1234017",
+    rules: [
+      'feishu.mail.message.get.mailbox.not-found',
+      'feishu.mail.message.get.mailbox.inactive',
+      'feishu.mail.message.get.mailbox.other-user',
+    ],
+    doc: { file: DOC_GET, field: fieldOf.get('feishu.mail.message.get.mailbox.not-found') },
     needs: ['seed'],
     steps: [
       sendStep('send', ok(), okExpect, { capture: { id: 'data.message_id' } }),
       getStep('unknown', '{{steps.send.id}}', { status: 404, code: 1235013 }, { mailbox: 'ghost@xxx.xx' }),
+      getStep('inactive', '{{steps.send.id}}', { status: 404, code: 1235013 }, { mailbox: 'inactive@xxx.xx' }),
       getStep('other', '{{steps.send.id}}', { status: 403, code: 1234017 }, { mailbox: 'jane@xxx.xx' }),
     ],
   },

@@ -436,7 +436,7 @@ const add: Json[] = [
   {
     id: 'wecom.schedule.add.doc-example.as-written',
     title: 'the doc example as written is refused with 90492 (its admins are not attendees)',
-    rules: ['wecom.schedule.add.doc-example'],
+    rules: ['wecom.schedule.add.doc-example', 'wecom.schedule.add.admins.among-attendees'],
     doc: { file: SCHED_DOC, field: 'schedule' },
     needs: ['seed'],
     steps: [
@@ -446,7 +446,7 @@ const add: Json[] = [
   {
     id: 'wecom.schedule.add.doc-example.admins-attend',
     title: 'the doc example with its admins among the attendees gets 90704 for remind_time_diffs +3600',
-    rules: ['wecom.schedule.add.doc-example'],
+    rules: ['wecom.schedule.add.doc-example', 'wecom.schedule.add.reminders.remind_time_diffs.values'],
     doc: { file: SCHED_DOC, field: 'schedule' },
     needs: ['seed'],
     steps: [
