@@ -117,7 +117,10 @@ test('a case refused by another rule with the same code fails on the emulator, n
   const [original] = loadCases().filter((c) => c.case.id === 'wecom.meeting.create.title.length')
   expect(original).toBeDefined()
   // title.required answers 400042 too: the code alone cannot tell the two apart, the reason header can.
-  const wrong = { ...original!, case: { ...original!.case, rules: ['wecom.meeting.create.title.required'] as [string] } }
+  const wrong = {
+    ...original!,
+    case: { ...original!.case, rules: ['wecom.meeting.create.title.required'] as [string] },
+  }
   const emulator = await runContracts({ target: emulatorTarget(), cases: [wrong] })
   expect(emulator.summary).toMatchObject({ failed: 1 })
   expect(emulator.results[0]!.reason).toMatch(

@@ -11,6 +11,7 @@ import invalidCompanions from '../fixtures/wecom/meeting/invalid.companions.json
 import invalidCreate from '../fixtures/wecom/meeting/invalid.create.json' with { type: 'json' }
 import invalidUpdate from '../fixtures/wecom/meeting/invalid.update.json' with { type: 'json' }
 import { checkedHarnesses } from './support/checked.ts'
+import { expectRefusal, raisedAs, reasonRule } from './support/harness.ts'
 import { type MeetingHarness, meetingHarness } from './support/wecom-meeting.ts'
 
 const CREATE = '/cgi-bin/meeting/create'
@@ -25,7 +26,7 @@ const BASE = {
   invitees: { userid: ['lisi', 'wangwu'] },
 }
 
-type Reply = { status: number; json: any }
+type Reply = { status: number; json: any; headers: Record<string, string> }
 type Run = (h: MeetingHarness) => Promise<Reply>
 
 async function book(h: MeetingHarness, body: object = BASE, as: [number, number] = [0, 0]): Promise<string> {
@@ -158,12 +159,13 @@ describe.each(checkedHarnesses)('meeting rules through $name', (factory) => {
     expect(factory.problems.splice(0), 'answers that break their response schema').toEqual([])
   })
 
-  test.each(rows)('$id: answers errcode $code', async ({ code, run, options }) => {
+  test.each(rows)('$id: answers errcode $code, the rule named in the reason', async ({ id, code, run, options }) => {
     const h = await meetingHarness(factory, options)
     try {
       const r = await run(h)
       expect(r.status).toBe(200)
       expect(r.json.errcode).toBe(code)
+      expect(reasonRule(r), 'the rule x-worksuite-mock-reason names').toBe(raisedAs(id))
       expect(r.json.errmsg).toMatch(/, hint: \[\d+\], from ip: /)
     } finally {
       await h.close()
@@ -174,16 +176,25 @@ describe.each(checkedHarnesses)('meeting rules through $name', (factory) => {
     const h = await meetingHarness(factory)
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`)
     // 100 unknown ids pass the headcount and fail visibility; 101 fail the headcount first.
-    expect((await h.post(CREATE, { ...BASE, invitees: { userid: ids(100) } }, [0, 1])).json.errcode).toBe(400021)
-    expect((await h.post(CREATE, { ...BASE, invitees: { userid: ids(101) } }, [0, 1])).json.errcode).toBe(400020)
-    expect((await h.post(CREATE, { ...BASE, invitees: { userid: ids(300) } })).json.errcode).toBe(400021)
+    expectRefusal(
+      await h.post(CREATE, { ...BASE, invitees: { userid: ids(100) } }, [0, 1]),
+      'wecom.meeting.create.invitees.visible',
+    )
+    expectRefusal(
+      await h.post(CREATE, { ...BASE, invitees: { userid: ids(101) } }, [0, 1]),
+      'wecom.meeting.create.invitees.limit',
+    )
+    expectRefusal(
+      await h.post(CREATE, { ...BASE, invitees: { userid: ids(300) } }),
+      'wecom.meeting.create.invitees.visible',
+    )
     await h.close()
   })
 
   test('wecom.meeting.create.body.types: the errmsg names the field before the catalogue text', async () => {
     const h = await meetingHarness(factory)
     const r = await h.post(CREATE, { ...BASE, description: 5 })
-    expect(r.json.errcode).toBe(40058)
+    expectRefusal(r, 'wecom.meeting.create.body.types')
     expect(r.json.errmsg).toMatch(
       /^invalid type of description: must be string\. Invalid input invalid Request Parameter/,
     )

@@ -1,13 +1,13 @@
 /**
  * oa/schedule/add, get and del: every rule of contracts/rules/wecom.schedule.{add,get,del}.json by id,
- * through every harness, checking the exact errcode and HTTP status.
+ * through every harness, checking the exact errcode and HTTP status, and the rule the reason names.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import docExample from '../fixtures/wecom/schedule/doc-example.json' with { type: 'json' }
 import docExampleCorrected from '../fixtures/wecom/schedule/doc-example-corrected.json' with { type: 'json' }
 import { checkedHarnesses } from './support/checked.ts'
-import { type Harness, harnesses } from './support/harness.ts'
+import { expectRefusal, type Harness, harnesses, raisedAs, reasonRule } from './support/harness.ts'
 import { wecomPost, wecomTokenFor } from './support/wecom-app.ts'
 
 const DIR = 'fixtures/wecom/schedule/invalid'
@@ -52,11 +52,17 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
     return r.json.schedule_list[0]
   }
 
-  test.each(invalid)('$rule: the invalid fixture answers $code', async ({ route, request, code }) => {
+  test.each(invalid)('$rule: the invalid fixture answers $code, the rule named in the reason', async ({
+    rule,
+    route,
+    request,
+    code,
+  }) => {
     const r = await post(route, request)
     expect(r.status).toBe(200)
     expect(r.json.errcode).toBe(code)
     expect(r.headers['error-code']).toBe(String(code))
+    expect(reasonRule(r), 'the rule x-worksuite-mock-reason names').toBe(raisedAs(rule))
   })
 
   test('wecom.schedule.add.success: returns a schedule_id of 29 hex digits and AAA that get reads back', async () => {
@@ -68,16 +74,13 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
   })
 
   test('wecom.schedule.add.doc-example: the doc example as written is refused with 90492 (admins are not attendees)', async () => {
-    const r = await post(ADD, docExample)
-    expect(r.status).toBe(200)
-    expect(r.json.errcode).toBe(90492)
+    expectRefusal(await post(ADD, docExample), 'wecom.schedule.add.admins.among-attendees')
   })
 
   test('wecom.schedule.add.doc-example: with the admins among the attendees, its remind_time_diffs +3600 gets 90704', async () => {
     const body = structuredClone(docExample)
     body.schedule.attendees.push({ userid: 'admin1' }, { userid: 'admin2' })
-    const r = await post(ADD, body)
-    expect(r.json.errcode).toBe(90704)
+    expectRefusal(await post(ADD, body), 'wecom.schedule.add.reminders.remind_time_diffs.values')
   })
 
   test('wecom.schedule.add.doc-example: corrected (admins attend, -3600) it succeeds and reads back as sent', async () => {
@@ -168,19 +171,17 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
   })
 
   test('wecom.schedule.get.schedule_id_list.required: an absent list answers 90462', async () => {
-    expect((await post(GET, {})).json.errcode).toBe(90462)
+    expectRefusal(await post(GET, {}), 'wecom.schedule.get.schedule_id_list.required')
   })
 
   test('wecom.schedule.get.schedule_id.own-app: another app of the corp cannot read the schedule (90466)', async () => {
     const id = await add({})
-    const r = await postOther(GET, { schedule_id_list: [id] })
-    expect(r.status).toBe(200)
-    expect(r.json.errcode).toBe(90466)
+    expectRefusal(await postOther(GET, { schedule_id_list: [id] }), 'wecom.schedule.get.schedule_id.own-app')
   })
 
   test('wecom.schedule.del.schedule_id.own-app: another app of the corp cannot cancel the schedule (90466)', async () => {
     const id = await add({})
-    expect((await postOther(DEL, { schedule_id: id })).json.errcode).toBe(90466)
+    expectRefusal(await postOther(DEL, { schedule_id: id }), 'wecom.schedule.del.schedule_id.own-app')
   })
 
   test('wecom.schedule.del.success: del cancels the schedule', async () => {
@@ -200,19 +201,17 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
   test('wecom.schedule.del.deleted: a second del answers 90460', async () => {
     const id = await add({})
     await post(DEL, { schedule_id: id })
-    const r = await post(DEL, { schedule_id: id })
-    expect(r.status).toBe(200)
-    expect(r.json.errcode).toBe(90460)
+    expectRefusal(await post(DEL, { schedule_id: id }), 'wecom.schedule.del.deleted')
   })
 
   test('wecom.schedule.del.op_mode.values: op_mode 3 answers 90485', async () => {
     const id = await add({})
-    expect((await post(DEL, { schedule_id: id, op_mode: 3 })).json.errcode).toBe(90485)
+    expectRefusal(await post(DEL, { schedule_id: id, op_mode: 3 }), 'wecom.schedule.del.op_mode.values')
   })
 
   test('wecom.schedule.del.op_start_time: op_mode 1 on a recurring schedule needs op_start_time (90482), then excludes it', async () => {
     const id = await add({ reminders: { is_repeat: 1, repeat_type: 0 } })
-    expect((await post(DEL, { schedule_id: id, op_mode: 1 })).json.errcode).toBe(90482)
+    expectRefusal(await post(DEL, { schedule_id: id, op_mode: 1 }), 'wecom.schedule.del.op_start_time')
     expect((await post(DEL, { schedule_id: id, op_mode: 1, op_start_time: 1700086400 })).json.errcode).toBe(0)
     const s = await getOne(id)
     expect(s.status).toBe(0)
@@ -225,6 +224,6 @@ test('schedule ids evict oldest first past wecom.maxSchedules, and an evicted id
   const post = wecomPost(h, await wecomTokenFor(h))
   const ids: string[] = []
   for (let i = 0; i < 3; i++) ids.push((await post(ADD, { schedule: base })).json.schedule_id)
-  expect((await post(GET, { schedule_id_list: [ids[0]] })).json.errcode).toBe(90461)
+  expectRefusal(await post(GET, { schedule_id_list: [ids[0]] }), 'wecom.schedule.get.schedule_id.known')
   expect((await post(GET, { schedule_id_list: ids.slice(1) })).json.schedule_list).toHaveLength(2)
 })
