@@ -253,15 +253,25 @@ describe.each(harnesses)('feishu.mail.message.get via $name', (harness) => {
     expectRefusal(await getMessage(h, '00000000-0000-4000-8000-000000000000'), 'feishu.mail.message.get.not-found')
   })
 
-  test("feishu.mail.message.get.mailbox.not-found, .inactive, .other-user: an unknown or inactive mailbox answers 404 1235013, another user's 403 1234017", async () => {
+  test('feishu.mail.message.get.mailbox.not-found: an unknown mailbox answers 404 1235013', async () => {
     const h = await harness.make({ config: FAST })
     const sent = await send(h, buildStructuredMail())
-    const unknown = await getMessage(h, sent.json.data.message_id, { mailbox: 'ghost@xxx.xx' })
-    const inactive = await getMessage(h, sent.json.data.message_id, { mailbox: 'inactive@xxx.xx' })
-    const other = await getMessage(h, sent.json.data.message_id, { mailbox: 'jane@xxx.xx' })
-    expectRefusal(unknown, 'feishu.mail.message.get.mailbox.not-found')
-    expectRefusal(inactive, 'feishu.mail.message.get.mailbox.inactive')
-    expectRefusal(other, 'feishu.mail.message.get.mailbox.other-user')
+    const r = await getMessage(h, sent.json.data.message_id, { mailbox: 'ghost@xxx.xx' })
+    expectRefusal(r, 'feishu.mail.message.get.mailbox.not-found')
+  })
+
+  test('feishu.mail.message.get.mailbox.inactive: an inactive mailbox answers 404 1235013', async () => {
+    const h = await harness.make({ config: FAST })
+    const sent = await send(h, buildStructuredMail())
+    const r = await getMessage(h, sent.json.data.message_id, { mailbox: 'inactive@xxx.xx' })
+    expectRefusal(r, 'feishu.mail.message.get.mailbox.inactive')
+  })
+
+  test("feishu.mail.message.get.mailbox.other-user: another user's mailbox answers 403 1234017", async () => {
+    const h = await harness.make({ config: FAST })
+    const sent = await send(h, buildStructuredMail())
+    const r = await getMessage(h, sent.json.data.message_id, { mailbox: 'jane@xxx.xx' })
+    expectRefusal(r, 'feishu.mail.message.get.mailbox.other-user')
   })
 
   test('feishu.mail.message.get.other-copy: a message id from another mailbox answers 404 1234034', async () => {
