@@ -81,7 +81,8 @@ test('a read-back step fails the case when what the control plane holds does not
 })
 
 test('config, control and clock cases run against a stub server over HTTP and are skipped on live', async () => {
-  const filter = '/^(feishu\\.mail\\.send\\.(check\\.throttled|store\\.cap|rate-limit)|mail\\.compose_send\\.cancel)$/'
+  const filter =
+    '/^(feishu\\.mail\\.send\\.(check\\.throttled|store\\.cap|rate-limit)|wecom\\.exmail\\.compose_send\\.cancel)$/'
   const overHttp = await runContracts({
     target: await urlTarget(server.url),
     filter,
