@@ -29,20 +29,20 @@ function errorCatalogue(vendor: Vendor): Map<number, ErrorEntry> {
   return new Map(data.errors.map((e) => [e.code, e]))
 }
 
-/** The codes an endpoint answers: its rules (by id prefix) plus the auth stage's. */
+/**
+ * The codes an endpoint answers: its rules (ids start with its id) plus its vendor gateway's that apply to
+ * it (the token on business endpoints, the method on POST ones, the body on JSON ones).
+ */
 function codesOf(e: EndpointInfo): number[] {
-  const local = e.id.replace(/^(wecom|feishu)\./, '')
   const codes = new Set<number>()
   for (const { data } of loadCatalogues()) {
     for (const r of data.rules) {
-      const mine = r.id.startsWith(`${local}.`) || r.id.startsWith(`${e.id}.`)
-      const auth =
+      const mine = r.id.startsWith(`${e.id}.`)
+      const gateway =
         (e.auth === 'wecom' && /^wecom\.gateway\.(access_token|method|body)\./.test(r.id)) ||
         (e.auth === 'feishu-user' && r.id.startsWith('feishu.gateway.authorization.')) ||
-        (e.id === 'wecom.gettoken' && r.id.startsWith('wecom.gettoken.')) ||
-        (e.id.startsWith('feishu.auth.') && r.id.startsWith('feishu.auth.tenant_access_token.')) ||
-        (e.id === 'feishu.authen.oauth_token' && r.id.startsWith('feishu.authen.oauth_token.'))
-      if ((mine || auth) && r.code !== 0) codes.add(r.code)
+        (e.id.startsWith('feishu.auth.') && r.id.startsWith('feishu.auth.tenant_access_token.'))
+      if ((mine || gateway) && r.code !== 0) codes.add(r.code)
     }
   }
   return [...codes].sort((a, b) => a - b)

@@ -13,7 +13,7 @@ import { Clock } from './clock.ts'
 import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
 import { echo } from './echo.ts'
 import { fail, type Vendor, VendorError } from './errors.ts'
-import { type CoreRequest, type CoreResponse, splitUrl, textResponse } from './http.ts'
+import { type CoreRequest, type CoreResponse, headerSafe, splitUrl, textResponse } from './http.ts'
 import { Journal } from './journal.ts'
 import {
   type EmulatorModule,
@@ -76,24 +76,28 @@ function parseJson(ctx: RequestContext, vendor: Vendor): unknown {
       message: 'Bad Request',
     })
   }
+  // Not UTF-8, empty, or not JSON: the gateway cannot read the parameters.
+  const notJson: (why: string) => never = (why) => {
+    if (vendor === 'wecom') fail(40058, `wecom.gateway.body.json: ${why}`)
+    fail(9499, `feishu.gateway.body.json: ${why}`, { message: 'Bad Request' })
+  }
   let text: string
   try {
     text = strictDecoder.decode(ctx.req.body)
   } catch {
-    const why = 'the body is not valid UTF-8'
-    if (vendor === 'wecom') fail(40058, why)
-    fail(9499, why, { message: 'Bad Request' })
+    notJson('the body is not valid UTF-8')
   }
   if (!text.trim()) {
-    if (vendor === 'wecom') fail(40058, 'the request has no body (WeCom reads the parameters from a JSON body)')
-    fail(9499, 'the request has no body', { message: 'Bad Request' })
+    notJson(
+      vendor === 'wecom'
+        ? 'the request has no body (WeCom reads the parameters from a JSON body)'
+        : 'the request has no body',
+    )
   }
   try {
     return JSON.parse(text)
   } catch (e) {
-    const why = `the body is not valid JSON: ${(e as Error).message}`
-    if (vendor === 'wecom') fail(40058, why)
-    fail(9499, why, { message: 'Bad Request' })
+    notJson(`the body is not valid JSON: ${(e as Error).message}`)
   }
 }
 
@@ -218,13 +222,19 @@ export class EmulatorCore {
     // WeCom routes answer any method (a GET on a POST endpoint gets 40058); Feishu's gateway wants both to match.
     const match = vendor === 'feishu' ? matches.find((m) => m.route.method === method) : matches[0]
     if (!vendor || !match) {
-      const response =
+      // The vendors' own 404 pages, with the rule in our reason header (the body stays theirs).
+      const why = `no ${method} route for ${echo(path)}`
+      const reason =
         vendor === 'wecom'
-          ? wecomNotFound()
+          ? `wecom.gateway.path.unknown: ${why}`
           : vendor === 'feishu'
-            ? feishuNotFound()
-            : textResponse(404, '404 page not found')
-      this.record(env, req, path, vendor ?? 'none', null, response, null, {}, null, nowMs, evictedBefore)
+            ? `feishu.gateway.path.unknown: ${why}`
+            : null
+      const page = vendor === 'wecom' ? wecomNotFound() : vendor === 'feishu' ? feishuNotFound() : undefined
+      const response = page
+        ? { ...page, headers: { ...page.headers, 'x-worksuite-mock-reason': headerSafe(reason!) } }
+        : textResponse(404, '404 page not found')
+      this.record(env, req, path, vendor ?? 'none', null, response, null, {}, reason, nowMs, evictedBefore)
       return response
     }
     const { route, params } = match
@@ -264,7 +274,10 @@ export class EmulatorCore {
       } else {
         if (authError) throw authError
         if (vendor === 'wecom' && route.method === 'POST' && method !== 'POST') {
-          fail(40058, `${method} on a POST endpoint: the parameters are read from the JSON body`)
+          fail(
+            40058,
+            `wecom.gateway.method.post-only: ${method} on a POST endpoint: the parameters are read from the JSON body`,
+          )
         }
         if (route.body === 'json') ctx.body = parseJson(ctx, vendor)
         const result = await route.handle(ctx)

@@ -10,6 +10,7 @@ import { fail } from '../core/errors.ts'
 import { type CoreResponse, headerSafe, jsonResponse } from '../core/http.ts'
 import type { RequestContext, RouteDef } from '../core/module.ts'
 import { raw } from '../core/module.ts'
+import { type RefusalId, rule } from '../core/rules.ts'
 import { feishuHeaders, logId } from './envelope.ts'
 
 const decoder = new TextDecoder()
@@ -58,12 +59,28 @@ function credentialsTokenRoute(kind: 'tenant' | 'app'): RouteDef {
       const appId = str(params.app_id)
       const appSecret = str(params.app_secret)
       if (!appId || !appSecret)
-        return tokenEndpointError(ctx, 10003, 'invalid param', 'app_id and app_secret are required')
+        return tokenEndpointError(
+          ctx,
+          10003,
+          'invalid param',
+          'feishu.auth.tenant_access_token.app_id.valid: app_id and app_secret are required',
+        )
       const app = ctx.env.stores.feishuDirectory.app(appId)
-      if (!app) return tokenEndpointError(ctx, 10003, 'invalid param', `no app "${echo(appId)}" in the seed`)
+      if (!app)
+        return tokenEndpointError(
+          ctx,
+          10003,
+          'invalid param',
+          `feishu.auth.tenant_access_token.app_id.valid: no app "${echo(appId)}" in the seed`,
+        )
       ctx.tags.app = appId
       if (app.appSecret !== appSecret) {
-        return tokenEndpointError(ctx, 10014, 'app secret invalid', `app_secret does not match app "${echo(appId)}"`)
+        return tokenEndpointError(
+          ctx,
+          10014,
+          'app secret invalid',
+          `feishu.auth.tenant_access_token.app_secret.valid: app_secret does not match app "${echo(appId)}"`,
+        )
       }
       const { token, expire } = ctx.env.stores.feishuTokens.issueTenantToken(app.appId, app.tenantKey, ctx.now)
       // Self-built apps get the same value as app and tenant token; the body has no `data` wrapper (the
@@ -77,12 +94,13 @@ function credentialsTokenRoute(kind: 'tenant' | 'app'): RouteDef {
   }
 }
 
-function oauthError(ctx: RequestContext, code: number, error: string, description: string): CoreResponse {
+/** The OAuth endpoint's error body (no `data` wrapper); the code is the rule's, its id heads the reason. */
+function oauthError(ctx: RequestContext, id: RefusalId, error: string, description: string): CoreResponse {
   return raw(
     jsonResponse(
       400,
-      { code, error, error_description: description },
-      { ...logHeaders(ctx), 'x-worksuite-mock-reason': headerSafe(description) },
+      { code: rule(id).code, error, error_description: description },
+      { ...logHeaders(ctx), 'x-worksuite-mock-reason': headerSafe(`${id}: ${description}`) },
     ),
   )
 }
@@ -101,23 +119,34 @@ function oauthTokenRoute(): RouteDef {
       const clientId = str(p.client_id)
       const clientSecret = str(p.client_secret)
       if (!grantType || !clientId || !clientSecret) {
-        return oauthError(ctx, 20001, 'invalid_request', 'grant_type, client_id and client_secret are required.')
+        return oauthError(
+          ctx,
+          'feishu.authen.oauth_token.params.required',
+          'invalid_request',
+          'grant_type, client_id and client_secret are required.',
+        )
       }
       const app = ctx.env.stores.feishuDirectory.app(clientId)
       if (!app || app.appSecret !== clientSecret) {
-        return oauthError(ctx, 20002, 'invalid_client', 'The client secret is invalid.')
+        return oauthError(
+          ctx,
+          'feishu.authen.oauth_token.client_secret.valid',
+          'invalid_client',
+          'The client secret is invalid.',
+        )
       }
       ctx.tags.app = app.appId
       const tokens = ctx.env.stores.feishuTokens
       let grant: ReturnType<typeof tokens.redeemCode>
       if (grantType === 'authorization_code') {
         const code = str(p.code)
-        if (!code) return oauthError(ctx, 20001, 'invalid_request', 'code is required.')
+        if (!code)
+          return oauthError(ctx, 'feishu.authen.oauth_token.params.required', 'invalid_request', 'code is required.')
         grant = tokens.redeemCode(code, ctx.now)
         if (!grant || grant.appId !== app.appId) {
           return oauthError(
             ctx,
-            20003,
+            'feishu.authen.oauth_token.code.valid',
             'invalid_grant',
             'The authorization code is not found. Please check the code and try again.',
           )
@@ -125,20 +154,36 @@ function oauthTokenRoute(): RouteDef {
         if (grant.redirectUri && str(p.redirect_uri) && grant.redirectUri !== p.redirect_uri) {
           return oauthError(
             ctx,
-            20003,
+            'feishu.authen.oauth_token.code.valid',
             'invalid_grant',
             'The redirect_uri does not match the one the code was issued for.',
           )
         }
       } else if (grantType === 'refresh_token') {
         const refresh = str(p.refresh_token)
-        if (!refresh) return oauthError(ctx, 20001, 'invalid_request', 'refresh_token is required.')
+        if (!refresh)
+          return oauthError(
+            ctx,
+            'feishu.authen.oauth_token.params.required',
+            'invalid_request',
+            'refresh_token is required.',
+          )
         grant = tokens.redeemRefreshToken(refresh, ctx.now)
         if (!grant || grant.appId !== app.appId) {
-          return oauthError(ctx, 20026, 'invalid_grant', 'The refresh token is invalid or expired.')
+          return oauthError(
+            ctx,
+            'feishu.authen.oauth_token.refresh_token.valid',
+            'invalid_grant',
+            'The refresh token is invalid or expired.',
+          )
         }
       } else {
-        return oauthError(ctx, 20001, 'unsupported_grant_type', `grant_type "${echo(grantType)}" is not supported.`)
+        return oauthError(
+          ctx,
+          'feishu.authen.oauth_token.grant_type.supported',
+          'unsupported_grant_type',
+          `grant_type "${echo(grantType)}" is not supported.`,
+        )
       }
       ctx.tags.user = grant.openId
       const issued = tokens.issueUserToken(grant, ctx.now)
@@ -158,19 +203,27 @@ export function feishuAuthRoutes(): RouteDef[] {
 export function authenticateFeishuUser(ctx: RequestContext): void {
   const header = ctx.req.headers.authorization
   if (!header?.startsWith('Bearer ')) {
-    fail(99991661, header ? 'Authorization header does not start with "Bearer "' : 'no Authorization header')
+    fail(
+      99991661,
+      header
+        ? 'feishu.gateway.authorization.missing: Authorization header does not start with "Bearer "'
+        : 'feishu.gateway.authorization.missing: no Authorization header',
+    )
   }
   const token = header.slice(7).trim()
-  if (!token) fail(99991661, 'Authorization: Bearer carries no token')
+  if (!token) fail(99991661, 'feishu.gateway.authorization.missing: Authorization: Bearer carries no token')
   const { feishuTokens: tokens } = ctx.env.stores
   const user = tokens.userToken(token)
   if (!user) {
     const tenant = tokens.tenantToken(token)
     if (tenant || token.startsWith('t-')) {
       if (tenant) ctx.tags.app = tenant.appId
-      fail(99991663, 'this API takes a user_access_token only; a tenant/app access token was sent')
+      fail(
+        99991663,
+        'feishu.gateway.authorization.tenant-on-user-api: this API takes a user_access_token only; a tenant/app access token was sent',
+      )
     }
-    fail(99991668, 'user_access_token was never issued by this emulator')
+    fail(99991668, 'feishu.gateway.authorization.unknown-user: user_access_token was never issued by this emulator')
   }
   ctx.tags.app = user.appId
   ctx.tags.user = user.openId
@@ -183,6 +236,9 @@ export function authenticateFeishuUser(ctx: RequestContext): void {
     token,
   }
   if (user.expiresAt !== null && user.expiresAt <= ctx.now) {
-    fail(99991677, `user_access_token expired at ${user.expiresAt} (emulator clock ${ctx.now})`)
+    fail(
+      99991677,
+      `feishu.gateway.authorization.expired: user_access_token expired at ${user.expiresAt} (emulator clock ${ctx.now})`,
+    )
   }
 }

@@ -78,14 +78,21 @@ export class WecomTokens {
 export function authenticateWecom(ctx: RequestContext): void {
   const { wecomDirectory: directory, wecomTokens: tokens } = ctx.env.stores
   const token = ctx.query.get('access_token')
-  if (!token) fail(41001, 'no access_token in the query string (WeCom reads the token from the query only)')
+  if (!token)
+    fail(
+      41001,
+      'wecom.gateway.access_token.missing: no access_token in the query string (WeCom reads the token from the query only)',
+    )
   const issued = tokens.lookup(token)
   if (!issued || !directory.app(issued.corpid, issued.agentid))
-    fail(40014, 'access_token was never issued by this emulator')
+    fail(40014, 'wecom.gateway.access_token.unknown: access_token was never issued by this emulator')
   ctx.tags.app = `${issued.corpid}/${issued.agentid}`
   ctx.principal = { vendor: 'wecom', corpid: issued.corpid, agentid: issued.agentid, token }
   if (issued.expiresAt <= ctx.now)
-    fail(42001, `access_token expired at ${issued.expiresAt} (emulator clock ${ctx.now})`)
+    fail(
+      42001,
+      `wecom.gateway.access_token.expired: access_token expired at ${issued.expiresAt} (emulator clock ${ctx.now})`,
+    )
 }
 
 export function gettokenRoute(): RouteDef {
@@ -100,12 +107,12 @@ export function gettokenRoute(): RouteDef {
       // The real server checks the secret before the corp id (a live probe).
       const corpsecret = ctx.query.get('corpsecret')
       const corpid = ctx.query.get('corpid')
-      if (!corpsecret) fail(41004, 'corpsecret is missing from the query string')
-      if (!corpid) fail(41002, 'corpid is missing from the query string')
+      if (!corpsecret) fail(41004, 'wecom.gettoken.corpsecret.required: corpsecret is missing from the query string')
+      if (!corpid) fail(41002, 'wecom.gettoken.corpid.required: corpid is missing from the query string')
       const corp = directory.corp(corpid)
-      if (!corp) fail(40013, `no corp "${echo(corpid)}" in the seed`)
+      if (!corp) fail(40013, `wecom.gettoken.corpid.known: no corp "${echo(corpid)}" in the seed`)
       const app = [...corp.apps.values()].find((a) => a.corpsecret === corpsecret)
-      if (!app) fail(40001, `corpsecret matches no app of corp "${echo(corpid)}"`)
+      if (!app) fail(40001, `wecom.gettoken.corpsecret.valid: corpsecret matches no app of corp "${echo(corpid)}"`)
       ctx.tags.app = `${corp.corpid}/${app.agentid}`
       const { token, expiresIn } = tokens.issue(corp.corpid, app.agentid, ctx.now)
       return { access_token: token, expires_in: expiresIn }

@@ -5,7 +5,8 @@
  * as real answers carry ("markdown.content exceed max length 4096. Invalid input invalid Request Parameter").
  * The wording of each prefix is INFERRED; clients must match on errcode.
  */
-import { fail } from '../core/errors.ts'
+import { fail, type VendorErrorOptions } from '../core/errors.ts'
+import type { CheckFailure } from '../core/rule-checks.ts'
 import { type ErrorObject, jsonPath } from '../core/schema.ts'
 
 /** Which rule a schema error breaks: `<json path>` or `<json path>:<keyword>` → rule id. */
@@ -48,4 +49,46 @@ export function charLength(s: string): number {
   let n = 0
   for (const _ of s) n++
   return n
+}
+
+/**
+ * The errmsg prefix of a 40058 refused by a plain check (src/core/rule-checks.ts), in the words failShape
+ * and the hand-written checks use (wording INFERRED, as theirs): `schedule.summary exceed max length 128.
+ * Invalid input `. Other codes carry no prefix.
+ */
+export function wecomCheckOptions(f: CheckFailure): VendorErrorOptions | undefined {
+  if (f.rule.code !== 40058) return undefined
+  const check = f.rule.check
+  const why = (() => {
+    switch (f.constraint) {
+      case 'required':
+      case 'nonEmpty':
+        return undefined
+      case 'maxBytes':
+      case 'maxChars':
+      case 'maxWidth':
+        return `exceed max length ${String(f.limit)}`
+      case 'minChars':
+        return `is shorter than ${String(f.limit)}`
+      case 'maxItems':
+        return `exceed max size ${String(f.limit)}`
+      case 'minItems':
+        return `needs at least ${String(f.limit)} items`
+      case 'min':
+      case 'max':
+        return check?.min !== undefined && check.max !== undefined
+          ? `out of range ${check.min}-${check.max}`
+          : `${f.constraint === 'min' ? 'is below' : 'is above'} ${String(f.limit)}`
+      case 'enum':
+        return `must be ${orList((f.limit as readonly unknown[]).map(String))}`
+      case 'pattern':
+        return 'is invalid'
+    }
+  })()
+  return { prefix: why === undefined ? `missing ${f.field}. ` : `${f.field} ${why}. Invalid input ` }
+}
+
+/** `0 or 1`, `0, 1 or 2`. */
+function orList(items: string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`
 }

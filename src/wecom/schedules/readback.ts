@@ -45,7 +45,7 @@ export function scheduleGetRoute(): RouteDef {
       if (!validateGet(body))
         failShape(
           validateGet.errors,
-          { schedule_id_list: 'wecom.schedule.get.schedule_id_list.max' },
+          { 'schedule_id_list:maxItems': 'wecom.schedule.get.schedule_id_list.max' },
           'wecom.schedule.get.types',
         )
       const ids = body.schedule_id_list ?? []
@@ -71,7 +71,7 @@ export function scheduleDelRoute(): RouteDef {
       if (!validateDel(body))
         failShape(
           validateDel.errors,
-          { schedule_id: 'wecom.schedule.del.schedule_id.required' },
+          { 'schedule_id:required': 'wecom.schedule.del.schedule_id.required' },
           'wecom.schedule.del.types',
         )
       if (body.schedule_id === '') fail(90461, 'wecom.schedule.del.schedule_id.known: schedule_id is empty')
