@@ -4,6 +4,7 @@
  * Vendor paths go through the same core as the stub server; anything else falls through to `next()`.
  */
 import express, { type Router } from 'express'
+import { consoleRouter } from '../console/routes.ts'
 import { vendorOf } from '../core/emulator.ts'
 import type { Core } from '../index.ts'
 import { controlRouter } from './control-router.ts'
@@ -64,7 +65,7 @@ export function jsonText(value: unknown): string {
 
 export function expressMiddleware(emulator: Core): Router {
   const router = express.Router()
-  router.use('/__mock', controlRouter(emulator.control))
+  router.use('/__mock', consoleRouter(emulator), controlRouter(emulator.control))
   router.use(async (req, res, next) => {
     if (!vendorOf(req.path)) {
       next()
