@@ -145,8 +145,10 @@ export function consoleRouter(emulator: Core): Router {
     next()
   })
 
-  router.get('/ui', (req, res) => {
-    res.redirect(303, `${req.baseUrl}/ui/`)
+  router.get('/ui', (req, res, next) => {
+    // Relative URLs in the page need the trailing slash (the router matches /ui/ here too).
+    if (req.path.endsWith('/')) next()
+    else res.redirect(303, `${req.baseUrl}/ui/`)
   })
   router.get('/ui/', (req, res, next) => {
     const token = req.query.token
