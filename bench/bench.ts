@@ -3,13 +3,15 @@
  * (autocannon, 10 connections, after a warm-up): WeCom meeting/create, oa/schedule/add and the Feishu mail
  * send, each with valid, distinct requests. In the same run: the node:http ceiling (bench/ceiling.ts), Prism
  * and WireMock mocking meeting/create (fetched into .cache/peers, never dependencies; skipped with a note
- * when they cannot be had), cold start, RSS after a long run, and the MSW path. Prints a table and writes
- * bench/results/latest.json.
+ * when they cannot be had), cold start, RSS after a long run, the MSW path, and meeting/create with a web
+ * console tab open (headless Debian chromium on /__mock/ui/, subscribed to /__mock/events) against the same
+ * server without one. Prints a table and writes bench/results/latest.json.
  *
  *   npm run bench                       quick: 5 s per target, long run of 100,000 requests
  *   npm run bench -- --full             the long run is 1,000,000 requests (the RSS target)
  *   npm run bench -- --duration=10 --warmup=5 --long=250000 --connections=10
  *   npm run bench -- --no-peers --no-msw --no-build --cpu-prof (profile the stub server into .cache/prof)
+ *   npm run bench -- --no-console      (skip the console-tab round; it is skipped anyway without chromium)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -37,6 +39,7 @@ const { values: flags } = parseArgs({
     'no-msw': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     'no-long': { type: 'boolean', default: false },
+    'no-console': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench', 'results', 'latest.json') },
   },
@@ -380,6 +383,56 @@ function machine() {
   return { nproc: cpus().length, cpu, node: process.version, platform: `${process.platform} ${process.arch}` }
 }
 
+// ---------------------------------------------------------------------------------------------- console tab
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+interface ConsoleRound {
+  without: LoadResult
+  with: LoadResult
+  /** Journal events the page received while loaded, and the console's own reads of the server in that time. */
+  eventsSeen: number
+  consoleReads: number
+}
+
+/**
+ * meeting/create on one fresh stub server, first with no console open, then with a headless console tab on
+ * the overview (the landing page, which reloads on every booking event), so the two figures differ only by
+ * the open tab: its event stream, its reads and the browser's own CPU on the shared cores.
+ */
+async function consoleTabRound(
+  configFile: string,
+  base: { connections: number; warmupSeconds: number; durationSeconds: number },
+): Promise<ConsoleRound | { skipped: string }> {
+  if (!existsSync(CHROMIUM)) return { skipped: `console tab: no chromium at ${CHROMIUM} (apt-get install chromium)` }
+  const { chromium } = await import('playwright-core')
+  const stub = await startStub(configFile)
+  const creds = await credentialsOf(stub.url)
+  try {
+    const job = { ...base, url: stub.url, endpoint: 'meeting.create' as const, credentials: creds }
+    const without = await load({ ...job, startIndex: 50_000_000 })
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+      let consoleReads = 0
+      page.on('request', (r) => {
+        if (!r.url().includes('/__mock/ui/') && !r.url().endsWith('/__mock/events')) consoleReads++
+      })
+      await page.goto(`${stub.url}/__mock/ui/#/overview`)
+      await page.locator('#live[data-state="live"]').waitFor({ timeout: 10_000 })
+      const seqBefore = Number((await page.locator('#live').getAttribute('data-seq')) ?? 0)
+      consoleReads = 0
+      const withTab = await load({ ...job, startIndex: 60_000_000 })
+      const seqAfter = Number((await page.locator('#live').getAttribute('data-seq')) ?? 0)
+      return { without, with: withTab, eventsSeen: seqAfter - seqBefore, consoleReads }
+    } finally {
+      await browser.close()
+    }
+  } finally {
+    await stop(stub.process)
+  }
+}
+
 async function main() {
   const skipped: string[] = []
   if (!flags['no-build']) {
@@ -493,6 +546,25 @@ async function main() {
     if (ours.notOk > 0) notes.push(`MSW path: ${ours.notOk} of our answers were not errcode 0`)
   }
 
+  let consoleTab: ConsoleRound | null = null
+  if (flags['no-console']) skipped.push('console tab: --no-console')
+  else {
+    log('meeting.create without, then with a console tab open …')
+    const round = await consoleTabRound(configFile, base)
+    if ('skipped' in round) skipped.push(round.skipped)
+    else {
+      consoleTab = round
+      for (const [target, result] of [
+        ['worksuite-mock, no console', round.without],
+        ['worksuite-mock + console tab', round.with],
+      ] as const)
+        rows.push({ target, endpoint: 'meeting.create', result, rssMb: null, okPct: 100, notOkSample: null })
+      notes.push(
+        `console tab: the page followed ${round.eventsSeen} journal entries live and read the server ${round.consoleReads} times while loaded`,
+      )
+    }
+  }
+
   let long: { requests: number; rps: number; rssMb: number | null; lastOkPct: number } | null = null
   if (!flags['no-long']) {
     log(`long run: ${longRequests.toLocaleString('en')} meeting/create requests on a fresh stub server …`)
@@ -512,7 +584,7 @@ async function main() {
     await stop(fresh.process)
   }
 
-  report({ rows, cold, msw, long, skipped, notes })
+  report({ rows, cold, msw, long, consoleTab, skipped, notes })
 }
 
 function round(n: number, digits = 0): number {
@@ -525,6 +597,7 @@ function report(input: {
   cold: { medianMs: number; runsMs: number[] }
   msw: { ours: number; trivial: number; ratio: number } | null
   long: { requests: number; rps: number; rssMb: number | null; lastOkPct: number } | null
+  consoleTab: ConsoleRound | null
   skipped: string[]
   notes: string[]
 }) {
@@ -558,6 +631,10 @@ function report(input: {
     'cold start < 250 ms': input.cold.medianMs < 250,
     [`RSS < 200 MB after ${input.long?.requests.toLocaleString('en') ?? '?'} requests`]:
       input.long?.rssMb != null ? input.long.rssMb < 200 : null,
+    // Run to run, the same round varies by a few percent on shared cores: 0.95 is "does not drop".
+    'meeting.create with a console tab ≥ 0.95 × without': input.consoleTab
+      ? input.consoleTab.with.rps / input.consoleTab.without.rps >= 0.95
+      : null,
   }
   const result = {
     date: new Date().toISOString(),
@@ -567,6 +644,17 @@ function report(input: {
     coldStart: { medianMs: round(input.cold.medianMs, 1), runsMs: input.cold.runsMs },
     longRun: input.long,
     msw: input.msw,
+    consoleTab: input.consoleTab
+      ? {
+          withoutRps: Math.round(input.consoleTab.without.rps),
+          withRps: Math.round(input.consoleTab.with.rps),
+          ratio: round(input.consoleTab.with.rps / input.consoleTab.without.rps, 3),
+          withoutP99Ms: round(input.consoleTab.without.p99, 3),
+          withP99Ms: round(input.consoleTab.with.p99, 3),
+          eventsSeen: input.consoleTab.eventsSeen,
+          consoleReads: input.consoleTab.consoleReads,
+        }
+      : null,
     targets,
     notes: input.notes,
     skipped: input.skipped,
@@ -616,6 +704,9 @@ function report(input: {
     input.msw
       ? `MSW path: setupServer with our handlers ${input.msw.ours} req/s, with a trivial handler ${input.msw.trivial} req/s (${input.msw.ratio} ×)`
       : 'MSW path: skipped',
+    input.consoleTab
+      ? `console tab: meeting/create ${Math.round(input.consoleTab.with.rps)} req/s with a console tab open, ${Math.round(input.consoleTab.without.rps)} without (${round(input.consoleTab.with.rps / input.consoleTab.without.rps, 3)} ×)`
+      : 'console tab: skipped',
     ...input.notes.map((n) => `note: ${n}`),
     ...input.skipped.map((s) => `skipped: ${s}`),
     '',
