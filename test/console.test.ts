@@ -119,6 +119,50 @@ describe.skipIf(!present && !process.env.CI)('web console', () => {
     await shot('mail')
   })
 
+  test('a reply joins its thread, and remote images load only when the reader asks', async () => {
+    const original = (await api().get(`/__mock/feishu/mailboxes/jane@xxx.xx/messages`)).messages.find(
+      (m: any) => m.subject === 'Budget review notes',
+    )
+    const probe = `${url}/__mock/ui/icon.svg?remote-probe`
+    const eml = [
+      'From: Jane <jane@xxx.xx>',
+      'To: Mike <user@xxx.xx>',
+      'Subject: Re: Budget review notes',
+      `In-Reply-To: <${original.smtp_message_id}>`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      `<p>Agreed.</p><img src="${probe}">`,
+      '',
+    ].join('\r\n')
+    const reply = await api().post(
+      '/open-apis/mail/v1/user_mailboxes/me/messages/send',
+      { raw: Buffer.from(eml).toString('base64url') },
+      { authorization: 'Bearer u-dev-user-token-2' },
+    )
+    expect(reply.code).toBe(0)
+    await open('/mail/feishu/jane@xxx.xx')
+    const thread = page.locator('#mail-list li.thread', { hasText: 'Re: Budget review notes' })
+    await thread.waitFor()
+    expect(await thread.locator('a.msg').allTextContents()).toEqual([
+      expect.stringContaining('Budget review notes'),
+      expect.stringContaining('Re: Budget review notes'),
+    ])
+    expect(await thread.locator('.thread-head').textContent()).toBe('Thread · 2 messages')
+    // A request the CSP blocks is reported too (and fails): what matters is whether the server answered one.
+    const remote: string[] = []
+    page.on('response', (r) => {
+      if (r.url() === probe) remote.push(r.url())
+    })
+    await thread.locator('a.msg', { hasText: 'Re: Budget' }).click()
+    await page.frameLocator('iframe.mail-frame').locator('p', { hasText: 'Agreed.' }).waitFor()
+    expect(remote).toEqual([])
+    const asked = page.waitForResponse(probe)
+    await page.getByRole('button', { name: 'Load remote images' }).click()
+    await asked
+    await page.getByRole('button', { name: 'Block remote images' }).waitFor()
+  })
+
   test('the WeCom mailbox shows the meeting mail with its schedule and links the meeting it booked', async () => {
     await open('/mail/wecom/lisi@bgjkcsqy.wecom.work')
     await page.locator('#mail-list a.msg', { hasText: 'Quarterly planning' }).click()
@@ -218,7 +262,7 @@ describe.skipIf(!present && !process.env.CI)('web console', () => {
     // Filters: by vendor and by text.
     await page.locator('#req-filters select[name="vendor"]').selectOption('feishu')
     await expect.poll(() => page.locator('#req-table tbody tr', { hasText: 'wecom' }).count()).toBe(0)
-    expect(await page.locator('#req-table tbody tr', { hasText: 'feishu.mail.send' }).count()).toBe(2)
+    expect(await page.locator('#req-table tbody tr', { hasText: 'feishu.mail.send' }).count()).toBe(3)
     await page.locator('#req-filters select[name="vendor"]').selectOption('')
     await page.locator('#req-filters input[name="code"]').fill('400042')
     await expect.poll(() => page.locator('#req-table tbody tr').count()).toBe(1)
@@ -321,6 +365,18 @@ describe.skipIf(!present && !process.env.CI)('web console', () => {
     expect(await background()).not.toBe(light)
     expect(await background()).toBe('rgb(18, 21, 27)')
     await page.emulateMedia({ colorScheme: 'light' })
+  })
+
+  test('reset from the control view, clicked twice, empties every view', async () => {
+    await open('/control')
+    await page.locator('#reset').click()
+    await page.locator('#reset[data-armed="true"]').waitFor()
+    await page.locator('#reset').click()
+    await page.locator('#control-message', { hasText: 'Back to the seed' }).waitFor()
+    expect((await api().get('/__mock/overview')).mails).toEqual([])
+    await open('/overview')
+    await page.locator('#overview-mails tr.empty').waitFor()
+    await page.locator('#overview-booked tr.empty').waitFor()
     expect(errors).toEqual([])
   })
 })

@@ -148,6 +148,29 @@ test('a Feishu raw send gives back its EML, and its attachments from it', async 
   expect(((await none.json()) as { error: string }).error).toContain('structured fields')
 })
 
+test('the bytes kept for downloads count against state.maxBytes with the mail they belong to', async () => {
+  const c = client(server.url)
+  const big = Buffer.alloc(30_000, 7).toString('base64url')
+  const send = (attachment: string) =>
+    fetch(`${server.url}/open-apis/mail/v1/user_mailboxes/me/messages/send`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer u-dev-user-token-1', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        subject: 's',
+        to: [{ mail_address: 'jane@xxx.xx' }],
+        body_plain_text: 'x',
+        attachments: [{ filename: 'a.bin', body: attachment }],
+      }),
+    })
+  await send('AAAA')
+  const small = (await c.get('/__mock/state')).stores['feishu.mail'].bytes
+  emulator.control.reset()
+  await send(big)
+  const large = (await c.get('/__mock/state')).stores['feishu.mail'].bytes
+  // The base64url text as sent, one byte a character, once for the send (not per copy).
+  expect(large - small).toBe(big.length - 4)
+})
+
 test('a mail HTML is served with cid: images inlined under a CSP with no script and no remote image unless asked', async () => {
   const c = client(server.url)
   await c.sendFeishuMail('inline', '<p><img src="cid:logo"><img src="https://images.example.invalid/a.png"></p>')

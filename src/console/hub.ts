@@ -15,6 +15,11 @@ export const FLUSH_MS = 250
 const MAX_SUMMARIES = 50
 /** A comment line now and then, so a console whose connection died is noticed and dropped. */
 const HEARTBEAT_MS = 15_000
+/**
+ * Unsent bytes a console may pile up (a tab the browser froze, a client that stopped reading) before it
+ * is cut off: it reconnects on its own and reloads what it shows, and the server holds no growing buffer.
+ */
+export const MAX_BACKLOG = 1024 * 1024
 
 export interface EntrySummary {
   seq: number
@@ -132,7 +137,10 @@ export class EventHub {
   private send(event: string, data: unknown): void {
     if (this.clients.size === 0) return
     const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
-    for (const c of this.clients) c.write(text)
+    for (const c of this.clients) {
+      if (c.writableLength > MAX_BACKLOG) c.destroy()
+      else c.write(text)
+    }
   }
 }
 
