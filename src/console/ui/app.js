@@ -14,7 +14,7 @@ import { requestsView } from './views/requests.js'
 /**
  * @typedef {{ now: number, frozen: boolean }} ClockState
  * @typedef {{ type: 'journal', entries: any[], count: number } | { type: 'control', path: string, method: string } | { type: 'reset' }} LiveEvent
- * @typedef {{ el: HTMLElement, route: string[], app: App }} ViewContext
+ * @typedef {{ el: HTMLElement, route: string[], app: typeof app }} ViewContext
  * @typedef {{ update?: (e: LiveEvent) => void, leave?: () => void, show?: (route: string[]) => void }} View
  */
 

@@ -5,10 +5,11 @@
  */
 
 /**
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, unknown> | null} [attrs]
- * @param {...(Node | string | number | null | undefined | false | (Node | string | null | undefined | false)[])} children
- * @returns {HTMLElement}
+ * @param {...any} children nodes, text, or lists of them; null, undefined and false are left out
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag)
@@ -24,7 +25,10 @@ export function h(tag, attrs, ...children) {
   return el
 }
 
-/** @param {Element} el @param {unknown[]} children */
+/**
+ * @param {Element} el
+ * @param {unknown[]} children
+ */
 function append(el, children) {
   for (const c of children.flat()) {
     if (c === null || c === undefined || c === false) continue
@@ -32,7 +36,11 @@ function append(el, children) {
   }
 }
 
-/** Replaces an element's children in one step (one layout, no flash of an empty list). */
+/**
+ * Replaces an element's children in one step (one layout, no flash of an empty list).
+ * @param {Element} el
+ * @param {...any} children
+ */
 export function fill(el, ...children) {
   const frag = document.createDocumentFragment()
   for (const c of children.flat()) {

@@ -150,7 +150,7 @@ export function calendarView({ el, route, app }) {
   const select = (kind, id) => {
     selected = { kind, id }
     history.replaceState(null, '', `#/calendar/${from}/${kind}/${enc(id)}`)
-    for (const b of grid.querySelectorAll('button.event'))
+    for (const b of grid.querySelectorAll('button'))
       b.setAttribute('aria-pressed', String(b.dataset.kind === kind && b.dataset.id === id))
     showDetail()
   }

@@ -253,7 +253,7 @@ export function mailView({ el, route }) {
       shown = undefined
       await Promise.all([loadBoxes(), loadList()])
     } else {
-      for (const a of list.querySelectorAll('a.msg')) a.setAttribute('aria-current', String(a.dataset.id === id))
+      for (const a of list.querySelectorAll('a')) a.setAttribute('aria-current', String(a.dataset.id === id))
     }
     await showMessage()
   }

@@ -94,14 +94,16 @@ export function requestsView({ el, route }) {
 
   const query = () => {
     const q = new URLSearchParams({ limit: String(LIMIT) })
-    for (const [k, input] of [
+    /** @type {[string, HTMLInputElement | HTMLSelectElement][]} */
+    const fields = [
       ['vendor', vendor],
       ['route', routeSel],
       ['code', code],
       ['app', appIn],
       ['user', user],
-    ]) {
-      const v = /** @type {HTMLInputElement} */ (input).value.trim()
+    ]
+    for (const [k, input] of fields) {
+      const v = input.value.trim()
       if (v) q.set(k, v)
     }
     return q
