@@ -367,6 +367,54 @@ describe.skipIf(!present && !process.env.CI)('web console', () => {
     await page.emulateMedia({ colorScheme: 'light' })
   })
 
+  test('a live update keeps the keyboard focus where it was, and the rows in view where they were', async () => {
+    await open('/requests')
+    const first = page.locator('#req-table tbody tr').first()
+    await first.waitFor()
+    const seq = await first.getAttribute('data-seq')
+    await first.locator('button').focus()
+    await page.setViewportSize({ width: 1280, height: 500 })
+    const before = Number(await page.locator('#live').getAttribute('data-seq'))
+    expect((await api().createMeeting('Focus keeper')).errcode).toBe(0)
+    await page.locator('#req-table tbody tr', { hasText: 'wecom.meeting.create' }).first().waitFor()
+    await expect.poll(async () => Number(await page.locator('#live').getAttribute('data-seq'))).toBeGreaterThan(before)
+    await page.locator(`#req-table tbody tr[data-seq="${Number(before) + 2}"]`).waitFor()
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-label'))).toBe(
+      `Request ${seq}`,
+    )
+    // Scrolled down: new rows arrive above without moving the rows in view.
+    const scroller = page.locator('.req-layout .scroll')
+    await scroller.evaluate((el) => {
+      el.scrollTop = 120
+    })
+    const row = page.locator(`#req-table tbody tr[data-seq="${seq}"]`)
+    const y = (await row.boundingBox())!.y
+    const last = Number(await page.locator('#live').getAttribute('data-seq'))
+    expect((await api().createMeeting('Anchor keeper')).errcode).toBe(0)
+    await page.locator(`#req-table tbody tr[data-seq="${last + 2}"]`).waitFor({ state: 'attached' })
+    expect((await row.boundingBox())!.y).toBe(y)
+    await page.setViewportSize({ width: 1280, height: 800 })
+  })
+
+  test('behind a control token the console works on the cookie it trades the token for', async () => {
+    const guarded = createEmulator({ config: { server: { controlToken: 'console-secret' } } })
+    const s = await guarded.listen({ host: '127.0.0.1', port: 0 })
+    const p = await context.newPage()
+    try {
+      expect((await p.goto(`${s.url}/__mock/ui/`))!.status()).toBe(401)
+      await p.goto(`${s.url}/__mock/ui/?token=console-secret#/mail/feishu/jane@xxx.xx`)
+      expect(p.url()).toBe(`${s.url}/__mock/ui/#/mail/feishu/jane@xxx.xx`)
+      await p.locator('#live[data-state="live"]').waitFor()
+      const sent = await client(s.url).sendFeishuMail('Behind the token')
+      expect(sent.code).toBe(0)
+      await p.locator('#mail-list a.msg', { hasText: 'Behind the token' }).click()
+      await p.frameLocator('iframe.mail-frame').locator('b', { hasText: 'Jane' }).waitFor()
+    } finally {
+      await p.close()
+      await s.close()
+    }
+  })
+
   test('reset from the control view, clicked twice, empties every view', async () => {
     await open('/control')
     await page.locator('#reset').click()

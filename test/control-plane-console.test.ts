@@ -173,7 +173,10 @@ test('the bytes kept for downloads count against state.maxBytes with the mail th
 
 test('a mail HTML is served with cid: images inlined under a CSP with no script and no remote image unless asked', async () => {
   const c = client(server.url)
-  await c.sendFeishuMail('inline', '<p><img src="cid:logo"><img src="https://images.example.invalid/a.png"></p>')
+  await c.sendFeishuMail(
+    'inline',
+    '<p>cid:logo <img src="cid:logo"><img src="https://images.example.invalid/a.png"></p>',
+  )
   const m = (await c.get('/__mock/feishu/mailboxes/jane@xxx.xx/messages')).messages[0]
   const page = `${server.url}/__mock/feishu/mailboxes/jane@xxx.xx/messages/${m.message_id}/body.html`
   const r = await fetch(page)
@@ -183,7 +186,7 @@ test('a mail HTML is served with cid: images inlined under a CSP with no script 
   expect(csp).toContain('img-src data:;')
   expect(csp.split('; ')).toContain('sandbox')
   expect(await r.text()).toBe(
-    `<p><img src="data:image/png;base64,${PNG.toString('base64')}"><img src="https://images.example.invalid/a.png"></p>`,
+    `<p>cid:logo <img src="data:image/png;base64,${PNG.toString('base64')}"><img src="https://images.example.invalid/a.png"></p>`,
   )
   expect((await fetch(`${page}?images=1`)).headers.get('content-security-policy')).toContain(
     'img-src data: http: https:;',
@@ -223,6 +226,11 @@ test('GET /__mock/overview lists the newest mails of both vendors and what was b
     ['booked by mail', 'mail', false],
   ])
   expect((await fetch(`${server.url}/__mock/overview?limit=x`)).status).toBe(400)
+  // Between two days of the daily series it is still on; after the last one it has ended.
+  emulator.control.setClock({ now: CLOCK + 2 * 86_400 + 7200, frozen: true })
+  expect((await c.get('/__mock/overview')).schedules[0]).toMatchObject({ title: 'daily', status: 'scheduled' })
+  emulator.control.setClock({ now: CLOCK + 11 * 86_400, frozen: true })
+  expect((await c.get('/__mock/overview')).schedules[0]).toMatchObject({ title: 'daily', status: 'ended' })
 })
 
 test('GET /__mock/calendar expands a daily series over the window with statuses on the clock and the booking mail', async () => {

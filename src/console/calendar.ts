@@ -5,7 +5,13 @@
  * read-back returns: meeting/get_info's body, oa/schedule/get's `schedule_list[]` entry.
  */
 import type { EmulatorCore } from '../core/emulator.ts'
-import { occurrenceIndexAt, occurrenceStart, type Recurrence } from '../wecom/meetings/recurrence.ts'
+import {
+  LAST_INSTANT,
+  occurrenceIndexAt,
+  occurrenceStart,
+  type Recurrence,
+  seriesState,
+} from '../wecom/meetings/recurrence.ts'
 import { meetingInfo } from '../wecom/meetings/routes.ts'
 import { lastOccurrenceStart, type MeetingRecord, recurrenceOf, STATUS_CODE } from '../wecom/meetings/store.ts'
 import { type ScheduleRecord, scheduleView } from '../wecom/schedules/store.ts'
@@ -117,12 +123,32 @@ function scheduleRecurrence(r: ScheduleRecord): Recurrence {
   return rec
 }
 
+/**
+ * A schedule's status on the clock, as a meeting's: cancelled; scheduled before it and between two
+ * occurrences of a series; in progress during one; ended after the last (a series without repeat_until
+ * never ends).
+ */
+export function scheduleStatus(r: ScheduleRecord, now: number): OccurrenceStatus {
+  if (r.status === 1) return 'cancelled'
+  const duration = Math.max(0, r.endTime - r.startTime)
+  const repeats = r.reminders.is_repeat === 1
+  const lastStart = repeats ? r.reminders.repeat_until || LAST_INSTANT : r.startTime
+  const state = seriesState(
+    r.startTime,
+    duration,
+    repeats ? scheduleRecurrence(r) : { type: 0, interval: 1 },
+    lastStart,
+    now,
+  )
+  return state === 'during' ? 'in_progress' : state === 'after' ? 'ended' : 'scheduled'
+}
+
 function scheduleItem(r: ScheduleRecord, from: number, to: number, now: number): CalendarItem | undefined {
   const duration = Math.max(0, r.endTime - r.startTime)
   const repeats = r.reminders.is_repeat === 1
   const cancelled = r.status === 1
   // repeat_until 0: the series has no end (oa/schedule/add: 不填或填0表示一直重复).
-  const lastStart = repeats ? r.reminders.repeat_until || Number.MAX_SAFE_INTEGER : r.startTime
+  const lastStart = repeats ? r.reminders.repeat_until || LAST_INSTANT : r.startTime
   const skip = new Set(r.reminders.exclude_time_list.map((e) => e.start_time))
   const starts = repeats
     ? expand(r.startTime, duration, scheduleRecurrence(r), lastStart, from, to, skip)
@@ -130,14 +156,13 @@ function scheduleItem(r: ScheduleRecord, from: number, to: number, now: number):
       ? [r.startTime]
       : []
   if (starts.length === 0) return undefined
-  const seriesEnd = repeats && !r.reminders.repeat_until ? Number.POSITIVE_INFINITY : lastStart + duration
   return {
     kind: 'schedule',
     id: r.id,
     corpid: r.corpid,
     agentid: r.agentid,
     title: r.summary,
-    status: statusAt(r.startTime, seriesEnd, now, cancelled),
+    status: scheduleStatus(r, now),
     repeats,
     origin: r.origin,
     meetingid: r.meetingid ?? null,

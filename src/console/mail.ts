@@ -211,11 +211,16 @@ export async function feishuHtml(core: EmulatorCore, m: StoredMessage): Promise<
   })
   if (cids.size === 0 || !/cid:/i.test(c.bodyHtml)) return c.bodyHtml
   const parts = await feishuParts(core, m)
-  return c.bodyHtml.replace(/cid:([^"'\s)>]+)/gi, (whole, cid: string) => {
-    const i = cids.get(decodeURIComponent(cid).toLowerCase())
+  // In attributes (src=, background=) and CSS url(): a "cid:" in the text stays text.
+  return c.bodyHtml.replace(/(=\s*["']?|url\(\s*["']?)cid:([^"'\s)>]+)/gi, (whole, before: string, cid: string) => {
+    let name = cid
+    try {
+      name = decodeURIComponent(cid)
+    } catch {}
+    const i = cids.get(name.toLowerCase())
     const part = i === undefined ? undefined : parts[i]
     if (!part || part.bytes.byteLength > MAX_INLINE_BYTES) return whole
-    return `data:${part.contentType};base64,${Buffer.from(part.bytes).toString('base64')}`
+    return `${before}data:${part.contentType};base64,${Buffer.from(part.bytes).toString('base64')}`
   })
 }
 

@@ -21,7 +21,7 @@ import { catalogues } from '../core/errors.ts'
 import type { Core } from '../create-core.ts'
 import { CONSOLE_COOKIE } from './access.ts'
 import { CONSOLE_CSP, consoleAssets } from './assets.ts'
-import { calendar } from './calendar.ts'
+import { calendar, scheduleStatus } from './calendar.ts'
 import { hubOf } from './hub.ts'
 import {
   type AttachmentBytes,
@@ -227,8 +227,7 @@ export function consoleRouter(emulator: Core): Router {
           repeats: s.reminders.is_repeat === 1,
           origin: s.origin,
           meetingid: s.meetingid ?? null,
-          status:
-            s.status === 1 ? 'cancelled' : now < s.startTime ? 'scheduled' : now < s.endTime ? 'in_progress' : 'ended',
+          status: scheduleStatus(s, now),
         })),
     })
   })

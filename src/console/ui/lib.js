@@ -47,7 +47,23 @@ export function fill(el, ...children) {
     if (c === null || c === undefined || c === false) continue
     frag.append(c instanceof Node ? c : document.createTextNode(String(c)))
   }
+  // A live update must not take the keyboard's place away: focus goes back to the same link or button.
+  const active = document.activeElement
+  const key = active && active !== el && el.contains(active) ? focusKey(active) : null
   el.replaceChildren(frag)
+  if (key) /** @type {HTMLElement | null} */ (el.querySelector(key))?.focus({ preventScroll: true })
+}
+
+/**
+ * A selector for "the same" element in rebuilt content: its id, or its tag with the attributes that name
+ * what it stands for (a link's href, a row's seq, an event's id and kind, a button's label).
+ * @param {Element} a
+ */
+function focusKey(a) {
+  if (a.id) return `#${CSS.escape(a.id)}`
+  const names = ['href', 'data-id', 'data-kind', 'data-seq', 'aria-label'].filter((n) => a.hasAttribute(n))
+  if (!names.length) return null
+  return a.tagName.toLowerCase() + names.map((n) => `[${n}="${CSS.escape(a.getAttribute(n) ?? '')}"]`).join('')
 }
 
 /** The control plane's base, e.g. http://127.0.0.1:3000/__mock/ (whatever prefix the emulator is mounted at). */

@@ -124,6 +124,9 @@ export function requestsView({ el, route }) {
     const page = await api(`requests?${q}`)
     entries = page.entries.filter(matchesText).reverse()
     count.textContent = `${entries.length} shown · ${page.count} match on the server · the journal holds ${page.total} of at most ${page.capacity}`
+    // Newest first: rows arrive at the top. Scrolled down, the rows in view stay where they are.
+    const scroller = /** @type {HTMLElement} */ (rows.closest('.scroll'))
+    const anchor = scroller.scrollTop > 0 ? firstVisible(scroller, rows) : null
     fill(
       rows,
       entries.length
@@ -167,6 +170,10 @@ export function requestsView({ el, route }) {
           )
         : h('tr', { class: 'empty' }, h('td', { colspan: 6 }, 'No request matches.')),
     )
+    if (anchor) {
+      const same = /** @type {HTMLElement | null} */ (rows.querySelector(`tr[data-seq="${anchor.seq}"]`))
+      if (same) scroller.scrollTop += same.offsetTop - anchor.top
+    }
     if (selected) showDetail()
   })
 
@@ -278,6 +285,17 @@ export function requestsView({ el, route }) {
       clearTimeout(timer)
     },
   }
+}
+
+/**
+ * The first row in view of a scrolled table, and where it sits.
+ * @param {HTMLElement} scroller
+ * @param {HTMLElement} rows
+ */
+function firstVisible(scroller, rows) {
+  for (const tr of /** @type {NodeListOf<HTMLElement>} */ (rows.querySelectorAll('tr[data-seq]')))
+    if (tr.offsetTop + tr.offsetHeight > scroller.scrollTop) return { seq: tr.dataset.seq, top: tr.offsetTop }
+  return null
 }
 
 /** A shell-quoted word. */
