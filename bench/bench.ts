@@ -387,18 +387,61 @@ function machine() {
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
+/** CPU time a process has used (user + system), in milliseconds (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return Number.NaN
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** The journal's last seq: how many vendor requests the server has answered (the control plane is not journaled). */
+async function lastSeq(url: string): Promise<number> {
+  const page = (await (await fetch(`${url}/__mock/requests?limit=1`)).json()) as { entries: { seq: number }[] }
+  return page.entries[0]?.seq ?? 0
+}
+
 interface ConsoleRound {
+  /** Each the mean of two rounds, run interleaved (none, stream, tab, none, stream, tab) on one server. */
   without: LoadResult
+  /** An event-stream subscriber in the bench process, no browser: the server's own share. */
+  stream: LoadResult
   with: LoadResult
-  /** Journal events the page received while loaded, and the console's own reads of the server in that time. */
+  /** Journal entries the page followed live, and its own reads of the server, while loaded. */
   eventsSeen: number
   consoleReads: number
+  /**
+   * The stub server's CPU time per vendor request answered (warm-up included), in microseconds: the hot
+   * path's cost, with whatever serving the console added, and nothing of the neighbours' load.
+   */
+  cpuUsPerRequest: { without: number; stream: number; with: number }
+}
+
+/** Two load results as one: requests added, rates and latencies averaged. */
+function mean(a: LoadResult, b: LoadResult): LoadResult {
+  const avg = (x: number, y: number) => (x + y) / 2
+  return {
+    ...a,
+    requests: a.requests + b.requests,
+    seconds: a.seconds + b.seconds,
+    rps: avg(a.rps, b.rps),
+    p50: avg(a.p50, b.p50),
+    p90: avg(a.p90, b.p90),
+    p99: avg(a.p99, b.p99),
+    non2xx: a.non2xx + b.non2xx,
+    errors: a.errors + b.errors,
+    timeouts: a.timeouts + b.timeouts,
+  }
 }
 
 /**
- * meeting/create on one fresh stub server, first with no console open, then with a headless console tab on
- * the overview (the landing page, which reloads on every booking event), so the two figures differ only by
- * the open tab: its event stream, its reads and the browser's own CPU on the shared cores.
+ * meeting/create on one fresh stub server with nothing watching, with a bare subscriber to
+ * /__mock/events, and with a headless console tab on the overview (the landing page, which reloads on
+ * every booking event), twice each, interleaved, so drift on the shared cores falls on all three alike.
+ * The browser runs throughout (on about:blank when no tab is open), so only the open tab differs.
  */
 async function consoleTabRound(
   configFile: string,
@@ -408,27 +451,79 @@ async function consoleTabRound(
   const { chromium } = await import('playwright-core')
   const stub = await startStub(configFile)
   const creds = await credentialsOf(stub.url)
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })
   try {
-    const job = { ...base, url: stub.url, endpoint: 'meeting.create' as const, credentials: creds }
-    const without = await load({ ...job, startIndex: 50_000_000 })
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-      let consoleReads = 0
-      page.on('request', (r) => {
-        if (!r.url().includes('/__mock/ui/') && !r.url().endsWith('/__mock/events')) consoleReads++
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    let consoleReads = 0
+    page.on('request', (r) => {
+      if (!r.url().includes('/__mock/ui/') && !r.url().endsWith('/__mock/events')) consoleReads++
+    })
+    let index = 50_000_000
+    const cpu = { without: [0, 0], stream: [0, 0], with: [0, 0] }
+    let mode: keyof typeof cpu = 'without'
+    const run = async () => {
+      const [c0, s0] = [cpuMs(stub.process.pid), await lastSeq(stub.url)]
+      const result = await load({
+        ...base,
+        url: stub.url,
+        endpoint: 'meeting.create',
+        credentials: creds,
+        startIndex: (index += 5_000_000),
       })
+      const [c1, s1] = [cpuMs(stub.process.pid), await lastSeq(stub.url)]
+      cpu[mode][0]! += c1 - c0
+      cpu[mode][1]! += s1 - s0
+      return result
+    }
+    const withStream = async () => {
+      const ac = new AbortController()
+      const r = await fetch(`${stub.url}/__mock/events`, { signal: ac.signal })
+      const reader = r.body!.getReader()
+      const drain = (async () => {
+        try {
+          while (!(await reader.read()).done) {}
+        } catch {}
+      })()
+      try {
+        return await run()
+      } finally {
+        ac.abort()
+        await drain
+      }
+    }
+    let eventsSeen = 0
+    const withTab = async () => {
       await page.goto(`${stub.url}/__mock/ui/#/overview`)
       await page.locator('#live[data-state="live"]').waitFor({ timeout: 10_000 })
-      const seqBefore = Number((await page.locator('#live').getAttribute('data-seq')) ?? 0)
+      const before = Number((await page.locator('#live').getAttribute('data-seq')) ?? 0)
       consoleReads = 0
-      const withTab = await load({ ...job, startIndex: 60_000_000 })
-      const seqAfter = Number((await page.locator('#live').getAttribute('data-seq')) ?? 0)
-      return { without, with: withTab, eventsSeen: seqAfter - seqBefore, consoleReads }
-    } finally {
-      await browser.close()
+      try {
+        return await run()
+      } finally {
+        eventsSeen += Number((await page.locator('#live').getAttribute('data-seq')) ?? 0) - before
+        await page.goto('about:blank')
+      }
+    }
+    const results = { without: [] as LoadResult[], stream: [] as LoadResult[], with: [] as LoadResult[] }
+    for (let i = 0; i < 2; i++) {
+      mode = 'without'
+      results.without.push(await run())
+      mode = 'stream'
+      results.stream.push(await withStream())
+      mode = 'with'
+      results.with.push(await withTab())
+    }
+    const perRequest = (m: keyof typeof cpu) => round((cpu[m][0]! * 1000) / cpu[m][1]!, 1)
+    return {
+      without: mean(results.without[0]!, results.without[1]!),
+      stream: mean(results.stream[0]!, results.stream[1]!),
+      with: mean(results.with[0]!, results.with[1]!),
+      eventsSeen,
+      consoleReads,
+      cpuUsPerRequest: { without: perRequest('without'), stream: perRequest('stream'), with: perRequest('with') },
     }
   } finally {
+    await browser.close()
     await stop(stub.process)
   }
 }
@@ -556,6 +651,7 @@ async function main() {
       consoleTab = round
       for (const [target, result] of [
         ['worksuite-mock, no console', round.without],
+        ['worksuite-mock + event stream', round.stream],
         ['worksuite-mock + console tab', round.with],
       ] as const)
         rows.push({ target, endpoint: 'meeting.create', result, rssMb: null, okPct: 100, notOkSample: null })
@@ -635,6 +731,9 @@ function report(input: {
     'meeting.create with a console tab ≥ 0.95 × without': input.consoleTab
       ? input.consoleTab.with.rps / input.consoleTab.without.rps >= 0.95
       : null,
+    'server CPU per meeting.create with a console tab ≤ 1.05 × without': input.consoleTab
+      ? input.consoleTab.cpuUsPerRequest.with <= 1.05 * input.consoleTab.cpuUsPerRequest.without
+      : null,
   }
   const result = {
     date: new Date().toISOString(),
@@ -647,12 +746,14 @@ function report(input: {
     consoleTab: input.consoleTab
       ? {
           withoutRps: Math.round(input.consoleTab.without.rps),
+          streamRps: Math.round(input.consoleTab.stream.rps),
           withRps: Math.round(input.consoleTab.with.rps),
           ratio: round(input.consoleTab.with.rps / input.consoleTab.without.rps, 3),
           withoutP99Ms: round(input.consoleTab.without.p99, 3),
           withP99Ms: round(input.consoleTab.with.p99, 3),
           eventsSeen: input.consoleTab.eventsSeen,
           consoleReads: input.consoleTab.consoleReads,
+          serverCpuUsPerRequest: input.consoleTab.cpuUsPerRequest,
         }
       : null,
     targets,
@@ -705,8 +806,13 @@ function report(input: {
       ? `MSW path: setupServer with our handlers ${input.msw.ours} req/s, with a trivial handler ${input.msw.trivial} req/s (${input.msw.ratio} ×)`
       : 'MSW path: skipped',
     input.consoleTab
-      ? `console tab: meeting/create ${Math.round(input.consoleTab.with.rps)} req/s with a console tab open, ${Math.round(input.consoleTab.without.rps)} without (${round(input.consoleTab.with.rps / input.consoleTab.without.rps, 3)} ×)`
+      ? `console tab: meeting/create ${Math.round(input.consoleTab.with.rps)} req/s with a console tab open, ${Math.round(input.consoleTab.stream.rps)} with only its event stream, ${Math.round(input.consoleTab.without.rps)} without (${round(input.consoleTab.with.rps / input.consoleTab.without.rps, 3)} ×, ${round(input.consoleTab.stream.rps / input.consoleTab.without.rps, 3)} ×)`
       : 'console tab: skipped',
+    ...(input.consoleTab
+      ? [
+          `console tab: server CPU per meeting/create ${input.consoleTab.cpuUsPerRequest.with} µs with a console tab open, ${input.consoleTab.cpuUsPerRequest.stream} µs with only its event stream, ${input.consoleTab.cpuUsPerRequest.without} µs without`,
+        ]
+      : []),
     ...input.notes.map((n) => `note: ${n}`),
     ...input.skipped.map((s) => `skipped: ${s}`),
     '',
