@@ -463,12 +463,13 @@ async function consoleTabRound(
     let mode: keyof typeof cpu = 'without'
     const run = async () => {
       const [c0, s0] = [cpuMs(stub.process.pid), await lastSeq(stub.url)]
+      index += 5_000_000
       const result = await load({
         ...base,
         url: stub.url,
         endpoint: 'meeting.create',
         credentials: creds,
-        startIndex: (index += 5_000_000),
+        startIndex: index,
       })
       const [c1, s1] = [cpuMs(stub.process.pid), await lastSeq(stub.url)]
       cpu[mode][0]! += c1 - c0

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createEmulator } from '../src/index.ts'
-import { CLOCK, client } from './support/console.ts'
+import { CLOCK, client, PNG } from './support/console.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const present = existsSync(CHROMIUM)
@@ -19,7 +19,8 @@ if (!present && !process.env.CI)
 const shots = process.env.UPDATE_SCREENSHOTS ? 'docs' : join('.cache', 'console-shots')
 
 describe.skipIf(!present && !process.env.CI)('web console', () => {
-  const emulator = createEmulator({ config: { feishu: { mail: { lockHoldMs: 0 } } } })
+  // Seeded ids and a frozen clock: the same pictures from run to run.
+  const emulator = createEmulator({ fakerSeed: 7, config: { feishu: { mail: { lockHoldMs: 0 } } } })
   let url = ''
   let close = async () => {}
   let browser: Browser
@@ -101,7 +102,11 @@ describe.skipIf(!present && !process.env.CI)('web console', () => {
     expect(await frame.locator('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/)
     expect(await page.locator('iframe.mail-frame').getAttribute('sandbox')).toBe('')
     const attachments = page.locator('#attachments li')
-    expect(await attachments.allTextContents()).toEqual(['agenda.txt 21 B', 'logo.png 70 B · inline (cid:logo)'])
+    expect(await attachments.allTextContents()).toEqual([
+      'agenda.txt 21 B',
+      `logo.png ${PNG.length} B · inline (cid:logo)`,
+    ])
+    expect(await frame.locator('img').evaluate((img: any) => img.naturalWidth)).toBe(24)
     const download = page.waitForEvent('download')
     await attachments.first().locator('a').click()
     const file = await download
