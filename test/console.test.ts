@@ -237,6 +237,12 @@ describe.skipIf(!present && !process.env.CI)('web console', () => {
     const failed = await api().createMeeting('Will fail')
     expect(failed.errcode).toBe(45009)
     await page.locator('#fault-table tr', { hasText: '45009' }).locator('td', { hasText: '1 (0 left)' }).waitFor()
+    await page
+      .locator('#fault-table tr', { hasText: '45009' })
+      .getByRole('button', { name: /^Remove fault/ })
+      .click()
+    await page.locator('#fault-table tr.empty').waitFor()
+    expect((await api().get('/__mock/faults')).count).toBe(0)
 
     await open('/requests')
     const row = page.locator('#req-table tbody tr', { hasText: '45009' })

@@ -87,9 +87,10 @@ export class ApiError extends Error {
  */
 export async function api(path, opts = {}) {
   const init = /** @type {RequestInit} */ ({ method: opts.method ?? 'GET', credentials: 'same-origin', headers: {} })
-  if (opts.body !== undefined) {
+  // Every change carries a JSON body, even a DELETE: the control plane may refuse others from a browser.
+  if (opts.body !== undefined || (init.method !== 'GET' && init.method !== 'HEAD')) {
     init.headers = { 'content-type': 'application/json' }
-    init.body = JSON.stringify(opts.body)
+    init.body = JSON.stringify(opts.body ?? {})
   }
   const r = await fetch(new URL(path, controlBase), init)
   const text = await r.text()
