@@ -451,7 +451,11 @@ async function consoleTabRound(
   const { chromium } = await import('playwright-core')
   const stub = await startStub(configFile)
   const creds = await credentialsOf(stub.url)
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  })
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     let consoleReads = 0

@@ -18,7 +18,8 @@ if (!present && !process.env.CI)
 
 const shots = process.env.UPDATE_SCREENSHOTS ? 'docs' : join('.cache', 'console-shots')
 
-describe.skipIf(!present && !process.env.CI)('web console', () => {
+// Bounded, with room for a loaded CI machine running other test files beside it.
+describe.skipIf(!present && !process.env.CI)('web console', { timeout: 40_000 }, () => {
   // Seeded ids and a frozen clock: the same pictures from run to run.
   const emulator = createEmulator({ fakerSeed: 7, config: { feishu: { mail: { lockHoldMs: 0 } } } })
   let url = ''
@@ -36,11 +37,15 @@ describe.skipIf(!present && !process.env.CI)('web console', () => {
     const s = await emulator.listen({ host: '127.0.0.1', port: 0 })
     url = s.url
     close = s.close
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    })
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url })
     page = await context.newPage()
-    page.setDefaultTimeout(10_000)
+    page.setDefaultTimeout(15_000)
     page.on('pageerror', (e) => errors.push(e.message))
     mkdirSync(shots, { recursive: true })
   }, 30_000)
