@@ -14,7 +14,7 @@ import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
 import { echo } from './echo.ts'
 import { fail, type Vendor, VendorError } from './errors.ts'
 import { type CoreRequest, type CoreResponse, headerSafe, splitUrl, textResponse } from './http.ts'
-import { Journal } from './journal.ts'
+import { Journal, type JournalTap } from './journal.ts'
 import {
   type EmulatorModule,
   type Env,
@@ -108,6 +108,8 @@ export class EmulatorCore {
   readonly clock = new Clock()
   readonly router = new Router()
   readonly interceptors: Interceptor[] = []
+  /** Told of every journal entry and of each reset (the console's live view); kept across resets. */
+  readonly journalTap: JournalTap & { onReset: (() => void) | undefined } = { listener: undefined, onReset: undefined }
   private env: Env
   private readonly seed: Seed
   private readonly modules: EmulatorModule[]
@@ -152,7 +154,13 @@ export class EmulatorCore {
       config,
       seed: this.seed,
       budget,
-      journal: new Journal(config.journal.maxEntries, config.journal.maxBodyChars, config.journal.maxBytes, budget),
+      journal: new Journal(
+        config.journal.maxEntries,
+        config.journal.maxBodyChars,
+        config.journal.maxBytes,
+        budget,
+        this.journalTap,
+      ),
     }
     const env = base as Env
     env.stores = {} as Stores
@@ -170,6 +178,7 @@ export class EmulatorCore {
     this.clock.reset()
     this.current = this.startupConfig
     this.env = this.buildEnv()
+    this.journalTap.onReset?.()
   }
 
   /**

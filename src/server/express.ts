@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import express from 'express'
+import { consoleRouter } from '../console/routes.ts'
 import { vendorOf } from '../core/emulator.ts'
 import type { Core } from '../index.ts'
 import { browserRefusal } from './control-guard.ts'
@@ -84,7 +85,7 @@ export function expressMiddleware(emulator: Core): ExpressMiddleware {
     if (refusal) res.status(403).json({ error: refusal })
     else next()
   })
-  router.use('/__mock', controlRouter(emulator.control))
+  router.use('/__mock', consoleRouter(emulator), controlRouter(emulator.control))
   router.use(async (req, res, next) => {
     if (!vendorOf(req.path)) {
       next()

@@ -330,7 +330,11 @@ export function composeSendRoute(): RouteDef {
         },
         meetingid: record.meetingid ?? null,
       }
-      mailboxes.deliver(mail, people)
+      mailboxes.deliver(
+        mail,
+        people,
+        attachments.map((a) => a.content),
+      )
       return {}
     },
   }
