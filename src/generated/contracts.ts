@@ -588,7 +588,7 @@ export interface FeishuOAuthTokenRefusal {
    */
   code: number
   /**
-   * An RFC 6749 §5.2 error code.
+   * An OAuth error code (https://www.rfc-editor.org/rfc/rfc6749#section-5.2).
    */
   error:
     | 'invalid_request'
