@@ -331,6 +331,83 @@ export interface ContractCleanup {
   token?: string
 }
 
+// endpoints.schema.json
+/**
+ * Every vendor endpoint the kit knows, as data (contracts/endpoints.json). The emulator's routes, the contract clients, the contract runner's dispatch and the OpenAPI documents derive from it; rules bind to an endpoint through its rules file.
+ */
+export interface EndpointRegistry {
+  $schema?: string
+  /**
+   * The auth kinds endpoints name: where the credential goes, and the rules every endpoint of that kind shares.
+   */
+  auth: {
+    [k: string]: AuthKindEntry
+  }
+  endpoints: EndpointEntry[]
+}
+export interface AuthKindEntry {
+  vendor?: 'wecom' | 'feishu'
+  summary: string
+  /**
+   * The rules file (contracts/rules) of the auth stage: its codes are answered by every endpoint of this kind.
+   */
+  rules?: string
+}
+export interface EndpointEntry {
+  /**
+   * Stable id, e.g. wecom.meeting.create: routes, the journal, contract cases and rules files name it.
+   */
+  id: string
+  vendor: 'wecom' | 'feishu'
+  method: 'GET' | 'POST'
+  /**
+   * With :name segments for path parameters.
+   */
+  path: string
+  /**
+   * Query parameters the endpoint requires (the credential's own excepted).
+   */
+  query?: string[]
+  /**
+   * A key of `auth`: where the credential goes.
+   */
+  auth: string
+  kind: 'token' | 'business' | 'read-back'
+  summary: string
+  /**
+   * The vendor's doc page.
+   */
+  doc: string
+  /**
+   * The ContractClient method that sends it.
+   */
+  client_method: string
+  /**
+   * The pipeline parses the body as JSON before the handler (absent: the handler reads it, or there is none).
+   */
+  body?: 'json'
+  /**
+   * The request body's JSON Schema in contracts/schemas; the pipeline validates the parsed body against it.
+   */
+  request_schema?: string
+  /**
+   * The success body's JSON Schema in contracts/schemas (`<id>.response.schema.json`).
+   */
+  response_schema?: string
+  /**
+   * The endpoint's rules file in contracts/rules: the codes it answers besides its auth kind's.
+   */
+  rules: string
+  /**
+   * Feishu: the troubleshooter's method_id in error answers (INFERRED values, stable per endpoint).
+   */
+  method_id?: string
+  /**
+   * The code answered when the body is over the server's limit (default: the vendor's).
+   */
+  oversize_code?: number
+}
+
 // error-catalogue.schema.json
 /**
  * A vendor's error codes as data: what the emulator answers and what the contract suite expects.

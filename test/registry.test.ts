@@ -1,0 +1,42 @@
+/**
+ * contracts/endpoints.json is the one table of endpoints: the emulator's routes, the contract clients, the
+ * runner's dispatch and the OpenAPI documents derive from it, so it must be whole and agree with itself.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { expect, test } from 'vitest'
+import { endpoints } from '../contracts/client/endpoints.ts'
+import { fetchClient } from '../contracts/client/fetch-client.ts'
+import { larkSdkClient } from '../contracts/client/lark-sdk.ts'
+import registry from '../contracts/endpoints.json' with { type: 'json' }
+import { describeAjvError, fullValidatorFor } from '../src/core/schema.ts'
+
+const schema = JSON.parse(readFileSync('contracts/schemas/endpoints.schema.json', 'utf8'))
+
+test('the registry matches its schema and its ids are unique', () => {
+  const validate = fullValidatorFor(schema)
+  expect(validate(registry), (validate.errors ?? []).map(describeAjvError).join('\n')).toBe(true)
+  const ids = registry.endpoints.map((e) => e.id)
+  expect(new Set(ids).size).toBe(ids.length)
+  const routes = registry.endpoints.map((e) => `${e.method} ${e.path}`)
+  expect(new Set(routes).size).toBe(routes.length)
+})
+
+test('every endpoint names an auth kind of the registry, a rules file and a request schema that exist', () => {
+  for (const e of registry.endpoints) {
+    expect(Object.keys(registry.auth), e.id).toContain(e.auth)
+    expect(existsSync(`contracts/rules/${e.rules}`), `${e.id}: contracts/rules/${e.rules}`).toBe(true)
+    if (e.request_schema)
+      expect(existsSync(`contracts/schemas/${e.request_schema}`), `${e.id}: ${e.request_schema}`).toBe(true)
+    // Response schemas are written apart from the registry: a name may come before its file.
+    if (e.response_schema) expect(e.response_schema).toBe(`${e.id}.response.schema.json`)
+  }
+  for (const [kind, a] of Object.entries(registry.auth) as [string, { rules?: string }][])
+    if (a.rules) expect(existsSync(`contracts/rules/${a.rules}`), `auth ${kind}: ${a.rules}`).toBe(true)
+})
+
+test('every client adapter has a method for every endpoint of the registry', () => {
+  const baseUrls = { wecom: 'http://wecom.invalid', feishu: 'http://feishu.invalid' }
+  for (const client of [fetchClient({ baseUrls }), larkSdkClient({ baseUrls, appId: 'cli_x', appSecret: 'x' })])
+    for (const e of endpoints)
+      expect(typeof client[e.client_method], `${client.name} ${e.client_method}`).toBe('function')
+})
