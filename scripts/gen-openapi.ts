@@ -1,16 +1,15 @@
 /**
  * OpenAPI 3.1 documents for both vendors, built from the same data the emulator and the suite use: the
- * endpoint table (contracts/client/endpoints.ts), the request schemas (contracts/schemas/<route>.request.
- * schema.json, where an endpoint has one), the rule catalogues (which codes an endpoint answers) and the
- * error catalogues (HTTP status and message of each code). `npm run contracts:openapi` rewrites
+ * endpoint registry (contracts/endpoints.json), the request schemas it names, the rules files it names for
+ * each endpoint and auth kind (which codes an endpoint answers) and the error catalogues (HTTP status and message of each code). `npm run contracts:openapi` rewrites
  * contracts/openapi/{wecom,feishu}.json; a test checks them with an OpenAPI validator and for drift.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type EndpointInfo, endpoints, type Vendor } from '../contracts/client/endpoints.ts'
-import { loadCatalogues } from '../contracts/coverage.ts'
+import { authKinds, type EndpointInfo, endpoints, type Vendor } from '../contracts/client/endpoints.ts'
 
 const SCHEMAS = 'contracts/schemas'
+const RULES = 'contracts/rules'
 export const OPENAPI_FILES = { wecom: 'contracts/openapi/wecom.json', feishu: 'contracts/openapi/feishu.json' }
 
 interface ErrorEntry {
@@ -26,22 +25,15 @@ function errorCatalogue(vendor: Vendor): Map<number, ErrorEntry> {
   return new Map(data.errors.map((e) => [e.code, e]))
 }
 
-/** The codes an endpoint answers: its rules (by id prefix) plus the auth stage's. */
+function rulesFile(name: string): { code: number }[] {
+  return (JSON.parse(readFileSync(join(RULES, name), 'utf8')) as { rules: { code: number }[] }).rules
+}
+
+/** The codes an endpoint answers: those of its rules file and of its auth kind's, as the registry names them. */
 function codesOf(e: EndpointInfo): number[] {
-  const local = e.id.replace(/^(wecom|feishu)\./, '')
+  const files = [e.rules, authKinds[e.auth].rules].filter((f): f is string => f !== undefined)
   const codes = new Set<number>()
-  for (const { data } of loadCatalogues()) {
-    for (const r of data.rules) {
-      const mine = r.id.startsWith(`${local}.`) || r.id.startsWith(`${e.id}.`)
-      const auth =
-        (e.auth === 'wecom' && /^wecom\.(token|method|body)\./.test(r.id)) ||
-        (e.auth === 'feishu-user' && r.id.startsWith('feishu.token.')) ||
-        (e.id === 'wecom.gettoken' && r.id.startsWith('wecom.gettoken.')) ||
-        (e.id.startsWith('feishu.auth.') && r.id.startsWith('feishu.tenant_token.')) ||
-        (e.id === 'feishu.authen.oauth_token' && r.id.startsWith('feishu.oauth.'))
-      if ((mine || auth) && r.code !== 0) codes.add(r.code)
-    }
-  }
+  for (const file of files) for (const r of rulesFile(file)) if (r.code !== 0) codes.add(r.code)
   return [...codes].sort((a, b) => a - b)
 }
 
@@ -52,8 +44,8 @@ function schemaName(e: EndpointInfo): string {
 
 /** The request schema, its local `#/$defs/…` refs rewritten to where it lives in components. */
 function requestSchema(e: EndpointInfo): Record<string, unknown> | undefined {
-  const file = join(SCHEMAS, `${e.id}.request.schema.json`)
-  if (!existsSync(file)) return undefined
+  if (!e.request_schema) return undefined
+  const file = join(SCHEMAS, e.request_schema)
   const text = readFileSync(file, 'utf8').replaceAll('"#/$defs/', `"#/components/schemas/${schemaName(e)}/$defs/`)
   const { $schema: _s, $id: _i, ...schema } = JSON.parse(text) as Record<string, unknown>
   return schema
@@ -83,11 +75,7 @@ function operation(e: EndpointInfo, catalogue: Map<number, ErrorEntry>) {
   const params: Record<string, unknown>[] = []
   for (const m of e.path.matchAll(/:([a-z_]+)/g))
     params.push({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })
-  if (e.id === 'wecom.gettoken')
-    params.push(
-      { name: 'corpid', in: 'query', required: true, schema: { type: 'string' } },
-      { name: 'corpsecret', in: 'query', required: true, schema: { type: 'string' } },
-    )
+  for (const name of e.query ?? []) params.push({ name, in: 'query', required: true, schema: { type: 'string' } })
   if (params.length) op.parameters = params
   if (e.method === 'POST') {
     op.requestBody = {

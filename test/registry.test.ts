@@ -2,7 +2,7 @@
  * contracts/endpoints.json is the one table of endpoints: the emulator's routes, the contract clients, the
  * runner's dispatch and the OpenAPI documents derive from it, so it must be whole and agree with itself.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
 import { endpoints } from '../contracts/client/endpoints.ts'
 import { fetchClient } from '../contracts/client/fetch-client.ts'
@@ -39,4 +39,12 @@ test('every client adapter has a method for every endpoint of the registry', () 
   for (const client of [fetchClient({ baseUrls }), larkSdkClient({ baseUrls, appId: 'cli_x', appSecret: 'x' })])
     for (const e of endpoints)
       expect(typeof client[e.client_method], `${client.name} ${e.client_method}`).toBe('function')
+})
+
+test('every rules file belongs to an endpoint or an auth kind of the registry', () => {
+  const named = new Set([
+    ...registry.endpoints.map((e) => e.rules),
+    ...Object.values(registry.auth).flatMap((a) => ('rules' in a && a.rules ? [a.rules] : [])),
+  ])
+  expect(readdirSync('contracts/rules').filter((f) => f.endsWith('.json') && !named.has(f))).toEqual([])
 })

@@ -4,8 +4,9 @@
  * state first (another app, a cancelled meeting, a moved clock) say how in `run`.
  */
 import { describe, expect, test } from 'vitest'
-import companionRules from '../contracts/rules/wecom.meeting.companions.json' with { type: 'json' }
+import cancelRules from '../contracts/rules/wecom.meeting.cancel.json' with { type: 'json' }
 import createRules from '../contracts/rules/wecom.meeting.create.json' with { type: 'json' }
+import getInfoRules from '../contracts/rules/wecom.meeting.get_info.json' with { type: 'json' }
 import updateRules from '../contracts/rules/wecom.meeting.update.json' with { type: 'json' }
 import invalidCompanions from '../fixtures/wecom/meeting/invalid.companions.json' with { type: 'json' }
 import invalidCreate from '../fixtures/wecom/meeting/invalid.create.json' with { type: 'json' }
@@ -137,7 +138,7 @@ interface Row {
   options?: object
 }
 
-const rows: Row[] = [...createRules.rules, ...updateRules.rules, ...companionRules.rules]
+const rows: Row[] = [...createRules.rules, ...updateRules.rules, ...getInfoRules.rules, ...cancelRules.rules]
   .filter((r) => r.code !== 0)
   .map((r) => {
     const s = special[r.id]

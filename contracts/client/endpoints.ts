@@ -3,7 +3,7 @@
  * the contract runner and the OpenAPI generator share with the emulator, which builds its routes from the
  * same file. `request_schema` names the request schema in contracts/schemas when one exists.
  */
-import type { EndpointEntry } from '../../src/generated/contracts.ts'
+import type { AuthKindEntry, EndpointEntry } from '../../src/generated/contracts.ts'
 import registry from '../endpoints.json' with { type: 'json' }
 import type { EndpointMethods } from './types.ts'
 
@@ -17,6 +17,12 @@ export interface EndpointInfo extends EndpointEntry {
 }
 
 export const endpoints: readonly EndpointInfo[] = registry.endpoints as EndpointInfo[]
+
+/** The auth kinds endpoints name, with the rules file every endpoint of the kind shares. */
+export const authKinds: Readonly<Record<EndpointInfo['auth'], AuthKindEntry>> = registry.auth as Record<
+  EndpointInfo['auth'],
+  AuthKindEntry
+>
 
 /**
  * How an endpoint's client method takes its arguments, from its auth kind and method alone (the
