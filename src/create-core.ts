@@ -4,10 +4,10 @@
  */
 import { Control } from './core/control.ts'
 import { type CoreOptions, EmulatorCore } from './core/emulator.ts'
-import { injectFaults } from './core/faults.ts'
-import { modules } from './modules.ts'
+import { faultsModule, injectFaults } from './core/faults.ts'
+import { plugins } from './plugins.ts'
 
-export type EmulatorOptions = Omit<CoreOptions, 'modules'>
+export type EmulatorOptions = Omit<CoreOptions, 'plugins'>
 
 export interface Core {
   core: EmulatorCore
@@ -17,7 +17,7 @@ export interface Core {
 
 /** An isolated emulator: its own state, clock and journal. */
 export function createCore(options: EmulatorOptions = {}): Core {
-  const core = new EmulatorCore({ ...options, modules })
+  const core = new EmulatorCore({ ...options, plugins: [faultsModule, ...plugins] })
   core.interceptors.push(injectFaults)
   return { core, control: new Control(core), handle: (req) => core.handle(req) }
 }

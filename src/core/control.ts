@@ -32,7 +32,7 @@ export interface RequestsPage {
   /** How many the journal holds in all, and at most. */
   total: number
   capacity: number
-  /** WeCom entries also carry their code as `errcode`, the vendor's own name for it. */
+  /** WeCom entries also carry their code as `errcode`, the vendor's own name for it (its `codeField`). */
   entries: (JournalEntry & { errcode?: number | null })[]
 }
 
@@ -141,8 +141,12 @@ export class Control {
       count: matches.length,
       total: journal.size,
       capacity: journal.maxEntries,
-      entries: entries.map((e) => (e.vendor === 'wecom' ? { ...e, errcode: e.code } : e)),
+      entries: entries.map((e) => (this.codeFieldOf(e.vendor) === 'errcode' ? { ...e, errcode: e.code } : e)),
     }
+  }
+
+  private codeFieldOf(vendor: string): string | undefined {
+    return this.core.vendorPlugins.find((v) => v.vendor === vendor)?.codeField
   }
 
   /** Empties the journal (state, clock and faults stay). */
@@ -155,9 +159,9 @@ export class Control {
    * breaks the schema or names a code outside the catalogues is refused with a 400 naming the field.
    */
   addFault(rule: FaultRule): FaultView {
-    const checked = checkFaultRule(rule)
+    const checked = checkFaultRule(rule, this.core.vendorPlugins)
     if (checked.problems) throw new ControlError(400, `invalid fault rule: ${checked.problems.join('; ')}`)
-    const added = this.core.state.stores.faults.add(checked.rule)
+    const added = this.core.state.stores.faults.add(checked.rule, checked.vendor)
     if ('refused' in added) throw new ControlError(409, added.refused)
     return added
   }

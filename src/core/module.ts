@@ -23,7 +23,8 @@ export interface Env {
   stores: Stores
 }
 
-export type AuthKind = 'none' | 'wecom' | 'feishu-user'
+/** The registry's auth kinds: `none`, or one a vendor plugin authenticates (`VendorPlugin.auth`). */
+export type AuthKind = string
 
 export interface RequestContext {
   readonly req: CoreRequest
@@ -43,9 +44,14 @@ export interface RequestContext {
   tags: { app?: string; user?: string; mailbox?: string }
 }
 
-export type Principal =
-  | { vendor: 'wecom'; corpid: string; agentid: number; token: string }
-  | { vendor: 'feishu'; kind: 'user' | 'tenant'; tenantKey: string; appId: string; openId?: string; token: string }
+/**
+ * Who an auth stage found calling, one member per vendor, filled in by declaration merging as `Stores` is:
+ *   declare module '../core/module.ts' { interface Principals { wecom: { vendor: 'wecom'; ... } } }
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each vendor
+export interface Principals {}
+
+export type Principal = Principals[keyof Principals]
 
 /** A handler returns the success payload (the vendor envelope wraps it) or a complete response. */
 export type HandlerResult = Record<string, unknown> | CoreResponse

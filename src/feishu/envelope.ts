@@ -59,3 +59,11 @@ export function feishuOkResponse(ctx: FeishuEnvelopeContext, data: Record<string
 export function feishuNotFound(): CoreResponse {
   return textResponse(404, '404 page not found')
 }
+
+/**
+ * The window Feishu's gateway sends with a 429 99991400: the limit per window and the seconds
+ * until it resets. The mail send's own limiter and an injected 99991400 both answer with these.
+ */
+export function rateLimitHeaders(limit: number, resetSeconds: number): Record<string, string> {
+  return { 'x-ogw-ratelimit-limit': String(limit), 'x-ogw-ratelimit-reset': String(resetSeconds) }
+}

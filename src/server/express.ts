@@ -4,7 +4,6 @@
  * Vendor paths go through the same core as the stub server; anything else falls through to `next()`.
  */
 import express, { type Router } from 'express'
-import { vendorOf } from '../core/emulator.ts'
 import type { Core } from '../index.ts'
 import { controlRouter } from './control-router.ts'
 import { headersOf, readBody, remoteAddressOf, writeResponse } from './node-adapter.ts'
@@ -15,7 +14,7 @@ export function expressMiddleware(emulator: Core): Router {
   const router = express.Router()
   router.use('/__mock', controlRouter(emulator.control))
   router.use(async (req, res, next) => {
-    if (!vendorOf(req.path)) {
+    if (!emulator.core.owns(req.path)) {
       next()
       return
     }

@@ -19,6 +19,7 @@ import { fail } from '../../core/errors.ts'
 import type { RequestContext, RouteDef } from '../../core/module.ts'
 import type { FeishuMailSendRequest } from '../../generated/contracts.ts'
 import type { FeishuUser } from '../directory.ts'
+import { rateLimitHeaders } from '../envelope.ts'
 import { decodeBase64Url, decodedLength, isBase64Url } from './base64url.ts'
 import { resolveMailbox } from './mailbox.ts'
 import { parseRaw } from './mime.ts'
@@ -33,10 +34,7 @@ function checkRateLimit(ctx: RequestContext, config: Config['feishu']['mail']): 
   const hit = ctx.env.stores.feishuMail.rate.hit(app, ctx.nowMs, config.rateLimitPerMinute)
   if (hit.limited) {
     fail(99991400, `${R}.rate-limit: app "${app}" sent more than ${config.rateLimitPerMinute} requests this minute`, {
-      headers: {
-        'x-ogw-ratelimit-limit': String(config.rateLimitPerMinute),
-        'x-ogw-ratelimit-reset': String(hit.resetSeconds),
-      },
+      headers: rateLimitHeaders(config.rateLimitPerMinute, hit.resetSeconds),
     })
   }
 }

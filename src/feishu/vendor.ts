@@ -1,0 +1,82 @@
+/**
+ * Feishu as a vendor plugin of the core: it owns `/open-apis/`, answers with real HTTP statuses and
+ * `{code, msg, data}` / `{code, msg, error}` plus a log id (src/feishu/envelope.ts), authenticates the mail
+ * endpoints by a user_access_token, reads a JSON body only under a JSON Content-Type, answers a wrong method
+ * like an unknown path (404), and keeps the tenants, apps, users, mailboxes and the tokens that open them.
+ */
+import { VendorError } from '../core/errors.ts'
+import type { RequestContext } from '../core/module.ts'
+import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
+import { authenticateFeishuUser, feishuAuthRoutes } from './auth.ts'
+import { FeishuDirectory } from './directory.ts'
+import { feishuErrorResponse, feishuNotFound, feishuOkResponse, rateLimitHeaders } from './envelope.ts'
+import { FeishuTokens } from './tokens.ts'
+
+declare module '../core/module.ts' {
+  interface Stores {
+    feishuDirectory: FeishuDirectory
+    feishuTokens: FeishuTokens
+  }
+  interface Principals {
+    feishu: {
+      vendor: 'feishu'
+      kind: 'user' | 'tenant'
+      tenantKey: string
+      appId: string
+      openId?: string
+      token: string
+    }
+  }
+}
+
+/** `application/json`, with or without parameters, or any `+json` type. */
+function isJsonMediaType(contentType: string): boolean {
+  const media = contentType.split(';', 1)[0]!.trim().toLowerCase()
+  return media === 'application/json' || media.endsWith('+json')
+}
+
+function envelope(ctx: EnvelopeContext) {
+  return { random: ctx.env.random, nowMs: ctx.nowMs, methodId: ctx.route?.methodId ?? '' }
+}
+
+/** Feishu's 9499 for a body the gateway cannot bind: the catalogue text would say more than it does. */
+const badRequest = (code: number, why: string) =>
+  new VendorError(code, why, code === 9499 ? { message: 'Bad Request' } : {})
+
+export const feishuVendor: VendorPlugin = {
+  name: 'feishu',
+  vendor: 'feishu',
+  displayName: 'Feishu',
+  codeField: 'code',
+  owns: (path) => path.startsWith('/open-apis/'),
+  auth: { 'feishu-user': authenticateFeishuUser },
+  ok: (ctx, result) => feishuOkResponse(envelope(ctx), result),
+  error: (ctx, error) => feishuErrorResponse(envelope(ctx), error),
+  notFound: () => feishuNotFound(),
+  wrongMethod: 'not-found',
+  bodyError: (why) => badRequest(9499, why),
+  // The gateway binds the body by its Content-Type (the doc fixes it to application/json): a body declared
+  // as something else is not read as JSON.
+  contentTypeError: (contentType) =>
+    isJsonMediaType(contentType)
+      ? undefined
+      : badRequest(9499, `feishu.body.content-type: Content-Type "${contentType}" is not application/json`),
+  internalError: (message) => new VendorError(1236019, message),
+  oversizeError: (route, why) => badRequest(route.oversizeCode ?? 9499, why),
+  /** Feishu mail paths name the mailbox; `me` is the caller's own. */
+  mailboxOf(ctx: RequestContext) {
+    if (ctx.tags.mailbox) return ctx.tags.mailbox
+    const id = ctx.params.user_mailbox_id
+    if (id === undefined) return undefined
+    if (id !== 'me') return id
+    const openId = ctx.tags.user
+    return openId ? ctx.env.stores.feishuDirectory.userByOpenId(openId)?.mailbox : undefined
+  },
+  // An injected 99991400 carries the gateway's window; a minute (INFERRED from 100 req/min).
+  faultHeaders: (ctx, code) => (code === 99991400 ? rateLimitHeaders(100, 60 - (ctx.now % 60)) : {}),
+  routes: feishuAuthRoutes(),
+  createStores: (env) => ({
+    feishuDirectory: new FeishuDirectory(env.seed.feishu.tenants),
+    feishuTokens: new FeishuTokens(env.random, env.clock, env.config.feishu, env.seed),
+  }),
+}
