@@ -10,8 +10,16 @@ import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
 import { type Vendor, VendorError } from './errors.ts'
 import { type CoreRequest, type CoreResponse, splitUrl, textResponse } from './http.ts'
 import { Journal } from './journal.ts'
-import { type EmulatorModule, type Env, isCoreResponse, type RequestContext, type Stores } from './module.ts'
+import {
+  type EmulatorModule,
+  type Env,
+  isCoreResponse,
+  type RequestContext,
+  type RouteDef,
+  type Stores,
+} from './module.ts'
 import { Random } from './random.ts'
+import { registryEntry } from './registry.ts'
 import { Router } from './router.ts'
 import { defaultSeed, type Seed } from './seed.ts'
 import { isVendorPlugin, type VendorPlugin } from './vendor.ts'
@@ -82,7 +90,8 @@ export class EmulatorCore {
     this.vendors = options.plugins.filter(isVendorPlugin)
     this.fakerSeed = options.fakerSeed
     for (const m of this.modules) {
-      for (const r of m.routes) {
+      for (const handler of m.endpoints ?? []) {
+        const r: RouteDef = { ...registryEntry(handler.id), ...handler }
         const vendor = this.vendors.find((v) => v.vendor === r.vendor)
         if (!vendor?.owns(r.path)) throw new Error(`[worksuite-mock] ${r.id}: no vendor plugin owns ${r.path}`)
         if (r.auth !== 'none' && !vendor.auth[r.auth])

@@ -210,6 +210,5 @@ export function injectFaults(ctx: RequestContext, vendor: VendorPlugin): Promise
 /** Keeps the rules in the state, so a reset clears them with everything else. */
 export const faultsModule: EmulatorModule = {
   name: 'faults',
-  routes: [],
   createStores: (env) => ({ faults: new FaultRules(env.config.faults.maxRules) }),
 }

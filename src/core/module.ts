@@ -1,14 +1,14 @@
 /**
- * How features plug into the core: a module brings its routes and the stores it keeps. Stores are typed
- * by declaration merging: a module adds its store to `Stores`, e.g.
+ * How features plug into the core: a module brings the handlers of its endpoints (by registry id) and the
+ * stores it keeps. Stores are typed by declaration merging: a module adds its store to `Stores`, e.g.
  *   declare module '../core/module.ts' { interface Stores { meetings: MeetingStore } }
  */
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
-import type { Vendor } from './errors.ts'
 import type { CoreRequest, CoreResponse } from './http.ts'
 import type { Journal } from './journal.ts'
 import type { Random } from './random.ts'
+import type { EndpointEntry } from './registry.ts'
 import type { Seed } from './seed.ts'
 
 // biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each module
@@ -36,7 +36,7 @@ export interface RequestContext {
   /** The clock read once at arrival, in unix seconds and ms: one request sees one instant. */
   readonly now: number
   readonly nowMs: number
-  /** Parsed JSON body, for routes that declare `body: 'json'`. */
+  /** Parsed JSON body, for endpoints the registry gives `body: 'json'`. */
   body: unknown
   /** Who is calling, once auth has run (filled by the vendor's auth stage). */
   principal: Principal | undefined
@@ -56,25 +56,28 @@ export type Principal = Principals[keyof Principals]
 /** A handler returns the success payload (the vendor envelope wraps it) or a complete response. */
 export type HandlerResult = Record<string, unknown> | CoreResponse
 
-export interface RouteDef {
-  /** Stable id, e.g. `wecom.meeting.create`; the journal and contract cases use it. */
+/**
+ * What a module writes for an endpoint: the handler of a registry id, and what it adds to the pipeline.
+ * Everything else about the route (method, path, auth kind, body, schema) is the registry's.
+ */
+export interface EndpointHandler {
+  /** The registry id (contracts/endpoints.json), e.g. `wecom.meeting.create`. */
   id: string
-  vendor: Vendor
-  method: 'GET' | 'POST'
-  /** `/cgi-bin/meeting/create`, or with `:name` segments: `/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/...` */
-  path: string
-  auth: AuthKind
-  body?: 'json'
-  /** Feishu troubleshooter `method_id` (INFERRED values; stable per route). */
-  methodId?: string
-  /** The code answered when the body is over the server's limit (WeCom default 40206, Feishu 9499). */
-  oversizeCode?: number
   handle(ctx: RequestContext): HandlerResult | Promise<HandlerResult>
+}
+
+/** A route as the core runs it: the registry entry joined with its handler. */
+export type RouteDef = EndpointEntry & EndpointHandler
+
+/** One endpoint, by its registry id; the module lists it in `endpoints`. */
+export function defineEndpoint(id: string, handler: Omit<EndpointHandler, 'id'>): EndpointHandler {
+  return { id, ...handler }
 }
 
 export interface EmulatorModule {
   name: string
-  routes: RouteDef[]
+  /** The endpoints this module serves, each named by its registry id. */
+  endpoints?: EndpointHandler[]
   /** Called at start and on every reset: returns this module's part of the state, built from the seed. */
   createStores?(env: Omit<Env, 'stores'>): Partial<Stores>
 }

@@ -4,8 +4,7 @@
  */
 import { fail } from '../core/errors.ts'
 import { type CoreResponse, headerSafe, jsonResponse } from '../core/http.ts'
-import type { RequestContext, RouteDef } from '../core/module.ts'
-import { raw } from '../core/module.ts'
+import { defineEndpoint, type EndpointHandler, type RequestContext, raw } from '../core/module.ts'
 import { feishuHeaders, logId } from './envelope.ts'
 
 const decoder = new TextDecoder()
@@ -42,13 +41,8 @@ function tokenEndpointError(ctx: RequestContext, code: 10003 | 10014, msg: strin
   )
 }
 
-function credentialsTokenRoute(kind: 'tenant' | 'app'): RouteDef {
-  return {
-    id: `feishu.auth.${kind}_access_token`,
-    vendor: 'feishu',
-    method: 'POST',
-    path: `/open-apis/auth/v3/${kind}_access_token/internal`,
-    auth: 'none',
+function credentialsToken(kind: 'tenant' | 'app'): EndpointHandler {
+  return defineEndpoint(`feishu.auth.${kind}_access_token`, {
     handle(ctx) {
       const params = readParams(ctx)
       const appId = str(params.app_id)
@@ -69,7 +63,7 @@ function credentialsTokenRoute(kind: 'tenant' | 'app'): RouteDef {
           : { app_access_token: token, code: 0, expire, msg: 'ok', tenant_access_token: token }
       return raw(jsonResponse(200, body, logHeaders(ctx)))
     },
-  }
+  })
 }
 
 function oauthError(ctx: RequestContext, code: number, error: string, description: string): CoreResponse {
@@ -83,13 +77,8 @@ function oauthError(ctx: RequestContext, code: number, error: string, descriptio
 }
 
 /** `POST /open-apis/authen/v2/oauth/token`: authorization_code (codes come from the control plane) and refresh_token grants. */
-function oauthTokenRoute(): RouteDef {
-  return {
-    id: 'feishu.authen.oauth_token',
-    vendor: 'feishu',
-    method: 'POST',
-    path: '/open-apis/authen/v2/oauth/token',
-    auth: 'none',
+function oauthToken(): EndpointHandler {
+  return defineEndpoint('feishu.authen.oauth_token', {
     handle(ctx) {
       const p = readParams(ctx)
       const grantType = str(p.grant_type)
@@ -139,12 +128,14 @@ function oauthTokenRoute(): RouteDef {
       const issued = tokens.issueUserToken(grant, ctx.now)
       return raw(jsonResponse(200, { code: 0, ...issued }, logHeaders(ctx)))
     },
-  }
+  })
 }
 
-export function feishuAuthRoutes(): RouteDef[] {
-  return [credentialsTokenRoute('tenant'), credentialsTokenRoute('app'), oauthTokenRoute()]
-}
+export const feishuAuthEndpoints: EndpointHandler[] = [
+  credentialsToken('tenant'),
+  credentialsToken('app'),
+  oauthToken(),
+]
 
 /**
  * The auth stage of user-token-only endpoints: a missing header or one without `Bearer ` → 99991661;

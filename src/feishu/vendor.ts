@@ -7,7 +7,7 @@
 import { VendorError } from '../core/errors.ts'
 import type { RequestContext } from '../core/module.ts'
 import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
-import { authenticateFeishuUser, feishuAuthRoutes } from './auth.ts'
+import { authenticateFeishuUser, feishuAuthEndpoints } from './auth.ts'
 import { FeishuDirectory } from './directory.ts'
 import { feishuErrorResponse, feishuNotFound, feishuOkResponse, rateLimitHeaders } from './envelope.ts'
 import { FeishuTokens } from './tokens.ts'
@@ -36,7 +36,7 @@ function isJsonMediaType(contentType: string): boolean {
 }
 
 function envelope(ctx: EnvelopeContext) {
-  return { random: ctx.env.random, nowMs: ctx.nowMs, methodId: ctx.route?.methodId ?? '' }
+  return { random: ctx.env.random, nowMs: ctx.nowMs, methodId: ctx.route?.method_id ?? '' }
 }
 
 /** Feishu's 9499 for a body the gateway cannot bind: the catalogue text would say more than it does. */
@@ -62,7 +62,7 @@ export const feishuVendor: VendorPlugin = {
       ? undefined
       : badRequest(9499, `feishu.body.content-type: Content-Type "${contentType}" is not application/json`),
   internalError: (message) => new VendorError(1236019, message),
-  oversizeError: (route, why) => badRequest(route.oversizeCode ?? 9499, why),
+  oversizeError: (route, why) => badRequest(route.oversize_code ?? 9499, why),
   /** Feishu mail paths name the mailbox; `me` is the caller's own. */
   mailboxOf(ctx: RequestContext) {
     if (ctx.tags.mailbox) return ctx.tags.mailbox
@@ -74,7 +74,7 @@ export const feishuVendor: VendorPlugin = {
   },
   // An injected 99991400 carries the gateway's window; a minute (INFERRED from 100 req/min).
   faultHeaders: (ctx, code) => (code === 99991400 ? rateLimitHeaders(100, 60 - (ctx.now % 60)) : {}),
-  routes: feishuAuthRoutes(),
+  endpoints: feishuAuthEndpoints,
   createStores: (env) => ({
     feishuDirectory: new FeishuDirectory(env.seed.feishu.tenants),
     feishuTokens: new FeishuTokens(env.random, env.clock, env.config.feishu, env.seed),

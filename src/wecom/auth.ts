@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../core/clock.ts'
 import { fail } from '../core/errors.ts'
-import type { RequestContext, RouteDef } from '../core/module.ts'
+import { defineEndpoint, type RequestContext } from '../core/module.ts'
 import type { Random } from '../core/random.ts'
 import type { WecomApp, WecomCorp } from './directory.ts'
 
@@ -85,30 +85,24 @@ export function authenticateWecom(ctx: RequestContext): void {
     fail(42001, `access_token expired at ${issued.expiresAt} (emulator clock ${ctx.now})`)
 }
 
-export function gettokenRoute(): RouteDef {
-  return {
-    id: 'wecom.gettoken',
-    vendor: 'wecom',
-    method: 'GET',
-    path: '/cgi-bin/gettoken',
-    auth: 'none',
-    handle(ctx) {
-      const { wecomDirectory: directory, wecomTokens: tokens } = ctx.env.stores
-      // The real server checks the secret before the corp id (WC-AUTH probe).
-      const corpsecret = ctx.query.get('corpsecret')
-      const corpid = ctx.query.get('corpid')
-      if (!corpsecret) fail(41004, 'corpsecret is missing from the query string')
-      if (!corpid) fail(41002, 'corpid is missing from the query string')
-      const corp = directory.corp(corpid)
-      if (!corp) fail(40013, `no corp "${corpid}" in the seed`)
-      const app = [...corp.apps.values()].find((a) => a.corpsecret === corpsecret)
-      if (!app) fail(40001, `corpsecret matches no app of corp "${corpid}"`)
-      ctx.tags.app = `${corp.corpid}/${app.agentid}`
-      const { token, expiresIn } = tokens.issue(corp.corpid, app.agentid, ctx.now)
-      return { access_token: token, expires_in: expiresIn }
-    },
-  }
-}
+/** `GET /cgi-bin/gettoken` (获取access_token, https://developer.work.weixin.qq.com/document/path/91039). */
+export const gettoken = defineEndpoint('wecom.gettoken', {
+  handle(ctx) {
+    const { wecomDirectory: directory, wecomTokens: tokens } = ctx.env.stores
+    // The real server checks the secret before the corp id (WC-AUTH probe).
+    const corpsecret = ctx.query.get('corpsecret')
+    const corpid = ctx.query.get('corpid')
+    if (!corpsecret) fail(41004, 'corpsecret is missing from the query string')
+    if (!corpid) fail(41002, 'corpid is missing from the query string')
+    const corp = directory.corp(corpid)
+    if (!corp) fail(40013, `no corp "${corpid}" in the seed`)
+    const app = [...corp.apps.values()].find((a) => a.corpsecret === corpsecret)
+    if (!app) fail(40001, `corpsecret matches no app of corp "${corpid}"`)
+    ctx.tags.app = `${corp.corpid}/${app.agentid}`
+    const { token, expiresIn } = tokens.issue(corp.corpid, app.agentid, ctx.now)
+    return { access_token: token, expires_in: expiresIn }
+  },
+})
 
 /** The calling app, for a route whose auth stage has run: who is asking, and their corp and app records. */
 export interface WecomCaller {

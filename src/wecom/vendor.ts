@@ -8,7 +8,7 @@ import { VendorError } from '../core/errors.ts'
 import type { CoreResponse } from '../core/http.ts'
 import type { RequestContext } from '../core/module.ts'
 import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
-import { authenticateWecom, gettokenRoute, WecomTokens } from './auth.ts'
+import { authenticateWecom, gettoken, WecomTokens } from './auth.ts'
 import { WecomDirectory } from './directory.ts'
 import { wecomErrorResponse, wecomOkResponse } from './envelope.ts'
 
@@ -54,7 +54,7 @@ export const wecomVendor: VendorPlugin = {
       : undefined,
   bodyError: (why) => new VendorError(40058, why),
   internalError: (message) => new VendorError(-1, message),
-  oversizeError: (route, why) => new VendorError(route.oversizeCode ?? 40206, why),
+  oversizeError: (route, why) => new VendorError(route.oversize_code ?? 40206, why),
   /** WeCom names no user in its token: the acting user is the admin_userid of meeting/create and meeting/update. */
   userOf(ctx: RequestContext) {
     try {
@@ -65,7 +65,7 @@ export const wecomVendor: VendorPlugin = {
       return undefined
     }
   },
-  routes: [gettokenRoute()],
+  endpoints: [gettoken],
   createStores: (env) => ({
     wecomDirectory: new WecomDirectory(env.seed.wecom.corps),
     wecomTokens: new WecomTokens(env.random, env.clock, env.config.wecom.tokenTtlSeconds),

@@ -3,10 +3,10 @@
  * the per-mailbox locks, the per-app rate limit and the daily quotas. All of it is rebuilt on reset.
  */
 import type { EmulatorModule } from '../../core/module.ts'
-import { messageGetRoute } from './get.ts'
+import { messageGet } from './get.ts'
 import { MailboxLocks } from './lock.ts'
 import { DailyCounters, RateLimiter } from './quotas.ts'
-import { sendRoute } from './send.ts'
+import { mailSend } from './send.ts'
 import { MailStore } from './store.ts'
 
 export interface FeishuMailState {
@@ -24,7 +24,7 @@ declare module '../../core/module.ts' {
 
 export const feishuMailModule: EmulatorModule = {
   name: 'feishu.mail',
-  routes: [sendRoute(), messageGetRoute()],
+  endpoints: [mailSend, messageGet],
   createStores: (env) => ({
     feishuMail: {
       store: new MailStore(env.random, () => env.config.feishu.mail.maxStoredMessages),

@@ -16,7 +16,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Config } from '../../core/config.ts'
 import { fail } from '../../core/errors.ts'
-import type { RequestContext, RouteDef } from '../../core/module.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { FeishuMailSendRequest } from '../../generated/contracts.ts'
 import type { FeishuUser } from '../directory.ts'
 import { rateLimitHeaders } from '../envelope.ts'
@@ -283,41 +283,31 @@ async function send(
   return { message_id: sent.messageId, thread_id: sent.threadId }
 }
 
-export function sendRoute(): RouteDef {
-  return {
-    id: 'feishu.mail.send',
-    vendor: 'feishu',
-    method: 'POST',
-    path: '/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send',
-    auth: 'feishu-user',
-    body: 'json',
-    // The troubleshooter's method_id for this endpoint (INFERRED value; stable).
-    methodId: '7195464224934789148',
-    async handle(ctx) {
-      const config = ctx.env.config.feishu.mail
-      checkRateLimit(ctx, config)
-      const body = checkTypes(ctx.body)
-      const user = resolveMailbox(ctx, 1234013, `${R}.mailbox`)
-      const mail = ctx.env.stores.feishuMail
-      if (!mail.locks.tryAcquire(user.mailbox)) {
-        fail(1236006, `${R}.lock.serial: another send for "${user.mailbox}" is in progress (one at a time per user)`)
-      }
-      let result: Record<string, unknown>
-      try {
-        result = await send(ctx, user, body)
-      } catch (e) {
-        mail.locks.release(user.mailbox)
-        throw e
-      }
-      const replayed = result.replayed === true
-      delete result.replayed
-      try {
-        // A real send takes time; hold the mailbox (and the answer) so concurrent sends meet the lock.
-        if (!replayed && config.lockHoldMs > 0) await sleep(config.lockHoldMs)
-      } finally {
-        mail.locks.release(user.mailbox)
-      }
-      return result
-    },
-  }
-}
+export const mailSend = defineEndpoint('feishu.mail.send', {
+  async handle(ctx) {
+    const config = ctx.env.config.feishu.mail
+    checkRateLimit(ctx, config)
+    const body = checkTypes(ctx.body)
+    const user = resolveMailbox(ctx, 1234013, `${R}.mailbox`)
+    const mail = ctx.env.stores.feishuMail
+    if (!mail.locks.tryAcquire(user.mailbox)) {
+      fail(1236006, `${R}.lock.serial: another send for "${user.mailbox}" is in progress (one at a time per user)`)
+    }
+    let result: Record<string, unknown>
+    try {
+      result = await send(ctx, user, body)
+    } catch (e) {
+      mail.locks.release(user.mailbox)
+      throw e
+    }
+    const replayed = result.replayed === true
+    delete result.replayed
+    try {
+      // A real send takes time; hold the mailbox (and the answer) so concurrent sends meet the lock.
+      if (!replayed && config.lockHoldMs > 0) await sleep(config.lockHoldMs)
+    } finally {
+      mail.locks.release(user.mailbox)
+    }
+    return result
+  },
+})

@@ -1,6 +1,6 @@
 /** WeCom meeting mail: exmail/app/compose_send, delivering to emulated mailboxes and booking schedules and meetings. */
 import type { EmulatorModule } from '../../core/module.ts'
-import { composeSendRoute } from './compose-send.ts'
+import { composeSend } from './compose-send.ts'
 import { MailboxStore } from './mailboxes.ts'
 
 declare module '../../core/module.ts' {
@@ -11,7 +11,7 @@ declare module '../../core/module.ts' {
 
 export const wecomMailModule: EmulatorModule = {
   name: 'wecom.mail',
-  routes: [composeSendRoute()],
+  endpoints: [composeSend],
   createStores: (env) => ({
     mailboxes: new MailboxStore(env.config.wecom.maxMailboxes, env.config.wecom.maxMailsPerMailbox),
   }),

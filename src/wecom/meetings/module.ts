@@ -3,7 +3,7 @@
  * cancel companions meeting/get_info (doc 98149) and meeting/cancel, over one MeetingStore.
  */
 import type { EmulatorModule } from '../../core/module.ts'
-import { meetingRoutes } from './routes.ts'
+import { meetingEndpoints } from './routes.ts'
 import { MeetingStore } from './store.ts'
 
 declare module '../../core/module.ts' {
@@ -14,7 +14,7 @@ declare module '../../core/module.ts' {
 
 export const wecomMeetingsModule: EmulatorModule = {
   name: 'wecom.meetings',
-  routes: meetingRoutes(),
+  endpoints: meetingEndpoints,
   createStores: (env) => ({
     meetings: new MeetingStore(env.random, {
       maxMeetings: env.config.wecom.maxMeetings,

@@ -5,7 +5,7 @@
 import cancelSchema from '../../../contracts/schemas/wecom.meeting.cancel.request.schema.json' with { type: 'json' }
 import getInfoSchema from '../../../contracts/schemas/wecom.meeting.get_info.request.schema.json' with { type: 'json' }
 import { fail } from '../../core/errors.ts'
-import type { RequestContext, RouteDef } from '../../core/module.ts'
+import { defineEndpoint, type EndpointHandler, type RequestContext } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
 import type { WecomMeetingCancelRequest, WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
 import { callerOf, invalidParam, typeError } from './checks.ts'
@@ -20,18 +20,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-function route(id: string, path: string, handle: RouteDef['handle']): RouteDef {
-  return { id, vendor: 'wecom', method: 'POST', path, auth: 'wecom', body: 'json', handle }
-}
-
-export function meetingRoutes(): RouteDef[] {
-  return [
-    route('wecom.meeting.create', '/cgi-bin/meeting/create', createMeeting),
-    route('wecom.meeting.update', '/cgi-bin/meeting/update', updateMeeting),
-    route('wecom.meeting.get_info', '/cgi-bin/meeting/get_info', getInfo),
-    route('wecom.meeting.cancel', '/cgi-bin/meeting/cancel', cancel),
-  ]
-}
+export const meetingEndpoints: EndpointHandler[] = [
+  defineEndpoint('wecom.meeting.create', { handle: createMeeting }),
+  defineEndpoint('wecom.meeting.update', { handle: updateMeeting }),
+  defineEndpoint('wecom.meeting.get_info', { handle: getInfo }),
+  defineEndpoint('wecom.meeting.cancel', { handle: cancel }),
+]
 
 /** "meetingid和meeting_code必须填一个"; another app's meeting → 730005, another corp's does not exist (90602). */
 function getInfo(ctx: RequestContext): Record<string, unknown> {

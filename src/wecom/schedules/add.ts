@@ -10,7 +10,7 @@
  */
 import schema from '../../../contracts/schemas/wecom.schedule.add.request.schema.json' with { type: 'json' }
 import { fail } from '../../core/errors.ts'
-import type { RouteDef } from '../../core/module.ts'
+import { defineEndpoint } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
 import type { WecomScheduleAddRequest, WecomScheduleReminders } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
@@ -118,93 +118,84 @@ function normaliseReminders(r: WecomScheduleReminders | undefined): ScheduleRemi
   }
 }
 
-export function scheduleAddRoute(): RouteDef {
-  return {
-    id: 'wecom.schedule.add',
-    vendor: 'wecom',
-    method: 'POST',
-    path: '/cgi-bin/oa/schedule/add',
-    auth: 'wecom',
-    body: 'json',
-    handle(ctx) {
-      const { corp, app } = wecomCaller(ctx)
-      const body = ctx.body
-      if (!validate(body)) failShape(validate.errors, SHAPE_RULES, 'schedule.add.types')
-      const s = body.schedule
-      const { schedules } = ctx.env.stores
+export const scheduleAdd = defineEndpoint('wecom.schedule.add', {
+  handle(ctx) {
+    const { corp, app } = wecomCaller(ctx)
+    const body = ctx.body
+    if (!validate(body)) failShape(validate.errors, SHAPE_RULES, 'schedule.add.types')
+    const s = body.schedule
+    const { schedules } = ctx.env.stores
 
-      // INFERRED (api-facts §3 row 2): an end before the start is a bad parameter.
-      if (s.end_time < s.start_time)
-        fail(40058, `schedule.add.time.order: end_time ${s.end_time} is before start_time ${s.start_time}`, {
-          prefix: 'schedule.end_time must not be earlier than start_time. Invalid input ',
-        })
-      const admins = s.admins ?? []
-      // INFERRED (api-facts §3 row 3): no dedicated code for more than 3 admins; an over-long list is 40058.
-      if (admins.length > 3)
-        fail(40058, `schedule.add.admins.max: ${admins.length} admins, at most 3`, {
-          prefix: 'schedule.admins exceed max size 3. Invalid input ',
-        })
-      const attendees = (s.attendees ?? []).map((a) => a.userid)
-      if (attendees.length > 1000)
-        fail(90464, `schedule.add.attendees.max: ${attendees.length} attendees, at most 1000`)
-      for (const userid of attendees) {
-        if (utf8Length(userid) > 64)
-          fail(40058, `schedule.add.attendees.userid.length: "${userid.slice(0, 80)}" is over 64 bytes`, {
-            prefix: 'schedule.attendees.userid exceed max length 64. Invalid input ',
-          })
-        // INFERRED (api-facts §3): an unknown userid answers 60111 "userid not found".
-        if (!corp.users.has(userid))
-          fail(60111, `schedule.add.attendees.userid.known: no user "${userid}" in corp ${corp.corpid}`, {
-            prefix: `invalid string value \`${userid}\`. `,
-          })
-      }
-      const attendeeSet = new Set(attendees)
-      for (const admin of admins)
-        if (!attendeeSet.has(admin))
-          fail(90492, `schedule.add.admins.among-attendees: admin "${admin}" is not among the attendees`)
-      if (s.summary !== undefined && charLength(s.summary) > 128)
-        fail(40058, 'schedule.add.summary.length: summary is over 128 characters', {
-          prefix: 'schedule.summary exceed max length 128. Invalid input ',
-        })
-      if (s.description !== undefined && charLength(s.description) > 1000)
-        fail(40058, 'schedule.add.description.length: description is over 1000 characters', {
-          prefix: 'schedule.description exceed max length 1000. Invalid input ',
-        })
-      if (s.location !== undefined && charLength(s.location) > 128)
-        fail(40058, 'schedule.add.location.length: location is over 128 characters', {
-          prefix: 'schedule.location exceed max length 128. Invalid input ',
-        })
-      const isWholeDay = s.is_whole_day === 1
-      if (s.reminders) checkReminders(s.reminders, isWholeDay)
-      let calId = defaultCalendar(app)
-      if (s.cal_id !== undefined && s.cal_id !== '') {
-        if (utf8Length(s.cal_id) > 64)
-          fail(40058, 'schedule.add.cal_id.length: cal_id is over 64 bytes', {
-            prefix: 'schedule.cal_id exceed max length 64. Invalid input ',
-          })
-        const owner = calendarOwner(corp, s.cal_id)
-        if (!owner) fail(90457, `schedule.add.cal_id.known: no calendar "${s.cal_id}" in corp ${corp.corpid}`)
-        if (owner.agentid !== app.agentid)
-          fail(90466, `schedule.add.cal_id.own-app: calendar "${s.cal_id}" belongs to app ${owner.agentid}`)
-        calId = s.cal_id
-      }
-      const record = schedules.add({
-        corpid: corp.corpid,
-        agentid: app.agentid,
-        calId,
-        admins: [...admins],
-        attendees,
-        summary: s.summary ? s.summary : DEFAULT_SUMMARY,
-        description: s.description ?? '',
-        location: s.location ?? '',
-        startTime: s.start_time,
-        endTime: s.end_time,
-        isWholeDay: isWholeDay ? 1 : 0,
-        reminders: normaliseReminders(s.reminders),
-        origin: 'api',
-        createdAt: ctx.now,
+    // INFERRED (api-facts §3 row 2): an end before the start is a bad parameter.
+    if (s.end_time < s.start_time)
+      fail(40058, `schedule.add.time.order: end_time ${s.end_time} is before start_time ${s.start_time}`, {
+        prefix: 'schedule.end_time must not be earlier than start_time. Invalid input ',
       })
-      return { schedule_id: record.id }
-    },
-  }
-}
+    const admins = s.admins ?? []
+    // INFERRED (api-facts §3 row 3): no dedicated code for more than 3 admins; an over-long list is 40058.
+    if (admins.length > 3)
+      fail(40058, `schedule.add.admins.max: ${admins.length} admins, at most 3`, {
+        prefix: 'schedule.admins exceed max size 3. Invalid input ',
+      })
+    const attendees = (s.attendees ?? []).map((a) => a.userid)
+    if (attendees.length > 1000) fail(90464, `schedule.add.attendees.max: ${attendees.length} attendees, at most 1000`)
+    for (const userid of attendees) {
+      if (utf8Length(userid) > 64)
+        fail(40058, `schedule.add.attendees.userid.length: "${userid.slice(0, 80)}" is over 64 bytes`, {
+          prefix: 'schedule.attendees.userid exceed max length 64. Invalid input ',
+        })
+      // INFERRED (api-facts §3): an unknown userid answers 60111 "userid not found".
+      if (!corp.users.has(userid))
+        fail(60111, `schedule.add.attendees.userid.known: no user "${userid}" in corp ${corp.corpid}`, {
+          prefix: `invalid string value \`${userid}\`. `,
+        })
+    }
+    const attendeeSet = new Set(attendees)
+    for (const admin of admins)
+      if (!attendeeSet.has(admin))
+        fail(90492, `schedule.add.admins.among-attendees: admin "${admin}" is not among the attendees`)
+    if (s.summary !== undefined && charLength(s.summary) > 128)
+      fail(40058, 'schedule.add.summary.length: summary is over 128 characters', {
+        prefix: 'schedule.summary exceed max length 128. Invalid input ',
+      })
+    if (s.description !== undefined && charLength(s.description) > 1000)
+      fail(40058, 'schedule.add.description.length: description is over 1000 characters', {
+        prefix: 'schedule.description exceed max length 1000. Invalid input ',
+      })
+    if (s.location !== undefined && charLength(s.location) > 128)
+      fail(40058, 'schedule.add.location.length: location is over 128 characters', {
+        prefix: 'schedule.location exceed max length 128. Invalid input ',
+      })
+    const isWholeDay = s.is_whole_day === 1
+    if (s.reminders) checkReminders(s.reminders, isWholeDay)
+    let calId = defaultCalendar(app)
+    if (s.cal_id !== undefined && s.cal_id !== '') {
+      if (utf8Length(s.cal_id) > 64)
+        fail(40058, 'schedule.add.cal_id.length: cal_id is over 64 bytes', {
+          prefix: 'schedule.cal_id exceed max length 64. Invalid input ',
+        })
+      const owner = calendarOwner(corp, s.cal_id)
+      if (!owner) fail(90457, `schedule.add.cal_id.known: no calendar "${s.cal_id}" in corp ${corp.corpid}`)
+      if (owner.agentid !== app.agentid)
+        fail(90466, `schedule.add.cal_id.own-app: calendar "${s.cal_id}" belongs to app ${owner.agentid}`)
+      calId = s.cal_id
+    }
+    const record = schedules.add({
+      corpid: corp.corpid,
+      agentid: app.agentid,
+      calId,
+      admins: [...admins],
+      attendees,
+      summary: s.summary ? s.summary : DEFAULT_SUMMARY,
+      description: s.description ?? '',
+      location: s.location ?? '',
+      startTime: s.start_time,
+      endTime: s.end_time,
+      isWholeDay: isWholeDay ? 1 : 0,
+      reminders: normaliseReminders(s.reminders),
+      origin: 'api',
+      createdAt: ctx.now,
+    })
+    return { schedule_id: record.id }
+  },
+})

@@ -1,7 +1,7 @@
 /** WeCom calendar schedules: oa/schedule/add, with get and del to read back and cancel. */
 import type { EmulatorModule } from '../../core/module.ts'
-import { scheduleAddRoute } from './add.ts'
-import { scheduleDelRoute, scheduleGetRoute } from './readback.ts'
+import { scheduleAdd } from './add.ts'
+import { scheduleDel, scheduleGet } from './readback.ts'
 import { ScheduleStore } from './store.ts'
 
 declare module '../../core/module.ts' {
@@ -12,6 +12,6 @@ declare module '../../core/module.ts' {
 
 export const wecomSchedulesModule: EmulatorModule = {
   name: 'wecom.schedules',
-  routes: [scheduleAddRoute(), scheduleGetRoute(), scheduleDelRoute()],
+  endpoints: [scheduleAdd, scheduleGet, scheduleDel],
   createStores: (env) => ({ schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules) }),
 }

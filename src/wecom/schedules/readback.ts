@@ -6,7 +6,7 @@
 import delSchema from '../../../contracts/schemas/wecom.schedule.del.request.schema.json' with { type: 'json' }
 import getSchema from '../../../contracts/schemas/wecom.schedule.get.request.schema.json' with { type: 'json' }
 import { fail } from '../../core/errors.ts'
-import type { RequestContext, RouteDef } from '../../core/module.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import { validatorFor } from '../../core/schema.ts'
 import type { WecomScheduleDelRequest, WecomScheduleGetRequest } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
@@ -30,64 +30,48 @@ function ownSchedule(ctx: RequestContext, id: string, op: 'get' | 'del'): Schedu
   return record
 }
 
-export function scheduleGetRoute(): RouteDef {
-  return {
-    id: 'wecom.schedule.get',
-    vendor: 'wecom',
-    method: 'POST',
-    path: '/cgi-bin/oa/schedule/get',
-    auth: 'wecom',
-    body: 'json',
-    handle(ctx) {
-      const body = ctx.body
-      if (!validateGet(body))
-        failShape(validateGet.errors, { schedule_id_list: 'schedule.get.schedule_id_list.max' }, 'schedule.get.types')
-      const ids = body.schedule_id_list ?? []
-      // INFERRED (api-facts §6): absent and empty both mean "no ids" → 90462 日程ID列表不能为空.
-      if (ids.length === 0) fail(90462, 'schedule.get.schedule_id_list.required: schedule_id_list is absent or empty')
-      // Cancelled schedules are returned too, with status 1 (doc: 被取消的日程也可以拉取详情).
-      return { schedule_list: ids.map((id) => scheduleView(ownSchedule(ctx, id, 'get'))) }
-    },
-  }
-}
+export const scheduleGet = defineEndpoint('wecom.schedule.get', {
+  handle(ctx) {
+    const body = ctx.body
+    if (!validateGet(body))
+      failShape(validateGet.errors, { schedule_id_list: 'schedule.get.schedule_id_list.max' }, 'schedule.get.types')
+    const ids = body.schedule_id_list ?? []
+    // INFERRED (api-facts §6): absent and empty both mean "no ids" → 90462 日程ID列表不能为空.
+    if (ids.length === 0) fail(90462, 'schedule.get.schedule_id_list.required: schedule_id_list is absent or empty')
+    // Cancelled schedules are returned too, with status 1 (doc: 被取消的日程也可以拉取详情).
+    return { schedule_list: ids.map((id) => scheduleView(ownSchedule(ctx, id, 'get'))) }
+  },
+})
 
-export function scheduleDelRoute(): RouteDef {
-  return {
-    id: 'wecom.schedule.del',
-    vendor: 'wecom',
-    method: 'POST',
-    path: '/cgi-bin/oa/schedule/del',
-    auth: 'wecom',
-    body: 'json',
-    handle(ctx) {
-      const body = ctx.body
-      if (!validateDel(body))
-        failShape(validateDel.errors, { schedule_id: 'schedule.del.schedule_id.required' }, 'schedule.del.types')
-      if (body.schedule_id === '') fail(90461, 'schedule.del.schedule_id.known: schedule_id is empty')
-      const record = ownSchedule(ctx, body.schedule_id, 'del')
-      if (record.status === 1) fail(90460, `schedule.del.deleted: schedule "${record.id}" is already cancelled`)
-      // A meeting mail's schedule is changed (and cancelled) by another mail, so its meeting follows.
-      if (record.origin === 'mail')
-        fail(90497, `schedule.del.mail-created: schedule "${record.id}" was created by a meeting mail`)
-      const mode = body.op_mode ?? 0
-      if (mode < 0 || mode > 2) fail(90485, `schedule.del.op_mode.values: ${mode} is not 0, 1 or 2`)
-      // op_mode only matters for a recurring schedule (doc 97725: 是重复日程时有效).
-      if (record.reminders.is_repeat === 1 && mode !== 0) {
-        const at = body.op_start_time
-        if (at === undefined || at < record.startTime)
-          fail(90482, `schedule.del.op_start_time: op_mode ${mode} needs an op_start_time at or after the first start`)
-        if (mode === 1) {
-          record.reminders.exclude_time_list.push({ start_time: at })
-          return {}
-        }
-        if (at > record.startTime) {
-          // "删除本次及后续日程": the series now ends just before that occurrence.
-          record.reminders.repeat_until = at - 1
-          return {}
-        }
+export const scheduleDel = defineEndpoint('wecom.schedule.del', {
+  handle(ctx) {
+    const body = ctx.body
+    if (!validateDel(body))
+      failShape(validateDel.errors, { schedule_id: 'schedule.del.schedule_id.required' }, 'schedule.del.types')
+    if (body.schedule_id === '') fail(90461, 'schedule.del.schedule_id.known: schedule_id is empty')
+    const record = ownSchedule(ctx, body.schedule_id, 'del')
+    if (record.status === 1) fail(90460, `schedule.del.deleted: schedule "${record.id}" is already cancelled`)
+    // A meeting mail's schedule is changed (and cancelled) by another mail, so its meeting follows.
+    if (record.origin === 'mail')
+      fail(90497, `schedule.del.mail-created: schedule "${record.id}" was created by a meeting mail`)
+    const mode = body.op_mode ?? 0
+    if (mode < 0 || mode > 2) fail(90485, `schedule.del.op_mode.values: ${mode} is not 0, 1 or 2`)
+    // op_mode only matters for a recurring schedule (doc 97725: 是重复日程时有效).
+    if (record.reminders.is_repeat === 1 && mode !== 0) {
+      const at = body.op_start_time
+      if (at === undefined || at < record.startTime)
+        fail(90482, `schedule.del.op_start_time: op_mode ${mode} needs an op_start_time at or after the first start`)
+      if (mode === 1) {
+        record.reminders.exclude_time_list.push({ start_time: at })
+        return {}
       }
-      ctx.env.stores.schedules.cancel(record.id)
-      return {}
-    },
-  }
-}
+      if (at > record.startTime) {
+        // "删除本次及后续日程": the series now ends just before that occurrence.
+        record.reminders.repeat_until = at - 1
+        return {}
+      }
+    }
+    ctx.env.stores.schedules.cancel(record.id)
+    return {}
+  },
+})
