@@ -1,8 +1,8 @@
 /**
  * The emulator core: `handle(request) → response` over plain data. Every adapter (stub server, Express
  * middleware, MSW handlers, the in-process contract target) calls this one function, so they cannot
- * disagree. The pipeline: route → auth → interceptors (faults) → method and body → rule checks and state
- * (the route's handler) → the vendor's envelope → journal. Where vendors differ, the vendor plugin of the
+ * disagree. The pipeline: route → auth → interceptors (faults) → method → parse → admit → validate (the
+ * registry's request schema) → rule checks and state (the route's handler) → the vendor's envelope → journal. Where vendors differ, the vendor plugin of the
  * path answers (src/core/vendor.ts); the core imports no vendor.
  */
 import { Clock } from './clock.ts'
@@ -19,8 +19,9 @@ import {
   type Stores,
 } from './module.ts'
 import { Random } from './random.ts'
-import { registryEntry } from './registry.ts'
+import { registryEntry, requestSchemaOf } from './registry.ts'
 import { Router } from './router.ts'
+import { validatorFor } from './schema.ts'
 import { defaultSeed, type Seed } from './seed.ts'
 import { isVendorPlugin, type VendorPlugin } from './vendor.ts'
 
@@ -91,7 +92,9 @@ export class EmulatorCore {
     this.fakerSeed = options.fakerSeed
     for (const m of this.modules) {
       for (const handler of m.endpoints ?? []) {
-        const r: RouteDef = { ...registryEntry(handler.id), ...handler }
+        const entry = registryEntry(handler.id)
+        const schema = requestSchemaOf(entry)
+        const r: RouteDef = { ...entry, ...handler, ...(schema ? { validate: validatorFor(schema) } : {}) }
         const vendor = this.vendors.find((v) => v.vendor === r.vendor)
         if (!vendor?.owns(r.path)) throw new Error(`[worksuite-mock] ${r.id}: no vendor plugin owns ${r.path}`)
         if (r.auth !== 'none' && !vendor.auth[r.auth])
@@ -230,6 +233,9 @@ export class EmulatorCore {
         const refused = route.method !== method ? vendor.checkMethod?.(method, route) : undefined
         if (refused) throw refused
         if (route.body === 'json') ctx.body = parseJson(ctx, vendor)
+        await route.admit?.(ctx)
+        if (route.validate && !route.validate(ctx.body))
+          throw vendor.shapeError(route, route.validate.errors ?? [], ctx.body)
         const result = await route.handle(ctx)
         if (isCoreResponse(result)) {
           response = result

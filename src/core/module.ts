@@ -9,6 +9,7 @@ import type { CoreRequest, CoreResponse } from './http.ts'
 import type { Journal } from './journal.ts'
 import type { Random } from './random.ts'
 import type { EndpointEntry } from './registry.ts'
+import type { ValidateFunction } from './schema.ts'
 import type { Seed } from './seed.ts'
 
 // biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each module
@@ -63,11 +64,41 @@ export type HandlerResult = Record<string, unknown> | CoreResponse
 export interface EndpointHandler {
   /** The registry id (contracts/endpoints.json), e.g. `wecom.meeting.create`. */
   id: string
+  /**
+   * Which documented rule a body of the wrong shape breaks, for the vendor's one shape-error mapper: a rule
+   * id per field (`schedule.start_time`, array items as `[]`) or field and schema keyword
+   * (`attachment_list[].file_name:required`), optionally with the code it answers where that is not the
+   * vendor's usual one; `fallback` names the rule of any other shape error.
+   */
+  shape?: ShapeRules
+  /** A check the gateway makes before it reads the body's fields (Feishu's rate limit): before validation. */
+  admit?(ctx: RequestContext): void | Promise<void>
+  /** The rule checks and the state; the body has passed the request schema the registry names. */
   handle(ctx: RequestContext): HandlerResult | Promise<HandlerResult>
 }
 
-/** A route as the core runs it: the registry entry joined with its handler. */
-export type RouteDef = EndpointEntry & EndpointHandler
+export interface ShapeRules {
+  fallback: string
+  fields?: Record<string, string | { rule: string; code: number }>
+}
+
+/** A route as the core runs it: the registry entry joined with its handler, and the entry's compiled schema. */
+export type RouteDef = EndpointEntry &
+  EndpointHandler & {
+    /** Validates the parsed body against the registry's request schema (compiled once, on first use). */
+    validate?: ValidateFunction
+  }
+
+/** The rule a schema error on `field` (array indexes as `[]`) breaks, and the code it answers if not the usual one. */
+export function shapeRuleOf(
+  route: RouteDef,
+  field: string,
+  keyword: string,
+): { rule: string; code?: number | undefined } {
+  const found = route.shape?.fields?.[`${field}:${keyword}`] ?? route.shape?.fields?.[field]
+  if (found === undefined) return { rule: route.shape?.fallback ?? `${route.id}.types` }
+  return typeof found === 'string' ? { rule: found } : found
+}
 
 /** One endpoint, by its registry id; the module lists it in `endpoints`. */
 export function defineEndpoint(id: string, handler: Omit<EndpointHandler, 'id'>): EndpointHandler {

@@ -96,4 +96,4 @@ export function describeAjvError(e: ErrorObject): string {
   return `${where}: ${e.message ?? e.keyword}`
 }
 
-export type { ErrorObject }
+export type { ErrorObject, ValidateFunction }

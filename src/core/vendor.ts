@@ -9,6 +9,7 @@
 import type { Vendor, VendorError } from './errors.ts'
 import type { CoreRequest, CoreResponse } from './http.ts'
 import type { EmulatorModule, Env, RequestContext, RouteDef } from './module.ts'
+import type { ErrorObject } from './schema.ts'
 
 /** What an envelope is built from: the request, its route when one matched, the state, the arrival time. */
 export interface EnvelopeContext {
@@ -40,6 +41,11 @@ export interface VendorPlugin extends EmulatorModule {
   checkMethod?(method: string, route: RouteDef): VendorError | undefined
   /** A body that cannot be read as JSON: not UTF-8, empty, or broken. */
   bodyError(why: string): VendorError
+  /**
+   * The body does not match the endpoint's request schema: one mapper for every endpoint of the vendor,
+   * which names the broken rule from the route's `shape` (`shapeRuleOf`).
+   */
+  shapeError(route: RouteDef, errors: readonly ErrorObject[], body: unknown): VendorError
   /** A Content-Type the vendor will not read a JSON body under (Feishu binds the body by it). */
   contentTypeError?(contentType: string): VendorError | undefined
   /** A bug in the emulator, answered in the vendor's envelope all the same. */

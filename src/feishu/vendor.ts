@@ -10,6 +10,7 @@ import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
 import { authenticateFeishuUser, feishuAuthEndpoints } from './auth.ts'
 import { FeishuDirectory } from './directory.ts'
 import { feishuErrorResponse, feishuNotFound, feishuOkResponse, rateLimitHeaders } from './envelope.ts'
+import { feishuShapeError } from './shape.ts'
 import { FeishuTokens } from './tokens.ts'
 
 declare module '../core/module.ts' {
@@ -55,6 +56,7 @@ export const feishuVendor: VendorPlugin = {
   notFound: () => feishuNotFound(),
   wrongMethod: 'not-found',
   bodyError: (why) => badRequest(9499, why),
+  shapeError: feishuShapeError,
   // The gateway binds the body by its Content-Type (the doc fixes it to application/json): a body declared
   // as something else is not read as JSON.
   contentTypeError: (contentType) =>

@@ -11,6 +11,7 @@ import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
 import { authenticateWecom, gettoken, WecomTokens } from './auth.ts'
 import { WecomDirectory } from './directory.ts'
 import { wecomErrorResponse, wecomOkResponse } from './envelope.ts'
+import { wecomShapeError } from './params.ts'
 
 declare module '../core/module.ts' {
   interface Stores {
@@ -53,6 +54,7 @@ export const wecomVendor: VendorPlugin = {
       ? new VendorError(40058, `${method} on a POST endpoint: the parameters are read from the JSON body`)
       : undefined,
   bodyError: (why) => new VendorError(40058, why),
+  shapeError: (route, errors) => wecomShapeError(route, errors),
   internalError: (message) => new VendorError(-1, message),
   oversizeError: (route, why) => new VendorError(route.oversize_code ?? 40206, why),
   /** WeCom names no user in its token: the acting user is the admin_userid of meeting/create and meeting/update. */

@@ -24,7 +24,6 @@ import { decodeBase64Url, decodedLength, isBase64Url } from './base64url.ts'
 import { resolveMailbox } from './mailbox.ts'
 import { parseRaw } from './mime.ts'
 import { type Address, checkAddressList, checkRecipientCount, isAddress, MAX_ATTACHMENTS } from './recipients.ts'
-import { checkTypes } from './request.ts'
 import type { MailContent, StoredAttachment } from './store.ts'
 
 const R = 'feishu.mail.send'
@@ -284,10 +283,15 @@ async function send(
 }
 
 export const mailSend = defineEndpoint('feishu.mail.send', {
+  shape: {
+    fallback: `${R}.body.type`,
+    fields: { 'attachments[].body:maxLength': `${R}.attachments.body.length` },
+  },
+  // The gateway counts the request before it reads the body's fields.
+  admit: (ctx) => checkRateLimit(ctx, ctx.env.config.feishu.mail),
   async handle(ctx) {
     const config = ctx.env.config.feishu.mail
-    checkRateLimit(ctx, config)
-    const body = checkTypes(ctx.body)
+    const body = ctx.body as FeishuMailSendRequest
     const user = resolveMailbox(ctx, 1234013, `${R}.mailbox`)
     const mail = ctx.env.stores.feishuMail
     if (!mail.locks.tryAcquire(user.mailbox)) {

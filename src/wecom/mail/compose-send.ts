@@ -14,24 +14,20 @@
  *  "meeting":{"meeting_admins":{"userids":["william"]}}}
  * → {"errcode":0,"errmsg":"ok"}
  */
-import schema from '../../../contracts/schemas/wecom.exmail.compose_send.request.schema.json' with { type: 'json' }
 import { fail } from '../../core/errors.ts'
-import { defineEndpoint, type RequestContext } from '../../core/module.ts'
-import { validatorFor } from '../../core/schema.ts'
+import { defineEndpoint, type RequestContext, type ShapeRules } from '../../core/module.ts'
 import type { WecomComposeSendRequest, WecomMailRecipients } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
 import type { WecomApp, WecomCorp, WecomUser } from '../directory.ts'
-import { failShape, type RuleMap, utf8Length } from '../params.ts'
+import { utf8Length } from '../params.ts'
 import { defaultCalendar } from '../schedules/add.ts'
 import type { ScheduleRecord } from '../schedules/store.ts'
 import { translateIds } from './id-trans.ts'
 import type { DeliveredMail, MailboxEntry } from './mailboxes.ts'
 import { mailMeetingFields, mailScheduleReminders } from './meeting-fields.ts'
 
-const validate = validatorFor<WecomComposeSendRequest>(schema)
-
 const R = 'mail.compose_send'
-const SHAPE_RULES: RuleMap = {
+const SHAPE_RULES: ShapeRules['fields'] = {
   to: `${R}.to.required`,
   subject: `${R}.subject.required`,
   content: `${R}.content.required`,
@@ -152,10 +148,10 @@ function mailSchedule(ctx: RequestContext, corp: WecomCorp, app: WecomApp, id: s
 }
 
 export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
+  shape: { fallback: `${R}.types`, fields: SHAPE_RULES },
   handle(ctx) {
     const { corp, app } = wecomCaller(ctx)
-    const body = ctx.body
-    if (!validate(body)) failShape(validate.errors, SHAPE_RULES, `${R}.types`)
+    const body = ctx.body as WecomComposeSendRequest
     const { schedules, meetings, mailboxes } = ctx.env.stores
 
     if (!body.to.emails?.length && !body.to.userids?.length)

@@ -1,11 +1,10 @@
 /**
- * Checks shared by meeting/create (doc 99104) and meeting/update (doc 98154): JSON types, people (known and
+ * Checks shared by meeting/create (doc 99104) and meeting/update (doc 98154): JSON types (the shape), people (known and
  * visible to the app, headcount by corp tier), calendars, settings and reminders. Each failure names its rule
  * id (contracts/rules/wecom.meeting.{create,update}.json) in the reason.
  */
 import { fail } from '../../core/errors.ts'
-import type { RequestContext } from '../../core/module.ts'
-import { type ErrorObject, jsonPath } from '../../core/schema.ts'
+import type { RequestContext, ShapeRules } from '../../core/module.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
 import { byteLength } from './title.ts'
 
@@ -13,20 +12,18 @@ export type Caller = WecomCaller
 export const callerOf = wecomCaller
 
 /**
- * Fields whose errcode is "不合法的<field>参数" itself: any value that is not a valid one, a wrong JSON type
- * included (the issue's "400034 malformed"), answers that code rather than the generic 40058.
+ * The shape rules of the meeting endpoints: a wrong JSON type is 40058, except for the fields whose errcode
+ * is "不合法的<field>参数" itself: any value that is not a valid one, a wrong JSON type included (the issue's
+ * "400034 malformed"), answers that code rather than the generic 40058.
  */
-const OWN_CODE: Record<string, number> = { meeting_start: 400034, meeting_duration: 400035 }
-
-/** A wrong JSON type → 40058 with the field named first, as real answers do ("x exceed max length …. Invalid input …"). */
-export function typeError(rule: string, errors: ErrorObject[] | null | undefined): never {
-  const e = errors?.[0]
-  const where = e ? jsonPath(e.instancePath) : '(root)'
-  const what = e?.keyword === 'type' ? `must be ${String(e.params.type)}` : (e?.message ?? 'is invalid')
-  const field = where === '(root)' ? 'request body' : where
-  const own = OWN_CODE[field]
-  if (own) fail(own, `${rule.replace(/body\.types$/, `${field}.valid`)}: ${field} ${what}`)
-  fail(40058, `${rule}: ${field} ${what}`, { prefix: `invalid type of ${field}: ${what}. Invalid input ` })
+export function typeShape(prefix: string): ShapeRules {
+  return {
+    fallback: `${prefix}.body.types`,
+    fields: {
+      meeting_start: { rule: `${prefix}.meeting_start.valid`, code: 400034 },
+      meeting_duration: { rule: `${prefix}.meeting_duration.valid`, code: 400035 },
+    },
+  }
 }
 
 /** 40058 for a value out of its documented range where the docs name no dedicated code. */

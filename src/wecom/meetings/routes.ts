@@ -2,36 +2,24 @@
  * The HTTP face of the meetings module: meeting/create (doc 99104), meeting/update (doc 98154), and the
  * companions clients verify with, meeting/get_info (doc 98149) and meeting/cancel (api-facts §6).
  */
-import cancelSchema from '../../../contracts/schemas/wecom.meeting.cancel.request.schema.json' with { type: 'json' }
-import getInfoSchema from '../../../contracts/schemas/wecom.meeting.get_info.request.schema.json' with { type: 'json' }
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type EndpointHandler, type RequestContext } from '../../core/module.ts'
-import { validatorFor } from '../../core/schema.ts'
 import type { WecomMeetingCancelRequest, WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
-import { callerOf, invalidParam, typeError } from './checks.ts'
+import { callerOf, invalidParam, typeShape } from './checks.ts'
 import { createMeeting } from './rules-create.ts'
 import { ownMeeting, updateMeeting } from './rules-update.ts'
 import { type MeetingRecord, STATUS_CODE } from './store.ts'
 
-const validateGetInfo = validatorFor<WecomMeetingGetInfoRequest>(getInfoSchema)
-const validateCancel = validatorFor<WecomMeetingCancelRequest>(cancelSchema)
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
 export const meetingEndpoints: EndpointHandler[] = [
-  defineEndpoint('wecom.meeting.create', { handle: createMeeting }),
-  defineEndpoint('wecom.meeting.update', { handle: updateMeeting }),
-  defineEndpoint('wecom.meeting.get_info', { handle: getInfo }),
-  defineEndpoint('wecom.meeting.cancel', { handle: cancel }),
+  defineEndpoint('wecom.meeting.create', { shape: typeShape('meeting.create'), handle: createMeeting }),
+  defineEndpoint('wecom.meeting.update', { shape: typeShape('meeting.update'), handle: updateMeeting }),
+  defineEndpoint('wecom.meeting.get_info', { shape: typeShape('meeting.get_info'), handle: getInfo }),
+  defineEndpoint('wecom.meeting.cancel', { shape: typeShape('meeting.cancel'), handle: cancel }),
 ]
 
 /** "meetingid和meeting_code必须填一个"; another app's meeting → 730005, another corp's does not exist (90602). */
 function getInfo(ctx: RequestContext): Record<string, unknown> {
-  const body = ctx.body
-  if (!isObject(body) || !validateGetInfo(body)) typeError('meeting.get_info.body.types', validateGetInfo.errors)
-  const req = body as WecomMeetingGetInfoRequest
+  const req = ctx.body as WecomMeetingGetInfoRequest
   const c = callerOf(ctx)
   let m: MeetingRecord
   if (req.meetingid) {
@@ -49,9 +37,7 @@ function getInfo(ctx: RequestContext): Record<string, unknown> {
 
 /** meeting/cancel: only a scheduled meeting (400224 in progress or ended, 400041 cancelled already). */
 function cancel(ctx: RequestContext): Record<string, unknown> {
-  const body = ctx.body
-  if (!isObject(body) || !validateCancel(body)) typeError('meeting.cancel.body.types', validateCancel.errors)
-  const req = body as WecomMeetingCancelRequest
+  const req = ctx.body as WecomMeetingCancelRequest
   const c = callerOf(ctx)
   const store = ctx.env.stores.meetings
   const m = ownMeeting(ctx, c, req.meetingid, 'meeting.cancel.meetingid')

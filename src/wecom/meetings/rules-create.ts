@@ -5,10 +5,8 @@
  * @example
  * { "admin_userid": "zhangsan", "title": "新建会议", "meeting_start": 1600000000, "meeting_duration": 3600 }
  */
-import schema from '../../../contracts/schemas/wecom.meeting.create.request.schema.json' with { type: 'json' }
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
-import { validatorFor } from '../../core/schema.ts'
 import type { WecomMeetingCreateRequest } from '../../generated/contracts.ts'
 import {
   type Caller,
@@ -22,26 +20,17 @@ import {
   invalidParam,
   isVisible,
   participantsOf,
-  typeError,
 } from './checks.ts'
 import type { MeetingFields } from './store.ts'
 import { charCount, docWidth } from './title.ts'
-
-const validate = validatorFor<WecomMeetingCreateRequest>(schema)
 
 const UINT32_MAX = 0xffff_ffff
 /** "5分钟内有相同的会议正在创建中": the window of 400301, on the emulator clock. */
 export const DUPLICATE_WINDOW_SECONDS = 300
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
 export function createMeeting(ctx: RequestContext): Record<string, unknown> {
-  const body = ctx.body
-  if (!isObject(body) || !validate(body)) typeError('meeting.create.body.types', validate.errors)
   const c = callerOf(ctx)
-  const req = body as WecomMeetingCreateRequest
+  const req = ctx.body as WecomMeetingCreateRequest
 
   if (!req.admin_userid) fail(400040, 'meeting.create.admin_userid.required: admin_userid is missing')
   if (!req.title) fail(400042, 'meeting.create.title.required: title is missing or empty')

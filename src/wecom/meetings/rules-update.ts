@@ -6,10 +6,8 @@
  * @example
  * { "meetingid": "hy…", "title": "新标题", "meeting_start": 1600003600, "meeting_duration": 1800 }
  */
-import schema from '../../../contracts/schemas/wecom.meeting.update.request.schema.json' with { type: 'json' }
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
-import { validatorFor } from '../../core/schema.ts'
 import type { WecomMeetingUpdateRequest } from '../../generated/contracts.ts'
 import {
   type Caller,
@@ -22,19 +20,13 @@ import {
   excessUsers,
   invalidParam,
   participantsOf,
-  typeError,
 } from './checks.ts'
 import { maxOccurrences } from './recurrence.ts'
 import type { MeetingPatch, MeetingRecord, MeetingReminders, MeetingSettings } from './store.ts'
 import { charCount, docWidth } from './title.ts'
 
-const validate = validatorFor<WecomMeetingUpdateRequest>(schema)
 const UINT32_MAX = 0xffff_ffff
 const RECORD_TYPES = new Set(['none', 'local', 'cloud'])
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 /**
  * The meeting a request names, if this caller may touch it: unknown in this corp (another corp's meetings do
@@ -51,10 +43,8 @@ export function ownMeeting(ctx: RequestContext, c: Caller, meetingid: string | u
 }
 
 export function updateMeeting(ctx: RequestContext): Record<string, unknown> {
-  const body = ctx.body
-  if (!isObject(body) || !validate(body)) typeError('meeting.update.body.types', validate.errors)
   const c = callerOf(ctx)
-  const req = body as WecomMeetingUpdateRequest
+  const req = ctx.body as WecomMeetingUpdateRequest
   const store = ctx.env.stores.meetings
   const m = ownMeeting(ctx, c, req.meetingid, 'meeting.update.meetingid')
 

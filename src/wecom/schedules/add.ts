@@ -8,19 +8,15 @@
  * {"schedule":{"start_time":1571274600,"end_time":1571320210,"attendees":[{"userid":"userid2"}]}}
  * → {"errcode":0,"errmsg":"ok","schedule_id":"17c7d2bd9f20d652840f72f59e796AAA"}
  */
-import schema from '../../../contracts/schemas/wecom.schedule.add.request.schema.json' with { type: 'json' }
 import { fail } from '../../core/errors.ts'
-import { defineEndpoint } from '../../core/module.ts'
-import { validatorFor } from '../../core/schema.ts'
+import { defineEndpoint, type ShapeRules } from '../../core/module.ts'
 import type { WecomScheduleAddRequest, WecomScheduleReminders } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
 import type { WecomApp, WecomCorp } from '../directory.ts'
-import { charLength, failShape, type RuleMap, utf8Length } from '../params.ts'
+import { charLength, utf8Length } from '../params.ts'
 import type { ScheduleReminders } from './store.ts'
 
-const validate = validatorFor<WecomScheduleAddRequest>(schema)
-
-const SHAPE_RULES: RuleMap = {
+const SHAPE_RULES: ShapeRules['fields'] = {
   schedule: 'schedule.add.schedule.required',
   'schedule.start_time': 'schedule.add.start_time.required',
   'schedule.end_time': 'schedule.add.end_time.required',
@@ -119,10 +115,10 @@ function normaliseReminders(r: WecomScheduleReminders | undefined): ScheduleRemi
 }
 
 export const scheduleAdd = defineEndpoint('wecom.schedule.add', {
+  shape: { fallback: 'schedule.add.types', fields: SHAPE_RULES },
   handle(ctx) {
     const { corp, app } = wecomCaller(ctx)
-    const body = ctx.body
-    if (!validate(body)) failShape(validate.errors, SHAPE_RULES, 'schedule.add.types')
+    const body = ctx.body as WecomScheduleAddRequest
     const s = body.schedule
     const { schedules } = ctx.env.stores
 

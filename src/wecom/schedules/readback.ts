@@ -3,18 +3,11 @@
  * (取消日程), in the shapes api-facts §6 gives (SKIT samples; QQ-weixin-work copies of doc 93648 / 97725).
  * Both see the schedules a meeting mail created too: they are the same records.
  */
-import delSchema from '../../../contracts/schemas/wecom.schedule.del.request.schema.json' with { type: 'json' }
-import getSchema from '../../../contracts/schemas/wecom.schedule.get.request.schema.json' with { type: 'json' }
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
-import { validatorFor } from '../../core/schema.ts'
 import type { WecomScheduleDelRequest, WecomScheduleGetRequest } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
-import { failShape } from '../params.ts'
 import { type ScheduleRecord, scheduleView } from './store.ts'
-
-const validateGet = validatorFor<WecomScheduleGetRequest>(getSchema)
-const validateDel = validatorFor<WecomScheduleDelRequest>(delSchema)
 
 /**
  * The schedule, if the calling app may touch it. An id this emulator never issued (or evicted, or of
@@ -31,10 +24,9 @@ function ownSchedule(ctx: RequestContext, id: string, op: 'get' | 'del'): Schedu
 }
 
 export const scheduleGet = defineEndpoint('wecom.schedule.get', {
+  shape: { fallback: 'schedule.get.types', fields: { schedule_id_list: 'schedule.get.schedule_id_list.max' } },
   handle(ctx) {
-    const body = ctx.body
-    if (!validateGet(body))
-      failShape(validateGet.errors, { schedule_id_list: 'schedule.get.schedule_id_list.max' }, 'schedule.get.types')
+    const body = ctx.body as WecomScheduleGetRequest
     const ids = body.schedule_id_list ?? []
     // INFERRED (api-facts §6): absent and empty both mean "no ids" → 90462 日程ID列表不能为空.
     if (ids.length === 0) fail(90462, 'schedule.get.schedule_id_list.required: schedule_id_list is absent or empty')
@@ -44,10 +36,9 @@ export const scheduleGet = defineEndpoint('wecom.schedule.get', {
 })
 
 export const scheduleDel = defineEndpoint('wecom.schedule.del', {
+  shape: { fallback: 'schedule.del.types', fields: { schedule_id: 'schedule.del.schedule_id.required' } },
   handle(ctx) {
-    const body = ctx.body
-    if (!validateDel(body))
-      failShape(validateDel.errors, { schedule_id: 'schedule.del.schedule_id.required' }, 'schedule.del.types')
+    const body = ctx.body as WecomScheduleDelRequest
     if (body.schedule_id === '') fail(90461, 'schedule.del.schedule_id.known: schedule_id is empty')
     const record = ownSchedule(ctx, body.schedule_id, 'del')
     if (record.status === 1) fail(90460, `schedule.del.deleted: schedule "${record.id}" is already cancelled`)
