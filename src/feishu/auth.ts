@@ -2,10 +2,17 @@
  * Feishu auth endpoints (tenant/app token from app credentials, the OAuth v2 code exchange) and the auth
  * stage of user-token-only business endpoints (api-facts §0, §4 rows 1-4, §6).
  */
-import { fail } from '../core/errors.ts'
-import { type CoreResponse, headerSafe, jsonResponse } from '../core/http.ts'
+import { fail, VendorError } from '../core/errors.ts'
+import { type CoreResponse, jsonResponse } from '../core/http.ts'
 import { defineEndpoint, type EndpointHandler, type RequestContext, raw } from '../core/module.ts'
-import { feishuHeaders, logId } from './envelope.ts'
+import {
+  type FeishuEnvelopeContext,
+  feishuHeaders,
+  feishuOAuthErrorResponse,
+  feishuTokenErrorResponse,
+  logId,
+  type OAuthError,
+} from './envelope.ts'
 
 const decoder = new TextDecoder()
 
@@ -30,15 +37,18 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined
 }
 
-function logHeaders(ctx: RequestContext): Record<string, string> {
-  return feishuHeaders({ random: ctx.env.random, nowMs: ctx.nowMs, methodId: '' }, logId(ctx.env.random, ctx.nowMs))
+/** Token endpoints have no troubleshooter method_id. */
+function envelopeOf(ctx: RequestContext): FeishuEnvelopeContext {
+  return { random: ctx.env.random, nowMs: ctx.nowMs, methodId: '' }
 }
 
-/** auth/v3 answers HTTP 200 even when it refuses (FS-PROBE P01/P04/P05). */
-function tokenEndpointError(ctx: RequestContext, code: 10003 | 10014, msg: string, reason: string): CoreResponse {
-  return raw(
-    jsonResponse(200, { code, data: {}, msg }, { ...logHeaders(ctx), 'x-worksuite-mock-reason': headerSafe(reason) }),
-  )
+function logHeaders(ctx: RequestContext): Record<string, string> {
+  return feishuHeaders(envelopeOf(ctx), logId(ctx.env.random, ctx.nowMs))
+}
+
+/** auth/v3 answers HTTP 200 even when it refuses, in its own shape (src/feishu/envelope.ts). */
+function tokenEndpointError(ctx: RequestContext, code: 10003 | 10014, reason: string): CoreResponse {
+  return raw(feishuTokenErrorResponse(envelopeOf(ctx), new VendorError(code, reason)))
 }
 
 function credentialsToken(kind: 'tenant' | 'app'): EndpointHandler {
@@ -47,13 +57,12 @@ function credentialsToken(kind: 'tenant' | 'app'): EndpointHandler {
       const params = readParams(ctx)
       const appId = str(params.app_id)
       const appSecret = str(params.app_secret)
-      if (!appId || !appSecret)
-        return tokenEndpointError(ctx, 10003, 'invalid param', 'app_id and app_secret are required')
+      if (!appId || !appSecret) return tokenEndpointError(ctx, 10003, 'app_id and app_secret are required')
       const app = ctx.env.stores.feishuDirectory.app(appId)
-      if (!app) return tokenEndpointError(ctx, 10003, 'invalid param', `no app "${appId}" in the seed`)
+      if (!app) return tokenEndpointError(ctx, 10003, `no app "${appId}" in the seed`)
       ctx.tags.app = appId
       if (app.appSecret !== appSecret) {
-        return tokenEndpointError(ctx, 10014, 'app secret invalid', `app_secret does not match app "${appId}"`)
+        return tokenEndpointError(ctx, 10014, `app_secret does not match app "${appId}"`)
       }
       const { token, expire } = ctx.env.stores.feishuTokens.issueTenantToken(app.appId, app.tenantKey, ctx.now)
       // Self-built apps get the same value as app and tenant token; the body has no `data` wrapper (FS-AUTH).
@@ -66,14 +75,16 @@ function credentialsToken(kind: 'tenant' | 'app'): EndpointHandler {
   })
 }
 
-function oauthError(ctx: RequestContext, code: number, error: string, description: string): CoreResponse {
-  return raw(
-    jsonResponse(
-      400,
-      { code, error, error_description: description },
-      { ...logHeaders(ctx), 'x-worksuite-mock-reason': headerSafe(description) },
-    ),
-  )
+/** A refusal of the OAuth token endpoint; `description` only where it says more than the catalogue. */
+function oauthError(
+  ctx: RequestContext,
+  code: number,
+  error: OAuthError,
+  reason: string,
+  description?: string,
+): CoreResponse {
+  const refusal = new VendorError(code, reason, description ? { message: description } : {})
+  return raw(feishuOAuthErrorResponse(envelopeOf(ctx), error, refusal))
 }
 
 /** `POST /open-apis/authen/v2/oauth/token`: authorization_code (codes come from the control plane) and refresh_token grants. */
@@ -85,44 +96,46 @@ function oauthToken(): EndpointHandler {
       const clientId = str(p.client_id)
       const clientSecret = str(p.client_secret)
       if (!grantType || !clientId || !clientSecret) {
-        return oauthError(ctx, 20001, 'invalid_request', 'grant_type, client_id and client_secret are required.')
+        return oauthError(ctx, 20001, 'invalid_request', 'grant_type, client_id and client_secret are required')
       }
       const app = ctx.env.stores.feishuDirectory.app(clientId)
       if (!app || app.appSecret !== clientSecret) {
-        return oauthError(ctx, 20002, 'invalid_client', 'The client secret is invalid.')
+        return oauthError(ctx, 20002, 'invalid_client', `client_id and client_secret match no app of the seed`)
       }
       ctx.tags.app = app.appId
       const tokens = ctx.env.stores.feishuTokens
       let grant: ReturnType<typeof tokens.redeemCode>
       if (grantType === 'authorization_code') {
         const code = str(p.code)
-        if (!code) return oauthError(ctx, 20001, 'invalid_request', 'code is required.')
+        if (!code) return oauthError(ctx, 20001, 'invalid_request', 'code is required')
         grant = tokens.redeemCode(code, ctx.now)
         if (!grant || grant.appId !== app.appId) {
-          return oauthError(
-            ctx,
-            20003,
-            'invalid_grant',
-            'The authorization code is not found. Please check the code and try again.',
-          )
+          return oauthError(ctx, 20003, 'invalid_grant', 'the code was never issued, was used, or expired')
         }
         if (grant.redirectUri && str(p.redirect_uri) && grant.redirectUri !== p.redirect_uri) {
           return oauthError(
             ctx,
             20003,
             'invalid_grant',
+            "redirect_uri differs from the code's",
             'The redirect_uri does not match the one the code was issued for.',
           )
         }
       } else if (grantType === 'refresh_token') {
         const refresh = str(p.refresh_token)
-        if (!refresh) return oauthError(ctx, 20001, 'invalid_request', 'refresh_token is required.')
+        if (!refresh) return oauthError(ctx, 20001, 'invalid_request', 'refresh_token is required')
         grant = tokens.redeemRefreshToken(refresh, ctx.now)
         if (!grant || grant.appId !== app.appId) {
-          return oauthError(ctx, 20026, 'invalid_grant', 'The refresh token is invalid or expired.')
+          return oauthError(ctx, 20026, 'invalid_grant', 'the refresh token was never issued, was used, or expired')
         }
       } else {
-        return oauthError(ctx, 20001, 'unsupported_grant_type', `grant_type "${grantType}" is not supported.`)
+        return oauthError(
+          ctx,
+          20001,
+          'unsupported_grant_type',
+          `grant_type "${grantType}" is not supported`,
+          `grant_type "${grantType}" is not supported.`,
+        )
       }
       ctx.tags.user = grant.openId
       const issued = tokens.issueUserToken(grant, ctx.now)

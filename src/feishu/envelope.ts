@@ -67,3 +67,36 @@ export function feishuNotFound(): CoreResponse {
 export function rateLimitHeaders(limit: number, resetSeconds: number): Record<string, string> {
   return { 'x-ogw-ratelimit-limit': String(limit), 'x-ogw-ratelimit-reset': String(resetSeconds) }
 }
+
+/**
+ * auth/v3 token endpoints refuse with HTTP 200 and `{code, data: {}, msg}` (FS-PROBE P01/P04/P05): the
+ * catalogue's status and text, like every other Feishu error.
+ */
+export function feishuTokenErrorResponse(ctx: FeishuEnvelopeContext, error: VendorError): CoreResponse {
+  const entry = catalogueEntry('feishu', error.code)
+  return jsonResponse(
+    error.options.status ?? entry.status,
+    { code: entry.code, data: {}, msg: error.options.message ?? entry.message },
+    { ...feishuHeaders(ctx, logId(ctx.random, ctx.nowMs)), 'x-worksuite-mock-reason': headerSafe(error.reason) },
+  )
+}
+
+/** The OAuth 2 error names the v2 token endpoint answers with (RFC 6749 §5.2). */
+export type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type'
+
+/**
+ * The v2 OAuth token endpoint refuses with `{code, error, error_description}` (FS-PROBE P12-P14): the
+ * catalogue's status and text as the description, unless the refusal says more than the catalogue does.
+ */
+export function feishuOAuthErrorResponse(
+  ctx: FeishuEnvelopeContext,
+  oauthError: OAuthError,
+  error: VendorError,
+): CoreResponse {
+  const entry = catalogueEntry('feishu', error.code)
+  return jsonResponse(
+    error.options.status ?? entry.status,
+    { code: entry.code, error: oauthError, error_description: error.options.message ?? entry.message },
+    { ...feishuHeaders(ctx, logId(ctx.random, ctx.nowMs)), 'x-worksuite-mock-reason': headerSafe(error.reason) },
+  )
+}
