@@ -155,25 +155,9 @@ export function emulatorTarget(core: Core = createCore()): Target {
     },
     setConfig: async (args) => control.setConfig(args),
     readBack: async (args) => {
-      // The same shapes as over HTTP (and through JSON, so absent fields are absent alike).
-      const path = readBackPath(args)
-      const list = <T>(name: string, items: T[]) => ({ count: items.length, [name]: items })
-      const address = typeof args.address === 'string' ? args.address : ''
-      const out =
-        args.source === 'wecom.schedules'
-          ? list('schedules', control.wecomSchedules())
-          : args.source === 'wecom.mailSchedules'
-            ? list('schedules', control.wecomMailSchedules())
-            : args.source === 'wecom.meetings'
-              ? list('meetings', control.meetings())
-              : args.source === 'wecom.mailbox'
-                ? { address: address.toLowerCase(), ...list('mails', control.wecomMailbox(address)) }
-                : args.source === 'feishu.mailbox'
-                  ? { mailbox: address.toLowerCase(), ...list('messages', control.mailbox(address)) }
-                  : path === '/config'
-                    ? control.config()
-                    : undefined
-      return JSON.parse(JSON.stringify(out))
+      // The very routes `/__mock/…` serves, without HTTP (and through JSON, so absent fields are absent alike).
+      const answer = control.serve('GET', readBackPath(args))
+      return JSON.parse(JSON.stringify(answer?.body))
     },
   }
   return {

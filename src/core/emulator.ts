@@ -105,6 +105,11 @@ export class EmulatorCore {
     this.env = this.buildEnv()
   }
 
+  /** Every plugin, vendors and modules, in the order the plugin list gave them. */
+  get plugins(): readonly EmulatorModule[] {
+    return this.modules
+  }
+
   /** The vendor plugins, in the order the plugin list gave them. */
   get vendorPlugins(): readonly VendorPlugin[] {
     return this.vendors

@@ -111,6 +111,57 @@ export interface EmulatorModule {
   endpoints?: EndpointHandler[]
   /** Called at start and on every reset: returns this module's part of the state, built from the seed. */
   createStores?(env: Omit<Env, 'stores'>): Partial<Stores>
+  /** What this module adds to the control plane: read-backs, token expiry, its part of the defaults. */
+  control?: ControlContribution
+}
+
+/**
+ * The control plane's operations beyond the core's own (reset, clock, config, journal, faults), one per
+ * read-back a module contributes. Typed by declaration merging, as `Stores` is, and installed as methods of
+ * `emulator.control`:
+ *   declare module '../core/module.ts' { interface ControlOperations { meetings(filter?: …): MeetingView[] } }
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each module
+export interface ControlOperations {}
+
+/** The development credentials `control.defaults()` lists, one member per vendor (declaration merging). */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each vendor
+export interface Defaults {}
+
+/** An operation's implementation: the state first, then the arguments callers pass. */
+export type ControlOperationImpls = {
+  [K in keyof ControlOperations]?: ControlOperations[K] extends (...args: infer A) => infer R
+    ? (env: Env, ...args: A) => R
+    : never
+}
+
+/** What a control route is given: path parameters, the query and the parsed JSON body (undefined if none). */
+export interface ControlInput {
+  params: Record<string, string>
+  query: URLSearchParams
+  body: unknown
+}
+
+/**
+ * A route under `/__mock`, framework-free: the stub server's control router and `control.serve()` answer
+ * it alike. A refusal throws a ControlError with its status.
+ */
+export interface ControlRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  /** Under /__mock, with `:name` segments: `/wecom/mailboxes/:address`. */
+  path: string
+  /** The status of a success (default 200). */
+  status?: number
+  handle(input: ControlInput, env: Env): unknown
+}
+
+export interface ControlContribution {
+  operations?: ControlOperationImpls
+  routes?: ControlRoute[]
+  /** This vendor's member of `control.defaults()`. */
+  defaults?(env: Env): Partial<Defaults>
+  /** Makes a token this module issued expire now; true if it knew the token. */
+  expireToken?(env: Env, token: string): boolean
 }
 
 export const RESPONSE = Symbol('core-response')

@@ -4,10 +4,19 @@
  * endpoints by a user_access_token, reads a JSON body only under a JSON Content-Type, answers a wrong method
  * like an unknown path (404), and keeps the tenants, apps, users, mailboxes and the tokens that open them.
  */
+
+import { objectBody } from '../core/control.ts'
 import { VendorError } from '../core/errors.ts'
 import type { RequestContext } from '../core/module.ts'
 import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
 import { authenticateFeishuUser, feishuAuthEndpoints } from './auth.ts'
+import {
+  type FeishuDefaults,
+  feishuDefaults,
+  type IssuedOAuthCode,
+  issueOAuthCode,
+  type OAuthCodeRequest,
+} from './control.ts'
 import { FeishuDirectory } from './directory.ts'
 import { feishuErrorResponse, feishuNotFound, feishuOkResponse, rateLimitHeaders } from './envelope.ts'
 import { feishuShapeError } from './shape.ts'
@@ -27,6 +36,16 @@ declare module '../core/module.ts' {
       openId?: string
       token: string
     }
+  }
+  interface Defaults {
+    feishu: FeishuDefaults
+  }
+  interface ControlOperations {
+    /**
+     * Issue a Feishu OAuth authorization code for a user, as the login page would; exchange it at
+     * `POST /open-apis/authen/v2/oauth/token`.
+     */
+    issueOAuthCode(input: OAuthCodeRequest): IssuedOAuthCode
   }
 }
 
@@ -81,4 +100,17 @@ export const feishuVendor: VendorPlugin = {
     feishuDirectory: new FeishuDirectory(env.seed.feishu.tenants),
     feishuTokens: new FeishuTokens(env.random, env.clock, env.config.feishu, env.seed),
   }),
+  control: {
+    defaults: (env) => ({ feishu: feishuDefaults(env.seed) }),
+    expireToken: (env, token) => env.stores.feishuTokens.expire(token),
+    operations: { issueOAuthCode },
+    routes: [
+      {
+        method: 'POST',
+        path: '/feishu/oauth/codes',
+        status: 201,
+        handle: ({ body }, env) => issueOAuthCode(env, objectBody(body) as OAuthCodeRequest),
+      },
+    ],
+  },
 }

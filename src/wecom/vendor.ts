@@ -9,6 +9,7 @@ import type { CoreResponse } from '../core/http.ts'
 import type { RequestContext } from '../core/module.ts'
 import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
 import { authenticateWecom, gettoken, WecomTokens } from './auth.ts'
+import { type WecomDefaults, wecomDefaults } from './control.ts'
 import { WecomDirectory } from './directory.ts'
 import { wecomErrorResponse, wecomOkResponse } from './envelope.ts'
 import { wecomShapeError } from './params.ts'
@@ -20,6 +21,9 @@ declare module '../core/module.ts' {
   }
   interface Principals {
     wecom: { vendor: 'wecom'; corpid: string; agentid: number; token: string }
+  }
+  interface Defaults {
+    wecom: WecomDefaults
   }
 }
 
@@ -72,4 +76,8 @@ export const wecomVendor: VendorPlugin = {
     wecomDirectory: new WecomDirectory(env.seed.wecom.corps),
     wecomTokens: new WecomTokens(env.random, env.clock, env.config.wecom.tokenTtlSeconds),
   }),
+  control: {
+    defaults: (env) => ({ wecom: wecomDefaults(env.seed) }),
+    expireToken: (env, token) => env.stores.wecomTokens.expire(token),
+  },
 }

@@ -1,13 +1,14 @@
 /**
  * Feishu mail: send (SEED-003) and the message read-back, with the state they share: the mail store,
- * the per-mailbox locks, the per-app rate limit and the daily quotas. All of it is rebuilt on reset.
+ * the per-mailbox locks, the per-app rate limit and the daily quotas. All of it is rebuilt on reset; the
+ * control plane reads a mailbox (`control.mailbox()`, `GET /__mock/feishu/mailboxes/:address/messages`).
  */
 import type { EmulatorModule } from '../../core/module.ts'
 import { messageGet } from './get.ts'
 import { MailboxLocks } from './lock.ts'
 import { DailyCounters, RateLimiter } from './quotas.ts'
 import { mailSend } from './send.ts'
-import { MailStore } from './store.ts'
+import { controlView, MailStore } from './store.ts'
 
 export interface FeishuMailState {
   store: MailStore
@@ -19,6 +20,10 @@ export interface FeishuMailState {
 declare module '../../core/module.ts' {
   interface Stores {
     feishuMail: FeishuMailState
+  }
+  interface ControlOperations {
+    /** Feishu mail: every message a mailbox holds (sent copies and delivered ones), oldest first. */
+    mailbox(address: string): ReturnType<typeof controlView>[]
   }
 }
 
@@ -33,4 +38,17 @@ export const feishuMailModule: EmulatorModule = {
       daily: new DailyCounters(),
     },
   }),
+  control: {
+    operations: { mailbox: (env, address) => env.stores.feishuMail.store.list(address).map(controlView) },
+    routes: [
+      {
+        method: 'GET',
+        path: '/feishu/mailboxes/:address/messages',
+        handle: ({ params }, env) => {
+          const messages = env.stores.feishuMail.store.list(params.address!).map(controlView)
+          return { mailbox: params.address!.toLowerCase(), count: messages.length, messages }
+        },
+      },
+    ],
+  },
 }

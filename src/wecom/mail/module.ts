@@ -1,12 +1,37 @@
-/** WeCom meeting mail: exmail/app/compose_send, delivering to emulated mailboxes and booking schedules and meetings. */
-import type { EmulatorModule } from '../../core/module.ts'
+/**
+ * WeCom meeting mail: exmail/app/compose_send, delivering to emulated mailboxes and booking schedules and
+ * meetings; the control plane reads the mailboxes (`control.wecomMailbox()`, `GET /__mock/wecom/mailboxes/:address`)
+ * and the schedules mails created (`control.wecomMailSchedules()`).
+ */
+import { ControlError } from '../../core/errors.ts'
+import type { EmulatorModule, Env } from '../../core/module.ts'
+import type { OwnerFilter } from '../control.ts'
+import { type ScheduleReadBack, wecomSchedules } from '../schedules/module.ts'
 import { composeSend } from './compose-send.ts'
-import { MailboxStore } from './mailboxes.ts'
+import { type DeliveredMail, type MailboxEntry, MailboxStore } from './mailboxes.ts'
 
 declare module '../../core/module.ts' {
   interface Stores {
     mailboxes: MailboxStore
   }
+  interface ControlOperations {
+    /** The schedules meeting mails created (compose_send returns no id): cancel or change one with its schedule_id. */
+    wecomMailSchedules(filter?: OwnerFilter): ScheduleReadBack[]
+    /** What one address received through meeting mails, oldest first (its corp address for an internal user). */
+    wecomMailbox(address: string): (DeliveredMail & { delivered_as: MailboxEntry['as'] })[]
+  }
+}
+
+function wecomMailbox(env: Env, address: string): (DeliveredMail & { delivered_as: MailboxEntry['as'] })[] {
+  if (!address.includes('@')) {
+    // A userid would silently find nothing: internal users' mail is filed under their corp address.
+    const emails = [...env.stores.wecomDirectory.corps.values()].map((c) => c.users.get(address)?.email).filter(Boolean)
+    throw new ControlError(
+      400,
+      `give a mail address, not "${address}": internal users' mail is filed under their corp address${emails.length ? ` (${emails.join(' or ')})` : ''}`,
+    )
+  }
+  return env.stores.mailboxes.read(address).map(({ mail, as }) => ({ ...mail, delivered_as: as }))
 }
 
 export const wecomMailModule: EmulatorModule = {
@@ -15,4 +40,21 @@ export const wecomMailModule: EmulatorModule = {
   createStores: (env) => ({
     mailboxes: new MailboxStore(env.config.wecom.maxMailboxes, env.config.wecom.maxMailsPerMailbox),
   }),
+  control: {
+    operations: {
+      wecomMailSchedules: (env, filter = {}) => wecomSchedules(env, { ...filter, origin: 'mail' }),
+      wecomMailbox,
+    },
+    routes: [
+      {
+        method: 'GET',
+        path: '/wecom/mailboxes/:address',
+        handle: ({ params }, env) => {
+          const address = params.address!
+          const mails = wecomMailbox(env, address)
+          return { address: address.toLowerCase(), count: mails.length, mails }
+        },
+      },
+    ],
+  },
 }
