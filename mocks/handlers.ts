@@ -1,10 +1,10 @@
 /**
- * MSW handlers for the real hostnames, over the same core as the stub server. Only conversion lives
+ * MSW handlers for the real hostnames, over the same emulator as the stub server. Only conversion lives
  * here: fetch Request → CoreRequest, CoreResponse → fetch Response (or a network error for a dropped
  * connection).
  */
 import { HttpResponse, http, type RequestHandler } from 'msw'
-import type { Core } from '../src/index.ts'
+import type { Emulator } from '../src/core/emulator.ts'
 
 export const WECOM_ORIGINS = ['https://qyapi.weixin.qq.com']
 export const FEISHU_ORIGINS = ['https://open.feishu.cn', 'https://open.larksuite.com']
@@ -14,7 +14,7 @@ export interface HandlerOptions {
   origins?: string[]
 }
 
-export function createHandlers(emulator: Core, options: HandlerOptions = {}): RequestHandler[] {
+export function createHandlers(emulator: Emulator, options: HandlerOptions = {}): RequestHandler[] {
   const origins = [...WECOM_ORIGINS, ...FEISHU_ORIGINS, ...(options.origins ?? [])]
   return origins.map((origin) =>
     http.all(`${origin}/*`, async ({ request }) => {

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, resolveConfig } from './core/config.ts'
 import { loadSeedFile, SeedError } from './core/seed.ts'
-import { type Core, createCore, type EmulatorOptions } from './create-core.ts'
+import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts'
 import { startStubServer } from './server/stub-server.ts'
 import { deepMerge, listSettings, readConfigFile, settingsFromEnv, settingsFromFlags } from './settings.ts'
 
@@ -87,7 +87,7 @@ export function optionsFromArgs(
   return { options, quiet: own.has('quiet'), help: false }
 }
 
-function banner(url: string, emulator: Core): string {
+function banner(url: string, emulator: Emulator): string {
   const d = emulator.control.defaults()
   const app = d.wecom.apps[0]
   const lines = [
@@ -122,13 +122,13 @@ async function main(): Promise<void> {
     process.stdout.write(help())
     return
   }
-  const emulator = createCore(parsed.options)
+  const emulator = createEmulator(parsed.options)
   let server: Awaited<ReturnType<typeof startStubServer>>
   try {
     server = await startStubServer(emulator)
   } catch (e) {
     const err = e as NodeJS.ErrnoException
-    const { host, port } = emulator.core.config.server
+    const { host, port } = emulator.config.server
     console.error(`[worksuite-mock] Failed to listen on ${host}:${port}: ${err.code ?? ''} ${err.message}`)
     process.exit(1)
   }

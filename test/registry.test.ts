@@ -8,10 +8,9 @@ import { endpoints } from '../contracts/client/endpoints.ts'
 import { fetchClient } from '../contracts/client/fetch-client.ts'
 import { larkSdkClient } from '../contracts/client/lark-sdk.ts'
 import registry from '../contracts/endpoints.json' with { type: 'json' }
-import { EmulatorCore } from '../src/core/emulator.ts'
 import { defineEndpoint, type EmulatorModule } from '../src/core/module.ts'
 import { describeAjvError, fullValidatorFor } from '../src/core/schema.ts'
-import { createCore } from '../src/index.ts'
+import { createEmulator, Emulator } from '../src/index.ts'
 import { plugins } from '../src/plugins.ts'
 
 const schema = JSON.parse(readFileSync('contracts/schemas/endpoints.schema.json', 'utf8'))
@@ -54,8 +53,8 @@ test('every rules file belongs to an endpoint or an auth kind of the registry', 
 })
 
 test('every registry endpoint is served by a plugin, and every route the emulator serves is in the registry', () => {
-  const served = createCore()
-    .core.router.routes()
+  const served = createEmulator()
+    .router.routes()
     .map((r) => r.id)
     .sort()
   expect(served).toEqual(registry.endpoints.map((e) => e.id).sort())
@@ -63,5 +62,5 @@ test('every registry endpoint is served by a plugin, and every route the emulato
 
 test('a handler for an id the registry does not have is refused when the emulator is built', () => {
   const stray: EmulatorModule = { name: 'stray', endpoints: [defineEndpoint('wecom.no.such', { handle: () => ({}) })] }
-  expect(() => new EmulatorCore({ plugins: [...plugins, stray] })).toThrow(/contracts\/endpoints.json has no such id/)
+  expect(() => new Emulator({ plugins: [...plugins, stray] })).toThrow(/contracts\/endpoints.json has no such id/)
 })

@@ -6,7 +6,7 @@ import { connect } from 'node:net'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import defaultSeedJson from '../fixtures/seed/default.json' with { type: 'json' }
 import { validateSeed } from '../src/core/seed.ts'
-import { createCore, type StubServer, startStubServer } from '../src/index.ts'
+import { createEmulator, type StubServer, startStubServer } from '../src/index.ts'
 import { controlAccessFor, isLoopback } from '../src/server/stub-server.ts'
 import { testCore } from './support/core.ts'
 
@@ -16,8 +16,8 @@ afterEach(async () => {
   vi.restoreAllMocks()
 })
 
-async function start(config: Parameters<typeof createCore>[0] = {}, host?: string) {
-  const emu = createCore(config)
+async function start(config: Parameters<typeof createEmulator>[0] = {}, host?: string) {
+  const emu = createEmulator(config)
   const server = await startStubServer(emu, { port: 0, ...(host ? { host } : {}) })
   servers.push(server)
   const port = Number(new URL(server.url).port)

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { request } from 'node:http'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { createEmulator } from '../src/index.ts'
+import { createEmulator, startStubServer } from '../src/index.ts'
 
 const TSX = 'node_modules/.bin/tsx'
 
@@ -90,7 +90,7 @@ const emulator = createEmulator({ config: { server: { maxBodyBytes: 4096 } } })
 let base = ''
 let close: () => Promise<void>
 beforeAll(async () => {
-  const s = await emulator.listen({ host: '127.0.0.1', port: 0 })
+  const s = await startStubServer(emulator, { host: '127.0.0.1', port: 0 })
   base = s.url
   close = s.close
 })

@@ -1,12 +1,12 @@
 /**
  * Where the contract suite sends its cases: the emulator in process (no port: requests go straight to
- * `core.handle`), a stub server by URL (its control plane under `/__mock/`), or the live APIs with
+ * `emulator.handle`), a stub server by URL (its control plane under `/__mock/`), or the live APIs with
  * credentials from the environment (no control plane, so cases that need one are skipped).
  */
 
 import type { Seed } from '../../src/core/seed.ts'
 import { defaultSeed } from '../../src/core/seed.ts'
-import { type Core, createCore } from '../../src/index.ts'
+import { createEmulator, type Emulator } from '../../src/emulator.ts'
 import { WecomDirectory } from '../../src/wecom/directory.ts'
 import { type BaseUrls, LIVE_BASE_URLS } from '../client/types.ts'
 
@@ -116,7 +116,7 @@ export function seedCredentials(seed: Seed): Credentials {
 }
 
 /** A fetch that hands the request to the core: the in-process target, and the SDK's transport there. */
-export function inProcessFetch(core: Pick<Core, 'handle'>): typeof fetch {
+export function inProcessFetch(emulator: Pick<Emulator, 'handle'>): typeof fetch {
   return async (input, init) => {
     const req = new Request(input, init)
     const url = new URL(req.url)
@@ -124,7 +124,7 @@ export function inProcessFetch(core: Pick<Core, 'handle'>): typeof fetch {
     req.headers.forEach((v, k) => {
       headers[k] = v
     })
-    const res = await core.handle({
+    const res = await emulator.handle({
       method: req.method,
       url: url.pathname + url.search,
       headers,
@@ -137,8 +137,8 @@ export function inProcessFetch(core: Pick<Core, 'handle'>): typeof fetch {
   }
 }
 
-export function emulatorTarget(core: Core = createCore()): Target {
-  const { control } = core
+export function emulatorTarget(emulator: Emulator = createEmulator()): Target {
+  const { control } = emulator
   const plane: ControlPlane = {
     reset: async () => control.reset(),
     now: async () => control.clock().now,
@@ -164,9 +164,9 @@ export function emulatorTarget(core: Core = createCore()): Target {
     name: 'emulator (in process)',
     kind: 'emulator',
     baseUrls: { wecom: 'http://wecom.emulator.local', feishu: 'http://feishu.emulator.local' },
-    fetch: inProcessFetch(core),
+    fetch: inProcessFetch(emulator),
     control: plane,
-    credentials: seedCredentials(core.core.state.seed),
+    credentials: seedCredentials(emulator.state.seed),
     futureOffset: 30 * DAY,
     close: async () => {},
   }

@@ -1,13 +1,15 @@
 /**
- * The emulator core: `handle(request) → response` over plain data. Every adapter (stub server, Express
- * middleware, MSW handlers, the in-process contract target) calls this one function, so they cannot
- * disagree. The pipeline: route → auth → interceptors (faults) → method → parse → admit → validate (the
+ * The emulator: `handle(request) → response` over plain data, and its control plane. Every adapter (stub
+ * server, Express middleware, MSW handlers, the in-process contract target) calls this one function, so
+ * they cannot disagree. The pipeline: route → auth → interceptors (faults) → method → parse → admit → validate (the
  * registry's request schema) → rule checks and state (the route's handler) → the vendor's envelope → journal. Where vendors differ, the vendor plugin of the
  * path answers (src/core/vendor.ts); the core imports no vendor.
  */
 import { Clock } from './clock.ts'
 import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
+import { Control } from './control.ts'
 import { type Vendor, VendorError } from './errors.ts'
+import { faultsModule, injectFaults } from './faults.ts'
 import { type CoreRequest, type CoreResponse, splitUrl, textResponse } from './http.ts'
 import { Journal } from './journal.ts'
 import {
@@ -25,13 +27,16 @@ import { validatorFor } from './schema.ts'
 import { defaultSeed, type Seed } from './seed.ts'
 import { isVendorPlugin, type VendorPlugin } from './vendor.ts'
 
-export interface CoreOptions {
+export interface EmulatorOptions {
   /** The starting world; the built-in development seed when absent. */
   seed?: Seed
   config?: ConfigOverrides
   /** Makes every generated id, token and code the same from run to run. */
   fakerSeed?: number
-  /** The vendors and the feature modules, in one list (src/plugins.ts). */
+}
+
+export interface CoreOptions extends EmulatorOptions {
+  /** The vendors and the feature modules, in one list (src/plugins.ts); fault injection is the core's own. */
   plugins: EmulatorModule[]
 }
 
@@ -70,13 +75,15 @@ function parseJson(ctx: RequestContext, vendor: VendorPlugin): unknown {
   }
 }
 
-export class EmulatorCore {
+export class Emulator {
   /** The settings the emulator started with: `reset()` goes back to them. */
   readonly startupConfig: Config
   private current: Config
   readonly clock = new Clock()
   readonly router = new Router()
-  readonly interceptors: Interceptor[] = []
+  readonly interceptors: Interceptor[] = [injectFaults]
+  /** Reset, clock, journal, faults, config and the modules' read-backs (`/__mock/*` over HTTP). */
+  readonly control: Control
   private env: Env
   private readonly seed: Seed
   private readonly modules: EmulatorModule[]
@@ -87,7 +94,7 @@ export class EmulatorCore {
     this.startupConfig = resolveConfig(options.config ?? {})
     this.current = this.startupConfig
     this.seed = options.seed ?? defaultSeed
-    this.modules = options.plugins
+    this.modules = [faultsModule, ...options.plugins]
     this.vendors = options.plugins.filter(isVendorPlugin)
     this.fakerSeed = options.fakerSeed
     for (const m of this.modules) {
@@ -103,6 +110,9 @@ export class EmulatorCore {
       }
     }
     this.env = this.buildEnv()
+    this.control = new Control(this)
+    // Adapters hand the method around (`emulator.handle`): it must not lose its emulator.
+    this.handle = this.handle.bind(this)
   }
 
   /** Every plugin, vendors and modules, in the order the plugin list gave them. */

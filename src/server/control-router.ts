@@ -1,12 +1,13 @@
 /**
  * The control plane over HTTP, under `/__mock/`: a thin Express translation of `Control.serve()`
  * (src/core/control.ts), which holds every route, the core's and those the modules contribute. Not hot, so
- * Express is fine here.
+ * Express is fine here; it is handed in by whoever loaded it (the stub server loads it on the first control
+ * request), so importing this file loads nothing.
  */
-import express, { type NextFunction, type Request, type Response, type Router } from 'express'
+import type { NextFunction, Request, Response, Router } from 'express'
 import { type Control, ControlError } from '../core/control.ts'
 
-export function controlRouter(control: Control): Router {
+export function controlRouter(control: Control, express: typeof import('express')): Router {
   const router = express.Router()
   // Any content type: `curl -d '{…}'` sends form-urlencoded, and the control plane only speaks JSON.
   router.use(express.json({ limit: '1mb', type: () => true }))

@@ -1,25 +1,30 @@
 /**
  * The emulator as Express middleware, for users who mount it in their own app:
- *   app.use(expressMiddleware(createCore()))        // vendor paths + /__mock
- * Vendor paths go through the same core as the stub server; anything else falls through to `next()`.
+ *   app.use(expressMiddleware(createEmulator()))        // vendor paths + /__mock
+ * Vendor paths go through the same emulator as the stub server; anything else falls through to `next()`.
+ * Express is required when the middleware is made, not when this file is imported: src/index.ts exports
+ * this, and importing the package must not cost Express's load time to those who never mount it.
  */
-import express, { type Router } from 'express'
-import type { Core } from '../index.ts'
+import { createRequire } from 'node:module'
+import type { Router } from 'express'
+import type { Emulator } from '../core/emulator.ts'
 import { controlRouter } from './control-router.ts'
 import { headersOf, readBody, remoteAddressOf, writeResponse } from './node-adapter.ts'
 
+const require = createRequire(import.meta.url)
 const encoder = new TextEncoder()
 
-export function expressMiddleware(emulator: Core): Router {
+export function expressMiddleware(emulator: Emulator): Router {
+  const express = require('express') as typeof import('express')
   const router = express.Router()
-  router.use('/__mock', controlRouter(emulator.control))
+  router.use('/__mock', controlRouter(emulator.control, express))
   router.use(async (req, res, next) => {
-    if (!emulator.core.owns(req.path)) {
+    if (!emulator.owns(req.path)) {
       next()
       return
     }
     try {
-      const limit = emulator.core.config.server.maxBodyBytes
+      const limit = emulator.config.server.maxBodyBytes
       const base = { method: req.method, url: req.url, headers: headersOf(req), remoteAddress: remoteAddressOf(req) }
       let body: Uint8Array
       if (req.readableEnded || req.body !== undefined) {
@@ -35,7 +40,7 @@ export function expressMiddleware(emulator: Core): Router {
       } else {
         const read = await readBody(req, limit)
         if ('oversize' in read) {
-          writeResponse(req, res, emulator.core.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), true)
+          writeResponse(req, res, emulator.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), true)
           return
         }
         body = read.body

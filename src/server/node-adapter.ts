@@ -4,7 +4,7 @@
  * being read, in the vendor's own format.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { EmulatorCore } from '../core/emulator.ts'
+import type { Emulator } from '../core/emulator.ts'
 import type { CoreRequest, CoreResponse } from '../core/http.ts'
 
 export function headersOf(req: IncomingMessage): Record<string, string | undefined> {
@@ -63,12 +63,12 @@ export function writeResponse(req: IncomingMessage, res: ServerResponse, respons
 
 /** Handle one vendor request on node:http through the core. */
 export async function serveVendorRequest(
-  core: EmulatorCore,
+  emulator: Emulator,
   req: IncomingMessage,
   res: ServerResponse,
   url = req.url ?? '/',
 ): Promise<void> {
-  const limit = core.config.server.maxBodyBytes
+  const limit = emulator.config.server.maxBodyBytes
   const base: Omit<CoreRequest, 'body'> = {
     method: req.method ?? 'GET',
     url,
@@ -83,9 +83,9 @@ export async function serveVendorRequest(
     return
   }
   if ('oversize' in read) {
-    writeResponse(req, res, core.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), true)
+    writeResponse(req, res, emulator.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), true)
     return
   }
-  const response = await core.handle({ ...base, body: read.body })
+  const response = await emulator.handle({ ...base, body: read.body })
   writeResponse(req, res, response)
 }

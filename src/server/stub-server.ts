@@ -5,8 +5,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import type { Emulator } from '../core/emulator.ts'
 import { compilePendingSchemasInBackground } from '../core/schema.ts'
-import type { Core } from '../create-core.ts'
 import { serveVendorRequest } from './node-adapter.ts'
 
 // `import … from 'node:http'` in ESM builds the module's facade, which reads every export, and one of them
@@ -71,8 +71,8 @@ function controlRefusal(access: ControlAccess, req: IncomingMessage): { status: 
   }
 }
 
-export function createStubServer(emulator: Core, host: string = emulator.core.config.server.host): Server {
-  const access = controlAccessFor(host, emulator.core.config.server.controlToken as string | undefined)
+export function createStubServer(emulator: Emulator, host: string = emulator.config.server.host): Server {
+  const access = controlAccessFor(host, emulator.config.server.controlToken as string | undefined)
   // Express (the control plane) loads on the first /__mock request, not at start: cold start matters.
   let control: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined
   const loadControl = async () => {
@@ -82,10 +82,10 @@ export function createStubServer(emulator: Core, host: string = emulator.core.co
     ])
     const app = express()
     app.disable('x-powered-by')
-    app.use('/__mock', controlRouter(emulator.control))
+    app.use('/__mock', controlRouter(emulator.control, express))
     return app
   }
-  const config = emulator.core.config.server
+  const config = emulator.config.server
   // Node checks the request timeouts only every connectionsCheckingInterval (30 s by default): check often
   // enough that `requestTimeoutMs` is what a slow client actually gets.
   const checkEvery = Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutMs / 4)))
@@ -112,7 +112,7 @@ export function createStubServer(emulator: Core, host: string = emulator.core.co
       )
       return
     }
-    serveVendorRequest(emulator.core, req, res, url).catch((e) => {
+    serveVendorRequest(emulator, req, res, url).catch((e) => {
       console.error('[worksuite-mock] Failed to serve a request:', e)
       if (!res.headersSent) res.writeHead(500).end()
       else res.destroy()
@@ -125,16 +125,16 @@ export function createStubServer(emulator: Core, host: string = emulator.core.co
   return server
 }
 
-export async function startStubServer(emulator: Core, options: StubServerOptions = {}): Promise<StubServer> {
-  const host = options.host ?? emulator.core.config.server.host
+export async function startStubServer(emulator: Emulator, options: StubServerOptions = {}): Promise<StubServer> {
+  const host = options.host ?? emulator.config.server.host
   const server = createStubServer(emulator, host)
-  const access = controlAccessFor(host, emulator.core.config.server.controlToken as string | undefined)
+  const access = controlAccessFor(host, emulator.config.server.controlToken as string | undefined)
   if (access.kind === 'disabled') {
     console.warn(
       `[worksuite-mock] Listening on ${host}, which is not a loopback address: the control plane (/__mock) is disabled. Set server.controlToken (env WORKSUITE_MOCK_SERVER_CONTROL_TOKEN) to enable it behind a token.`,
     )
   }
-  const port = options.port ?? emulator.core.config.server.port
+  const port = options.port ?? emulator.config.server.port
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {

@@ -7,8 +7,8 @@
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { setupServer } from 'msw/node'
-import { createEmulator } from '../../mocks/index.ts'
-import { createCore, type EmulatorOptions, expressMiddleware, startStubServer } from '../../src/index.ts'
+import { createHandlers } from '../../mocks/index.ts'
+import { createEmulator, type EmulatorOptions, expressMiddleware, startStubServer } from '../../src/index.ts'
 import { type Call, type Reply, testCore } from './core.ts'
 
 export interface Harness {
@@ -78,7 +78,7 @@ export const stubServerHarness: HarnessFactory = {
   name: 'stub-server',
   async make(options) {
     releaseMsw()
-    const emu = createCore(options)
+    const emu = createEmulator(options)
     const server = await startStubServer(emu, { host: '127.0.0.1', port: 0 })
     return { call: fetchCaller(() => server.url), control: emu.control, close: () => server.close() }
   },
@@ -88,7 +88,7 @@ export const expressHarness: HarnessFactory = {
   name: 'express-middleware',
   async make(options) {
     releaseMsw()
-    const emu = createCore(options)
+    const emu = createEmulator(options)
     const app = express()
     // Mounted before the host app's own body parser, as the README says to.
     app.use('/mock', expressMiddleware(emu))
@@ -114,7 +114,7 @@ export const mswHarness: HarnessFactory = {
   async make(options) {
     releaseMsw()
     const emu = createEmulator(options)
-    const server = setupServer(...emu.handlers)
+    const server = setupServer(...createHandlers(emu))
     activeMsw = server
     server.listen({ onUnhandledFrame: 'error' })
     return {
