@@ -1,72 +1,44 @@
 /**
- * `npm run fuzz`: the long property-based campaign (at least 100,000 cases; `-- --cases=N --seed=S`) over
- * every endpoint, through the core. Prints what it tried (cases per endpoint and kind, answers per code)
- * and any request that broke the property: thrown, outside the vendor's envelope, or 5xx without a fault.
+ * `npm run fuzz`: the long property-based campaign over every endpoint and every generator family
+ * (`-- --cases=N --seed=S --workers=W --family=a,b`), run in worker threads with a per-answer watchdog.
+ * Prints what it tried (cases per family and kind, answers per code), the throughput, and every bug
+ * class found with a minimal reproduction (shrunk by fast-check on a fresh emulator).
  */
 import { parseArgs } from 'node:util'
-import fc from 'fast-check'
-import { testCore } from '../test/support/core.ts'
-import { caseArbitrary, checkAnswer, endpoints } from '../test/support/fuzz.ts'
+import { families } from '../test/support/fuzz.ts'
+import { formatReport, runCampaign } from '../test/support/fuzz-pool.ts'
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: '100000' }, seed: { type: 'string' } } })
-const total = Number(values.cases)
+const { values } = parseArgs({
+  options: {
+    cases: { type: 'string', default: '200000' },
+    seed: { type: 'string' },
+    workers: { type: 'string', default: '2' },
+    family: { type: 'string' },
+    'deadline-ms': { type: 'string', default: '2000' },
+    'heap-mb': { type: 'string', default: '256' },
+    'shrink-classes': { type: 'string', default: '20' },
+    'shrink-ms': { type: 'string', default: '15000' },
+  },
+})
 const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 2 ** 31
-const perEndpoint = Math.ceil(total / endpoints.length)
-const encoder = new TextEncoder()
-const failures: string[] = []
-let ran = 0
+const chosen = values.family ? families.filter((f) => values.family!.split(',').includes(f.name)) : families
+if (!chosen.length) throw new Error(`no family among ${values.family}; try ${families.map((f) => f.name).join(', ')}`)
+const cases = Number(values.cases)
 
-console.log(`fuzzing ${endpoints.length} endpoints × ${perEndpoint} cases, seed ${seed}`)
-for (const spec of endpoints) {
-  const t = testCore({ fakerSeed: 1 })
-  const now = t.control.clock().now
-  // One real meeting, so meeting/update cases reach the rules past "no such meeting".
-  const created = await t.wecom('/cgi-bin/meeting/create', {
-    admin_userid: 'zhangsan',
-    title: 'fuzz',
-    meeting_start: now + 7200,
-    meeting_duration: 3600,
-  })
-  const meetingid = String(created.json?.meetingid ?? 'none')
-  const tokens = { wecom: await t.wecomToken(), feishu: t.userToken(0), now }
-  const kinds = new Map<string, number>()
-  const codes = new Map<string, number>()
-  const started = performance.now()
-  await fc
-    .assert(
-      fc.asyncProperty(caseArbitrary(spec, tokens), async (c) => {
-        ran++
-        kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1)
-        const body = typeof c.body === 'string' ? encoder.encode(c.body.replace('__CREATED__', meetingid)) : c.body
-        let verdict: ReturnType<typeof checkAnswer>
-        try {
-          const res = await t.handle({ method: c.method, url: c.url, headers: c.headers, body })
-          const code = /"(?:errcode|code)":(-?\d+)/.exec(res.body)?.[1] ?? `HTTP ${res.status}`
-          codes.set(code, (codes.get(code) ?? 0) + 1)
-          verdict = checkAnswer(spec, res)
-        } catch (e) {
-          verdict = { ok: false, why: `threw: ${(e as Error).message}` }
-        }
-        if (!verdict.ok && failures.length < 20)
-          failures.push(`${spec.name} ${c.kind}: ${verdict.why} ← ${String(c.body).slice(0, 300)}`)
-        // Keep the state small: a reset every 5,000 cases (the store is capped anyway).
-        if (ran % 5000 === 0) t.control.reset()
-        return verdict.ok
-      }),
-      { numRuns: perEndpoint, seed, endOnFailure: true },
-    )
-    .catch(() => {})
-  const secs = ((performance.now() - started) / 1000).toFixed(1)
-  const top = [...codes].sort((a, b) => b[1] - a[1])
-  console.log(`\n${spec.name}: ${[...kinds.values()].reduce((a, b) => a + b, 0)} cases in ${secs} s`)
-  console.log(`  kinds: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`)
-  console.log(
-    `  answers (${top.length} distinct codes): ${top
-      .slice(0, 25)
-      .map(([k, n]) => `${k}×${n}`)
-      .join(' ')}`,
-  )
-}
-console.log(`\n${ran} cases, ${failures.length} failures`)
-for (const f of failures) console.log(`  FAIL ${f}`)
-process.exit(failures.length ? 1 : 0)
+console.log(`fuzzing ${cases} cases, seed ${seed}, ${values.workers} worker(s), families:`)
+for (const f of chosen) console.log(`  ${f.name} (weight ${f.weight}): ${f.describe}`)
+const report = await runCampaign({
+  families: chosen.map((f) => f.name),
+  cases,
+  seed,
+  workers: Number(values.workers),
+  deadlineMs: Number(values['deadline-ms']),
+  heapBoundMb: Number(values['heap-mb']),
+  shrink: { classes: Number(values['shrink-classes']), timeLimitMs: Number(values['shrink-ms']) },
+  log: (line) => console.log(line),
+})
+console.log(
+  `workers busy ${report.busySeconds.toFixed(1)} s over ${report.seconds.toFixed(1)} s of wall time (drawing and running cases)`,
+)
+console.log(`\n${formatReport(report, Object.fromEntries(chosen.map((f) => [f.name, f.describe])))}`)
+process.exit(report.classes.size ? 1 : 0)

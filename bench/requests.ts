@@ -1,8 +1,9 @@
 /**
  * The requests the benchmark sends: valid and distinct (each meeting has its own title and start, so no
- * duplicate-meeting rule fires), built from a counter so the loader spends nothing on randomness.
- * The three vendor endpoints: WeCom meeting/create (seeds/001), oa/schedule/add (seeds/002) and the
- * Feishu mail send (seeds/003).
+ * duplicate-meeting rule fires), built from a counter so the loader spends nothing on randomness. The three vendor
+ * endpoints: WeCom meeting/create (https://developer.work.weixin.qq.com/document/path/99104), oa/schedule/add
+ * (https://developer.work.weixin.qq.com/document/path/93648) and the Feishu mail send
+ * (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send).
  */
 
 export type EndpointName = 'meeting.create' | 'schedule.add' | 'feishu.send'

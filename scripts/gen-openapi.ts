@@ -1,12 +1,15 @@
 /**
  * OpenAPI 3.1 documents for both vendors, built from the same data the emulator and the suite use: the
- * endpoint registry (contracts/endpoints.json), the request schemas it names, the rules files it names for
- * each endpoint and auth kind (which codes an endpoint answers) and the error catalogues (HTTP status and message of each code). `npm run contracts:openapi` rewrites
- * contracts/openapi/{wecom,feishu}.json; a test checks them with an OpenAPI validator and for drift.
+ * endpoint registry (contracts/endpoints.json), the request and response schemas it names (the response
+ * schemas with the vendors' error envelopes they share), the rules files it names for each endpoint and auth
+ * kind (which codes an endpoint answers) and the error catalogues (HTTP status and message of each code). `npm run contracts:openapi` rewrites
+ * contracts/openapi/{wecom,feishu}.json (`-- --check` compares); a test checks them with an OpenAPI validator
+ * and for drift.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { authKinds, type EndpointInfo, endpoints, type Vendor } from '../contracts/client/endpoints.ts'
+import { writeOrCheck } from './outputs.ts'
 
 const SCHEMAS = 'contracts/schemas'
 const RULES = 'contracts/rules'
@@ -37,18 +40,61 @@ function codesOf(e: EndpointInfo): number[] {
   return [...codes].sort((a, b) => a - b)
 }
 
-/** The component name of an endpoint's request schema: wecom.meeting.create → WecomMeetingCreateRequest. */
-function schemaName(e: EndpointInfo): string {
-  return `${e.id.replace(/(^|[^a-zA-Z0-9]+)([a-zA-Z0-9])/g, (_, _sep, c: string) => c.toUpperCase())}Request`
+type Kind = 'Request' | 'Response'
+
+/** The component name of an endpoint's request or response schema: wecom.meeting.create → WecomMeetingCreateRequest. */
+function schemaName(id: string, kind: Kind): string {
+  return `${id.replace(/(^|[^a-zA-Z0-9]+)([a-zA-Z0-9])/g, (_, _sep, c: string) => c.toUpperCase())}${kind}`
 }
 
-/** The request schema, its local `#/$defs/…` refs rewritten to where it lives in components. */
-function requestSchema(e: EndpointInfo): Record<string, unknown> | undefined {
-  if (!e.request_schema) return undefined
-  const file = join(SCHEMAS, e.request_schema)
-  const text = readFileSync(file, 'utf8').replaceAll('"#/$defs/', `"#/components/schemas/${schemaName(e)}/$defs/`)
-  const { $schema: _s, $id: _i, ...schema } = JSON.parse(text) as Record<string, unknown>
-  return schema
+function readSchema(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as Record<string, unknown>
+}
+
+/** Where a schema file lives in components: an endpoint's by its id, a shared envelope by its title. */
+function componentOf(file: string): string {
+  const m = /^(.+)\.(request|response)\.schema\.json$/.exec(file)
+  if (m) return schemaName(m[1]!, m[2] === 'request' ? 'Request' : 'Response')
+  return String(readSchema(file).title)
+}
+
+/**
+ * A schema for components: `$schema` and `$id` dropped, every `$ref` (`#/$defs/…` within it, `other.schema.json`
+ * or `other.schema.json#/$defs/…` across files) rewritten to where its target lives in components.
+ */
+function asComponent(file: string): Record<string, unknown> {
+  const self = componentOf(file)
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite)
+    if (typeof node !== 'object' || node === null) return node
+    return Object.fromEntries(
+      Object.entries(node).map(([k, v]) => {
+        if (k !== '$ref' || typeof v !== 'string') return [k, rewrite(v)]
+        const [target, pointer = ''] = v.split('#')
+        return [k, `#/components/schemas/${target ? componentOf(target) : self}${pointer}`]
+      }),
+    )
+  }
+  const { $schema: _s, $id: _i, ...schema } = readSchema(file)
+  return rewrite(schema) as Record<string, unknown>
+}
+
+/** The request or response schema the registry names for the endpoint, as a component, once its file exists. */
+function endpointSchema(e: EndpointInfo, kind: Kind): Record<string, unknown> | undefined {
+  const file = kind === 'Request' ? e.request_schema : e.response_schema
+  return file && existsSync(join(SCHEMAS, file)) ? asComponent(file) : undefined
+}
+
+/** The schema files the response schemas `$ref` besides their own (the vendor's error envelope). */
+function sharedSchemaFiles(vendor: Vendor): string[] {
+  const files = new Set<string>()
+  for (const e of endpoints.filter((x) => x.vendor === vendor)) {
+    const file = e.response_schema
+    const text = file && existsSync(join(SCHEMAS, file)) ? readFileSync(join(SCHEMAS, file), 'utf8') : ''
+    for (const m of text.matchAll(/"\$ref": "([^"#]+\.schema\.json)/g))
+      if (!m[1]!.endsWith('.response.schema.json')) files.add(m[1]!)
+  }
+  return [...files].sort()
 }
 
 function describeCodes(codes: number[], catalogue: Map<number, ErrorEntry>): string {
@@ -82,27 +128,27 @@ function operation(e: EndpointInfo, catalogue: Map<number, ErrorEntry>) {
       required: true,
       content: {
         'application/json': {
-          schema: requestSchema(e) ? { $ref: `#/components/schemas/${schemaName(e)}` } : { type: 'object' },
+          schema: endpointSchema(e, 'Request')
+            ? { $ref: `#/components/schemas/${schemaName(e.id, 'Request')}` }
+            : { type: 'object' },
         },
       },
     }
   }
+  // The endpoint's response schema (its success body or the vendor's envelope), narrowed to the codes this status carries.
+  const body = (field: 'errcode' | 'code', list: number[]) => ({
+    allOf: [
+      endpointSchema(e, 'Response')
+        ? { $ref: `#/components/schemas/${schemaName(e.id, 'Response')}` }
+        : { type: 'object' },
+      { type: 'object', properties: { [field]: { type: 'integer', enum: list } } },
+    ],
+  })
   if (e.vendor === 'wecom') {
     op.responses = {
       '200': {
         description: `HTTP 200 for success and every business error; the outcome is errcode.\n\n${describeCodes(codes, catalogue)}`,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['errcode', 'errmsg'],
-              properties: {
-                errcode: { type: 'integer', enum: [0, ...codes] },
-                errmsg: { type: 'string' },
-              },
-            },
-          },
-        },
+        content: { 'application/json': { schema: body('errcode', [0, ...codes]) } },
       },
     }
   } else {
@@ -111,42 +157,18 @@ function operation(e: EndpointInfo, catalogue: Map<number, ErrorEntry>) {
       const status = catalogue.get(c)?.status ?? 400
       byStatus.set(status, [...(byStatus.get(status) ?? []), c])
     }
+    const ok = byStatus.get(200) ?? []
     const responses: Record<string, unknown> = {
       '200': {
-        description: 'Success (token endpoints also answer their refusals with HTTP 200).',
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              properties: { code: { type: 'integer' }, msg: { type: 'string' }, data: { type: 'object' } },
-            },
-          },
-        },
+        description: `Success (token endpoints also answer their refusals with HTTP 200).${ok.length ? `\n\n${describeCodes(ok, catalogue)}` : ''}`,
+        content: { 'application/json': { schema: body('code', [0, ...ok]) } },
       },
     }
     for (const [status, list] of [...byStatus].sort((a, b) => a[0] - b[0])) {
-      if (status === 200) {
-        ;(responses['200'] as { description: string }).description += `\n\n${describeCodes(list, catalogue)}`
-        continue
-      }
+      if (status === 200) continue
       responses[String(status)] = {
         description: describeCodes(list, catalogue),
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['code', 'msg'],
-              properties: {
-                code: { type: 'integer', enum: list },
-                msg: { type: 'string' },
-                error: {
-                  type: 'object',
-                  properties: { log_id: { type: 'string' }, troubleshooter: { type: 'string' } },
-                },
-              },
-            },
-          },
-        },
+        content: { 'application/json': { schema: body('code', list) } },
       }
     }
     responses['404'] ??= {
@@ -183,9 +205,17 @@ export function openapiDocument(vendor: Vendor): Record<string, unknown> {
     ],
     paths,
     components: {
-      schemas: Object.fromEntries(
-        endpoints.filter((x) => x.vendor === vendor && requestSchema(x)).map((x) => [schemaName(x), requestSchema(x)]),
-      ),
+      schemas: Object.fromEntries([
+        ...endpoints.flatMap((x) =>
+          x.vendor !== vendor
+            ? []
+            : (['Request', 'Response'] as const).flatMap((kind) => {
+                const schema = endpointSchema(x, kind)
+                return schema ? [[schemaName(x.id, kind), schema] as const] : []
+              }),
+        ),
+        ...sharedSchemaFiles(vendor).map((file) => [componentOf(file), asComponent(file)] as const),
+      ]),
       securitySchemes: wecom
         ? { accessToken: { type: 'apiKey', in: 'query', name: 'access_token' } }
         : { userAccessToken: { type: 'http', scheme: 'bearer', description: 'user_access_token' } },
@@ -197,9 +227,8 @@ export function openapiText(vendor: Vendor): string {
   return `${JSON.stringify(openapiDocument(vendor), null, 2)}\n`
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const vendor of ['wecom', 'feishu'] as const) {
-    writeFileSync(OPENAPI_FILES[vendor], openapiText(vendor))
-    console.log(`wrote ${OPENAPI_FILES[vendor]}`)
-  }
-}
+if (import.meta.url === `file://${process.argv[1]}`)
+  writeOrCheck(
+    'scripts/gen-openapi.ts',
+    (['wecom', 'feishu'] as const).map((vendor) => ({ path: OPENAPI_FILES[vendor], text: openapiText(vendor) })),
+  )

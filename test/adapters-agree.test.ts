@@ -1,8 +1,10 @@
 /**
  * The stub server, the Express middleware and the MSW handlers are adapters over one core: given the
- * same faker seed and a frozen clock, the same requests get byte-identical answers through each.
+ * same faker seed and a frozen clock, the same requests get byte-identical answers through each, and
+ * each answer fits its endpoint's response schema.
  */
 import { expect, test } from 'vitest'
+import { checkExchange } from '../contracts/response-check.ts'
 import type { Call, Reply } from './support/core.ts'
 import { coreHarness, expressHarness, mswHarness, stubServerHarness } from './support/harness.ts'
 
@@ -34,7 +36,7 @@ function comparable(r: Reply) {
   return { status: r.status, body: r.text, headers: Object.fromEntries(keep.map((k) => [k, r.headers[k]])) }
 }
 
-test('every adapter gives identical responses for the same requests', async () => {
+test('every adapter gives identical responses for the same requests, each in its response schema', async () => {
   const runs: ReturnType<typeof comparable>[][] = []
   for (const factory of [coreHarness, stubServerHarness, expressHarness, mswHarness]) {
     const h = await factory.make({ fakerSeed: 42 })
@@ -46,4 +48,7 @@ test('every adapter gives identical responses for the same requests', async () =
   }
   expect(runs[0]).toHaveLength(script.length)
   for (const run of runs.slice(1)) expect(run).toEqual(runs[0])
+  const method = (c: Call) => c.method ?? (c.body === undefined ? 'GET' : 'POST')
+  const problems = script.flatMap((c, i) => checkExchange({ method: method(c), url: c.path }, runs[0]![i]!))
+  expect(problems).toEqual([])
 })

@@ -1,5 +1,6 @@
 /**
- * The auth rules of both vendors (contracts/rules/auth.json), through every adapter.
+ * The auth rules of both vendors (contracts/rules/auth.{wecom,feishu}.json and the token endpoints' rules files),
+ * through every adapter.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { catalogues } from '../src/core/errors.ts'

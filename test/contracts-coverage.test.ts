@@ -3,11 +3,14 @@
  * rules and the doc field they are about, the case files match their schema, contracts/coverage.md is
  * current, and the OpenAPI documents are valid OpenAPI 3.1 and match what the generator builds.
  */
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { expect, test } from 'vitest'
 import { coverage, coverageMarkdown, loadCatalogues } from '../contracts/coverage.ts'
 import { CaseFileError, loadCaseFile, loadCases } from '../contracts/runner/cases.ts'
+import { resolveValue } from '../contracts/runner/placeholders.ts'
 import { COVERAGE_FILE } from '../scripts/contracts-coverage.ts'
 import { OPENAPI_FILES, openapiDocument, openapiText } from '../scripts/gen-openapi.ts'
 
@@ -51,6 +54,39 @@ test('a case file that breaks the case schema is refused with the reason', () =>
   expect(() => loadCaseFile('contracts/schemas/rules.schema.json')).toThrow(/missing required field "area"/)
 })
 
+/** A one-case file whose single request sends `body`. */
+function caseFileWithBody(body: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'cases-')), 'one.json')
+  const request = { vendor: 'wecom', method: 'POST', path: '/cgi-bin/oa/schedule/add', body }
+  const step = { id: 'call', request, expect: { code: 0 } }
+  const c = {
+    id: 'one',
+    rules: ['schedule.add.success'],
+    doc: { url: 'https://example.invalid/doc', field: 'schedule' },
+    steps: [step],
+  }
+  writeFileSync(file, JSON.stringify({ area: 'x', cases: [c] }))
+  return file
+}
+
+test('a $repeat without a whole number of times is refused by the case schema', () => {
+  expect(() => loadCaseFile(caseFileWithBody({ list: { $repeat: { userid: 'u' }, times: 3 } }))).not.toThrow()
+  expect(() => loadCaseFile(caseFileWithBody({ list: { $repeat: { userid: 'u' }, time: 3 } }))).toThrow(CaseFileError)
+  expect(() => loadCaseFile(caseFileWithBody({ list: { $repeat: 'a', times: 1.5 } }))).toThrow(CaseFileError)
+})
+
+test('a $repeat expands to that many copies with {{i}} as the index, or to one string with join', async () => {
+  const scope = { now: 0, future: 0, run: 'r', steps: {}, lookup: async () => 'lisi' }
+  expect(
+    await resolveValue({ $repeat: { file_name: 'a{{i}}.txt', to: '{{wecom.userids.1}}' }, times: 3 }, scope),
+  ).toEqual([
+    { file_name: 'a0.txt', to: 'lisi' },
+    { file_name: 'a1.txt', to: 'lisi' },
+    { file_name: 'a2.txt', to: 'lisi' },
+  ])
+  expect(await resolveValue({ $repeat: 'ab', times: 3, join: '' }, scope)).toBe('ababab')
+})
+
 test('contracts/coverage.md is what npm run contracts:coverage writes', () => {
   expect(readFileSync(COVERAGE_FILE, 'utf8')).toBe(coverageMarkdown())
 })
@@ -75,7 +111,7 @@ test('the OpenAPI validator rejects a broken document (the check can fail)', asy
   expect(result.valid).toBe(false)
 })
 
-test('the OpenAPI documents carry the endpoints, the request schemas and the codes of the catalogues', () => {
+test('the OpenAPI documents carry the endpoints, the request and response schemas and the codes of the catalogues', () => {
   const wecom = openapiDocument('wecom') as any
   expect(Object.keys(wecom.paths)).toEqual(
     expect.arrayContaining(['/cgi-bin/gettoken', '/cgi-bin/meeting/create', '/cgi-bin/meeting/update']),
@@ -85,11 +121,24 @@ test('the OpenAPI documents carry the endpoints, the request schemas and the cod
     '#/components/schemas/WecomMeetingCreateRequest',
   )
   expect(wecom.components.schemas.WecomMeetingCreateRequest.properties.admin_userid).toBeDefined()
-  expect(create.responses['200'].content['application/json'].schema.properties.errcode.enum).toEqual(
+  const created = create.responses['200'].content['application/json'].schema
+  expect(created.allOf[0].$ref).toBe('#/components/schemas/WecomMeetingCreateResponse')
+  expect(created.allOf[1].properties.errcode.enum).toEqual(
     expect.arrayContaining([0, 41001, 40014, 42001, 400040, 400042]),
   )
+  expect(wecom.components.schemas.WecomMeetingCreateResponse.oneOf).toEqual([
+    { $ref: '#/components/schemas/WecomMeetingCreateResponse/$defs/success' },
+    { $ref: '#/components/schemas/WecomError' },
+  ])
+  expect(wecom.components.schemas.WecomError.required).toEqual(['errcode', 'errmsg'])
   const feishu = openapiDocument('feishu') as any
   const send = feishu.paths['/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/send'].post
-  expect(send.responses['401'].content['application/json'].schema.properties.code.enum).toEqual([99991677])
+  const expired = send.responses['401'].content['application/json'].schema
+  expect(expired.allOf[0].$ref).toBe('#/components/schemas/FeishuMailSendResponse')
+  expect(expired.allOf[1].properties.code.enum).toEqual([99991677])
+  // A reference across files lands on its component.
+  expect(feishu.components.schemas.FeishuAuthAppAccessTokenResponse.oneOf[1].$ref).toBe(
+    '#/components/schemas/FeishuAuthTenantAccessTokenResponse/$defs/refusal',
+  )
   expect(send.security).toEqual([{ userAccessToken: [] }])
 })

@@ -1,6 +1,7 @@
 /**
  * The contract suite runs green against the emulator in process and against a started stub server, with
- * both shipped clients; its JUnit report lists every case; a broken expectation fails the run.
+ * both shipped clients, every answer checked against its response schema; its JUnit report lists every
+ * case; a broken expectation, or an answer that breaks its schema, fails the run.
  */
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,10 +11,11 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 // Whole-suite runs: the mail lock holds each send for its default 200 ms, and two cases send ~50 MB bodies.
 const SUITE_TIMEOUT = 180_000
 
+import type { ContractClient } from '../contracts/client/types.ts'
 import { loadCases } from '../contracts/runner/cases.ts'
 import { main } from '../contracts/runner/cli.ts'
 import { junitXml } from '../contracts/runner/report.ts'
-import { runContracts } from '../contracts/runner/run.ts'
+import { makeClient, runContracts } from '../contracts/runner/run.ts'
 import { emulatorTarget, urlTarget } from '../contracts/runner/targets.ts'
 import { createEmulator, type StubServer, startStubServer } from '../src/index.ts'
 
@@ -35,9 +37,9 @@ function failuresOf(report: Awaited<ReturnType<typeof runContracts>>): string {
 }
 
 test(
-  'every case passes against the emulator in process, and the JUnit report lists each one',
+  'every case passes against the emulator in process, its answers in their response schemas, and the JUnit report lists each one',
   async () => {
-    const report = await runContracts({ target: emulatorTarget() })
+    const report = await runContracts({ target: emulatorTarget(), validateResponses: true })
     expect(failuresOf(report)).toBe('')
     expect(report.summary).toMatchObject({ passed: all.length, failed: 0, skipped: 0, total: all.length })
     expect(report.cleanupFailures).toEqual([])
@@ -51,9 +53,9 @@ test(
 )
 
 test(
-  'every case passes against a started stub server, with the fetch client',
+  'every case passes against a started stub server, with the fetch client, its answers in their response schemas',
   async () => {
-    const report = await runContracts({ target: await urlTarget(server.url) })
+    const report = await runContracts({ target: await urlTarget(server.url), validateResponses: true })
     expect(failuresOf(report)).toBe('')
     expect(report.summary.passed).toBe(all.length)
     // Requests went over HTTP: the server's journal saw them.
@@ -66,7 +68,7 @@ test(
   'every case passes with the official Feishu SDK as the client, in process and over HTTP',
   async () => {
     for (const target of [emulatorTarget(), await urlTarget(server.url)]) {
-      const report = await runContracts({ target, client: 'lark-sdk', filter: 'feishu' })
+      const report = await runContracts({ target, client: 'lark-sdk', filter: 'feishu', validateResponses: true })
       expect(failuresOf(report)).toBe('')
       expect(report.summary.passed).toBeGreaterThan(5)
       expect(report.client).toBe('lark-sdk')
@@ -87,6 +89,30 @@ test('a case whose expectation the emulator does not meet fails, says why, and l
   expect(junitXml(report)).toMatch(/<failure message="call: errcode: expected 40013, got 40014/)
 })
 
+test('with validateResponses, a case whose answer breaks its response schema fails and says where; without, it passes', async () => {
+  // The emulator's gettoken answers, with one field the schema does not know: the case's own expectations still hold.
+  const tampering = (target: Parameters<typeof makeClient>[1]): ContractClient => {
+    const inner = makeClient('fetch', target)
+    return {
+      ...inner,
+      wecomGetToken: async (query) => {
+        const res = await inner.wecomGetToken(query)
+        const json = { ...(res.json as object), expires_at: 0 }
+        return { ...res, json, text: JSON.stringify(json) }
+      },
+    }
+  }
+  const cases = loadCases().filter((c) => c.case.id === 'wecom.gettoken.fresh-expires-in-7200')
+  expect(cases).toHaveLength(1)
+  const checked = await runContracts({ target: emulatorTarget(), client: tampering, cases, validateResponses: true })
+  expect(checked.summary).toMatchObject({ failed: 1, passed: 0 })
+  expect(checked.results[0]!.failures[0]).toBe(
+    'get: response schema: wecom.gettoken answered HTTP 200: WecomGettokenSuccess: (root): unknown field "expires_at"',
+  )
+  const unchecked = await runContracts({ target: emulatorTarget(), client: tampering, cases })
+  expect(unchecked.summary).toMatchObject({ failed: 0, passed: 1 })
+})
+
 test('the CLI writes a JUnit file, exits 0 when green, and refuses a live run without --live', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'contracts-'))
   const file = join(dir, 'junit.xml')
@@ -94,7 +120,7 @@ test('the CLI writes a JUnit file, exits 0 when green, and refuses a live run wi
   console.log = () => {}
   try {
     expect(await main(['--target', 'emulator', '--filter', 'auth', '--junit', file])).toBe(0)
-    expect(await main(['--target', server.url, '--filter', '/^wecom\\.gettoken/'])).toBe(0)
+    expect(await main(['--target', server.url, '--filter', '/^wecom\\.gettoken/', '--validate-responses'])).toBe(0)
   } finally {
     console.log = log
   }

@@ -3,4 +3,4 @@
 import { emulatorTarget } from '../contracts/runner/targets.ts'
 import { contractTests } from '../contracts/runner/vitest.ts'
 
-contractTests({ target: () => emulatorTarget(), filter: 'auth', name: 'contracts via vitest' })
+contractTests({ target: () => emulatorTarget(), filter: 'auth', name: 'contracts via vitest', validateResponses: true })

@@ -59,7 +59,7 @@ test.each([
   [{ respond: { errcode: 0 } }, /respond\.errcode: 0 is success, not a fault/],
   [{ match: { vendor: 'feishu' }, respond: { errcode: 45009 } }, /cannot answer Feishu requests/],
   [{ respond: { code: 99991400 }, drop: true }, /drop: a dropped connection has no answer/],
-  [{ respond: { code: 99991400, status: 99 } }, /respond\.status: must be >= 100/],
+  [{ respond: { code: 99991400, status: 99 } }, /respond\.status: must be >= 200/],
   [{ delay_ms: -1 }, /delay_ms: must be >= 0/],
   [{ drop: true, times: 0 }, /times: must be >= 1/],
   [{ drop: true, probability: 1.5 }, /probability: must be <= 1/],

@@ -1,4 +1,4 @@
-/** The per-user serial lock of feishu.mail.send (SEED-003 注意事项), with the default hold. */
+/** The per-user serial lock of feishu.mail.send (the send doc's 注意事项), with the default hold. */
 import { describe, expect, test } from 'vitest'
 import { buildStructuredMail } from '../fixtures/feishu/mail/factories.ts'
 import { defaultConfig } from '../src/index.ts'

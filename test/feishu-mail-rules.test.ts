@@ -1,26 +1,15 @@
-/** Every refusing rule of contracts/rules/feishu.mail.send.json, from its fixture, through every harness. */
-import { describe, expect, test } from 'vitest'
-import { invalidSends } from '../fixtures/feishu/mail/invalid.ts'
-import { FAST, mergeConfig, send } from './support/feishu-mail.ts'
-import { harnesses } from './support/harness.ts'
+/**
+ * Every case of contracts/cases/feishu.mail.send.json and feishu.mail.message.get.json (one or more per rule
+ * of contracts/rules/feishu.mail.*.json) through every harness, checking the documented status and code.
+ */
+import type { LoadedCase } from '../contracts/runner/cases.ts'
+import { casesOf, describeCases } from './support/contract-cases.ts'
+import { FAST } from './support/feishu-mail.ts'
 
-const table = Object.entries(invalidSends)
+/** The lock cases need the default hold; the others run without it (200 ms a send adds up across adapters). */
+const options = (c: LoadedCase) =>
+  c.case.rules.some((r) => r.startsWith('feishu.mail.send.lock.')) ? {} : { config: FAST }
 
-describe.each(harnesses)('feishu.mail.send refusals via $name', (harness) => {
-  test.each(table)('%s: answers the documented status and code', async (_rule, c) => {
-    const h = await harness.make({ config: mergeConfig(FAST, c.config) })
-    try {
-      for (const b of c.before ?? []) expect((await send(h, b)).json.code).toBe(0)
-      const inFlight = (c.inFlight ?? []).map((b) => send(h, b))
-      const body = typeof c.body === 'function' ? (c.body as () => unknown)() : c.body
-      const r = await send(h, body, {
-        ...(c.mailbox ? { mailbox: c.mailbox } : {}),
-        ...(c.token ? { token: c.token } : {}),
-      })
-      expect({ status: r.status, code: r.json?.code }).toEqual({ status: c.status, code: c.code })
-      for (const p of await Promise.all(inFlight)) expect(p.json.code).toBe(0)
-    } finally {
-      await h.close()
-    }
-  })
+describeCases('feishu mail contract cases', casesOf('feishu.mail.send.json', 'feishu.mail.message.get.json'), {
+  options,
 })

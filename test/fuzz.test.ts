@@ -1,31 +1,66 @@
 /**
- * Property: whatever is sent to an endpoint (valid shapes, mutated ones, broken JSON, random bytes, other
- * methods and tokens), the core answers in the vendor's envelope with a catalogued code, never throws and
- * never 5xx (no fault is set). A small run here; `npm run fuzz` runs the long campaign.
+ * Property: whatever is sent (every generator family of test/support/fuzz.ts), every answer comes within
+ * 2 s, in the vendor's envelope with a catalogued code, never 5xx without a fault, with a head node:http
+ * can send and under 8 KB; the worker's retained heap stays bounded. A small, seeded run per family, in
+ * a worker thread with a watchdog (a hang is a failure, not a hung suite); `npm run fuzz` is the long one.
+ *
+ * A family that still fails is `test.fails`, named by the defect it hits: when the fix lands, `test.fails`
+ * reports it, and the line flips to `test`.
  */
-import fc from 'fast-check'
-import { describe, expect, test } from 'vitest'
-import { testCore } from './support/core.ts'
-import { caseArbitrary, checkAnswer, endpoints } from './support/fuzz.ts'
+import { afterAll, describe, expect, test } from 'vitest'
+import { family } from './support/fuzz.ts'
+import { type CampaignOptions, FuzzPool, formatReport, runCampaign } from './support/fuzz-pool.ts'
 
-const encoder = new TextEncoder()
+const SEED = 16
+const pool = new FuzzPool({ workers: 1 })
+afterAll(() => pool.close())
 
-describe.each(endpoints)('fuzz $name', (spec) => {
-  test(`${spec.name}: every generated request is answered in the vendor's envelope, never 5xx`, async () => {
-    const t = testCore({ fakerSeed: 1 })
-    const tokens = { wecom: await t.wecomToken(), feishu: t.userToken(0), now: t.control.clock().now }
-    await fc.assert(
-      fc.asyncProperty(caseArbitrary(spec, tokens), async (c) => {
-        const res = await t.handle({
-          method: c.method,
-          url: c.url,
-          headers: c.headers,
-          body: typeof c.body === 'string' ? encoder.encode(c.body) : c.body,
-        })
-        const verdict = checkAnswer(spec, res)
-        expect(verdict.why ?? 'ok', `${c.kind}: ${String(c.body).slice(0, 200)}`).toBe('ok')
-      }),
-      { numRuns: 300, seed: 8 },
-    )
+/** Runs one family, prints what it tried and found, and returns the bug classes (signature → minimal repro). */
+async function fuzz(name: string, cases: number, extra: Partial<CampaignOptions> = {}): Promise<string[]> {
+  const report = await runCampaign(
+    { families: [name], cases, seed: SEED, shrink: { classes: 1, timeLimitMs: 1000 }, ...extra },
+    pool,
+  )
+  console.log(`[fuzz ${name}] ${formatReport(report, { [name]: family(name).describe })}`)
+  return [...report.classes.keys()]
+}
+
+describe('fuzz, small run (seed 16)', () => {
+  test('shape: valid bodies, mutations, broken JSON, bytes, methods and tokens are answered in the envelope', async () => {
+    expect(await fuzz('shape', 800)).toEqual([])
+  })
+
+  test('bounds: numbers at and beyond every bound in every numeric field are answered in the envelope', async () => {
+    expect(await fuzz('bounds', 500)).toEqual([])
+  })
+
+  test('unicode: lone surrogates and invalid UTF-8 in every string field and key are answered in the envelope', async () => {
+    expect(await fuzz('unicode', 400)).toEqual([])
+  })
+
+  test('nesting: arrays and objects 64 to 10,000 deep in every field are answered in the envelope', async () => {
+    expect(await fuzz('nesting', 150)).toEqual([])
+  })
+
+  test('huge: 4 KB to 1 MB strings in every string field keep the response head under 8 KB', async () => {
+    expect(await fuzz('huge', 150)).toEqual([])
+  })
+
+  test('recurrence: create, move the clock, read back, update, cancel always answers within 2 s', async () => {
+    expect(await fuzz('recurrence', 300)).toEqual([])
+  })
+
+  test('faults: whatever fault rule is accepted, the answers are a head node:http can send', async () => {
+    expect(await fuzz('faults', 200)).toEqual([])
+  })
+
+  test('clock: setClock refuses an instant that is not a date, and requests after it are answered', async () => {
+    expect(await fuzz('clock', 150)).toEqual([])
+  })
+
+  // DEFECT (issue 16): OOM from huge bodies kept (Feishu mail and meeting mails keep whole bodies: about
+  // 250 MB retained after 250 × 1 MB sends).
+  test.fails('memory: 250 successful 1 MB sends leave the retained heap under 256 MB', async () => {
+    expect(await fuzz('memory', 250, { maxFailures: 1, shrink: { classes: 0, timeLimitMs: 0 } })).toEqual([])
   })
 })

@@ -24,14 +24,14 @@ test('the registry matches its schema and its ids are unique', () => {
   expect(new Set(routes).size).toBe(routes.length)
 })
 
-test('every endpoint names an auth kind of the registry, a rules file and a request schema that exist', () => {
+test('every endpoint names an auth kind of the registry, and a rules file and schemas that exist', () => {
   for (const e of registry.endpoints) {
     expect(Object.keys(registry.auth), e.id).toContain(e.auth)
     expect(existsSync(`contracts/rules/${e.rules}`), `${e.id}: contracts/rules/${e.rules}`).toBe(true)
     if (e.request_schema)
       expect(existsSync(`contracts/schemas/${e.request_schema}`), `${e.id}: ${e.request_schema}`).toBe(true)
-    // Response schemas are written apart from the registry: a name may come before its file.
-    if (e.response_schema) expect(e.response_schema).toBe(`${e.id}.response.schema.json`)
+    expect(e.response_schema, e.id).toBe(`${e.id}.response.schema.json`)
+    expect(existsSync(`contracts/schemas/${e.response_schema}`), `${e.id}: ${e.response_schema}`).toBe(true)
   }
   for (const [kind, a] of Object.entries(registry.auth) as [string, { rules?: string }][])
     if (a.rules) expect(existsSync(`contracts/rules/${a.rules}`), `auth ${kind}: ${a.rules}`).toBe(true)

@@ -1,11 +1,11 @@
 /**
  * A thin typed `fetch` client for the WeCom and Feishu endpoints the kit covers, with a `baseUrl` so it talks
  * to the live APIs, a stub server, or anything posing as them. No npm package covers these WeCom endpoints
- * (api-facts §7E), so the kit ships this one; the contract suite uses it by default.
+ * (the WeCom clients on npm talk to other APIs), so the kit ships this one; the contract suite uses it by default.
  *
- * It returns what came over the wire (status, headers, parsed body) and never throws on a vendor error.
- * Retry on the transient codes (WeCom 45009 api freq out of limit and -1 system busy; Feishu 99991400
- * request trigger frequency limit and 1236010 mail quota limit, "retry" per SEED-003) is off by default.
+ * It returns what came over the wire (status, headers, parsed body) and never throws on a vendor error. Retry on the
+ * transient codes (WeCom 45009 api freq out of limit and -1 system busy; Feishu 99991400 request trigger frequency
+ * limit and 1236010 mail quota limit, "retry" per the send doc's error table) is off by default.
  *
  * @example
  * const wecom = createWecomClient({ baseUrl: 'http://127.0.0.1:4010' })

@@ -3,10 +3,10 @@
  * example of plugging in a real client. The SDK sends the Feishu calls it has (tokens, mail send, message
  * get); WeCom and deliberately malformed requests go through the fetch client.
  *
- * SDK facts this relies on (api-facts §7D): `domain` is used verbatim, so no trailing slash; a user token is
- * passed per call with `lark.withUserAccessToken`, and then no tenant token is fetched; a 2xx answer
- * resolves with the body (also when `code ≠ 0`), a non-2xx rejects with an AxiosError carrying
- * `response.status` and `response.data`.
+ * SDK facts this relies on (https://github.com/larksuite/node-sdk, 1.74.0): `domain` is used verbatim, so no trailing
+ * slash; a user token is passed per call with `lark.withUserAccessToken`, and then no tenant token is fetched; a 2xx
+ * answer resolves with the body (also when `code ≠ 0`), a non-2xx rejects with an AxiosError carrying `response.status`
+ * and `response.data`.
  */
 import * as lark from '@larksuiteoapi/node-sdk'
 import { fetchClient } from './fetch-client.ts'

@@ -1,6 +1,6 @@
 /**
  * `npm run contracts -- --target emulator|<url>|live [--live] [--client fetch|lark-sdk] [--filter …]
- * [--junit file] [--pace ms]`: runs the contract cases, prints a line per case and a summary, writes a
+ * [--junit file] [--pace ms] [--validate-responses]`: runs the contract cases, prints a line per case and a summary, writes a
  * JUnit report, and exits non-zero when a case fails (2 on a usage error). A live run needs `--live` as
  * well as `--target live`, so nobody books real meetings by a typo.
  */
@@ -12,10 +12,12 @@ import { runContracts } from './run.ts'
 import { emulatorTarget, LIVE_ENV, liveTarget, type Target, urlTarget } from './targets.ts'
 
 const USAGE = `usage: npm run contracts -- --target emulator|<url>|live [--live] [--client fetch|lark-sdk]
-                            [--filter text|/regex/] [--junit file.xml] [--pace ms]
+                            [--filter text|/regex/] [--junit file.xml] [--pace ms] [--validate-responses]
 
   --target emulator   the emulator in process (default)
   --target <url>      a running stub server, e.g. http://127.0.0.1:4010 (control plane at /__mock)
+  --validate-responses
+                      also fail a case whose answers break their response schemas (contracts/schemas)
   --target live       the live APIs; needs --live too. Reads:
 ${Object.entries(LIVE_ENV)
   .map(([k, v]) => `                        ${k.padEnd(26)} ${v}`)
@@ -67,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     client,
     ...(args.values.filter ? { filter: args.values.filter } : {}),
     ...(pace !== undefined ? { paceMs: pace } : {}),
+    ...(args.values['validate-responses'] ? { validateResponses: true } : {}),
     onCase: (r) => console.log(progressLine(r)),
   })
   await target.close()
@@ -89,6 +92,7 @@ function parse(argv: string[]) {
       filter: { type: 'string' },
       junit: { type: 'string' },
       pace: { type: 'string' },
+      'validate-responses': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

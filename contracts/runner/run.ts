@@ -14,6 +14,7 @@ import { type LoadedCase, loadCases, matchesFilter } from './cases.ts'
 import { check, pick } from './expect.ts'
 import { MissingValue, resolveValue, type Scope } from './placeholders.ts'
 import type { Target } from './targets.ts'
+import { validatingClient } from './validating-client.ts'
 
 export type ClientChoice = 'fetch' | 'lark-sdk' | ContractClient | ((target: Target) => ContractClient)
 
@@ -29,6 +30,12 @@ export interface RunOptions {
   cases?: LoadedCase[]
   /** Called when a case ends: the CLI prints its progress line here. */
   onCase?: (result: CaseResult) => void
+  /**
+   * Check every answer against its endpoint's response schema and the status of its code in the error
+   * catalogue (contracts/response-check.ts); an answer that breaks them fails its case. The tests turn it
+   * on for the emulator; a live run may, to see where the vendor and the schemas part.
+   */
+  validateResponses?: boolean
 }
 
 export interface StepResult {
@@ -158,6 +165,25 @@ interface Session {
   run: string
   /** Tokens fetched once per case (per run on live, where gettoken has its own rate limit). */
   tokens: Map<string, Promise<string>>
+  /** With `validateResponses`: what the validating client found since the last look (see `sessionClient`). */
+  responseProblems?: string[]
+}
+
+/** The client a session sends with: paced when asked, and checking every answer when asked. */
+export function sessionClient(
+  inner: ContractClient,
+  options: { paceMs?: number; validateResponses?: boolean },
+): Pick<Session, 'client' | 'responseProblems'> {
+  const paced = (options.paceMs ?? 0) > 0 ? pacedClient(inner, new Pacer(options.paceMs!)) : inner
+  if (!options.validateResponses) return { client: paced }
+  const responseProblems: string[] = []
+  return { client: validatingClient(paced, responseProblems), responseProblems }
+}
+
+/** The answers' problems found since the last call, each as a failure of the response schema check. */
+function takeResponseProblems(s: Session): string[] {
+  const found = s.responseProblems?.splice(0) ?? []
+  return found.map((p) => `response schema: ${p}`)
 }
 
 async function fetchToken(s: Session, name: 'wecom.token' | 'feishu.tenant_token'): Promise<string> {
@@ -379,11 +405,14 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
         // N copies at once: what a concurrency rule (the per-user mail lock) is about.
         const answers = await Promise.all(Array.from({ length: step.parallel }, () => send(s, step, resolved)))
         result.via = answers[0]!.via
-        result.failures = checkCounts(
-          r.vendor,
-          answers.map((a) => a.res),
-          step.expect?.counts ?? [],
-        )
+        result.failures = [
+          ...checkCounts(
+            r.vendor,
+            answers.map((a) => a.res),
+            step.expect?.counts ?? [],
+          ),
+          ...takeResponseProblems(s),
+        ]
         if (result.failures.length) {
           failures.push(...result.failures.map((f) => `${step.id}: ${f}`))
           break
@@ -396,7 +425,7 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
       const code = pick(res.json, r.vendor === 'wecom' ? 'errcode' : 'code').value
       if (typeof code === 'number') result.code = code
       const expected = step.expect ? ((await resolveValue(step.expect, scope)) as Parameters<typeof check>[2]) : {}
-      result.failures = check(r.vendor, res, expected)
+      result.failures = [...check(r.vendor, res, expected), ...takeResponseProblems(s)]
       scope.steps[step.id] = capture(res.json, step.capture)
       if (step.cleanup) {
         const body = (await resolveValue(step.cleanup.body, scope).catch(() => undefined)) as
@@ -418,7 +447,10 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
     if (e instanceof MissingValue) skipped = `the target has no ${e.message}`
     else failures.push(`error: ${(e as Error).message}`)
   }
+  // Answers no step looked at (a failed step's token fetch) and the clean-up's are checked too.
+  failures.push(...takeResponseProblems(s))
   const cleanup = await cleanUp(s, pendingCleanup)
+  failures.push(...takeResponseProblems(s).map((p) => `cleanup: ${p}`))
   const durationMs = Date.now() - started
   if (skipped && failures.length === 0)
     return { ...base, status: 'skipped', reason: skipped, failures, steps, cleanup, durationMs }
@@ -475,8 +507,12 @@ export async function runContracts(options: RunOptions): Promise<RunReport> {
   const { target } = options
   const paceMs = options.paceMs ?? (target.kind === 'live' ? Number(process.env.CONTRACTS_PACE_MS ?? 1000) : 0)
   const inner = makeClient(options.client, target)
-  const client = paceMs > 0 ? pacedClient(inner, new Pacer(paceMs)) : inner
-  const session: Session = { target, client, run: randomBytes(3).toString('hex'), tokens: new Map() }
+  const session: Session = {
+    target,
+    ...sessionClient(inner, { paceMs, ...(options.validateResponses ? { validateResponses: true } : {}) }),
+    run: randomBytes(3).toString('hex'),
+    tokens: new Map(),
+  }
   const cases = (options.cases ?? loadCases()).filter((c) => matchesFilter(c, options.filter))
   const results: CaseResult[] = []
   const summary = { ...tally(), total: 0, byArea: {} as Record<string, Tally> }

@@ -69,7 +69,7 @@ export interface Target {
   close(): Promise<void>
 }
 
-/** The environment variables a live run reads (documented in docs/notes-issue-6.md and the README). */
+/** The environment variables a live run reads (the README lists them too). */
 export const LIVE_ENV = {
   WECOM_CORP_ID: 'WeCom corp id (企业ID)',
   WECOM_CORP_SECRET: 'the secret of a self-built app allowed to call the meeting, schedule and mail APIs',
@@ -137,9 +137,9 @@ export function inProcessFetch(emulator: Pick<Emulator, 'handle'>): typeof fetch
   }
 }
 
-export function emulatorTarget(emulator: Emulator = createEmulator()): Target {
-  const { control } = emulator
-  const plane: ControlPlane = {
+/** The control plane of an emulator in this process: its `control` object, with the shapes of `/__mock/`. */
+export function inProcessControlPlane(control: Emulator['control']): ControlPlane {
+  return {
     reset: async () => control.reset(),
     now: async () => control.clock().now,
     setClock: async (args) => control.setClock(args),
@@ -160,12 +160,15 @@ export function emulatorTarget(emulator: Emulator = createEmulator()): Target {
       return JSON.parse(JSON.stringify(answer?.body))
     },
   }
+}
+
+export function emulatorTarget(emulator: Emulator = createEmulator()): Target {
   return {
     name: 'emulator (in process)',
     kind: 'emulator',
     baseUrls: { wecom: 'http://wecom.emulator.local', feishu: 'http://feishu.emulator.local' },
     fetch: inProcessFetch(emulator),
-    control: plane,
+    control: inProcessControlPlane(emulator.control),
     credentials: seedCredentials(emulator.state.seed),
     futureOffset: 30 * DAY,
     close: async () => {},

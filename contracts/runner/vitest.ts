@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, test } from 'vitest'
 import { type LoadedCase, loadCases, matchesFilter } from './cases.ts'
-import { type ClientChoice, makeClient, Pacer, pacedClient, runCase, type Session } from './run.ts'
+import { type ClientChoice, makeClient, runCase, type Session, sessionClient } from './run.ts'
 import type { Target } from './targets.ts'
 
 export interface ContractTestsOptions {
@@ -20,6 +20,8 @@ export interface ContractTestsOptions {
   cases?: LoadedCase[]
   /** Prefix of the describe blocks (default `contracts`). */
   name?: string
+  /** Fail a case whose answers break their response schemas (see RunOptions.validateResponses). */
+  validateResponses?: boolean
 }
 
 export function contractTests(options: ContractTestsOptions): void {
@@ -28,10 +30,12 @@ export function contractTests(options: ContractTestsOptions): void {
   beforeAll(async () => {
     const target = await options.target()
     const inner = makeClient(options.client, target)
-    const pace = options.paceMs ?? 0
     session = {
       target,
-      client: pace > 0 ? pacedClient(inner, new Pacer(pace)) : inner,
+      ...sessionClient(inner, {
+        paceMs: options.paceMs ?? 0,
+        ...(options.validateResponses ? { validateResponses: true } : {}),
+      }),
       run: Math.random().toString(36).slice(2, 8),
       tokens: new Map(),
     }

@@ -65,15 +65,19 @@ export function resolveConfig(overrides: unknown = {}, source = 'options'): Conf
   return merge(defaultConfig as unknown as Record<string, unknown>, rest) as unknown as Config
 }
 
+/** Under `server`, what the adapters read per request; every other server setting configures the listener. */
+const PER_REQUEST_SERVER_SETTINGS = new Set(['maxBodyBytes'])
+
 /**
  * Settings the emulator reads only when it starts or builds its state (server, journal and store caps,
  * token lifetimes, how meeting status is derived): `control.setConfig` refuses to change them, since a
  * change would not act (and `reset` goes back to the start-up settings). Everything else is read per request.
+ * The server's settings are listed from the schema, so a new one is start-up only unless it is said otherwise.
  */
-export const STARTUP_ONLY_SETTINGS = [
-  'server.host',
-  'server.port',
-  'server.requestTimeoutMs',
+export const STARTUP_ONLY_SETTINGS: readonly string[] = [
+  ...Object.keys(configSchema.properties.server.properties)
+    .filter((k) => !PER_REQUEST_SERVER_SETTINGS.has(k))
+    .map((k) => `server.${k}`),
   'journal',
   'faults',
   'wecom',
@@ -81,7 +85,7 @@ export const STARTUP_ONLY_SETTINGS = [
   'feishu.userTokenTtlSeconds',
   'feishu.refreshTokenTtlSeconds',
   'feishu.oauthCodeTtlSeconds',
-] as const
+]
 
 /** `overrides` (checked against the schema) merged over `base`: arrays and scalars replace, objects merge. */
 export function applyConfig(base: Config, overrides: unknown, source = 'options'): Config {

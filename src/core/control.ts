@@ -6,7 +6,7 @@
  * so this file knows no vendor. Every operation also has a framework-free route (`routes()`), which the
  * stub server's control router and `serve()` answer alike.
  */
-import type { Clock, ClockChange, ClockState } from './clock.ts'
+import { CLOCK_MAX_SECONDS, CLOCK_MIN_SECONDS, type Clock, type ClockChange, type ClockState } from './clock.ts'
 import { applyConfig, type Config, ConfigError, STARTUP_ONLY_SETTINGS } from './config.ts'
 import { ControlError } from './errors.ts'
 import { checkFaultRule, type FaultRule, type FaultView } from './faults.ts'
@@ -134,6 +134,14 @@ export class Control {
         )
       }
     }
+    const target = this.host.clock.targetOf(change)
+    if (!(target >= CLOCK_MIN_SECONDS && target <= CLOCK_MAX_SECONDS)) {
+      const field = change.advance !== undefined ? 'advance' : 'now'
+      throw new ControlError(
+        400,
+        `clock field "${field}" would set the clock to ${target} (Unix seconds); it must stay within ${CLOCK_MIN_SECONDS} and ${CLOCK_MAX_SECONDS} (1970-01-01 to 9999-12-31 Beijing time)`,
+      )
+    }
     return this.host.clock.change(change)
   }
 
@@ -147,8 +155,8 @@ export class Control {
    * over the settings in effect and validated like a config file; it acts from the next request on, until
    * `reset` restores the start-up settings. What is read per request can change (feishu.mail.*: lock hold,
    * rate limit, size and store caps, daily quotas, checks; server.maxBodyBytes); settings read only at
-   * start-up or when state is built (STARTUP_ONLY_SETTINGS: server host/port/timeout, journal, faults and
-   * wecom caps, token lifetimes, wecom.meetingStatusFromClock) are refused with a 400 naming the field.
+   * start-up or when state is built (STARTUP_ONLY_SETTINGS: server host/port/timeout/controlToken, journal,
+   * faults and wecom caps, token lifetimes, wecom.meetingStatusFromClock) are refused with a 400 naming the field.
    */
   setConfig(patch: unknown): Config {
     let next: Config

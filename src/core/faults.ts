@@ -11,6 +11,7 @@
  */
 import faultSchema from '../../contracts/schemas/fault.schema.json' with { type: 'json' }
 import type { FaultRule } from '../generated/contracts.ts'
+import { echo } from './echo.ts'
 import { catalogues, type Vendor, VendorError } from './errors.ts'
 import type { CoreResponse } from './http.ts'
 import { appMatches } from './journal.ts'
@@ -44,6 +45,51 @@ interface ActiveRule {
   pathPrefix: string | undefined
   hits: number
   remaining: number | null
+}
+
+/** A header name is an RFC 9110 token. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** What node:http and fetch carry in a header value: tab, space, visible ASCII and Latin-1 (obs-text). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+/** The emulator frames its answers and sends the body as is: a fault saying otherwise breaks the connection. */
+const FRAMING_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'content-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'upgrade',
+  'te',
+  'trailer',
+])
+/** Names and values together; Node's fetch refuses an answer whose headers pass 16 KB. */
+const MAX_FAULT_HEADER_CHARS = 8192
+/** Statuses whose answers carry no body (RFC 9110 §15.3.5, §15.3.6, §15.4.5): the envelope would be lost. */
+const BODYLESS_STATUSES = new Set([204, 205, 304])
+
+/** What the schema cannot say about respond.status and respond.headers: what HTTP can carry. */
+function wireProblems(respond: NonNullable<FaultRule['respond']>): string[] {
+  const problems: string[] = []
+  if (respond.status !== undefined && BODYLESS_STATUSES.has(respond.status))
+    problems.push(`respond.status: ${respond.status} answers have no body, so the vendor's envelope would be lost`)
+  let size = 0
+  for (const [name, value] of Object.entries(respond.headers ?? {})) {
+    size += name.length + value.length
+    if (!HEADER_NAME.test(name)) {
+      problems.push(`respond.headers: "${echo(name)}" is not a header name (letters, digits and !#$%&'*+-.^_\`|~)`)
+      continue
+    }
+    if (FRAMING_HEADERS.has(name.toLowerCase()))
+      problems.push(`respond.headers["${name}"]: the emulator frames its answers itself; a fault cannot set ${name}`)
+    if (!HEADER_VALUE.test(value))
+      problems.push(
+        `respond.headers["${name}"]: a header value cannot hold CR, LF or other control characters, nor characters past U+00FF (percent-encode them)`,
+      )
+  }
+  if (size > MAX_FAULT_HEADER_CHARS)
+    problems.push(`respond.headers: ${size} characters of names and values; at most ${MAX_FAULT_HEADER_CHARS}`)
+  return problems
 }
 
 /**
@@ -80,6 +126,7 @@ export function checkFaultRule(
     }
     vendor ??= given[0]?.vendor
     if (rule.drop) problems.push('drop: a dropped connection has no answer; give respond or drop, not both')
+    problems.push(...wireProblems(respond))
   }
   if (!respond && rule.delay_ms === undefined && !rule.drop)
     problems.push('(root): a fault needs respond, delay_ms or drop: true')

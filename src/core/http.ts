@@ -42,10 +42,27 @@ export function splitUrl(url: string): { path: string; query: URLSearchParams } 
   return { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) }
 }
 
+/** The longest value `headerSafe` gives: with its name, a header line stays under 1 KB. */
+export const MAX_HEADER_VALUE_CHARS = 960
+const ENCODED_ELLIPSIS = '%E2%80%A6'
+
 /**
  * Header values must be Latin-1: a value with other characters (our Chinese doc names, a reason quoting a
  * userid) is percent-encoded as a whole, an ASCII one is sent as is. Used for every header we fill with text.
+ * A lone surrogate (which encodeURI refuses) becomes U+FFFD, and a value longer than
+ * MAX_HEADER_VALUE_CHARS is cut at a whole character and ends in an encoded `…`: Node's fetch refuses
+ * a response whose headers pass 16 KB, so the client would never see the answer.
  */
 export function headerSafe(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURI(value)
+  if (value.length <= MAX_HEADER_VALUE_CHARS && /^[\x20-\x7e]*$/.test(value)) return value
+  const text = value.toWellFormed()
+  const encoded = encodeURI(text)
+  if (encoded.length <= MAX_HEADER_VALUE_CHARS) return encoded
+  let out = ''
+  for (const ch of text) {
+    const e = encodeURI(ch)
+    if (out.length + e.length > MAX_HEADER_VALUE_CHARS - ENCODED_ELLIPSIS.length) break
+    out += e
+  }
+  return out + ENCODED_ELLIPSIS
 }

@@ -78,6 +78,21 @@ export function fullValidatorFor<T = unknown>(schema: object): ValidateFunction<
   return v as ValidateFunction<T>
 }
 
+/**
+ * Makes a schema that others `$ref` by its `$id` known to both instances (the vendors' error envelopes
+ * the response schemas share). Adding one twice is a no-op.
+ */
+export function addSharedSchema(schema: object): void {
+  const id = (schema as { $id?: unknown }).$id
+  if (typeof id !== 'string') throw new Error('[worksuite-mock] a shared schema needs an $id')
+  for (const instance of [ajv, ajvAll]) if (!instance.getSchema(id)) instance.addSchema(schema)
+}
+
+/** The every-error validator of a schema, or a part of one, by its `$id` or `$id#/json/pointer`. */
+export function fullValidatorForRef(ref: string): ValidateFunction | undefined {
+  return ajvAll.getSchema(ref)
+}
+
 /** `/wecom/corps/0/users/3/userid` → `wecom.corps[0].users[3].userid` */
 export function jsonPath(instancePath: string): string {
   if (!instancePath) return '(root)'

@@ -1,7 +1,11 @@
 /**
- * Feishu auth endpoints (tenant/app token from app credentials, the OAuth v2 code exchange) and the auth
- * stage of user-token-only business endpoints (api-facts §0, §4 rows 1-4, §6).
+ * Feishu auth endpoints (tenant/app token from app credentials, the OAuth v2 code exchange) and the auth stage of
+ * user-token-only business endpoints
+ * (https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal,
+ * https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token,
+ * https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code).
  */
+import { echo } from '../core/echo.ts'
 import { fail, VendorError } from '../core/errors.ts'
 import { type CoreResponse, jsonResponse } from '../core/http.ts'
 import { defineEndpoint, type EndpointHandler, type RequestContext, raw } from '../core/module.ts'
@@ -46,7 +50,7 @@ function logHeaders(ctx: RequestContext): Record<string, string> {
   return feishuHeaders(envelopeOf(ctx), logId(ctx.env.random, ctx.nowMs))
 }
 
-/** auth/v3 answers HTTP 200 even when it refuses, in its own shape (src/feishu/envelope.ts). */
+/** auth/v3 answers HTTP 200 even when it refuses (live probes with fake credentials), in its own shape. */
 function tokenEndpointError(ctx: RequestContext, code: 10003 | 10014, reason: string): CoreResponse {
   return raw(feishuTokenErrorResponse(envelopeOf(ctx), new VendorError(code, reason)))
 }
@@ -59,13 +63,14 @@ function credentialsToken(kind: 'tenant' | 'app'): EndpointHandler {
       const appSecret = str(params.app_secret)
       if (!appId || !appSecret) return tokenEndpointError(ctx, 10003, 'app_id and app_secret are required')
       const app = ctx.env.stores.feishuDirectory.app(appId)
-      if (!app) return tokenEndpointError(ctx, 10003, `no app "${appId}" in the seed`)
+      if (!app) return tokenEndpointError(ctx, 10003, `no app "${echo(appId)}" in the seed`)
       ctx.tags.app = appId
       if (app.appSecret !== appSecret) {
-        return tokenEndpointError(ctx, 10014, `app_secret does not match app "${appId}"`)
+        return tokenEndpointError(ctx, 10014, `app_secret does not match app "${echo(appId)}"`)
       }
       const { token, expire } = ctx.env.stores.feishuTokens.issueTenantToken(app.appId, app.tenantKey, ctx.now)
-      // Self-built apps get the same value as app and tenant token; the body has no `data` wrapper (FS-AUTH).
+      // Self-built apps get the same value as app and tenant token; the body has no `data` wrapper (the
+      // app_access_token doc).
       const body =
         kind === 'tenant'
           ? { code: 0, msg: 'ok', tenant_access_token: token, expire }
@@ -133,8 +138,8 @@ function oauthToken(): EndpointHandler {
           ctx,
           20001,
           'unsupported_grant_type',
-          `grant_type "${grantType}" is not supported`,
-          `grant_type "${grantType}" is not supported.`,
+          `grant_type "${echo(grantType)}" is not supported`,
+          `grant_type "${echo(grantType)}" is not supported.`,
         )
       }
       ctx.tags.user = grant.openId

@@ -47,6 +47,10 @@ export interface IssuedOAuthCode {
 
 /** A code for a user (by open_id or mailbox) and one of their tenant's apps (the first by default). */
 export function issueOAuthCode(env: Env, input: OAuthCodeRequest): IssuedOAuthCode {
+  // Kept with the code and sent back with the token: a value that is not text has no place there.
+  for (const k of ['app_id', 'mailbox', 'open_id', 'scope', 'redirect_uri'] as const) {
+    if (input[k] !== undefined && typeof input[k] !== 'string') throw new ControlError(400, `"${k}" must be a string`)
+  }
   const { feishuDirectory: dir, feishuTokens: tokens } = env.stores
   const user = input.open_id
     ? dir.userByOpenId(input.open_id)

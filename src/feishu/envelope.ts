@@ -1,6 +1,7 @@
 /**
  * Feishu's wire format: a real HTTP status, `{code, msg, error: {log_id, troubleshooter}}` on errors and
- * `{code: 0, msg: 'success', data}` on success, with `X-Tt-Logid` and `X-Request-Id` headers (api-facts §0).
+ * `{code: 0, msg: 'success', data}` on success, with `X-Tt-Logid` and `X-Request-Id` headers
+ * (https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code; captured responses).
  */
 
 import { catalogueEntry, type VendorError } from '../core/errors.ts'
@@ -55,7 +56,7 @@ export function feishuOkResponse(ctx: FeishuEnvelopeContext, data: Record<string
   return jsonResponse(200, { code: 0, msg: 'success', data }, feishuHeaders(ctx, logId(ctx.random, ctx.nowMs)))
 }
 
-/** What Feishu's gateway answers for an unknown path or a wrong method (FS-PROBE P03, P20). */
+/** What Feishu's gateway answers for an unknown path or a wrong method (live probes). */
 export function feishuNotFound(): CoreResponse {
   return textResponse(404, '404 page not found')
 }
@@ -69,7 +70,7 @@ export function rateLimitHeaders(limit: number, resetSeconds: number): Record<st
 }
 
 /**
- * auth/v3 token endpoints refuse with HTTP 200 and `{code, data: {}, msg}` (FS-PROBE P01/P04/P05): the
+ * auth/v3 token endpoints refuse with HTTP 200 and `{code, data: {}, msg}` (live probes with fake credentials): the
  * catalogue's status and text, like every other Feishu error.
  */
 export function feishuTokenErrorResponse(ctx: FeishuEnvelopeContext, error: VendorError): CoreResponse {
@@ -85,7 +86,7 @@ export function feishuTokenErrorResponse(ctx: FeishuEnvelopeContext, error: Vend
 export type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type'
 
 /**
- * The v2 OAuth token endpoint refuses with `{code, error, error_description}` (FS-PROBE P12-P14): the
+ * The v2 OAuth token endpoint refuses with `{code, error, error_description}` (live probes): the
  * catalogue's status and text as the description, unless the refusal says more than the catalogue does.
  */
 export function feishuOAuthErrorResponse(

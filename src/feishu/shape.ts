@@ -1,19 +1,14 @@
 /**
  * Feishu's answer to a body of the wrong shape, for every Feishu endpoint with a request schema: a body
  * that is not a JSON object is 400 9499 Bad Request; a wrong JSON type answers 400 9499 in the gateway's
- * words, naming the field and the value (CAP 59113737917); a documented 数据校验规则 (a length limit)
+ * words, naming the field and the value (a captured response, public code ref 59113737917); a documented 数据校验规则 (a length limit)
  * answers 400 99992402 with `field_violations`, as the platform does for its field validation rules
  * (INFERRED for the mail send).
  */
+import { echo } from '../core/echo.ts'
 import { VendorError } from '../core/errors.ts'
 import { type RouteDef, shapeRuleOf } from '../core/module.ts'
 import { type ErrorObject, jsonPath } from '../core/schema.ts'
-
-/** The offending value as the gateway prints it: strings bare, anything else as JSON. */
-function printable(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value)
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text
-}
 
 function valueAt(root: unknown, instancePath: string): unknown {
   let v = root
@@ -35,7 +30,8 @@ export function feishuShapeError(route: RouteDef, errors: readonly ErrorObject[]
       errorFields: { field_violations: [{ field, description: `the max len is ${limit}` }] },
     })
   }
-  const value = printable(valueAt(body, e.instancePath))
+  // The offending value as the gateway prints it: strings bare, anything else as JSON (short, at any depth).
+  const value = echo(valueAt(body, e.instancePath))
   return new VendorError(9499, `${rule}: ${field} ${e.message ?? 'has the wrong type'}`, {
     message: `Invalid parameter type in json: ${field}. Invalid parameter value: ${value}. Please check and modify accordingly.`,
   })

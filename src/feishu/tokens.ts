@@ -1,7 +1,9 @@
 /**
- * Feishu's three kinds of credential (api-facts §6): tenant/app access tokens (`t-…`) from app id and
- * secret, user access tokens from the OAuth code exchange or pre-seeded, and the refresh tokens and
- * one-time authorization codes around them.
+ * Feishu's three kinds of credential
+ * (https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal,
+ * https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token): tenant/app access
+ * tokens (`t-…`) from app id and secret, user access tokens from the OAuth code exchange or pre-seeded, and the refresh
+ * tokens and one-time authorization codes around them.
  */
 import type { Clock } from '../core/clock.ts'
 import type { Config } from '../core/config.ts'
@@ -32,7 +34,9 @@ interface Grant {
   redirectUri?: string
 }
 
-/** A fresh token is handed out once fewer than 30 minutes remain (FS-AUTH); the old one stays valid. */
+/**
+ * A fresh token is handed out once fewer than 30 minutes remain (the tenant_access_token doc); the old one stays valid.
+ */
 const TENANT_TOKEN_RENEW_BELOW = 30 * 60
 /** Bounds, so a long-running server that is asked for codes in a loop does not grow without limit. */
 const MAX_USER_TOKENS = 10_000

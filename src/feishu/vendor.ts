@@ -6,6 +6,7 @@
  */
 
 import { objectBody } from '../core/control.ts'
+import { echo } from '../core/echo.ts'
 import { VendorError } from '../core/errors.ts'
 import type { RequestContext } from '../core/module.ts'
 import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
@@ -81,7 +82,7 @@ export const feishuVendor: VendorPlugin = {
   contentTypeError: (contentType) =>
     isJsonMediaType(contentType)
       ? undefined
-      : badRequest(9499, `feishu.body.content-type: Content-Type "${contentType}" is not application/json`),
+      : badRequest(9499, `feishu.body.content-type: Content-Type "${echo(contentType)}" is not application/json`),
   internalError: (message) => new VendorError(1236019, message),
   oversizeError: (route, why) => badRequest(route.oversize_code ?? 9499, why),
   /** Feishu mail paths name the mailbox; `me` is the caller's own. */

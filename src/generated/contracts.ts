@@ -88,7 +88,7 @@ export interface Config {
      */
     oauthCodeTtlSeconds?: number
     /**
-     * Feishu mail send (SEED-003). Limits the doc names but does not quantify are INFERRED defaults; the lists make the remaining error codes reachable.
+     * Feishu mail send (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send). Limits the doc names but does not quantify are INFERRED defaults; the lists make the remaining error codes reachable.
      */
     mail?: {
       /**
@@ -96,7 +96,7 @@ export interface Config {
        */
       lockHoldMs?: number
       /**
-       * Requests per app per minute (fixed window on the emulator clock) before 429 99991400 (SEED-003: 100 次/分钟).
+       * Requests per app per minute (fixed window on the emulator clock) before 429 99991400 (the send doc's 接口频率限制: 100 次/分钟).
        */
       rateLimitPerMinute?: number
       /**
@@ -193,13 +193,13 @@ export interface ContractCase {
    */
   rules: [string, ...string[]]
   /**
-   * Where the rule is documented.
+   * Where the rule is documented: the vendor's public doc page and the field it is about.
    */
   doc: {
     /**
-     * Seed file (shared/seeds/00N_….txt) or api-facts section.
+     * The vendor's doc page (https://developer.work.weixin.qq.com/document/path/…, https://open.feishu.cn/document/…).
      */
-    file: string
+    url: string
     /**
      * The field, header or parameter, as the doc names it.
      */
@@ -255,11 +255,9 @@ export interface ContractRequest {
     [k: string]: string
   }
   /**
-   * Sent as JSON. Directives: {"$repeat": value, "times": n} (an array of n copies, {{i}} set to 0…n-1 in each), with "join": "" a string of n copies joined; {"$base64url": text}.
+   * Sent as JSON. An object with `$repeat` or `$base64url` is a directive the runner expands before sending (#/$defs/repeat, #/$defs/base64url), so a case that needs a large value says how to build it instead of spelling it out.
    */
-  body?: {
-    [k: string]: unknown
-  }
+  body?: unknown
   /**
    * Sent verbatim (malformed JSON, form bodies).
    */
@@ -431,7 +429,7 @@ export interface ErrorCatalogue {
      */
     message: string
     /**
-     * Where the fact comes from (keys of shared/api-facts.md).
+     * Where the fact comes from: the vendor's doc page (URL), a captured response (a real answer quoted in public code, by its number in a public code index), a live probe, or decision: <title> (README, Decisions).
      */
     source: string
     /**
@@ -482,11 +480,11 @@ export interface FaultRule {
      */
     code?: number
     /**
-     * Overrides the catalogue's HTTP status.
+     * Overrides the catalogue's HTTP status: a final status with a body, so 200-599 but not 204, 205 or 304 (a 1xx is interim and the others carry no body).
      */
     status?: number
     /**
-     * Extra response headers (99991400 gets x-ogw-ratelimit-limit and -reset unless given here).
+     * Extra response headers (99991400 gets x-ogw-ratelimit-limit and -reset unless given here). Names are HTTP tokens, values Latin-1 without control characters (percent-encode others), 8192 characters in all; content-length, transfer-encoding, content-encoding and the connection headers are the emulator's own.
      */
     headers?: {
       [k: string]: string
@@ -510,6 +508,212 @@ export interface FaultRule {
   probability?: number
 }
 
+// feishu.auth.app_access_token.response.schema.json
+/**
+ * Answer of POST /open-apis/auth/v3/app_access_token/internal (自建应用获取 app_access_token, https://open.feishu.cn/document/server-docs/authentication-management/access-token/app_access_token_internal): both tokens at the top level (a self-built app's are the same value). A refusal is HTTP 200, {code, data: {}, msg}, as on tenant_access_token; the gateway's refusals come in Feishu's error envelope.
+ */
+export type FeishuAppAccessTokenResponse = FeishuAppAccessTokenSuccess | FeishuTokenRefusal | FeishuError
+
+export interface FeishuAppAccessTokenSuccess {
+  app_access_token: string
+  code: 0
+  /**
+   * Seconds left.
+   */
+  expire: number
+  msg: 'ok'
+  tenant_access_token: string
+}
+/**
+ * How auth/v3 refuses: HTTP 200, an empty data object (10003 invalid param, 10014 app secret invalid, …).
+ */
+export interface FeishuTokenRefusal {
+  code: number
+  data: {}
+  msg: string
+}
+/**
+ * Feishu's OpenAPI error envelope (https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code): a real HTTP status (the code's status in contracts/errors/feishu.json), a non-zero code, msg, and an error object with the log id and the troubleshooter link. Auth failures (99991xxx) add error.message, a link to the fix; field validation (99992402) adds error.field_violations. The log id is also the X-Tt-Logid header.
+ */
+export interface FeishuError {
+  /**
+   * 错误码, non-zero.
+   */
+  code: number
+  /**
+   * 错误描述.
+   */
+  msg: string
+  error: FeishuErrorDetail
+}
+export interface FeishuErrorDetail {
+  /**
+   * yyyyMMddHHmmss (Beijing time) and 20 upper-case hex characters.
+   */
+  log_id: string
+  troubleshooter: string
+  /**
+   * On auth failures: where the fix is documented.
+   */
+  message?: string
+  /**
+   * @minItems 1
+   */
+  field_violations?: [FeishuFieldViolation, ...FeishuFieldViolation[]]
+  permission_violations?: FeishuPermissionViolation[]
+}
+export interface FeishuFieldViolation {
+  field: string
+  description: string
+}
+export interface FeishuPermissionViolation {
+  type: string
+  subject: string
+}
+
+// feishu.auth.tenant_access_token.response.schema.json
+/**
+ * Answer of POST /open-apis/auth/v3/tenant_access_token/internal (自建应用获取 tenant_access_token, https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal): the token at the top level (no data wrapper; expire, not expires_in). A refusal is also HTTP 200, {code, data: {}, msg}. Anything the gateway refuses (rate limit, an injected fault) comes in Feishu's error envelope.
+ */
+export type FeishuTenantAccessTokenResponse = FeishuTenantAccessTokenSuccess | FeishuTokenRefusal | FeishuError
+
+export interface FeishuTenantAccessTokenSuccess {
+  code: 0
+  msg: 'ok'
+  /**
+   * t-…; the same one while 30 minutes or more remain.
+   */
+  tenant_access_token: string
+  /**
+   * Seconds left.
+   */
+  expire: number
+}
+
+// feishu.authen.oauth_token.response.schema.json
+/**
+ * Answer of POST /open-apis/authen/v2/oauth/token (获取 user_access_token, https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token; 刷新 user_access_token with grant_type refresh_token, https://open.feishu.cn/document/authentication-management/access-token/refresh-user-access-token): RFC 6749 shapes at the top level, no data wrapper. A refusal is HTTP 400 with code, error and error_description; the gateway's refusals come in Feishu's error envelope.
+ */
+export type FeishuOAuthTokenResponse = FeishuOAuthTokenSuccess | FeishuOAuthTokenRefusal | FeishuError
+
+export interface FeishuOAuthTokenSuccess {
+  code: 0
+  /**
+   * user_access_token: u-… or a JWT (eyJ…).
+   */
+  access_token: string
+  /**
+   * Seconds.
+   */
+  expires_in: number
+  /**
+   * Only with the offline_access scope (字段权限要求); one use only.
+   */
+  refresh_token?: string
+  /**
+   * Only with refresh_token.
+   */
+  refresh_token_expires_in?: number
+  /**
+   * Space-separated scopes granted.
+   */
+  scope: string
+  token_type: 'Bearer'
+}
+export interface FeishuOAuthTokenRefusal {
+  /**
+   * 20001, 20002, 20003, 20026, …
+   */
+  code: number
+  /**
+   * An RFC 6749 §5.2 error code.
+   */
+  error:
+    | 'invalid_request'
+    | 'invalid_client'
+    | 'invalid_grant'
+    | 'unauthorized_client'
+    | 'unsupported_grant_type'
+    | 'invalid_scope'
+  error_description: string
+}
+
+// feishu.error.schema.json: declared above, by the first schema that uses it
+
+// feishu.mail.message.get.response.schema.json
+/**
+ * Answer of GET /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/:message_id (获取邮件详情, https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get; the field list is the official SDK's typed result): HTTP 200 with the message, or Feishu's error envelope (404 1235013 mailbox, 404 1234034 message, 403 1234017 …). Fields the emulator does not fill (body_preview, label_ids, reply_to, priority_type, security_level, body_calendar) are allowed, not required.
+ */
+export type FeishuMailMessageGetResponse = FeishuMailMessageGetSuccess | FeishuError
+
+export interface FeishuMailMessageGetSuccess {
+  code: 0
+  msg: 'success'
+  data: FeishuMailMessageGetData
+}
+export interface FeishuMailMessageGetData {
+  message: FeishuMailMessage
+}
+export interface FeishuMailMessage {
+  message_id: string
+  thread_id: string
+  subject: string
+  head_from: FeishuMailMessageAddress
+  to: FeishuMailMessageAddress[]
+  cc: FeishuMailMessageAddress[]
+  /**
+   * Only in the sender's own copy.
+   */
+  bcc: FeishuMailMessageAddress[]
+  /**
+   * 正文, base64url.
+   */
+  body_html: string
+  /**
+   * 正文纯文本, base64url.
+   */
+  body_plain_text: string
+  body_preview?: string
+  body_calendar?: string
+  /**
+   * Unix milliseconds, as a string.
+   */
+  internal_date: string
+  /**
+   * 1 收信, 2 发信, 3 草稿.
+   */
+  message_state: 1 | 2 | 3
+  /**
+   * The RFC 5322 Message-ID, with its angle brackets.
+   */
+  smtp_message_id: string
+  /**
+   * INBOX, SENT, …
+   */
+  folder_id?: string
+  label_ids?: string[]
+  attachments: FeishuMailMessageAttachment[]
+  in_reply_to?: string
+  references?: string
+  reply_to?: string
+  priority_type?: '0' | '1' | '3' | '5'
+  security_level?: {}
+}
+export interface FeishuMailMessageAddress {
+  mail_address: string
+  name?: string
+}
+export interface FeishuMailMessageAttachment {
+  filename: string
+  id?: string
+  /**
+   * 1 普通附件, 2 超大附件.
+   */
+  attachment_type?: 1 | 2
+  is_inline?: boolean
+  cid?: string
+}
+
 // feishu.mail.send.request.schema.json
 /**
  * to (收件人), cc (抄送), bcc (密送)
@@ -517,7 +721,7 @@ export interface FaultRule {
 export type AddressList = FeishuMailAddress[] | null
 
 /**
- * Body of POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send (SEED-003). Types only: a wrong type is the gateway's 400 9499, the one documented 数据校验规则 (attachment body length) its 400 99992402; whether a field is required or well-formed is the mail service's 400 1234008, checked in code. null counts as absent (Go-style decoding). Unknown fields are ignored.
+ * Body of POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send). Types only: a wrong type is the gateway's 400 9499, the one documented 数据校验规则 (attachment body length) its 400 99992402; whether a field is required or well-formed is the mail service's 400 1234008, checked in code. null counts as absent (Go-style decoding). Unknown fields are ignored.
  */
 export interface FeishuMailSendRequest {
   /**
@@ -565,6 +769,28 @@ export interface FeishuMailAttachment {
   cid?: string | null
 }
 
+// feishu.mail.send.response.schema.json
+/**
+ * Answer of POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send (发送邮件, https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send, 响应体): HTTP 200 with the sent message's ids, or Feishu's error envelope with the status of its code (错误码 table: 1234008 … 1236019; the gateway's 9499, 99991400, 99991661 …).
+ */
+export type FeishuMailSendResponse = FeishuMailSendSuccess | FeishuError
+
+export interface FeishuMailSendSuccess {
+  code: 0
+  msg: 'success'
+  data: FeishuMailSendData
+}
+export interface FeishuMailSendData {
+  /**
+   * 邮件ID: 获取邮件详情 takes it.
+   */
+  message_id: string
+  /**
+   * 会话ID.
+   */
+  thread_id: string
+}
+
 // rules.schema.json
 /**
  * The documented rules of one endpoint: each gets an implementation, a test that names its id, and at least one contract case.
@@ -577,7 +803,7 @@ export interface RuleCatalogue {
   endpoint: string
   vendor: 'wecom' | 'feishu'
   /**
-   * Where the endpoint is documented (seed file, or api-facts section).
+   * The vendor's public doc page of the endpoint (one URL, or several separated by spaces).
    */
   doc: string
   rules: {
@@ -602,11 +828,11 @@ export interface RuleCatalogue {
      */
     status?: number
     /**
-     * Seed file and row, or api-facts key.
+     * Where the rule comes from: the vendor's doc page (URL) and the row or section, the global errcode list (https://developer.work.weixin.qq.com/document/path/90313), a captured response or live probe, or decision: <title> (README, Decisions).
      */
     source?: string
     /**
-     * True where the code mapping is our reading (api-facts says INFERRED); `note` gives the reasoning.
+     * True where the code mapping is our reading (no doc or capture pins it); `note` gives the reasoning.
      */
     inferred?: boolean
     note?: string
@@ -721,9 +947,24 @@ export interface FeishuUser {
   }[]
 }
 
+// wecom.error.schema.json
+/**
+ * WeCom's error envelope, the same on every endpoint (https://developer.work.weixin.qq.com/document/path/90313): HTTP 200, a non-zero errcode from contracts/errors/wecom.json, and errmsg = the English text (a field-specific prefix may come first), the hint id, the caller's IP and the errcode's lookup link. The same pair is mirrored in the Error-Code / Error-Msg headers. Real error bodies may also carry the endpoint's zero-valued result fields (e.g. "ip_list": []); the emulator sends none, so nothing else is allowed here.
+ */
+export interface WecomError {
+  /**
+   * 返回码: a code of the global list (全局错误码).
+   */
+  errcode: number
+  /**
+   * <text>, hint: [<hint id>], from ip: <ip>, more info at https://open.work.weixin.qq.com/devtool/query?e=<errcode>. Clients should match on errcode, not on this text.
+   */
+  errmsg: string
+}
+
 // wecom.exmail.compose_send.request.schema.json
 /**
- * POST /cgi-bin/exmail/app/compose_send body, the meeting mail (seeds/000, doc 44633). Shape and types only: a breach answers 40058. Ranges with their own errcodes are checked in src/wecom/mail/compose-send.ts.
+ * POST /cgi-bin/exmail/app/compose_send body, the meeting mail (https://developer.work.weixin.qq.com/document/path/97868). Shape and types only: a breach answers 40058. Ranges with their own errcodes are checked in src/wecom/mail/compose-send.ts.
  */
 export interface WecomComposeSendRequest {
   to: WecomMailRecipients
@@ -786,6 +1027,36 @@ export interface WecomMailMeetingOption {
   water_mark_type?: number
 }
 
+// wecom.exmail.compose_send.response.schema.json
+/**
+ * Answer of POST /cgi-bin/exmail/app/compose_send (发送会议邮件, https://developer.work.weixin.qq.com/document/path/97868, 返回示例): HTTP 200, ok with no id (neither the schedule's nor the meeting's), or WeCom's error envelope.
+ */
+export type WecomComposeSendResponse = WecomComposeSendSuccess | WecomError
+
+export interface WecomComposeSendSuccess {
+  errcode: 0
+  errmsg: 'ok'
+}
+
+// wecom.gettoken.response.schema.json
+/**
+ * Answer of GET /cgi-bin/gettoken (获取access_token, https://developer.work.weixin.qq.com/document/path/91039): HTTP 200, the app's token, or WeCom's error envelope (41004, 41002, 40013, 40001, …).
+ */
+export type WecomGettokenResponse = WecomGettokenSuccess | WecomError
+
+export interface WecomGettokenSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 获取到的凭证, at most 512 bytes. Within its lifetime the same token comes back.
+   */
+  access_token: string
+  /**
+   * 凭证的有效时间 in seconds (7200 when new; what remains when the same token comes back).
+   */
+  expires_in: number
+}
+
 // wecom.meeting.cancel.request.schema.json
 /**
  * Body of POST /cgi-bin/meeting/cancel (取消预约会议).
@@ -796,6 +1067,17 @@ export interface WecomMeetingCancelRequest {
    * One occurrence of a series. The emulator issues no sub-meeting ids, so any value answers 730003 (非法的子会议id).
    */
   sub_meetingid?: string
+}
+
+// wecom.meeting.cancel.response.schema.json
+/**
+ * Answer of POST /cgi-bin/meeting/cancel (取消预约会议): HTTP 200, ok with nothing else, or WeCom's error envelope (400224, 400041, 730003, …).
+ */
+export type WecomMeetingCancelResponse = WecomMeetingCancelSuccess | WecomError
+
+export interface WecomMeetingCancelSuccess {
+  errcode: 0
+  errmsg: 'ok'
 }
 
 // wecom.meeting.create.request.schema.json
@@ -884,18 +1166,49 @@ export interface WecomMeetingCreateRequest {
      */
     repeat_until?: number
     /**
-     * Weekly only, at most 2 (400033); ignored for the other types.
+     * Weekly: 1 or 2; a custom repeat: at least 1, its second occurrence by 2106-02-07 (400033); otherwise ignored.
      */
     repeat_interval?: number
     /**
      * Seconds; values outside 0/300/900/3600/86400 are stored as 0.
      */
     remind_before?: number[]
+    /**
+     * Not in the create doc (99104); the update doc's (98154) custom repeat: typed here so a wrong type is a 40058, not a failure.
+     */
+    is_custom_repeat?: number
+    /**
+     * Not in the create doc; as on update (98154): weekdays 1..7 of a custom weekly series.
+     */
+    repeat_day_of_week?: number[]
+    /**
+     * Not in the create doc; as on update (98154): days 1..31 of a custom monthly series.
+     */
+    repeat_day_of_month?: number[]
   }
   /**
    * true skips the duplicate protection (400301 / 400302).
    */
   skip_duplicate_check?: boolean
+}
+
+// wecom.meeting.create.response.schema.json
+/**
+ * Answer of POST /cgi-bin/meeting/create (创建预约会议, https://developer.work.weixin.qq.com/document/path/99104, 返回结果): HTTP 200, the new meeting's id, or WeCom's error envelope.
+ */
+export type WecomMeetingCreateResponse = WecomMeetingCreateSuccess | WecomError
+
+export interface WecomMeetingCreateSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 会议id: opaque; get_info, update and cancel take it.
+   */
+  meetingid: string
+  /**
+   * 参会人中包含无效会议账号的userid: only for corps on 会议专业版 (absent otherwise).
+   */
+  excess_users?: string[]
 }
 
 // wecom.meeting.get_info.request.schema.json
@@ -908,6 +1221,202 @@ export interface WecomMeetingGetInfoRequest {
    * 9-digit 入会码.
    */
   meeting_code?: string
+}
+
+// wecom.meeting.get_info.response.schema.json
+/**
+ * Answer of POST /cgi-bin/meeting/get_info (获取会议详情, https://developer.work.weixin.qq.com/document/path/98149, 返回结果): HTTP 200, the meeting with its settings and reminders, or WeCom's error envelope (730004, 730005, 90602, …). Fields the doc lists and the emulator does not fill (join statistics, sub-meetings, votes, main_department, meeting_type) are allowed, not required.
+ */
+export type WecomMeetingGetInfoResponse = WecomMeetingGetInfoSuccess | WecomError
+
+export interface WecomMeetingGetInfoSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  meetingid?: string
+  /**
+   * 会议管理员userid.
+   */
+  admin_userid: string
+  /**
+   * Meetings booked before admin_userid existed name their creator instead.
+   */
+  creator_userid?: string
+  title: string
+  meeting_start: number
+  meeting_duration: number
+  description: string
+  location: string
+  /**
+   * 发起人所在主部门.
+   */
+  main_department?: number
+  agentid?: number
+  /**
+   * 1 待开始, 2 会议中, 3 已结束, 4 已取消, 5 已过期 (the doc's example shows 1; the enum is INFERRED).
+   */
+  status: 1 | 2 | 3 | 4 | 5
+  /**
+   * 会议类型.
+   */
+  meeting_type?: number
+  attendees: WecomMeetingInfoAttendees
+  guests?: WecomMeetingInfoGuest[]
+  settings: WecomMeetingInfoSettings
+  /**
+   * Present when the meeting was booked into a calendar.
+   */
+  cal_id?: string
+  reminders: WecomMeetingInfoReminders
+  /**
+   * 入会码: the meeting number.
+   */
+  meeting_code: string
+  /**
+   * 入会链接.
+   */
+  meeting_link: string
+  has_vote?: boolean
+  sub_meetings?: WecomMeetingInfoSubMeeting[]
+  has_more_sub_meeting?: 0 | 1
+  remain_sub_meetings?: number
+  current_sub_meetingid?: string
+  sub_repeat_list?: WecomMeetingInfoSubRepeat[]
+}
+export interface WecomMeetingInfoAttendees {
+  member: WecomMeetingInfoMember[]
+  tmp_external_user?: WecomMeetingInfoExternalUser[]
+  device?: WecomMeetingInfoDevice[]
+}
+/**
+ * A member: their join statistics only once they took part (the emulator: nobody joins).
+ */
+export interface WecomMeetingInfoMember {
+  userid: string
+  /**
+   * 与会状态.
+   */
+  status: number
+  first_join_time?: number
+  last_quit_time?: number
+  total_join_count?: number
+  /**
+   * Seconds.
+   */
+  cumulative_time?: number
+}
+export interface WecomMeetingInfoExternalUser {
+  tmp_external_userid: string
+  /**
+   * 与会状态.
+   */
+  status: number
+  first_join_time?: number
+  last_quit_time?: number
+  total_join_count?: number
+  /**
+   * Seconds.
+   */
+  cumulative_time?: number
+}
+export interface WecomMeetingInfoDevice {
+  device_sn: string
+  status: number
+}
+export interface WecomMeetingInfoGuest {
+  area?: string
+  phone_number?: string
+  guest_name?: string
+}
+export interface WecomMeetingInfoSettings {
+  /**
+   * 1 none, 2 host only, 3 all, 4 ring_users.
+   */
+  remind_scope: 1 | 2 | 3 | 4
+  need_password: boolean
+  /**
+   * Only when need_password is true.
+   */
+  password?: string
+  enable_waiting_room: boolean
+  allow_enter_before_host: boolean
+  /**
+   * 0 off, 1 on, 2 on above 6 people.
+   */
+  enable_enter_mute: 0 | 1 | 2
+  enable_enter_mute_type?: number
+  allow_unmute_self: boolean
+  mute_all?: boolean
+  allow_external_user: boolean
+  enable_screen_watermark: boolean
+  /**
+   * 0 single row, 1 multiple rows.
+   */
+  watermark_type: 0 | 1
+  auto_record_type: 'none' | 'local' | 'cloud'
+  /**
+   * With auto_record_type cloud (the name create takes).
+   */
+  attendee_join_auto_record?: boolean
+  /**
+   * The name the get_info doc example uses for attendee_join_auto_record.
+   */
+  participant_join_auto_record?: boolean
+  /**
+   * With auto_record_type cloud.
+   */
+  enable_host_pause_auto_record?: boolean
+  enable_doc_upload_permission?: boolean
+  enable_interpreter?: boolean
+  enable_enroll: boolean
+  enable_host_key: boolean
+  host_key?: string
+  hosts: WecomMeetingInfoUserids
+  current_hosts?: WecomMeetingInfoUserids
+  co_hosts?: WecomMeetingInfoUserids
+  ring_users: WecomMeetingInfoUserids
+}
+export interface WecomMeetingInfoUserids {
+  userid: string[]
+}
+export interface WecomMeetingInfoReminders {
+  is_repeat: 0 | 1
+  /**
+   * 0 daily, 1 weekly, 2 monthly, 7 weekdays.
+   */
+  repeat_type?: 0 | 1 | 2 | 7
+  is_custom_repeat?: 0 | 1
+  /**
+   * 0 by date, 1 by count.
+   */
+  repeat_until_type?: 0 | 1
+  repeat_until_count?: number
+  repeat_until?: number
+  repeat_interval?: number
+  repeat_day_of_week?: number[]
+  repeat_day_of_month?: number[]
+  /**
+   * Seconds; unsupported values were stored as 0.
+   */
+  remind_before?: (0 | 300 | 900 | 3600 | 86400)[]
+}
+export interface WecomMeetingInfoSubMeeting {
+  sub_meetingid: string
+  title?: string
+  status: number
+  start_time: number
+  end_time: number
+  repeat_id?: string
+}
+export interface WecomMeetingInfoSubRepeat {
+  repeat_id: string
+  repeat_type: number
+  is_custom_repeat?: 0 | 1
+  repeat_interval?: number
+  repeat_day_of_week?: number[]
+  repeat_day_of_month?: number[]
+  repeat_until_type?: 0 | 1
+  repeat_until_count?: number
+  repeat_until?: number
 }
 
 // wecom.meeting.update.request.schema.json
@@ -1029,7 +1538,7 @@ export interface WecomMeetingUpdateRequest {
      */
     repeat_until?: number
     /**
-     * Weekly: at most 2; custom: required, at least 1 (400033).
+     * Weekly: at most 2; custom: required, at least 1, its second occurrence by 2106-02-07 (400033).
      */
     repeat_interval?: number
     /**
@@ -1059,9 +1568,24 @@ export interface WecomMeetingUpdateRequest {
   }
 }
 
+// wecom.meeting.update.response.schema.json
+/**
+ * Answer of POST /cgi-bin/meeting/update (修改预约会议, https://developer.work.weixin.qq.com/document/path/98154, 返回结果): HTTP 200, ok, or WeCom's error envelope.
+ */
+export type WecomMeetingUpdateResponse = WecomMeetingUpdateSuccess | WecomError
+
+export interface WecomMeetingUpdateSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 参会人中包含无效会议账号的userid: only for corps on 会议专业版 (absent otherwise).
+   */
+  excess_users?: string[]
+}
+
 // wecom.schedule.add.request.schema.json
 /**
- * POST /cgi-bin/oa/schedule/add body (seeds/002). Shape and types only: a breach answers 40058. Ranges with their own errcodes (90464, 90471, 90704, 90465, 90486, 90467, 90487, 90480, 90457, 90466, 90492) are checked in src/wecom/schedules/add.ts.
+ * POST /cgi-bin/oa/schedule/add body (https://developer.work.weixin.qq.com/document/path/93648). Shape and types only: a breach answers 40058. Ranges with their own errcodes (90464, 90471, 90704, 90465, 90486, 90467, 90487, 90480, 90457, 90466, 90492) are checked in src/wecom/schedules/add.ts.
  */
 export interface WecomScheduleAddRequest {
   schedule: {
@@ -1094,9 +1618,24 @@ export interface WecomScheduleReminders {
   timezone?: number
 }
 
+// wecom.schedule.add.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/schedule/add (创建日程, https://developer.work.weixin.qq.com/document/path/93648, 返回结果): HTTP 200, the new schedule's id, or WeCom's error envelope.
+ */
+export type WecomScheduleAddResponse = WecomScheduleAddSuccess | WecomError
+
+export interface WecomScheduleAddSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 日程ID, e.g. 17c7d2bd9f20d652840f72f59e796AAA.
+   */
+  schedule_id: string
+}
+
 // wecom.schedule.del.request.schema.json
 /**
- * POST /cgi-bin/oa/schedule/del body (api-facts §6). op_mode and op_start_time only matter for a recurring schedule.
+ * POST /cgi-bin/oa/schedule/del body (https://developer.work.weixin.qq.com/document/path/93648). op_mode and op_start_time only matter for a recurring schedule.
  */
 export interface WecomScheduleDelRequest {
   schedule_id: string
@@ -1104,13 +1643,104 @@ export interface WecomScheduleDelRequest {
   op_start_time?: number
 }
 
+// wecom.schedule.del.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/schedule/del (取消日程, https://developer.work.weixin.qq.com/document/path/97725): HTTP 200, ok with nothing else, or WeCom's error envelope (90460, 90461, 90485, 90482, …).
+ */
+export type WecomScheduleDelResponse = WecomScheduleDelSuccess | WecomError
+
+export interface WecomScheduleDelSuccess {
+  errcode: 0
+  errmsg: 'ok'
+}
+
 // wecom.schedule.get.request.schema.json
 /**
- * POST /cgi-bin/oa/schedule/get body (api-facts §6). An absent or empty list answers 90462 (checked in code); more than 1000 ids, 40058.
+ * POST /cgi-bin/oa/schedule/get body (https://developer.work.weixin.qq.com/document/path/93648). An absent or empty list answers 90462 (checked in code); more than 1000 ids, 40058.
  */
 export interface WecomScheduleGetRequest {
   /**
    * @maxItems 1000
    */
   schedule_id_list?: string[]
+}
+
+// wecom.schedule.get.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/schedule/get (获取日程详情, https://developer.work.weixin.qq.com/document/path/93648): HTTP 200, the schedules asked for in the order asked (cancelled ones too, with status 1), or WeCom's error envelope (90462, 90461, 90466, …).
+ */
+export type WecomScheduleGetResponse = WecomScheduleGetSuccess | WecomError
+
+export interface WecomScheduleGetSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  schedule_list: [WecomScheduleDetail, ...WecomScheduleDetail[]]
+}
+export interface WecomScheduleDetail {
+  schedule_id: string
+  /**
+   * 组织者: a legacy field some older answers carry.
+   */
+  organizer?: string
+  /**
+   * @maxItems 3
+   */
+  admins: [] | [string] | [string, string] | [string, string, string]
+  attendees: WecomScheduleAttendee[]
+  summary: string
+  description: string
+  reminders: WecomScheduleDetailReminders
+  location: string
+  cal_id: string
+  start_time: number
+  end_time: number
+  /**
+   * 0 正常, 1 已取消.
+   */
+  status: 0 | 1
+  is_whole_day: 0 | 1
+}
+export interface WecomScheduleAttendee {
+  userid: string
+  /**
+   * 0 未处理, 1 接受, 2 暂定, 3 拒绝.
+   */
+  response_status: 0 | 1 | 2 | 3
+}
+export interface WecomScheduleDetailReminders {
+  is_remind: 0 | 1
+  is_repeat: 0 | 1
+  /**
+   * Seconds before the start.
+   */
+  remind_before_event_secs: number
+  /**
+   * 提醒时间与日程开始时间的差值 in seconds (negative: before the start).
+   */
+  remind_time_diffs: number[]
+  /**
+   * 0 daily, 1 weekly, 2 monthly, 5 yearly, 7 weekdays.
+   */
+  repeat_type: 0 | 1 | 2 | 5 | 7
+  /**
+   * 0: forever.
+   */
+  repeat_until: number
+  is_custom_repeat: 0 | 1
+  repeat_interval: number
+  repeat_day_of_week: number[]
+  repeat_day_of_month: number[]
+  /**
+   * Not in the get doc: the emulator returns it for schedules a meeting mail (发送会议邮件) made with a yearly custom repeat.
+   */
+  repeat_month_of_year?: number[]
+  timezone: number
+  exclude_time_list: WecomScheduleExcludeTime[]
+}
+export interface WecomScheduleExcludeTime {
+  start_time: number
 }

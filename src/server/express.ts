@@ -14,6 +14,57 @@ import { headersOf, readBody, remoteAddressOf, writeResponse } from './node-adap
 const require = createRequire(import.meta.url)
 const encoder = new TextEncoder()
 
+/**
+ * JSON text of a body the host app parsed. JSON.stringify recurses and overflows the stack on a body nested
+ * a few thousand levels deep, which JSON.parse took: such a body is written out with an explicit stack
+ * instead, so the core reads the same bytes the stub server would have.
+ */
+export function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value)
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e
+  }
+  const out: string[] = []
+  // One frame per array or object being written: its entries, the next one to write, and how it closes.
+  const stack: { of: object; entries: [string | null, unknown][]; next: number; close: string }[] = []
+  const open = new Set<object>()
+  const write = (given: unknown): void => {
+    const v = typeof (given as { toJSON?: unknown } | null)?.toJSON === 'function' ? (given as Date).toJSON() : given
+    if (v === null || typeof v !== 'object') {
+      out.push(JSON.stringify(v) ?? 'null')
+      return
+    }
+    if (open.has(v)) throw new TypeError('Converting circular structure to JSON')
+    open.add(v)
+    if (Array.isArray(v)) {
+      out.push('[')
+      stack.push({ of: v, entries: v.map((x) => [null, x]), next: 0, close: ']' })
+    } else {
+      out.push('{')
+      const entries = Object.entries(v).filter(
+        ([, x]) => x !== undefined && typeof x !== 'function' && typeof x !== 'symbol',
+      )
+      stack.push({ of: v, entries, next: 0, close: '}' })
+    }
+  }
+  write(value)
+  while (stack.length > 0) {
+    const frame = stack.at(-1)!
+    if (frame.next === frame.entries.length) {
+      out.push(frame.close)
+      open.delete(frame.of)
+      stack.pop()
+      continue
+    }
+    const [key, v] = frame.entries[frame.next]!
+    if (frame.next++ > 0) out.push(',')
+    if (key !== null) out.push(`${JSON.stringify(key)}:`)
+    write(v)
+  }
+  return out.join('')
+}
+
 export function expressMiddleware(emulator: Emulator): Router {
   const express = require('express') as typeof import('express')
   const router = express.Router()
@@ -35,7 +86,7 @@ export function expressMiddleware(emulator: Emulator): Router {
             : Buffer.isBuffer(req.body)
               ? req.body
               : req.body && Object.keys(req.body).length
-                ? encoder.encode(JSON.stringify(req.body))
+                ? encoder.encode(jsonText(req.body))
                 : new Uint8Array(0)
       } else {
         const read = await readBody(req, limit)

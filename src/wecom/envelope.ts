@@ -1,6 +1,6 @@
 /**
  * WeCom's wire format: HTTP 200 for every business error, `{errcode, errmsg}` in the body, the same pair
- * mirrored in `Error-Code` / `Error-Msg` headers (api-facts §0, CONFIRMED).
+ * mirrored in `Error-Code` / `Error-Msg` headers (captured responses, CONFIRMED).
  */
 
 import { catalogueEntry, type VendorError } from '../core/errors.ts'
@@ -9,7 +9,7 @@ import type { Random } from '../core/random.ts'
 
 export const WECOM_CONTENT_TYPE = 'application/json; charset=UTF-8'
 
-/** New-style hint id: unix seconds followed by 15 digits, 25 in all (api-facts §0). */
+/** New-style hint id: unix seconds followed by 15 digits, 25 in all (captured responses). */
 export function hintId(random: Random, nowSeconds: number): string {
   return `${nowSeconds}${random.digits(15)}`
 }

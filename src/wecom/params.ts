@@ -1,6 +1,7 @@
 /**
  * WeCom's answer to a body of the wrong shape, for every WeCom endpoint: 40058 "invalid Request Parameter"
- * (GWX 40058 items 2-3: a missing required field, a wrong type, a value or list over its limit), with a
+ * (40058 items 2-3 of https://developer.work.weixin.qq.com/document/path/90313: a missing required field, a
+ * wrong type, a value or list over its limit), with a
  * field-specific prefix as real answers carry ("markdown.content exceed max length 4096. Invalid input
  * invalid Request Parameter"). A field whose wrong value has a code of its own (meeting_start 400034) says
  * so in its route's `shape`. The wording of each prefix is INFERRED; clients must match on errcode.

@@ -27,7 +27,7 @@ declare module '../core/module.ts' {
   }
 }
 
-/** What nginx in front of qyapi answers for an unknown path (WC-AUTH probe: HTTP 404). */
+/** What nginx in front of qyapi answers for an unknown path (a live probe: HTTP 404). */
 function notFound(): CoreResponse {
   return {
     status: 404,

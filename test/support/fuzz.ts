@@ -1,27 +1,37 @@
 /**
- * Property-based requests for every endpoint (fast-check): valid bodies, then mutations of them (fields
- * dropped, retyped, oversized, junk added), broken JSON, wrong methods and tokens. `checkAnswer` is the
- * property: the core never throws, answers in the vendor's envelope, and never 5xx without a fault.
+ * Property-based requests for every endpoint (fast-check), in families: `shape` (valid bodies, then
+ * mutations of them: fields dropped, retyped, oversized, junk added; broken JSON, wrong methods and
+ * tokens), and the families that leave the schemas' shapes (fuzz-families.ts, fuzz-sequences.ts).
+ * `checkAnswer` is the property every answer must have: in the vendor's envelope with a catalogued code,
+ * never 5xx without a fault, and a head node:http can send (status, header names and values, under 8 KB).
  */
 import fc from 'fast-check'
 import { catalogues } from '../../src/core/errors.ts'
 import type { CoreResponse } from '../../src/core/http.ts'
+import {
+  BASE,
+  byName,
+  type EndpointSpec,
+  endpoints,
+  FEISHU_TOKEN,
+  type FuzzCase,
+  type HttpStep,
+  request,
+} from './fuzz-endpoints.ts'
+import {
+  boundsFamily,
+  clockFamily,
+  faultFamily,
+  hugeFamily,
+  keptBodiesFamily,
+  nestingFamily,
+  unicodeFamily,
+  unicodeKeyFamily,
+  wholeBodyNestingFamily,
+} from './fuzz-families.ts'
+import { mailSequenceFamily, recurrenceFamily, scheduleSequenceFamily } from './fuzz-sequences.ts'
 
-export interface FuzzCase {
-  endpoint: string
-  method: string
-  url: string
-  headers: Record<string, string>
-  body: string | Uint8Array
-  /** What the case is, for the printed summary. */
-  kind: string
-}
-
-export interface Tokens {
-  wecom: string
-  feishu: string
-  now: number
-}
+export { BASE, type EndpointSpec, endpoints, type FuzzCase, type Step } from './fuzz-endpoints.ts'
 
 const userid = fc.constantFrom('zhangsan', 'lisi', 'wangwu', 'hidden', 'nosuchuser', '', 'a'.repeat(70))
 const anyJson = fc.jsonValue({ maxDepth: 3 })
@@ -69,7 +79,7 @@ function meetingBody(now: number) {
 function meetingUpdateBody(now: number) {
   return fc.record(
     {
-      meetingid: fc.oneof(fc.constant('__CREATED__'), fc.string({ maxLength: 40 })),
+      meetingid: fc.oneof(fc.constant('__MEETINGID__'), fc.string({ maxLength: 40 })),
       title: fc.string({ maxLength: 60 }),
       meeting_start: fc.oneof(fc.integer({ min: now + 60, max: now + 86_400 * 30 }), fc.integer()),
       meeting_duration: fc.oneof(fc.integer({ min: 300, max: 86_400 }), fc.integer()),
@@ -155,17 +165,20 @@ function composeSendBody(now: number) {
       subject: fc.string({ maxLength: 60 }),
       content: fc.string({ maxLength: 60 }),
       content_type: fc.constantFrom('html', 'text', 'x'),
+      schedule: fc.record(
+        {
+          method: fc.constantFrom('request', 'cancel', 'x'),
+          schedule_id: fc.string({ maxLength: 20 }),
+          start_time: fc.integer({ min: now, max: now + 86_400 }),
+          end_time: fc.integer({ min: now, max: now + 90_000 }),
+        },
+        { requiredKeys: ['start_time', 'end_time'] },
+      ),
       meeting: fc.record(
         {
+          meeting_admins: fc.record({ userids: fc.array(userid, { maxLength: 2 }) }),
           option: fc.record(
-            {
-              start_time: fc.integer({ min: now, max: now + 86_400 }),
-              end_time: fc.integer({ min: now, max: now + 90_000 }),
-            },
-            { requiredKeys: [] },
-          ),
-          schedule: fc.record(
-            { method: fc.constantFrom('request', 'cancel', 'x'), schedule_id: fc.string({ maxLength: 20 }) },
+            { password: fc.string({ maxLength: 8 }), remind_scope: fc.integer({ min: 0, max: 4 }) },
             { requiredKeys: [] },
           ),
         },
@@ -176,25 +189,18 @@ function composeSendBody(now: number) {
   )
 }
 
-export interface EndpointSpec {
-  name: string
-  vendor: 'wecom' | 'feishu'
-  path: string
-  body: (now: number) => fc.Arbitrary<Record<string, unknown>>
+/** Hand-made body generators for the five endpoints the property started with; the others vary their valid body. */
+const shapeBodies: Record<string, (now: number) => fc.Arbitrary<Record<string, unknown>>> = {
+  'meeting.create': meetingBody,
+  'meeting.update': meetingUpdateBody,
+  'schedule.add': scheduleBody,
+  'exmail.compose_send': composeSendBody,
+  'feishu.mail.send': () => mailBody(),
 }
 
-export const endpoints: EndpointSpec[] = [
-  { name: 'meeting.create', vendor: 'wecom', path: '/cgi-bin/meeting/create', body: meetingBody },
-  { name: 'meeting.update', vendor: 'wecom', path: '/cgi-bin/meeting/update', body: meetingUpdateBody },
-  { name: 'schedule.add', vendor: 'wecom', path: '/cgi-bin/oa/schedule/add', body: scheduleBody },
-  { name: 'exmail.compose_send', vendor: 'wecom', path: '/cgi-bin/exmail/app/compose_send', body: composeSendBody },
-  {
-    name: 'feishu.mail.send',
-    vendor: 'feishu',
-    path: '/open-apis/mail/v1/user_mailboxes/me/messages/send',
-    body: () => mailBody(),
-  },
-]
+function bodyOf(spec: EndpointSpec): fc.Arbitrary<Record<string, unknown>> {
+  return shapeBodies[spec.name]?.(BASE) ?? fc.constant(spec.valid?.() ?? {})
+}
 
 /** A mutation of a valid object: one field dropped, retyped, or junk added, at the top or one level down. */
 function mutated(body: fc.Arbitrary<Record<string, unknown>>) {
@@ -224,51 +230,128 @@ function breakJson(text: string, cut: number, mode: string): string {
   return `${'['.repeat(2000 + (cut % 5000))}${']'.repeat(10)}`
 }
 
-export function caseArbitrary(spec: EndpointSpec, tokens: Tokens): fc.Arbitrary<FuzzCase> {
-  const url = spec.vendor === 'wecom' ? `${spec.path}?access_token=${tokens.wecom}` : spec.path
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    ...(spec.vendor === 'feishu' ? { authorization: `Bearer ${tokens.feishu}` } : {}),
-  }
-  const body = spec.body(tokens.now)
-  const make = (kind: string, text: string | Uint8Array, extra: Partial<FuzzCase> = {}): FuzzCase => ({
-    endpoint: spec.name,
-    method: 'POST',
-    url,
-    headers,
-    body: text,
+/** The `shape` family for one endpoint: the property's original generators. */
+export function caseArbitrary(spec: EndpointSpec): fc.Arbitrary<FuzzCase> {
+  const body = bodyOf(spec)
+  const make = (kind: string, step: HttpStep): FuzzCase => ({
+    family: 'shape',
     kind,
-    ...extra,
+    endpoint: spec.name,
+    steps: [...(spec.prelude?.() ?? []), step],
   })
+  const withBody = (text: string | Uint8Array, extra: Parameters<typeof request>[1] = {}) =>
+    request(spec, { body: text, ...extra })
   return fc.oneof(
-    { weight: 4, arbitrary: body.map((b) => make('valid-shape', JSON.stringify(b))) },
-    { weight: 4, arbitrary: mutated(body).map((m) => make(m.kind, JSON.stringify(m.body))) },
+    { weight: 4, arbitrary: body.map((b) => make('valid-shape', withBody(JSON.stringify(b)))) },
+    { weight: 4, arbitrary: mutated(body).map((m) => make(m.kind, withBody(JSON.stringify(m.body)))) },
     {
       weight: 1,
       arbitrary: fc
         .tuple(body, fc.nat(), fc.constantFrom('truncate', 'garbage', 'top-level', 'deep'))
-        .map(([b, cut, mode]) => make(`broken-json:${mode}`, breakJson(JSON.stringify(b), cut, mode))),
+        .map(([b, cut, mode]) => make(`broken-json:${mode}`, withBody(breakJson(JSON.stringify(b), cut, mode)))),
     },
-    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => make('random-bytes', bytes)) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => make('random-bytes', withBody(bytes))) },
     {
       weight: 1,
       arbitrary: fc
-        .tuple(body, fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'))
-        .map(([b, method]) => make(`method:${method}`, JSON.stringify(b), { method })),
+        .tuple(body, fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'))
+        .filter(([, method]) => method !== spec.method)
+        .map(([b, method]) => make(`method:${method}`, withBody(JSON.stringify(b), { method }))),
     },
     {
       weight: 1,
       arbitrary: fc.tuple(body, fc.constantFrom('none', 'wrong', 'other-vendor')).map(([b, auth]) => {
-        const h = { ...headers }
-        let u = url
-        if (spec.vendor === 'wecom')
-          u = auth === 'none' ? spec.path : `${spec.path}?access_token=${auth === 'wrong' ? 'bad' : tokens.feishu}`
-        else if (auth === 'none') delete h.authorization
-        else h.authorization = `Bearer ${auth === 'wrong' ? 'bad' : tokens.wecom}`
-        return make(`auth:${auth}`, JSON.stringify(b), { url: u, headers: h })
+        const step = withBody(JSON.stringify(b))
+        if (spec.auth === 'wecom') {
+          const token = auth === 'none' ? '' : auth === 'wrong' ? 'bad' : FEISHU_TOKEN
+          step.url = step.url.replace('access_token=__WECOM_TOKEN__', token ? `access_token=${token}` : '')
+        } else if (spec.auth === 'feishu') {
+          if (auth === 'none') delete step.headers.authorization
+          else step.headers.authorization = `Bearer ${auth === 'wrong' ? 'bad' : '__WECOM_TOKEN__'}`
+        }
+        return make(`auth:${auth}`, step)
       }),
     },
   )
+}
+
+export interface Family {
+  name: string
+  /** What it generates, for the printed summary. */
+  describe: string
+  arbitrary: () => fc.Arbitrary<FuzzCase>
+  /** Its share of the long campaign. */
+  weight: number
+}
+
+export const families: Family[] = [
+  {
+    name: 'shape',
+    describe: 'valid bodies and mutations of them, broken JSON, random bytes, other methods and tokens',
+    arbitrary: () => fc.oneof(...endpoints.map(caseArbitrary)),
+    weight: 30,
+  },
+  {
+    name: 'unicode',
+    describe: 'lone and reversed surrogates, noncharacters, NUL, invalid UTF-8 bytes in every string field and key',
+    arbitrary: () => fc.oneof({ weight: 6, arbitrary: unicodeFamily() }, { weight: 1, arbitrary: unicodeKeyFamily() }),
+    weight: 15,
+  },
+  {
+    name: 'nesting',
+    describe: 'arrays and objects nested 64 to 10,000 deep in every field and as the whole body',
+    arbitrary: () =>
+      fc.oneof({ weight: 6, arbitrary: nestingFamily() }, { weight: 1, arbitrary: wholeBodyNestingFamily() }),
+    weight: 8,
+  },
+  {
+    name: 'bounds',
+    describe: 'numbers at and beyond every bound (0, -0, negative, 2^31, 2^32, 2^53, 1e9, 1e308, 1e400, fractions)',
+    arbitrary: () => boundsFamily(),
+    weight: 15,
+  },
+  {
+    name: 'huge',
+    describe: 'strings of 4 KB to 1 MB (ASCII, CJK, astral, escapables) in every string field, query and header',
+    arbitrary: () => hugeFamily(),
+    weight: 6,
+  },
+  {
+    name: 'recurrence',
+    describe:
+      'create a meeting / schedule / meeting mail with repeat combinations, move the clock, read back, update, cancel',
+    arbitrary: () =>
+      fc.oneof(
+        { weight: 3, arbitrary: recurrenceFamily() },
+        { weight: 2, arbitrary: scheduleSequenceFamily() },
+        { weight: 2, arbitrary: mailSequenceFamily() },
+      ),
+    weight: 18,
+  },
+  {
+    name: 'faults',
+    describe: 'fault rules of every shape (codes, statuses, headers, drop, probability, times) then requests',
+    arbitrary: () => faultFamily(),
+    weight: 4,
+  },
+  {
+    name: 'clock',
+    describe: 'setClock to impossible instants (before 1970, past uint32 and Date, 1e308) then requests',
+    arbitrary: () => clockFamily(),
+    weight: 3,
+  },
+  {
+    name: 'memory',
+    describe: 'successful requests with 1 MB bodies in fields a store keeps',
+    arbitrary: () => keptBodiesFamily(),
+    weight: 0.5,
+  },
+]
+
+export function family(name: string): Family {
+  const f = families.find((x) => x.name === name)
+  if (!f) throw new Error(`no fuzz family ${name}`)
+  return f
 }
 
 export interface Verdict {
@@ -276,41 +359,109 @@ export interface Verdict {
   why?: string
 }
 
+/** Response headers past this break common proxies (nginx's default large_client_header_buffers is 8k). */
+export const MAX_HEADER_BYTES = 8192
+/** What the adapters add to the head: status line, date, connection, content-length, keep-alive. */
+const ADAPTER_HEAD_BYTES = 160
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// node:http refuses to send a value with CR, LF, NUL or a character past U+00FF (ERR_INVALID_CHAR).
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+/** The adapter frames the body itself: a handler that sets these breaks the framing. */
+const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection'])
+
+/** The size of the response head as node:http would write it. */
+export function headBytes(res: CoreResponse): number {
+  let n = ADAPTER_HEAD_BYTES
+  for (const [k, v] of Object.entries(res.headers)) n += k.length + 4 + Buffer.byteLength(String(v), 'latin1')
+  return n
+}
+
+/** Whether node:http (and so the stub server) could write this head at all. */
+export function checkWire(res: CoreResponse): Verdict {
+  if (res.drop) return { ok: true }
+  if (!Number.isInteger(res.status) || res.status < 100 || res.status > 999)
+    return { ok: false, why: `status ${res.status} cannot be sent (node:http wants 100..999)` }
+  if (res.status < 200) return { ok: false, why: `status ${res.status} is informational, not an answer` }
+  // node:http drops the body of these: the client would get no envelope.
+  if ((res.status === 204 || res.status === 304) && res.body)
+    return { ok: false, why: `status ${res.status} carries no body: the envelope would be dropped` }
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (!TOKEN.test(k)) return { ok: false, why: `header name ${JSON.stringify(k).slice(0, 40)} is not an HTTP token` }
+    if (typeof v !== 'string' || !FIELD_VALUE.test(v))
+      return { ok: false, why: `header ${k} has a value node:http refuses: ${JSON.stringify(v).slice(0, 60)}` }
+    if (FRAMING.has(k.toLowerCase())) return { ok: false, why: `header ${k} overrides the adapter's framing` }
+  }
+  const bytes = headBytes(res)
+  if (bytes > MAX_HEADER_BYTES)
+    return {
+      ok: false,
+      why: `response head is ${bytes} bytes, over ${MAX_HEADER_BYTES} (largest header: ${largest(res)})`,
+    }
+  return { ok: true }
+}
+
+function largest(res: CoreResponse): string {
+  const [k, v] = Object.entries(res.headers).sort((a, b) => b[1].length - a[1].length)[0] ?? ['-', '']
+  return `${k} ${v.length} chars`
+}
+
+export interface AnswerContext {
+  /** A fault rule was added earlier in the case: 5xx and dropped connections are allowed. */
+  fault?: boolean
+}
+
 /** The property every answer must have. */
-export function checkAnswer(spec: EndpointSpec, res: CoreResponse): Verdict {
+export function checkAnswer(spec: EndpointSpec, res: CoreResponse, context: AnswerContext = {}): Verdict {
+  const wire = checkWire(res)
+  if (!wire.ok) return wire
+  if (res.drop) return context.fault ? { ok: true } : { ok: false, why: 'connection dropped without a fault' }
   let reason = res.headers['x-worksuite-mock-reason'] ?? ''
   try {
     reason = decodeURIComponent(reason)
   } catch {}
   // An endpoint not built yet (src/pending.ts) answers -1 / 500 1236019 "not implemented" on purpose.
   const pending = reason.includes('is not implemented in worksuite-mock yet')
-  if (reason.includes('emulator error')) return { ok: false, why: reason }
-  if (res.status >= 500 && !pending) return { ok: false, why: `HTTP ${res.status}: ${reason}` }
+  if (reason.includes('emulator error')) return { ok: false, why: reason.slice(0, 300) }
+  if (res.status >= 500 && !pending && !context.fault)
+    return { ok: false, why: `HTTP ${res.status}: ${reason.slice(0, 300)}` }
   // No route for this method and path: each vendor's own 404 (nginx HTML / the gateway's plain text).
-  if (res.status === 404) return { ok: true }
-  if (spec.vendor === 'wecom') {
-    let body: { errcode?: unknown; errmsg?: unknown }
-    try {
-      body = JSON.parse(res.body)
-    } catch {
-      return { ok: false, why: `not JSON: ${res.body.slice(0, 80)}` }
-    }
-    if (res.status !== 200) return { ok: false, why: `WeCom answered HTTP ${res.status}` }
-    if (typeof body.errcode !== 'number' || typeof body.errmsg !== 'string')
-      return { ok: false, why: 'no errcode/errmsg' }
-    if (body.errcode === -1 && !pending) return { ok: false, why: `errcode -1: ${body.errmsg}` }
-    if (body.errcode !== 0 && !catalogues.wecom.has(body.errcode))
-      return { ok: false, why: `errcode ${body.errcode} not in the catalogue` }
-    return { ok: true }
-  }
-  let body: { code?: unknown; msg?: unknown }
+  if (res.status === 404 && !res.headers['content-type']?.includes('json')) return { ok: true }
+  let body: Record<string, unknown>
   try {
     body = JSON.parse(res.body)
   } catch {
     return { ok: false, why: `not JSON: ${res.body.slice(0, 80)}` }
   }
-  if (typeof body.code !== 'number' || typeof body.msg !== 'string') return { ok: false, why: 'no code/msg' }
+  if (!body || typeof body !== 'object') return { ok: false, why: `not a JSON object: ${res.body.slice(0, 80)}` }
+  if (spec.vendor === 'wecom') {
+    if (res.status !== 200 && !context.fault) return { ok: false, why: `WeCom answered HTTP ${res.status}` }
+    if (typeof body.errcode !== 'number' || typeof body.errmsg !== 'string')
+      return { ok: false, why: 'no errcode/errmsg' }
+    if (body.errcode === -1 && !pending && !context.fault) return { ok: false, why: `errcode -1: ${body.errmsg}` }
+    if (body.errcode !== 0 && !catalogues.wecom.has(body.errcode))
+      return { ok: false, why: `errcode ${body.errcode} not in the catalogue` }
+    return { ok: true }
+  }
+  if (typeof body.code !== 'number') return { ok: false, why: 'no code' }
+  // The OAuth endpoint answers in OAuth's own shape, `access_token` or `error` and no `msg` (a fault, in Feishu's).
+  if (spec.name === 'feishu.oauth_token') {
+    const oauth = body.code === 0 ? typeof body.access_token === 'string' : typeof body.error === 'string'
+    if (!oauth && !(context.fault && typeof body.msg === 'string'))
+      return { ok: false, why: 'OAuth answer without access_token or error' }
+  } else if (typeof body.msg !== 'string') return { ok: false, why: 'no code/msg' }
   if (body.code !== 0 && !catalogues.feishu.has(body.code) && res.status !== 404)
     return { ok: false, why: `code ${body.code} not in the catalogue` }
   return { ok: true }
+}
+
+export { byName }
+
+/**
+ * The campaign's arbitrary over the named families, weighted by their share. Built the same way in the
+ * worker threads (which draw the cases) and in the main thread (which replays and shrinks them).
+ */
+export function campaignArbitrary(names: string[]): fc.Arbitrary<FuzzCase> {
+  const chosen = names.map(family)
+  if (chosen.length === 1) return chosen[0]!.arbitrary()
+  return fc.oneof(...chosen.map((f) => ({ weight: Math.max(1, Math.round(f.weight * 10)), arbitrary: f.arbitrary() })))
 }

@@ -1,5 +1,5 @@
 /**
- * base64url as the mail send doc asks for it (SEED-003 注意事项: "+/" become "-_"). Padding is accepted:
+ * base64url as the mail send doc asks for it (the send doc's 注意事项: "+/" become "-_"). Padding is accepted:
  * the doc's own `raw` example ends in "=". Standard base64's "+" and "/" are refused, since a server
  * decoding base64url would misread them.
  */

@@ -8,6 +8,7 @@
  * GET /open-apis/mail/v1/user_mailboxes/me/messages/48451e97-4743-4a55-a9a3-b5c656b69c05
  * Authorization: Bearer u-dev-user-token-1
  */
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint } from '../../core/module.ts'
 import { encodeBase64Url } from './base64url.ts'
@@ -49,7 +50,7 @@ export const messageGet = defineEndpoint('feishu.mail.message.get', {
     const id = ctx.params.message_id ?? ''
     const m = ctx.env.stores.feishuMail.store.get(id)
     if (!m || m.mailbox !== user.mailbox) {
-      fail(1234034, `feishu.mail.message.get.not-found: mailbox "${user.mailbox}" holds no message "${id}"`)
+      fail(1234034, `feishu.mail.message.get.not-found: mailbox "${user.mailbox}" holds no message "${echo(id)}"`)
     }
     return { message: messageView(m) }
   },

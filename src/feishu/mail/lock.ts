@@ -1,5 +1,5 @@
 /**
- * The vendor's per-user serial lock (SEED-003 注意事项: 该接口基于单个用户加锁，只能串行调用): while one
+ * The vendor's per-user serial lock (the send doc's 注意事项: 该接口基于单个用户加锁，只能串行调用): while one
  * send holds a mailbox, another send to it answers 429 1236006 "too many request". Other mailboxes are
  * unaffected. How long a send holds is `feishu.mail.lockHoldMs` (the send handler keeps it that long).
  */

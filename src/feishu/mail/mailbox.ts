@@ -1,8 +1,9 @@
 /**
- * The `user_mailbox_id` path parameter (SEED-003 路径参数): the caller's own address or `me`. A mailbox
+ * The `user_mailbox_id` path parameter (the send doc's 路径参数): the caller's own address or `me`. A mailbox
  * that does not exist or is not active answers 404 (send: 1234013; message get: 1235013); another user's
  * mailbox answers 403 1234017 permission deny, since a user token opens only its owner's mailbox.
  */
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import type { FeishuUser } from '../directory.ts'
@@ -16,7 +17,7 @@ export function resolveMailbox(ctx: RequestContext, notFoundCode: 1234013 | 1235
   const caller = dir.userByOpenId(principal.openId)
   const param = ctx.params.user_mailbox_id ?? ''
   const target = param === 'me' ? caller : dir.userByMailbox(param)
-  if (!target) fail(notFoundCode, `${rule}.not-found: no mailbox "${param}"`)
+  if (!target) fail(notFoundCode, `${rule}.not-found: no mailbox "${echo(param)}"`)
   ctx.tags.mailbox = target.mailbox
   if (!target.active) fail(notFoundCode, `${rule}.inactive: mailbox "${target.mailbox}" is not active`)
   if (!caller || target.openId !== caller.openId) {

@@ -1,11 +1,12 @@
 /**
- * Reading a `raw` EML (SEED-003 `raw`: eml数据). postal-mime parses leniently (it makes an email out of
+ * Reading a `raw` EML (the send doc's `raw`: eml数据). postal-mime parses leniently (it makes an email out of
  * any bytes), so the "is this a MIME message at all" part is ours: an RFC 5322 header block of
  * `Name: value` lines (folded lines allowed) up to the blank line, and a boundary on every multipart
  * Content-Type. Anything else answers 400 1236002 invalid mime format. The doc's own example has no
  * closing `--boundary--` line, so a missing close delimiter is accepted.
  */
 import PostalMime, { type Attachment, type Email, type Mailbox, type Address as MimeAddress } from 'postal-mime'
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 
 export interface ParsedAddress {
@@ -50,7 +51,7 @@ function checkHeaderBlock(text: string): void {
     }
     const colon = line.indexOf(':')
     if (colon <= 0 || !FIELD_NAME.test(line.slice(0, colon))) {
-      invalid(`header line ${i + 1} is not "Name: value": ${JSON.stringify(line.slice(0, 60))}`)
+      invalid(`header line ${i + 1} is not "Name: value": ${JSON.stringify(echo(line))}`)
     }
     fields++
   }

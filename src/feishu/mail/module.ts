@@ -1,7 +1,8 @@
 /**
- * Feishu mail: send (SEED-003) and the message read-back, with the state they share: the mail store,
- * the per-mailbox locks, the per-app rate limit and the daily quotas. All of it is rebuilt on reset; the
- * control plane reads a mailbox (`control.mailbox()`, `GET /__mock/feishu/mailboxes/:address/messages`).
+ * Feishu mail: send (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send) and the message
+ * read-back, with the state they share: the mail store, the per-mailbox locks, the per-app rate limit and the daily
+ * quotas. All of it is rebuilt on reset; the control plane reads a mailbox (`control.mailbox()`,
+ * `GET /__mock/feishu/mailboxes/:address/messages`).
  */
 import type { EmulatorModule } from '../../core/module.ts'
 import { messageGet } from './get.ts'

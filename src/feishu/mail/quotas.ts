@@ -1,8 +1,8 @@
 /**
- * Limits on the emulator's clock: the gateway's 100 requests per minute per app (SEED-003 接口频率限制;
- * 429 99991400 with x-ogw-ratelimit-* headers, api-facts §0) and the mail service's daily quotas
- * (1236007 sends per user, 1236008 external recipients per user, 1236009 per tenant). A day is a
- * Beijing-time (UTC+8) calendar day, as Feishu is operated from UTC+8 (INFERRED boundary).
+ * Limits on the emulator's clock: the gateway's 100 requests per minute per app (the send doc's 接口频率限制; 429 99991400
+ * with x-ogw-ratelimit-* headers, https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code) and
+ * the mail service's daily quotas (1236007 sends per user, 1236008 external recipients per user, 1236009 per tenant). A
+ * day is a Beijing-time (UTC+8) calendar day, as Feishu is operated from UTC+8 (INFERRED boundary).
  */
 const MINUTE_MS = 60_000
 const DAY_MS = 86_400_000

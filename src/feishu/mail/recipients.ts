@@ -1,8 +1,9 @@
 /**
- * Recipients (SEED-003 to/cc/bcc of mail_address): each needs a well-formed address (else 400 1234008),
+ * Recipients (the send doc's to/cc/bcc of mail_address): each needs a well-formed address (else 400 1234008),
  * and a message may have at most 500 in all (else 400 1236003, 排查建议 "超过500限制"). External means
  * outside the sender's tenant (FeishuDirectory.isInternal): those count against the daily quotas.
  */
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { FeishuMailAddress } from '../../generated/contracts.ts'
 
@@ -17,8 +18,9 @@ export interface Address {
 // One "@", no spaces or brackets, a dot in the domain: what a mail server accepts as an addr-spec in practice.
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/
 
+/** A lone surrogate has no UTF-8 form, so no mail server could take an address holding one. */
 export function isAddress(s: string): boolean {
-  return s.length <= 320 && ADDRESS.test(s)
+  return s.length <= 320 && s.isWellFormed() && ADDRESS.test(s)
 }
 
 /** Structured to/cc/bcc → checked addresses; `field` names the list in the reason. */
@@ -32,7 +34,7 @@ export function checkAddressList(field: string, list: FeishuMailAddress[] | null
     if (!isAddress(addr)) {
       fail(
         1234008,
-        `feishu.mail.send.recipients.address: ${field}[${i}].mail_address "${addr}" is not an email address`,
+        `feishu.mail.send.recipients.address: ${field}[${i}].mail_address "${echo(addr)}" is not an email address`,
       )
     }
     out.push(a.name ? { mail_address: addr, name: a.name } : { mail_address: addr })

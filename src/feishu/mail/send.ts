@@ -1,6 +1,6 @@
 /**
- * 发送邮件: `POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send` (SEED-003,
- * https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send; api-facts §4).
+ * 发送邮件: `POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send`
+ * (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send).
  *
  * Checks run in this order, one failure reported at a time: the gateway's rate limit (99991400) and
  * JSON types (9499 / 99992402); the mailbox (1234013 / 1234017); the per-user lock (1236006); counts
@@ -15,6 +15,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Config } from '../../core/config.ts'
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { FeishuMailSendRequest } from '../../generated/contracts.ts'
@@ -83,7 +84,10 @@ function composeStructured(
   return { subject, headFrom: from, to, cc, bcc, bodyHtml, bodyPlain, attachments: stored, size }
 }
 
-/** `raw` wins over every structured content field when both are given (decision, docs/notes-issue-5.md). */
+/**
+ * `raw` wins over every structured content field when both are given (decision: `raw` with structured fields: `raw`
+ * wins).
+ */
 async function composeRaw(
   raw: string,
   from: Address,
@@ -95,11 +99,14 @@ async function composeRaw(
   if (size > maxBytes) fail(1236001, `${R}.size.limit: raw decodes to ${size} bytes; at most ${maxBytes}`)
   const parsed = await parseRaw(decodeBase64Url(raw))
   if (parsed.badAddresses.length > 0) {
-    fail(1234008, `${R}.raw.recipients: raw has a recipient that is not an email address: "${parsed.badAddresses[0]}"`)
+    fail(
+      1234008,
+      `${R}.raw.recipients: raw has a recipient that is not an email address: "${echo(parsed.badAddresses[0])}"`,
+    )
   }
   for (const a of [...parsed.to, ...parsed.cc, ...parsed.bcc]) {
     if (!isAddress(a.mail_address)) {
-      fail(1234008, `${R}.raw.recipients: raw has a recipient that is not an email address: "${a.mail_address}"`)
+      fail(1234008, `${R}.raw.recipients: raw has a recipient that is not an email address: "${echo(a.mail_address)}"`)
     }
   }
   checkRecipientCount(parsed.to.length + parsed.cc.length + parsed.bcc.length, `${R}.raw.recipients.limit`)
@@ -152,7 +159,7 @@ function configuredChecks(user: FeishuUser, content: MailContent, checks: Config
   }
   for (const r of [...content.to, ...content.cc, ...content.bcc]) {
     if (matchesAddress(checks.blockedReceivers, r.mail_address)) {
-      fail(1236018, `${R}.check.receiver: "${r.mail_address}" is in feishu.mail.checks.blockedReceivers`)
+      fail(1236018, `${R}.check.receiver: "${echo(r.mail_address)}" is in feishu.mail.checks.blockedReceivers`)
     }
   }
   if (checks.riskKeywords.length > 0) {
@@ -249,7 +256,7 @@ async function send(
   if (mail.store.wasSent(user.mailbox, content.smtpMessageId)) {
     fail(
       1236005,
-      `${R}.message-id.duplicate: Message-ID <${content.smtpMessageId}> was already sent from "${user.mailbox}"`,
+      `${R}.message-id.duplicate: Message-ID <${echo(content.smtpMessageId)}> was already sent from "${user.mailbox}"`,
     )
   }
   if (body.dedupe_key) {

@@ -1,12 +1,13 @@
 /**
- * `POST /cgi-bin/exmail/app/compose_send` (发送会议邮件, seeds/000_a714ffc6a9b22f41.txt; doc 44633). A mail
+ * `POST /cgi-bin/exmail/app/compose_send` (发送会议邮件, https://developer.work.weixin.qq.com/document/path/97868). A mail
  * with `schedule` (and `meeting`) creates a schedule and the meeting it books (`method: request` without
  * `schedule_id`), changes both (`request` with one) or cancels both (`cancel`). The schedule and meeting
  * are the very records oa/schedule/get and meeting/get_info read; the API returns no id, so the control
  * plane lists the schedules mails created (`control.wecomMailSchedules()`).
  *
- * No errcode is documented for this endpoint. api-facts §1 gives the likely global codes; most mappings are
- * INFERRED and marked so here and in contracts/rules/wecom.exmail.compose_send.json.
+ * No errcode is documented for this endpoint, so the codes are the likely ones of the global list
+ * (https://developer.work.weixin.qq.com/document/path/90313); most mappings are INFERRED and marked so here and in
+ * contracts/rules/wecom.exmail.compose_send.json.
  *
  * @example
  * POST /cgi-bin/exmail/app/compose_send?access_token=…
@@ -14,13 +15,14 @@
  *  "meeting":{"meeting_admins":{"userids":["william"]}}}
  * → {"errcode":0,"errmsg":"ok"}
  */
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext, type ShapeRules } from '../../core/module.ts'
 import type { WecomComposeSendRequest, WecomMailRecipients } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
 import type { WecomApp, WecomCorp, WecomUser } from '../directory.ts'
 import { utf8Length } from '../params.ts'
-import { defaultCalendar } from '../schedules/add.ts'
+import { checkScheduleRepeatRange, defaultCalendar } from '../schedules/add.ts'
 import type { ScheduleRecord } from '../schedules/store.ts'
 import { translateIds } from './id-trans.ts'
 import type { DeliveredMail, MailboxEntry } from './mailboxes.ts'
@@ -65,7 +67,7 @@ interface Recipient {
 /**
  * Every recipient once, in to → cc → bcc order: userids become the user's corp address; an address of a
  * corp user is that user. A userid must exist (60111) and be in the app's visible range (60011): doc 44633
- * 权限说明 "to.userids/cc.userids/bcc.userids指定的成员，需在应用的可见范围内" (codes INFERRED, api-facts §1).
+ * 权限说明 "to.userids/cc.userids/bcc.userids指定的成员，需在应用的可见范围内" (codes INFERRED from the global errcode list).
  */
 function recipients(
   ctx: RequestContext,
@@ -79,11 +81,14 @@ function recipients(
     for (const userid of list?.userids ?? []) {
       const user = corp.users.get(userid)
       if (!user)
-        fail(60111, `${R}.recipients.userid.known: no user "${userid}" in corp ${corp.corpid}`, {
-          prefix: `invalid string value \`${userid}\`. `,
+        fail(60111, `${R}.recipients.userid.known: no user "${echo(userid)}" in corp ${corp.corpid}`, {
+          prefix: `invalid string value \`${echo(userid)}\`. `,
         })
       if (!directory.isVisible(corp, app, userid))
-        fail(60011, `${R}.recipients.userid.visible: user "${userid}" is outside app ${app.agentid}'s visible range`)
+        fail(
+          60011,
+          `${R}.recipients.userid.visible: user "${echo(userid)}" is outside app ${app.agentid}'s visible range`,
+        )
       const address = (user.email ?? `${userid}@${corp.mailDomain ?? 'corp.invalid'}`).toLowerCase()
       if (!out.has(address)) out.set(address, { address, as, user })
     }
@@ -110,6 +115,7 @@ function checkReminders(body: WecomComposeSendRequest): void {
     if (d < 1 || d > 7) fail(90467, `${R}.schedule.reminders.repeat_day_of_week.range: ${d} is not in 1..7`)
   for (const d of r.repeat_day_of_month ?? [])
     if (d < 1 || d > 31) fail(90487, `${R}.schedule.reminders.repeat_day_of_month.range: ${d} is not in 1..31`)
+  checkScheduleRepeatRange(r, body.schedule.start_time, `${R}.schedule.reminders`)
   // INFERRED: no dedicated code for a month out of 1..12; a bad parameter.
   for (const m of r.repeat_month_of_year ?? [])
     if (m < 1 || m > 12)
@@ -118,7 +124,7 @@ function checkReminders(body: WecomComposeSendRequest): void {
       })
 }
 
-/** meeting.option ranges; codes are meeting/create's (INFERRED, api-facts §1 and §2). */
+/** meeting.option ranges; codes are meeting/create's (INFERRED). */
 function checkOption(body: WecomComposeSendRequest): void {
   const o = body.meeting?.option
   if (!o) return
@@ -140,10 +146,14 @@ function mailSchedule(ctx: RequestContext, corp: WecomCorp, app: WecomApp, id: s
   const record = ctx.env.stores.schedules.get(id)
   // INFERRED: a schedule the API made is not a meeting mail's, so a mail cannot name it (日程ID异常).
   if (!record || record.corpid !== corp.corpid || record.origin !== 'mail')
-    fail(90461, `${R}.schedule.schedule_id.known: no schedule "${id}" created by a meeting mail in corp ${corp.corpid}`)
+    fail(
+      90461,
+      `${R}.schedule.schedule_id.known: no schedule "${echo(id)}" created by a meeting mail in corp ${corp.corpid}`,
+    )
   if (record.agentid !== app.agentid)
-    fail(90466, `${R}.schedule.schedule_id.own-app: schedule "${id}" was created by app ${record.agentid}`)
-  if (record.status === 1) fail(90460, `${R}.schedule.schedule_id.cancelled: schedule "${id}" is already cancelled`)
+    fail(90466, `${R}.schedule.schedule_id.own-app: schedule "${echo(id)}" was created by app ${record.agentid}`)
+  if (record.status === 1)
+    fail(90460, `${R}.schedule.schedule_id.cancelled: schedule "${echo(id)}" is already cancelled`)
   return record
 }
 
@@ -165,7 +175,7 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
     ])
 
     const attachments = body.attachment_list ?? []
-    // INFERRED: no dedicated code; an over-long list is 40058 (GWX 40058 item 2).
+    // INFERRED: no dedicated code; an over-long list is 40058 (40058 item 2 of the global errcode list).
     if (attachments.length > MAX_ATTACHMENTS)
       fail(40058, `${R}.attachment_list.max: ${attachments.length} attachments, at most ${MAX_ATTACHMENTS}`, {
         prefix: `attachment_list exceed max size ${MAX_ATTACHMENTS}. Invalid input `,
@@ -175,13 +185,13 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
     for (const a of attachments) {
       const size = base64Size(a.content)
       if (size < 0)
-        fail(40058, `${R}.attachment_list.content.base64: "${a.file_name}" is not base64`, {
+        fail(40058, `${R}.attachment_list.content.base64: "${echo(a.file_name)}" is not base64`, {
           prefix: 'attachment_list.content is not base64. Invalid input ',
         })
       total += size
       kept.push({ file_name: a.file_name, size })
     }
-    // INFERRED (api-facts §1): 40206 请求body字节数超过限制.
+    // INFERRED: 40206 请求body字节数超过限制.
     if (total > MAX_MAIL_BYTES)
       fail(40206, `${R}.size.max: body and attachments are ${total} bytes, at most ${MAX_MAIL_BYTES} (50M)`)
 
@@ -207,17 +217,17 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
         })
       admin = admins[0]!
       if (!corp.users.has(admin))
-        fail(60111, `${R}.meeting.meeting_admins.corp-user: no user "${admin}" in corp ${corp.corpid}`, {
-          prefix: `invalid string value \`${admin}\`. `,
+        fail(60111, `${R}.meeting.meeting_admins.corp-user: no user "${echo(admin)}" in corp ${corp.corpid}`, {
+          prefix: `invalid string value \`${echo(admin)}\`. `,
         })
       if (!people.some((p) => p.user?.userid === admin))
-        fail(400039, `${R}.meeting.meeting_admins.participant: "${admin}" is not among the mail's recipients`)
+        fail(400039, `${R}.meeting.meeting_admins.participant: "${echo(admin)}" is not among the mail's recipients`)
       const hosts = body.meeting.hosts?.userids ?? []
       if (hosts.length > 10) fail(400027, `${R}.meeting.hosts.max: ${hosts.length} hosts, at most 10`)
       for (const host of hosts)
         if (!corp.users.has(host))
-          fail(60111, `${R}.meeting.hosts.userid.known: no user "${host}" in corp ${corp.corpid}`, {
-            prefix: `invalid string value \`${host}\`. `,
+          fail(60111, `${R}.meeting.hosts.userid.known: no user "${echo(host)}" in corp ${corp.corpid}`, {
+            prefix: `invalid string value \`${echo(host)}\`. `,
           })
       checkOption(body)
     }

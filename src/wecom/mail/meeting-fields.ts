@@ -42,11 +42,24 @@ function meetingReminders(r: WecomMailReminders | undefined): MeetingReminders {
   if (r.is_repeat === 1) {
     out.is_repeat = 1
     out.repeat_type = r.repeat_type ?? 0
-    if (r.is_custom_repeat === 1) out.is_custom_repeat = 1
-    if (r.repeat_interval) out.repeat_interval = r.repeat_interval
+    // repeat_interval "仅当指定为自定义重复时有效": a plain weekly mail repeats every week, whatever it says.
+    if (r.is_custom_repeat === 1) {
+      out.is_custom_repeat = 1
+      if (r.repeat_interval) out.repeat_interval = r.repeat_interval
+    }
     if (r.repeat_day_of_week?.length) out.repeat_day_of_week = [...r.repeat_day_of_week]
     if (r.repeat_day_of_month?.length) out.repeat_day_of_month = [...r.repeat_day_of_month]
     if (r.repeat_until) out.repeat_until = r.repeat_until
+    if (out.repeat_type === 5) {
+      // Meetings have no yearly repeat (doc 99104: 0, 1, 2, 7): the schedule keeps its yearly type, and the
+      // meeting meets on the same days as a custom monthly series every 12 months (decision: a yearly meeting
+      // mail books a 12-monthly meeting).
+      out.repeat_type = 2
+      out.is_custom_repeat = 1
+      out.repeat_interval = 12 * (r.is_custom_repeat === 1 && r.repeat_interval ? r.repeat_interval : 1)
+      delete out.repeat_day_of_week
+      delete out.repeat_day_of_month
+    }
   }
   return out
 }

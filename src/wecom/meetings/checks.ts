@@ -3,9 +3,11 @@
  * visible to the app, headcount by corp tier), calendars, settings and reminders. Each failure names its rule
  * id (contracts/rules/wecom.meeting.{create,update}.json) in the reason.
  */
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext, ShapeRules } from '../../core/module.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
+import { repeatsInRange } from './recurrence.ts'
 import { byteLength } from './title.ts'
 
 export type Caller = WecomCaller
@@ -45,7 +47,7 @@ export function checkVisible(
 ): void {
   for (const id of ids) {
     if (!isVisible(ctx, c, id))
-      fail(400021, `${rule}: ${field} "${id}" is unknown or outside app ${c.agentid}'s visible range`)
+      fail(400021, `${rule}: ${field} "${echo(id)}" is unknown or outside app ${c.agentid}'s visible range`)
   }
 }
 
@@ -60,7 +62,8 @@ export function checkHeadcount(c: Caller, invitees: readonly string[], rule: str
 /** cal_id: "不多于64字节", and "必须是access_token所对应应用所创建的日历" (400036 for both). */
 export function checkCalendar(c: Caller, calId: string, ruleLength: string, ruleOwned: string): void {
   if (byteLength(calId) > 64) fail(400036, `${ruleLength}: cal_id is ${byteLength(calId)} bytes, at most 64`)
-  if (!c.app.calendars.has(calId)) fail(400036, `${ruleOwned}: cal_id "${calId}" was not created by app ${c.agentid}`)
+  if (!c.app.calendars.has(calId))
+    fail(400036, `${ruleOwned}: cal_id "${echo(calId)}" was not created by app ${c.agentid}`)
 }
 
 export interface SettingsRules {
@@ -111,7 +114,34 @@ export function checkRingUsers(
 ): void {
   if (scope !== 4 || !ring) return
   for (const u of ring) {
-    if (!participants.has(u)) fail(400037, `${rule}: ring user "${u}" is not a participant (admin, invitee or host)`)
+    if (!participants.has(u))
+      fail(400037, `${rule}: ring user "${echo(u)}" is not a participant (admin, invitee or host)`)
+  }
+}
+
+/** The repeat fields the interval rules read, whichever request shape they come from. */
+export interface RepeatFields {
+  is_repeat?: number
+  repeat_type?: number
+  is_custom_repeat?: number
+  repeat_interval?: number
+  repeat_day_of_week?: number[]
+  repeat_day_of_month?: number[]
+}
+
+/**
+ * A custom repeat's interval must let the series repeat within uint32 time, the docs' type of meeting_start
+ * and repeat_until: its second occurrence starts by 2106-02-07 06:28:15 UTC (400033). Below that the
+ * occurrence cap and the repeat_until clamp decide how far the series runs.
+ */
+export function checkRepeatRange(r: RepeatFields, start: number, rule: string): void {
+  if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return
+  const interval = r.repeat_interval ?? 1
+  if (!repeatsInRange(start, { type: r.repeat_type ?? 0, interval })) {
+    fail(
+      400033,
+      `${rule}: repeat_interval ${interval} puts the second occurrence after 2106-02-07T06:28:15Z, the last uint32 second`,
+    )
   }
 }
 

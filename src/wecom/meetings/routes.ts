@@ -1,7 +1,10 @@
 /**
- * The HTTP face of the meetings module: meeting/create (doc 99104), meeting/update (doc 98154), and the
- * companions clients verify with, meeting/get_info (doc 98149) and meeting/cancel (api-facts §6).
+ * The HTTP face of the meetings module: meeting/create (https://developer.work.weixin.qq.com/document/path/99104),
+ * meeting/update (https://developer.work.weixin.qq.com/document/path/98154), and the companions clients verify with,
+ * meeting/get_info (https://developer.work.weixin.qq.com/document/path/98149) and meeting/cancel
+ * (https://developer.work.weixin.qq.com/document/path/98153).
  */
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type EndpointHandler, type RequestContext } from '../../core/module.ts'
 import type { WecomMeetingCancelRequest, WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
@@ -27,7 +30,7 @@ function getInfo(ctx: RequestContext): Record<string, unknown> {
   } else if (req.meeting_code) {
     const found = ctx.env.stores.meetings.getByCode(c.corpid, req.meeting_code)
     // INFERRED: 730004 非法的会议号 is the documented code for a meeting number that names nothing.
-    if (!found) fail(730004, `meeting.get_info.meeting_code.known: no meeting with code ${req.meeting_code}`)
+    if (!found) fail(730004, `meeting.get_info.meeting_code.known: no meeting with code ${echo(req.meeting_code)}`)
     m = ownMeeting(ctx, c, found.meetingid, 'meeting.get_info.meetingid')
   } else {
     invalidParam('meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
@@ -48,7 +51,7 @@ function cancel(ctx: RequestContext): Record<string, unknown> {
     fail(400224, `meeting.cancel.status.scheduled: meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock`)
   }
   if (req.sub_meetingid !== undefined) {
-    fail(730003, `meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${req.sub_meetingid}")`)
+    fail(730003, `meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${echo(req.sub_meetingid)}")`)
   }
   store.cancel(c.corpid, m.meetingid)
   return {}

@@ -5,6 +5,7 @@
  * @example
  * { "admin_userid": "zhangsan", "title": "新建会议", "meeting_start": 1600000000, "meeting_duration": 3600 }
  */
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import type { WecomMeetingCreateRequest } from '../../generated/contracts.ts'
@@ -14,12 +15,14 @@ import {
   checkCalendar,
   checkCommonSettings,
   checkHeadcount,
+  checkRepeatRange,
   checkRingUsers,
   checkVisible,
   excessUsers,
   invalidParam,
   isVisible,
   participantsOf,
+  type RepeatFields,
 } from './checks.ts'
 import type { MeetingFields } from './store.ts'
 import { charCount, docWidth } from './title.ts'
@@ -65,7 +68,7 @@ export function createMeeting(ctx: RequestContext): Record<string, unknown> {
   if (!isVisible(ctx, c, req.admin_userid)) {
     fail(
       400021,
-      `meeting.create.admin_userid.visible: admin "${req.admin_userid}" is unknown or outside the visible range`,
+      `meeting.create.admin_userid.visible: admin "${echo(req.admin_userid)}" is unknown or outside the visible range`,
     )
   }
   const invitees = req.invitees?.userid ?? []
@@ -90,7 +93,7 @@ export function createMeeting(ctx: RequestContext): Record<string, unknown> {
     participantsOf(req.admin_userid, invitees, hosts),
     'meeting.create.settings.ring_users.participants',
   )
-  checkReminders(req.reminders)
+  checkReminders(req.reminders, req.meeting_start)
 
   const fields = toFields(req)
   if (req.skip_duplicate_check !== true) checkDuplicate(ctx, c, fields)
@@ -101,7 +104,7 @@ export function createMeeting(ctx: RequestContext): Record<string, unknown> {
   }
 }
 
-function checkReminders(r: WecomMeetingCreateRequest['reminders']): void {
+function checkReminders(r: WecomMeetingCreateRequest['reminders'], start: number): void {
   if (!r) return
   if (r.is_repeat !== undefined && r.is_repeat !== 0 && r.is_repeat !== 1) {
     invalidParam('meeting.create.reminders.is_repeat', 'reminders.is_repeat', 'must be 0 or 1')
@@ -118,6 +121,24 @@ function checkReminders(r: WecomMeetingCreateRequest['reminders']): void {
       `meeting.create.reminders.repeat_interval.max: weekly repeat_interval ${r.repeat_interval} is not 1 or 2`,
     )
   }
+  // A custom repeat (is_custom_repeat, as the update doc 98154 defines it) keeps its interval for every type;
+  // absent it is 1, but 0 or less is never an interval.
+  const repeat: RepeatFields = r
+  if (repeat.is_custom_repeat === 1 && repeat.repeat_interval !== undefined && repeat.repeat_interval < 1) {
+    fail(
+      400033,
+      `meeting.create.reminders.repeat_interval.custom: a custom repeat needs repeat_interval of at least 1, not ${repeat.repeat_interval}`,
+    )
+  }
+  // Not in the create doc; the update doc's ranges (98154) hold here too, so get_info never reads back a
+  // day no calendar has (decision: create checks a custom day list as update does).
+  if (repeat.is_custom_repeat === 1 && type === 1 && repeat.repeat_day_of_week?.some((d) => d < 1 || d > 7)) {
+    invalidParam('meeting.create.reminders.repeat_day_of_week', 'reminders.repeat_day_of_week', 'must hold 1..7')
+  }
+  if (repeat.is_custom_repeat === 1 && type === 2 && repeat.repeat_day_of_month?.some((d) => d < 1 || d > 31)) {
+    invalidParam('meeting.create.reminders.repeat_day_of_month', 'reminders.repeat_day_of_month', 'must hold 1..31')
+  }
+  checkRepeatRange(repeat, start, 'meeting.create.reminders.repeat_interval.range')
 }
 
 function toFields(req: WecomMeetingCreateRequest): MeetingFields {

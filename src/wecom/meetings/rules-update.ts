@@ -6,6 +6,7 @@
  * @example
  * { "meetingid": "hy…", "title": "新标题", "meeting_start": 1600003600, "meeting_duration": 1800 }
  */
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import type { WecomMeetingUpdateRequest } from '../../generated/contracts.ts'
@@ -15,6 +16,7 @@ import {
   checkCalendar,
   checkCommonSettings,
   checkHeadcount,
+  checkRepeatRange,
   checkRingUsers,
   checkVisible,
   excessUsers,
@@ -35,9 +37,9 @@ const RECORD_TYPES = new Set(['none', 'local', 'cloud'])
 export function ownMeeting(ctx: RequestContext, c: Caller, meetingid: string | undefined, rule: string): MeetingRecord {
   if (!meetingid) fail(90602, `${rule}.required: meetingid is missing`)
   const m = ctx.env.stores.meetings.get(c.corpid, meetingid)
-  if (!m) fail(90602, `${rule}.known: no meeting "${meetingid}" in corp ${c.corpid}`)
+  if (!m) fail(90602, `${rule}.known: no meeting "${echo(meetingid)}" in corp ${c.corpid}`)
   if (m.agentid !== c.agentid) {
-    fail(730005, `${rule}.own-app: meeting "${meetingid}" was booked by app ${m.agentid}, not ${c.agentid}`)
+    fail(730005, `${rule}.own-app: meeting "${echo(meetingid)}" was booked by app ${m.agentid}, not ${c.agentid}`)
   }
   return m
 }
@@ -112,6 +114,10 @@ export function updateMeeting(ctx: RequestContext): Record<string, unknown> {
     'meeting.update.settings.ring_users.participants',
   )
   const reminders = req.reminders ? checkReminders({ ...m.reminders, ...req.reminders }) : undefined
+  // A new start moves the series too: the stored interval must still fit from there.
+  const series = reminders ?? (hasStart ? m.reminders : undefined)
+  if (series)
+    checkRepeatRange(series, req.meeting_start ?? m.meeting_start, 'meeting.update.reminders.repeat_interval.range')
 
   const patch: MeetingPatch = {
     ...(req.title !== undefined ? { title: req.title } : {}),
@@ -149,7 +155,7 @@ function checkSettings(
   if (s.auto_record_type !== undefined && !RECORD_TYPES.has(s.auto_record_type)) {
     fail(
       400031,
-      `meeting.update.settings.auto_record_type: auto_record_type "${s.auto_record_type}" is not none, local or cloud`,
+      `meeting.update.settings.auto_record_type: auto_record_type "${echo(s.auto_record_type)}" is not none, local or cloud`,
     )
   }
   const recordType = s.auto_record_type ?? m.settings.auto_record_type ?? 'none'

@@ -8,11 +8,21 @@
  * `update`, `cancel` and `status` are its stable API. Callers validate; the store only normalises and keeps.
  */
 import type { Random } from '../../core/random.ts'
-import { clampRepeatUntil, localDay, maxOccurrences, occurrenceStart, seriesState } from './recurrence.ts'
+import {
+  clampRepeatUntil,
+  localDay,
+  maxOccurrences,
+  occurrenceStart,
+  type Recurrence,
+  seriesState,
+} from './recurrence.ts'
 
 export type MeetingStatus = 'scheduled' | 'in_progress' | 'ended' | 'cancelled'
 
-/** get_info's `status` (INFERRED enum: 1 待开始, 2 会议中, 3 已结束, 4 已取消; api-facts §6 WC-98149). */
+/**
+ * get_info's `status` (INFERRED enum: 1 待开始, 2 会议中, 3 已结束, 4 已取消;
+ * https://developer.work.weixin.qq.com/document/path/98149 shows only 1).
+ */
 export const STATUS_CODE: Record<MeetingStatus, number> = { scheduled: 1, in_progress: 2, ended: 3, cancelled: 4 }
 
 /** The settings a meeting keeps; absent means the documented default (see `effectiveSettings`). */
@@ -87,9 +97,34 @@ function unique(ids: readonly string[]): string[] {
   return [...new Set(ids)]
 }
 
-/** "若包含admin_userid会自动过滤": hosts lose the admin, silently. */
+/** Every setting a meeting keeps (the compiler checks the list against MeetingSettings). */
+const SETTING_KEYS = Object.keys({
+  password: true,
+  enable_waiting_room: true,
+  allow_enter_before_host: true,
+  remind_scope: true,
+  enable_enter_mute: true,
+  allow_unmute_self: true,
+  allow_external_user: true,
+  enable_screen_watermark: true,
+  watermark_type: true,
+  auto_record_type: true,
+  attendee_join_auto_record: true,
+  enable_host_pause_auto_record: true,
+  enable_enroll: true,
+  enable_host_key: true,
+  host_key: true,
+  hosts: true,
+  ring_users: true,
+} satisfies Record<keyof MeetingSettings, true>) as (keyof MeetingSettings)[]
+
+/**
+ * Only the known settings, so a field WeCom ignores is not kept (a deeply nested one would break every
+ * read-back of the record); "若包含admin_userid会自动过滤": hosts lose the admin, silently.
+ */
 function normaliseSettings(settings: MeetingSettings, admin: string): MeetingSettings {
-  const out: MeetingSettings = { ...settings }
+  const out: MeetingSettings = {}
+  for (const k of SETTING_KEYS) if (settings[k] !== undefined) (out as Record<string, unknown>)[k] = settings[k]
   if (out.hosts) out.hosts = unique(out.hosts).filter((u) => u !== admin)
   return out
 }
@@ -129,19 +164,30 @@ export function normaliseReminders(r: MeetingReminders, start: number): MeetingR
     )
   } else {
     out.repeat_until_type = 0
-    out.repeat_until = clampRepeatUntil(start, type, interval, r.repeat_until)
+    // The cap counts meetings, so a custom series' listed days count each.
+    out.repeat_until = clampRepeatUntil(start, recurrenceOf(out), r.repeat_until)
   }
   return out
+}
+
+/**
+ * How stored reminders step (a one-off meeting as a daily series that never gets past occurrence 0): a
+ * custom weekly or monthly series on its listed days too.
+ */
+export function recurrenceOf(r: MeetingReminders): Recurrence {
+  const rec: Recurrence = { type: r.is_repeat === 1 ? (r.repeat_type ?? 0) : 0, interval: r.repeat_interval ?? 1 }
+  if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return rec
+  if (rec.type === 1 && r.repeat_day_of_week) return { ...rec, daysOfWeek: r.repeat_day_of_week }
+  if (rec.type === 2 && r.repeat_day_of_month) return { ...rec, daysOfMonth: r.repeat_day_of_month }
+  return rec
 }
 
 /** The start of the last occurrence (the meeting's own start when it does not repeat). */
 export function lastOccurrenceStart(m: Pick<MeetingRecord, 'meeting_start' | 'reminders'>): number {
   const r = m.reminders
   if (r.is_repeat !== 1) return m.meeting_start
-  const type = r.repeat_type ?? 0
-  const interval = r.repeat_interval ?? 1
   if (r.repeat_until_type === 1) {
-    return occurrenceStart(m.meeting_start, type, interval, (r.repeat_until_count ?? 1) - 1)
+    return occurrenceStart(m.meeting_start, recurrenceOf(r), (r.repeat_until_count ?? 1) - 1)
   }
   return r.repeat_until ?? m.meeting_start
 }
@@ -271,12 +317,10 @@ export class MeetingStore {
   status(m: MeetingRecord, now: number): MeetingStatus {
     if (m.cancelled) return 'cancelled'
     if (!this.options.statusFromClock) return 'scheduled'
-    const r = m.reminders
     const state = seriesState(
       m.meeting_start,
       m.meeting_duration,
-      r.is_repeat === 1 ? (r.repeat_type ?? 0) : 0,
-      r.repeat_interval ?? 1,
+      recurrenceOf(m.reminders),
       lastOccurrenceStart(m),
       now,
     )

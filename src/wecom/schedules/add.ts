@@ -1,6 +1,7 @@
 /**
- * `POST /cgi-bin/oa/schedule/add` (创建日程, seeds/002_94d212b1c6e7af6d.txt; doc path 93648), with every
- * documented rule and the errcode api-facts §3 maps it to. Rule ids are those of
+ * `POST /cgi-bin/oa/schedule/add` (创建日程, https://developer.work.weixin.qq.com/document/path/93648), with every
+ * documented rule and the errcode we map it to (the doc names none; codes from
+ * https://developer.work.weixin.qq.com/document/path/90313). Rule ids are those of
  * contracts/rules/wecom.schedule.add.json.
  *
  * @example
@@ -8,11 +9,13 @@
  * {"schedule":{"start_time":1571274600,"end_time":1571320210,"attendees":[{"userid":"userid2"}]}}
  * → {"errcode":0,"errmsg":"ok","schedule_id":"17c7d2bd9f20d652840f72f59e796AAA"}
  */
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type ShapeRules } from '../../core/module.ts'
 import type { WecomScheduleAddRequest, WecomScheduleReminders } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
 import type { WecomApp, WecomCorp } from '../directory.ts'
+import { repeatsInRange } from '../meetings/recurrence.ts'
 import { charLength, utf8Length } from '../params.ts'
 import type { ScheduleReminders } from './store.ts'
 
@@ -49,7 +52,7 @@ export function defaultCalendar(app: WecomApp): string {
  * `is_repeat` say (the server parses what it is sent); the one exception is the documented precedence:
  * a non-empty `remind_time_diffs` makes `remind_before_event_secs` ignored, so it is not checked either.
  */
-function checkReminders(r: WecomScheduleReminders, isWholeDay: boolean): void {
+function checkReminders(r: WecomScheduleReminders, isWholeDay: boolean, start: number): void {
   const diffs = r.remind_time_diffs ?? []
   if (
     diffs.length === 0 &&
@@ -73,12 +76,29 @@ function checkReminders(r: WecomScheduleReminders, isWholeDay: boolean): void {
     fail(90465, `schedule.add.reminders.repeat_type.values: ${r.repeat_type} is not one of 0, 1, 2, 5, 7`)
   if (r.is_repeat === 1 && r.is_custom_repeat === 1 && !r.repeat_interval)
     fail(90486, 'schedule.add.reminders.repeat_interval.custom: a custom repeat needs repeat_interval')
+  checkScheduleRepeatRange(r, start, 'schedule.add.reminders')
   for (const d of r.repeat_day_of_week ?? [])
     if (d < 1 || d > 7) fail(90467, `schedule.add.reminders.repeat_day_of_week.range: ${d} is not in 1..7`)
   for (const d of r.repeat_day_of_month ?? [])
     if (d < 1 || d > 31) fail(90487, `schedule.add.reminders.repeat_day_of_month.range: ${d} is not in 1..31`)
   if (r.timezone !== undefined && (r.timezone < -12 || r.timezone > 12))
     fail(90480, `schedule.add.reminders.timezone.range: ${r.timezone} is not in -12..+12`)
+}
+
+/**
+ * A custom repeat's interval ("仅当指定为自定义重复时有效") must let the series repeat within the uint32 time the docs type start_time
+ * and repeat_until with: its second occurrence starts by 2106-02-07 06:28:15 UTC. INFERRED: no dedicated
+ * code (90486 is a missing interval), so a bad parameter, 40058. The meeting mail shares it.
+ */
+export function checkScheduleRepeatRange(r: RepeatInput, start: number, prefix: string): void {
+  if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return
+  const interval = r.repeat_interval ?? 1
+  if (!repeatsInRange(start, { type: r.repeat_type ?? 0, interval }))
+    fail(
+      40058,
+      `${prefix}.repeat_interval.range: repeat_interval ${interval} puts the second occurrence after 2106-02-07T06:28:15Z, the last uint32 second`,
+      { prefix: 'schedule.reminders.repeat_interval out of range. Invalid input ' },
+    )
 }
 
 /** The repeat fields a schedule shares with the meeting mail's `schedule.reminders` (same names, same meaning). */
@@ -122,13 +142,13 @@ export const scheduleAdd = defineEndpoint('wecom.schedule.add', {
     const s = body.schedule
     const { schedules } = ctx.env.stores
 
-    // INFERRED (api-facts §3 row 2): an end before the start is a bad parameter.
+    // INFERRED: an end before the start is a bad parameter.
     if (s.end_time < s.start_time)
       fail(40058, `schedule.add.time.order: end_time ${s.end_time} is before start_time ${s.start_time}`, {
         prefix: 'schedule.end_time must not be earlier than start_time. Invalid input ',
       })
     const admins = s.admins ?? []
-    // INFERRED (api-facts §3 row 3): no dedicated code for more than 3 admins; an over-long list is 40058.
+    // INFERRED: no dedicated code for more than 3 admins; an over-long list is 40058.
     if (admins.length > 3)
       fail(40058, `schedule.add.admins.max: ${admins.length} admins, at most 3`, {
         prefix: 'schedule.admins exceed max size 3. Invalid input ',
@@ -137,19 +157,19 @@ export const scheduleAdd = defineEndpoint('wecom.schedule.add', {
     if (attendees.length > 1000) fail(90464, `schedule.add.attendees.max: ${attendees.length} attendees, at most 1000`)
     for (const userid of attendees) {
       if (utf8Length(userid) > 64)
-        fail(40058, `schedule.add.attendees.userid.length: "${userid.slice(0, 80)}" is over 64 bytes`, {
+        fail(40058, `schedule.add.attendees.userid.length: "${echo(userid)}" is over 64 bytes`, {
           prefix: 'schedule.attendees.userid exceed max length 64. Invalid input ',
         })
-      // INFERRED (api-facts §3): an unknown userid answers 60111 "userid not found".
+      // INFERRED: an unknown userid answers 60111 "userid not found".
       if (!corp.users.has(userid))
-        fail(60111, `schedule.add.attendees.userid.known: no user "${userid}" in corp ${corp.corpid}`, {
-          prefix: `invalid string value \`${userid}\`. `,
+        fail(60111, `schedule.add.attendees.userid.known: no user "${echo(userid)}" in corp ${corp.corpid}`, {
+          prefix: `invalid string value \`${echo(userid)}\`. `,
         })
     }
     const attendeeSet = new Set(attendees)
     for (const admin of admins)
       if (!attendeeSet.has(admin))
-        fail(90492, `schedule.add.admins.among-attendees: admin "${admin}" is not among the attendees`)
+        fail(90492, `schedule.add.admins.among-attendees: admin "${echo(admin)}" is not among the attendees`)
     if (s.summary !== undefined && charLength(s.summary) > 128)
       fail(40058, 'schedule.add.summary.length: summary is over 128 characters', {
         prefix: 'schedule.summary exceed max length 128. Invalid input ',
@@ -163,7 +183,7 @@ export const scheduleAdd = defineEndpoint('wecom.schedule.add', {
         prefix: 'schedule.location exceed max length 128. Invalid input ',
       })
     const isWholeDay = s.is_whole_day === 1
-    if (s.reminders) checkReminders(s.reminders, isWholeDay)
+    if (s.reminders) checkReminders(s.reminders, isWholeDay, s.start_time)
     let calId = defaultCalendar(app)
     if (s.cal_id !== undefined && s.cal_id !== '') {
       if (utf8Length(s.cal_id) > 64)
@@ -171,9 +191,9 @@ export const scheduleAdd = defineEndpoint('wecom.schedule.add', {
           prefix: 'schedule.cal_id exceed max length 64. Invalid input ',
         })
       const owner = calendarOwner(corp, s.cal_id)
-      if (!owner) fail(90457, `schedule.add.cal_id.known: no calendar "${s.cal_id}" in corp ${corp.corpid}`)
+      if (!owner) fail(90457, `schedule.add.cal_id.known: no calendar "${echo(s.cal_id)}" in corp ${corp.corpid}`)
       if (owner.agentid !== app.agentid)
-        fail(90466, `schedule.add.cal_id.own-app: calendar "${s.cal_id}" belongs to app ${owner.agentid}`)
+        fail(90466, `schedule.add.cal_id.own-app: calendar "${echo(s.cal_id)}" belongs to app ${owner.agentid}`)
       calId = s.cal_id
     }
     const record = schedules.add({

@@ -1,8 +1,10 @@
 /**
  * Read-back of schedules: `POST /cgi-bin/oa/schedule/get` (获取日程详情) and `POST /cgi-bin/oa/schedule/del`
- * (取消日程), in the shapes api-facts §6 gives (SKIT samples; QQ-weixin-work copies of doc 93648 / 97725).
+ * (取消日程), in the shapes of https://developer.work.weixin.qq.com/document/path/93648
+ * (and the SKIT SDK's samples, https://github.com/fudiwei/DotNetCore.SKIT.FlurlHttpClient.Wechat).
  * Both see the schedules a meeting mail created too: they are the same records.
  */
+import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { WecomScheduleDelRequest, WecomScheduleGetRequest } from '../../generated/contracts.ts'
@@ -11,15 +13,15 @@ import { type ScheduleRecord, scheduleView } from './store.ts'
 
 /**
  * The schedule, if the calling app may touch it. An id this emulator never issued (or evicted, or of
- * another corp) → 90461 日程ID异常; another app's of the same corp → 90466 (INFERRED mapping, api-facts §3).
+ * another corp) → 90461 日程ID异常; another app's of the same corp → 90466 (INFERRED mapping).
  */
 function ownSchedule(ctx: RequestContext, id: string, op: 'get' | 'del'): ScheduleRecord {
   const p = wecomCaller(ctx)
   const record = ctx.env.stores.schedules.get(id)
   if (!record || record.corpid !== p.corpid)
-    fail(90461, `schedule.${op}.schedule_id.known: no schedule "${id}" in corp ${p.corpid}`)
+    fail(90461, `schedule.${op}.schedule_id.known: no schedule "${echo(id)}" in corp ${p.corpid}`)
   if (record.agentid !== p.agentid)
-    fail(90466, `schedule.${op}.schedule_id.own-app: schedule "${id}" was created by app ${record.agentid}`)
+    fail(90466, `schedule.${op}.schedule_id.own-app: schedule "${echo(id)}" was created by app ${record.agentid}`)
   return record
 }
 
@@ -28,7 +30,7 @@ export const scheduleGet = defineEndpoint('wecom.schedule.get', {
   handle(ctx) {
     const body = ctx.body as WecomScheduleGetRequest
     const ids = body.schedule_id_list ?? []
-    // INFERRED (api-facts §6): absent and empty both mean "no ids" → 90462 日程ID列表不能为空.
+    // INFERRED: absent and empty both mean "no ids" → 90462 日程ID列表不能为空.
     if (ids.length === 0) fail(90462, 'schedule.get.schedule_id_list.required: schedule_id_list is absent or empty')
     // Cancelled schedules are returned too, with status 1 (doc: 被取消的日程也可以拉取详情).
     return { schedule_list: ids.map((id) => scheduleView(ownSchedule(ctx, id, 'get'))) }

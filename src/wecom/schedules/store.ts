@@ -5,7 +5,9 @@
  */
 import type { Random } from '../../core/random.ts'
 
-/** `schedule_list[].reminders` as oa/schedule/get returns it (api-facts §6; QQ-weixin-work copy of doc 93648). */
+/**
+ * `schedule_list[].reminders` as oa/schedule/get returns it (https://developer.work.weixin.qq.com/document/path/93648).
+ */
 export interface ScheduleReminders {
   is_remind: 0 | 1
   is_repeat: 0 | 1
@@ -60,7 +62,7 @@ export class ScheduleStore {
     private readonly maxPerApp: number,
   ) {}
 
-  /** The vendor's shape: 29 hex digits and "AAA" (seeds/002 example `17c7d2bd9f20d652840f72f59e796AAA`). */
+  /** The vendor's shape: 29 hex digits and "AAA" (the doc's example `17c7d2bd9f20d652840f72f59e796AAA`). */
   private newId(): string {
     let id: string
     do id = `${this.random.hex(29)}AAA`
