@@ -8,6 +8,8 @@
  * const server = await startStubServer(emulator, { port: 0 })
  * app.use('/vendor', expressMiddleware(emulator))
  */
+
+export type { AccountStats, BudgetState } from './core/budget.ts'
 export { ConfigError, defaultConfig, resolveConfig } from './core/config.ts'
 export type { Defaults } from './core/control.ts'
 export { Control, ControlError } from './core/control.ts'

@@ -34,7 +34,7 @@ function envName(key: string): string {
     .toUpperCase()}`
 }
 
-/** Every setting, read from the schema: the one list --help prints and the README documents. */
+/** Every setting, read from the schema: the one list --help prints and docs/settings.md documents. */
 export function listSettings(): Setting[] {
   const out: Setting[] = []
   const walk = (node: { properties?: Record<string, unknown> }, prefix: string) => {

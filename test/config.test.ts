@@ -82,7 +82,7 @@ test('precedence: a flag beats the environment, which beats the config file, whi
       child.once('exit', () => reject(new Error(`exited before listening: ${seen}`)))
     })
     const config = (await (await fetch(`${url}/__mock/config`)).json()) as any
-    expect(config.journal).toEqual({ maxEntries: 30, maxBodyChars: 100 })
+    expect(config.journal).toEqual({ maxEntries: 30, maxBodyChars: 100, maxBytes: 33554432 })
     expect(config.wecom.tokenTtlSeconds).toBe(120)
     expect(config.faults.maxRules).toBe(7)
     expect(config.feishu.userTokenTtlSeconds).toBe(7200)
@@ -105,7 +105,7 @@ test('the layers merge in process the same way, section by section', () => {
     settingsFromFlags(new Map([['journal.maxEntries', '30']])),
   )
   const config = resolveConfig(merged)
-  expect(config.journal).toEqual({ maxEntries: 30, maxBodyChars: 100 })
+  expect(config.journal).toEqual({ maxEntries: 30, maxBodyChars: 100, maxBytes: 33554432 })
   expect(config.server.port).toBe(4000)
   expect(config.server.host).toBe('127.0.0.1')
 })

@@ -154,7 +154,7 @@ test('DELETE /__mock/requests empties the journal and leaves state and faults al
 test('GET /__mock/config shows the settings in effect', async () => {
   const r = await api('GET', '/__mock/config')
   expect(r.status).toBe(200)
-  expect(r.body.journal).toEqual({ maxEntries: 5, maxBodyChars: 8192 })
+  expect(r.body.journal).toEqual({ maxEntries: 5, maxBodyChars: 8192, maxBytes: 33554432 })
   expect(r.body.faults).toEqual({ maxRules: 100 })
   expect(r.body.wecom.tokenTtlSeconds).toBe(7200)
 })

@@ -69,7 +69,7 @@ export interface Target {
   close(): Promise<void>
 }
 
-/** The environment variables a live run reads (the README lists them too). */
+/** The environment variables a live run reads (docs/contract-suite.md lists them too). */
 export const LIVE_ENV = {
   WECOM_CORP_ID: 'WeCom corp id (企业ID)',
   WECOM_CORP_SECRET: 'the secret of a self-built app allowed to call the meeting, schedule and mail APIs',

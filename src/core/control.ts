@@ -6,6 +6,7 @@
  * so this file knows no vendor. Every operation also has a framework-free route (`routes()`), which the
  * stub server's control router and `serve()` answer alike.
  */
+import type { BudgetState } from './budget.ts'
 import { CLOCK_MAX_SECONDS, CLOCK_MIN_SECONDS, type Clock, type ClockChange, type ClockState } from './clock.ts'
 import { applyConfig, type Config, ConfigError, STARTUP_ONLY_SETTINGS } from './config.ts'
 import { ControlError } from './errors.ts'
@@ -154,9 +155,10 @@ export class Control {
    * Changes settings while running: `patch` is a partial config (contracts/schemas/config.schema.json) merged
    * over the settings in effect and validated like a config file; it acts from the next request on, until
    * `reset` restores the start-up settings. What is read per request can change (feishu.mail.*: lock hold,
-   * rate limit, size and store caps, daily quotas, checks; server.maxBodyBytes); settings read only at
-   * start-up or when state is built (STARTUP_ONLY_SETTINGS: server host/port/timeout/controlToken, journal,
-   * faults and wecom caps, token lifetimes, wecom.meetingStatusFromClock) are refused with a 400 naming the field.
+   * rate limit, size and store caps, daily quotas, checks; server.maxBodyBytes; state.maxBytes, which
+   * evicts at once when lowered); settings read only at start-up or when state is built
+   * (STARTUP_ONLY_SETTINGS: server host/port/timeout/controlToken, journal, faults and wecom caps, token lifetimes,
+   * wecom.meetingStatusFromClock) are refused with a 400 naming the field.
    */
   setConfig(patch: unknown): Config {
     let next: Config
@@ -196,6 +198,14 @@ export class Control {
         errcodeVendors.has(e.vendor as VendorPlugin['vendor']) ? { ...e, errcode: e.code } : e,
       ),
     }
+  }
+
+  /**
+   * What the emulator keeps against its byte budget (`state.maxBytes`): bytes used in all and per store,
+   * the journal's share, and how many records the budget evicted (oldest first) since the last reset.
+   */
+  state(): BudgetState {
+    return this.host.state.budget.state()
   }
 
   /** Empties the journal (state, clock and faults stay). */
@@ -275,6 +285,7 @@ export class Control {
       { method: 'GET', path: '/config', handle: () => this.config() },
       // The body as sent, so a non-object is refused by the schema rather than read as {}.
       { method: 'PUT', path: '/config', handle: ({ body }) => this.setConfig(body ?? {}) },
+      { method: 'GET', path: '/state', handle: () => this.state() },
       { method: 'GET', path: '/requests', handle: ({ query }) => this.requests(filterFrom(query)) },
       { method: 'DELETE', path: '/requests', handle: () => this.clearRequests() },
       // The body as sent (not objectBody), so an array or a string is refused by the schema, not read as {}.

@@ -5,6 +5,7 @@
  * registry's request schema) → rule checks and state (the route's handler) → the vendor's envelope → journal. Where vendors differ, the vendor plugin of the
  * path answers (src/core/vendor.ts); the core imports no vendor.
  */
+import { StateBudget } from './budget.ts'
 import { Clock } from './clock.ts'
 import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
 import { Control } from './control.ts'
@@ -147,16 +148,24 @@ export class Emulator {
   setConfig(next: Config): void {
     this.current = next
     this.env.config = next
+    // A smaller state.maxBytes acts at once, so the control plane never reads more kept than the budget.
+    this.env.budget.settle()
   }
 
   private buildEnv(): Env {
     // One object for the stores' factory and the state: a store that reads `env.config` later sees `setConfig`.
+    const config = this.config
+    const budget = new StateBudget(
+      () => env.config.state.maxBytes,
+      () => this.clock.nowMs(),
+    )
     const base = {
       clock: this.clock,
       random: new Random(this.fakerSeed),
-      config: this.config,
+      config,
       seed: this.seed,
-      journal: new Journal(this.config.journal.maxEntries, this.config.journal.maxBodyChars),
+      budget,
+      journal: new Journal(config.journal.maxEntries, config.journal.maxBodyChars, config.journal.maxBytes, budget),
     }
     const env = base as Env
     env.stores = {} as Stores
@@ -183,23 +192,25 @@ export class Emulator {
   refuseOversize(req: CoreRequest, limit: number): CoreResponse {
     const nowMs = this.clock.nowMs()
     const env = this.env
+    const evictedBefore = env.budget.evictedRecords
     const { path } = splitUrl(req.url)
     const vendor = this.vendorFor(path)
     const route = vendor ? this.router.match(path)[0]?.route : undefined
     if (!vendor || !route) {
       const response = vendor ? vendor.notFound(req) : textResponse(404, '404 page not found')
-      this.record(env, req, path, vendor?.vendor ?? 'none', null, response, null, {}, null, nowMs)
+      this.record(env, req, path, vendor?.vendor ?? 'none', null, response, null, {}, null, nowMs, evictedBefore)
       return response
     }
     const error = vendor.oversizeError(route, `the body is over the ${limit}-byte limit and was not read`)
     const response = vendor.error({ req, route, env, nowMs }, error)
-    this.record(env, req, path, vendor.vendor, route.id, response, error.code, {}, error.reason, nowMs)
+    this.record(env, req, path, vendor.vendor, route.id, response, error.code, {}, error.reason, nowMs, evictedBefore)
     return response
   }
 
   async handle(req: CoreRequest): Promise<CoreResponse> {
     const env = this.env
     const nowMs = this.clock.nowMs()
+    const evictedBefore = env.budget.evictedRecords
     const { path, query } = splitUrl(req.url)
     const vendor = this.vendorFor(path)
     const method = req.method.toUpperCase()
@@ -207,7 +218,7 @@ export class Emulator {
     const match = vendor?.wrongMethod === 'route' ? matches[0] : matches.find((m) => m.route.method === method)
     if (!vendor || !match) {
       const response = vendor ? vendor.notFound(req) : textResponse(404, '404 page not found')
-      this.record(env, req, path, vendor?.vendor ?? 'none', null, response, null, {}, null, nowMs)
+      this.record(env, req, path, vendor?.vendor ?? 'none', null, response, null, {}, null, nowMs, evictedBefore)
       return response
     }
     const { route, params } = match
@@ -273,7 +284,7 @@ export class Emulator {
       reason = error.reason
       response = vendor.error(ctx, error)
     }
-    this.record(env, req, path, vendor.vendor, route.id, response, code, ctx.tags, reason, nowMs)
+    this.record(env, req, path, vendor.vendor, route.id, response, code, ctx.tags, reason, nowMs, evictedBefore)
     return response
   }
 
@@ -288,10 +299,12 @@ export class Emulator {
     tags: RequestContext['tags'],
     reason: string | null,
     at: number,
+    evictedBefore: number,
   ): void {
     const limit = this.config.journal.maxBodyChars
     // Decode only what the journal keeps: a 50 MB mail must not be turned into a string to be cut.
     const head = req.body.length > limit * 4 ? req.body.subarray(0, limit * 4) : req.body
+    const requestCut = req.body.length > head.length
     env.journal.record({
       at,
       vendor,
@@ -304,8 +317,11 @@ export class Emulator {
       user: tags.user ?? null,
       mailbox: tags.mailbox ?? null,
       reason,
-      requestBody: req.body.length > head.length ? `${decoder.decode(head)}…` : decoder.decode(head),
+      requestBody: requestCut ? `${decoder.decode(head)}…` : decoder.decode(head),
+      requestCut,
+      requestBytes: req.body.length,
       responseBody: response.body,
+      evicted: env.budget.evictedRecords - evictedBefore,
     })
   }
 }

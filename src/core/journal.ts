@@ -1,7 +1,10 @@
 /**
  * What each client sent and what it got back, newest last. A ring buffer of flat records with bodies as
- * (cut) text: retained object graphs would cost the garbage collector on every later request.
+ * (cut) text: retained object graphs would cost the garbage collector on every later request. Bounded
+ * twice: `journal.maxEntries` entries and `journal.maxBytes` bytes (its share of `state.maxBytes`, which it
+ * reports to the state budget); the oldest entries go first.
  */
+import { type JournalShare, type StateBudget, utf8Bytes } from './budget.ts'
 import type { Vendor } from './errors.ts'
 
 export interface JournalEntry {
@@ -22,7 +25,13 @@ export interface JournalEntry {
   reason: string | null
   requestBody: string
   responseBody: string
+  /** Either body was cut to `journal.maxBodyChars` (or to fit `journal.maxBytes`). */
   truncated: boolean
+  /** The sizes as sent, in bytes, whatever was kept of them. */
+  requestBytes: number
+  responseBytes: number
+  /** Records the state budget evicted (oldest first, any store) while this request was handled. */
+  evicted: number
 }
 
 export interface JournalFilter {
@@ -49,39 +58,124 @@ export interface JournalFilter {
   limit?: number
 }
 
-export class Journal {
+/** What the caller gives; the journal cuts the bodies and counts the rest. */
+export type NewJournalEntry = Omit<JournalEntry, 'seq' | 'truncated' | 'responseBytes'> & {
+  /** Set when the caller has cut the request body already (it decodes only a prefix of a large one). */
+  requestCut?: boolean
+}
+
+/** An entry's fixed cost beyond its body text: the object, its short strings and numbers (measured, rounded up). */
+const ENTRY_OVERHEAD = 320
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/**
+ * The first `chars` characters as a string of their own. `slice` alone would keep a view of the whole
+ * original (V8 sliced strings), so a cut 20 MB response would still hold its 20 MB.
+ */
+function cut(s: string, chars: number): string {
+  let n = chars
+  // Never split a surrogate pair: the halves would not survive the copy.
+  if (n > 0 && n < s.length && s.charCodeAt(n - 1) >= 0xd800 && s.charCodeAt(n - 1) <= 0xdbff) n--
+  return decoder.decode(encoder.encode(s.slice(0, n)))
+}
+
+export class Journal implements JournalShare {
   private entries: (JournalEntry | undefined)[]
-  private next = 0
+  private readonly entryBytes: number[]
+  /** Slot of the oldest entry, and how many there are. */
+  private first = 0
+  private count = 0
   private seq = 0
+  private used = 0
 
   constructor(
     private capacity: number,
     private maxBodyChars: number,
+    private readonly byteCap: number = Number.POSITIVE_INFINITY,
+    private readonly budget?: StateBudget,
   ) {
     this.entries = new Array(capacity)
+    this.entryBytes = new Array(capacity).fill(0)
+    budget?.attachJournal(this)
   }
 
-  record(entry: Omit<JournalEntry, 'seq' | 'truncated'>): void {
+  /** The journal's share of the state budget: `journal.maxBytes`, or the whole budget when that is smaller. */
+  get maxBytes(): number {
+    return this.budget ? Math.min(this.byteCap, this.budget.max) : this.byteCap
+  }
+
+  get bytes(): number {
+    return this.used
+  }
+
+  record(entry: NewJournalEntry): void {
     if (this.capacity === 0) return
-    const cut = (s: string) => (s.length > this.maxBodyChars ? s.slice(0, this.maxBodyChars) : s)
-    const truncated = entry.requestBody.length > this.maxBodyChars || entry.responseBody.length > this.maxBodyChars
-    this.entries[this.next] = {
-      ...entry,
-      requestBody: cut(entry.requestBody),
-      responseBody: cut(entry.responseBody),
+    const cap = this.maxBytes
+    const responseBytes = utf8Bytes(entry.responseBody)
+    const fixed = ENTRY_OVERHEAD + utf8Bytes(entry.path) + (entry.reason === null ? 0 : utf8Bytes(entry.reason))
+    // Past the share even without bodies (a path of many kilobytes against a tiny share): not kept.
+    if (fixed > cap) return
+    let limit = this.maxBodyChars
+    // An entry never takes more than the journal's share (3 bytes a char at most, two bodies).
+    const fit = Math.floor((cap - fixed) / 6)
+    if (fit < limit && utf8Bytes(entry.requestBody) + responseBytes + fixed > cap) limit = fit
+    const requestBody = entry.requestBody.length > limit ? cut(entry.requestBody, limit) : entry.requestBody
+    const responseBody = entry.responseBody.length > limit ? cut(entry.responseBody, limit) : entry.responseBody
+    const truncated =
+      entry.requestCut === true ||
+      requestBody.length < entry.requestBody.length ||
+      responseBody.length < entry.responseBody.length
+    const bytes =
+      fixed + utf8Bytes(requestBody) + (responseBody === entry.responseBody ? responseBytes : utf8Bytes(responseBody))
+    if (this.count === this.capacity) this.dropOldest()
+    while (this.count > 0 && this.used + bytes > cap) this.dropOldest()
+    const slot = (this.first + this.count) % this.capacity
+    // Field by field (not a spread of the input): one shape for every entry, and no `requestCut`.
+    this.entries[slot] = {
       seq: ++this.seq,
+      at: entry.at,
+      vendor: entry.vendor,
+      route: entry.route,
+      method: entry.method,
+      path: entry.path,
+      status: entry.status,
+      code: entry.code,
+      app: entry.app,
+      user: entry.user,
+      mailbox: entry.mailbox,
+      reason: entry.reason,
+      requestBody,
+      responseBody,
       truncated,
+      requestBytes: entry.requestBytes,
+      responseBytes,
+      evicted: entry.evicted,
     }
-    this.next = (this.next + 1) % this.capacity
+    this.entryBytes[slot] = bytes
+    this.count++
+    this.used += bytes
+    this.budget?.settle()
+  }
+
+  private dropOldest(): void {
+    this.entries[this.first] = undefined
+    this.used -= this.entryBytes[this.first]!
+    this.entryBytes[this.first] = 0
+    this.first = (this.first + 1) % this.capacity
+    this.count--
+  }
+
+  /** The budget shrank below what the journal holds: drop the oldest entries until it fits. */
+  trimTo(maxBytes: number): void {
+    while (this.count > 0 && this.used > maxBytes) this.dropOldest()
   }
 
   /** Oldest first. */
   all(): JournalEntry[] {
     const out: JournalEntry[] = []
-    for (let i = 0; i < this.capacity; i++) {
-      const e = this.entries[(this.next + i) % this.capacity]
-      if (e) out.push(e)
-    }
+    for (let i = 0; i < this.count; i++) out.push(this.entries[(this.first + i) % this.capacity]!)
     return out
   }
 
@@ -92,14 +186,17 @@ export class Journal {
 
   /** Empties the journal; `seq` keeps counting, so entries read before stay distinguishable. Returns how many went. */
   clear(): number {
-    const n = this.size
+    const n = this.count
     this.entries = new Array(this.capacity)
-    this.next = 0
+    this.entryBytes.fill(0)
+    this.first = 0
+    this.count = 0
+    this.used = 0
     return n
   }
 
   get size(): number {
-    return this.entries.reduce((n, e) => (e ? n + 1 : n), 0)
+    return this.count
   }
 
   get maxEntries(): number {

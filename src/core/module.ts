@@ -3,6 +3,7 @@
  * stores it keeps. Stores are typed by declaration merging: a module adds its store to `Stores`, e.g.
  *   declare module '../core/module.ts' { interface Stores { meetings: MeetingStore } }
  */
+import type { StateBudget } from './budget.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { CoreRequest, CoreResponse } from './http.ts'
@@ -20,6 +21,8 @@ export interface Env {
   random: Random
   config: Config
   seed: Seed
+  /** The one byte budget of everything kept: stores open an account on it (`state.maxBytes`). */
+  budget: StateBudget
   journal: Journal
   stores: Stores
 }

@@ -34,9 +34,19 @@ export interface Config {
      */
     maxEntries?: number
     /**
-     * Request and response bodies are cut to this many characters in the journal.
+     * Request and response bodies are cut to this many characters in the journal; each entry keeps the sizes as sent (requestBytes, responseBytes).
      */
     maxBodyChars?: number
+    /**
+     * The journal's share of state.maxBytes, in bytes (32 MiB: 1,000 entries with both bodies cut at 8192 characters fit); past it the oldest entries go first, and an entry alone never takes more.
+     */
+    maxBytes?: number
+  }
+  state?: {
+    /**
+     * One byte budget for everything kept: meetings, schedules, WeCom mailboxes, Feishu messages and the journal (256 MiB; estimated as the UTF-8 length of the text kept plus a fixed cost per record). Past it the oldest records of any store are evicted first and read back as the vendor's not-found; GET /__mock/state shows bytes used and evictions. Changeable while running.
+     */
+    maxBytes?: number
   }
   faults?: {
     /**
@@ -429,7 +439,7 @@ export interface ErrorCatalogue {
      */
     message: string
     /**
-     * Where the fact comes from: the vendor's doc page (URL), a captured response (a real answer quoted in public code, by its number in a public code index), a live probe, or decision: <title> (README, Decisions).
+     * Where the fact comes from: the vendor's doc page (URL), a captured response (a real answer quoted in public code, by its number in a public code index), a live probe, or decision: <title> (docs/decisions.md).
      */
     source: string
     /**
@@ -828,7 +838,7 @@ export interface RuleCatalogue {
      */
     status?: number
     /**
-     * Where the rule comes from: the vendor's doc page (URL) and the row or section, the global errcode list (https://developer.work.weixin.qq.com/document/path/90313), a captured response or live probe, or decision: <title> (README, Decisions).
+     * Where the rule comes from: the vendor's doc page (URL) and the row or section, the global errcode list (https://developer.work.weixin.qq.com/document/path/90313), a captured response or live probe, or decision: <title> (docs/decisions.md).
      */
     source?: string
     /**

@@ -1,8 +1,11 @@
 /**
- * Sent mail and its delivered copies, in memory and bounded (`feishu.mail.maxStoredMessages`, oldest
- * first). One content record is shared by the sender's copy and every internal recipient's copy; the
- * copies differ only in owner, folder, state and ids. Attachments keep their metadata, not their bytes.
+ * Sent mail and its delivered copies, in memory and bounded: `feishu.mail.maxStoredMessages` copies, and
+ * the state budget (`state.maxBytes`) on the bytes; past either the oldest go first (past the budget, a
+ * send with all its copies). One content record is shared by the sender's copy and every internal
+ * recipient's copy, and counted once; the copies differ only in owner, folder, state and ids. Attachments
+ * keep their metadata, not their bytes.
  */
+import { type Account, StateBudget, type Ticket, utf8Bytes } from '../../core/budget.ts'
 import type { Random } from '../../core/random.ts'
 import type { Address } from './recipients.ts'
 
@@ -47,6 +50,40 @@ export interface StoredMessage {
 
 const key = (mailbox: string, id: string) => `${mailbox}\u0000${id}`
 
+/** A send's fixed cost beyond its text: the content object, its address objects' shells (rounded up). */
+const CONTENT_OVERHEAD = 896
+/** Each copy: the message object, its uuids and its index entries (rounded up). */
+const COPY_OVERHEAD = 704
+
+function addressBytes(list: readonly Address[]): number {
+  let n = 0
+  for (const a of list) n += 48 + utf8Bytes(a.mail_address) + (a.name ? utf8Bytes(a.name) : 0)
+  return n
+}
+
+function contentBytes(c: MailContent): number {
+  let n =
+    CONTENT_OVERHEAD +
+    utf8Bytes(c.subject) +
+    utf8Bytes(c.bodyHtml) +
+    utf8Bytes(c.bodyPlain) +
+    utf8Bytes(c.smtpMessageId) +
+    (c.inReplyTo ? utf8Bytes(c.inReplyTo) : 0) +
+    (c.references ? utf8Bytes(c.references) : 0) +
+    addressBytes([c.headFrom]) +
+    addressBytes(c.to) +
+    addressBytes(c.cc) +
+    addressBytes(c.bcc)
+  for (const a of c.attachments) n += 96 + utf8Bytes(a.filename) + (a.cid ? utf8Bytes(a.cid) : 0)
+  return n
+}
+
+/** One send: its shared content and the copies still kept, charged as one record. */
+interface Sent {
+  content: MailContent
+  copies: Set<string>
+}
+
 /** `<a@b> <c@d>` or `a@b` → ['a@b', 'c@d'] */
 export function messageIds(header: string | undefined): string[] {
   if (!header) return []
@@ -62,12 +99,21 @@ export class MailStore {
   /** Sent copies only by owner + Message-ID: a second send of one id is 409 1236005. */
   private readonly sentSmtpIds = new Map<string, string>()
   private readonly dedupe = new Map<string, string>()
+  private readonly sends = new Map<MailContent, Ticket<Sent>>()
+  private readonly account: Account<Sent>
 
   constructor(
     private readonly random: Random,
     /** Read at each insert, so `control.setConfig` changes it without a reset. */
     private readonly cap: () => number,
-  ) {}
+    /** The state budget the mail counts against; an unbounded one of its own when absent. */
+    budget: StateBudget = new StateBudget(() => Number.POSITIVE_INFINITY),
+  ) {
+    this.account = budget.account('feishu.mail', (sent) => {
+      this.sends.delete(sent.content)
+      for (const id of sent.copies) this.remove(id)
+    })
+  }
 
   get size(): number {
     return this.byId.size
@@ -102,16 +148,38 @@ export class MailStore {
     while (this.byId.size >= cap) this.evictOldest()
     this.byId.set(message.messageId, message)
     this.bySmtpId.set(key(message.mailbox, message.content.smtpMessageId), message.messageId)
+    let sent = this.sends.get(message.content)
+    if (!sent) {
+      sent = this.account.add({ content: message.content, copies: new Set() }, contentBytes(message.content))
+      this.sends.set(message.content, sent)
+    }
+    sent.item!.copies.add(message.messageId)
+    this.account.resize(sent, sent.bytes + COPY_OVERHEAD + utf8Bytes(message.mailbox) + utf8Bytes(message.tenantKey))
   }
 
+  /** The count cap let the oldest copy go; the send stops counting once none of its copies is kept. */
   private evictOldest(): void {
     const oldest = this.byId.values().next().value
     if (!oldest) return
-    this.byId.delete(oldest.messageId)
-    const k = key(oldest.mailbox, oldest.content.smtpMessageId)
-    if (this.bySmtpId.get(k) === oldest.messageId) this.bySmtpId.delete(k)
-    if (this.sentSmtpIds.get(k) === oldest.messageId) this.sentSmtpIds.delete(k)
-    for (const [dk, id] of this.dedupe) if (id === oldest.messageId) this.dedupe.delete(dk)
+    this.remove(oldest.messageId)
+    const sent = this.sends.get(oldest.content)
+    const copies = sent?.item?.copies
+    if (!sent || !copies) return
+    copies.delete(oldest.messageId)
+    if (copies.size > 0) return
+    this.account.release(sent)
+    this.sends.delete(oldest.content)
+  }
+
+  /** Forgets one copy and the ids that lead to it. */
+  private remove(messageId: string): void {
+    const m = this.byId.get(messageId)
+    if (!m) return
+    this.byId.delete(messageId)
+    const k = key(m.mailbox, m.content.smtpMessageId)
+    if (this.bySmtpId.get(k) === messageId) this.bySmtpId.delete(k)
+    if (this.sentSmtpIds.get(k) === messageId) this.sentSmtpIds.delete(k)
+    for (const [dk, id] of this.dedupe) if (id === messageId) this.dedupe.delete(dk)
   }
 
   /**
@@ -151,6 +219,7 @@ export class MailStore {
         content: input.content,
       })
     }
+    this.account.budget.settle()
     return sent
   }
 

@@ -251,7 +251,7 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
         meetings.cancel(corp.corpid, record.meetingid)
     } else if (existing) {
       record = existing
-      Object.assign(record, {
+      schedules.update(record.id, {
         admins: admin ? [admin] : record.admins,
         attendees,
         summary: subject,
@@ -319,7 +319,7 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
       },
       meetingid: record.meetingid ?? null,
     }
-    for (const p of people) mailboxes.deliver(p.address, mail, p.as)
+    mailboxes.deliver(mail, people)
     return {}
   },
 })

@@ -1,9 +1,11 @@
 /**
  * Where meeting mails land: one mailbox per recipient address (internal users by their corp address,
- * external addresses as given), holding what was delivered, for the control plane to read. Bounded twice:
- * `wecom.maxMailsPerMailbox` mails per mailbox (oldest first out) and `wecom.maxMailboxes` mailboxes (the
- * one delivered to least recently goes). A mail sent to many people is one shared object.
+ * external addresses as given), holding what was delivered, for the control plane to read. Bounded three
+ * times: `wecom.maxMailsPerMailbox` mails per mailbox (oldest first out), `wecom.maxMailboxes` mailboxes
+ * (the one delivered to least recently goes), and the state budget (`state.maxBytes`: the oldest mail goes
+ * from every mailbox that holds it). A mail sent to many people is one shared object, counted once.
  */
+import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
 
 export interface DeliveredMail {
   id: string
@@ -34,23 +36,89 @@ export interface MailboxEntry {
   as: 'to' | 'cc' | 'bcc'
 }
 
+/** A mail's fixed cost beyond its text: the object, its schedule part and ids (rounded up). */
+const MAIL_OVERHEAD = 1024
+/** Each delivery: the mailbox entry, its slot, and the mailbox itself when new (rounded up). */
+const DELIVERY_OVERHEAD = 448
+
+/** One delivered mail and the mailboxes that hold it, so the budget can take it out of all of them. */
+interface Held {
+  mail: DeliveredMail
+  boxes: string[]
+}
+
+function mailBytes(mail: DeliveredMail): number {
+  let n = MAIL_OVERHEAD + utf8Bytes(mail.subject) + utf8Bytes(mail.content) + utf8Bytes(mail.schedule.location)
+  n += utf8ListBytes(mail.to) + utf8ListBytes(mail.cc)
+  for (const a of mail.attachments) n += 32 + utf8Bytes(a.file_name)
+  return n
+}
+
 export class MailboxStore {
   private readonly boxes = new Map<string, MailboxEntry[]>()
+  private readonly held = new Map<DeliveredMail, Ticket<Held>>()
+  private readonly account: Account<Held>
 
   constructor(
     private readonly maxMailboxes: number,
     private readonly maxPerMailbox: number,
-  ) {}
+    /** The state budget the mails count against; an unbounded one of its own when absent. */
+    budget: StateBudget = new StateBudget(() => Number.POSITIVE_INFINITY),
+  ) {
+    this.account = budget.account('wecom.mailboxes', (h) => this.evict(h))
+  }
 
-  deliver(address: string, mail: DeliveredMail, as: MailboxEntry['as']): void {
+  /** Files one mail in each recipient's mailbox (one shared object), then lets the budget settle. */
+  deliver(mail: DeliveredMail, recipients: readonly { address: string; as: MailboxEntry['as'] }[]): void {
+    for (const r of recipients) this.deliverOne(r.address, mail, r.as)
+    this.account.budget.settle()
+  }
+
+  private deliverOne(address: string, mail: DeliveredMail, as: MailboxEntry['as']): void {
     const key = address.toLowerCase()
+    let ticket = this.held.get(mail)
+    if (!ticket) {
+      ticket = this.account.add({ mail, boxes: [] }, mailBytes(mail))
+      this.held.set(mail, ticket)
+    }
+    ticket.item!.boxes.push(key)
+    this.account.resize(ticket, ticket.bytes + DELIVERY_OVERHEAD + utf8Bytes(key))
     const box = this.boxes.get(key) ?? []
     // Re-inserting moves the mailbox to the young end of the eviction order.
     this.boxes.delete(key)
     box.push({ mail, as })
-    while (box.length > this.maxPerMailbox) box.shift()
+    while (box.length > this.maxPerMailbox) this.unref(box.shift()!.mail, key)
     this.boxes.set(key, box)
-    while (this.boxes.size > this.maxMailboxes) this.boxes.delete(this.boxes.keys().next().value as string)
+    while (this.boxes.size > this.maxMailboxes) {
+      const oldest = this.boxes.keys().next().value as string
+      const entries = this.boxes.get(oldest)!
+      this.boxes.delete(oldest)
+      for (const e of entries) this.unref(e.mail, oldest)
+    }
+  }
+
+  /** A mailbox let a mail go (its caps): once no mailbox holds it, it no longer counts. */
+  private unref(mail: DeliveredMail, key: string): void {
+    const ticket = this.held.get(mail)
+    const boxes = ticket?.item?.boxes
+    if (!ticket || !boxes) return
+    const i = boxes.indexOf(key)
+    if (i >= 0) boxes.splice(i, 1)
+    if (boxes.length > 0) return
+    this.account.release(ticket)
+    this.held.delete(mail)
+  }
+
+  /** The budget let the mail go: out of every mailbox that holds it. */
+  private evict(held: Held): void {
+    this.held.delete(held.mail)
+    for (const key of new Set(held.boxes)) {
+      const box = this.boxes.get(key)
+      if (!box) continue
+      const kept = box.filter((e) => e.mail !== held.mail)
+      if (kept.length > 0) this.boxes.set(key, kept)
+      else this.boxes.delete(key)
+    }
   }
 
   /** What the address received, oldest first (empty for an address nothing was sent to). */

@@ -38,7 +38,7 @@ export const wecomMailModule: EmulatorModule = {
   name: 'wecom.mail',
   endpoints: [composeSend],
   createStores: (env) => ({
-    mailboxes: new MailboxStore(env.config.wecom.maxMailboxes, env.config.wecom.maxMailsPerMailbox),
+    mailboxes: new MailboxStore(env.config.wecom.maxMailboxes, env.config.wecom.maxMailsPerMailbox, env.budget),
   }),
   control: {
     operations: {

@@ -31,6 +31,7 @@ export const wecomMeetingsModule: EmulatorModule = {
     meetings: new MeetingStore(env.random, {
       maxMeetings: env.config.wecom.maxMeetings,
       statusFromClock: env.config.wecom.meetingStatusFromClock,
+      budget: env.budget,
     }),
   }),
   control: {

@@ -2,11 +2,13 @@
  * Booked meetings (创建预约会议 doc 99104, 修改预约会议 doc 98154, 获取会议详情 doc 98149, 取消预约会议), kept in
  * memory per corp and app. Records hold only what the rules and get_info need, already normalised (admin
  * dropped from hosts, unsupported remind_before as 0, repeat_until clamped), so a read-back is a plain
- * projection. The number of records is capped (`wecom.maxMeetings`); the oldest created go first.
+ * projection. The number of records is capped (`wecom.maxMeetings`) and their bytes count against the state
+ * budget (`state.maxBytes`); past either the oldest created go first, and their ids answer as never issued.
  *
  * Other features book meetings through this store too (the meeting mail of compose_send): `create`, `get`,
  * `update`, `cancel` and `status` are its stable API. Callers validate; the store only normalises and keeps.
  */
+import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
 import type { Random } from '../../core/random.ts'
 import {
   clampRepeatUntil,
@@ -204,22 +206,54 @@ export interface MeetingStoreOptions {
   maxMeetings: number
   /** See config `wecom.meetingStatusFromClock`. */
   statusFromClock: boolean
+  /** The state budget the meetings count against; an unbounded one of its own when absent. */
+  budget?: StateBudget
+}
+
+/**
+ * A meeting's fixed cost beyond its text: the record and its settings and reminders objects, ids, code,
+ * link and three index entries (measured with the bench's meeting/create body, about 1.4 KB in all with its text; rounded up).
+ */
+const MEETING_OVERHEAD = 1344
+
+/** The bytes a meeting keeps, for the state budget: its free text and lists, plus the fixed cost. */
+function meetingBytes(m: MeetingRecord): number {
+  const s = m.settings
+  const r = m.reminders
+  return (
+    MEETING_OVERHEAD +
+    utf8Bytes(m.admin_userid) +
+    utf8Bytes(m.title) +
+    (m.description === undefined ? 0 : utf8Bytes(m.description)) +
+    (m.location === undefined ? 0 : utf8Bytes(m.location)) +
+    (m.cal_id === undefined ? 0 : utf8Bytes(m.cal_id)) +
+    utf8ListBytes(m.invitees) +
+    (s.password === undefined ? 0 : utf8Bytes(s.password)) +
+    (s.host_key === undefined ? 0 : utf8Bytes(s.host_key)) +
+    utf8ListBytes(s.hosts) +
+    utf8ListBytes(s.ring_users) +
+    8 * ((r.remind_before?.length ?? 0) + (r.repeat_day_of_week?.length ?? 0) + (r.repeat_day_of_month?.length ?? 0))
+  )
 }
 
 export class MeetingStore {
-  // Insertion order is creation order: the first key is the one to evict.
-  private readonly byId = new Map<string, MeetingRecord>()
-  // Eviction order, oldest first, as a queue of records: reading a Map's first value after deleting its
-  // first keys scans the deleted slots at its front (profiled: about 13 µs per create at 10,000 meetings).
-  private order: MeetingRecord[] = []
+  // Each meeting with its charge on the state budget; insertion order is creation order.
+  private readonly byId = new Map<string, Ticket<MeetingRecord>>()
+  // Eviction order, oldest first, as a queue: reading a Map's first value after deleting its first keys
+  // scans the deleted slots at its front (profiled: about 13 µs per create at 10,000 meetings).
+  private order: Ticket<MeetingRecord>[] = []
   private head = 0
   private readonly byCode = new Map<string, string>()
   private readonly byDuplicateKey = new Map<string, string>()
+  private readonly account: Account<MeetingRecord>
 
   constructor(
     private readonly random: Random,
     private readonly options: MeetingStoreOptions,
-  ) {}
+  ) {
+    const budget = options.budget ?? new StateBudget(() => Number.POSITIVE_INFINITY)
+    this.account = budget.account('wecom.meetings', (m) => this.drop(m))
+  }
 
   get size(): number {
     return this.byId.size
@@ -248,27 +282,43 @@ export class MeetingStore {
       settings: normaliseSettings(fields.settings ?? {}, fields.admin_userid),
       reminders: normaliseReminders(fields.reminders ?? {}, fields.meeting_start),
     }
-    this.byId.set(meetingid, record)
-    this.order.push(record)
+    const ticket = this.account.add(record, meetingBytes(record))
+    this.byId.set(meetingid, ticket)
+    this.order.push(ticket)
     this.byCode.set(`${corpid}/${code}`, meetingid)
     this.byDuplicateKey.set(duplicateKey(corpid, agentid, record), meetingid)
     while (this.byId.size > this.options.maxMeetings) {
       const oldest = this.order[this.head++]!
-      if (this.head > 1024 && this.head * 2 > this.order.length) {
-        this.order = this.order.slice(this.head)
-        this.head = 0
-      }
-      this.byId.delete(oldest.meetingid)
-      this.byCode.delete(`${oldest.corpid}/${oldest.meeting_code}`)
-      const key = duplicateKey(oldest.corpid, oldest.agentid, oldest)
-      if (this.byDuplicateKey.get(key) === oldest.meetingid) this.byDuplicateKey.delete(key)
+      if (!oldest.live) continue
+      const m = oldest.item!
+      this.account.release(oldest)
+      this.drop(m)
     }
+    this.compactOrder()
+    this.account.budget.settle()
     return record
+  }
+
+  /** Forgets a meeting: its id, code and duplicate key (the count cap or the state budget let it go). */
+  private drop(m: MeetingRecord): void {
+    this.byId.delete(m.meetingid)
+    this.byCode.delete(`${m.corpid}/${m.meeting_code}`)
+    const key = duplicateKey(m.corpid, m.agentid, m)
+    if (this.byDuplicateKey.get(key) === m.meetingid) this.byDuplicateKey.delete(key)
+  }
+
+  /** Skips the queue's front past meetings already gone (the budget evicts oldest first), and trims it. */
+  private compactOrder(): void {
+    while (this.head < this.order.length && !this.order[this.head]!.live) this.head++
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head)
+      this.head = 0
+    }
   }
 
   /** A meeting of this corp (any app: the caller decides whether another app may touch it). */
   get(corpid: string, meetingid: string): MeetingRecord | undefined {
-    const m = this.byId.get(meetingid)
+    const m = this.byId.get(meetingid)?.item
     return m && m.corpid === corpid ? m : undefined
   }
 
@@ -299,6 +349,8 @@ export class MeetingStore {
       // A new start moves the cap of a repeating series (and the start day of a custom one).
       m.reminders = normaliseReminders(m.reminders, m.meeting_start)
     }
+    this.account.resize(this.byId.get(meetingid)!, meetingBytes(m))
+    this.account.budget.settle()
     return m
   }
 
@@ -330,7 +382,8 @@ export class MeetingStore {
   /** Meetings of one corp and app (or all), oldest first: the control plane lists these. */
   list(filter: { corpid?: string; agentid?: number } = {}): MeetingRecord[] {
     const out: MeetingRecord[] = []
-    for (const m of this.byId.values()) {
+    for (const { item: m } of this.byId.values()) {
+      if (!m) continue
       if (filter.corpid !== undefined && m.corpid !== filter.corpid) continue
       if (filter.agentid !== undefined && m.agentid !== filter.agentid) continue
       out.push(m)
@@ -344,7 +397,7 @@ export class MeetingStore {
    */
   findDuplicate(corpid: string, agentid: number, f: MeetingFields): MeetingRecord | undefined {
     const id = this.byDuplicateKey.get(duplicateKey(corpid, agentid, f))
-    const m = id === undefined ? undefined : this.byId.get(id)
+    const m = id === undefined ? undefined : this.byId.get(id)?.item
     // The index is not cleaned on update or eviction: check the record still matches.
     if (!m || m.cancelled || duplicateKey(m.corpid, m.agentid, m) !== duplicateKey(corpid, agentid, f)) return undefined
     return m

@@ -43,7 +43,7 @@ export function wecomSchedules(env: Env, filter: OwnerFilter & { origin?: Schedu
 export const wecomSchedulesModule: EmulatorModule = {
   name: 'wecom.schedules',
   endpoints: [scheduleAdd, scheduleGet, scheduleDel],
-  createStores: (env) => ({ schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules) }),
+  createStores: (env) => ({ schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules, env.budget) }),
   control: {
     operations: { wecomSchedules },
     routes: [

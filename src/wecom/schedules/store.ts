@@ -1,8 +1,10 @@
 /**
  * The schedules an app created (oa/schedule/add, or a meeting mail: exmail/app/compose_send), kept per
- * corp+app and capped by `wecom.maxSchedules` (the oldest go first; their ids then answer 90461 as if
- * never issued). Records hold only what the rules and `oa/schedule/get` need.
+ * corp+app, capped by `wecom.maxSchedules` and counted against the state budget (`state.maxBytes`): the
+ * oldest go first, and their ids then answer 90461 as if never issued. Records hold only what the rules
+ * and `oa/schedule/get` need.
  */
+import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
 import type { Random } from '../../core/random.ts'
 
 /**
@@ -52,15 +54,51 @@ export interface ScheduleRecord {
 
 export type NewSchedule = Omit<ScheduleRecord, 'id' | 'status'>
 
+/** What a meeting mail may change in the schedule it made. */
+export type SchedulePatch = Partial<
+  Pick<
+    ScheduleRecord,
+    'admins' | 'attendees' | 'summary' | 'description' | 'location' | 'startTime' | 'endTime' | 'reminders'
+  >
+>
+
+/** A schedule's fixed cost beyond its text: the record, its reminders object, ids and index entries (rounded up). */
+const SCHEDULE_OVERHEAD = 1024
+
+/** The bytes a schedule keeps, for the state budget. */
+function scheduleBytes(r: ScheduleRecord): number {
+  const m = r.reminders
+  return (
+    SCHEDULE_OVERHEAD +
+    utf8Bytes(r.summary) +
+    utf8Bytes(r.description) +
+    utf8Bytes(r.location) +
+    utf8Bytes(r.calId) +
+    utf8ListBytes(r.admins) +
+    utf8ListBytes(r.attendees) +
+    8 *
+      (m.remind_time_diffs.length +
+        m.repeat_day_of_week.length +
+        m.repeat_day_of_month.length +
+        (m.repeat_month_of_year?.length ?? 0)) +
+    32 * m.exclude_time_list.length
+  )
+}
+
 export class ScheduleStore {
   // Per app, in creation order (a Map keeps insertion order, so the first key is the oldest).
-  private readonly byApp = new Map<string, Map<string, ScheduleRecord>>()
+  private readonly byApp = new Map<string, Map<string, Ticket<ScheduleRecord>>>()
   private readonly appOf = new Map<string, string>()
+  private readonly account: Account<ScheduleRecord>
 
   constructor(
     private readonly random: Random,
     private readonly maxPerApp: number,
-  ) {}
+    /** The state budget the schedules count against; an unbounded one of its own when absent. */
+    budget: StateBudget = new StateBudget(() => Number.POSITIVE_INFINITY),
+  ) {
+    this.account = budget.account('wecom.schedules', (r) => this.drop(r))
+  }
 
   /** The vendor's shape: 29 hex digits and "AAA" (the doc's example `17c7d2bd9f20d652840f72f59e796AAA`). */
   private newId(): string {
@@ -78,19 +116,40 @@ export class ScheduleStore {
       this.byApp.set(key, list)
     }
     const record: ScheduleRecord = { ...input, id: this.newId(), status: 0 }
-    list.set(record.id, record)
+    list.set(record.id, this.account.add(record, scheduleBytes(record)))
     this.appOf.set(record.id, key)
     while (list.size > this.maxPerApp) {
-      const oldest = list.keys().next().value as string
-      list.delete(oldest)
-      this.appOf.delete(oldest)
+      const oldest = list.values().next().value as Ticket<ScheduleRecord>
+      const r = oldest.item!
+      this.account.release(oldest)
+      this.drop(r)
     }
+    this.account.budget.settle()
     return record
   }
 
-  get(id: string): ScheduleRecord | undefined {
+  /** Changes a kept schedule in place (a meeting mail's `request` naming it) and counts its new size. */
+  update(id: string, patch: SchedulePatch): ScheduleRecord | undefined {
+    const ticket = this.ticket(id)
+    if (!ticket?.item) return undefined
+    Object.assign(ticket.item, patch)
+    this.account.resize(ticket, scheduleBytes(ticket.item))
+    this.account.budget.settle()
+    return ticket.item
+  }
+
+  private drop(r: ScheduleRecord): void {
+    this.byApp.get(`${r.corpid}/${r.agentid}`)?.delete(r.id)
+    this.appOf.delete(r.id)
+  }
+
+  private ticket(id: string): Ticket<ScheduleRecord> | undefined {
     const key = this.appOf.get(id)
     return key ? this.byApp.get(key)?.get(id) : undefined
+  }
+
+  get(id: string): ScheduleRecord | undefined {
+    return this.ticket(id)?.item
   }
 
   cancel(id: string): ScheduleRecord | undefined {
@@ -103,7 +162,8 @@ export class ScheduleStore {
   list(filter: { corpid?: string; agentid?: number; origin?: ScheduleOrigin } = {}): ScheduleRecord[] {
     const out: ScheduleRecord[] = []
     for (const list of this.byApp.values()) {
-      for (const r of list.values()) {
+      for (const { item: r } of list.values()) {
+        if (!r) continue
         if (filter.corpid !== undefined && r.corpid !== filter.corpid) continue
         if (filter.agentid !== undefined && r.agentid !== filter.agentid) continue
         if (filter.origin !== undefined && r.origin !== filter.origin) continue
