@@ -7,7 +7,7 @@ import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext, ShapeRules } from '../../core/module.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
-import { repeatsInRange } from './recurrence.ts'
+import { repeatsInRange } from '../calendar/recurrence.ts'
 import { byteLength } from './title.ts'
 
 export type Caller = WecomCaller

@@ -23,7 +23,7 @@ import {
   invalidParam,
   participantsOf,
 } from './checks.ts'
-import { maxOccurrences } from './recurrence.ts'
+import { maxOccurrences } from '../calendar/recurrence.ts'
 import type { MeetingPatch, MeetingRecord, MeetingReminders, MeetingSettings } from './store.ts'
 import { charCount, docWidth } from './title.ts'
 

@@ -15,7 +15,7 @@ import { defineEndpoint, type ShapeRules } from '../../core/module.ts'
 import type { WecomScheduleAddRequest, WecomScheduleReminders } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
 import type { WecomApp, WecomCorp } from '../directory.ts'
-import { repeatsInRange } from '../meetings/recurrence.ts'
+import { repeatsInRange } from '../calendar/recurrence.ts'
 import { charLength, utf8Length } from '../params.ts'
 import type { ScheduleReminders } from './store.ts'
 
