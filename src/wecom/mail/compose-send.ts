@@ -20,9 +20,10 @@ import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext, type ShapeRules } from '../../core/module.ts'
 import type { WecomComposeSendRequest, WecomMailRecipients } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
+import { defaultCalendar } from '../calendar/calendars.ts'
+import { checkScheduleRepeatRange } from '../calendar/schedule-fields.ts'
 import type { WecomApp, WecomCorp, WecomUser } from '../directory.ts'
 import { utf8Length } from '../params.ts'
-import { checkScheduleRepeatRange, defaultCalendar } from '../schedules/add.ts'
 import type { ScheduleRecord } from '../schedules/store.ts'
 import { translateIds } from './id-trans.ts'
 import type { DeliveredMail, MailboxEntry } from './mailboxes.ts'
@@ -270,7 +271,7 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
           meetings.update(corp.corpid, record.meetingid, patch)
         }
       } else if (fields) {
-        record.meetingid = meetings.create(corp.corpid, app.agentid, fields, ctx.now).meetingid
+        schedules.update(record.id, { meetingid: meetings.create(corp.corpid, app.agentid, fields, ctx.now).meetingid })
       }
     } else {
       const calId = defaultCalendar(app)
@@ -290,13 +291,15 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
         origin: 'mail',
         createdAt: ctx.now,
       })
-      if (body.meeting)
-        record.meetingid = meetings.create(
+      if (body.meeting) {
+        const meeting = meetings.create(
           corp.corpid,
           app.agentid,
           mailMeetingFields(subject, content, s, body.meeting, admin!, attendees, calId),
           ctx.now,
-        ).meetingid
+        )
+        schedules.update(record.id, { meetingid: meeting.meetingid })
+      }
     }
 
     const mail: DeliveredMail = {

@@ -10,6 +10,7 @@ import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import type { WecomMeetingUpdateRequest } from '../../generated/contracts.ts'
+import { maxOccurrences } from '../calendar/recurrence.ts'
 import {
   type Caller,
   callerOf,
@@ -23,7 +24,6 @@ import {
   invalidParam,
   participantsOf,
 } from './checks.ts'
-import { maxOccurrences } from '../calendar/recurrence.ts'
 import type { MeetingPatch, MeetingRecord, MeetingReminders, MeetingSettings } from './store.ts'
 import { charCount, docWidth } from './title.ts'
 

@@ -6,7 +6,8 @@ import { ControlError } from '../../core/errors.ts'
 import type { EmulatorModule, Env } from '../../core/module.ts'
 import { type OwnerFilter, ownerFilter } from '../control.ts'
 import { scheduleAdd } from './add.ts'
-import { scheduleDel, scheduleGet } from './readback.ts'
+import { scheduleDel } from './del.ts'
+import { scheduleGet } from './get.ts'
 import { type ScheduleOrigin, ScheduleStore, scheduleView } from './store.ts'
 
 /** A schedule as the control plane lists it: oa/schedule/get's shape, its owner, origin and the mail's meeting. */
