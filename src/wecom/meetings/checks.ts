@@ -8,6 +8,7 @@ import { fail } from '../../core/errors.ts'
 import type { RequestContext, ShapeRules } from '../../core/module.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
 import { repeatsInRange } from '../calendar/recurrence.ts'
+import type { MeetingRecord } from './store.ts'
 import { byteLength } from './title.ts'
 
 export type Caller = WecomCaller
@@ -26,6 +27,20 @@ export function typeShape(prefix: string): ShapeRules {
       meeting_duration: { rule: `${prefix}.meeting_duration.valid`, code: 400035 },
     },
   }
+}
+
+/**
+ * The meeting a request names, if this caller may touch it: unknown in this corp (another corp's meetings do
+ * not exist for it) → 90602; booked by another app of the corp → 730005. get_info and cancel use it too.
+ */
+export function ownMeeting(ctx: RequestContext, c: Caller, meetingid: string | undefined, rule: string): MeetingRecord {
+  if (!meetingid) fail(90602, `${rule}.required: meetingid is missing`)
+  const m = ctx.env.stores.meetings.get(c.corpid, meetingid)
+  if (!m) fail(90602, `${rule}.known: no meeting "${echo(meetingid)}" in corp ${c.corpid}`)
+  if (m.agentid !== c.agentid) {
+    fail(730005, `${rule}.own-app: meeting "${echo(meetingid)}" was booked by app ${m.agentid}, not ${c.agentid}`)
+  }
+  return m
 }
 
 /** 40058 for a value out of its documented range where the docs name no dedicated code. */

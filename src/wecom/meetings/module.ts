@@ -5,8 +5,11 @@
  */
 import type { EmulatorModule, Env } from '../../core/module.ts'
 import { type OwnerFilter, ownerFilter } from '../control.ts'
-import { meetingEndpoints } from './routes.ts'
+import { meetingCancel } from './cancel.ts'
+import { meetingCreate } from './create.ts'
+import { meetingGetInfo } from './get-info.ts'
 import { type MeetingRecord, type MeetingStatus, MeetingStore } from './store.ts'
+import { meetingUpdate } from './update.ts'
 
 declare module '../../core/module.ts' {
   interface Stores {
@@ -26,7 +29,7 @@ function meetings(env: Env, filter: OwnerFilter = {}): (MeetingRecord & { status
 
 export const wecomMeetingsModule: EmulatorModule = {
   name: 'wecom.meetings',
-  endpoints: meetingEndpoints,
+  endpoints: [meetingCreate, meetingUpdate, meetingGetInfo, meetingCancel],
   createStores: (env) => ({
     meetings: new MeetingStore(env.random, {
       maxMeetings: env.config.wecom.maxMeetings,

@@ -7,7 +7,7 @@
  */
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import type { RequestContext } from '../../core/module.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { WecomMeetingCreateRequest } from '../../generated/contracts.ts'
 import {
   type Caller,
@@ -23,6 +23,7 @@ import {
   isVisible,
   participantsOf,
   type RepeatFields,
+  typeShape,
 } from './checks.ts'
 import type { MeetingFields } from './store.ts'
 import { charCount, docWidth } from './title.ts'
@@ -31,7 +32,7 @@ const UINT32_MAX = 0xffff_ffff
 /** "5分钟内有相同的会议正在创建中": the window of 400301, on the emulator clock. */
 export const DUPLICATE_WINDOW_SECONDS = 300
 
-export function createMeeting(ctx: RequestContext): Record<string, unknown> {
+function createMeeting(ctx: RequestContext): Record<string, unknown> {
   const c = callerOf(ctx)
   const req = ctx.body as WecomMeetingCreateRequest
 
@@ -184,3 +185,8 @@ function checkDuplicate(ctx: RequestContext, c: Caller, fields: MeetingFields): 
   }
   fail(400302, `meeting.create.duplicate.created: the same meeting (${dup.meetingid}) is already booked`)
 }
+
+export const meetingCreate = defineEndpoint('wecom.meeting.create', {
+  shape: typeShape('meeting.create'),
+  handle: createMeeting,
+})

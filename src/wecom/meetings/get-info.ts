@@ -1,24 +1,17 @@
 /**
- * The HTTP face of the meetings module: meeting/create (https://developer.work.weixin.qq.com/document/path/99104),
- * meeting/update (https://developer.work.weixin.qq.com/document/path/98154), and the companions clients verify with,
- * meeting/get_info (https://developer.work.weixin.qq.com/document/path/98149) and meeting/cancel
- * (https://developer.work.weixin.qq.com/document/path/98153).
+ * `POST /cgi-bin/meeting/get_info` (获取会议详情, https://developer.work.weixin.qq.com/document/path/98149): a meeting
+ * read back by meetingid or meeting_code, from the stored record, with its clock-derived status.
+ *
+ * @example
+ * POST /cgi-bin/meeting/get_info?access_token=…
+ * {"meetingid":"hyXXXX"}
  */
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import { defineEndpoint, type EndpointHandler, type RequestContext } from '../../core/module.ts'
-import type { WecomMeetingCancelRequest, WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
-import { callerOf, invalidParam, typeShape } from './checks.ts'
-import { createMeeting } from './rules-create.ts'
-import { ownMeeting, updateMeeting } from './rules-update.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
+import type { WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
+import { callerOf, invalidParam, ownMeeting, typeShape } from './checks.ts'
 import { type MeetingRecord, STATUS_CODE } from './store.ts'
-
-export const meetingEndpoints: EndpointHandler[] = [
-  defineEndpoint('wecom.meeting.create', { shape: typeShape('meeting.create'), handle: createMeeting }),
-  defineEndpoint('wecom.meeting.update', { shape: typeShape('meeting.update'), handle: updateMeeting }),
-  defineEndpoint('wecom.meeting.get_info', { shape: typeShape('meeting.get_info'), handle: getInfo }),
-  defineEndpoint('wecom.meeting.cancel', { shape: typeShape('meeting.cancel'), handle: cancel }),
-]
 
 /** "meetingid和meeting_code必须填一个"; another app's meeting → 730005, another corp's does not exist (90602). */
 function getInfo(ctx: RequestContext): Record<string, unknown> {
@@ -36,25 +29,6 @@ function getInfo(ctx: RequestContext): Record<string, unknown> {
     invalidParam('meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
   }
   return meetingInfo(m, STATUS_CODE[ctx.env.stores.meetings.status(m, ctx.now)])
-}
-
-/** meeting/cancel: only a scheduled meeting (400224 in progress or ended, 400041 cancelled already). */
-function cancel(ctx: RequestContext): Record<string, unknown> {
-  const req = ctx.body as WecomMeetingCancelRequest
-  const c = callerOf(ctx)
-  const store = ctx.env.stores.meetings
-  const m = ownMeeting(ctx, c, req.meetingid, 'meeting.cancel.meetingid')
-  const status = store.status(m, ctx.now)
-  if (status === 'cancelled')
-    fail(400041, `meeting.cancel.status.cancelled: meeting ${m.meetingid} is cancelled already`)
-  if (status !== 'scheduled') {
-    fail(400224, `meeting.cancel.status.scheduled: meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock`)
-  }
-  if (req.sub_meetingid !== undefined) {
-    fail(730003, `meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${echo(req.sub_meetingid)}")`)
-  }
-  store.cancel(c.corpid, m.meetingid)
-  return {}
 }
 
 /**
@@ -104,3 +78,8 @@ export function meetingInfo(m: MeetingRecord, status: number): Record<string, un
     meeting_link: m.meeting_link,
   }
 }
+
+export const meetingGetInfo = defineEndpoint('wecom.meeting.get_info', {
+  shape: typeShape('meeting.get_info'),
+  handle: getInfo,
+})

@@ -8,7 +8,7 @@
  */
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import type { RequestContext } from '../../core/module.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { WecomMeetingUpdateRequest } from '../../generated/contracts.ts'
 import { maxOccurrences } from '../calendar/recurrence.ts'
 import {
@@ -22,7 +22,9 @@ import {
   checkVisible,
   excessUsers,
   invalidParam,
+  ownMeeting,
   participantsOf,
+  typeShape,
 } from './checks.ts'
 import type { MeetingPatch, MeetingRecord, MeetingReminders, MeetingSettings } from './store.ts'
 import { charCount, docWidth } from './title.ts'
@@ -30,21 +32,7 @@ import { charCount, docWidth } from './title.ts'
 const UINT32_MAX = 0xffff_ffff
 const RECORD_TYPES = new Set(['none', 'local', 'cloud'])
 
-/**
- * The meeting a request names, if this caller may touch it: unknown in this corp (another corp's meetings do
- * not exist for it) → 90602; booked by another app of the corp → 730005. get_info and cancel use it too.
- */
-export function ownMeeting(ctx: RequestContext, c: Caller, meetingid: string | undefined, rule: string): MeetingRecord {
-  if (!meetingid) fail(90602, `${rule}.required: meetingid is missing`)
-  const m = ctx.env.stores.meetings.get(c.corpid, meetingid)
-  if (!m) fail(90602, `${rule}.known: no meeting "${echo(meetingid)}" in corp ${c.corpid}`)
-  if (m.agentid !== c.agentid) {
-    fail(730005, `${rule}.own-app: meeting "${echo(meetingid)}" was booked by app ${m.agentid}, not ${c.agentid}`)
-  }
-  return m
-}
-
-export function updateMeeting(ctx: RequestContext): Record<string, unknown> {
+function updateMeeting(ctx: RequestContext): Record<string, unknown> {
   const c = callerOf(ctx)
   const req = ctx.body as WecomMeetingUpdateRequest
   const store = ctx.env.stores.meetings
@@ -241,3 +229,8 @@ function checkReminders(r: MeetingReminders): MeetingReminders {
   }
   return r
 }
+
+export const meetingUpdate = defineEndpoint('wecom.meeting.update', {
+  shape: typeShape('meeting.update'),
+  handle: updateMeeting,
+})
