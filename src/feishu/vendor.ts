@@ -10,7 +10,7 @@ import { echo } from '../core/echo.ts'
 import { VendorError } from '../core/errors.ts'
 import type { RequestContext } from '../core/module.ts'
 import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
-import { authenticateFeishuUser, feishuAuthEndpoints } from './auth.ts'
+import { authenticateFeishuUser } from './auth.ts'
 import {
   type FeishuDefaults,
   feishuDefaults,
@@ -20,7 +20,9 @@ import {
 } from './control.ts'
 import { FeishuDirectory } from './directory.ts'
 import { feishuErrorResponse, feishuNotFound, feishuOkResponse, rateLimitHeaders } from './envelope.ts'
+import { oauthToken } from './oauth-token.ts'
 import { feishuShapeError } from './shape.ts'
+import { appAccessToken, tenantAccessToken } from './tenant-token.ts'
 import { FeishuTokens } from './tokens.ts'
 
 declare module '../core/module.ts' {
@@ -96,7 +98,7 @@ export const feishuVendor: VendorPlugin = {
   },
   // An injected 99991400 carries the gateway's window; a minute (INFERRED from 100 req/min).
   faultHeaders: (ctx, code) => (code === 99991400 ? rateLimitHeaders(100, 60 - (ctx.now % 60)) : {}),
-  endpoints: feishuAuthEndpoints,
+  endpoints: [tenantAccessToken, appAccessToken, oauthToken],
   createStores: (env) => ({
     feishuDirectory: new FeishuDirectory(env.seed.feishu.tenants),
     feishuTokens: new FeishuTokens(env.random, env.clock, env.config.feishu, env.seed),

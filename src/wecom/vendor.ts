@@ -8,10 +8,11 @@ import { VendorError } from '../core/errors.ts'
 import type { CoreResponse } from '../core/http.ts'
 import type { RequestContext } from '../core/module.ts'
 import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
-import { authenticateWecom, gettoken, WecomTokens } from './auth.ts'
+import { authenticateWecom, WecomTokens } from './auth.ts'
 import { type WecomDefaults, wecomDefaults } from './control.ts'
 import { WecomDirectory } from './directory.ts'
 import { wecomErrorResponse, wecomOkResponse } from './envelope.ts'
+import { gettoken } from './gettoken.ts'
 import { wecomShapeError } from './params.ts'
 
 declare module '../core/module.ts' {
