@@ -38,6 +38,7 @@ export interface EndpointMethods {
   scheduleAdd(token: string, body: Body): Promise<WireResponse>
   scheduleGet(token: string, body: Body): Promise<WireResponse>
   scheduleDel(token: string, body: Body): Promise<WireResponse>
+  scheduleUpdate(token: string, body: Body): Promise<WireResponse>
   composeSend(token: string, body: Body): Promise<WireResponse>
   feishuTenantToken(body: Body): Promise<WireResponse>
   feishuAppToken(body: Body): Promise<WireResponse>

@@ -7,6 +7,7 @@
 import registry from '../../contracts/endpoints.json' with { type: 'json' }
 import type { EndpointEntry } from '../generated/contracts.ts'
 import { endpointSchemas } from '../generated/schemas.ts'
+import { addSharedSchema } from './schema.ts'
 
 export type { EndpointEntry }
 
@@ -21,10 +22,29 @@ export function registryEntry(id: string): EndpointEntry {
   return entry
 }
 
-/** The request schema an entry names, once its file exists (the index is generated: npm run gen:types). */
+/** The schema files a schema `$ref`s besides itself (`wecom.schedule.add.request.schema.json#/$defs/…`). */
+function filesReferenced(node: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(node)) for (const v of node) filesReferenced(v, out)
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string' && !v.startsWith('#')) out.add(v.split('#')[0]!)
+      else filesReferenced(v, out)
+    }
+  return out
+}
+
+/**
+ * The request schema an entry names (the index is generated: npm run gen:types), with the schemas it
+ * `$ref`s made known by their `$id` first, so it compiles whichever endpoint is called first.
+ */
 export function requestSchemaOf(entry: EndpointEntry): object | undefined {
   if (!entry.request_schema) return undefined
   const schema = endpointSchemas[entry.request_schema]
   if (!schema) throw new Error(`[worksuite-mock] ${entry.id}: no schema ${entry.request_schema} in contracts/schemas`)
+  for (const file of filesReferenced(schema)) {
+    const other = endpointSchemas[file]
+    if (!other) throw new Error(`[worksuite-mock] ${entry.request_schema} refers to ${file}, which the index lacks`)
+    addSharedSchema(other)
+  }
   return schema
 }

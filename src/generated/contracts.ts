@@ -1754,3 +1754,51 @@ export interface WecomScheduleDetailReminders {
 export interface WecomScheduleExcludeTime {
   start_time: number
 }
+
+// wecom.schedule.update.request.schema.json
+/**
+ * POST /cgi-bin/oa/schedule/update body (https://developer.work.weixin.qq.com/document/path/97720; op_mode and op_start_time: https://developer.work.weixin.qq.com/document/path/96204). The fields of oa/schedule/add's schedule plus schedule_id; no cal_id (a schedule's calendar and creator cannot change). Shape and types only: a breach answers 40058; the ranges are those of oa/schedule/add, with update's rule ids (contracts/rules/wecom.schedule.update.json).
+ */
+export interface WecomScheduleUpdateRequest {
+  /**
+   * 0 (default): the attendees are replaced by the request's; 1: they stay as they are.
+   */
+  skip_attendees?: 0 | 1
+  /**
+   * A repeating schedule only: 0 (default) every occurrence, 1 only the one at op_start_time, 2 that one and the ones after.
+   */
+  op_mode?: number
+  /**
+   * With op_mode 1 or 2: the start of one occurrence of the repeating schedule (Unix seconds).
+   */
+  op_start_time?: number
+  schedule: {
+    schedule_id: string
+    admins?: string[]
+    attendees?: {
+      userid: string
+    }[]
+    summary?: string
+    description?: string
+    reminders?: WecomScheduleReminders
+    location?: string
+    start_time: number
+    end_time: number
+    is_whole_day?: 0 | 1
+  }
+}
+
+// wecom.schedule.update.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/schedule/update (更新日程, https://developer.work.weixin.qq.com/document/path/97720, 返回结果): HTTP 200, with schedule_id when a repeating schedule was split (op_mode 1 or 2, https://developer.work.weixin.qq.com/document/path/96204), or WeCom's error envelope.
+ */
+export type WecomScheduleUpdateResponse = WecomScheduleUpdateSuccess | WecomError
+
+export interface WecomScheduleUpdateSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 修改重复日程新产生的日程ID: the schedule split off when not every occurrence was changed.
+   */
+  schedule_id?: string
+}

@@ -23,6 +23,8 @@ import s19 from '../../contracts/schemas/wecom.schedule.del.request.schema.json'
 import s20 from '../../contracts/schemas/wecom.schedule.del.response.schema.json' with { type: 'json' }
 import s21 from '../../contracts/schemas/wecom.schedule.get.request.schema.json' with { type: 'json' }
 import s22 from '../../contracts/schemas/wecom.schedule.get.response.schema.json' with { type: 'json' }
+import s23 from '../../contracts/schemas/wecom.schedule.update.request.schema.json' with { type: 'json' }
+import s24 from '../../contracts/schemas/wecom.schedule.update.response.schema.json' with { type: 'json' }
 
 export const endpointSchemas: Readonly<Record<string, object>> = {
   'feishu.auth.app_access_token.response.schema.json': s0,
@@ -48,4 +50,6 @@ export const endpointSchemas: Readonly<Record<string, object>> = {
   'wecom.schedule.del.response.schema.json': s20,
   'wecom.schedule.get.request.schema.json': s21,
   'wecom.schedule.get.response.schema.json': s22,
+  'wecom.schedule.update.request.schema.json': s23,
+  'wecom.schedule.update.response.schema.json': s24,
 }

@@ -9,8 +9,8 @@ import { fail } from '../../core/errors.ts'
 import type { WecomScheduleAddRequest, WecomScheduleReminders } from '../../generated/contracts.ts'
 import type { WecomCorp } from '../directory.ts'
 import { charLength, utf8Length } from '../params.ts'
-import type { ScheduleReminders } from '../schedules/store.ts'
-import { repeatsInRange } from './recurrence.ts'
+import type { ScheduleRecord, ScheduleReminders } from '../schedules/store.ts'
+import { occurrenceIndexAt, occurrenceStart, type Recurrence, repeatsInRange } from './recurrence.ts'
 
 /** The `schedule` object of oa/schedule/add; oa/schedule/update's adds `schedule_id` and has no `cal_id`. */
 export type ScheduleFields = Omit<WecomScheduleAddRequest['schedule'], 'cal_id'>
@@ -167,4 +167,31 @@ export function checkScheduleFields(corp: WecomCorp, s: ScheduleFields, rule: st
   const isWholeDay = s.is_whole_day === 1
   if (s.reminders) checkReminders(s.reminders, isWholeDay, s.start_time, rule)
   return { admins: [...admins], attendees, isWholeDay }
+}
+
+/** How a kept schedule repeats, for the recurrence arithmetic: a custom series keeps its interval and day list. */
+export function scheduleRecurrence(r: ScheduleReminders): Recurrence {
+  const custom = r.is_custom_repeat === 1
+  return {
+    type: r.repeat_type,
+    interval: custom ? Math.max(1, r.repeat_interval) : 1,
+    ...(custom && r.repeat_type === 1 && r.repeat_day_of_week.length > 0 ? { daysOfWeek: r.repeat_day_of_week } : {}),
+    ...(custom && r.repeat_type === 2 && r.repeat_day_of_month.length > 0
+      ? { daysOfMonth: r.repeat_day_of_month }
+      : {}),
+  }
+}
+
+/**
+ * Whether `t` is the start of one occurrence of a kept schedule: on its series, not after its repeat_until
+ * (0: forever), not taken out of it (exclude_time_list). A schedule that does not repeat has one, its start.
+ */
+export function isOccurrenceStart(record: ScheduleRecord, t: number): boolean {
+  const r = record.reminders
+  if (r.is_repeat !== 1) return t === record.startTime
+  if (r.repeat_until > 0 && t > r.repeat_until) return false
+  if (r.exclude_time_list.some((e) => e.start_time === t)) return false
+  const rec = scheduleRecurrence(r)
+  const n = occurrenceIndexAt(record.startTime, rec, t)
+  return n >= 0 && occurrenceStart(record.startTime, rec, n) === t
 }

@@ -1,5 +1,5 @@
 /**
- * WeCom calendar schedules: oa/schedule/add, with get and del to read back and cancel; the control plane
+ * WeCom calendar schedules: oa/schedule/add and update, with get and del to read back and cancel; the control plane
  * lists what is kept (`control.wecomSchedules()`, `GET /__mock/wecom/schedules`).
  */
 import { ControlError } from '../../core/errors.ts'
@@ -9,6 +9,7 @@ import { scheduleAdd } from './add.ts'
 import { scheduleDel } from './del.ts'
 import { scheduleGet } from './get.ts'
 import { type ScheduleOrigin, ScheduleStore, scheduleView } from './store.ts'
+import { scheduleUpdate } from './update.ts'
 
 /** A schedule as the control plane lists it: oa/schedule/get's shape, its owner, origin and the mail's meeting. */
 export type ScheduleReadBack = ReturnType<typeof scheduleView> & {
@@ -43,7 +44,7 @@ export function wecomSchedules(env: Env, filter: OwnerFilter & { origin?: Schedu
 
 export const wecomSchedulesModule: EmulatorModule = {
   name: 'wecom.schedules',
-  endpoints: [scheduleAdd, scheduleGet, scheduleDel],
+  endpoints: [scheduleAdd, scheduleGet, scheduleDel, scheduleUpdate],
   createStores: (env) => ({ schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules, env.budget) }),
   control: {
     operations: { wecomSchedules },
