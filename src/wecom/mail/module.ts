@@ -1,12 +1,10 @@
 /**
  * WeCom meeting mail: exmail/app/compose_send, delivering to emulated mailboxes and booking schedules and
  * meetings; the control plane reads the mailboxes (`control.wecomMailbox()`, `GET /__mock/wecom/mailboxes/:address`)
- * and the schedules mails created (`control.wecomMailSchedules()`).
+ * (the schedules mails created are the schedules module's: `control.wecomMailSchedules()`).
  */
 import { ControlError } from '../../core/errors.ts'
 import type { EmulatorModule, Env } from '../../core/module.ts'
-import type { OwnerFilter } from '../control.ts'
-import { type ScheduleReadBack, wecomSchedules } from '../schedules/module.ts'
 import { composeSend } from './compose-send.ts'
 import { type DeliveredMail, type MailboxEntry, MailboxStore } from './mailboxes.ts'
 
@@ -15,8 +13,6 @@ declare module '../../core/module.ts' {
     mailboxes: MailboxStore
   }
   interface ControlOperations {
-    /** The schedules meeting mails created (compose_send returns no id): cancel or change one with its schedule_id. */
-    wecomMailSchedules(filter?: OwnerFilter): ScheduleReadBack[]
     /** What one address received through meeting mails, oldest first (its corp address for an internal user). */
     wecomMailbox(address: string): (DeliveredMail & { delivered_as: MailboxEntry['as'] })[]
   }
@@ -41,10 +37,7 @@ export const wecomMailModule: EmulatorModule = {
     mailboxes: new MailboxStore(env.config.wecom.maxMailboxes, env.config.wecom.maxMailsPerMailbox, env.budget),
   }),
   control: {
-    operations: {
-      wecomMailSchedules: (env, filter = {}) => wecomSchedules(env, { ...filter, origin: 'mail' }),
-      wecomMailbox,
-    },
+    operations: { wecomMailbox },
     routes: [
       {
         method: 'GET',

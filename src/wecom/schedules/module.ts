@@ -29,10 +29,12 @@ declare module '../../core/module.ts' {
      * who owns them, where they came from and the meeting a mail created with one.
      */
     wecomSchedules(filter?: OwnerFilter & { origin?: ScheduleOrigin }): ScheduleReadBack[]
+    /** The schedules meeting mails created (compose_send returns no id): cancel or change one with its schedule_id. */
+    wecomMailSchedules(filter?: OwnerFilter): ScheduleReadBack[]
   }
 }
 
-export function wecomSchedules(env: Env, filter: OwnerFilter & { origin?: ScheduleOrigin } = {}): ScheduleReadBack[] {
+function wecomSchedules(env: Env, filter: OwnerFilter & { origin?: ScheduleOrigin } = {}): ScheduleReadBack[] {
   return env.stores.schedules.list(filter).map((r) => ({
     ...scheduleView(r),
     corpid: r.corpid,
@@ -47,7 +49,10 @@ export const wecomSchedulesModule: EmulatorModule = {
   endpoints: [scheduleAdd, scheduleGet, scheduleDel, scheduleUpdate],
   createStores: (env) => ({ schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules, env.budget) }),
   control: {
-    operations: { wecomSchedules },
+    operations: {
+      wecomSchedules,
+      wecomMailSchedules: (env, filter = {}) => wecomSchedules(env, { ...filter, origin: 'mail' }),
+    },
     routes: [
       {
         method: 'GET',
