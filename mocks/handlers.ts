@@ -5,9 +5,10 @@
  */
 import { HttpResponse, http, type RequestHandler } from 'msw'
 import type { Emulator } from '../src/core/emulator.ts'
+import { VENDOR_ORIGINS } from '../src/core/hosts.ts'
 
-export const WECOM_ORIGINS = ['https://qyapi.weixin.qq.com']
-export const FEISHU_ORIGINS = ['https://open.feishu.cn', 'https://open.larksuite.com']
+export const WECOM_ORIGINS: string[] = [...VENDOR_ORIGINS.wecom]
+export const FEISHU_ORIGINS: string[] = [...VENDOR_ORIGINS.feishu]
 
 export interface HandlerOptions {
   /** Extra origins to intercept as well, e.g. a base URL your client is configured with. */

@@ -2,11 +2,13 @@
  * The CLI behind src/cli.ts: `npm start` — the stub server on its embedded default: in memory, seeded,
  * 127.0.0.1:3000. `npm start -- --help` lists every option and setting.
  */
+import { networkInterfaces } from 'node:os'
 import { parseArgs } from 'node:util'
 import { ConfigError, resolveConfig } from './core/config.ts'
+import { VENDOR_HOSTS } from './core/hosts.ts'
 import { loadSeedFile, SeedError } from './core/seed.ts'
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts'
-import { startStubServer } from './server/stub-server.ts'
+import { controlAccessFor, type StubServer, startStubServer } from './server/stub-server.ts'
 import { deepMerge, listSettings, readConfigFile, settingsFromEnv, settingsFromFlags } from './settings.ts'
 
 const OWN_FLAGS = new Set(['help', 'config', 'seed-file', 'faker-seed', 'quiet'])
@@ -26,6 +28,9 @@ function help(): string {
     '  --config=<file.json>        settings file (contracts/schemas/config.schema.json)',
     '  --seed-file=<file.json>     the starting world (contracts/schemas/seed.schema.json); default fixtures/seed/default.json',
     '  --faker-seed=<n>            make every generated id, token and code the same from run to run',
+    '  --proxy-port=<n>            an HTTP proxy serving the vendors\' real hostnames (proxy.port; README "Clients in other languages")',
+    '  --https-port=<n>            both vendors over HTTPS, for those hostnames mapped to 127.0.0.1 (proxy.httpsPort)',
+    '  --ca-dir=<dir>              where the local CA behind both is kept (proxy.caDir)',
     '  --quiet                     print only the base URL',
     '  --help                      this text',
     '',
@@ -87,11 +92,70 @@ export function optionsFromArgs(
   return { options, quiet: own.has('quiet'), help: false }
 }
 
-function banner(url: string, emulator: Emulator): string {
+/** Where the proxy and the HTTPS port listen, and how to trust the CA: one line each. */
+function interceptionLines(server: StubServer, tryPath: string | undefined): string[] {
+  if (!server.ca) return []
+  const { certFile, created } = server.ca
+  return [
+    '',
+    ...(server.proxyUrl
+      ? [`Proxy:  ${server.proxyUrl} answers for ${VENDOR_HOSTS.join(', ')}; every other host is refused`]
+      : []),
+    ...(server.httpsUrl ? [`HTTPS:  ${server.httpsUrl} for those hostnames mapped to 127.0.0.1 (/etc/hosts)`] : []),
+    `Trust:  ${certFile} (or ${server.url}/__mock/proxy/ca.pem): curl --cacert, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, keytool -importcert; README "Clients in other languages"`,
+    ...(created?.replaced
+      ? [`        a new local CA was made (the old one was ${created.replaced}): trust it again`]
+      : []),
+    ...(server.proxyUrl && tryPath
+      ? [`Try:  curl -x ${server.proxyUrl} --cacert ${certFile} 'https://${VENDOR_HOSTS[0]}${tryPath}'`]
+      : []),
+  ]
+}
+
+/** This machine's IPv4 addresses other than loopback: where a server on every interface can be reached. */
+function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i && i.family === 'IPv4' && !i.internal)
+    .map((i) => i!.address)
+}
+
+/**
+ * What the CLI prints once it listens: where the server can be reached, the seed's credentials, and whether
+ * and how the control plane answers (open on loopback, behind the token, or disabled).
+ */
+export function banner(
+  url: string,
+  emulator: Emulator,
+  addresses: () => string[] = interfaceAddresses,
+  server?: StubServer,
+): string {
   const d = emulator.control.defaults()
   const app = d.wecom.apps[0]
+  const tryPath = app ? `/cgi-bin/gettoken?corpid=${d.wecom.corpid}&corpsecret=${app.corpsecret}` : undefined
+  const { host, controlToken } = emulator.config.server
+  const { hostname, port } = new URL(url)
+  const everywhere = hostname === '0.0.0.0' || hostname === '[::]'
+  // 0.0.0.0 is where it listens, not an address to call: from this machine, loopback reaches it.
+  const local = everywhere ? `http://127.0.0.1:${port}` : url
+  const access = controlAccessFor(host, controlToken as string | undefined)
+  const control =
+    access.kind === 'open'
+      ? [`Control plane: ${local}/__mock/defaults  (reset, clock, requests, faults, config: see README)`]
+      : access.kind === 'token'
+        ? [
+            `Control plane: ${local}/__mock/defaults  with header 'Authorization: Bearer <server.controlToken>'`,
+            '               from any address (reset, clock, requests, faults, config: see README)',
+          ]
+        : [
+            `Control plane: disabled: ${host} is not a loopback address and no server.controlToken is set (/__mock answers 403).`,
+            '               Set one (--server.controlToken=<secret> or env WORKSUITE_MOCK_SERVER_CONTROL_TOKEN) to use it',
+            "               with 'Authorization: Bearer <secret>', or listen on 127.0.0.1.",
+          ]
   const lines = [
-    `worksuite-mock listening on ${url}`,
+    everywhere
+      ? `worksuite-mock listening on every interface, port ${port}: ${[local, ...addresses().map((a) => `http://${a}:${port}`)].join(', ')}`
+      : `worksuite-mock listening on ${url}`,
     '',
     `WeCom   corpid=${d.wecom.corpid}`,
     ...d.wecom.apps.map((a) => `        agentid=${a.agentid} corpsecret=${a.corpsecret}`),
@@ -100,14 +164,29 @@ function banner(url: string, emulator: Emulator): string {
       .filter((u) => u.user_access_token)
       .map((u) => `        user_access_token=${u.user_access_token} mailbox=${u.mailbox}`),
     '',
-    `Control plane: ${url}/__mock/defaults  (reset, clock, requests, faults, config: see README)`,
-    app ? `Try:  curl '${url}/cgi-bin/gettoken?corpid=${d.wecom.corpid}&corpsecret=${app.corpsecret}'` : '',
+    ...control,
+    tryPath ? `Try:  curl '${local}${tryPath}'` : '',
+    ...(server ? interceptionLines(server, tryPath) : []),
     'Stop with Ctrl-C.',
   ]
   return lines.join('\n')
 }
 
-async function main(): Promise<void> {
+/** Runs the CLI; SIGINT and SIGTERM exit 0 from here on, at once while starting, after closing once serving. */
+export async function main(): Promise<void> {
+  let server: StubServer | undefined
+  let quiet = false
+  let closing = false
+  const stop = (signal: string) => {
+    if (closing) return
+    closing = true
+    if (!server) process.exit(0)
+    if (!quiet) console.log(`\n${signal}: closing worksuite-mock`)
+    server.close().then(() => process.exit(0))
+    setTimeout(() => process.exit(0), 2000).unref()
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
   let parsed: ReturnType<typeof optionsFromArgs>
   try {
     parsed = optionsFromArgs(process.argv.slice(2), process.env)
@@ -122,27 +201,17 @@ async function main(): Promise<void> {
     process.stdout.write(help())
     return
   }
+  quiet = parsed.quiet
   const emulator = createEmulator(parsed.options)
-  let server: Awaited<ReturnType<typeof startStubServer>>
   try {
     server = await startStubServer(emulator)
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     const { host, port } = emulator.config.server
-    console.error(`[worksuite-mock] Failed to listen on ${host}:${port}: ${err.code ?? ''} ${err.message}`)
+    // The proxy's, the HTTPS port's and the local CA's errors say where themselves.
+    const where = /cannot (listen on|open the local CA)/.test(err.message) ? '' : ` on ${host}:${port}`
+    console.error(`[worksuite-mock] Failed to listen${where}: ${err.code ?? ''} ${err.message}`)
     process.exit(1)
   }
-  console.log(parsed.quiet ? server.url : banner(server.url, emulator))
-  let closing = false
-  const stop = (signal: string) => {
-    if (closing) return
-    closing = true
-    if (!parsed.quiet) console.log(`\n${signal}: closing worksuite-mock`)
-    server.close().then(() => process.exit(0))
-    setTimeout(() => process.exit(0), 2000).unref()
-  }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
+  console.log(quiet ? server.url : banner(server.url, emulator, undefined, server))
 }
-
-await main()

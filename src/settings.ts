@@ -3,7 +3,7 @@
  * environment variables, CLI flags. Every leaf of contracts/schemas/config.schema.json is settable as
  *   env  WORKSUITE_MOCK_<SECTION>_<KEY>    e.g. WORKSUITE_MOCK_SERVER_PORT=4000
  *   flag --<section>.<key>=<value>         e.g. --journal.maxEntries=5000
- * plus the short forms PORT / HOST and --port / --host.
+ * plus the short forms PORT / HOST and --port / --host, and --proxy-port / --https-port / --ca-dir (issue 14's names).
  */
 import { readFileSync } from 'node:fs'
 import configSchema from '../contracts/schemas/config.schema.json' with { type: 'json' }
@@ -125,12 +125,21 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown>
   return out
 }
 
+/** Short flags for the settings people type most. */
+const FLAG_ALIASES: Record<string, string> = {
+  port: 'server.port',
+  host: 'server.host',
+  'proxy-port': 'proxy.port',
+  'https-port': 'proxy.httpsPort',
+  'ca-dir': 'proxy.caDir',
+}
+
 /** Overrides from `--section.key=value` / `--section.key value` flags; unknown ones are refused. */
 export function settingsFromFlags(flags: Map<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   const byKey = new Map(listSettings().map((s) => [s.key, s]))
   for (const [name, raw] of flags) {
-    const key = name === 'port' ? 'server.port' : name === 'host' ? 'server.host' : name
+    const key = FLAG_ALIASES[name] ?? name
     const setting = byKey.get(key)
     if (!setting) throw new ConfigError('command line', [`unknown option --${name} (see --help)`])
     setPath(out, key, coerce(setting, raw, `--${name}`))

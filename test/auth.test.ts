@@ -57,14 +57,14 @@ describe.each(harnesses)('auth through $name', (factory) => {
     expect(b.json.access_token).toBe(a.json.access_token)
   })
 
-  test('wecom.token.per-app: each app of a corp has its own token', async () => {
+  test('wecom.gateway.access_token.per-app: each app of a corp has its own token', async () => {
     const a = await gettoken({ corpid: CORP, corpsecret: SECRET })
     const b = await gettoken({ corpid: CORP, corpsecret: SECRET2 })
     expect(b.json.errcode).toBe(0)
     expect(b.json.access_token).not.toBe(a.json.access_token)
   })
 
-  test('wecom.token.missing: no access_token → 41001, also when sent as a Bearer header', async () => {
+  test('wecom.gateway.access_token.missing: no access_token → 41001, also when sent as a Bearer header', async () => {
     const tok = (await gettoken({ corpid: CORP, corpsecret: SECRET })).json.access_token
     const r = await h.call({
       method: 'POST',
@@ -76,13 +76,13 @@ describe.each(harnesses)('auth through $name', (factory) => {
     expect(r.json.errmsg).toMatch(/^access_token missing, hint:/)
   })
 
-  test('wecom.token.unknown: a token never issued → 40014', async () => {
+  test('wecom.gateway.access_token.unknown: a token never issued → 40014', async () => {
     const r = await h.call({ method: 'POST', path: MEETING_CREATE, query: { access_token: 'nope' }, body: {} })
     expect([r.status, r.json.errcode]).toEqual([200, 40014])
     expect(r.json.errmsg).toMatch(/^invalid access_token, hint:/)
   })
 
-  test('wecom.token.expired: past its lifetime on the emulator clock → 42001, and gettoken then issues a new one', async () => {
+  test('wecom.gateway.access_token.expired: past its lifetime on the emulator clock → 42001, and gettoken then issues a new one', async () => {
     h.control.reset()
     const tok = (await gettoken({ corpid: CORP, corpsecret: SECRET })).json.access_token
     h.control.setClock({ advance: 7200 })
@@ -94,20 +94,20 @@ describe.each(harnesses)('auth through $name', (factory) => {
     h.control.reset()
   })
 
-  test('wecom.method.post-only: GET on a POST endpoint → 40058', async () => {
+  test('wecom.gateway.method.post-only: GET on a POST endpoint → 40058', async () => {
     const tok = (await gettoken({ corpid: CORP, corpsecret: SECRET })).json.access_token
     const r = await h.call({ method: 'GET', path: MEETING_CREATE, query: { access_token: tok } })
     expect([r.status, r.json.errcode]).toEqual([200, 40058])
     expect(r.json.errmsg).toMatch(/^invalid Request Parameter, hint:/)
   })
 
-  test('wecom.body.json: a body that is not JSON → 40058', async () => {
+  test('wecom.gateway.body.json: a body that is not JSON → 40058', async () => {
     const tok = (await gettoken({ corpid: CORP, corpsecret: SECRET })).json.access_token
     const r = await h.call({ method: 'POST', path: MEETING_CREATE, query: { access_token: tok }, body: '{"title": ' })
     expect([r.status, r.json.errcode]).toEqual([200, 40058])
   })
 
-  test('wecom.path.unknown: an unknown path → HTTP 404', async () => {
+  test('wecom.gateway.path.unknown: an unknown path → HTTP 404', async () => {
     const r = await h.call({ path: '/cgi-bin/no/such/api' })
     expect(r.status).toBe(404)
   })
@@ -115,7 +115,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
   const tenantToken = (body: unknown) =>
     h.call({ method: 'POST', path: '/open-apis/auth/v3/tenant_access_token/internal', body })
 
-  test('feishu.tenant_token.params: missing or unknown credentials → HTTP 200 code 10003', async () => {
+  test('feishu.auth.tenant_access_token.app_id.valid: missing or unknown credentials → HTTP 200 code 10003', async () => {
     for (const body of [{}, { app_id: 'cli_devapp00000001' }, { app_id: 'cli_nosuch', app_secret: 'x' }]) {
       const r = await tenantToken(body)
       expect([r.status, r.json.code, r.json.msg]).toEqual([200, 10003, 'invalid param'])
@@ -123,12 +123,12 @@ describe.each(harnesses)('auth through $name', (factory) => {
     }
   })
 
-  test('feishu.tenant_token.secret: a wrong secret for a known app → HTTP 200 code 10014', async () => {
+  test('feishu.auth.tenant_access_token.app_secret.valid: a wrong secret for a known app → HTTP 200 code 10014', async () => {
     const r = await tenantToken({ app_id: 'cli_devapp00000001', app_secret: 'wrong' })
     expect([r.status, r.json.code]).toEqual([200, 10014])
   })
 
-  test('feishu.tenant_token.success: top-level tenant_access_token and expire, and app_access_token', async () => {
+  test('feishu.auth.tenant_access_token.success: top-level tenant_access_token and expire, and app_access_token', async () => {
     const r = await tenantToken({ app_id: 'cli_devapp00000001', app_secret: 'dev-feishu-secret-00000001' })
     expect(r.status).toBe(200)
     expect(r.json).toEqual({ code: 0, msg: 'ok', tenant_access_token: expect.stringMatching(/^t-/), expire: 7200 })
@@ -145,7 +145,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     })
   })
 
-  test('feishu.token.missing: no Authorization, or one without "Bearer " → HTTP 400 99991661', async () => {
+  test('feishu.gateway.authorization.missing: no Authorization, or one without "Bearer " → HTTP 400 99991661', async () => {
     for (const headers of [{}, { authorization: 'u-dev-user-token-1' }, { authorization: 'Bearer ' }] as Record<
       string,
       string
@@ -160,7 +160,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     }
   })
 
-  test('feishu.token.unknown-user: an unknown user token → HTTP 400 99991668', async () => {
+  test('feishu.gateway.authorization.unknown-user: an unknown user token → HTTP 400 99991668', async () => {
     const r = await h.call({
       method: 'POST',
       path: MAIL_SEND,
@@ -170,7 +170,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     expect([r.status, r.json.code]).toEqual([400, 99991668])
   })
 
-  test('feishu.token.tenant-on-user-api: a tenant token → HTTP 400 99991663', async () => {
+  test('feishu.gateway.authorization.tenant-on-user-api: a tenant token → HTTP 400 99991663', async () => {
     const t = (await tenantToken({ app_id: 'cli_devapp00000001', app_secret: 'dev-feishu-secret-00000001' })).json
       .tenant_access_token
     for (const token of [t, 't-fake-tenant-token']) {
@@ -185,7 +185,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     }
   })
 
-  test('feishu.oauth.success: a code from the control plane exchanges for a user token that works until it expires', async () => {
+  test('feishu.authen.oauth_token.success: a code from the control plane exchanges for a user token that works until it expires', async () => {
     h.control.reset()
     const { code } = h.control.issueOAuthCode({ mailbox: 'jane@xxx.xx' })
     const r = await h.call({
@@ -209,7 +209,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
       headers: { authorization: `Bearer ${token}` },
     })
     expect([99991661, 99991663, 99991668, 99991677]).not.toContain(ok.json.code)
-    // feishu.token.expired: past its lifetime → HTTP 401 99991677
+    // feishu.gateway.authorization.expired: past its lifetime → HTTP 401 99991677
     h.control.setClock({ advance: 7200 })
     const expired = await h.call({
       method: 'POST',
@@ -233,7 +233,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     h.control.reset()
   })
 
-  test('feishu.oauth.code: a used or unknown code → HTTP 400 invalid_grant 20003', async () => {
+  test('feishu.authen.oauth_token.code.valid: a used or unknown code → HTTP 400 invalid_grant 20003', async () => {
     const { code } = h.control.issueOAuthCode({ mailbox: 'user@xxx.xx' })
     const body = {
       grant_type: 'authorization_code',
@@ -262,7 +262,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     expect(r.json.error_description).toBe(catalogues.feishu.get(20001)!.message)
   })
 
-  test('feishu.oauth.client: wrong client credentials → HTTP 400 invalid_client', async () => {
+  test('feishu.authen.oauth_token.client_secret.valid: wrong client credentials → HTTP 400 invalid_client', async () => {
     const { code } = h.control.issueOAuthCode({ mailbox: 'user@xxx.xx' })
     const r = await h.call({
       method: 'POST',
@@ -272,7 +272,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     expect([r.status, r.json.code, r.json.error]).toEqual([400, 20002, 'invalid_client'])
   })
 
-  test('feishu.token.expired: a seeded user token expired through the control plane → HTTP 401 99991677', async () => {
+  test('feishu.gateway.authorization.expired: a seeded user token expired through the control plane → HTTP 401 99991677', async () => {
     h.control.expireToken('u-dev-user-token-2')
     const r = await h.call({
       method: 'POST',
@@ -284,7 +284,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     h.control.reset()
   })
 
-  test('feishu.path.unknown: an unknown path or a wrong method → 404 text/plain', async () => {
+  test('feishu.gateway.path.unknown: an unknown path or a wrong method → 404 text/plain', async () => {
     for (const c of [
       { path: '/open-apis/no/such/api' },
       { method: 'PUT', path: MAIL_SEND },

@@ -2,14 +2,13 @@
  * Settings: one schema of defaults, overridden by a --config file, then the environment, then flags;
  * a bad value anywhere is refused at start with a message naming the setting, and nothing starts.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { ConfigError, resolveConfig } from '../src/core/config.ts'
 import { deepMerge, listSettings, settingsFromEnv, settingsFromFlags } from '../src/settings.ts'
+import { CLI_TIMEOUT, finished, runCli, stopCli, waitForUrl } from './support/cli.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'config-'))
 function configFile(name: string, content: unknown): string {
@@ -18,85 +17,70 @@ function configFile(name: string, content: unknown): string {
   return file
 }
 
-function run(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn('node_modules/.bin/tsx', ['src/cli.ts', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-}
+test(
+  '--config with a bad value is refused naming the file and the setting, and nothing starts',
+  async () => {
+    const file = configFile('bad.json', { journal: { maxEntries: 'many' }, wecom: { tokenTtlSeconds: 0 } })
+    const r = await finished(runCli(['--config', file, '--port', '0']))
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`Invalid configuration (${file} + environment + flags)`)
+    expect(r.stderr).toContain('journal.maxEntries: must be integer')
+    expect(r.stderr).toContain('wecom.tokenTtlSeconds: must be >= 1')
+    expect(r.stdout).not.toContain('listening')
+    expect(r.stdout).not.toMatch(/http:\/\//)
+  },
+  CLI_TIMEOUT,
+)
 
-async function finish(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.on('data', (d) => {
-    stdout += d
-  })
-  child.stderr!.on('data', (d) => {
-    stderr += d
-  })
-  const [code] = await once(child, 'exit')
-  return { code: code as number | null, stdout, stderr }
-}
+test(
+  '--config with an unknown setting or broken JSON is refused, and nothing starts',
+  async () => {
+    const [unknown, broken, missing] = await Promise.all([
+      finished(runCli(['--config', configFile('unknown.json', { journal: { size: 3 } }), '--port', '0'])),
+      finished(runCli(['--config', configFile('broken.json', '{"journal": '), '--port', '0'])),
+      finished(runCli(['--config', join(dir, 'absent.json'), '--port', '0'])),
+    ])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('journal: unknown field "size"')
+    expect(broken.code).toBe(2)
+    expect(broken.stderr).toMatch(/not valid JSON/)
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/cannot read the file/)
+  },
+  CLI_TIMEOUT,
+)
 
-test('--config with a bad value is refused naming the file and the setting, and nothing starts', async () => {
-  const file = configFile('bad.json', { journal: { maxEntries: 'many' }, wecom: { tokenTtlSeconds: 0 } })
-  const r = await finish(run(['--config', file, '--port', '0']))
-  expect(r.code).toBe(2)
-  expect(r.stderr).toContain(`Invalid configuration (${file} + environment + flags)`)
-  expect(r.stderr).toContain('journal.maxEntries: must be integer')
-  expect(r.stderr).toContain('wecom.tokenTtlSeconds: must be >= 1')
-  expect(r.stdout).not.toContain('listening')
-  expect(r.stdout).not.toMatch(/http:\/\//)
-})
-
-test('--config with an unknown setting or broken JSON is refused, and nothing starts', async () => {
-  const unknown = await finish(run(['--config', configFile('unknown.json', { journal: { size: 3 } }), '--port', '0']))
-  expect(unknown.code).toBe(2)
-  expect(unknown.stderr).toContain('journal: unknown field "size"')
-  const broken = await finish(run(['--config', configFile('broken.json', '{"journal": '), '--port', '0']))
-  expect(broken.code).toBe(2)
-  expect(broken.stderr).toMatch(/not valid JSON/)
-  const missing = await finish(run(['--config', join(dir, 'absent.json'), '--port', '0']))
-  expect(missing.code).toBe(2)
-  expect(missing.stderr).toMatch(/cannot read the file/)
-})
-
-test('precedence: a flag beats the environment, which beats the config file, which beats the default', async () => {
-  const file = configFile('layers.json', {
-    journal: { maxEntries: 10, maxBodyChars: 100 },
-    wecom: { tokenTtlSeconds: 60 },
-    faults: { maxRules: 7 },
-  })
-  const child = run(['--config', file, '--journal.maxEntries=30', '--port', '0', '--quiet'], {
-    WORKSUITE_MOCK_JOURNAL_MAX_ENTRIES: '20',
-    WORKSUITE_MOCK_WECOM_TOKEN_TTL_SECONDS: '120',
-  })
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let seen = ''
-      child.stdout!.on('data', (d) => {
-        seen += d
-        const m = seen.match(/http:\/\/127\.0\.0\.1:\d+/)
-        if (m) resolve(m[0])
-      })
-      child.once('exit', () => reject(new Error(`exited before listening: ${seen}`)))
+test(
+  'precedence: a flag beats the environment, which beats the config file, which beats the default',
+  async () => {
+    const file = configFile('layers.json', {
+      journal: { maxEntries: 10, maxBodyChars: 100 },
+      wecom: { tokenTtlSeconds: 60 },
+      faults: { maxRules: 7 },
     })
-    const config = (await (await fetch(`${url}/__mock/config`)).json()) as any
-    expect(config.journal).toEqual({ maxEntries: 30, maxBodyChars: 100, maxBytes: 33554432 })
-    expect(config.wecom.tokenTtlSeconds).toBe(120)
-    expect(config.faults.maxRules).toBe(7)
-    expect(config.feishu.userTokenTtlSeconds).toBe(7200)
-    // The settings act, not only show: the token lifetime comes from the environment.
-    const t = (await (
-      await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
-    ).json()) as any
-    expect(t.expires_in).toBe(120)
-    expect(((await (await fetch(`${url}/__mock/requests`)).json()) as any).capacity).toBe(30)
-  } finally {
-    child.kill('SIGTERM')
-    await once(child, 'exit')
-  }
-}, 20_000)
+    const child = runCli(['--config', file, '--journal.maxEntries=30', '--port', '0', '--quiet'], {
+      WORKSUITE_MOCK_JOURNAL_MAX_ENTRIES: '20',
+      WORKSUITE_MOCK_WECOM_TOKEN_TTL_SECONDS: '120',
+    })
+    try {
+      const url = await waitForUrl(child)
+      const config = (await (await fetch(`${url}/__mock/config`)).json()) as any
+      expect(config.journal).toEqual({ maxEntries: 30, maxBodyChars: 100, maxBytes: 33554432 })
+      expect(config.wecom.tokenTtlSeconds).toBe(120)
+      expect(config.faults.maxRules).toBe(7)
+      expect(config.feishu.userTokenTtlSeconds).toBe(7200)
+      // The settings act, not only show: the token lifetime comes from the environment.
+      const t = (await (
+        await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
+      ).json()) as any
+      expect(t.expires_in).toBe(120)
+      expect(((await (await fetch(`${url}/__mock/requests`)).json()) as any).capacity).toBe(30)
+    } finally {
+      expect(await stopCli(child)).toBe(0)
+    }
+  },
+  CLI_TIMEOUT,
+)
 
 test('the layers merge in process the same way, section by section', () => {
   const merged = deepMerge(
@@ -119,22 +103,29 @@ test('a bad value from the environment or a flag names its source and the settin
   expect(() => resolveConfig({ faults: { maxRules: 0 } }, 'flags')).toThrow(/faults\.maxRules: must be >= 1/)
 })
 
-/** Settings that are off until given: a secret has no sensible default. */
-const UNSET_BY_DEFAULT = new Set(['server.controlToken'])
+/**
+ * Settings that are off until given: a secret has no sensible default, the proxy and HTTPS ports are opt-in,
+ * and the CA directory's default depends on the user's home (XDG_CACHE_HOME, else ~/.cache).
+ */
+const UNSET_BY_DEFAULT = new Set(['server.controlToken', 'proxy.port', 'proxy.httpsPort', 'proxy.caDir'])
 
-test('every setting has a default (or is a documented opt-in), a description, an environment variable and a flag, and --help lists them', async () => {
-  const settings = listSettings()
-  for (const s of settings) {
-    if (UNSET_BY_DEFAULT.has(s.key)) expect(s.default, s.key).toBeUndefined()
-    else expect(s.default, s.key).not.toBeUndefined()
-    expect(s.description, s.key).not.toBe('')
-    expect(s.env).toMatch(/^WORKSUITE_MOCK_[A-Z0-9_]+$/)
-  }
-  const help = await finish(run(['--help']))
-  expect(help.code).toBe(0)
-  for (const s of settings) {
-    expect(help.stdout).toContain(s.flag)
-    expect(help.stdout).toContain(s.env)
-  }
-  expect(help.stdout).toContain('--faults.maxRules=<integer> (default 100)')
-})
+test(
+  'every setting has a default (or is a documented opt-in), a description, an environment variable and a flag, and --help lists them',
+  async () => {
+    const settings = listSettings()
+    for (const s of settings) {
+      if (UNSET_BY_DEFAULT.has(s.key)) expect(s.default, s.key).toBeUndefined()
+      else expect(s.default, s.key).not.toBeUndefined()
+      expect(s.description, s.key).not.toBe('')
+      expect(s.env).toMatch(/^WORKSUITE_MOCK_[A-Z0-9_]+$/)
+    }
+    const help = await finished(runCli(['--help']))
+    expect(help.code).toBe(0)
+    for (const s of settings) {
+      expect(help.stdout).toContain(s.flag)
+      expect(help.stdout).toContain(s.env)
+    }
+    expect(help.stdout).toContain('--faults.maxRules=<integer> (default 100)')
+  },
+  CLI_TIMEOUT,
+)

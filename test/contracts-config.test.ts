@@ -73,7 +73,7 @@ test('a parallel step fails the case when the answers do not fall in the expecte
 })
 
 test('a read-back step fails the case when what the control plane holds does not match', async () => {
-  const c = pick('mail.compose_send.meeting.absent')
+  const c = pick('wecom.exmail.compose_send.meeting.absent')
   const step = c.case.steps.find((s) => s.id === 'mail')!
   step.expect = { fields: { count: 2 } }
   const report = await runContracts({ target: emulatorTarget(), cases: [c] })
@@ -81,7 +81,8 @@ test('a read-back step fails the case when what the control plane holds does not
 })
 
 test('config, control and clock cases run against a stub server over HTTP and are skipped on live', async () => {
-  const filter = '/^(feishu\\.mail\\.send\\.(check\\.throttled|store\\.cap|rate-limit)|mail\\.compose_send\\.cancel)$/'
+  const filter =
+    '/^(feishu\\.mail\\.send\\.(check\\.throttled|store\\.cap|rate-limit)|wecom\\.exmail\\.compose_send\\.cancel)$/'
   const overHttp = await runContracts({
     target: await urlTarget(server.url),
     filter,

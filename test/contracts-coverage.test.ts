@@ -61,7 +61,7 @@ function caseFileWithBody(body: unknown): string {
   const step = { id: 'call', request, expect: { code: 0 } }
   const c = {
     id: 'one',
-    rules: ['schedule.add.success'],
+    rules: ['wecom.schedule.add.success'],
     doc: { url: 'https://example.invalid/doc', field: 'schedule' },
     steps: [step],
   }

@@ -74,7 +74,7 @@ test('a live run skips what needs the control plane, paces its requests and leav
 
 test('a failing case still cancels the meeting it booked', async () => {
   emu.control.reset()
-  const base = loadCases().find((c) => c.case.id === 'meeting.get_info.fields')!
+  const base = loadCases().find((c) => c.case.id === 'wecom.meeting.get_info.fields')!
   const broken: LoadedCase = structuredClone(base)
   const info = broken.case.steps[1] as ContractCase['steps'][number] & { expect: { fields: Record<string, unknown> } }
   info.expect.fields.title = 'not the title'
@@ -88,7 +88,7 @@ test('a failing case still cancels the meeting it booked', async () => {
 
 test('live placeholders without their environment variable skip the case instead of failing it', async () => {
   const { WECOM_USER_IDS: _drop, ...without } = env
-  const report = await runContracts({ target: liveTarget(without), filter: 'meeting.get_info.fields' })
+  const report = await runContracts({ target: liveTarget(without), filter: 'wecom.meeting.get_info.fields' })
   expect(report.results[0]).toMatchObject({ status: 'skipped' })
   expect(report.results[0]!.reason).toMatch(/wecom\.userids\.0/)
 })

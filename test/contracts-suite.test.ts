@@ -80,7 +80,7 @@ test(
 )
 
 test('a case whose expectation the emulator does not meet fails, says why, and lands in the JUnit file', async () => {
-  const [sample] = loadCases().filter((c) => c.case.id === 'wecom.token.never-issued')
+  const [sample] = loadCases().filter((c) => c.case.id === 'wecom.gateway.access_token.never-issued')
   const broken = structuredClone(sample!)
   ;(broken.case.steps[0]!.expect as { code: number }).code = 40013
   const report = await runContracts({ target: emulatorTarget(), cases: [broken] })

@@ -74,12 +74,16 @@ test.each([
   expect((await api('GET', '/__mock/faults')).body.count).toBe(0)
 })
 
-test('POST /__mock/faults takes a JSON body whatever its content type (curl -d sends form-urlencoded)', async () => {
-  const r = await api('POST', '/__mock/faults', '{"drop":true}', {
-    'content-type': 'application/x-www-form-urlencoded',
-  })
-  expect(r.status).toBe(201)
-  expect(r.body).toMatchObject({ id: 'f1', drop: true })
+test('POST /__mock/faults reads a form-urlencoded body as JSON when no page sent it (curl -d), and refuses it from a page with 415', async () => {
+  const form = { 'content-type': 'application/x-www-form-urlencoded' }
+  const fromPage = await api('POST', '/__mock/faults', '{"drop":true}', { ...form, origin: server.url })
+  expect(fromPage.status).toBe(415)
+  expect(fromPage.body.error).toContain('content-type: application/json')
+  expect((await api('GET', '/__mock/faults')).body.count).toBe(0)
+  const curl = await api('POST', '/__mock/faults', '{"drop":true,"match":{"path":"/nowhere"}}', form)
+  expect(curl.status).toBe(201)
+  expect((await api('GET', '/__mock/faults')).body.count).toBe(1)
+  await api('DELETE', '/__mock/faults')
 })
 
 test('past faults.maxRules the oldest used-up rule makes room; with none used up the rule is refused (409)', async () => {

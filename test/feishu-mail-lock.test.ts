@@ -11,7 +11,9 @@ describe.each(harnesses)('feishu.mail.send lock via $name', (harness) => {
   })
 
   test('feishu.mail.send.lock.serial: five concurrent sends to one mailbox give one success and 429 1236006 for the rest, while another mailbox sends', async () => {
-    const h = await harness.make()
+    // A hold long enough that all five arrive within it, however loaded the machine (the default 200 ms is
+    // shorter than a busy 2-core machine can take to deliver five requests): the success answers after it.
+    const h = await harness.make({ config: { feishu: { mail: { lockHoldMs: 4000 } } } })
     try {
       const same = Array.from({ length: 5 }, (_, i) => send(h, buildStructuredMail({ subject: `s${i}` })))
       const other = send(h, buildStructuredMail({ to: [{ mail_address: 'user@xxx.xx' }] }), {

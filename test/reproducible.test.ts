@@ -3,10 +3,10 @@
  * byte for byte (tokens, OAuth codes, ids, WeCom hints, Feishu log ids and request ids), in process
  * and through two stub-server processes started with `--faker-seed`.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
+import type { ChildProcess } from 'node:child_process'
 import { expect, test } from 'vitest'
 import { createEmulator } from '../src/index.ts'
+import { CLI_TIMEOUT, runCli, stopCli, waitForUrl } from './support/cli.ts'
 
 const NOW = 1_750_000_000
 
@@ -142,48 +142,35 @@ test('a different fakerSeed gives different tokens, hints and log ids', async ()
 })
 
 function start(args: string[]): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn('node_modules/.bin/tsx', ['src/cli.ts', '--port', '0', '--quiet', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const url = new Promise<string>((resolve, reject) => {
-    let seen = ''
-    child.stdout!.on('data', (d) => {
-      seen += d
-      const m = seen.match(/http:\/\/127\.0\.0\.1:\d+/)
-      if (m) resolve(m[0])
-    })
-    child.once('exit', (code) => reject(new Error(`the stub server exited (${code}) before listening: ${seen}`)))
-  })
-  return { child, url }
+  const child = runCli(['--port', '0', '--quiet', ...args])
+  return { child, url: waitForUrl(child) }
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
-  child.kill('SIGTERM')
-  await once(child, 'exit')
-}
-
-test('two stub servers started with the same --faker-seed answer identically (clock frozen over /__mock/clock)', async () => {
-  const one = start(['--faker-seed', '4242'])
-  const two = start(['--faker-seed', '4242'])
-  try {
-    const runs: Seen[][] = []
-    for (const base of await Promise.all([one.url, two.url])) {
-      const clock = await fetch(`${base}/__mock/clock`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ now: NOW, frozen: true }),
-      })
-      expect(clock.status).toBe(200)
-      runs.push(await runScript(overHttp(base)))
+test(
+  'two stub servers started with the same --faker-seed answer identically (clock frozen over /__mock/clock)',
+  async () => {
+    const one = start(['--faker-seed', '4242'])
+    const two = start(['--faker-seed', '4242'])
+    try {
+      const runs: Seen[][] = []
+      for (const base of await Promise.all([one.url, two.url])) {
+        const clock = await fetch(`${base}/__mock/clock`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ now: NOW, frozen: true }),
+        })
+        expect(clock.status).toBe(200)
+        runs.push(await runScript(overHttp(base)))
+      }
+      expect(runs[1]).toEqual(runs[0])
+      expect(runs[0]![8]!.status).toBe(201)
+      expect(JSON.parse(runs[0]![9]!.body).code).toBe(0)
+      // And the same as in process: the adapter adds nothing random.
+      const local = await runScript(inProcess(4242))
+      expect(runs[0]!.map((r) => r.body)).toEqual(local.map((r) => r.body))
+    } finally {
+      await Promise.all([stopCli(one.child), stopCli(two.child)])
     }
-    expect(runs[1]).toEqual(runs[0])
-    expect(runs[0]![8]!.status).toBe(201)
-    expect(JSON.parse(runs[0]![9]!.body).code).toBe(0)
-    // And the same as in process: the adapter adds nothing random.
-    const local = await runScript(inProcess(4242))
-    expect(runs[0]!.map((r) => r.body)).toEqual(local.map((r) => r.body))
-  } finally {
-    await Promise.all([stop(one.child), stop(two.child)])
-  }
-}, 30_000)
+  },
+  CLI_TIMEOUT,
+)

@@ -5,7 +5,9 @@ import { casesOf, harnessTarget, wecomEnvelopeFaults } from './support/contract-
 import { mswHarness } from './support/harness.ts'
 
 test('a case whose expected code the adapter does not answer fails through the harness target', async () => {
-  const [c] = casesOf('wecom.schedule.get.json').filter((x) => x.case.id === 'schedule.get.schedule_id_list.required')
+  const [c] = casesOf('wecom.schedule.get.json').filter(
+    (x) => x.case.id === 'wecom.schedule.get.schedule_id_list.required',
+  )
   const broken = structuredClone(c!)
   ;(broken.case.steps.at(-1)!.expect as { code: number }).code = 90461
   const h = await mswHarness.make()

@@ -2,11 +2,14 @@
  * Security of the stub server (issue 8): where it binds, who may use the control plane, that corps and
  * apps cannot reach each other's state, and that a slow client cannot hold it.
  */
+import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
+import express from 'express'
+import supertest from 'supertest'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import defaultSeedJson from '../fixtures/seed/default.json' with { type: 'json' }
 import { validateSeed } from '../src/core/seed.ts'
-import { createEmulator, type StubServer, startStubServer } from '../src/index.ts'
+import { createEmulator, expressMiddleware, type StubServer, startStubServer } from '../src/index.ts'
 import { controlAccessFor, isLoopback } from '../src/server/stub-server.ts'
 import { testCore } from './support/core.ts'
 
@@ -33,7 +36,8 @@ describe('binding', () => {
   test('loopback addresses are told apart from the others', () => {
     for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'])
       expect(isLoopback(h)).toBe(true)
-    for (const h of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com']) expect(isLoopback(h)).toBe(false)
+    for (const h of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', '127.evil.example'])
+      expect(isLoopback(h)).toBe(false)
   })
 })
 
@@ -81,6 +85,137 @@ describe('control plane access', () => {
     const { base } = await start()
     expect((await fetch(`${base}/__mock/defaults`)).status).toBe(200)
     expect(controlAccessFor('127.0.0.1', undefined)).toEqual({ kind: 'open' })
+  })
+})
+
+describe('control plane and web pages', () => {
+  /** A request with exactly the headers given (fetch will not set Host). */
+  function send(
+    base: string,
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body?: string,
+  ): Promise<{ status: number; json: any }> {
+    const { port } = new URL(base)
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (d) => {
+          text += d
+        })
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }))
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+  }
+  const json = { 'content-type': 'application/json' }
+  const evil = { origin: 'http://evil.example' }
+
+  test('a page of another origin cannot reset, add faults, expire tokens or read the defaults (403)', async () => {
+    const { emu, base } = await start()
+    const attempts = [
+      send(base, 'POST', '/__mock/reset', { ...evil, 'content-type': 'text/plain' }, '{}'),
+      send(base, 'POST', '/__mock/faults', { ...evil, ...json }, '{"match":{"vendor":"wecom"},"drop":true}'),
+      send(base, 'POST', '/__mock/tokens/expire', { ...evil, ...json }, '{"token":"x"}'),
+      send(base, 'GET', '/__mock/defaults', evil),
+      send(base, 'GET', '/__mock/defaults', { origin: 'null' }),
+    ]
+    for (const r of await Promise.all(attempts)) {
+      expect(r.status).toBe(403)
+      expect(r.json.error).toMatch(/Origin .* is not this server's own/)
+      expect(JSON.stringify(r.json)).not.toContain('dev-secret')
+    }
+    expect(emu.control.faults()).toHaveLength(0)
+  })
+
+  test('a page of the server’s own origin, and curl (no Origin), are served', async () => {
+    const { base } = await start()
+    const host = new URL(base).host
+    expect((await send(base, 'GET', '/__mock/defaults', { origin: `http://${host}` })).status).toBe(200)
+    expect((await send(base, 'POST', '/__mock/reset')).status).toBe(200)
+    const added = await send(base, 'POST', '/__mock/faults', json, '{"match":{"vendor":"wecom"},"drop":true}')
+    expect(added.status).toBe(201)
+  })
+
+  test('a Host that is not a loopback name is refused (DNS rebinding), and the secrets are not given', async () => {
+    const { base } = await start()
+    for (const host of ['evil.example', 'evil.example:3000', '127.evil.example', 'localhost.evil.example']) {
+      const r = await send(base, 'GET', '/__mock/defaults', { host })
+      expect(r.status, host).toBe(403)
+      expect(r.json.error).toContain('server.allowedHosts')
+      expect(JSON.stringify(r.json)).not.toContain('dev-secret')
+    }
+    for (const host of ['localhost', 'localhost:8080', 'LOCALHOST:3000', '127.0.0.1', '127.1.2.3:99', '[::1]:3000'])
+      expect((await send(base, 'GET', '/__mock/defaults', { host })).status, host).toBe(200)
+    // The vendor endpoints answer under any name.
+    const token = await send(base, 'GET', '/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=nope', {
+      host: 'evil.example',
+    })
+    expect(token.status).toBe(200)
+  })
+
+  test('server.allowedHosts adds names, with or without a port', async () => {
+    const { base } = await start({ config: { server: { allowedHosts: ['mock.test', 'other.test:8080'] } } })
+    expect((await send(base, 'GET', '/__mock/defaults', { host: 'mock.test:3000' })).status).toBe(200)
+    expect((await send(base, 'GET', '/__mock/defaults', { host: 'other.test:8080' })).status).toBe(200)
+    expect((await send(base, 'GET', '/__mock/defaults', { host: 'other.test:9090' })).status).toBe(403)
+    expect((await send(base, 'GET', '/__mock/defaults', { host: 'third.test' })).status).toBe(403)
+  })
+
+  test('with a control token any Host is served to whoever presents it, and other origins are still refused', async () => {
+    const { base } = await start({ config: { server: { controlToken: 'tok' } } })
+    const bearer = { authorization: 'Bearer tok' }
+    expect((await send(base, 'GET', '/__mock/defaults', { ...bearer, host: 'mock:3000' })).status).toBe(200)
+    expect((await send(base, 'GET', '/__mock/defaults', { host: 'mock:3000' })).status).toBe(401)
+    expect((await send(base, 'GET', '/__mock/defaults', { ...bearer, ...evil })).status).toBe(403)
+  })
+
+  test('a page may send the control plane JSON only: another type is refused (415) with the fix, and nothing changes', async () => {
+    const { emu, base } = await start()
+    const rule = '{"match":{"vendor":"wecom"},"drop":true}'
+    const own = { origin: base }
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const r = await send(base, 'POST', '/__mock/faults', { ...own, 'content-type': type }, rule)
+      expect(r.status, type).toBe(415)
+      expect(r.json.error).toContain('content-type: application/json')
+    }
+    expect((await send(base, 'POST', '/__mock/faults', own, rule)).status).toBe(415)
+    expect(emu.control.faults()).toHaveLength(0)
+    // A body-less POST needs no content type; a JSON one is read.
+    expect((await send(base, 'POST', '/__mock/reset', { ...own, 'content-type': 'text/plain' })).status).toBe(200)
+    const merge = { ...own, 'content-type': 'application/merge-patch+json' }
+    expect((await send(base, 'POST', '/__mock/faults', merge, rule)).status).toBe(201)
+  })
+
+  test('without an Origin (curl -d, a script) a control body is read as JSON whatever its content type', async () => {
+    const { emu, base } = await start()
+    const rule = '{"match":{"vendor":"wecom"},"drop":true}'
+    const form = { 'content-type': 'application/x-www-form-urlencoded' }
+    expect((await send(base, 'POST', '/__mock/faults', form, rule)).status).toBe(201)
+    expect(emu.control.faults()).toHaveLength(1)
+  })
+
+  test('the Express middleware refuses other origins and Host names on /__mock the same way', async () => {
+    const emulator = createEmulator({ config: { server: { allowedHosts: ['app.test'] } } })
+    const app = express()
+    app.use(expressMiddleware(emulator))
+    const r = (path: string) => supertest(app).get(path)
+    expect((await r('/__mock/defaults')).status).toBe(200)
+    const fromPage = await r('/__mock/defaults').set('origin', 'http://evil.example')
+    expect(fromPage.status).toBe(403)
+    expect(fromPage.body.error).toMatch(/Origin/)
+    expect((await r('/__mock/defaults').set('host', 'evil.example')).status).toBe(403)
+    expect((await r('/__mock/defaults').set('host', 'app.test:5173')).status).toBe(200)
+    const text = await supertest(app)
+      .post('/__mock/faults')
+      .set('origin', 'http://127.0.0.1')
+      .set('host', '127.0.0.1')
+      .set('content-type', 'text/plain')
+      .send('{"drop":true}')
+    expect(text.status).toBe(415)
   })
 })
 

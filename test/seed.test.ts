@@ -1,10 +1,10 @@
 /** A seed file is checked before anything starts, with messages that name the entry and the field. */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { defaultSeed, SeedError, validateSeed } from '../src/core/seed.ts'
+import { CLI_TIMEOUT, finished, runCli } from './support/cli.ts'
 
 const clone = () => structuredClone(defaultSeed) as any
 
@@ -47,24 +47,25 @@ test('cross-references are checked: duplicate users, unknown departments, tokens
   expect(msg).toContain('feishu.tenants[0].users[0].user_access_tokens[0].app_id: no app "cli_elsewhere"')
 })
 
-test('npm start -- --seed-file refuses a malformed seed and starts nothing', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seed-'))
-  const file = join(dir, 'seed.json')
-  const seed = clone()
-  seed.feishu.tenants[0].apps[0].app_secret = ''
-  writeFileSync(file, JSON.stringify(seed))
-  const r = spawnSync('node_modules/.bin/tsx', ['src/cli.ts', '--seed-file', file, '--port', '0'], {
-    encoding: 'utf8',
-    timeout: 15_000,
-  })
-  expect(r.status).toBe(2)
-  expect(r.stderr).toContain('feishu.tenants[0].apps[0].app_secret: must NOT have fewer than 1 characters')
-  expect(r.stdout).not.toContain('listening')
-  writeFileSync(file, '{not json')
-  const r2 = spawnSync('node_modules/.bin/tsx', ['src/cli.ts', '--seed-file', file], {
-    encoding: 'utf8',
-    timeout: 15_000,
-  })
-  expect(r2.status).toBe(2)
-  expect(r2.stderr).toMatch(/not valid JSON/)
-})
+test(
+  'npm start -- --seed-file refuses a malformed seed and starts nothing',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seed-'))
+    const file = join(dir, 'seed.json')
+    const broken = join(dir, 'broken.json')
+    const seed = clone()
+    seed.feishu.tenants[0].apps[0].app_secret = ''
+    writeFileSync(file, JSON.stringify(seed))
+    writeFileSync(broken, '{not json')
+    const [r, r2] = await Promise.all([
+      finished(runCli(['--seed-file', file, '--port', '0'])),
+      finished(runCli(['--seed-file', broken])),
+    ])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('feishu.tenants[0].apps[0].app_secret: must NOT have fewer than 1 characters')
+    expect(r.stdout).not.toContain('listening')
+    expect(r2.code).toBe(2)
+    expect(r2.stderr).toMatch(/not valid JSON/)
+  },
+  CLI_TIMEOUT,
+)

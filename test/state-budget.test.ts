@@ -172,7 +172,11 @@ test('a smaller state.maxBytes set while running evicts at once', async () => {
   for (let i = 0; i < 3; i++) await feishuSend(i, 'q'.repeat(MiB))
   const before = await state()
   expect(before.usedBytes).toBeGreaterThan(2 * MiB)
-  const put = await json('/__mock/config', { method: 'PUT', body: JSON.stringify({ state: { maxBytes: MiB } }) })
+  const put = await json('/__mock/config', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ state: { maxBytes: MiB } }),
+  })
   expect(put.state.maxBytes).toBe(MiB)
   const after = await state()
   expect(after.usedBytes).toBeLessThanOrEqual(MiB)

@@ -1,90 +1,109 @@
 /** The stub server as a process and as a server: start, banner, limits, shutdown, bad settings. */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { request } from 'node:http'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { banner } from '../src/cli-main.ts'
 import { createEmulator, startStubServer } from '../src/index.ts'
+import { CLI_TIMEOUT, finished, runCli, stopCli, waitForLine, waitForUrl } from './support/cli.ts'
 
-const TSX = 'node_modules/.bin/tsx'
+test(
+  'npm start serves on the given port, prints the base URL and credentials, and stops cleanly on SIGINT',
+  async () => {
+    const child = runCli(['--port', '0'])
+    let banner = ''
+    child.stdout!.on('data', (d) => {
+      banner += d
+    })
+    const url = await waitForUrl(child)
+    const r = await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
+    expect(((await r.json()) as any).errcode).toBe(0)
+    expect(banner).toContain('corpsecret=dev-secret-meetings-1000014')
+    expect(banner).toContain('u-dev-user-token-1')
+    expect(await stopCli(child, 'SIGINT')).toBe(0)
+  },
+  CLI_TIMEOUT,
+)
 
-function run(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(TSX, ['src/cli.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-}
+test(
+  'PORT and HOST come from the environment too',
+  async () => {
+    const child = runCli([], { PORT: '0', HOST: '127.0.0.1' })
+    const url = await waitForUrl(child)
+    expect(url).not.toMatch(/:3000$/)
+    expect(await stopCli(child, 'SIGTERM')).toBe(0)
+  },
+  CLI_TIMEOUT,
+)
 
-async function output(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (d) => {
-    stdout += d
-  })
-  child.stderr?.on('data', (d) => {
-    stderr += d
-  })
-  const [code] = await once(child, 'exit')
-  return { code: code as number | null, stdout, stderr }
-}
+test(
+  'SIGTERM right after the banner exits 0, and so does a second signal while closing',
+  async () => {
+    const child = runCli(['--port', '0'])
+    await waitForLine(child, /Stop with Ctrl-C\./)
+    const exited = once(child, 'exit')
+    child.kill('SIGTERM')
+    child.kill('SIGINT')
+    expect((await exited)[0]).toBe(0)
+  },
+  CLI_TIMEOUT,
+)
 
-/** Resolves with the first match in stdout; keeps the pipe open (the child still writes on shutdown). */
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = ''
-    const onData = (chunk: Buffer) => {
-      seen += chunk
-      const m = seen.match(pattern)
-      if (m) {
-        child.stdout!.off('data', onData)
-        child.stdout!.resume()
-        resolve(m[0])
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.once('exit', () => reject(new Error(`process ended before printing ${pattern}: ${seen}`)))
-  })
-}
-
-test('npm start serves on the given port, prints the base URL and credentials, and stops cleanly on SIGINT', async () => {
-  const child = run(['--port', '0'])
-  let banner = ''
-  child.stdout!.on('data', (d) => {
-    banner += d
-  })
-  const url = await waitForLine(child, /http:\/\/127\.0\.0\.1:\d+/)
-  const r = await fetch(`${url}/cgi-bin/gettoken?corpid=wwdevcorp0000001&corpsecret=dev-secret-meetings-1000014`)
-  expect(((await r.json()) as any).errcode).toBe(0)
-  expect(banner).toContain('corpsecret=dev-secret-meetings-1000014')
-  expect(banner).toContain('u-dev-user-token-1')
-  child.kill('SIGINT')
-  const [code] = await once(child, 'exit')
-  expect(code).toBe(0)
-}, 20_000)
-
-test('PORT and HOST come from the environment too', async () => {
-  const child = run([], { PORT: '0', HOST: '127.0.0.1' })
-  const url = await waitForLine(child, /http:\/\/127\.0\.0\.1:\d+/)
-  expect(url).not.toMatch(/:3000$/)
-  child.kill('SIGTERM')
-  expect((await once(child, 'exit'))[0]).toBe(0)
-}, 20_000)
-
-test('--help lists every setting with its environment variable and default', async () => {
-  const { code, stdout } = await output(run(['--help']))
-  expect(code).toBe(0)
-  expect(stdout).toContain('--server.port=<integer> (default 3000)')
-  expect(stdout).toContain('WORKSUITE_MOCK_JOURNAL_MAX_ENTRIES')
-  expect(stdout).toContain('--faker-seed')
+test('the banner on 0.0.0.0 without a token says the control plane is disabled, why, and how to enable it', () => {
+  const text = banner('http://0.0.0.0:3000', createEmulator({ config: { server: { host: '0.0.0.0' } } }), () => [
+    '192.168.1.10',
+  ])
+  expect(text).toContain('listening on every interface, port 3000: http://127.0.0.1:3000, http://192.168.1.10:3000')
+  expect(text).toContain('Control plane: disabled: 0.0.0.0 is not a loopback address and no server.controlToken is set')
+  expect(text).toContain('--server.controlToken=<secret>')
+  expect(text).not.toContain('0.0.0.0:3000/__mock')
+  expect(text).toContain("curl 'http://127.0.0.1:3000/cgi-bin/gettoken?")
 })
 
-test('a bad setting is refused at start with a message naming it, and nothing starts', async () => {
-  const bad = await output(run(['--journal.maxEntries=-5', '--port', '0']))
-  expect(bad.code).toBe(2)
-  expect(bad.stderr).toMatch(/journal\.maxEntries: must be >= 0/)
-  const unknown = await output(run(['--no-such-setting=1']))
-  expect(unknown.code).toBe(2)
-  expect(unknown.stderr).toMatch(/unknown option --no-such-setting/)
-  const env = await output(run([], { WORKSUITE_MOCK_SERVER_PORT: 'abc' }))
-  expect(env.code).toBe(2)
-  expect(env.stderr).toMatch(/server\.port: "abc" is not a number/)
+test('the banner with a control token names the header the control plane needs, not the token', () => {
+  const core = createEmulator({ config: { server: { host: '0.0.0.0', controlToken: 's3cret' } } })
+  const text = banner('http://0.0.0.0:3000', core, () => [])
+  expect(text).toContain(
+    "Control plane: http://127.0.0.1:3000/__mock/defaults  with header 'Authorization: Bearer <server.controlToken>'",
+  )
+  expect(text).not.toContain('s3cret')
 })
+
+test('the banner on loopback gives the control plane URL as before', () => {
+  const text = banner('http://127.0.0.1:3000', createEmulator(), () => ['192.168.1.10'])
+  expect(text).toContain('worksuite-mock listening on http://127.0.0.1:3000\n')
+  expect(text).toContain('Control plane: http://127.0.0.1:3000/__mock/defaults  (reset, clock')
+  expect(text).not.toContain('192.168.1.10')
+})
+
+test(
+  '--help lists every setting with its environment variable and default',
+  async () => {
+    const { code, stdout } = await finished(runCli(['--help']))
+    expect(code).toBe(0)
+    expect(stdout).toContain('--server.port=<integer> (default 3000)')
+    expect(stdout).toContain('WORKSUITE_MOCK_JOURNAL_MAX_ENTRIES')
+    expect(stdout).toContain('--faker-seed')
+  },
+  CLI_TIMEOUT,
+)
+
+test(
+  'a bad setting is refused at start with a message naming it, and nothing starts',
+  async () => {
+    const [bad, unknown, env] = await Promise.all([
+      finished(runCli(['--journal.maxEntries=-5', '--port', '0'])),
+      finished(runCli(['--no-such-setting=1'])),
+      finished(runCli([], { WORKSUITE_MOCK_SERVER_PORT: 'abc' })),
+    ])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/journal\.maxEntries: must be >= 0/)
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/unknown option --no-such-setting/)
+    expect(env.code).toBe(2)
+    expect(env.stderr).toMatch(/server\.port: "abc" is not a number/)
+  },
+  CLI_TIMEOUT,
+)
 
 const emulator = createEmulator({ config: { server: { maxBodyBytes: 4096 } } })
 let base = ''

@@ -53,17 +53,17 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     expect(r.json.errcode).toBe(code)
   }
 
-  test('mail.compose_send.size.max: exactly 50M (body and attachments together) is accepted', async () => {
+  test('wecom.exmail.compose_send.size.max: exactly 50M (body and attachments together) is accepted', async () => {
     const att = Buffer.alloc(50 * 1024 * 1024 - 3, 1).toString('base64')
     await send(mail({ content: 'abc', attachment_list: [{ file_name: 'a.bin', content: att }] }))
   })
 
-  test('mail.compose_send.attachment_list.max: 200 attachments are accepted', async () => {
+  test('wecom.exmail.compose_send.attachment_list.max: 200 attachments are accepted', async () => {
     const list = Array.from({ length: 200 }, (_, i) => ({ file_name: `a${i}.txt`, content: 'YQ==' }))
     await send(mail({ attachment_list: list }))
   })
 
-  test('mail.compose_send.schedule.schedule_id.known: a schedule made by oa/schedule/add answers 90461', async () => {
+  test('wecom.exmail.compose_send.schedule.schedule_id.known: a schedule made by oa/schedule/add answers 90461', async () => {
     const r = await post('/cgi-bin/oa/schedule/add', {
       schedule: { start_time: START, end_time: START + 60, attendees: [{ userid: 'lisi' }] },
     })
@@ -71,13 +71,13 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     await expectCode(mail({ schedule: sched }), 90461)
   })
 
-  test('mail.compose_send.schedule.schedule_id.own-app: another app cannot cancel the mail schedule (90466)', async () => {
+  test('wecom.exmail.compose_send.schedule.schedule_id.own-app: another app cannot cancel the mail schedule (90466)', async () => {
     const s = await send(mail())
     const sched = { start_time: START, end_time: START + 3600, method: 'cancel', schedule_id: s.schedule_id }
     await expectCode(mail({ schedule: sched }), 90466, postOther)
   })
 
-  test('mail.compose_send.schedule.schedule_id.cancelled: cancelling twice answers 90460', async () => {
+  test('wecom.exmail.compose_send.schedule.schedule_id.cancelled: cancelling twice answers 90460', async () => {
     const s = await send(mail())
     const cancel = mail({
       schedule: { start_time: START, end_time: START + 3600, method: 'cancel', schedule_id: s.schedule_id },
@@ -86,7 +86,7 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     await expectCode(cancel, 90460)
   })
 
-  test('mail.compose_send.schedule.reminders.remind_before_event_mins.sign: -15 means 15 minutes after the start', async () => {
+  test('wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign: -15 means 15 minutes after the start', async () => {
     const s = await send(
       mail({
         schedule: {
@@ -100,7 +100,7 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     expect(s.reminders.remind_before_event_secs).toBe(0)
   })
 
-  test('mail.compose_send.meeting.meeting_admins.participant: the admin may be a participant by corp address', async () => {
+  test('wecom.exmail.compose_send.meeting.meeting_admins.participant: the admin may be a participant by corp address', async () => {
     const s = await send(
       mail({
         to: { emails: ['Zhangsan@bgjkcsqy.wecom.work'] },
@@ -111,12 +111,12 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     expect(s.attendees).toEqual([{ userid: 'zhangsan', response_status: 0 }])
   })
 
-  test('mail.compose_send.meeting.option.password: 4 and 6 digits are accepted', async () => {
+  test('wecom.exmail.compose_send.meeting.option.password: 4 and 6 digits are accepted', async () => {
     await send(mail({ meeting: { meeting_admins: { userids: ['lisi'] }, option: { password: '1234' } } }))
     await send(mail({ meeting: { meeting_admins: { userids: ['lisi'] }, option: { password: '123456' } } }))
   })
 
-  test('mail.compose_send.enable_id_trans.templates: subject, content and attachment names are translated', async () => {
+  test('wecom.exmail.compose_send.enable_id_trans.templates: subject, content and attachment names are translated', async () => {
     const text =
       '$userName=lisi$|$userAlias=wangwu$|$userAliasOrName=wangwu$|$userAliasOrName=william$|$departmentName=2$|$userName=nobody$|$departmentName=x$'
     const want = '李四|$userAlias=wangwu$|王五|will|研发部|$userName=nobody$|$departmentName=x$'
@@ -135,12 +135,12 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     expect(got!.attachments).toEqual([{ file_name: `${want}.txt`, size: 1 }])
   })
 
-  test('mail.compose_send.enable_id_trans.templates: without enable_id_trans the text stays as written', async () => {
+  test('wecom.exmail.compose_send.enable_id_trans.templates: without enable_id_trans the text stays as written', async () => {
     await send(mail({ to: { emails: ['plain@example.com'], userids: ['lisi'] }, subject: '$userName=lisi$' }))
     expect(h.control.wecomMailbox('plain@example.com')[0]!.subject).toBe('$userName=lisi$')
   })
 
-  test('mail.compose_send.delivery: every to, cc and bcc recipient holds the mail once', async () => {
+  test('wecom.exmail.compose_send.delivery: every to, cc and bcc recipient holds the mail once', async () => {
     await send(
       mail({
         to: { userids: ['lisi'], emails: ['lisi@bgjkcsqy.wecom.work', 'Ext.One@Example.com'] },
@@ -159,7 +159,7 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     expect([...bcc.to, ...bcc.cc]).not.toContain('secret@example.org')
   })
 
-  test('mail.compose_send.request.create: the schedule a mail creates is the one oa/schedule/get returns, with its meeting', async () => {
+  test('wecom.exmail.compose_send.request.create: the schedule a mail creates is the one oa/schedule/get returns, with its meeting', async () => {
     const s = await send(
       mail({ subject: 'created', schedule: { start_time: START, end_time: START + 1800, location: 'A1' } }),
     )
@@ -186,7 +186,7 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     })
   })
 
-  test('mail.compose_send.request.change: request with the schedule_id changes the schedule and its meeting', async () => {
+  test('wecom.exmail.compose_send.request.change: request with the schedule_id changes the schedule and its meeting', async () => {
     const s = await send(mail({ subject: 'before' }))
     await send(
       mail({
@@ -205,13 +205,13 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     expect(h.control.wecomMailSchedules().filter((x) => x.meetingid === s.meetingid)).toHaveLength(1)
   })
 
-  test('mail.compose_send.meeting.absent: without meeting the mail makes a schedule and no meeting', async () => {
+  test('wecom.exmail.compose_send.meeting.absent: without meeting the mail makes a schedule and no meeting', async () => {
     const s = await send(mail({ meeting: undefined, subject: 'schedule mail' }))
     expect(s.meetingid).toBeNull()
     expect(s.summary).toBe('schedule mail')
   })
 
-  test('schedule.del.mail-created: oa/schedule/del refuses a mail schedule with 90497', async () => {
+  test('wecom.schedule.del.mail-created: oa/schedule/del refuses a mail schedule with 90497', async () => {
     const s = await send(mail())
     const r = await post('/cgi-bin/oa/schedule/del', { schedule_id: s.schedule_id })
     expect(r.status).toBe(200)
@@ -223,7 +223,7 @@ describe.each(checkedHarnesses)('the compose_send doc example through $name', (f
   afterEach(() => {
     expect(factory.problems.splice(0), 'answers that break their response schema').toEqual([])
   })
-  test('mail.compose_send.doc-example: as written it answers 400222 once its start_time has passed', async () => {
+  test('wecom.exmail.compose_send.doc-example: as written it answers 400222 once its start_time has passed', async () => {
     const h = await factory.make()
     h.control.setClock({ now: 1669278600 + 60 })
     const r = await wecomPost(h, await wecomTokenFor(h))(SEND, docExample)
@@ -243,7 +243,7 @@ describe.each(checkedHarnesses)('the compose_send doc example through $name', (f
     return { h, post, s: s! }
   }
 
-  test('mail.compose_send.doc-example: succeeds as written once the clock is before its start_time', async () => {
+  test('wecom.exmail.compose_send.doc-example: succeeds as written once the clock is before its start_time', async () => {
     const { h, s } = await sendDocExample()
     expect(s).toMatchObject({ origin: 'mail', admins: ['zoro'], summary: docExample.subject, status: 0 })
     expect(s.attendees.map((a) => a.userid).sort()).toEqual(['william', 'word', 'zoro'])
@@ -252,7 +252,7 @@ describe.each(checkedHarnesses)('the compose_send doc example through $name', (f
     await h.close()
   })
 
-  test('mail.compose_send.cancel: the doc example sent again with its schedule_id and method cancel cancels schedule and meeting', async () => {
+  test('wecom.exmail.compose_send.cancel: the doc example sent again with its schedule_id and method cancel cancels schedule and meeting', async () => {
     const { h, post, s } = await sendDocExample()
 
     const cancel = structuredClone(docExample) as typeof docExample & { schedule: { schedule_id?: string } }

@@ -77,7 +77,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.create.settings.hosts.admin-dropped: the admin named as a host is dropped silently', async () => {
+  test('wecom.meeting.create.settings.hosts.admin-dropped: the admin named as a host is dropped silently', async () => {
     const h = await meetingHarness(factory)
     const id = await book(h, {
       ...BASE,
@@ -88,14 +88,14 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.create.reminders.remind_before.unsupported: unsupported values read back as 0', async () => {
+  test('wecom.meeting.create.reminders.remind_before.unsupported: unsupported values read back as 0', async () => {
     const h = await meetingHarness(factory)
     const id = await book(h, { ...BASE, reminders: { remind_before: [120, 900, 7] } })
     expect((await info(h, id)).reminders.remind_before).toEqual([0, 900])
     await h.close()
   })
 
-  test('meeting.create.reminders.repeat_until.clamp: a far or absent repeat_until becomes the 200th daily / 50th monthly occurrence', async () => {
+  test('wecom.meeting.create.reminders.repeat_until.clamp: a far or absent repeat_until becomes the 200th daily / 50th monthly occurrence', async () => {
     const h = await meetingHarness(factory)
     const far = await book(h, { ...BASE, reminders: { is_repeat: 1, repeat_type: 0, repeat_until: 1_900_000_000 } })
     expect((await info(h, far)).reminders.repeat_until).toBe(BASE.meeting_start + 199 * 86_400)
@@ -107,7 +107,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.create.reminders.repeat_interval.weekly-only: an interval on a daily repeat is ignored; weekly keeps it', async () => {
+  test('wecom.meeting.create.reminders.repeat_interval.weekly-only: an interval on a daily repeat is ignored; weekly keeps it', async () => {
     const h = await meetingHarness(factory)
     const daily = await book(h, { ...BASE, reminders: { is_repeat: 1, repeat_type: 0, repeat_interval: 5 } })
     expect((await info(h, daily)).reminders.repeat_interval).toBe(1)
@@ -120,7 +120,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.create.settings.ring_users.scope: ring users are not checked unless remind_scope is 4', async () => {
+  test('wecom.meeting.create.settings.ring_users.scope: ring users are not checked unless remind_scope is 4', async () => {
     const h = await meetingHarness(factory)
     await book(h, { ...BASE, settings: { remind_scope: 3, ring_users: { userid: ['lis'] } } })
     const r = await h.post(CREATE, {
@@ -132,7 +132,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.create.title.length: 40 Latin letters or 20 CJK characters pass, one more fails', async () => {
+  test('wecom.meeting.create.title.length: 40 Latin letters or 20 CJK characters pass, one more fails', async () => {
     const h = await meetingHarness(factory)
     const code = async (title: string) => (await h.post(CREATE, { ...BASE, title })).json.errcode
     expect(await code('a'.repeat(40))).toBe(0)
@@ -144,7 +144,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.create.excess_users: a professional corp reports participants without a meeting account; others get no field', async () => {
+  test('wecom.meeting.create.excess_users: a professional corp reports participants without a meeting account; others get no field', async () => {
     const h = await meetingHarness(factory)
     const pro = await h.post(CREATE, { ...BASE, invitees: { userid: ['lisi', 'noaccount'] } }, [0, 2])
     expect(pro.json).toMatchObject({ errcode: 0, excess_users: ['noaccount'] })
@@ -155,7 +155,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.create.duplicate.skip: skip_duplicate_check books the same meeting again; a cancelled one is no duplicate', async () => {
+  test('wecom.meeting.create.duplicate.skip: skip_duplicate_check books the same meeting again; a cancelled one is no duplicate', async () => {
     const h = await meetingHarness(factory)
     const first = await book(h, BASE)
     expect((await h.post(CREATE, BASE)).json.errcode).toBe(400301)
@@ -175,11 +175,11 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     // As written (with a real meetingid): cloud-only flags with auto_record_type "none" come first.
     expect((await h.post(UPDATE, { ...updateExample, meetingid: id })).json.errcode).toBe(400031)
     const fixed = fixedUpdateExample(id)
-    // meeting.update.settings.host_key: 'meetinghostkey' is not 6 digits.
+    // wecom.meeting.update.settings.host_key: 'meetinghostkey' is not 6 digits.
     expect(
       (await h.post(UPDATE, { ...fixed, settings: { ...fixed.settings, host_key: 'meetinghostkey' } })).json.errcode,
     ).toBe(400031)
-    // meeting.update.settings.ring_users.participants: 'lis' rings but is not invited.
+    // wecom.meeting.update.settings.ring_users.participants: 'lis' rings but is not invited.
     expect((await h.post(UPDATE, { ...fixed, invitees: { userid: ['lisi', 'wangwu'] } })).json.errcode).toBe(400037)
     expect((await h.post(UPDATE, fixed)).json.errcode).toBe(0)
     const got = await info(h, id)
@@ -205,7 +205,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.update.only-given-fields: update changes only the fields it is given', async () => {
+  test('wecom.meeting.update.only-given-fields: update changes only the fields it is given', async () => {
     const h = await meetingHarness(factory)
     const id = await book(h, createExample)
     const before = await info(h, id)
@@ -221,7 +221,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.update.settings.host_key.generated: enable_host_key without a key gets 6 digits', async () => {
+  test('wecom.meeting.update.settings.host_key.generated: enable_host_key without a key gets 6 digits', async () => {
     const h = await meetingHarness(factory)
     const id = await book(h, BASE)
     await h.post(UPDATE, { meetingid: id, settings: { enable_host_key: true } })
@@ -229,7 +229,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.update.settings.allow_external_user: defaults to true and keeps false', async () => {
+  test('wecom.meeting.update.settings.allow_external_user: defaults to true and keeps false', async () => {
     const h = await meetingHarness(factory)
     const id = await book(h, BASE)
     expect((await info(h, id)).settings.allow_external_user).toBe(true)
@@ -241,7 +241,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.update.settings.hosts.admin-dropped: the admin named as a host on update is dropped', async () => {
+  test('wecom.meeting.update.settings.hosts.admin-dropped: the admin named as a host on update is dropped', async () => {
     const h = await meetingHarness(factory)
     const id = await book(h, BASE)
     await h.post(UPDATE, { meetingid: id, settings: { hosts: { userid: ['zhangsan', 'wangwu'] } } })
@@ -249,7 +249,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.update.reminders.start-day-added: a custom weekly or monthly repeat gains the start day', async () => {
+  test('wecom.meeting.update.reminders.start-day-added: a custom weekly or monthly repeat gains the start day', async () => {
     const h = await meetingHarness(factory)
     const id = await book(h, BASE)
     // 1600000000 is Sunday 2020-09-13 in UTC+8: weekday 7, day of month 13.
@@ -262,7 +262,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.update.reminders.repeat_until.clamp: clamped as on create; meeting.update.reminders.remind_before.unsupported: read back as 0', async () => {
+  test('wecom.meeting.update.reminders.repeat_until.clamp: clamped as on create; wecom.meeting.update.reminders.remind_before.unsupported: read back as 0', async () => {
     const h = await meetingHarness(factory)
     const id = await book(h, BASE)
     await h.post(UPDATE, {
@@ -276,7 +276,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.update.excess_users: absent for a corp that is not professional', async () => {
+  test('wecom.meeting.update.excess_users: absent for a corp that is not professional', async () => {
     const h = await meetingHarness(factory)
     const id = await book(h, BASE)
     const r = await h.post(UPDATE, { meetingid: id, title: 'x' })
@@ -284,7 +284,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.update.meeting_start.passed: with a new start the late one-off meeting is rebooked', async () => {
+  test('wecom.meeting.update.meeting_start.passed: with a new start the late one-off meeting is rebooked', async () => {
     const h = await meetingHarness(factory, { config: { wecom: { meetingStatusFromClock: false } } })
     const id = await book(h, BASE)
     h.control.setClock({ now: BASE.meeting_start + 60 })
@@ -294,7 +294,7 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.get_info.fields: status follows the clock and cancel (1, 2, 3, 4)', async () => {
+  test('wecom.meeting.get_info.fields: status follows the clock and cancel (1, 2, 3, 4)', async () => {
     const h = await meetingHarness(factory)
     const a = await book(h, BASE)
     const b = await book(h, { ...BASE, title: 'b' })
@@ -343,7 +343,7 @@ test('wecom.maxMeetings: the oldest meeting is evicted beyond the cap', async ()
   await h.close()
 })
 
-test('meeting.create.meeting_start.valid / meeting_duration.min: a wrong JSON type there answers the field own code (400034 / 400035), not 40058', async () => {
+test('wecom.meeting.create.meeting_start.valid / meeting_duration.min: a wrong JSON type there answers the field own code (400034 / 400035), not 40058', async () => {
   const { testCore } = await import('./support/core.ts')
   const t = testCore()
   const base = { admin_userid: 'zhangsan', title: '周会', meeting_start: 4102444800, meeting_duration: 3600 }

@@ -290,7 +290,7 @@ describe('custom day lists (issue 13)', () => {
       }
   })
 
-  test('meeting.update.reminders.repeat_day_of_month.missing-day: a listed day a month lacks has no meeting that month', () => {
+  test('wecom.meeting.update.reminders.repeat_day_of_month.missing-day: a listed day a month lacks has no meeting that month', () => {
     const jan31 = Date.UTC(2030, 0, 31, 2) / 1000 // 10:00 on 2030-01-31 in UTC+8
     const rec = { type: 2, interval: 1, daysOfMonth: [30, 31] }
     const at = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d, 2) / 1000
@@ -393,7 +393,7 @@ describe('recurring series over HTTP (issue 16)', () => {
     await clock(START - 10_000)
   })
 
-  test('meeting.create.body.types: a day list that is not an array of integers answers 40058, not a failure', async () => {
+  test('wecom.meeting.create.body.types: a day list that is not an array of integers answers 40058, not a failure', async () => {
     for (const bad of ['1,3', 3, [1, 'x'], { 0: 1 }]) {
       const r = await post('/cgi-bin/meeting/create', {
         ...BOOK,
@@ -409,7 +409,7 @@ describe('recurring series over HTTP (issue 16)', () => {
     expect(await listed()).toEqual([])
   })
 
-  test('meeting.create.reminders.repeat_interval.custom / .range: 0, -1 and a monthly 1e9 are refused with 400033 and nothing is booked', async () => {
+  test('wecom.meeting.create.reminders.repeat_interval.custom / .range: 0, -1 and a monthly 1e9 are refused with 400033 and nothing is booked', async () => {
     for (const [reminders, rule] of [
       [custom(0, 0), 'repeat_interval.custom'],
       [custom(0, -1), 'repeat_interval.custom'],
@@ -424,7 +424,7 @@ describe('recurring series over HTTP (issue 16)', () => {
     expect(await listed()).toEqual([])
   })
 
-  test('meeting.update.reminders.repeat_interval.range: update refuses the same intervals, and a new start that leaves the stored one no second occurrence', async () => {
+  test('wecom.meeting.update.reminders.repeat_interval.range: update refuses the same intervals, and a new start that leaves the stored one no second occurrence', async () => {
     const id = await book({ ...BOOK, reminders: custom(2, 900) })
     expect((await post('/cgi-bin/meeting/update', { meetingid: id, reminders: custom(0, 0) })).errcode).toBe(400033)
     const far = { meetingid: id, reminders: custom(2, 1_000_000_000) }
@@ -466,7 +466,7 @@ describe('recurring series over HTTP (issue 16)', () => {
     expect((await listed()).map((m) => m.status)).toEqual(['ended', 'ended', 'ended'])
   })
 
-  test('mail.compose_send.schedule.reminders.repeat_interval.range: a meeting mail whose custom interval cannot repeat by 2106 is refused with 40058; a plain weekly mail books an every-week meeting', async () => {
+  test('wecom.exmail.compose_send.schedule.reminders.repeat_interval.range: a meeting mail whose custom interval cannot repeat by 2106 is refused with 40058; a plain weekly mail books an every-week meeting', async () => {
     const mail = (reminders: object) => ({
       to: { userids: ['lisi'] },
       subject: '评审',
@@ -520,7 +520,7 @@ describe('custom day lists over HTTP (issue 13)', () => {
     await clock(MONDAY - 10 * DAY)
   })
 
-  test('meeting.update.reminders.repeat_day_of_week.meetings: the repeat_until clamp of a custom Mon–Fri weekly series lands on its 200th meeting (50th every two weeks)', async () => {
+  test('wecom.meeting.update.reminders.repeat_day_of_week.meetings: the repeat_until clamp of a custom Mon–Fri weekly series lands on its 200th meeting (50th every two weeks)', async () => {
     const id = await book(BOOK)
     expect(await update({ meetingid: id, reminders: weekly([1, 2, 3, 4, 5]) })).toBe(0)
     // 200 meetings are 40 weeks of five: the last is the Friday of week 40 (not 199 weeks on, meeting 995).
@@ -539,7 +539,7 @@ describe('custom day lists over HTTP (issue 13)', () => {
     })
   })
 
-  test('meeting.update.reminders.repeat_day_of_month.meetings: the repeat_until clamp of a custom monthly series on the 1st and 15th lands on its 50th meeting', async () => {
+  test('wecom.meeting.update.reminders.repeat_day_of_month.meetings: the repeat_until clamp of a custom monthly series on the 1st and 15th lands on its 50th meeting', async () => {
     const first = Date.UTC(2030, 3, 1, 3) / 1000 // 2030-04-01 11:00 in UTC+8
     const id = await book({ ...BOOK, meeting_start: first })
     expect(await update({ meetingid: id, reminders: { ...monthly([15]), repeat_until: 4_000_000_000 } })).toBe(0)
@@ -550,7 +550,7 @@ describe('custom day lists over HTTP (issue 13)', () => {
     })
   })
 
-  test("meeting.update.status.scheduled: on a Wednesday at 12:10, inside a Mon+Wed series' 11:00–13:00 meeting, update answers 400221 as on the Monday", async () => {
+  test("wecom.meeting.update.status.scheduled: on a Wednesday at 12:10, inside a Mon+Wed series' 11:00–13:00 meeting, update answers 400221 as on the Monday", async () => {
     const id = await book({ ...BOOK, reminders: weekly([1, 3]) })
     const at = (day: number, hh: number, mm: number) => MONDAY + day * DAY + (hh - 11) * 3600 + mm * 60
     await clock(at(0, 12, 10))
@@ -571,7 +571,7 @@ describe('custom day lists over HTTP (issue 13)', () => {
     expect((await info(id)).status).toBe(1)
   })
 
-  test('meeting.update.reminders.repeat_day_of_month.missing-day: a custom monthly series on the 31st has no meeting in February, and is in progress again on 31 March', async () => {
+  test('wecom.meeting.update.reminders.repeat_day_of_month.missing-day: a custom monthly series on the 31st has no meeting in February, and is in progress again on 31 March', async () => {
     const jan31 = Date.UTC(2030, 0, 31, 3) / 1000 // 2030-01-31 11:00 in UTC+8
     await clock(jan31 - DAY)
     const id = await book({ ...BOOK, meeting_start: jan31, reminders: monthly([]) })

@@ -27,7 +27,7 @@ describe.each(checkedHarnesses)('meeting rules through $name', (factory) => {
   afterEach(() => {
     expect(factory.problems.splice(0), 'answers that break their response schema').toEqual([])
   })
-  test('meeting.update.meeting_start.passed: with wecom.meetingStatusFromClock false a passed start answers 400034', async () => {
+  test('wecom.meeting.update.meeting_start.passed: with wecom.meetingStatusFromClock false a passed start answers 400034', async () => {
     // A start-up setting, so no contract case can switch it on: nobody joins, the meeting stays scheduled.
     const h = await meetingHarness(factory, { config: { wecom: { meetingStatusFromClock: false } } })
     const booked = await h.post(CREATE, { ...BASE, skip_duplicate_check: true })
@@ -40,7 +40,7 @@ describe.each(checkedHarnesses)('meeting rules through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.create.invitees.limit: an ordinary corp books at most 100 invitees, a paid one 300', async () => {
+  test('wecom.meeting.create.invitees.limit: an ordinary corp books at most 100 invitees, a paid one 300', async () => {
     const h = await meetingHarness(factory)
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`)
     // 100 unknown ids pass the headcount and fail visibility; 101 fail the headcount first.
@@ -50,7 +50,7 @@ describe.each(checkedHarnesses)('meeting rules through $name', (factory) => {
     await h.close()
   })
 
-  test('meeting.create.body.types: the errmsg names the field before the catalogue text', async () => {
+  test('wecom.meeting.create.body.types: the errmsg names the field before the catalogue text', async () => {
     const h = await meetingHarness(factory)
     const r = await h.post(CREATE, { ...BASE, description: 5 })
     expect(r.json.errcode).toBe(40058)

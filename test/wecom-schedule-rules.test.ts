@@ -51,7 +51,7 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
     return r.json.schedule_list[0]
   }
 
-  test('schedule.add.success: returns a schedule_id of 29 hex digits and AAA that get reads back', async () => {
+  test('wecom.schedule.add.success: returns a schedule_id of 29 hex digits and AAA that get reads back', async () => {
     const r = await post(ADD, { schedule: base })
     expect(r.status).toBe(200)
     expect(r.json).toMatchObject({ errcode: 0, errmsg: 'ok' })
@@ -59,20 +59,20 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
     expect((await getOne(r.json.schedule_id)).schedule_id).toBe(r.json.schedule_id)
   })
 
-  test('schedule.add.doc-example: the doc example as written is refused with 90492 (admins are not attendees)', async () => {
+  test('wecom.schedule.add.doc-example: the doc example as written is refused with 90492 (admins are not attendees)', async () => {
     const r = await post(ADD, docExample)
     expect(r.status).toBe(200)
     expect(r.json.errcode).toBe(90492)
   })
 
-  test('schedule.add.doc-example: with the admins among the attendees, its remind_time_diffs +3600 gets 90704', async () => {
+  test('wecom.schedule.add.doc-example: with the admins among the attendees, its remind_time_diffs +3600 gets 90704', async () => {
     const body = structuredClone(docExample)
     body.schedule.attendees.push({ userid: 'admin1' }, { userid: 'admin2' })
     const r = await post(ADD, body)
     expect(r.json.errcode).toBe(90704)
   })
 
-  test('schedule.add.doc-example: corrected (admins attend, -3600) it succeeds and reads back as sent', async () => {
+  test('wecom.schedule.add.doc-example: corrected (admins attend, -3600) it succeeds and reads back as sent', async () => {
     const r = await post(ADD, docExampleCorrected)
     expect(r.json.errcode).toBe(0)
     const s = await getOne(r.json.schedule_id)
@@ -100,37 +100,37 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
     })
   })
 
-  test('schedule.add.summary.default: an absent summary reads back as 新建事件', async () => {
+  test('wecom.schedule.add.summary.default: an absent summary reads back as 新建事件', async () => {
     expect((await getOne(await add({}))).summary).toBe('新建事件')
   })
 
-  test('schedule.add.summary.length: 128 characters (CJK) are accepted', async () => {
+  test('wecom.schedule.add.summary.length: 128 characters (CJK) are accepted', async () => {
     expect((await getOne(await add({ summary: '会'.repeat(128) }))).summary).toHaveLength(128)
   })
 
-  test('schedule.add.reminders.remind_time_diffs.precedence: a non-empty diff list makes remind_before_event_secs ignored', async () => {
+  test('wecom.schedule.add.reminders.remind_time_diffs.precedence: a non-empty diff list makes remind_before_event_secs ignored', async () => {
     const id = await add({ reminders: { is_remind: 1, remind_before_event_secs: 600, remind_time_diffs: [-900] } })
     const s = await getOne(id)
     expect(s.reminders.remind_time_diffs).toEqual([-900])
     expect(s.reminders.remind_before_event_secs).toBe(900)
   })
 
-  test('schedule.add.reminders.remind_time_diffs.whole-day: 32400, -172800 and -604800 are accepted on a whole-day schedule', async () => {
+  test('wecom.schedule.add.reminders.remind_time_diffs.whole-day: 32400, -172800 and -604800 are accepted on a whole-day schedule', async () => {
     const id = await add({ is_whole_day: 1, reminders: { is_remind: 1, remind_time_diffs: [32400, -172800, -604800] } })
     expect((await getOne(id)).reminders.remind_time_diffs).toEqual([32400, -172800, -604800])
   })
 
-  test('schedule.add.reminders.timezone.range: -12 and +12 are accepted', async () => {
+  test('wecom.schedule.add.reminders.timezone.range: -12 and +12 are accepted', async () => {
     await add({ reminders: { timezone: -12 } })
     await add({ reminders: { timezone: 12 } })
   })
 
-  test('schedule.add.reminders.repeat_until.forever: absent repeat_until reads back as 0 and timezone defaults to 8', async () => {
+  test('wecom.schedule.add.reminders.repeat_until.forever: absent repeat_until reads back as 0 and timezone defaults to 8', async () => {
     const s = await getOne(await add({ reminders: { is_repeat: 1, repeat_type: 0 } }))
     expect(s.reminders).toMatchObject({ repeat_until: 0, timezone: 8, is_repeat: 1 })
   })
 
-  test('schedule.add.reminders.repeat_interval.range: a custom interval that still repeats by 2106 is kept; one that cannot answers 40058', async () => {
+  test('wecom.schedule.add.reminders.repeat_interval.range: a custom interval that still repeats by 2106 is kept; one that cannot answers 40058', async () => {
     // From 2023-11-15: every 80 years repeats in 2103; every 83 years would be 2106-11, past uint32 time.
     const repeat = { is_repeat: 1, is_custom_repeat: 1, repeat_type: 5 }
     const s = await getOne(await add({ reminders: { ...repeat, repeat_interval: 80 } }))
@@ -140,15 +140,15 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
     expect(r.json.errmsg).toMatch(/^schedule\.reminders\.repeat_interval out of range\. Invalid input /)
   })
 
-  test('schedule.add.cal_id.default: without cal_id the schedule lands on the app default calendar', async () => {
+  test('wecom.schedule.add.cal_id.default: without cal_id the schedule lands on the app default calendar', async () => {
     expect((await getOne(await add({}))).cal_id).toBe('wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA')
   })
 
-  test('schedule.add.time.order: equal start and end are accepted', async () => {
+  test('wecom.schedule.add.time.order: equal start and end are accepted', async () => {
     await add({ start_time: 1700000000, end_time: 1700000000 })
   })
 
-  test('schedule.get.shape: schedule_list carries every documented field', async () => {
+  test('wecom.schedule.get.shape: schedule_list carries every documented field', async () => {
     const s = await getOne(await add({ admins: ['lisi'], summary: 's', description: 'd', location: 'l' }))
     expect(Object.keys(s).sort()).toEqual(
       [
@@ -169,37 +169,37 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
     expect(Object.keys(s.reminders)).toContain('exclude_time_list')
   })
 
-  test('schedule.get.schedule_id_list.required: an absent list answers 90462', async () => {
+  test('wecom.schedule.get.schedule_id_list.required: an absent list answers 90462', async () => {
     expect((await post(GET, {})).json.errcode).toBe(90462)
   })
 
-  test('schedule.get.schedule_id.own-app: another app of the corp cannot read the schedule (90466)', async () => {
+  test('wecom.schedule.get.schedule_id.own-app: another app of the corp cannot read the schedule (90466)', async () => {
     const id = await add({})
     const r = await postOther(GET, { schedule_id_list: [id] })
     expect(r.status).toBe(200)
     expect(r.json.errcode).toBe(90466)
   })
 
-  test('schedule.del.schedule_id.own-app: another app of the corp cannot cancel the schedule (90466)', async () => {
+  test('wecom.schedule.del.schedule_id.own-app: another app of the corp cannot cancel the schedule (90466)', async () => {
     const id = await add({})
     expect((await postOther(DEL, { schedule_id: id })).json.errcode).toBe(90466)
   })
 
-  test('schedule.del.success: del cancels the schedule', async () => {
+  test('wecom.schedule.del.success: del cancels the schedule', async () => {
     const id = await add({})
     const r = await post(DEL, { schedule_id: id })
     expect(r.status).toBe(200)
     expect(r.json).toEqual({ errcode: 0, errmsg: 'ok' })
   })
 
-  test('schedule.get.cancelled: a cancelled schedule is still returned, with status 1', async () => {
+  test('wecom.schedule.get.cancelled: a cancelled schedule is still returned, with status 1', async () => {
     const id = await add({})
     expect((await getOne(id)).status).toBe(0)
     await post(DEL, { schedule_id: id })
     expect((await getOne(id)).status).toBe(1)
   })
 
-  test('schedule.del.deleted: a second del answers 90460', async () => {
+  test('wecom.schedule.del.deleted: a second del answers 90460', async () => {
     const id = await add({})
     await post(DEL, { schedule_id: id })
     const r = await post(DEL, { schedule_id: id })
@@ -207,12 +207,12 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
     expect(r.json.errcode).toBe(90460)
   })
 
-  test('schedule.del.op_mode.values: op_mode 3 answers 90485', async () => {
+  test('wecom.schedule.del.op_mode.values: op_mode 3 answers 90485', async () => {
     const id = await add({})
     expect((await post(DEL, { schedule_id: id, op_mode: 3 })).json.errcode).toBe(90485)
   })
 
-  test('schedule.del.op_start_time: op_mode 1 on a recurring schedule needs op_start_time (90482), then excludes it', async () => {
+  test('wecom.schedule.del.op_start_time: op_mode 1 on a recurring schedule needs op_start_time (90482), then excludes it', async () => {
     const id = await add({ reminders: { is_repeat: 1, repeat_type: 0 } })
     expect((await post(DEL, { schedule_id: id, op_mode: 1 })).json.errcode).toBe(90482)
     expect((await post(DEL, { schedule_id: id, op_mode: 1, op_start_time: 1700086400 })).json.errcode).toBe(0)

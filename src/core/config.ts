@@ -66,7 +66,7 @@ export function resolveConfig(overrides: unknown = {}, source = 'options'): Conf
 }
 
 /** Under `server`, what the adapters read per request; every other server setting configures the listener. */
-const PER_REQUEST_SERVER_SETTINGS = new Set(['maxBodyBytes'])
+const PER_REQUEST_SERVER_SETTINGS = new Set(['maxBodyBytes', 'lingerBytes', 'lingerMs', 'allowedHosts'])
 
 /**
  * Settings the emulator reads only when it starts or builds its state (server, journal and store caps,
@@ -78,6 +78,7 @@ export const STARTUP_ONLY_SETTINGS: readonly string[] = [
   ...Object.keys(configSchema.properties.server.properties)
     .filter((k) => !PER_REQUEST_SERVER_SETTINGS.has(k))
     .map((k) => `server.${k}`),
+  'proxy',
   'journal',
   'faults',
   'wecom',

@@ -194,8 +194,10 @@ export class Emulator {
     const env = this.env
     const evictedBefore = env.budget.evictedRecords
     const { path } = splitUrl(req.url)
-    const vendor = this.vendorFor(path)
-    const route = vendor ? this.router.match(path)[0]?.route : undefined
+    const byPath = this.vendorFor(path)
+    // At a vendor's own hostname, another vendor's path is that host's unknown path.
+    const vendor = req.vendorHost ? this.vendors.find((v) => v.vendor === req.vendorHost) : byPath
+    const route = vendor && vendor === byPath ? this.router.match(path)[0]?.route : undefined
     if (!vendor || !route) {
       const response = vendor ? vendor.notFound(req) : textResponse(404, '404 page not found')
       this.record(env, req, path, vendor?.vendor ?? 'none', null, response, null, {}, null, nowMs, evictedBefore)
@@ -212,9 +214,11 @@ export class Emulator {
     const nowMs = this.clock.nowMs()
     const evictedBefore = env.budget.evictedRecords
     const { path, query } = splitUrl(req.url)
-    const vendor = this.vendorFor(path)
+    const byPath = this.vendorFor(path)
+    // At a vendor's own hostname, another vendor's path is that host's unknown path.
+    const vendor = req.vendorHost ? this.vendors.find((v) => v.vendor === req.vendorHost) : byPath
     const method = req.method.toUpperCase()
-    const matches = vendor ? this.router.match(path) : []
+    const matches = vendor && vendor === byPath ? this.router.match(path) : []
     const match = vendor?.wrongMethod === 'route' ? matches[0] : matches.find((m) => m.route.method === method)
     if (!vendor || !match) {
       const response = vendor ? vendor.notFound(req) : textResponse(404, '404 page not found')

@@ -2,6 +2,8 @@
  * The core's transport-free boundary: plain data in, plain data out. Adapters (node:http, Express, MSW,
  * the in-process contract target) convert to and from these; nothing in the core knows about them.
  */
+import type { Vendor } from './errors.ts'
+
 export interface CoreRequest {
   method: string
   /** Path plus query string, as on the request line: `/cgi-bin/gettoken?corpid=...`. */
@@ -11,6 +13,12 @@ export interface CoreRequest {
   body: Uint8Array
   /** The caller's address, echoed in WeCom's `from ip:` errmsg suffix. */
   remoteAddress?: string
+  /**
+   * The request came to this vendor's own hostname (the proxy, the HTTPS port): only its paths are served, and
+   * any other path (the other vendor's, `/__mock`) gets this vendor's 404, as its real host would answer.
+   * Absent on the stub server, which serves both vendors by path.
+   */
+  vendorHost?: Vendor
 }
 
 export interface CoreResponse {

@@ -84,7 +84,10 @@ export const feishuVendor: VendorPlugin = {
   contentTypeError: (contentType) =>
     isJsonMediaType(contentType)
       ? undefined
-      : badRequest(9499, `feishu.body.content-type: Content-Type "${echo(contentType)}" is not application/json`),
+      : badRequest(
+          9499,
+          `feishu.gateway.body.content-type: Content-Type "${echo(contentType)}" is not application/json`,
+        ),
   internalError: (message) => new VendorError(1236019, message),
   oversizeError: (route, why) => badRequest(route.oversize_code ?? 9499, why),
   /** Feishu mail paths name the mailbox; `me` is the caller's own. */

@@ -20,6 +20,14 @@ export interface Config {
      */
     maxBodyBytes?: number
     /**
+     * After refusing an over-limit body (answered with Connection: close), the server reads and drops up to this many more bytes the client still sends before it closes, so a client mid-upload gets the answer instead of a connection reset. Past it the connection is cut.
+     */
+    lingerBytes?: number
+    /**
+     * How long, at most, the server keeps reading and dropping after refusing an over-limit body (see server.lingerBytes) before it cuts the connection.
+     */
+    lingerMs?: number
+    /**
      * A client that has not sent its whole request by then is cut off.
      */
     requestTimeoutMs?: number
@@ -27,6 +35,27 @@ export interface Config {
      * When set, the control plane (/__mock/*) answers only requests with Authorization: Bearer <token> or x-mock-control-token: <token>. Without it the control plane is served on loopback hosts only: on any other host it is disabled (403), with a warning at start.
      */
     controlToken?: string
+    /**
+     * More Host names (name, or name:port for one port only) the control plane answers for without a control token, besides localhost, 127.0.0.0/8, [::1] and the server's own address; any other Host is refused (403), so a web page cannot reach it through DNS rebinding. Control requests from a web page of another Origin are refused too.
+     */
+    allowedHosts?: string[]
+  }
+  /**
+   * Interception of the vendors' real hostnames (qyapi.weixin.qq.com, open.feishu.cn, open.larksuite.com) for clients that hardcode them: an HTTP forward proxy and a direct HTTPS port, both on server.host, both answered by the same emulator over TLS with certificates from a local CA. Off unless a port is set.
+   */
+  proxy?: {
+    /**
+     * When set, an HTTP forward proxy on this port (0: any free port; --proxy-port): CONNECT and absolute-form http:// requests to the vendor hosts are served by the emulator, every other host is refused with 403 and never connected to.
+     */
+    port?: number
+    /**
+     * When set, both vendors over HTTPS on this port (0: any free port; --https-port), for clients whose /etc/hosts or extra_hosts map the vendor hosts to this machine.
+     */
+    httpsPort?: number
+    /**
+     * Directory of the local CA (--ca-dir): made owner-only on first start, reused after; ca.pem is the certificate to trust (also GET /__mock/proxy/ca.pem), the key never leaves it. Default $XDG_CACHE_HOME/worksuite-mock/ca, else ~/.cache/worksuite-mock/ca.
+     */
+    caDir?: string
   }
   journal?: {
     /**
@@ -818,7 +847,7 @@ export interface RuleCatalogue {
   doc: string
   rules: {
     /**
-     * Stable id, e.g. meeting.create.title.length; tests and contract cases name it.
+     * Stable id, e.g. wecom.meeting.create.title.length; tests and contract cases name it.
      */
     id: string
     /**

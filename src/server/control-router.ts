@@ -7,10 +7,37 @@
 import type { NextFunction, Request, Response, Router } from 'express'
 import { type Control, ControlError } from '../core/control.ts'
 
+const JSON_TYPES = ['application/json', 'application/*+json']
+
+function isJsonType(contentType: string | undefined): boolean {
+  const media = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase()
+  return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'))
+}
+
 export function controlRouter(control: Control, express: typeof import('express')): Router {
   const router = express.Router()
-  // Any content type: `curl -d '{…}'` sends form-urlencoded, and the control plane only speaks JSON.
-  router.use(express.json({ limit: '1mb', type: () => true }))
+  // A browser names its page in Origin (and only the server's own pages get past the guard): from there,
+  // JSON bodies only, since a page may send text/plain, a form or multipart without a CORS preflight. Without
+  // an Origin the caller is curl or a script, and `curl -d` sends form-urlencoded: its body is read as JSON
+  // whatever the type, as the README's examples expect (decision: control bodies from a page are JSON only).
+  router.use((req, res, next) => {
+    const length = Number(req.headers['content-length'] ?? 0)
+    const hasBody = req.headers['transfer-encoding'] !== undefined || length > 0
+    if (!hasBody || req.is(JSON_TYPES) || req.headers.origin === undefined) {
+      next()
+      return
+    }
+    const type = req.headers['content-type']
+    res.status(415).json({
+      error: `the control plane reads JSON bodies only from a page (this one is ${type ?? 'sent without a content type'}): send it with content-type: application/json`,
+    })
+  })
+  router.use(
+    express.json({
+      limit: '1mb',
+      type: (req) => req.headers.origin === undefined || isJsonType(req.headers['content-type']),
+    }),
+  )
   router.use((req, res) => {
     const q = req.url.indexOf('?')
     const answer = control.serve(req.method, q < 0 ? req.path : `${req.path}${req.url.slice(q)}`, req.body)

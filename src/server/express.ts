@@ -1,15 +1,16 @@
 /**
  * The emulator as Express middleware, for users who mount it in their own app:
  *   app.use(expressMiddleware(createEmulator()))        // vendor paths + /__mock
- * Vendor paths go through the same emulator as the stub server; anything else falls through to `next()`.
- * Express is required when the middleware is made, not when this file is imported: src/index.ts exports
- * this, and importing the package must not cost Express's load time to those who never mount it.
+ * Vendor paths go through the same emulator as the stub server; anything else falls through to `next()`. The
+ * control plane refuses web pages of other origins and other Host names, as on the stub server
+ * (control-guard.ts); there is no control token here.
  */
 import { createRequire } from 'node:module'
 import type { Router } from 'express'
 import type { Emulator } from '../core/emulator.ts'
+import { browserRefusal } from './control-guard.ts'
 import { controlRouter } from './control-router.ts'
-import { headersOf, readBody, remoteAddressOf, writeResponse } from './node-adapter.ts'
+import { answerAndLinger, headersOf, readBody, remoteAddressOf, writeResponse } from './node-adapter.ts'
 
 const require = createRequire(import.meta.url)
 const encoder = new TextEncoder()
@@ -66,8 +67,18 @@ export function jsonText(value: unknown): string {
 }
 
 export function expressMiddleware(emulator: Emulator): Router {
+  // Required here, not imported: src/index.ts exports this, and importing the package must not load Express.
   const express = require('express') as typeof import('express')
   const router = express.Router()
+  // The same protection as on the stub server: no web page of another origin or under another Host name.
+  router.use('/__mock', (req, res, next) => {
+    const refusal = browserRefusal(req, {
+      allowedHosts: emulator.config.server.allowedHosts,
+      checkHost: true,
+    })
+    if (refusal) res.status(403).json({ error: refusal })
+    else next()
+  })
   router.use('/__mock', controlRouter(emulator.control, express))
   router.use(async (req, res, next) => {
     if (!emulator.owns(req.path)) {
@@ -91,7 +102,11 @@ export function expressMiddleware(emulator: Emulator): Router {
       } else {
         const read = await readBody(req, limit)
         if ('oversize' in read) {
-          writeResponse(req, res, emulator.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), true)
+          const { lingerBytes, lingerMs } = emulator.config.server
+          answerAndLinger(req, res, emulator.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), {
+            bytes: lingerBytes,
+            ms: lingerMs,
+          })
           return
         }
         body = read.body

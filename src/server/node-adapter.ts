@@ -1,11 +1,31 @@
 /**
  * node:http ⇄ core. Vendor traffic goes from here straight into the core (Express costs about 5/6 of the
  * throughput on this path, DESIGN.md); bodies are read up to the limit and refused past it without
- * being read, in the vendor's own format.
+ * being read, in the vendor's own format, with the rest drained so the client gets the refusal.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http'
+import type { Config } from '../core/config.ts'
 import type { Emulator } from '../core/emulator.ts'
+import type { Vendor } from '../core/errors.ts'
 import type { CoreRequest, CoreResponse } from '../core/http.ts'
+
+/**
+ * Node checks the request timeouts only every connectionsCheckingInterval (30 s by default): check often
+ * enough that `requestTimeoutMs` is what a slow client actually gets. For every listener of vendor traffic.
+ */
+export function listenerOptions(config: Config['server']): ServerOptions {
+  return { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutMs / 4))) }
+}
+
+/** A slow client cannot hold a listener: the whole request must arrive within the timeout. */
+export function applyTimeouts(server: Server, config: Config['server']): void {
+  server.requestTimeout = config.requestTimeoutMs
+  server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000)
+  // Idle keep-alive connections are kept longer than clients keep theirs (undici drops an idle socket after
+  // about 4 s), so the server is never the side that closes one just as a client reuses it: that race loses
+  // a POST to ECONNRESET (seen on a loaded machine when building a 70 MB body took longer than 5 s).
+  server.keepAliveTimeout = 65_000
+}
 
 export function headersOf(req: IncomingMessage): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {}
@@ -48,25 +68,73 @@ export function readBody(req: IncomingMessage, limit: number): Promise<{ body: U
   })
 }
 
-export function writeResponse(req: IncomingMessage, res: ServerResponse, response: CoreResponse, close = false): void {
+export function writeResponse(req: IncomingMessage, res: ServerResponse, response: CoreResponse): void {
   if (response.drop) {
     // Fault injection: the client sees the connection cut with no answer.
     req.socket.destroy()
     return
   }
-  if (close) res.setHeader('connection', 'close')
   res.writeHead(response.status, response.headers)
-  res.end(response.body, () => {
-    if (close) req.socket.destroy()
-  })
+  res.end(response.body)
 }
 
-/** Handle one vendor request on node:http through the core. */
+/** How much more of a refused body the server reads and drops before closing (server.lingerBytes / lingerMs). */
+export interface Linger {
+  bytes: number
+  ms: number
+}
+
+/**
+ * Answers a request whose body is not read to its end (over the limit) and closes the connection without
+ * losing the answer: `Connection: close`, the answer and a FIN, then what the client still sends is read and
+ * dropped until it stops (body complete, or its FIN) or `linger` is used up, and only then the socket closes.
+ * Closing with unread bytes makes the kernel send a reset, and a client still writing then fails with
+ * ECONNRESET/EPIPE before it reads the answer it already has: nginx's lingering_close. Only refusals come
+ * here; the answers to ordinary requests do not.
+ */
+export function answerAndLinger(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: CoreResponse,
+  linger: Linger,
+): void {
+  const socket = req.socket
+  const closeNow = socket.destroySoon
+  let answered = false
+  let clientDone = req.complete
+  const cut = setTimeout(() => socket.destroy(), linger.ms)
+  cut.unref()
+  socket.once('close', () => clearTimeout(cut))
+  const whenClientDone = () => {
+    clientDone = true
+    if (answered) closeNow.call(socket)
+  }
+  let dropped = 0
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length
+    if (dropped > linger.bytes) socket.destroy()
+  })
+  req.once('end', whenClientDone)
+  req.resume() // readBody paused it at the limit
+  socket.once('end', whenClientDone)
+  // node:http ends a `Connection: close` exchange with socket.destroySoon() once the answer is written: a FIN,
+  // then the socket closed at once. Here the FIN goes out, and the close waits for the client.
+  socket.destroySoon = () => {
+    answered = true
+    if (clientDone) closeNow.call(socket)
+    else socket.end()
+  }
+  res.setHeader('connection', 'close')
+  writeResponse(req, res, response)
+}
+
+/** Handle one vendor request on node:http through the emulator; `vendorHost` when it came to that vendor's hostname. */
 export async function serveVendorRequest(
   emulator: Emulator,
   req: IncomingMessage,
   res: ServerResponse,
   url = req.url ?? '/',
+  vendorHost?: Vendor,
 ): Promise<void> {
   const limit = emulator.config.server.maxBodyBytes
   const base: Omit<CoreRequest, 'body'> = {
@@ -74,6 +142,7 @@ export async function serveVendorRequest(
     url,
     headers: headersOf(req),
     remoteAddress: remoteAddressOf(req),
+    ...(vendorHost ? { vendorHost } : {}),
   }
   let read: Awaited<ReturnType<typeof readBody>>
   try {
@@ -83,7 +152,11 @@ export async function serveVendorRequest(
     return
   }
   if ('oversize' in read) {
-    writeResponse(req, res, emulator.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), true)
+    const { lingerBytes, lingerMs } = emulator.config.server
+    answerAndLinger(req, res, emulator.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), {
+      bytes: lingerBytes,
+      ms: lingerMs,
+    })
     return
   }
   const response = await emulator.handle({ ...base, body: read.body })

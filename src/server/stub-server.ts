@@ -7,7 +7,8 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import type { Emulator } from '../core/emulator.ts'
 import { compilePendingSchemasInBackground } from '../core/schema.ts'
-import { serveVendorRequest } from './node-adapter.ts'
+import { browserRefusal } from './control-guard.ts'
+import { applyTimeouts, listenerOptions, serveVendorRequest } from './node-adapter.ts'
 
 // `import … from 'node:http'` in ESM builds the module's facade, which reads every export, and one of them
 // loads undici (fetch, WebSocket): about 28 ms of cold start for nothing. require() reads only what we use.
@@ -23,13 +24,26 @@ export interface StubServerOptions {
 export interface StubServer {
   url: string
   server: Server
+  /** With `proxy.port`: the intercepting proxy for the vendors' hostnames (src/proxy). */
+  proxyUrl?: string
+  /** With `proxy.httpsPort`: both vendors over HTTPS. */
+  httpsUrl?: string
+  /** With either: the local CA, whose certificate (`certFile`) clients trust. */
+  ca?: { dir: string; certFile: string; certPem: string; created?: { replaced?: string } }
   close(): Promise<void>
 }
+
+export interface StubServerExtras {
+  /** The local CA's certificate, served at GET /__mock/proxy/ca.pem (the proxy or the HTTPS port is on). */
+  caCertificatePem?: string
+}
+
+const CA_PATH = '/__mock/proxy/ca.pem'
 
 /** Loopback addresses: only the machine itself can reach them. */
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  return h === 'localhost' || h === '::1' || h.startsWith('127.') || h.startsWith('::ffff:127.')
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(h)
 }
 
 /**
@@ -51,27 +65,41 @@ function sameSecret(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
+function presentsToken(req: IncomingMessage, token: string): boolean {
+  const auth = req.headers.authorization
+  const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined
+  const header = req.headers['x-mock-control-token']
+  return sameSecret(bearer, token) || sameSecret(typeof header === 'string' ? header : undefined, token)
+}
+
 /** Why a control request is refused (status and message), or undefined when it may go through. */
-function controlRefusal(access: ControlAccess, req: IncomingMessage): { status: number; error: string } | undefined {
-  if (access.kind === 'open') return undefined
+function controlRefusal(
+  access: ControlAccess,
+  req: IncomingMessage,
+  bindHost: string,
+  allowedHosts: readonly string[],
+): { status: number; error: string } | undefined {
   if (access.kind === 'disabled') {
     return {
       status: 403,
       error: `the control plane is disabled: the server listens on ${access.host}, not a loopback address, and no server.controlToken is set`,
     }
   }
-  const auth = req.headers.authorization
-  const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined
-  const header = req.headers['x-mock-control-token']
-  if (sameSecret(bearer, access.token) || sameSecret(typeof header === 'string' ? header : undefined, access.token))
-    return undefined
+  // With a token, the token is what a page cannot send: Host is not checked (containers reach it by any name).
+  const fromPage = browserRefusal(req, { allowedHosts, bindHost, checkHost: access.kind === 'open' })
+  if (fromPage) return { status: 403, error: fromPage }
+  if (access.kind === 'open' || presentsToken(req, access.token)) return undefined
   return {
     status: 401,
     error: 'the control plane needs the control token: Authorization: Bearer <token> or x-mock-control-token',
   }
 }
 
-export function createStubServer(emulator: Emulator, host: string = emulator.config.server.host): Server {
+export function createStubServer(
+  emulator: Emulator,
+  host: string = emulator.config.server.host,
+  extras: StubServerExtras = {},
+): Server {
   const access = controlAccessFor(host, emulator.config.server.controlToken as string | undefined)
   // Express (the control plane) loads on the first /__mock request, not at start: cold start matters.
   let control: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined
@@ -86,19 +114,21 @@ export function createStubServer(emulator: Emulator, host: string = emulator.con
     return app
   }
   const config = emulator.config.server
-  // Node checks the request timeouts only every connectionsCheckingInterval (30 s by default): check often
-  // enough that `requestTimeoutMs` is what a slow client actually gets.
-  const checkEvery = Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutMs / 4)))
-  const server = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
+  const server = createServer(listenerOptions(config), (req, res) => {
     const url = req.url ?? '/'
     if (url === '/__mock' || url.startsWith('/__mock/') || url.startsWith('/__mock?')) {
-      const refusal = controlRefusal(access, req)
+      const refusal = controlRefusal(access, req, host, emulator.config.server.allowedHosts)
       if (refusal) {
         res.writeHead(refusal.status, {
           'content-type': 'application/json; charset=utf-8',
           ...(refusal.status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
         })
         res.end(JSON.stringify({ error: refusal.error }))
+        req.resume()
+        return
+      }
+      if (url.split('?', 1)[0] === CA_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+        serveCaCertificate(res, extras.caCertificatePem)
         req.resume()
         return
       }
@@ -118,16 +148,38 @@ export function createStubServer(emulator: Emulator, host: string = emulator.con
       else res.destroy()
     })
   })
-  // A slow client cannot hold the server: the whole request must arrive within the timeout.
-  server.requestTimeout = config.requestTimeoutMs
-  server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000)
-  server.keepAliveTimeout = 5_000
+  applyTimeouts(server, config)
   return server
+}
+
+/** The CA certificate (public: clients need it to trust the proxy); never the key. */
+function serveCaCertificate(res: ServerResponse, pem: string | undefined): void {
+  if (pem === undefined) {
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' })
+    res.end(
+      JSON.stringify({
+        error:
+          'no local CA: the proxy and the HTTPS port are off (start with --proxy-port or --https-port, or set proxy.port / proxy.httpsPort)',
+      }),
+    )
+    return
+  }
+  res.writeHead(200, {
+    'content-type': 'application/x-pem-file',
+    'content-disposition': 'attachment; filename="worksuite-mock-ca.pem"',
+  })
+  res.end(pem)
 }
 
 export async function startStubServer(emulator: Emulator, options: StubServerOptions = {}): Promise<StubServer> {
   const host = options.host ?? emulator.config.server.host
-  const server = createStubServer(emulator, host)
+  // The proxy and its CA load only when asked for: a plain start pays nothing for them.
+  const { port: proxyPort, httpsPort } = emulator.config.proxy as { port?: number; httpsPort?: number }
+  const interception =
+    proxyPort !== undefined || httpsPort !== undefined
+      ? await (await import('../proxy/index.ts')).startInterception(emulator, host)
+      : undefined
+  const server = createStubServer(emulator, host, interception ? { caCertificatePem: interception.ca.certPem } : {})
   const access = controlAccessFor(host, emulator.config.server.controlToken as string | undefined)
   if (access.kind === 'disabled') {
     console.warn(
@@ -135,23 +187,34 @@ export async function startStubServer(emulator: Emulator, options: StubServerOpt
     )
   }
   const port = options.port ?? emulator.config.server.port
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => {
-      server.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (e) {
+    await interception?.close()
+    throw e
+  }
   compilePendingSchemasInBackground()
   const address = server.address() as AddressInfo
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const closeStub = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    })
   return {
     url: `http://${shownHost}:${address.port}`,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
+    ...(interception?.proxyUrl ? { proxyUrl: interception.proxyUrl } : {}),
+    ...(interception?.httpsUrl ? { httpsUrl: interception.httpsUrl } : {}),
+    ...(interception ? { ca: interception.ca } : {}),
+    close: async () => {
+      await Promise.all([closeStub(), interception?.close()])
+    },
   }
 }

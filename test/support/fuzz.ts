@@ -421,8 +421,7 @@ export function checkAnswer(spec: EndpointSpec, res: CoreResponse, context: Answ
   } catch {}
   if (reason.includes('emulator error')) return { ok: false, why: reason.slice(0, 300) }
   // Every registry endpoint is served (test/registry.test.ts): no answer is a "not implemented" on purpose.
-  if (res.status >= 500 && !context.fault)
-    return { ok: false, why: `HTTP ${res.status}: ${reason.slice(0, 300)}` }
+  if (res.status >= 500 && !context.fault) return { ok: false, why: `HTTP ${res.status}: ${reason.slice(0, 300)}` }
   // No route for this method and path: each vendor's own 404 (nginx HTML / the gateway's plain text).
   if (res.status === 404 && !res.headers['content-type']?.includes('json')) return { ok: true }
   let body: Record<string, unknown>

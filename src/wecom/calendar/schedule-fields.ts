@@ -121,7 +121,7 @@ export interface CheckedSchedule {
 /**
  * The documented rules of the `schedule` object that oa/schedule/add and oa/schedule/update share (times,
  * admins among the attendees, people known to the corp, text lengths, reminders), each named by
- * `<rule>.<field>.<rule>` in the reason: `schedule.add` for add, `wecom.schedule.update` for update.
+ * `<rule>.<field>.<rule>` in the reason: `wecom.schedule.add` for add, `wecom.schedule.update` for update.
  */
 export function checkScheduleFields(corp: WecomCorp, s: ScheduleFields, rule: string): CheckedSchedule {
   // INFERRED: an end before the start is a bad parameter.

@@ -29,7 +29,7 @@ import { translateIds } from './id-trans.ts'
 import type { DeliveredMail, MailboxEntry } from './mailboxes.ts'
 import { mailMeetingFields, mailScheduleReminders } from './meeting-fields.ts'
 
-const R = 'mail.compose_send'
+const R = 'wecom.exmail.compose_send'
 const SHAPE_RULES: ShapeRules['fields'] = {
   to: `${R}.to.required`,
   subject: `${R}.subject.required`,

@@ -17,21 +17,27 @@ function cancel(ctx: RequestContext): Record<string, unknown> {
   const req = ctx.body as WecomMeetingCancelRequest
   const c = callerOf(ctx)
   const store = ctx.env.stores.meetings
-  const m = ownMeeting(ctx, c, req.meetingid, 'meeting.cancel.meetingid')
+  const m = ownMeeting(ctx, c, req.meetingid, 'wecom.meeting.cancel.meetingid')
   const status = store.status(m, ctx.now)
   if (status === 'cancelled')
-    fail(400041, `meeting.cancel.status.cancelled: meeting ${m.meetingid} is cancelled already`)
+    fail(400041, `wecom.meeting.cancel.status.cancelled: meeting ${m.meetingid} is cancelled already`)
   if (status !== 'scheduled') {
-    fail(400224, `meeting.cancel.status.scheduled: meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock`)
+    fail(
+      400224,
+      `wecom.meeting.cancel.status.scheduled: meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock`,
+    )
   }
   if (req.sub_meetingid !== undefined) {
-    fail(730003, `meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${echo(req.sub_meetingid)}")`)
+    fail(
+      730003,
+      `wecom.meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${echo(req.sub_meetingid)}")`,
+    )
   }
   store.cancel(c.corpid, m.meetingid)
   return {}
 }
 
 export const meetingCancel = defineEndpoint('wecom.meeting.cancel', {
-  shape: typeShape('meeting.cancel'),
+  shape: typeShape('wecom.meeting.cancel'),
   handle: cancel,
 })

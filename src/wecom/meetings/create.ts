@@ -36,63 +36,67 @@ function createMeeting(ctx: RequestContext): Record<string, unknown> {
   const c = callerOf(ctx)
   const req = ctx.body as WecomMeetingCreateRequest
 
-  if (!req.admin_userid) fail(400040, 'meeting.create.admin_userid.required: admin_userid is missing')
-  if (!req.title) fail(400042, 'meeting.create.title.required: title is missing or empty')
+  if (!req.admin_userid) fail(400040, 'wecom.meeting.create.admin_userid.required: admin_userid is missing')
+  if (!req.title) fail(400042, 'wecom.meeting.create.title.required: title is missing or empty')
   if (docWidth(req.title) > 40) {
     fail(
       400042,
-      `meeting.create.title.length: title is ${docWidth(req.title)} units wide (ASCII 1, other 2), at most 40`,
+      `wecom.meeting.create.title.length: title is ${docWidth(req.title)} units wide (ASCII 1, other 2), at most 40`,
     )
   }
-  if (req.meeting_start === undefined) fail(400034, 'meeting.create.meeting_start.required: meeting_start is missing')
+  if (req.meeting_start === undefined)
+    fail(400034, 'wecom.meeting.create.meeting_start.required: meeting_start is missing')
   if (req.meeting_start <= 0 || req.meeting_start > UINT32_MAX) {
-    fail(400034, 'meeting.create.meeting_start.valid: meeting_start must be a unix time in seconds (uint32)')
+    fail(400034, 'wecom.meeting.create.meeting_start.valid: meeting_start must be a unix time in seconds (uint32)')
   }
   if (req.meeting_start <= ctx.now) {
     fail(
       400222,
-      `meeting.create.meeting_start.future: meeting_start ${req.meeting_start} is not later than now (${ctx.now})`,
+      `wecom.meeting.create.meeting_start.future: meeting_start ${req.meeting_start} is not later than now (${ctx.now})`,
     )
   }
   if (req.meeting_duration === undefined) {
-    fail(400035, 'meeting.create.meeting_duration.required: meeting_duration is missing')
+    fail(400035, 'wecom.meeting.create.meeting_duration.required: meeting_duration is missing')
   }
   if (req.meeting_duration < 300 || req.meeting_duration > UINT32_MAX) {
-    fail(400035, `meeting.create.meeting_duration.min: meeting_duration ${req.meeting_duration} is under 300 seconds`)
+    fail(
+      400035,
+      `wecom.meeting.create.meeting_duration.min: meeting_duration ${req.meeting_duration} is under 300 seconds`,
+    )
   }
   if (req.description !== undefined && charCount(req.description) > 500) {
-    invalidParam('meeting.create.description.length', 'description', 'exceed max length 500')
+    invalidParam('wecom.meeting.create.description.length', 'description', 'exceed max length 500')
   }
   if (req.location !== undefined && charCount(req.location) > 128) {
-    fail(400237, `meeting.create.location.length: location is ${charCount(req.location)} characters, at most 128`)
+    fail(400237, `wecom.meeting.create.location.length: location is ${charCount(req.location)} characters, at most 128`)
   }
   if (!isVisible(ctx, c, req.admin_userid)) {
     fail(
       400021,
-      `meeting.create.admin_userid.visible: admin "${echo(req.admin_userid)}" is unknown or outside the visible range`,
+      `wecom.meeting.create.admin_userid.visible: admin "${echo(req.admin_userid)}" is unknown or outside the visible range`,
     )
   }
   const invitees = req.invitees?.userid ?? []
-  checkHeadcount(c, invitees, 'meeting.create.invitees.limit')
-  checkVisible(ctx, c, invitees, 'meeting.create.invitees.visible', 'invitee')
+  checkHeadcount(c, invitees, 'wecom.meeting.create.invitees.limit')
+  checkVisible(ctx, c, invitees, 'wecom.meeting.create.invitees.visible', 'invitee')
   if (req.cal_id !== undefined)
-    checkCalendar(c, req.cal_id, 'meeting.create.cal_id.length', 'meeting.create.cal_id.owned')
+    checkCalendar(c, req.cal_id, 'wecom.meeting.create.cal_id.length', 'wecom.meeting.create.cal_id.owned')
 
   const s = req.settings ?? {}
   checkCommonSettings(ctx, c, s, req.admin_userid, {
-    password: 'meeting.create.settings.password',
-    remindScope: 'meeting.create.settings.remind_scope',
-    enterMute: 'meeting.create.settings.enable_enter_mute',
-    hostsAdvanced: 'meeting.create.settings.hosts.advanced',
-    hostsLimit: 'meeting.create.settings.hosts.limit',
-    hostsVisible: 'meeting.create.settings.hosts.visible',
+    password: 'wecom.meeting.create.settings.password',
+    remindScope: 'wecom.meeting.create.settings.remind_scope',
+    enterMute: 'wecom.meeting.create.settings.enable_enter_mute',
+    hostsAdvanced: 'wecom.meeting.create.settings.hosts.advanced',
+    hostsLimit: 'wecom.meeting.create.settings.hosts.limit',
+    hostsVisible: 'wecom.meeting.create.settings.hosts.visible',
   })
   const hosts = s.hosts?.userid ?? []
   checkRingUsers(
     s.remind_scope,
     s.ring_users?.userid,
     participantsOf(req.admin_userid, invitees, hosts),
-    'meeting.create.settings.ring_users.participants',
+    'wecom.meeting.create.settings.ring_users.participants',
   )
   checkReminders(req.reminders, req.meeting_start)
 
@@ -108,18 +112,18 @@ function createMeeting(ctx: RequestContext): Record<string, unknown> {
 function checkReminders(r: WecomMeetingCreateRequest['reminders'], start: number): void {
   if (!r) return
   if (r.is_repeat !== undefined && r.is_repeat !== 0 && r.is_repeat !== 1) {
-    invalidParam('meeting.create.reminders.is_repeat', 'reminders.is_repeat', 'must be 0 or 1')
+    invalidParam('wecom.meeting.create.reminders.is_repeat', 'reminders.is_repeat', 'must be 0 or 1')
   }
   // "周期性会议该字段才生效": repeat fields of a one-off meeting are not looked at.
   if (r.is_repeat !== 1) return
   const type = r.repeat_type ?? 0
   if (![0, 1, 2, 7].includes(type))
-    fail(400026, `meeting.create.reminders.repeat_type: repeat_type ${type} is not 0, 1, 2 or 7`)
+    fail(400026, `wecom.meeting.create.reminders.repeat_type: repeat_type ${type} is not 0, 1, 2 or 7`)
   // "目前仅当repeat_type为1时...支持设置该字段，且值不能大于2": ignored for the other types (the doc example sends 1 with daily).
   if (type === 1 && r.repeat_interval !== undefined && (r.repeat_interval < 1 || r.repeat_interval > 2)) {
     fail(
       400033,
-      `meeting.create.reminders.repeat_interval.max: weekly repeat_interval ${r.repeat_interval} is not 1 or 2`,
+      `wecom.meeting.create.reminders.repeat_interval.max: weekly repeat_interval ${r.repeat_interval} is not 1 or 2`,
     )
   }
   // A custom repeat (is_custom_repeat, as the update doc 98154 defines it) keeps its interval for every type;
@@ -128,18 +132,22 @@ function checkReminders(r: WecomMeetingCreateRequest['reminders'], start: number
   if (repeat.is_custom_repeat === 1 && repeat.repeat_interval !== undefined && repeat.repeat_interval < 1) {
     fail(
       400033,
-      `meeting.create.reminders.repeat_interval.custom: a custom repeat needs repeat_interval of at least 1, not ${repeat.repeat_interval}`,
+      `wecom.meeting.create.reminders.repeat_interval.custom: a custom repeat needs repeat_interval of at least 1, not ${repeat.repeat_interval}`,
     )
   }
   // Not in the create doc; the update doc's ranges (98154) hold here too, so get_info never reads back a
   // day no calendar has (decision: create checks a custom day list as update does).
   if (repeat.is_custom_repeat === 1 && type === 1 && repeat.repeat_day_of_week?.some((d) => d < 1 || d > 7)) {
-    invalidParam('meeting.create.reminders.repeat_day_of_week', 'reminders.repeat_day_of_week', 'must hold 1..7')
+    invalidParam('wecom.meeting.create.reminders.repeat_day_of_week', 'reminders.repeat_day_of_week', 'must hold 1..7')
   }
   if (repeat.is_custom_repeat === 1 && type === 2 && repeat.repeat_day_of_month?.some((d) => d < 1 || d > 31)) {
-    invalidParam('meeting.create.reminders.repeat_day_of_month', 'reminders.repeat_day_of_month', 'must hold 1..31')
+    invalidParam(
+      'wecom.meeting.create.reminders.repeat_day_of_month',
+      'reminders.repeat_day_of_month',
+      'must hold 1..31',
+    )
   }
-  checkRepeatRange(repeat, start, 'meeting.create.reminders.repeat_interval.range')
+  checkRepeatRange(repeat, start, 'wecom.meeting.create.reminders.repeat_interval.range')
 }
 
 function toFields(req: WecomMeetingCreateRequest): MeetingFields {
@@ -180,13 +188,13 @@ function checkDuplicate(ctx: RequestContext, c: Caller, fields: MeetingFields): 
   if (ctx.now - dup.created_at < DUPLICATE_WINDOW_SECONDS) {
     fail(
       400301,
-      `meeting.create.duplicate.creating: the same meeting (${dup.meetingid}) was booked ${ctx.now - dup.created_at}s ago`,
+      `wecom.meeting.create.duplicate.creating: the same meeting (${dup.meetingid}) was booked ${ctx.now - dup.created_at}s ago`,
     )
   }
-  fail(400302, `meeting.create.duplicate.created: the same meeting (${dup.meetingid}) is already booked`)
+  fail(400302, `wecom.meeting.create.duplicate.created: the same meeting (${dup.meetingid}) is already booked`)
 }
 
 export const meetingCreate = defineEndpoint('wecom.meeting.create', {
-  shape: typeShape('meeting.create'),
+  shape: typeShape('wecom.meeting.create'),
   handle: createMeeting,
 })

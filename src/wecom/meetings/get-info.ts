@@ -19,14 +19,15 @@ function getInfo(ctx: RequestContext): Record<string, unknown> {
   const c = callerOf(ctx)
   let m: MeetingRecord
   if (req.meetingid) {
-    m = ownMeeting(ctx, c, req.meetingid, 'meeting.get_info.meetingid')
+    m = ownMeeting(ctx, c, req.meetingid, 'wecom.meeting.get_info.meetingid')
   } else if (req.meeting_code) {
     const found = ctx.env.stores.meetings.getByCode(c.corpid, req.meeting_code)
     // INFERRED: 730004 非法的会议号 is the documented code for a meeting number that names nothing.
-    if (!found) fail(730004, `meeting.get_info.meeting_code.known: no meeting with code ${echo(req.meeting_code)}`)
-    m = ownMeeting(ctx, c, found.meetingid, 'meeting.get_info.meetingid')
+    if (!found)
+      fail(730004, `wecom.meeting.get_info.meeting_code.known: no meeting with code ${echo(req.meeting_code)}`)
+    m = ownMeeting(ctx, c, found.meetingid, 'wecom.meeting.get_info.meetingid')
   } else {
-    invalidParam('meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
+    invalidParam('wecom.meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
   }
   return meetingInfo(m, STATUS_CODE[ctx.env.stores.meetings.status(m, ctx.now)])
 }
@@ -80,6 +81,6 @@ export function meetingInfo(m: MeetingRecord, status: number): Record<string, un
 }
 
 export const meetingGetInfo = defineEndpoint('wecom.meeting.get_info', {
-  shape: typeShape('meeting.get_info'),
+  shape: typeShape('wecom.meeting.get_info'),
   handle: getInfo,
 })

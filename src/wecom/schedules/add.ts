@@ -20,32 +20,32 @@ import { checkScheduleFields, DEFAULT_SUMMARY, normaliseReminders } from '../cal
 import { utf8Length } from '../params.ts'
 
 const SHAPE_RULES: ShapeRules['fields'] = {
-  schedule: 'schedule.add.schedule.required',
-  'schedule.start_time': 'schedule.add.start_time.required',
-  'schedule.end_time': 'schedule.add.end_time.required',
-  'schedule.attendees[].userid:required': 'schedule.add.attendees.userid.required',
-  'schedule.is_whole_day': 'schedule.add.is_whole_day.values',
+  schedule: 'wecom.schedule.add.schedule.required',
+  'schedule.start_time': 'wecom.schedule.add.start_time.required',
+  'schedule.end_time': 'wecom.schedule.add.end_time.required',
+  'schedule.attendees[].userid:required': 'wecom.schedule.add.attendees.userid.required',
+  'schedule.is_whole_day': 'wecom.schedule.add.is_whole_day.values',
 }
 
 export const scheduleAdd = defineEndpoint('wecom.schedule.add', {
-  shape: { fallback: 'schedule.add.types', fields: SHAPE_RULES },
+  shape: { fallback: 'wecom.schedule.add.types', fields: SHAPE_RULES },
   handle(ctx) {
     const { corp, app } = wecomCaller(ctx)
     const body = ctx.body as WecomScheduleAddRequest
     const s = body.schedule
     const { schedules } = ctx.env.stores
 
-    const { admins, attendees, isWholeDay } = checkScheduleFields(corp, s, 'schedule.add')
+    const { admins, attendees, isWholeDay } = checkScheduleFields(corp, s, 'wecom.schedule.add')
     let calId = defaultCalendar(app)
     if (s.cal_id !== undefined && s.cal_id !== '') {
       if (utf8Length(s.cal_id) > 64)
-        fail(40058, 'schedule.add.cal_id.length: cal_id is over 64 bytes', {
+        fail(40058, 'wecom.schedule.add.cal_id.length: cal_id is over 64 bytes', {
           prefix: 'schedule.cal_id exceed max length 64. Invalid input ',
         })
       const owner = calendarOwner(corp, s.cal_id)
-      if (!owner) fail(90457, `schedule.add.cal_id.known: no calendar "${echo(s.cal_id)}" in corp ${corp.corpid}`)
+      if (!owner) fail(90457, `wecom.schedule.add.cal_id.known: no calendar "${echo(s.cal_id)}" in corp ${corp.corpid}`)
       if (owner.agentid !== app.agentid)
-        fail(90466, `schedule.add.cal_id.own-app: calendar "${echo(s.cal_id)}" belongs to app ${owner.agentid}`)
+        fail(90466, `wecom.schedule.add.cal_id.own-app: calendar "${echo(s.cal_id)}" belongs to app ${owner.agentid}`)
       calId = s.cal_id
     }
     const record = schedules.add({

@@ -14,13 +14,17 @@ import { ownSchedule } from './own.ts'
 import { scheduleView } from './store.ts'
 
 export const scheduleGet = defineEndpoint('wecom.schedule.get', {
-  shape: { fallback: 'schedule.get.types', fields: { schedule_id_list: 'schedule.get.schedule_id_list.max' } },
+  shape: {
+    fallback: 'wecom.schedule.get.types',
+    fields: { schedule_id_list: 'wecom.schedule.get.schedule_id_list.max' },
+  },
   handle(ctx) {
     const body = ctx.body as WecomScheduleGetRequest
     const ids = body.schedule_id_list ?? []
     // INFERRED: absent and empty both mean "no ids" → 90462 日程ID列表不能为空.
-    if (ids.length === 0) fail(90462, 'schedule.get.schedule_id_list.required: schedule_id_list is absent or empty')
+    if (ids.length === 0)
+      fail(90462, 'wecom.schedule.get.schedule_id_list.required: schedule_id_list is absent or empty')
     // Cancelled schedules are returned too, with status 1 (doc: 被取消的日程也可以拉取详情).
-    return { schedule_list: ids.map((id) => scheduleView(ownSchedule(ctx, id, 'schedule.get'))) }
+    return { schedule_list: ids.map((id) => scheduleView(ownSchedule(ctx, id, 'wecom.schedule.get'))) }
   },
 })

@@ -7,7 +7,7 @@ import type { ScheduleRecord } from './store.ts'
 
 /**
  * An id this emulator never issued (or evicted, or of another corp) → 90461 日程ID异常; another app's of the
- * same corp → 90466 (INFERRED mapping). `rule` is the endpoint's prefix: `schedule.get`, `schedule.del`.
+ * same corp → 90466 (INFERRED mapping). `rule` is the endpoint's prefix: `wecom.schedule.get`, `wecom.schedule.del`.
  */
 export function ownSchedule(ctx: RequestContext, id: string, rule: string): ScheduleRecord {
   const p = wecomCaller(ctx)
