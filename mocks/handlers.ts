@@ -5,10 +5,12 @@
  */
 import { HttpResponse, http, type RequestHandler } from 'msw'
 import type { Emulator } from '../src/core/emulator.ts'
-import { VENDOR_ORIGINS } from '../src/core/hosts.ts'
 
-export const WECOM_ORIGINS: string[] = [...VENDOR_ORIGINS.wecom]
-export const FEISHU_ORIGINS: string[] = [...VENDOR_ORIGINS.feishu]
+import { feishuVendor } from '../src/feishu/vendor.ts'
+import { wecomVendor } from '../src/wecom/vendor.ts'
+
+export const WECOM_ORIGINS: string[] = [...wecomVendor.origins]
+export const FEISHU_ORIGINS: string[] = [...feishuVendor.origins]
 
 export interface HandlerOptions {
   /** Extra origins to intercept as well, e.g. a base URL your client is configured with. */
@@ -16,7 +18,8 @@ export interface HandlerOptions {
 }
 
 export function createHandlers(emulator: Emulator, options: HandlerOptions = {}): RequestHandler[] {
-  const origins = [...WECOM_ORIGINS, ...FEISHU_ORIGINS, ...(options.origins ?? [])]
+  // The origins of the emulator's own vendors (WECOM_ORIGINS, FEISHU_ORIGINS), and any the caller adds.
+  const origins = [...emulator.vendorPlugins.flatMap((v) => v.origins), ...(options.origins ?? [])]
   return origins.map((origin) =>
     http.all(`${origin}/*`, async ({ request }) => {
       const url = new URL(request.url)

@@ -5,7 +5,6 @@
 import { networkInterfaces } from 'node:os'
 import { parseArgs } from 'node:util'
 import { ConfigError, resolveConfig } from './core/config.ts'
-import { VENDOR_HOSTS } from './core/hosts.ts'
 import { loadSeedFile, SeedError } from './core/seed.ts'
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts'
 import { controlAccessFor, type StubServer, startStubServer } from './server/stub-server.ts'
@@ -93,13 +92,13 @@ export function optionsFromArgs(
 }
 
 /** Where the proxy and the HTTPS port listen, and how to trust the CA: one line each. */
-function interceptionLines(server: StubServer, tryPath: string | undefined): string[] {
+function interceptionLines(server: StubServer, hosts: readonly string[], tryPath: string | undefined): string[] {
   if (!server.ca) return []
   const { certFile, created } = server.ca
   return [
     '',
     ...(server.proxyUrl
-      ? [`Proxy:  ${server.proxyUrl} answers for ${VENDOR_HOSTS.join(', ')}; every other host is refused`]
+      ? [`Proxy:  ${server.proxyUrl} answers for ${hosts.join(', ')}; every other host is refused`]
       : []),
     ...(server.httpsUrl ? [`HTTPS:  ${server.httpsUrl} for those hostnames mapped to 127.0.0.1 (/etc/hosts)`] : []),
     `Trust:  ${certFile} (or ${server.url}/__mock/proxy/ca.pem): curl --cacert, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, keytool -importcert; README "Clients in other languages"`,
@@ -107,7 +106,7 @@ function interceptionLines(server: StubServer, tryPath: string | undefined): str
       ? [`        a new local CA was made (the old one was ${created.replaced}): trust it again`]
       : []),
     ...(server.proxyUrl && tryPath
-      ? [`Try:  curl -x ${server.proxyUrl} --cacert ${certFile} 'https://${VENDOR_HOSTS[0]}${tryPath}'`]
+      ? [`Try:  curl -x ${server.proxyUrl} --cacert ${certFile} 'https://${hosts[0]}${tryPath}'`]
       : []),
   ]
 }
@@ -166,7 +165,7 @@ export function banner(
     '',
     ...control,
     tryPath ? `Try:  curl '${local}${tryPath}'` : '',
-    ...(server ? interceptionLines(server, tryPath) : []),
+    ...(server ? interceptionLines(server, emulator.vendorHosts, tryPath) : []),
     'Stop with Ctrl-C.',
   ]
   return lines.join('\n')

@@ -131,6 +131,17 @@ export class Emulator {
     return this.vendors.find((v) => v.owns(path))
   }
 
+  /** The vendors' hostnames, in plugin order: `qyapi.weixin.qq.com`, `open.feishu.cn`, `open.larksuite.com`. */
+  get vendorHosts(): readonly string[] {
+    return this.vendors.flatMap((v) => v.origins.map((o) => new URL(o).hostname))
+  }
+
+  /** Whose API lives at a hostname (any case, a trailing dot allowed; no port), or undefined. */
+  vendorOfHost(hostname: string): Vendor | undefined {
+    const name = hostname.toLowerCase().replace(/\.$/, '')
+    return this.vendors.find((v) => v.origins.some((o) => new URL(o).hostname === name))?.vendor
+  }
+
   /** Whether a path is a vendor's (adapters pass anything else on, or answer it themselves). */
   owns(path: string): boolean {
     return this.vendorFor(path) !== undefined

@@ -27,6 +27,11 @@ export interface VendorPlugin extends EmulatorModule {
   /** Where the envelope carries the code, and what fault rules call it: `errcode` or `code`. */
   readonly codeField: 'errcode' | 'code'
   owns(path: string): boolean
+  /**
+   * The vendor's real origins: what the MSW handlers intercept, and the hostnames the proxy and the HTTPS port
+   * serve (src/proxy), so an in-test client and an out-of-process one reach the emulator at the same names.
+   */
+  readonly origins: readonly string[]
   /** The auth stage of each auth kind this vendor's endpoints name (the registry's `auth`). */
   readonly auth: Readonly<Record<string, (ctx: RequestContext) => void>>
   ok(ctx: EnvelopeContext, result: Record<string, unknown>): CoreResponse

@@ -72,6 +72,8 @@ export const feishuVendor: VendorPlugin = {
   displayName: 'Feishu',
   codeField: 'code',
   owns: (path) => path.startsWith('/open-apis/'),
+  // Lark is Feishu's international edition: the same API at another host.
+  origins: ['https://open.feishu.cn', 'https://open.larksuite.com'],
   auth: { 'feishu-user': authenticateFeishuUser },
   ok: (ctx, result) => feishuOkResponse(envelope(ctx), result),
   error: (ctx, error) => feishuErrorResponse(envelope(ctx), error),

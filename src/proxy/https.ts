@@ -7,7 +7,6 @@ import type { Server } from 'node:https'
 import { createRequire } from 'node:module'
 import type { TLSSocket } from 'node:tls'
 import type { Emulator } from '../core/emulator.ts'
-import { VENDOR_HOSTS, vendorOfHost } from '../core/hosts.ts'
 import { applyTimeouts, listenerOptions, serveVendorRequest } from '../server/node-adapter.ts'
 import type { Leaf } from './ca.ts'
 
@@ -23,7 +22,7 @@ function hostnameOf(hostHeader: string | undefined): string {
 export function createVendorHttpsServer(emulator: Emulator, leaves: ReadonlyMap<string, Leaf>): Server {
   const config = emulator.config.server
   // A client that sends no SNI (an IP literal) gets the first host's certificate; it could not verify any.
-  const fallback = leaves.get(VENDOR_HOSTS[0]!)!
+  const fallback = leaves.get(emulator.vendorHosts[0]!)!
   const server = createServer(
     {
       ...listenerOptions(config),
@@ -35,7 +34,8 @@ export function createVendorHttpsServer(emulator: Emulator, leaves: ReadonlyMap<
     },
     (req, res) => {
       const vendor =
-        vendorOfHost(hostnameOf(req.headers.host)) ?? vendorOfHost(String((req.socket as TLSSocket).servername || ''))
+        emulator.vendorOfHost(hostnameOf(req.headers.host)) ??
+        emulator.vendorOfHost(String((req.socket as TLSSocket).servername || ''))
       serveVendorRequest(emulator, req, res, req.url ?? '/', vendor).catch((e) => {
         console.error('[worksuite-mock] Failed to serve an HTTPS request:', e)
         if (!res.headersSent) res.writeHead(500).end()

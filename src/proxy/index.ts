@@ -5,7 +5,6 @@
  */
 import type { AddressInfo, Server } from 'node:net'
 import type { Emulator } from '../core/emulator.ts'
-import { VENDOR_HOSTS } from '../core/hosts.ts'
 import { defaultCaDir, type Leaf, type LocalCa, openCa } from './ca.ts'
 import { createVendorHttpsServer } from './https.ts'
 import { createInterceptingProxy } from './proxy.ts'
@@ -51,7 +50,7 @@ export async function startInterception(emulator: Emulator, host: string): Promi
   const leaves = new Map<string, Leaf>()
   try {
     ca = await openCa(dir)
-    for (const name of VENDOR_HOSTS) leaves.set(name, await ca.leafFor(name))
+    for (const name of emulator.vendorHosts) leaves.set(name, await ca.leafFor(name))
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     err.message = `cannot open the local CA in ${dir} (proxy.caDir): ${err.message}`

@@ -15,7 +15,6 @@ import type { Duplex } from 'node:stream'
 import { cut } from '../core/echo.ts'
 import type { Emulator } from '../core/emulator.ts'
 import type { Vendor } from '../core/errors.ts'
-import { VENDOR_HOSTS, vendorOfHost } from '../core/hosts.ts'
 import { applyTimeouts, listenerOptions, serveVendorRequest } from '../server/node-adapter.ts'
 import type { Leaf } from './ca.ts'
 
@@ -23,9 +22,9 @@ const require = createRequire(import.meta.url)
 const { createServer, STATUS_CODES } = require('node:http') as typeof import('node:http')
 const { TLSSocket } = require('node:tls') as typeof import('node:tls')
 
-/** What a refused client reads: which host was refused and which ones are served. */
-export function refusalText(host: string): string {
-  return `worksuite-mock proxy: "${cut(host.replace(/[^\x21-\x7e]/g, '?'))}" is not intercepted, and this proxy connects to no other host. It serves only ${VENDOR_HOSTS.join(', ')}.\n`
+/** What a refused client reads: which host was refused and which ones (`served`) are. */
+export function refusalText(host: string, served: readonly string[]): string {
+  return `worksuite-mock proxy: "${cut(host.replace(/[^\x21-\x7e]/g, '?'))}" is not intercepted, and this proxy connects to no other host. It serves only ${served.join(', ')}.\n`
 }
 
 /** The hostname of a CONNECT target (`host:port`, `[v6]:port`), or undefined when it is not one. */
@@ -94,13 +93,13 @@ export function createInterceptingProxy(emulator: Emulator, leaves: ReadonlyMap<
         res,
         req,
         400,
-        `worksuite-mock proxy: this port is an HTTP proxy for ${VENDOR_HOSTS.join(', ')}; set it as your client's proxy (CONNECT, or absolute-form http:// requests) rather than calling it directly.\n`,
+        `worksuite-mock proxy: this port is an HTTP proxy for ${emulator.vendorHosts.join(', ')}; set it as your client's proxy (CONNECT, or absolute-form http:// requests) rather than calling it directly.\n`,
       )
       return
     }
-    const vendor = vendorOfHost(url.hostname)
+    const vendor = emulator.vendorOfHost(url.hostname)
     if (!vendor) {
-      refuse(res, req, 403, refusalText(url.hostname))
+      refuse(res, req, 403, refusalText(url.hostname, emulator.vendorHosts))
       return
     }
     serve(req, res, url.pathname + url.search, vendor)
@@ -109,10 +108,10 @@ export function createInterceptingProxy(emulator: Emulator, leaves: ReadonlyMap<
   server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
     const host = tunnels.has(socket) ? undefined : connectHost(req.url ?? '')
-    const vendor = host === undefined ? undefined : vendorOfHost(host)
+    const vendor = host === undefined ? undefined : emulator.vendorOfHost(host)
     const leaf = host === undefined ? undefined : leaves.get(host.toLowerCase().replace(/\.$/, ''))
     if (!vendor || !leaf) {
-      refuseTunnel(socket, host === undefined ? 400 : 403, refusalText(host ?? req.url ?? ''))
+      refuseTunnel(socket, host === undefined ? 400 : 403, refusalText(host ?? req.url ?? '', emulator.vendorHosts))
       return
     }
     const tcp = socket as Socket

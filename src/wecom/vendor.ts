@@ -49,6 +49,7 @@ export const wecomVendor: VendorPlugin = {
   displayName: 'WeCom',
   codeField: 'errcode',
   owns: (path) => path.startsWith('/cgi-bin/'),
+  origins: ['https://qyapi.weixin.qq.com'],
   auth: { wecom: authenticateWecom },
   ok: (_ctx, result) => wecomOkResponse(result),
   error: (ctx, error) => wecomErrorResponse(envelope(ctx), error),
