@@ -3,21 +3,25 @@
  * (autocannon, 10 connections, after a warm-up): WeCom meeting/create, oa/schedule/add and the Feishu mail
  * send, each with valid, distinct requests. In the same run: the node:http ceiling (bench/ceiling.ts), Prism
  * and WireMock mocking meeting/create (fetched into .cache/peers, never dependencies; skipped with a note
- * when they cannot be had), cold start, RSS after a long run, and the MSW path. Prints a table and writes
- * bench/results/latest.json.
+ * when they cannot be had), cold start, the installed bin's cold start (`npm pack` installed into
+ * .cache/installed, started as `worksuite-mock`), RSS after a long run, and the MSW path. Prints a table and
+ * writes bench/results/latest.json.
  *
  *   npm run bench                       quick: 5 s per target, long run of 100,000 requests
  *   npm run bench -- --full             the long run is 1,000,000 requests (the RSS target)
  *   npm run bench -- --duration=10 --warmup=5 --long=250000 --connections=10
  *   npm run bench -- --no-peers --no-msw --no-build --cpu-prof (profile the stub server into .cache/prof)
+ *   npm run bench -- --no-installed    skip packing and installing the tarball
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { cpus } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { build } from '../scripts/build.ts'
+import { childEnv, installInto, packTarball } from '../scripts/scratch-package.ts'
 import type { LoadJob, LoadResult } from './load.ts'
 import { builders, type Credentials, type EndpointName } from './requests.ts'
 
@@ -37,6 +41,7 @@ const { values: flags } = parseArgs({
     'no-msw': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     'no-long': { type: 'boolean', default: false },
+    'no-installed': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench', 'results', 'latest.json') },
   },
@@ -66,8 +71,12 @@ async function freePort(): Promise<number> {
   })
 }
 
-function startProcess(cmd: string, args: string[], opts: { cwd?: string } = {}): ChildProcess {
-  const p = spawn(cmd, args, { cwd: opts.cwd ?? root, stdio: ['ignore', 'pipe', 'pipe'] })
+function startProcess(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+  const p = spawn(cmd, args, {
+    cwd: opts.cwd ?? root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.env ? { env: opts.env } : {}),
+  })
   started.push(p)
   let tail = ''
   const keep = (d: Buffer) => {
@@ -245,6 +254,56 @@ async function coldStart(): Promise<{ medianMs: number; runsMs: number[] }> {
   return { medianMs: sorted[2]!, runsMs: runs.map((r) => Math.round(r)) }
 }
 
+interface InstalledColdStart {
+  minMs: number
+  medianMs: number
+  runsMs: number[]
+}
+
+/**
+ * The bin as a user starts it: this checkout's `npm pack`, installed into .cache/installed, run as
+ * `node_modules/.bin/worksuite-mock` (its shebang, `env -S node …`, finds this Node first on PATH), from
+ * spawn to its first 200 on /__mock/health; 10 runs. The first run fills Node's compile cache for the new
+ * install, so the minimum and the median are the warm figures.
+ */
+async function installedColdStart(): Promise<InstalledColdStart | { skipped: string }> {
+  const dir = join(cache, 'installed')
+  try {
+    rmSync(dir, { recursive: true, force: true })
+    const { file } = packTarball(join(cache, 'package'), { build: false })
+    installInto(dir, file)
+  } catch (e) {
+    return { skipped: `installed bin: npm pack or install failed: ${(e as Error).message.split('\n')[0]}` }
+  }
+  const bin = join(dir, 'node_modules/.bin/worksuite-mock')
+  const env = childEnv()
+  const runs: number[] = []
+  for (let i = 0; i < 10; i++) {
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}/__mock/health`
+    const t0 = performance.now()
+    const p = startProcess(bin, [`--port=${port}`, '--quiet'], { cwd: dir, env })
+    let answered = false
+    while (!answered && performance.now() - t0 < 10_000) {
+      try {
+        answered = (await fetch(url)).status === 200
+      } catch {
+        await new Promise((r) => setTimeout(r, 1))
+      }
+    }
+    runs.push(performance.now() - t0)
+    await stop(p)
+    if (!answered)
+      return { skipped: `installed bin did not answer: ${(p as unknown as { outputTail: string }).outputTail}` }
+  }
+  const sorted = [...runs].sort((a, b) => a - b)
+  return {
+    minMs: round(sorted[0]!, 1),
+    medianMs: round((sorted[4]! + sorted[5]!) / 2, 1),
+    runsMs: runs.map((r) => Math.round(r)),
+  }
+}
+
 /**
  * Three requests sent before the load, whose answers must be successes: the loader does not read bodies
  * (that would halve what it can send), so this is how a peer's stub and our own routes are shown to work.
@@ -384,9 +443,7 @@ async function main() {
   const skipped: string[] = []
   if (!flags['no-build']) {
     log('building (npm run build → dist/) …')
-    execFileSync(node, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
-      stdio: 'inherit',
-    })
+    build()
   }
   const configFile = benchConfig()
   const rows: Row[] = []
@@ -394,6 +451,14 @@ async function main() {
 
   log('cold start (5 runs) …')
   const cold = await coldStart()
+  let installed: InstalledColdStart | null = null
+  if (flags['no-installed']) skipped.push('installed bin: --no-installed')
+  else {
+    log('installed bin cold start (npm pack, install into .cache/installed, 10 runs) …')
+    const r = await installedColdStart()
+    if ('skipped' in r) skipped.push(r.skipped)
+    else installed = r
+  }
 
   log('stub server …')
   const profArgs = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(cache, 'prof')}`] : []
@@ -512,7 +577,7 @@ async function main() {
     await stop(fresh.process)
   }
 
-  report({ rows, cold, msw, long, skipped, notes })
+  report({ rows, cold, installed, msw, long, skipped, notes })
 }
 
 function round(n: number, digits = 0): number {
@@ -523,6 +588,7 @@ function round(n: number, digits = 0): number {
 function report(input: {
   rows: Row[]
   cold: { medianMs: number; runsMs: number[] }
+  installed: InstalledColdStart | null
   msw: { ours: number; trivial: number; ratio: number } | null
   long: { requests: number; rps: number; rssMb: number | null; lastOkPct: number } | null
   skipped: string[]
@@ -556,6 +622,7 @@ function report(input: {
     'meeting.create ≥ 8 × Prism': prism ? ours.rps / prism >= 8 : null,
     'meeting.create p99 < 2 ms': ours.p99 < 2,
     'cold start < 250 ms': input.cold.medianMs < 250,
+    'installed bin cold start < 300 ms (median)': input.installed ? input.installed.medianMs < 300 : null,
     [`RSS < 200 MB after ${input.long?.requests.toLocaleString('en') ?? '?'} requests`]:
       input.long?.rssMb != null ? input.long.rssMb < 200 : null,
   }
@@ -565,6 +632,7 @@ function report(input: {
     settings: { connections, warmupSeconds: warmup, durationSeconds: duration, longRequests },
     table,
     coldStart: { medianMs: round(input.cold.medianMs, 1), runsMs: input.cold.runsMs },
+    installedBinColdStart: input.installed,
     longRun: input.long,
     msw: input.msw,
     targets,
@@ -610,6 +678,9 @@ function report(input: {
     ...lines.map(fmt),
     '',
     `cold start to first answer: ${result.coldStart.medianMs} ms (median of ${input.cold.runsMs.join(', ')} ms)`,
+    input.installed
+      ? `installed bin (node_modules/.bin/worksuite-mock) to its first /__mock/health: min ${input.installed.minMs} ms, median ${input.installed.medianMs} ms (${input.installed.runsMs.join(', ')} ms)`
+      : 'installed bin cold start: skipped',
     input.long
       ? `long run: ${input.long.requests.toLocaleString('en')} meeting/create at ${input.long.rps} req/s → RSS ${input.long.rssMb} MB (last 1000: ${input.long.lastOkPct} % ok)`
       : 'long run: skipped',

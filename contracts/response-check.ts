@@ -11,11 +11,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { catalogues, type Vendor } from '../src/core/errors.ts'
 import { addSharedSchema, describeAjvError, fullValidatorForRef } from '../src/core/schema.ts'
 import { endpointById, endpoints } from './client/endpoints.ts'
 
-export const SCHEMAS_DIR = new URL('./schemas/', import.meta.url).pathname
+export const SCHEMAS_DIR = fileURLToPath(new URL('./schemas/', import.meta.url))
 export const RESPONSE_SCHEMA_SUFFIX = '.response.schema.json'
 
 type Validate = NonNullable<ReturnType<typeof fullValidatorForRef>>

@@ -1,6 +1,6 @@
 /**
- * The CLI behind src/cli.ts: `npm start` — the stub server on its embedded default: in memory, seeded,
- * 127.0.0.1:3000. `npm start -- --help` lists every option and setting.
+ * `worksuite-mock [serve]` (src/cli.ts; in this repo `npm start`): the stub server on its embedded default:
+ * in memory, seeded, 127.0.0.1:3000. `--help` lists every option and setting.
  */
 import { networkInterfaces } from 'node:os'
 import { parseArgs } from 'node:util'
@@ -9,8 +9,10 @@ import { loadSeedFile, SeedError } from './core/seed.ts'
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts'
 import { controlAccessFor, type StubServer, startStubServer } from './server/stub-server.ts'
 import { deepMerge, listSettings, readConfigFile, settingsFromEnv, settingsFromFlags } from './settings.ts'
+import { packageVersion } from './version.ts'
 
-const OWN_FLAGS = new Set(['help', 'config', 'seed-file', 'faker-seed', 'quiet'])
+const OWN_FLAGS = new Set(['help', 'version', 'config', 'seed-file', 'faker-seed', 'quiet'])
+const SWITCHES = ['help', 'version', 'quiet']
 
 function help(): string {
   const rows = listSettings().map((s) => {
@@ -20,7 +22,14 @@ function help(): string {
   return [
     'worksuite-mock: a local stand-in for the WeCom meeting/schedule/mail and Feishu mail APIs',
     '',
-    'Usage: npm start -- [options]      (or: npx tsx src/cli.ts [options])',
+    'Usage: worksuite-mock [serve] [options]    the stub server (in this repo: npm start -- [options])',
+    '       worksuite-mock contracts --target <url>|live|emulator [--client fetch|lark-sdk|<module>] [--junit <file>]',
+    '                                           the contract suite, exit 1 when a case fails (contracts --help)',
+    '       worksuite-mock --version',
+    '',
+    'Health (for compose health checks and CI wait loops; no token needed):',
+    '  GET /__mock/health          200 {"status":"ok"} once the server answers',
+    '  GET /__mock/health/ready    200 {"status":"ready"} once every endpoint schema is compiled, 503 before',
     '',
     'Options:',
     '  --port=<n>, --host=<addr>   where to listen (env PORT, HOST; default 127.0.0.1:3000)',
@@ -32,6 +41,7 @@ function help(): string {
     '  --ca-dir=<dir>              where the local CA behind both is kept (proxy.caDir)',
     '  --quiet                     print only the base URL',
     '  --help                      this text',
+    '  --version                   the package version',
     '',
     'Settings (lowest to highest precedence: default, --config file, environment, flag):',
     ...rows,
@@ -53,7 +63,7 @@ function parseCommandLine(argv: string[]) {
     let value: string | undefined = t.value
     // `--name value` form: take the next positional as the value.
     const next = list[i + 1]
-    if (value === undefined && next?.kind === 'positional' && !['help', 'quiet'].includes(t.name)) {
+    if (value === undefined && next?.kind === 'positional' && !SWITCHES.includes(t.name)) {
       value = next.value
       i++
     }
@@ -67,9 +77,10 @@ function parseCommandLine(argv: string[]) {
 export function optionsFromArgs(
   argv: string[],
   env: NodeJS.ProcessEnv,
-): { options: EmulatorOptions; quiet: boolean; help: boolean } {
+): { options: EmulatorOptions; quiet: boolean; help: boolean; version?: boolean } {
   const { own, settings } = parseCommandLine(argv)
   if (own.has('help')) return { options: {}, quiet: false, help: true }
+  if (own.has('version')) return { options: {}, quiet: false, help: false, version: true }
   const configFile = own.get('config')
   const layers = [
     typeof configFile === 'string' ? readConfigFile(configFile) : {},
@@ -164,6 +175,7 @@ export function banner(
       .map((u) => `        user_access_token=${u.user_access_token} mailbox=${u.mailbox}`),
     '',
     ...control,
+    `Health:        ${local}/__mock/health  (ready: ${local}/__mock/health/ready)`,
     tryPath ? `Try:  curl '${local}${tryPath}'` : '',
     ...(server ? interceptionLines(server, emulator.vendorHosts, tryPath) : []),
     'Stop with Ctrl-C.',
@@ -171,8 +183,11 @@ export function banner(
   return lines.join('\n')
 }
 
-/** Runs the CLI; SIGINT and SIGTERM exit 0 from here on, at once while starting, after closing once serving. */
-export async function main(): Promise<void> {
+/**
+ * Runs the stub server until SIGINT or SIGTERM (or prints --help / --version); the signals exit 0 from here
+ * on, at once while starting, after closing once serving.
+ */
+export async function serve(argv: string[]): Promise<void> {
   let server: StubServer | undefined
   let quiet = false
   let closing = false
@@ -188,7 +203,7 @@ export async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'))
   let parsed: ReturnType<typeof optionsFromArgs>
   try {
-    parsed = optionsFromArgs(process.argv.slice(2), process.env)
+    parsed = optionsFromArgs(argv, process.env)
   } catch (e) {
     if (e instanceof ConfigError || e instanceof SeedError) {
       console.error(e.message)
@@ -198,6 +213,10 @@ export async function main(): Promise<void> {
   }
   if (parsed.help) {
     process.stdout.write(help())
+    return
+  }
+  if (parsed.version) {
+    console.log(packageVersion())
     return
   }
   quiet = parsed.quiet

@@ -1,8 +1,10 @@
 #!/usr/bin/env -S node --max-semi-space-size=2
 /**
- * `npm start` / the `worksuite-mock` bin. Turns on Node's compile cache before anything else loads (about
- * 60 ms of a cold start once the cache is warm), then runs the CLI (src/cli-main.ts). SIGINT and SIGTERM
- * end it with 0 in every phase: loading, starting, serving, closing.
+ * The `worksuite-mock` bin (and `npm start`): `worksuite-mock [serve] [options]` runs the stub server
+ * (src/cli-main.ts), `worksuite-mock contracts …` the contract suite (contracts/runner/cli.ts), and
+ * `worksuite-mock --version` says which one this is. Turns on Node's compile cache before anything else
+ * loads (about 60 ms of a cold start once the cache is warm); each command loads only its own modules.
+ * SIGINT and SIGTERM end the server with 0 in every phase: loading, starting, serving, closing.
  *
  * The shebang's `--max-semi-space-size=2` (also in `npm start`) keeps V8's young generation small: every
  * request leaves only short-lived garbage, and small scavenges beat large ones here. Measured over 1,000,000
@@ -12,12 +14,21 @@
 import module from 'node:module'
 
 module.enableCompileCache?.()
-// Ctrl-C or SIGTERM while the CLI still loads: nothing is open yet, so end at once, and with 0 (a supervisor
-// or a test stopping it early did nothing wrong). Once loaded, main() handles signals itself.
-const exitNow = () => process.exit(0)
-process.on('SIGINT', exitNow)
-process.on('SIGTERM', exitNow)
-const { main } = await import('./cli-main.ts')
-process.off('SIGINT', exitNow)
-process.off('SIGTERM', exitNow)
-await main()
+const [command, ...rest] = process.argv.slice(2)
+if (command === 'contracts') {
+  const { main } = await import('../contracts/runner/cli.ts')
+  process.exitCode = await main(rest)
+} else if (command === '--version' || command === '-v') {
+  const { packageVersion } = await import('./version.ts')
+  console.log(packageVersion())
+} else {
+  // Ctrl-C or SIGTERM while the server still loads: nothing is open yet, so end at once, and with 0 (a
+  // supervisor or a test stopping it early did nothing wrong). Once loaded, serve() handles signals itself.
+  const exitNow = () => process.exit(0)
+  process.on('SIGINT', exitNow)
+  process.on('SIGTERM', exitNow)
+  const { serve } = await import('./cli-main.ts')
+  process.off('SIGINT', exitNow)
+  process.off('SIGTERM', exitNow)
+  await serve(command === 'serve' ? rest : process.argv.slice(2))
+}

@@ -120,8 +120,8 @@ test('a vendor module imports no adapter, CLI, plugin list or public entry', () 
   expect(stray).toEqual([])
 })
 
-test('the MSW handlers, the public entry and the CLI load no Express when imported (the stub server loads it on the first control request)', () => {
-  for (const entry of ['mocks/index.ts', 'src/index.ts', 'src/cli.ts']) {
+test('the MSW handlers, createEmulator and the CLI load no Express when imported (the stub server loads it on the first control request)', () => {
+  for (const entry of ['mocks/index.ts', 'src/emulator.ts', 'src/cli.ts']) {
     const loaded = [...loads(entry)].map((t) => (graph.has(t) ? relative('.', t) : t))
     expect(
       loaded.filter((t) => t === 'express'),

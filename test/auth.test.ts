@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { catalogues } from '../src/core/errors.ts'
-import { type Harness, harnesses } from './support/harness.ts'
+import { type Harness, harnesses, reasonRule } from './support/harness.ts'
 
 const CORP = 'wwdevcorp0000001'
 const SECRET = 'dev-secret-meetings-1000014'
@@ -24,6 +24,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
   test('wecom.gettoken.corpsecret.required: no parameters → 41004 (the secret is checked first)', async () => {
     const r = await gettoken({})
     expect([r.status, r.json.errcode]).toEqual([200, 41004])
+    expect(reasonRule(r)).toBe('wecom.gettoken.corpsecret.required')
     expect(r.json.errmsg).toMatch(
       /^corpsecret missing, hint: \[\d{25}\], from ip: [\d.:a-f]+, more info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=41004$/,
     )
@@ -34,17 +35,20 @@ describe.each(harnesses)('auth through $name', (factory) => {
   test('wecom.gettoken.corpid.required: a secret without corpid → 41002', async () => {
     const r = await gettoken({ corpsecret: SECRET })
     expect([r.status, r.json.errcode]).toEqual([200, 41002])
+    expect(reasonRule(r)).toBe('wecom.gettoken.corpid.required')
   })
 
   test('wecom.gettoken.corpid.known: an unknown corpid → 40013', async () => {
     const r = await gettoken({ corpid: 'wwnosuchcorp', corpsecret: SECRET })
     expect([r.status, r.json.errcode]).toEqual([200, 40013])
+    expect(reasonRule(r)).toBe('wecom.gettoken.corpid.known')
     expect(r.json.errmsg).toMatch(/^invalid corpid, hint:/)
   })
 
   test('wecom.gettoken.corpsecret.valid: a wrong secret → 40001', async () => {
     const r = await gettoken({ corpid: CORP, corpsecret: 'wrong' })
     expect([r.status, r.json.errcode]).toEqual([200, 40001])
+    expect(reasonRule(r)).toBe('wecom.gettoken.corpsecret.valid')
   })
 
   test('wecom.gettoken.success: a token with expires_in 7200, the same one while it is valid', async () => {
@@ -73,12 +77,14 @@ describe.each(harnesses)('auth through $name', (factory) => {
       headers: { authorization: `Bearer ${tok}` },
     })
     expect([r.status, r.json.errcode]).toEqual([200, 41001])
+    expect(reasonRule(r)).toBe('wecom.gateway.access_token.missing')
     expect(r.json.errmsg).toMatch(/^access_token missing, hint:/)
   })
 
   test('wecom.gateway.access_token.unknown: a token never issued → 40014', async () => {
     const r = await h.call({ method: 'POST', path: MEETING_CREATE, query: { access_token: 'nope' }, body: {} })
     expect([r.status, r.json.errcode]).toEqual([200, 40014])
+    expect(reasonRule(r)).toBe('wecom.gateway.access_token.unknown')
     expect(r.json.errmsg).toMatch(/^invalid access_token, hint:/)
   })
 
@@ -88,6 +94,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     h.control.setClock({ advance: 7200 })
     const r = await h.call({ method: 'POST', path: MEETING_CREATE, query: { access_token: tok }, body: {} })
     expect([r.status, r.json.errcode]).toEqual([200, 42001])
+    expect(reasonRule(r)).toBe('wecom.gateway.access_token.expired')
     expect(r.json.errmsg).toMatch(/^access_token expired, hint:/)
     const fresh = await gettoken({ corpid: CORP, corpsecret: SECRET })
     expect(fresh.json.access_token).not.toBe(tok)
@@ -98,6 +105,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     const tok = (await gettoken({ corpid: CORP, corpsecret: SECRET })).json.access_token
     const r = await h.call({ method: 'GET', path: MEETING_CREATE, query: { access_token: tok } })
     expect([r.status, r.json.errcode]).toEqual([200, 40058])
+    expect(reasonRule(r)).toBe('wecom.gateway.method.post-only')
     expect(r.json.errmsg).toMatch(/^invalid Request Parameter, hint:/)
   })
 
@@ -105,11 +113,13 @@ describe.each(harnesses)('auth through $name', (factory) => {
     const tok = (await gettoken({ corpid: CORP, corpsecret: SECRET })).json.access_token
     const r = await h.call({ method: 'POST', path: MEETING_CREATE, query: { access_token: tok }, body: '{"title": ' })
     expect([r.status, r.json.errcode]).toEqual([200, 40058])
+    expect(reasonRule(r)).toBe('wecom.gateway.body.json')
   })
 
   test('wecom.gateway.path.unknown: an unknown path → HTTP 404', async () => {
     const r = await h.call({ path: '/cgi-bin/no/such/api' })
     expect(r.status).toBe(404)
+    expect(reasonRule(r)).toBe('wecom.gateway.path.unknown')
   })
 
   const tenantToken = (body: unknown) =>
@@ -119,6 +129,8 @@ describe.each(harnesses)('auth through $name', (factory) => {
     for (const body of [{}, { app_id: 'cli_devapp00000001' }, { app_id: 'cli_nosuch', app_secret: 'x' }]) {
       const r = await tenantToken(body)
       expect([r.status, r.json.code, r.json.msg]).toEqual([200, 10003, 'invalid param'])
+      expect(reasonRule(r)).toBe('feishu.auth.tenant_access_token.app_id.valid')
+      expect(reasonRule(r)).toBe('feishu.auth.tenant_access_token.app_id.valid')
       expect(r.json.data).toEqual({})
     }
   })
@@ -126,6 +138,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
   test('feishu.auth.tenant_access_token.app_secret.valid: a wrong secret for a known app → HTTP 200 code 10014', async () => {
     const r = await tenantToken({ app_id: 'cli_devapp00000001', app_secret: 'wrong' })
     expect([r.status, r.json.code]).toEqual([200, 10014])
+    expect(reasonRule(r)).toBe('feishu.auth.tenant_access_token.app_secret.valid')
   })
 
   test('feishu.auth.tenant_access_token.success: top-level tenant_access_token and expire, and app_access_token', async () => {
@@ -152,6 +165,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     >[]) {
       const r = await h.call({ method: 'POST', path: MAIL_SEND, body: {}, headers })
       expect([r.status, r.json.code]).toEqual([400, 99991661])
+      expect(reasonRule(r)).toBe('feishu.gateway.authorization.missing')
       expect(r.json.msg).toBe('Missing access token for authorization. Please make a request with token attached.')
       expect(r.json.error.log_id).toMatch(/^\d{14}[0-9A-F]{20}$/)
       expect(r.headers['x-tt-logid']).toBe(r.json.error.log_id)
@@ -168,6 +182,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
       headers: { authorization: 'Bearer u-nosuchtoken' },
     })
     expect([r.status, r.json.code]).toEqual([400, 99991668])
+    expect(reasonRule(r)).toBe('feishu.gateway.authorization.unknown-user')
   })
 
   test('feishu.gateway.authorization.tenant-on-user-api: a tenant token → HTTP 400 99991663', async () => {
@@ -181,6 +196,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
         headers: { authorization: `Bearer ${token}` },
       })
       expect([r.status, r.json.code]).toEqual([400, 99991663])
+      expect(reasonRule(r)).toBe('feishu.gateway.authorization.tenant-on-user-api')
       expect(r.json.msg).toBe('Invalid access token for authorization. Please make a request with token attached.')
     }
   })
@@ -218,6 +234,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
       headers: { authorization: `Bearer ${token}` },
     })
     expect([expired.status, expired.json.code]).toEqual([401, 99991677])
+    expect(reasonRule(expired)).toBe('feishu.gateway.authorization.expired')
     expect(expired.json.msg).toBe('Authentication token expired. Please request a new one.')
     // The refresh token still works, once.
     const refresh = {
@@ -230,6 +247,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     expect(refreshed.json.code).toBe(0)
     const again = await h.call({ method: 'POST', path: '/open-apis/authen/v2/oauth/token', body: refresh })
     expect([again.status, again.json.code]).toEqual([400, 20026])
+    expect(reasonRule(again)).toBe('feishu.authen.oauth_token.refresh_token.valid')
     h.control.reset()
   })
 
@@ -244,12 +262,14 @@ describe.each(harnesses)('auth through $name', (factory) => {
     expect((await h.call({ method: 'POST', path: '/open-apis/authen/v2/oauth/token', body })).json.code).toBe(0)
     const used = await h.call({ method: 'POST', path: '/open-apis/authen/v2/oauth/token', body })
     expect([used.status, used.json.code, used.json.error]).toEqual([400, 20003, 'invalid_grant'])
+    expect(reasonRule(used)).toBe('feishu.authen.oauth_token.code.valid')
     const unknown = await h.call({
       method: 'POST',
       path: '/open-apis/authen/v2/oauth/token',
       body: { ...body, code: 'nope' },
     })
     expect([unknown.status, unknown.json.code]).toEqual([400, 20003])
+    expect(reasonRule(unknown)).toBe('feishu.authen.oauth_token.code.valid')
   })
 
   test("the OAuth token endpoint answers a missing parameter with HTTP 400 invalid_request 20001 in the catalogue's words", async () => {
@@ -270,6 +290,8 @@ describe.each(harnesses)('auth through $name', (factory) => {
       body: { grant_type: 'authorization_code', client_id: 'cli_devapp00000001', client_secret: 'wrong', code },
     })
     expect([r.status, r.json.code, r.json.error]).toEqual([400, 20002, 'invalid_client'])
+    expect(reasonRule(r)).toBe('feishu.authen.oauth_token.client_secret.valid')
+    expect(reasonRule(r)).toBe('feishu.authen.oauth_token.client_secret.valid')
   })
 
   test('feishu.gateway.authorization.expired: a seeded user token expired through the control plane → HTTP 401 99991677', async () => {
@@ -281,6 +303,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
       headers: { authorization: 'Bearer u-dev-user-token-2' },
     })
     expect([r.status, r.json.code]).toEqual([401, 99991677])
+    expect(reasonRule(r)).toBe('feishu.gateway.authorization.expired')
     h.control.reset()
   })
 
@@ -292,6 +315,7 @@ describe.each(harnesses)('auth through $name', (factory) => {
     ]) {
       const r = await h.call(c)
       expect(r.status).toBe(404)
+      expect(reasonRule(r)).toBe('feishu.gateway.path.unknown')
       expect(r.text).toBe('404 page not found')
       expect(r.headers['content-type']).toMatch(/^text\/plain/)
     }

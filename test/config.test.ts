@@ -2,11 +2,16 @@
  * Settings: one schema of defaults, overridden by a --config file, then the environment, then flags;
  * a bad value anywhere is refused at start with a message naming the setting, and nothing starts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, normalize } from 'node:path'
+import type { ValidateFunction } from 'ajv/dist/2020.js'
 import { expect, test } from 'vitest'
-import { ConfigError, resolveConfig } from '../src/core/config.ts'
+import configSchema from '../contracts/schemas/config.schema.json' with { type: 'json' }
+import { CONFIG_VALIDATOR, configValidatorCode } from '../scripts/build.ts'
+import { ConfigError, PRECOMPILED_CONFIG_VALIDATOR, resolveConfig } from '../src/core/config.ts'
+import { fullValidatorFor } from '../src/core/schema.ts'
 import { deepMerge, listSettings, settingsFromEnv, settingsFromFlags } from '../src/settings.ts'
 import { CLI_TIMEOUT, finished, runCli, stopCli, waitForUrl } from './support/cli.ts'
 
@@ -129,3 +134,30 @@ test(
   },
   CLI_TIMEOUT,
 )
+
+test("the build's precompiled settings validator gives the verdicts and errors of the one compiled at run time", () => {
+  // Where the build writes it is where config.ts looks for it.
+  expect(normalize(join('src/core', PRECOMPILED_CONFIG_VALIDATOR))).toBe(normalize(CONFIG_VALIDATOR))
+  // Inside the repo, so that its require of ajv's runtime helpers resolves as it does in dist/.
+  const out = join('.cache', 'test-config-validator')
+  mkdirSync(out, { recursive: true })
+  const file = join(process.cwd(), out, `config-validator-${process.pid}.cjs`)
+  writeFileSync(file, configValidatorCode())
+  const precompiled = createRequire(import.meta.url)(file) as ValidateFunction
+  rmSync(file)
+  const compiled = fullValidatorFor(configSchema)
+  const inputs: unknown[] = [
+    {},
+    { server: { port: 0, host: '0.0.0.0', controlToken: 'tok' } },
+    { journal: { maxEntries: 'many' }, wecom: { tokenTtlSeconds: 0 } },
+    { journal: { size: 3 }, server: { controlToken: '' } },
+    { feishu: { mail: { checks: { riskKeywords: ['x', 2] }, daily: { sendsPerUser: -1 } } } },
+    { $schema: 'x', faults: { maxRules: 1.5 } },
+    [],
+    'settings',
+  ]
+  for (const input of inputs) {
+    expect(precompiled(input), JSON.stringify(input)).toBe(compiled(input))
+    expect(precompiled.errors ?? null, JSON.stringify(input)).toEqual(compiled.errors ?? null)
+  }
+})

@@ -91,8 +91,8 @@ test('a case whose expectation the emulator does not meet fails, says why, and l
 
 test('with validateResponses, a case whose answer breaks its response schema fails and says where; without, it passes', async () => {
   // The emulator's gettoken answers, with one field the schema does not know: the case's own expectations still hold.
-  const tampering = (target: Parameters<typeof makeClient>[1]): ContractClient => {
-    const inner = makeClient('fetch', target)
+  const tampering = async (target: Parameters<typeof makeClient>[1]): Promise<ContractClient> => {
+    const inner = await makeClient('fetch', target)
     return {
       ...inner,
       wecomGetToken: async (query) => {
@@ -111,6 +111,26 @@ test('with validateResponses, a case whose answer breaks its response schema fai
   )
   const unchecked = await runContracts({ target: emulatorTarget(), client: tampering, cases })
   expect(unchecked.summary).toMatchObject({ failed: 0, passed: 1 })
+})
+
+test('a case refused by another rule with the same code fails on the emulator, naming both rules; live runs do not look', async () => {
+  const [original] = loadCases().filter((c) => c.case.id === 'wecom.meeting.create.title.length')
+  expect(original).toBeDefined()
+  // title.required answers 400042 too: the code alone cannot tell the two apart, the reason header can.
+  const wrong = {
+    ...original!,
+    case: { ...original!.case, rules: ['wecom.meeting.create.title.required'] as [string] },
+  }
+  const emulator = await runContracts({ target: emulatorTarget(), cases: [wrong] })
+  expect(emulator.summary).toMatchObject({ failed: 1 })
+  expect(emulator.results[0]!.reason).toMatch(
+    /^call: x-worksuite-mock-reason: HTTP 200 code 400042 by "wecom\.meeting\.create\.title\.length: .*", not by wecom\.meeting\.create\.title\.required$/,
+  )
+  const asIfLive = { ...emulatorTarget(), kind: 'live' as const }
+  expect((await runContracts({ target: asIfLive, cases: [wrong], paceMs: 0 })).summary).toMatchObject({ passed: 1 })
+  // A rule refused under another id is answered by that one: the gateway's, for meeting/create's GET.
+  const alias = loadCases().filter((c) => c.case.rules.includes('wecom.meeting.create.method.post'))
+  expect((await runContracts({ target: emulatorTarget(), cases: alias })).summary).toMatchObject({ passed: 1 })
 })
 
 test('the CLI writes a JUnit file, exits 0 when green, and refuses a live run without --live', async () => {

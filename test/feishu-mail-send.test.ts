@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest'
 import docExample from '../fixtures/feishu/mail/doc-example.json' with { type: 'json' }
 import { buildEml, buildRawMail, buildStructuredMail } from '../fixtures/feishu/mail/factories.ts'
 import { FAST, getMessage, mergeConfig, send } from './support/feishu-mail.ts'
-import { harnesses } from './support/harness.ts'
+import { expectRefusal, harnesses } from './support/harness.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const b64 = (s: string) => Buffer.from(s).toString('base64url')
@@ -42,6 +42,7 @@ describe.each(harnesses)('feishu.mail.send via $name', (harness) => {
     const assigned = h.control.mailbox('user@xxx.xx')[0]!.smtp_message_id
     const r = await send(h, buildRawMail({ messageId: assigned }))
     expect({ status: r.status, code: r.json.code }).toEqual({ status: 409, code: 1236005 })
+    expectRefusal(r, 'feishu.mail.send.message-id.assigned')
   })
 
   test.each([
@@ -249,22 +250,34 @@ describe.each(harnesses)('feishu.mail.message.get via $name', (harness) => {
 
   test('feishu.mail.message.get.not-found: an unknown id answers 404 1234034', async () => {
     const h = await harness.make({ config: FAST })
-    const r = await getMessage(h, '00000000-0000-4000-8000-000000000000')
-    expect({ status: r.status, code: r.json.code }).toEqual({ status: 404, code: 1234034 })
+    expectRefusal(await getMessage(h, '00000000-0000-4000-8000-000000000000'), 'feishu.mail.message.get.not-found')
   })
 
-  test("feishu.mail.message.get.mailbox: an unknown mailbox answers 404 1235013, another user's 403 1234017", async () => {
+  test('feishu.mail.message.get.mailbox.not-found: an unknown mailbox answers 404 1235013', async () => {
     const h = await harness.make({ config: FAST })
     const sent = await send(h, buildStructuredMail())
-    const unknown = await getMessage(h, sent.json.data.message_id, { mailbox: 'ghost@xxx.xx' })
-    const other = await getMessage(h, sent.json.data.message_id, { mailbox: 'jane@xxx.xx' })
-    expect([unknown.status, unknown.json.code, other.status, other.json.code]).toEqual([404, 1235013, 403, 1234017])
+    const r = await getMessage(h, sent.json.data.message_id, { mailbox: 'ghost@xxx.xx' })
+    expectRefusal(r, 'feishu.mail.message.get.mailbox.not-found')
+  })
+
+  test('feishu.mail.message.get.mailbox.inactive: an inactive mailbox answers 404 1235013', async () => {
+    const h = await harness.make({ config: FAST })
+    const sent = await send(h, buildStructuredMail())
+    const r = await getMessage(h, sent.json.data.message_id, { mailbox: 'inactive@xxx.xx' })
+    expectRefusal(r, 'feishu.mail.message.get.mailbox.inactive')
+  })
+
+  test("feishu.mail.message.get.mailbox.other-user: another user's mailbox answers 403 1234017", async () => {
+    const h = await harness.make({ config: FAST })
+    const sent = await send(h, buildStructuredMail())
+    const r = await getMessage(h, sent.json.data.message_id, { mailbox: 'jane@xxx.xx' })
+    expectRefusal(r, 'feishu.mail.message.get.mailbox.other-user')
   })
 
   test('feishu.mail.message.get.other-copy: a message id from another mailbox answers 404 1234034', async () => {
     const h = await harness.make({ config: FAST })
     const sent = await send(h, buildStructuredMail())
     const r = await getMessage(h, sent.json.data.message_id, { token: 'u-dev-user-token-2' })
-    expect({ status: r.status, code: r.json.code }).toEqual({ status: 404, code: 1234034 })
+    expectRefusal(r, 'feishu.mail.message.get.other-copy')
   })
 })

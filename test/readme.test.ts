@@ -14,3 +14,12 @@ test('the quick start gives the two commands', () => {
   expect(readme).toContain('npm ci && npm start')
   expect(readme).toContain('npm test')
 })
+
+test('the vitest + MSW and Express examples carry the markers the package check runs them by', () => {
+  // scripts/check-package.ts runs the first ```ts block after each marker against the packed tarball.
+  for (const name of ['readme-msw', 'readme-express']) {
+    const at = readme.indexOf(`<!-- package-check: ${name} `)
+    expect(at, name).toBeGreaterThan(-1)
+    expect(readme.slice(at).split('\n')[1]).toBe('```ts')
+  }
+})

@@ -13,7 +13,7 @@ test('a case whose expected code the adapter does not answer fails through the h
   const h = await mswHarness.make()
   try {
     const target = harnessTarget(h)
-    const session = { target, client: makeClient('fetch', target), run: 'r', tokens: new Map() }
+    const session = { target, client: await makeClient('fetch', target), run: 'r', tokens: new Map() }
     expect((await runCase(c!, session)).status).toBe('passed')
     const result = await runCase(broken, session)
     expect(result.status).toBe('failed')

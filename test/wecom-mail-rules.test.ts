@@ -1,14 +1,15 @@
 /**
  * exmail/app/compose_send, the meeting mail: every case of contracts/cases/wecom.exmail.compose_send.json
  * (one or more per rule of contracts/rules/wecom.exmail.compose_send.json) through every harness, checking
- * the exact errcode and HTTP status; and the schedule and meeting a mail books, changes and cancels, read
- * back through oa/schedule/get and the control plane.
+ * the exact errcode, HTTP status and the rule the reason names; and the schedule and meeting a mail books,
+ * changes and cancels, read back through oa/schedule/get and the control plane.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import docExample from '../fixtures/wecom/mail/doc-example.json' with { type: 'json' }
+import type { RuleId } from '../src/core/rules.ts'
 import { checkedHarnesses } from './support/checked.ts'
 import { casesOf, describeCases } from './support/contract-cases.ts'
-import { type Harness, harnesses } from './support/harness.ts'
+import { expectRefusal, type Harness } from './support/harness.ts'
 import { wecomPost, wecomTokenFor } from './support/wecom-app.ts'
 
 describeCases('compose_send contract cases', casesOf('wecom.exmail.compose_send.json'))
@@ -47,11 +48,8 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     expect(r.json).toEqual({ errcode: 0, errmsg: 'ok' })
     return h.control.wecomMailSchedules().at(-1)!
   }
-  const expectCode = async (body: unknown, code: number, p = post) => {
-    const r = await p(SEND, body)
-    expect(r.status).toBe(200)
-    expect(r.json.errcode).toBe(code)
-  }
+  /** The mail is refused by rule `id`: its code and the rule named in the reason. */
+  const expectRule = async (body: unknown, id: RuleId, p = post) => expectRefusal(await p(SEND, body), id)
 
   test('wecom.exmail.compose_send.size.max: exactly 50M (body and attachments together) is accepted', async () => {
     const att = Buffer.alloc(50 * 1024 * 1024 - 3, 1).toString('base64')
@@ -68,13 +66,13 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
       schedule: { start_time: START, end_time: START + 60, attendees: [{ userid: 'lisi' }] },
     })
     const sched = { start_time: START, end_time: START + 3600, method: 'cancel', schedule_id: r.json.schedule_id }
-    await expectCode(mail({ schedule: sched }), 90461)
+    await expectRule(mail({ schedule: sched }), 'wecom.exmail.compose_send.schedule.schedule_id.known')
   })
 
   test('wecom.exmail.compose_send.schedule.schedule_id.own-app: another app cannot cancel the mail schedule (90466)', async () => {
     const s = await send(mail())
     const sched = { start_time: START, end_time: START + 3600, method: 'cancel', schedule_id: s.schedule_id }
-    await expectCode(mail({ schedule: sched }), 90466, postOther)
+    await expectRule(mail({ schedule: sched }), 'wecom.exmail.compose_send.schedule.schedule_id.own-app', postOther)
   })
 
   test('wecom.exmail.compose_send.schedule.schedule_id.cancelled: cancelling twice answers 90460', async () => {
@@ -83,7 +81,7 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
       schedule: { start_time: START, end_time: START + 3600, method: 'cancel', schedule_id: s.schedule_id },
     })
     await send(cancel)
-    await expectCode(cancel, 90460)
+    await expectRule(cancel, 'wecom.exmail.compose_send.schedule.schedule_id.cancelled')
   })
 
   test('wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign: -15 means 15 minutes after the start', async () => {
@@ -213,9 +211,10 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
 
   test('wecom.schedule.del.mail-created: oa/schedule/del refuses a mail schedule with 90497', async () => {
     const s = await send(mail())
-    const r = await post('/cgi-bin/oa/schedule/del', { schedule_id: s.schedule_id })
-    expect(r.status).toBe(200)
-    expect(r.json.errcode).toBe(90497)
+    expectRefusal(
+      await post('/cgi-bin/oa/schedule/del', { schedule_id: s.schedule_id }),
+      'wecom.schedule.del.mail-created',
+    )
   })
 })
 
@@ -227,7 +226,7 @@ describe.each(checkedHarnesses)('the compose_send doc example through $name', (f
     const h = await factory.make()
     h.control.setClock({ now: 1669278600 + 60 })
     const r = await wecomPost(h, await wecomTokenFor(h))(SEND, docExample)
-    expect(r.json.errcode).toBe(400222)
+    expectRefusal(r, 'wecom.exmail.compose_send.schedule.start_time.future')
     await h.close()
   })
 

@@ -1,14 +1,14 @@
 /**
  * oa/schedule/add, get, del and update: every case of contracts/cases/wecom.schedule.{add,get,del,update}.json
- * (one or more per rule of contracts/rules/wecom.schedule.{add,get,del,update}.json) through every harness, checking the exact
- * errcode and HTTP status; and what the schedules read back as.
+ * (one or more per rule of contracts/rules/wecom.schedule.{add,get,del,update}.json) through every harness, checking
+ * the exact errcode, HTTP status and the rule the reason names; and what the schedules read back as.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import docExample from '../fixtures/wecom/schedule/doc-example.json' with { type: 'json' }
 import docExampleCorrected from '../fixtures/wecom/schedule/doc-example-corrected.json' with { type: 'json' }
 import { checkedHarnesses } from './support/checked.ts'
 import { casesOf, describeCases } from './support/contract-cases.ts'
-import { type Harness, harnesses } from './support/harness.ts'
+import { expectRefusal, type Harness, harnesses } from './support/harness.ts'
 import { wecomPost, wecomTokenFor } from './support/wecom-app.ts'
 
 describeCases(
@@ -60,16 +60,13 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
   })
 
   test('wecom.schedule.add.doc-example: the doc example as written is refused with 90492 (admins are not attendees)', async () => {
-    const r = await post(ADD, docExample)
-    expect(r.status).toBe(200)
-    expect(r.json.errcode).toBe(90492)
+    expectRefusal(await post(ADD, docExample), 'wecom.schedule.add.admins.among-attendees')
   })
 
   test('wecom.schedule.add.doc-example: with the admins among the attendees, its remind_time_diffs +3600 gets 90704', async () => {
     const body = structuredClone(docExample)
     body.schedule.attendees.push({ userid: 'admin1' }, { userid: 'admin2' })
-    const r = await post(ADD, body)
-    expect(r.json.errcode).toBe(90704)
+    expectRefusal(await post(ADD, body), 'wecom.schedule.add.reminders.remind_time_diffs.values')
   })
 
   test('wecom.schedule.add.doc-example: corrected (admins attend, -3600) it succeeds and reads back as sent', async () => {
@@ -136,7 +133,7 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
     const s = await getOne(await add({ reminders: { ...repeat, repeat_interval: 80 } }))
     expect(s.reminders).toMatchObject({ repeat_type: 5, repeat_interval: 80 })
     const r = await post(ADD, { schedule: { ...base, reminders: { ...repeat, repeat_interval: 83 } } })
-    expect(r.json.errcode).toBe(40058)
+    expectRefusal(r, 'wecom.schedule.add.reminders.repeat_interval.range')
     expect(r.json.errmsg).toMatch(/^schedule\.reminders\.repeat_interval out of range\. Invalid input /)
   })
 
@@ -170,19 +167,17 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
   })
 
   test('wecom.schedule.get.schedule_id_list.required: an absent list answers 90462', async () => {
-    expect((await post(GET, {})).json.errcode).toBe(90462)
+    expectRefusal(await post(GET, {}), 'wecom.schedule.get.schedule_id_list.required')
   })
 
   test('wecom.schedule.get.schedule_id.own-app: another app of the corp cannot read the schedule (90466)', async () => {
     const id = await add({})
-    const r = await postOther(GET, { schedule_id_list: [id] })
-    expect(r.status).toBe(200)
-    expect(r.json.errcode).toBe(90466)
+    expectRefusal(await postOther(GET, { schedule_id_list: [id] }), 'wecom.schedule.get.schedule_id.own-app')
   })
 
   test('wecom.schedule.del.schedule_id.own-app: another app of the corp cannot cancel the schedule (90466)', async () => {
     const id = await add({})
-    expect((await postOther(DEL, { schedule_id: id })).json.errcode).toBe(90466)
+    expectRefusal(await postOther(DEL, { schedule_id: id }), 'wecom.schedule.del.schedule_id.own-app')
   })
 
   test('wecom.schedule.del.success: del cancels the schedule', async () => {
@@ -202,19 +197,17 @@ describe.each(checkedHarnesses)('oa/schedule through $name', (factory) => {
   test('wecom.schedule.del.deleted: a second del answers 90460', async () => {
     const id = await add({})
     await post(DEL, { schedule_id: id })
-    const r = await post(DEL, { schedule_id: id })
-    expect(r.status).toBe(200)
-    expect(r.json.errcode).toBe(90460)
+    expectRefusal(await post(DEL, { schedule_id: id }), 'wecom.schedule.del.deleted')
   })
 
   test('wecom.schedule.del.op_mode.values: op_mode 3 answers 90485', async () => {
     const id = await add({})
-    expect((await post(DEL, { schedule_id: id, op_mode: 3 })).json.errcode).toBe(90485)
+    expectRefusal(await post(DEL, { schedule_id: id, op_mode: 3 }), 'wecom.schedule.del.op_mode.values')
   })
 
   test('wecom.schedule.del.op_start_time: op_mode 1 on a recurring schedule needs op_start_time (90482), then excludes it', async () => {
     const id = await add({ reminders: { is_repeat: 1, repeat_type: 0 } })
-    expect((await post(DEL, { schedule_id: id, op_mode: 1 })).json.errcode).toBe(90482)
+    expectRefusal(await post(DEL, { schedule_id: id, op_mode: 1 }), 'wecom.schedule.del.op_start_time')
     expect((await post(DEL, { schedule_id: id, op_mode: 1, op_start_time: 1700086400 })).json.errcode).toBe(0)
     const s = await getOne(id)
     expect(s.status).toBe(0)
@@ -227,6 +220,6 @@ test('schedule ids evict oldest first past wecom.maxSchedules, and an evicted id
   const post = wecomPost(h, await wecomTokenFor(h))
   const ids: string[] = []
   for (let i = 0; i < 3; i++) ids.push((await post(ADD, { schedule: base })).json.schedule_id)
-  expect((await post(GET, { schedule_id_list: [ids[0]] })).json.errcode).toBe(90461)
+  expectRefusal(await post(GET, { schedule_id_list: [ids[0]] }), 'wecom.schedule.get.schedule_id.known')
   expect((await post(GET, { schedule_id_list: ids.slice(1) })).json.schedule_list).toHaveLength(2)
 })

@@ -1,11 +1,12 @@
 /** Loads contract case files from contracts/cases and checks them against contract-case.schema.json. */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describeAjvError, fullValidatorFor } from '../../src/core/schema.ts'
 import type { ContractCase, ContractCaseFile } from '../../src/generated/contracts.ts'
 import caseSchema from '../schemas/contract-case.schema.json' with { type: 'json' }
 
-export const CASES_DIR = new URL('../cases/', import.meta.url).pathname
+export const CASES_DIR = fileURLToPath(new URL('../cases/', import.meta.url))
 
 export interface LoadedCase {
   file: string

@@ -1,21 +1,29 @@
 /**
- * `npm run contracts -- --target emulator|<url>|live [--live] [--client fetch|lark-sdk] [--filter …]
- * [--junit file] [--pace ms] [--validate-responses]`: runs the contract cases, prints a line per case and a summary, writes a
- * JUnit report, and exits non-zero when a case fails (2 on a usage error). A live run needs `--live` as
- * well as `--target live`, so nobody books real meetings by a typo.
+ * `worksuite-mock contracts --target emulator|<url>|live [--live] [--client fetch|lark-sdk|<module>]
+ * [--filter …] [--junit file] [--pace ms] [--validate-responses]` (in this repo: `npm run contracts -- …`):
+ * runs the contract cases, prints a line per case and a summary, writes a JUnit report, and exits non-zero
+ * when a case fails (2 on a usage error). A live run needs `--live` as well as `--target live`, so nobody
+ * books real meetings by a typo.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { junitXml, progressLine, summaryText } from './report.ts'
-import { runContracts } from './run.ts'
+import { type ClientChoice, runContracts } from './run.ts'
 import { emulatorTarget, LIVE_ENV, liveTarget, type Target, urlTarget } from './targets.ts'
 
-const USAGE = `usage: npm run contracts -- --target emulator|<url>|live [--live] [--client fetch|lark-sdk]
-                            [--filter text|/regex/] [--junit file.xml] [--pace ms] [--validate-responses]
+const USAGE = `usage: worksuite-mock contracts --target emulator|<url>|live [--live] [--client fetch|lark-sdk|<module>]
+                                [--filter text|/regex/] [--junit file.xml] [--pace ms] [--validate-responses]
+       (in this repo: npm run contracts -- …)
 
   --target emulator   the emulator in process (default)
   --target <url>      a running stub server, e.g. http://127.0.0.1:4010 (control plane at /__mock)
+  --client fetch      the built-in typed fetch client (default)
+  --client lark-sdk   Feishu calls through @larksuiteoapi/node-sdk (install it next to worksuite-mock)
+  --client <module>   your own adapter: a file or package whose default export is a ContractClient or a
+                      function (target) => ContractClient (types in worksuite-mock/contracts)
   --validate-responses
                       also fail a case whose answers break their response schemas (contracts/schemas)
   --target live       the live APIs; needs --live too. Reads:
@@ -37,8 +45,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const targetArg = args.values.target ?? 'emulator'
   const client = args.values.client ?? 'fetch'
-  if (client !== 'fetch' && client !== 'lark-sdk') {
-    console.error(`--client must be fetch or lark-sdk, not "${client}"\n\n${USAGE}`)
+  let choice: ClientChoice
+  try {
+    choice = client === 'fetch' || client === 'lark-sdk' ? client : await clientFromModule(client)
+  } catch (e) {
+    console.error(`--client ${client}: ${(e as Error).message}\n\n${USAGE}`)
     return 2
   }
   const pace = args.values.pace === undefined ? undefined : Number(args.values.pace)
@@ -64,15 +75,23 @@ export async function main(argv: string[]): Promise<number> {
   console.log(
     `contracts: ${target.name}, client ${client}${args.values.filter ? `, filter ${args.values.filter}` : ''}`,
   )
-  const report = await runContracts({
-    target,
-    client,
-    ...(args.values.filter ? { filter: args.values.filter } : {}),
-    ...(pace !== undefined ? { paceMs: pace } : {}),
-    ...(args.values['validate-responses'] ? { validateResponses: true } : {}),
-    onCase: (r) => console.log(progressLine(r)),
-  })
-  await target.close()
+  let report: Awaited<ReturnType<typeof runContracts>>
+  try {
+    report = await runContracts({
+      target,
+      client: choice,
+      ...(args.values.filter ? { filter: args.values.filter } : {}),
+      ...(pace !== undefined ? { paceMs: pace } : {}),
+      ...(args.values['validate-responses'] ? { validateResponses: true } : {}),
+      onCase: (r) => console.log(progressLine(r)),
+    })
+  } catch (e) {
+    // The run could not start (lark-sdk without the SDK, a client factory that threw, a broken case file).
+    console.error(`contracts: ${(e as Error).message}`)
+    return 2
+  } finally {
+    await target.close()
+  }
   console.log(summaryText(report))
   if (args.values.junit) {
     mkdirSync(dirname(args.values.junit), { recursive: true })
@@ -80,6 +99,22 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`JUnit report: ${args.values.junit}`)
   }
   return report.summary.failed > 0 || report.summary.total === 0 ? 1 : 0
+}
+
+/** A path (from the working directory) or a package name whose default export is the client adapter. */
+async function clientFromModule(spec: string): Promise<ClientChoice> {
+  const isPath = spec.startsWith('.') || isAbsolute(spec) || /\.[cm]?[jt]s$/.test(spec)
+  const url = spec.startsWith('file:')
+    ? spec
+    : pathToFileURL(isPath ? resolve(spec) : createRequire(join(process.cwd(), 'package.json')).resolve(spec)).href
+  const mod = (await import(url)) as { default?: unknown }
+  const exported = mod.default
+  if (typeof exported === 'function') return exported as ClientChoice
+  if (typeof exported === 'object' && exported !== null && typeof (exported as { raw?: unknown }).raw === 'function')
+    return exported as ClientChoice
+  throw new Error(
+    `${spec}: exports no client adapter (its default export must be a ContractClient or (target) => ContractClient)`,
+  )
 }
 
 function parse(argv: string[]) {

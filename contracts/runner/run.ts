@@ -6,17 +6,26 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { ContractCase, ContractStep } from '../../src/generated/contracts.ts'
+import { RULES } from '../../src/generated/rules.ts'
 import { callingConvention, type EndpointInfo, endpointById, matchPath } from '../client/endpoints.ts'
 import { fetchClient } from '../client/fetch-client.ts'
-import { larkSdkClient } from '../client/lark-sdk.ts'
 import type { ContractClient, RawRequest, WireResponse } from '../client/types.ts'
 import { type LoadedCase, loadCases, matchesFilter } from './cases.ts'
-import { check, pick } from './expect.ts'
+import { check, pick, vendorCode } from './expect.ts'
 import { MissingValue, resolveValue, type Scope } from './placeholders.ts'
 import type { Target } from './targets.ts'
 import { validatingClient } from './validating-client.ts'
 
-export type ClientChoice = 'fetch' | 'lark-sdk' | ContractClient | ((target: Target) => ContractClient)
+/**
+ * The client the suite drives: the built-in fetch client, the Feishu SDK (an optional peer dependency,
+ * loaded only when chosen), your own adapter, or a factory that makes it for the target (its `baseUrls`,
+ * and its `fetch` for the in-process emulator).
+ */
+export type ClientChoice =
+  | 'fetch'
+  | 'lark-sdk'
+  | ContractClient
+  | ((target: Target) => ContractClient | Promise<ContractClient>)
 
 export interface RunOptions {
   target: Target
@@ -126,10 +135,14 @@ export function pacedClient(client: ContractClient, pacer: Pacer): ContractClien
   })
 }
 
-export function makeClient(choice: ClientChoice | undefined, target: Target): ContractClient {
+export async function makeClient(choice: ClientChoice | undefined, target: Target): Promise<ContractClient> {
   if (!choice || choice === 'fetch')
     return fetchClient({ baseUrls: target.baseUrls, ...(target.fetch ? { fetch: target.fetch } : {}) })
   if (choice === 'lark-sdk') {
+    const { larkSdkClient } = await import('../client/lark-sdk.ts').catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('@larksuiteoapi/node-sdk')) throw e
+      throw new Error('the lark-sdk client needs @larksuiteoapi/node-sdk: npm install -D @larksuiteoapi/node-sdk')
+    })
     const { app_id, app_secret } = target.credentials.feishu
     return larkSdkClient({
       baseUrls: target.baseUrls,
@@ -411,6 +424,7 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
             answers.map((a) => a.res),
             step.expect?.counts ?? [],
           ),
+          ...(target.kind !== 'live' ? answers.flatMap((a) => reasonProblems(r.vendor, a.res, c.rules)) : []),
           ...takeResponseProblems(s),
         ]
         if (result.failures.length) {
@@ -425,7 +439,11 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
       const code = pick(res.json, r.vendor === 'wecom' ? 'errcode' : 'code').value
       if (typeof code === 'number') result.code = code
       const expected = step.expect ? ((await resolveValue(step.expect, scope)) as Parameters<typeof check>[2]) : {}
-      result.failures = [...check(r.vendor, res, expected), ...takeResponseProblems(s)]
+      result.failures = [
+        ...check(r.vendor, res, expected),
+        ...(target.kind !== 'live' ? reasonProblems(r.vendor, res, c.rules) : []),
+        ...takeResponseProblems(s),
+      ]
       scope.steps[step.id] = capture(res.json, step.capture)
       if (step.cleanup) {
         const body = (await resolveValue(step.cleanup.body, scope).catch(() => undefined)) as
@@ -463,6 +481,26 @@ export async function runCase(loaded: LoadedCase, s: Session): Promise<CaseResul
     cleanup,
     durationMs,
   }
+}
+
+/**
+ * On the emulator, a refusal names its rule first in `x-worksuite-mock-reason` (`<id>: …`): it must be one of
+ * the case's rules, or the rule one of them is refused as, so that a case cannot pass while another rule
+ * with the same code fires. Live targets send no such header and are not asked; nor is a client that hands
+ * back no headers at all (the Lark SDK on an HTTP 200). An injected fault names the fault instead.
+ */
+export function reasonProblems(vendor: 'wecom' | 'feishu', res: WireResponse, rules: readonly string[]): string[] {
+  const code = vendorCode(vendor, res.json)
+  if (!((code !== undefined && code !== 0) || res.status >= 400)) return []
+  if (Object.keys(res.headers).length === 0) return []
+  const reason = res.headers['x-worksuite-mock-reason']
+  const what = `HTTP ${res.status}${code !== undefined ? ` code ${code}` : ''}`
+  if (reason === undefined) return [`x-worksuite-mock-reason: absent from a refusal (${what})`]
+  if (reason.startsWith('fault ')) return []
+  const known = RULES as Record<string, { refusedAs?: string } | undefined>
+  const allowed = rules.flatMap((id) => [id, ...(known[id]?.refusedAs ? [known[id]!.refusedAs!] : [])])
+  if (allowed.some((id) => reason.startsWith(`${id}:`))) return []
+  return [`x-worksuite-mock-reason: ${what} by ${JSON.stringify(reason.slice(0, 160))}, not by ${allowed.join(' / ')}`]
 }
 
 /** Every answer falls in exactly the bucket counts given (status and/or code). */
@@ -506,7 +544,7 @@ export async function runContracts(options: RunOptions): Promise<RunReport> {
   const started = Date.now()
   const { target } = options
   const paceMs = options.paceMs ?? (target.kind === 'live' ? Number(process.env.CONTRACTS_PACE_MS ?? 1000) : 0)
-  const inner = makeClient(options.client, target)
+  const inner = await makeClient(options.client, target)
   const session: Session = {
     target,
     ...sessionClient(inner, { paceMs, ...(options.validateResponses ? { validateResponses: true } : {}) }),

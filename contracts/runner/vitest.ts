@@ -3,7 +3,8 @@
  *
  * @example
  * // test/contracts.test.ts
- * import { contractTests } from 'worksuite-mock/contracts/runner/vitest.ts'
+ * import { urlTarget } from 'worksuite-mock/contracts'
+ * import { contractTests } from 'worksuite-mock/contracts/vitest'
  * contractTests({ target: () => urlTarget(process.env.STUB_URL!), client: myClient })
  */
 import { afterAll, beforeAll, describe, test } from 'vitest'
@@ -29,7 +30,7 @@ export function contractTests(options: ContractTestsOptions): void {
   let session: Session | undefined
   beforeAll(async () => {
     const target = await options.target()
-    const inner = makeClient(options.client, target)
+    const inner = await makeClient(options.client, target)
     session = {
       target,
       ...sessionClient(inner, {

@@ -2,9 +2,32 @@
  * The emulator's settings: defaults live in contracts/schemas/config.schema.json (one place, documented
  * there), and a partial override is deep-merged over them and validated.
  */
+import { createRequire } from 'node:module'
+import type { ValidateFunction } from 'ajv/dist/2020.js'
 import configSchema from '../../contracts/schemas/config.schema.json' with { type: 'json' }
 import type { Config as ConfigInput } from '../generated/contracts.ts'
 import { describeAjvError, fullValidatorFor } from './schema.ts'
+
+/** Where the build writes ajv's standalone code for config.schema.json, next to this module's dist/ twin. */
+export const PRECOMPILED_CONFIG_VALIDATOR = '../generated/config-validator.cjs'
+
+let configValidator: ValidateFunction | undefined
+
+/**
+ * The every-error validator of the settings. The build precompiles it (scripts/build.ts, with the options of
+ * `fullValidatorFor`), so a built server given any setting starts without compiling a schema: that compile
+ * was a third of its cold start. From the sources (tests, tsx) there is no such file: compiled on first use.
+ */
+function validateConfig(): ValidateFunction {
+  if (configValidator) return configValidator
+  try {
+    configValidator = createRequire(import.meta.url)(PRECOMPILED_CONFIG_VALIDATOR) as ValidateFunction
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e
+    configValidator = fullValidatorFor(configSchema)
+  }
+  return configValidator
+}
 
 type DeepRequired<T> = {
   [K in keyof T]-?: NonNullable<T[K]> extends unknown[]
@@ -59,7 +82,7 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
 export function resolveConfig(overrides: unknown = {}, source = 'options'): Config {
   // Nothing to check in an empty override: the defaults are the schema's own (saves compiling it at start).
   if (isPlainObject(overrides) && Object.keys(overrides).length === 0) return structuredClone(defaultConfig)
-  const validate = fullValidatorFor(configSchema)
+  const validate = validateConfig()
   if (!validate(overrides)) throw new ConfigError(source, (validate.errors ?? []).map(describeAjvError))
   const { $schema: _ignored, ...rest } = overrides as ConfigInput
   return merge(defaultConfig as unknown as Record<string, unknown>, rest) as unknown as Config

@@ -9,6 +9,7 @@ import { StateBudget } from './budget.ts'
 import { Clock } from './clock.ts'
 import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
 import { Control } from './control.ts'
+import { echo } from './echo.ts'
 import { type Vendor, VendorError } from './errors.ts'
 import { faultsModule, injectFaults } from './faults.ts'
 import { type CoreRequest, type CoreResponse, splitUrl, textResponse } from './http.ts'
@@ -209,12 +210,11 @@ export class Emulator {
     // At a vendor's own hostname, another vendor's path is that host's unknown path.
     const vendor = req.vendorHost ? this.vendors.find((v) => v.vendor === req.vendorHost) : byPath
     const route = vendor && vendor === byPath ? this.router.match(path)[0]?.route : undefined
-    if (!vendor || !route) {
-      const response = vendor ? vendor.notFound(req) : textResponse(404, '404 page not found')
-      this.record(env, req, path, vendor?.vendor ?? 'none', null, response, null, {}, null, nowMs, evictedBefore)
-      return response
-    }
-    const error = vendor.oversizeError(route, `the body is over the ${limit}-byte limit and was not read`)
+    if (!vendor || !route)
+      return this.notFound(env, req, path, vendor, `no route for ${echo(path)}`, nowMs, evictedBefore)
+    const why = `the body is over the ${limit}-byte limit and was not read`
+    const { code, options } = vendor.oversize(route)
+    const error = new VendorError(code, why, options)
     const response = vendor.error({ req, route, env, nowMs }, error)
     this.record(env, req, path, vendor.vendor, route.id, response, error.code, {}, error.reason, nowMs, evictedBefore)
     return response
@@ -232,9 +232,7 @@ export class Emulator {
     const matches = vendor && vendor === byPath ? this.router.match(path) : []
     const match = vendor?.wrongMethod === 'route' ? matches[0] : matches.find((m) => m.route.method === method)
     if (!vendor || !match) {
-      const response = vendor ? vendor.notFound(req) : textResponse(404, '404 page not found')
-      this.record(env, req, path, vendor?.vendor ?? 'none', null, response, null, {}, null, nowMs, evictedBefore)
-      return response
+      return this.notFound(env, req, path, vendor, `no ${method} route for ${echo(path)}`, nowMs, evictedBefore)
     }
     const { route, params } = match
     const ctx: RequestContext = {
@@ -293,13 +291,41 @@ export class Emulator {
       } else {
         // A bug in the emulator: still answer in the vendor's envelope, and say so loudly.
         console.error(`[worksuite-mock] Failed to handle ${method} ${path}:`, e)
-        error = vendor.internalError(`emulator error: ${(e as Error)?.message}`)
+        error = vendor.internalError(`${(e as Error)?.message}`)
       }
       code = error.code
       reason = error.reason
       response = vendor.error(ctx, error)
     }
     this.record(env, req, path, vendor.vendor, route.id, response, code, ctx.tags, reason, nowMs, evictedBefore)
+    return response
+  }
+
+  /** The vendor's own 404 (the journal and our reason header name its rule), or a plain one off every vendor's paths. */
+  private notFound(
+    env: Env,
+    req: CoreRequest,
+    path: string,
+    vendor: VendorPlugin | undefined,
+    why: string,
+    nowMs: number,
+    evictedBefore: number,
+  ): CoreResponse {
+    const page = vendor?.notFound(req, why)
+    const response = page?.response ?? textResponse(404, '404 page not found')
+    this.record(
+      env,
+      req,
+      path,
+      vendor?.vendor ?? 'none',
+      null,
+      response,
+      null,
+      {},
+      page?.reason ?? null,
+      nowMs,
+      evictedBefore,
+    )
     return response
   }
 

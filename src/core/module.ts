@@ -10,6 +10,7 @@ import type { CoreRequest, CoreResponse } from './http.ts'
 import type { Journal } from './journal.ts'
 import type { Random } from './random.ts'
 import type { EndpointEntry } from './registry.ts'
+import { type RuleEntry, type RuleId, rule } from './rules.ts'
 import type { ValidateFunction } from './schema.ts'
 import type { Seed } from './seed.ts'
 
@@ -70,8 +71,8 @@ export interface EndpointHandler {
   /**
    * Which documented rule a body of the wrong shape breaks, for the vendor's one shape-error mapper: a rule
    * id per field (`schedule.start_time`, array items as `[]`) or field and schema keyword
-   * (`attachment_list[].file_name:required`), optionally with the code it answers where that is not the
-   * vendor's usual one; `fallback` names the rule of any other shape error.
+   * (`attachment_list[].file_name:required`); `fallback` names the rule of any other shape error. The code
+   * answered is the rule's (contracts/rules): meeting_start's own 400034 where the vendor's usual is 40058.
    */
   shape?: ShapeRules
   /** A check the gateway makes before it reads the body's fields (Feishu's rate limit): before validation. */
@@ -81,8 +82,8 @@ export interface EndpointHandler {
 }
 
 export interface ShapeRules {
-  fallback: string
-  fields?: Record<string, string | { rule: string; code: number }>
+  fallback: RuleId
+  fields?: Record<string, RuleId>
 }
 
 /** A route as the core runs it: the registry entry joined with its handler, and the entry's compiled schema. */
@@ -92,15 +93,11 @@ export type RouteDef = EndpointEntry &
     validate?: ValidateFunction
   }
 
-/** The rule a schema error on `field` (array indexes as `[]`) breaks, and the code it answers if not the usual one. */
-export function shapeRuleOf(
-  route: RouteDef,
-  field: string,
-  keyword: string,
-): { rule: string; code?: number | undefined } {
-  const found = route.shape?.fields?.[`${field}:${keyword}`] ?? route.shape?.fields?.[field]
-  if (found === undefined) return { rule: route.shape?.fallback ?? `${route.id}.types` }
-  return typeof found === 'string' ? { rule: found } : found
+/** The rule a schema error on `field` (array indexes as `[]`) with `keyword` breaks, from the route's shape rules. */
+export function shapeRuleOf(route: RouteDef, field: string, keyword: string): RuleEntry {
+  const id = route.shape?.fields?.[`${field}:${keyword}`] ?? route.shape?.fields?.[field] ?? route.shape?.fallback
+  if (id === undefined) throw new Error(`[worksuite-mock] ${route.id} validates a schema but names no shape rules`)
+  return rule(id)
 }
 
 /** One endpoint, by its registry id; the module lists it in `endpoints`. */

@@ -4,10 +4,30 @@
  * endpoints' validators compile when the stub server has started listening (`compilePendingSchemas`), or
  * at first use, whichever comes first: compiling them all at import was a third of the server's cold start.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import { createRequire } from 'node:module'
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 
-const ajv = new Ajv2020({ allErrors: false, strict: false, allowUnionTypes: true })
-const ajvAll = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true })
+/**
+ * The two ajv instances, made at the first compile rather than at import: a built server whose settings the
+ * build's precompiled validator checks (src/core/config.ts) needs no ajv before it listens, and loading it
+ * was the larger part of what is left of its cold start.
+ */
+let instances: { first: Ajv2020; all: Ajv2020 } | undefined
+function ajvs(): { first: Ajv2020; all: Ajv2020 } {
+  if (!instances) {
+    const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
+    instances = {
+      first: new Ajv({ allErrors: false, strict: false, allowUnionTypes: true }),
+      all: new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }),
+    }
+    for (const schema of shared) addSharedSchema(schema)
+    shared.clear()
+  }
+  return instances
+}
+
+/** Schemas others `$ref` that were made known before ajv was (see addSharedSchema). */
+const shared = new Set<object>()
 const cache = new WeakMap<object, ValidateFunction>()
 const cacheAll = new WeakMap<object, ValidateFunction>()
 
@@ -20,7 +40,7 @@ function compileOnce(instance: Ajv2020, schema: object): ValidateFunction {
 function compiled(schema: object): ValidateFunction {
   let v = cache.get(schema)
   if (!v) {
-    v = compileOnce(ajv, schema)
+    v = compileOnce(ajvs().first, schema)
     cache.set(schema, v)
   }
   return v
@@ -38,13 +58,21 @@ export function validatorFor<T = unknown>(schema: object): ValidateFunction<T> {
   if (v) return v as ValidateFunction<T>
   pending.add(schema)
   const lazy = ((data: unknown) => {
-    v ??= compiled(schema)
+    if (!v) {
+      v = compiled(schema)
+      pending.delete(schema)
+    }
     const ok = v(data)
     lazy.errors = v.errors
     return ok
   }) as ValidateFunction
   lazy.errors = null
   return lazy as ValidateFunction<T>
+}
+
+/** How many schemas handed out by `validatorFor` are not compiled yet (the stub server's readiness). */
+export function pendingSchemaCount(): number {
+  return pending.size
 }
 
 /** Compile every schema handed out so far. */
@@ -72,7 +100,7 @@ export function compilePendingSchemasInBackground(): void {
 export function fullValidatorFor<T = unknown>(schema: object): ValidateFunction<T> {
   let v = cacheAll.get(schema)
   if (!v) {
-    v = compileOnce(ajvAll, schema)
+    v = compileOnce(ajvs().all, schema)
     cacheAll.set(schema, v)
   }
   return v as ValidateFunction<T>
@@ -85,12 +113,17 @@ export function fullValidatorFor<T = unknown>(schema: object): ValidateFunction<
 export function addSharedSchema(schema: object): void {
   const id = (schema as { $id?: unknown }).$id
   if (typeof id !== 'string') throw new Error('[worksuite-mock] a shared schema needs an $id')
-  for (const instance of [ajv, ajvAll]) if (!instance.getSchema(id)) instance.addSchema(schema)
+  // Before the first compile there is no ajv yet (cold start): it learns the schema when it is made.
+  if (!instances) {
+    shared.add(schema)
+    return
+  }
+  for (const instance of [instances.first, instances.all]) if (!instance.getSchema(id)) instance.addSchema(schema)
 }
 
 /** The every-error validator of a schema, or a part of one, by its `$id` or `$id#/json/pointer`. */
 export function fullValidatorForRef(ref: string): ValidateFunction | undefined {
-  return ajvAll.getSchema(ref)
+  return ajvs().all.getSchema(ref)
 }
 
 /** `/wecom/corps/0/users/3/userid` → `wecom.corps[0].users[3].userid` */

@@ -6,7 +6,7 @@
  * core imports no vendor: src/wecom/vendor.ts and src/feishu/vendor.ts implement this and are handed to
  * the core in the plugin list (src/plugins.ts).
  */
-import type { Vendor, VendorError } from './errors.ts'
+import type { Vendor, VendorError, VendorErrorOptions } from './errors.ts'
 import type { CoreRequest, CoreResponse } from './http.ts'
 import type { EmulatorModule, Env, RequestContext, RouteDef } from './module.ts'
 import type { ErrorObject } from './schema.ts'
@@ -36,15 +36,18 @@ export interface VendorPlugin extends EmulatorModule {
   readonly auth: Readonly<Record<string, (ctx: RequestContext) => void>>
   ok(ctx: EnvelopeContext, result: Record<string, unknown>): CoreResponse
   error(ctx: EnvelopeContext, error: VendorError): CoreResponse
-  /** An unknown path (or, with `wrongMethod: 'not-found'`, a known one with another method). */
-  notFound(req: CoreRequest): CoreResponse
+  /**
+   * An unknown path (or, with `wrongMethod: 'not-found'`, a known one with another method): the vendor's own
+   * 404 page, with the rule it breaks and `why` in the reason (header and journal; the body stays theirs).
+   */
+  notFound(req: CoreRequest, why: string): { response: CoreResponse; reason: string }
   /**
    * A path that only matches a route of another method: answered as not found (Feishu's gateway), or routed
    * anyway (WeCom reads any method) and refused by `checkMethod` once auth and faults have run.
    */
   readonly wrongMethod: 'not-found' | 'route'
   checkMethod?(method: string, route: RouteDef): VendorError | undefined
-  /** A body that cannot be read as JSON: not UTF-8, empty, or broken. */
+  /** A body that cannot be read as JSON: not UTF-8, empty, or broken (the vendor's gateway rule names it). */
   bodyError(why: string): VendorError
   /**
    * The body does not match the endpoint's request schema: one mapper for every endpoint of the vendor,
@@ -53,10 +56,13 @@ export interface VendorPlugin extends EmulatorModule {
   shapeError(route: RouteDef, errors: readonly ErrorObject[], body: unknown): VendorError
   /** A Content-Type the vendor will not read a JSON body under (Feishu binds the body by it). */
   contentTypeError?(contentType: string): VendorError | undefined
-  /** A bug in the emulator, answered in the vendor's envelope all the same. */
-  internalError(message: string): VendorError
-  /** A body over the server's limit, refused without being read (the registry's `oversize_code` first). */
-  oversizeError(route: RouteDef, why: string): VendorError
+  /** A bug in the emulator, answered in the vendor's envelope all the same (the reason says `emulator error: `). */
+  internalError(detail: string): VendorError
+  /**
+   * How a body over the server's limit is refused without being read: the registry's `oversize_code` first,
+   * else the vendor's; the core writes the reason (it is the emulator's own limit, not a documented rule).
+   */
+  oversize(route: RouteDef): { code: number; options?: VendorErrorOptions }
   /** Fault matching by user, where the token names none (WeCom: the admin_userid the body names). */
   userOf?(ctx: RequestContext): string | undefined
   /** Fault matching by mailbox (Feishu: the path's mailbox, `me` read through the caller's token). */

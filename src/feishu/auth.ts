@@ -15,19 +15,27 @@ import type { RequestContext } from '../core/module.ts'
 export function authenticateFeishuUser(ctx: RequestContext): void {
   const header = ctx.req.headers.authorization
   if (!header?.startsWith('Bearer ')) {
-    fail(99991661, header ? 'Authorization header does not start with "Bearer "' : 'no Authorization header')
+    fail(
+      99991661,
+      header
+        ? 'feishu.gateway.authorization.missing: Authorization header does not start with "Bearer "'
+        : 'feishu.gateway.authorization.missing: no Authorization header',
+    )
   }
   const token = header.slice(7).trim()
-  if (!token) fail(99991661, 'Authorization: Bearer carries no token')
+  if (!token) fail(99991661, 'feishu.gateway.authorization.missing: Authorization: Bearer carries no token')
   const { feishuTokens: tokens } = ctx.env.stores
   const user = tokens.userToken(token)
   if (!user) {
     const tenant = tokens.tenantToken(token)
     if (tenant || token.startsWith('t-')) {
       if (tenant) ctx.tags.app = tenant.appId
-      fail(99991663, 'this API takes a user_access_token only; a tenant/app access token was sent')
+      fail(
+        99991663,
+        'feishu.gateway.authorization.tenant-on-user-api: this API takes a user_access_token only; a tenant/app access token was sent',
+      )
     }
-    fail(99991668, 'user_access_token was never issued by this emulator')
+    fail(99991668, 'feishu.gateway.authorization.unknown-user: user_access_token was never issued by this emulator')
   }
   ctx.tags.app = user.appId
   ctx.tags.user = user.openId
@@ -40,6 +48,9 @@ export function authenticateFeishuUser(ctx: RequestContext): void {
     token,
   }
   if (user.expiresAt !== null && user.expiresAt <= ctx.now) {
-    fail(99991677, `user_access_token expired at ${user.expiresAt} (emulator clock ${ctx.now})`)
+    fail(
+      99991677,
+      `feishu.gateway.authorization.expired: user_access_token expired at ${user.expiresAt} (emulator clock ${ctx.now})`,
+    )
   }
 }

@@ -11,18 +11,19 @@ import { echo } from '../core/echo.ts'
 import { VendorError } from '../core/errors.ts'
 import { type CoreResponse, jsonResponse } from '../core/http.ts'
 import { defineEndpoint, type RequestContext, raw } from '../core/module.ts'
+import { type RefusalId, rule } from '../core/rules.ts'
 import { feishuOAuthErrorResponse, type OAuthError } from './envelope.ts'
 import { envelopeOf, logHeaders, readParams, str } from './token-params.ts'
 
 /** A refusal of the OAuth token endpoint; `description` only where it says more than the catalogue. */
 function oauthError(
   ctx: RequestContext,
-  code: number,
+  id: RefusalId,
   error: OAuthError,
-  reason: string,
+  detail: string,
   description?: string,
 ): CoreResponse {
-  const refusal = new VendorError(code, reason, description ? { message: description } : {})
+  const refusal = new VendorError(rule(id).code, `${id}: ${detail}`, description ? { message: description } : {})
   return raw(feishuOAuthErrorResponse(envelopeOf(ctx), error, refusal))
 }
 
@@ -33,26 +34,42 @@ export const oauthToken = defineEndpoint('feishu.authen.oauth_token', {
     const clientId = str(p.client_id)
     const clientSecret = str(p.client_secret)
     if (!grantType || !clientId || !clientSecret) {
-      return oauthError(ctx, 20001, 'invalid_request', 'grant_type, client_id and client_secret are required')
+      return oauthError(
+        ctx,
+        'feishu.authen.oauth_token.params.required',
+        'invalid_request',
+        'grant_type, client_id and client_secret are required',
+      )
     }
     const app = ctx.env.stores.feishuDirectory.app(clientId)
     if (!app || app.appSecret !== clientSecret) {
-      return oauthError(ctx, 20002, 'invalid_client', `client_id and client_secret match no app of the seed`)
+      return oauthError(
+        ctx,
+        'feishu.authen.oauth_token.client_secret.valid',
+        'invalid_client',
+        `client_id and client_secret match no app of the seed`,
+      )
     }
     ctx.tags.app = app.appId
     const tokens = ctx.env.stores.feishuTokens
     let grant: ReturnType<typeof tokens.redeemCode>
     if (grantType === 'authorization_code') {
       const code = str(p.code)
-      if (!code) return oauthError(ctx, 20001, 'invalid_request', 'code is required')
+      if (!code)
+        return oauthError(ctx, 'feishu.authen.oauth_token.params.required', 'invalid_request', 'code is required')
       grant = tokens.redeemCode(code, ctx.now)
       if (!grant || grant.appId !== app.appId) {
-        return oauthError(ctx, 20003, 'invalid_grant', 'the code was never issued, was used, or expired')
+        return oauthError(
+          ctx,
+          'feishu.authen.oauth_token.code.valid',
+          'invalid_grant',
+          'the code was never issued, was used, or expired',
+        )
       }
       if (grant.redirectUri && str(p.redirect_uri) && grant.redirectUri !== p.redirect_uri) {
         return oauthError(
           ctx,
-          20003,
+          'feishu.authen.oauth_token.code.valid',
           'invalid_grant',
           "redirect_uri differs from the code's",
           'The redirect_uri does not match the one the code was issued for.',
@@ -60,15 +77,26 @@ export const oauthToken = defineEndpoint('feishu.authen.oauth_token', {
       }
     } else if (grantType === 'refresh_token') {
       const refresh = str(p.refresh_token)
-      if (!refresh) return oauthError(ctx, 20001, 'invalid_request', 'refresh_token is required')
+      if (!refresh)
+        return oauthError(
+          ctx,
+          'feishu.authen.oauth_token.params.required',
+          'invalid_request',
+          'refresh_token is required',
+        )
       grant = tokens.redeemRefreshToken(refresh, ctx.now)
       if (!grant || grant.appId !== app.appId) {
-        return oauthError(ctx, 20026, 'invalid_grant', 'the refresh token was never issued, was used, or expired')
+        return oauthError(
+          ctx,
+          'feishu.authen.oauth_token.refresh_token.valid',
+          'invalid_grant',
+          'the refresh token was never issued, was used, or expired',
+        )
       }
     } else {
       return oauthError(
         ctx,
-        20001,
+        'feishu.authen.oauth_token.grant_type.supported',
         'unsupported_grant_type',
         `grant_type "${echo(grantType)}" is not supported`,
         `grant_type "${echo(grantType)}" is not supported.`,

@@ -21,7 +21,7 @@ function valueAt(root: unknown, instancePath: string): unknown {
 export function feishuShapeError(route: RouteDef, errors: readonly ErrorObject[], body: unknown): VendorError {
   const e = errors[0]
   const field = e ? jsonPath(e.instancePath) : '(root)'
-  const { rule } = shapeRuleOf(route, field.replace(/\[\d+\]/g, '[]'), e?.keyword ?? '')
+  const rule = shapeRuleOf(route, field.replace(/\[\d+\]/g, '[]'), e?.keyword ?? '').id
   if (!e || (e.instancePath === '' && e.keyword === 'type'))
     return new VendorError(9499, `${rule}: the body must be a JSON object`, { message: 'Bad Request' })
   if (e.keyword === 'maxLength') {

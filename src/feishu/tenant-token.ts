@@ -12,12 +12,13 @@ import { echo } from '../core/echo.ts'
 import { VendorError } from '../core/errors.ts'
 import { type CoreResponse, jsonResponse } from '../core/http.ts'
 import { defineEndpoint, type EndpointHandler, type RequestContext, raw } from '../core/module.ts'
+import { type RefusalId, rule } from '../core/rules.ts'
 import { feishuTokenErrorResponse } from './envelope.ts'
 import { envelopeOf, logHeaders, readParams, str } from './token-params.ts'
 
 /** auth/v3 answers HTTP 200 even when it refuses (live probes with fake credentials), in its own shape. */
-function tokenEndpointError(ctx: RequestContext, code: 10003 | 10014, reason: string): CoreResponse {
-  return raw(feishuTokenErrorResponse(envelopeOf(ctx), new VendorError(code, reason)))
+function tokenEndpointError(ctx: RequestContext, id: RefusalId, detail: string): CoreResponse {
+  return raw(feishuTokenErrorResponse(envelopeOf(ctx), new VendorError(rule(id).code, `${id}: ${detail}`)))
 }
 
 function credentialsToken(kind: 'tenant' | 'app'): EndpointHandler {
@@ -26,12 +27,26 @@ function credentialsToken(kind: 'tenant' | 'app'): EndpointHandler {
       const params = readParams(ctx)
       const appId = str(params.app_id)
       const appSecret = str(params.app_secret)
-      if (!appId || !appSecret) return tokenEndpointError(ctx, 10003, 'app_id and app_secret are required')
+      if (!appId || !appSecret)
+        return tokenEndpointError(
+          ctx,
+          'feishu.auth.tenant_access_token.app_id.valid',
+          'app_id and app_secret are required',
+        )
       const app = ctx.env.stores.feishuDirectory.app(appId)
-      if (!app) return tokenEndpointError(ctx, 10003, `no app "${echo(appId)}" in the seed`)
+      if (!app)
+        return tokenEndpointError(
+          ctx,
+          'feishu.auth.tenant_access_token.app_id.valid',
+          `no app "${echo(appId)}" in the seed`,
+        )
       ctx.tags.app = appId
       if (app.appSecret !== appSecret) {
-        return tokenEndpointError(ctx, 10014, `app_secret does not match app "${echo(appId)}"`)
+        return tokenEndpointError(
+          ctx,
+          'feishu.auth.tenant_access_token.app_secret.valid',
+          `app_secret does not match app "${echo(appId)}"`,
+        )
       }
       const { token, expire } = ctx.env.stores.feishuTokens.issueTenantToken(app.appId, app.tenantKey, ctx.now)
       // Self-built apps get the same value as app and tenant token; the body has no `data` wrapper (the

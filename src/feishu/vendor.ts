@@ -8,6 +8,7 @@
 import { objectBody } from '../core/control.ts'
 import { echo } from '../core/echo.ts'
 import { VendorError } from '../core/errors.ts'
+import { headerSafe } from '../core/http.ts'
 import type { RequestContext } from '../core/module.ts'
 import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
 import { authenticateFeishuUser } from './auth.ts'
@@ -63,8 +64,7 @@ function envelope(ctx: EnvelopeContext) {
 }
 
 /** Feishu's 9499 for a body the gateway cannot bind: the catalogue text would say more than it does. */
-const badRequest = (code: number, why: string) =>
-  new VendorError(code, why, code === 9499 ? { message: 'Bad Request' } : {})
+const BAD_REQUEST = { message: 'Bad Request' }
 
 export const feishuVendor: VendorPlugin = {
   name: 'feishu',
@@ -77,21 +77,32 @@ export const feishuVendor: VendorPlugin = {
   auth: { 'feishu-user': authenticateFeishuUser },
   ok: (ctx, result) => feishuOkResponse(envelope(ctx), result),
   error: (ctx, error) => feishuErrorResponse(envelope(ctx), error),
-  notFound: () => feishuNotFound(),
+  notFound: (_req, why) => {
+    const reason = `feishu.gateway.path.unknown: ${why}`
+    const page = feishuNotFound()
+    return {
+      response: { ...page, headers: { ...page.headers, 'x-worksuite-mock-reason': headerSafe(reason) } },
+      reason,
+    }
+  },
   wrongMethod: 'not-found',
-  bodyError: (why) => badRequest(9499, why),
+  bodyError: (why) => new VendorError(9499, `feishu.gateway.body.json: ${why}`, BAD_REQUEST),
   shapeError: feishuShapeError,
   // The gateway binds the body by its Content-Type (the doc fixes it to application/json): a body declared
   // as something else is not read as JSON.
   contentTypeError: (contentType) =>
     isJsonMediaType(contentType)
       ? undefined
-      : badRequest(
+      : new VendorError(
           9499,
           `feishu.gateway.body.content-type: Content-Type "${echo(contentType)}" is not application/json`,
+          BAD_REQUEST,
         ),
-  internalError: (message) => new VendorError(1236019, message),
-  oversizeError: (route, why) => badRequest(route.oversize_code ?? 9499, why),
+  internalError: (detail) => new VendorError(1236019, `emulator error: ${detail}`),
+  oversize: (route) => {
+    const code = route.oversize_code ?? 9499
+    return code === 9499 ? { code, options: BAD_REQUEST } : { code }
+  },
   /** Feishu mail paths name the mailbox; `me` is the caller's own. */
   mailboxOf(ctx: RequestContext) {
     if (ctx.tags.mailbox) return ctx.tags.mailbox

@@ -837,9 +837,15 @@ export interface FeishuMailSendData {
 export interface RuleCatalogue {
   $schema?: string
   /**
-   * Route id, e.g. wecom.meeting.create.
+   * Route id, e.g. wecom.meeting.create; rule ids start with it (see endpoints).
    */
   endpoint: string
+  /**
+   * For a file that holds the rules of more than one endpoint: their ids, each rule id starting with one of them. wecom.gateway and feishu.gateway are pseudo-endpoints: the part of each vendor's API in front of every endpoint (the token on business endpoints, the method, the body, unknown paths).
+   *
+   * @minItems 2
+   */
+  endpoints?: [string, string, ...string[]]
   vendor: 'wecom' | 'feishu'
   /**
    * The vendor's public doc page of the endpoint (one URL, or several separated by spaces).
@@ -847,7 +853,7 @@ export interface RuleCatalogue {
   doc: string
   rules: {
     /**
-     * Stable id, e.g. wecom.meeting.create.title.length; tests and contract cases name it.
+     * Stable id, <endpoint id>.<field>.<rule> (e.g. wecom.meeting.create.title.length); tests, contract cases and the emulator's x-worksuite-mock-reason header name it.
      */
     id: string
     /**
@@ -867,6 +873,15 @@ export interface RuleCatalogue {
      */
     status?: number
     /**
+     * refusal (the default): the emulator refuses with this id in the reason. behaviour: a success, a normalisation or how other rules combine; nothing is refused under this id.
+     */
+    kind?: 'refusal' | 'behaviour'
+    /**
+     * The situation this rule names is refused by that rule (same code), with that rule's id in the reason: a gateway rule restated for this endpoint, or a case of a more general rule.
+     */
+    refusedAs?: string
+    check?: RuleCheck
+    /**
      * Where the rule comes from: the vendor's doc page (URL) and the row or section, the global errcode list (https://developer.work.weixin.qq.com/document/path/90313), a captured response or live probe, or decision: <title> (docs/decisions.md).
      */
     source?: string
@@ -876,6 +891,65 @@ export interface RuleCatalogue {
     inferred?: boolean
     note?: string
   }[]
+}
+/**
+ * A plain check, evaluated from this data by src/core/rule-checks.ts in the rule file's order (rules without one are checked by hand code). It looks at the value at `path` in each place the path reaches; every constraint given must hold. `null` counts as absent. A check on a.b applies where a is an object: an absent parent is its own rule's business. Constraints other than required/nonEmpty skip absent values and values of another JSON type (types are the request schema's).
+ */
+export interface RuleCheck {
+  /**
+   * Dotted path into the body (or, for a GET endpoint, its query parameters); `[]` steps into every item of an array: attendees[].userid, reminders.repeat_day_of_week[].
+   */
+  path: string
+  /**
+   * Absent (or null) fails.
+   */
+  required?: true
+  /**
+   * Absent, null, the empty string or the empty array fails.
+   */
+  nonEmpty?: true
+  /**
+   * A string of at most this many UTF-8 bytes (字节).
+   */
+  maxBytes?: number
+  /**
+   * A string of at most this many characters (字符: Unicode code points, so one emoji is one).
+   */
+  maxChars?: number
+  /**
+   * A string of at least this many characters (code points).
+   */
+  minChars?: number
+  /**
+   * A string at most this wide, ASCII 1 and any other code point 2: the meeting docs' "40个字节或者20个utf8字符".
+   */
+  maxWidth?: number
+  /**
+   * A string the regular expression (JavaScript syntax, no flags) matches; anchor it.
+   */
+  pattern?: string
+  /**
+   * A number at least this (inclusive).
+   */
+  min?: number
+  /**
+   * A number at most this (inclusive).
+   */
+  max?: number
+  /**
+   * One of these values (strict equality).
+   *
+   * @minItems 1
+   */
+  enum?: [string | number | boolean, ...(string | number | boolean)[]]
+  /**
+   * An array of at least this many items.
+   */
+  minItems?: number
+  /**
+   * An array of at most this many items.
+   */
+  maxItems?: number
 }
 
 // seed.schema.json

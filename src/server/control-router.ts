@@ -1,10 +1,9 @@
 /**
  * The control plane over HTTP, under `/__mock/`: a thin Express translation of `Control.serve()`
  * (src/core/control.ts), which holds every route, the core's and those the modules contribute. Not hot, so
- * Express is fine here; it is handed in by whoever loaded it (the stub server loads it on the first control
- * request), so importing this file loads nothing.
+ * Express is fine here (the stub server loads this file on the first control request).
  */
-import type { NextFunction, Request, Response, Router } from 'express'
+import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 import { type Control, ControlError } from '../core/control.ts'
 
 const JSON_TYPES = ['application/json', 'application/*+json']
@@ -14,7 +13,7 @@ function isJsonType(contentType: string | undefined): boolean {
   return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'))
 }
 
-export function controlRouter(control: Control, express: typeof import('express')): Router {
+export function controlRouter(control: Control): Router {
   const router = express.Router()
   // A browser names its page in Origin (and only the server's own pages get past the guard): from there,
   // JSON bodies only, since a page may send text/plain, a form or multipart without a CORS preflight. Without

@@ -5,14 +5,13 @@
  * control plane refuses web pages of other origins and other Host names, as on the stub server
  * (control-guard.ts); there is no control token here.
  */
-import { createRequire } from 'node:module'
-import type { Router } from 'express'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import express from 'express'
 import type { Emulator } from '../core/emulator.ts'
 import { browserRefusal } from './control-guard.ts'
 import { controlRouter } from './control-router.ts'
 import { answerAndLinger, headersOf, readBody, remoteAddressOf, writeResponse } from './node-adapter.ts'
 
-const require = createRequire(import.meta.url)
 const encoder = new TextEncoder()
 
 /**
@@ -66,9 +65,14 @@ export function jsonText(value: unknown): string {
   return out.join('')
 }
 
-export function expressMiddleware(emulator: Emulator): Router {
-  // Required here, not imported: src/index.ts exports this, and importing the package must not load Express.
-  const express = require('express') as typeof import('express')
+/**
+ * What `app.use()` takes: an Express router, typed on node:http's request and response so that the
+ * package's public types need no @types/express. Mount it in an Express app: it relies on Express's own
+ * request and response.
+ */
+export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void
+
+export function expressMiddleware(emulator: Emulator): ExpressMiddleware {
   const router = express.Router()
   // The same protection as on the stub server: no web page of another origin or under another Host name.
   router.use('/__mock', (req, res, next) => {
@@ -79,7 +83,7 @@ export function expressMiddleware(emulator: Emulator): Router {
     if (refusal) res.status(403).json({ error: refusal })
     else next()
   })
-  router.use('/__mock', controlRouter(emulator.control, express))
+  router.use('/__mock', controlRouter(emulator.control))
   router.use(async (req, res, next) => {
     if (!emulator.owns(req.path)) {
       next()
@@ -116,5 +120,5 @@ export function expressMiddleware(emulator: Emulator): Router {
       next(e)
     }
   })
-  return router
+  return router as unknown as ExpressMiddleware
 }

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import type { Emulator } from '../core/emulator.ts'
 import { compilePendingSchemasInBackground } from '../core/schema.ts'
 import { browserRefusal } from './control-guard.ts'
+import { serveHealth } from './health.ts'
 import { applyTimeouts, listenerOptions, serveVendorRequest } from './node-adapter.ts'
 
 // `import … from 'node:http'` in ESM builds the module's facade, which reads every export, and one of them
@@ -110,13 +111,14 @@ export function createStubServer(
     ])
     const app = express()
     app.disable('x-powered-by')
-    app.use('/__mock', controlRouter(emulator.control, express))
+    app.use('/__mock', controlRouter(emulator.control))
     return app
   }
   const config = emulator.config.server
   const server = createServer(listenerOptions(config), (req, res) => {
     const url = req.url ?? '/'
     if (url === '/__mock' || url.startsWith('/__mock/') || url.startsWith('/__mock?')) {
+      if (serveHealth(req, res, url)) return
       const refusal = controlRefusal(access, req, host, emulator.config.server.allowedHosts)
       if (refusal) {
         res.writeHead(refusal.status, {
@@ -199,7 +201,9 @@ export async function startStubServer(emulator: Emulator, options: StubServerOpt
     await interception?.close()
     throw e
   }
-  compilePendingSchemasInBackground()
+  // Not at once: a wait loop's first probe, arriving just after listen, is answered before the first compile
+  // (which loads ajv) holds the event loop. Readiness (/__mock/health/ready) waits for the compiles.
+  setTimeout(compilePendingSchemasInBackground, 100).unref()
   const address = server.address() as AddressInfo
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const closeStub = () =>

@@ -77,14 +77,21 @@ export class WecomTokens {
 export function authenticateWecom(ctx: RequestContext): void {
   const { wecomDirectory: directory, wecomTokens: tokens } = ctx.env.stores
   const token = ctx.query.get('access_token')
-  if (!token) fail(41001, 'no access_token in the query string (WeCom reads the token from the query only)')
+  if (!token)
+    fail(
+      41001,
+      'wecom.gateway.access_token.missing: no access_token in the query string (WeCom reads the token from the query only)',
+    )
   const issued = tokens.lookup(token)
   if (!issued || !directory.app(issued.corpid, issued.agentid))
-    fail(40014, 'access_token was never issued by this emulator')
+    fail(40014, 'wecom.gateway.access_token.unknown: access_token was never issued by this emulator')
   ctx.tags.app = `${issued.corpid}/${issued.agentid}`
   ctx.principal = { vendor: 'wecom', corpid: issued.corpid, agentid: issued.agentid, token }
   if (issued.expiresAt <= ctx.now)
-    fail(42001, `access_token expired at ${issued.expiresAt} (emulator clock ${ctx.now})`)
+    fail(
+      42001,
+      `wecom.gateway.access_token.expired: access_token expired at ${issued.expiresAt} (emulator clock ${ctx.now})`,
+    )
 }
 
 /** The calling app, for a route whose auth stage has run: who is asking, and their corp and app records. */

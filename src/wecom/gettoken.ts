@@ -16,12 +16,12 @@ export const gettoken = defineEndpoint('wecom.gettoken', {
     // The real server checks the secret before the corp id (a live probe).
     const corpsecret = ctx.query.get('corpsecret')
     const corpid = ctx.query.get('corpid')
-    if (!corpsecret) fail(41004, 'corpsecret is missing from the query string')
-    if (!corpid) fail(41002, 'corpid is missing from the query string')
+    if (!corpsecret) fail(41004, 'wecom.gettoken.corpsecret.required: corpsecret is missing from the query string')
+    if (!corpid) fail(41002, 'wecom.gettoken.corpid.required: corpid is missing from the query string')
     const corp = directory.corp(corpid)
-    if (!corp) fail(40013, `no corp "${echo(corpid)}" in the seed`)
+    if (!corp) fail(40013, `wecom.gettoken.corpid.known: no corp "${echo(corpid)}" in the seed`)
     const app = [...corp.apps.values()].find((a) => a.corpsecret === corpsecret)
-    if (!app) fail(40001, `corpsecret matches no app of corp "${echo(corpid)}"`)
+    if (!app) fail(40001, `wecom.gettoken.corpsecret.valid: corpsecret matches no app of corp "${echo(corpid)}"`)
     ctx.tags.app = `${corp.corpid}/${app.agentid}`
     const { token, expiresIn } = tokens.issue(corp.corpid, app.agentid, ctx.now)
     return { access_token: token, expires_in: expiresIn }

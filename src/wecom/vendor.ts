@@ -5,7 +5,7 @@
  * keeps the directory (corps, apps, users) and the tokens every WeCom endpoint stands on.
  */
 import { VendorError } from '../core/errors.ts'
-import type { CoreResponse } from '../core/http.ts'
+import { type CoreRequest, type CoreResponse, headerSafe } from '../core/http.ts'
 import type { RequestContext } from '../core/module.ts'
 import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
 import { authenticateWecom, WecomTokens } from './auth.ts'
@@ -29,12 +29,14 @@ declare module '../core/module.ts' {
 }
 
 /** What nginx in front of qyapi answers for an unknown path (a live probe: HTTP 404). */
-function notFound(): CoreResponse {
-  return {
+function notFound(_req: CoreRequest, why: string): { response: CoreResponse; reason: string } {
+  const reason = `wecom.gateway.path.unknown: ${why}`
+  const response: CoreResponse = {
     status: 404,
-    headers: { 'content-type': 'text/html', server: 'nginx' },
+    headers: { 'content-type': 'text/html', server: 'nginx', 'x-worksuite-mock-reason': headerSafe(reason) },
     body: '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
   }
+  return { response, reason }
 }
 
 function envelope(ctx: EnvelopeContext) {
@@ -57,12 +59,15 @@ export const wecomVendor: VendorPlugin = {
   wrongMethod: 'route',
   checkMethod: (method, route) =>
     route.method === 'POST'
-      ? new VendorError(40058, `${method} on a POST endpoint: the parameters are read from the JSON body`)
+      ? new VendorError(
+          40058,
+          `wecom.gateway.method.post-only: ${method} on a POST endpoint: the parameters are read from the JSON body`,
+        )
       : undefined,
-  bodyError: (why) => new VendorError(40058, why),
+  bodyError: (why) => new VendorError(40058, `wecom.gateway.body.json: ${why}`),
   shapeError: (route, errors) => wecomShapeError(route, errors),
-  internalError: (message) => new VendorError(-1, message),
-  oversizeError: (route, why) => new VendorError(route.oversize_code ?? 40206, why),
+  internalError: (detail) => new VendorError(-1, `emulator error: ${detail}`),
+  oversize: (route) => ({ code: route.oversize_code ?? 40206 }),
   /** WeCom names no user in its token: the acting user is the admin_userid of meeting/create and meeting/update. */
   userOf(ctx: RequestContext) {
     try {

@@ -96,7 +96,7 @@ export function describeCases(name: string, cases: LoadedCase[], table: CaseTabl
         const target = harnessTarget(h, replies)
         const session: Session = {
           target,
-          client: makeClient('fetch', target),
+          client: await makeClient('fetch', target),
           run: randomBytes(3).toString('hex'),
           tokens: new Map(),
         }

@@ -7,7 +7,9 @@
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { setupServer } from 'msw/node'
+import { expect } from 'vitest'
 import { createHandlers } from '../../mocks/index.ts'
+import { RULES, type RuleEntry, type RuleId } from '../../src/generated/rules.ts'
 import { createEmulator, type EmulatorOptions, expressMiddleware, startStubServer } from '../../src/index.ts'
 import { type Call, type Reply, testCore } from './core.ts'
 
@@ -158,3 +160,32 @@ export async function closeOpenHarnesses(): Promise<void> {
 
 /** Every adapter. */
 export const harnesses: HarnessFactory[] = [coreHarness, stubServerHarness, expressHarness, mswHarness].map(tracked)
+
+/**
+ * The rule a refusal names first in `x-worksuite-mock-reason` (`<id>: …`), or undefined. A reason with
+ * non-Latin-1 text is percent-encoded as a whole, which leaves the id and its colon as they are.
+ */
+export function reasonRule(r: { headers: Record<string, string> }): string | undefined {
+  return /^([a-z0-9_.-]+):/.exec(r.headers['x-worksuite-mock-reason'] ?? '')?.[1]
+}
+
+/** The id the emulator refuses rule `id`'s situation under: its own, or the rule it is refused as. */
+export function raisedAs(id: string): string {
+  const r = (RULES as Record<string, RuleEntry | undefined>)[id]
+  if (!r) throw new Error(`no rule ${id} in contracts/rules`)
+  return r.refusedAs ?? id
+}
+
+/**
+ * `r` is rule `id`'s refusal: the HTTP status and code of the rule table, and the rule (or the one it is
+ * refused as) named in the reason, so that a test cannot pass while another rule with the same code fires.
+ */
+export function expectRefusal(r: { status: number; json: any; headers: Record<string, string> }, id: RuleId): void {
+  const rule = RULES[id]
+  const code = rule.vendor === 'wecom' ? r.json?.errcode : r.json?.code
+  expect({ status: r.status, code, rule: reasonRule(r) }, id).toEqual({
+    status: rule.status,
+    code: rule.code,
+    rule: raisedAs(id),
+  })
+}

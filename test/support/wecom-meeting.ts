@@ -8,7 +8,11 @@ export const BEFORE_EXAMPLES = 1_599_990_000
 export interface MeetingHarness extends Harness {
   /** App `agentIndex` of corp `corpIndex` in the seed (0,0: 1000014; 1,0: 1000015; 0,1: ordinary corp; 0,2: professional). */
   token(agentIndex?: number, corpIndex?: number): Promise<string>
-  post(path: string, body: unknown, as?: [number, number]): Promise<{ status: number; json: any; text: string }>
+  post(
+    path: string,
+    body: unknown,
+    as?: [number, number],
+  ): Promise<{ status: number; json: any; text: string; headers: Record<string, string> }>
 }
 
 export async function meetingHarness(factory: HarnessFactory, options: EmulatorOptions = {}): Promise<MeetingHarness> {

@@ -11,7 +11,7 @@ import type { FeishuUser } from '../directory.ts'
 export function resolveMailbox(ctx: RequestContext, notFoundCode: 1234013 | 1235013, rule: string): FeishuUser {
   const principal = ctx.principal
   if (principal?.vendor !== 'feishu' || !principal.openId) {
-    fail(99991663, 'this API takes a user_access_token only')
+    fail(99991663, 'feishu.gateway.authorization.tenant-on-user-api: this API takes a user_access_token only')
   }
   const dir = ctx.env.stores.feishuDirectory
   const caller = dir.userByOpenId(principal.openId)

@@ -43,17 +43,16 @@ export function checkReminders(r: WecomScheduleReminders, isWholeDay: boolean, s
   const allowed = isWholeDay ? REMIND_DIFFS_WHOLE_DAY : REMIND_DIFFS
   for (const d of diffs) {
     if (allowed.has(d)) continue
-    const which = !isWholeDay && REMIND_DIFFS_WHOLE_DAY.has(d) ? 'whole-day' : 'values'
-    fail(
-      90704,
-      `${rule}.reminders.remind_time_diffs.${which}: ${d} is not allowed${which === 'whole-day' ? ' unless is_whole_day=1' : ` (allowed: ${[...allowed].join(', ')})`}`,
-    )
+    if (!isWholeDay && REMIND_DIFFS_WHOLE_DAY.has(d))
+      fail(90704, `${rule}.reminders.remind_time_diffs.whole-day: ${d} is not allowed unless is_whole_day=1`)
+    fail(90704, `${rule}.reminders.remind_time_diffs.values: ${d} is not allowed (allowed: ${[...allowed].join(', ')})`)
   }
   if (r.repeat_type !== undefined && !REPEAT_TYPES.has(r.repeat_type))
     fail(90465, `${rule}.reminders.repeat_type.values: ${r.repeat_type} is not one of 0, 1, 2, 5, 7`)
   if (r.is_repeat === 1 && r.is_custom_repeat === 1 && !r.repeat_interval)
     fail(90486, `${rule}.reminders.repeat_interval.custom: a custom repeat needs repeat_interval`)
-  checkScheduleRepeatRange(r, start, `${rule}.reminders`)
+  if (!repeatIntervalInRange(r, start))
+    fail(40058, `${rule}.reminders.repeat_interval.range: ${outOfRange(r)}`, { prefix: RANGE_PREFIX })
   for (const d of r.repeat_day_of_week ?? [])
     if (d < 1 || d > 7) fail(90467, `${rule}.reminders.repeat_day_of_week.range: ${d} is not in 1..7`)
   for (const d of r.repeat_day_of_month ?? [])
@@ -67,15 +66,21 @@ export function checkReminders(r: WecomScheduleReminders, isWholeDay: boolean, s
  * and repeat_until with: its second occurrence starts by 2106-02-07 06:28:15 UTC. INFERRED: no dedicated
  * code (90486 is a missing interval), so a bad parameter, 40058. The meeting mail shares it.
  */
+export function repeatIntervalInRange(r: RepeatInput, start: number): boolean {
+  if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return true
+  return repeatsInRange(start, { type: r.repeat_type ?? 0, interval: r.repeat_interval ?? 1 })
+}
+
+const RANGE_PREFIX = 'schedule.reminders.repeat_interval out of range. Invalid input '
+
+function outOfRange(r: RepeatInput): string {
+  return `repeat_interval ${r.repeat_interval ?? 1} puts the second occurrence after 2106-02-07T06:28:15Z, the last uint32 second`
+}
+
+/** The interval's range rule, refused under the caller's id stem (the meeting mail's `schedule.reminders`). */
 export function checkScheduleRepeatRange(r: RepeatInput, start: number, prefix: string): void {
-  if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return
-  const interval = r.repeat_interval ?? 1
-  if (!repeatsInRange(start, { type: r.repeat_type ?? 0, interval }))
-    fail(
-      40058,
-      `${prefix}.repeat_interval.range: repeat_interval ${interval} puts the second occurrence after 2106-02-07T06:28:15Z, the last uint32 second`,
-      { prefix: 'schedule.reminders.repeat_interval out of range. Invalid input ' },
-    )
+  if (!repeatIntervalInRange(r, start))
+    fail(40058, `${prefix}.repeat_interval.range: ${outOfRange(r)}`, { prefix: RANGE_PREFIX })
 }
 
 /** The repeat fields a schedule shares with the meeting mail's `schedule.reminders` (same names, same meaning). */

@@ -10,7 +10,7 @@ import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { WecomMeetingCancelRequest } from '../../generated/contracts.ts'
-import { callerOf, ownMeeting, typeShape } from './checks.ts'
+import { callerOf, ownMeeting } from './checks.ts'
 
 /** meeting/cancel: only a scheduled meeting (400224 in progress or ended, 400041 cancelled already). */
 function cancel(ctx: RequestContext): Record<string, unknown> {
@@ -38,6 +38,6 @@ function cancel(ctx: RequestContext): Record<string, unknown> {
 }
 
 export const meetingCancel = defineEndpoint('wecom.meeting.cancel', {
-  shape: typeShape('wecom.meeting.cancel'),
+  shape: { fallback: 'wecom.meeting.cancel.body.types' },
   handle: cancel,
 })

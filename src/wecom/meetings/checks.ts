@@ -5,7 +5,7 @@
  */
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import type { RequestContext, ShapeRules } from '../../core/module.ts'
+import type { RequestContext } from '../../core/module.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
 import { repeatsInRange } from '../calendar/recurrence.ts'
 import type { MeetingRecord } from './store.ts'
@@ -13,21 +13,6 @@ import { byteLength } from './title.ts'
 
 export type Caller = WecomCaller
 export const callerOf = wecomCaller
-
-/**
- * The shape rules of the meeting endpoints: a wrong JSON type is 40058, except for the fields whose errcode
- * is "不合法的<field>参数" itself: any value that is not a valid one, a wrong JSON type included (the issue's
- * "400034 malformed"), answers that code rather than the generic 40058.
- */
-export function typeShape(prefix: string): ShapeRules {
-  return {
-    fallback: `${prefix}.body.types`,
-    fields: {
-      meeting_start: { rule: `${prefix}.meeting_start.valid`, code: 400034 },
-      meeting_duration: { rule: `${prefix}.meeting_duration.valid`, code: 400035 },
-    },
-  }
-}
 
 /**
  * The meeting a request names, if this caller may touch it: unknown in this corp (another corp's meetings do

@@ -23,7 +23,6 @@ import {
   isVisible,
   participantsOf,
   type RepeatFields,
-  typeShape,
 } from './checks.ts'
 import type { MeetingFields } from './store.ts'
 import { charCount, docWidth } from './title.ts'
@@ -195,6 +194,14 @@ function checkDuplicate(ctx: RequestContext, c: Caller, fields: MeetingFields): 
 }
 
 export const meetingCreate = defineEndpoint('wecom.meeting.create', {
-  shape: typeShape('wecom.meeting.create'),
+  // A wrong JSON type is 40058, but for the fields whose errcode is "不合法的<field>参数" itself: any value
+  // that is not a valid one, a wrong type included (the "400034 malformed"), answers that code.
+  shape: {
+    fallback: 'wecom.meeting.create.body.types',
+    fields: {
+      meeting_start: 'wecom.meeting.create.meeting_start.valid',
+      meeting_duration: 'wecom.meeting.create.meeting_duration.min',
+    },
+  },
   handle: createMeeting,
 })

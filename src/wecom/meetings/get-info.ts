@@ -10,7 +10,7 @@ import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
-import { callerOf, invalidParam, ownMeeting, typeShape } from './checks.ts'
+import { callerOf, invalidParam, ownMeeting } from './checks.ts'
 import { type MeetingRecord, STATUS_CODE } from './store.ts'
 
 /** "meetingid和meeting_code必须填一个"; another app's meeting → 730005, another corp's does not exist (90602). */
@@ -81,6 +81,6 @@ export function meetingInfo(m: MeetingRecord, status: number): Record<string, un
 }
 
 export const meetingGetInfo = defineEndpoint('wecom.meeting.get_info', {
-  shape: typeShape('wecom.meeting.get_info'),
+  shape: { fallback: 'wecom.meeting.get_info.body.types' },
   handle: getInfo,
 })

@@ -24,7 +24,6 @@ import {
   invalidParam,
   ownMeeting,
   participantsOf,
-  typeShape,
 } from './checks.ts'
 import type { MeetingPatch, MeetingRecord, MeetingReminders, MeetingSettings } from './store.ts'
 import { charCount, docWidth } from './title.ts'
@@ -255,6 +254,14 @@ function checkReminders(r: MeetingReminders): MeetingReminders {
 }
 
 export const meetingUpdate = defineEndpoint('wecom.meeting.update', {
-  shape: typeShape('wecom.meeting.update'),
+  // A wrong JSON type is 40058, but for the fields whose errcode is "不合法的<field>参数" itself: any value
+  // that is not a valid one, a wrong type included (the "400034 malformed"), answers that code.
+  shape: {
+    fallback: 'wecom.meeting.update.body.types',
+    fields: {
+      meeting_start: 'wecom.meeting.update.meeting_start.valid',
+      meeting_duration: 'wecom.meeting.update.meeting_duration.min',
+    },
+  },
   handle: updateMeeting,
 })

@@ -13,7 +13,10 @@ import type { WecomScheduleDelRequest } from '../../generated/contracts.ts'
 import { ownSchedule } from './own.ts'
 
 export const scheduleDel = defineEndpoint('wecom.schedule.del', {
-  shape: { fallback: 'wecom.schedule.del.types', fields: { schedule_id: 'wecom.schedule.del.schedule_id.required' } },
+  shape: {
+    fallback: 'wecom.schedule.del.types',
+    fields: { 'schedule_id:required': 'wecom.schedule.del.schedule_id.required' },
+  },
   handle(ctx) {
     const body = ctx.body as WecomScheduleDelRequest
     const { schedules } = ctx.env.stores

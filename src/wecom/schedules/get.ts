@@ -16,7 +16,7 @@ import { scheduleView } from './store.ts'
 export const scheduleGet = defineEndpoint('wecom.schedule.get', {
   shape: {
     fallback: 'wecom.schedule.get.types',
-    fields: { schedule_id_list: 'wecom.schedule.get.schedule_id_list.max' },
+    fields: { 'schedule_id_list:maxItems': 'wecom.schedule.get.schedule_id_list.max' },
   },
   handle(ctx) {
     const body = ctx.body as WecomScheduleGetRequest

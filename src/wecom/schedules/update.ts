@@ -32,13 +32,13 @@ import type { SchedulePatch } from './store.ts'
 const R = 'wecom.schedule.update'
 
 const SHAPE_RULES: ShapeRules['fields'] = {
-  schedule: `${R}.schedule.required`,
-  'schedule.schedule_id': `${R}.schedule_id.required`,
-  'schedule.start_time': `${R}.start_time.required`,
-  'schedule.end_time': `${R}.end_time.required`,
+  'schedule:required': `${R}.schedule.required`,
+  'schedule.schedule_id:required': `${R}.schedule_id.required`,
+  'schedule.start_time:required': `${R}.start_time.required`,
+  'schedule.end_time:required': `${R}.end_time.required`,
   'schedule.attendees[].userid:required': `${R}.attendees.userid.required`,
-  'schedule.is_whole_day': `${R}.is_whole_day.values`,
-  skip_attendees: `${R}.skip_attendees.values`,
+  'schedule.is_whole_day:enum': `${R}.is_whole_day.values`,
+  'skip_attendees:enum': `${R}.skip_attendees.values`,
 }
 
 /** "仅修改此日程" leaves a single occurrence: the repeat fields are dropped, the reminders kept. */

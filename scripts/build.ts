@@ -1,0 +1,74 @@
+/**
+ * `npm run build` (and `prepack`): dist/ from nothing, as the package ships it. tsc emits the JavaScript,
+ * the declarations and the JSON files the code imports; the JSON the code reads at run time (the contract
+ * cases, every schema, the OpenAPI documents) is copied next to it, at the paths dist code expects.
+ * Declarations keep the sources' `.ts` import paths: they become `.js`, the files beside them, which every
+ * compiler and declaration tool resolves. Those that use Node's types say so (`/// <reference types="node" />`):
+ * TypeScript 6 and later no longer load @types/node unless told. The settings' validator is precompiled
+ * (ajv standalone code), so the bin checks its flags without compiling a schema at start. Runs on
+ * Node ≥ 22.12, no loader: `node scripts/build.ts`.
+ */
+import { execFileSync } from 'node:child_process'
+import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const dist = join(root, 'dist')
+
+/** The precompiled settings validator, where src/core/config.ts requires it (PRECOMPILED_CONFIG_VALIDATOR). */
+export const CONFIG_VALIDATOR = 'src/generated/config-validator.cjs'
+
+/** Folders of JSON that dist code reads by path (readdirSync), not by import. */
+export const ASSETS = ['contracts/cases', 'contracts/schemas', 'contracts/openapi']
+
+/** `from './x.ts'`, `import('./x.ts')` and `declare module './x.ts'` → `.js`: relative specifiers only, package names stay. */
+export function jsSpecifiers(dts: string): string {
+  return dts.replace(/((?:from|import|declare module)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g, '$1$2$3.js$2')
+}
+
+const NODE_TYPES = /from ['"]node:|import\(['"]node:|\bNodeJS\./
+
+/** The declaration as it ships: `.js` specifiers, and Node's types referenced where it uses them. */
+export function shippedDeclaration(dts: string): string {
+  const fixed = jsSpecifiers(dts)
+  return NODE_TYPES.test(fixed) && !fixed.includes('<reference types="node"')
+    ? `/// <reference types="node" />\n${fixed}`
+    : fixed
+}
+
+/**
+ * ajv's standalone CommonJS code for config.schema.json, with the options `fullValidatorFor` compiles it with
+ * (every error, not strict, union types): the same verdicts and error objects, no compile at run time.
+ */
+export function configValidatorCode(): string {
+  const require = createRequire(import.meta.url)
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
+  const standalone = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default
+  const schema = JSON.parse(readFileSync(join(root, 'contracts/schemas/config.schema.json'), 'utf8')) as object
+  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, code: { source: true } })
+  return standalone(ajv, ajv.compile(schema))
+}
+
+function declarations(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.d.ts'))
+    .map((f) => join(dir, f))
+}
+
+export function build(): void {
+  rmSync(dist, { recursive: true, force: true })
+  const tsc = join(root, 'node_modules/typescript/bin/tsc')
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root })
+  for (const dir of ASSETS) cpSync(join(root, dir), join(dist, dir), { recursive: true })
+  writeFileSync(join(dist, CONFIG_VALIDATOR), configValidatorCode())
+  for (const file of declarations(dist)) {
+    const text = readFileSync(file, 'utf8')
+    const fixed = shippedDeclaration(text)
+    if (fixed !== text) writeFileSync(file, fixed)
+  }
+  chmodSync(join(dist, 'src/cli.js'), 0o755)
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) build()
