@@ -4,14 +4,16 @@
  * send, each with valid, distinct requests. In the same run: the node:http ceiling (bench/ceiling.ts), Prism
  * and WireMock mocking meeting/create (fetched into .cache/peers, never dependencies; skipped with a note
  * when they cannot be had), cold start, the installed bin's cold start (`npm pack` installed into
- * .cache/installed, started as `worksuite-mock`), RSS after a long run, and the MSW path. Prints a table and
- * writes bench/results/latest.json.
+ * .cache/installed, started as `worksuite-mock`), RSS after a long run, the MSW path, and meeting/create with
+ * a web console tab open (headless Debian chromium on /__mock/ui/, subscribed to /__mock/events) against the
+ * same server without one. Prints a table and writes bench/results/latest.json.
  *
  *   npm run bench                       quick: 5 s per target, long run of 100,000 requests
  *   npm run bench -- --full             the long run is 1,000,000 requests (the RSS target)
  *   npm run bench -- --duration=10 --warmup=5 --long=250000 --connections=10
  *   npm run bench -- --no-peers --no-msw --no-build --cpu-prof (profile the stub server into .cache/prof)
  *   npm run bench -- --no-installed    skip packing and installing the tarball
+ *   npm run bench -- --no-console      (skip the console-tab round; it is skipped anyway without chromium)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -42,6 +44,7 @@ const { values: flags } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'no-long': { type: 'boolean', default: false },
     'no-installed': { type: 'boolean', default: false },
+    'no-console': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench', 'results', 'latest.json') },
   },
@@ -439,6 +442,156 @@ function machine() {
   return { nproc: cpus().length, cpu, node: process.version, platform: `${process.platform} ${process.arch}` }
 }
 
+// ---------------------------------------------------------------------------------------------- console tab
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** CPU time a process has used (user + system), in milliseconds (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return Number.NaN
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** The journal's last seq: how many vendor requests the server has answered (the control plane is not journaled). */
+async function lastSeq(url: string): Promise<number> {
+  const page = (await (await fetch(`${url}/__mock/requests?limit=1`)).json()) as { entries: { seq: number }[] }
+  return page.entries[0]?.seq ?? 0
+}
+
+interface ConsoleRound {
+  /** Each the mean of two rounds, run interleaved (none, stream, tab, none, stream, tab) on one server. */
+  without: LoadResult
+  /** An event-stream subscriber in the bench process, no browser: the server's own share. */
+  stream: LoadResult
+  with: LoadResult
+  /** Journal entries the page followed live, and its own reads of the server, while loaded. */
+  eventsSeen: number
+  consoleReads: number
+  /**
+   * The stub server's CPU time per vendor request answered (warm-up included), in microseconds: the hot
+   * path's cost, with whatever serving the console added, and nothing of the neighbours' load.
+   */
+  cpuUsPerRequest: { without: number; stream: number; with: number }
+}
+
+/** Two load results as one: requests added, rates and latencies averaged. */
+function mean(a: LoadResult, b: LoadResult): LoadResult {
+  const avg = (x: number, y: number) => (x + y) / 2
+  return {
+    ...a,
+    requests: a.requests + b.requests,
+    seconds: a.seconds + b.seconds,
+    rps: avg(a.rps, b.rps),
+    p50: avg(a.p50, b.p50),
+    p90: avg(a.p90, b.p90),
+    p99: avg(a.p99, b.p99),
+    non2xx: a.non2xx + b.non2xx,
+    errors: a.errors + b.errors,
+    timeouts: a.timeouts + b.timeouts,
+  }
+}
+
+/**
+ * meeting/create on one fresh stub server with nothing watching, with a bare subscriber to
+ * /__mock/events, and with a headless console tab on the overview (the landing page, which reloads on
+ * every booking event), twice each, interleaved, so drift on the shared cores falls on all three alike.
+ * The browser runs throughout (on about:blank when no tab is open), so only the open tab differs.
+ */
+async function consoleTabRound(
+  configFile: string,
+  base: { connections: number; warmupSeconds: number; durationSeconds: number },
+): Promise<ConsoleRound | { skipped: string }> {
+  if (!existsSync(CHROMIUM)) return { skipped: `console tab: no chromium at ${CHROMIUM} (apt-get install chromium)` }
+  const { chromium } = await import('playwright-core')
+  const stub = await startStub(configFile)
+  const creds = await credentialsOf(stub.url)
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    let consoleReads = 0
+    page.on('request', (r) => {
+      if (!r.url().includes('/__mock/ui/') && !r.url().endsWith('/__mock/events')) consoleReads++
+    })
+    let index = 50_000_000
+    const cpu = { without: [0, 0], stream: [0, 0], with: [0, 0] }
+    let mode: keyof typeof cpu = 'without'
+    const run = async () => {
+      const [c0, s0] = [cpuMs(stub.process.pid), await lastSeq(stub.url)]
+      index += 5_000_000
+      const result = await load({
+        ...base,
+        url: stub.url,
+        endpoint: 'meeting.create',
+        credentials: creds,
+        startIndex: index,
+      })
+      const [c1, s1] = [cpuMs(stub.process.pid), await lastSeq(stub.url)]
+      cpu[mode][0]! += c1 - c0
+      cpu[mode][1]! += s1 - s0
+      return result
+    }
+    const withStream = async () => {
+      const ac = new AbortController()
+      const r = await fetch(`${stub.url}/__mock/events`, { signal: ac.signal })
+      const reader = r.body!.getReader()
+      const drain = (async () => {
+        try {
+          while (!(await reader.read()).done) {}
+        } catch {}
+      })()
+      try {
+        return await run()
+      } finally {
+        ac.abort()
+        await drain
+      }
+    }
+    let eventsSeen = 0
+    const withTab = async () => {
+      await page.goto(`${stub.url}/__mock/ui/#/overview`)
+      await page.locator('#live[data-state="live"]').waitFor({ timeout: 10_000 })
+      const before = Number((await page.locator('#live').getAttribute('data-seq')) ?? 0)
+      consoleReads = 0
+      try {
+        return await run()
+      } finally {
+        eventsSeen += Number((await page.locator('#live').getAttribute('data-seq')) ?? 0) - before
+        await page.goto('about:blank')
+      }
+    }
+    const results = { without: [] as LoadResult[], stream: [] as LoadResult[], with: [] as LoadResult[] }
+    for (let i = 0; i < 2; i++) {
+      mode = 'without'
+      results.without.push(await run())
+      mode = 'stream'
+      results.stream.push(await withStream())
+      mode = 'with'
+      results.with.push(await withTab())
+    }
+    const perRequest = (m: keyof typeof cpu) => round((cpu[m][0]! * 1000) / cpu[m][1]!, 1)
+    return {
+      without: mean(results.without[0]!, results.without[1]!),
+      stream: mean(results.stream[0]!, results.stream[1]!),
+      with: mean(results.with[0]!, results.with[1]!),
+      eventsSeen,
+      consoleReads,
+      cpuUsPerRequest: { without: perRequest('without'), stream: perRequest('stream'), with: perRequest('with') },
+    }
+  } finally {
+    await browser.close()
+    await stop(stub.process)
+  }
+}
+
 async function main() {
   const skipped: string[] = []
   if (!flags['no-build']) {
@@ -558,6 +711,26 @@ async function main() {
     if (ours.notOk > 0) notes.push(`MSW path: ${ours.notOk} of our answers were not errcode 0`)
   }
 
+  let consoleTab: ConsoleRound | null = null
+  if (flags['no-console']) skipped.push('console tab: --no-console')
+  else {
+    log('meeting.create without, then with a console tab open …')
+    const round = await consoleTabRound(configFile, base)
+    if ('skipped' in round) skipped.push(round.skipped)
+    else {
+      consoleTab = round
+      for (const [target, result] of [
+        ['worksuite-mock, no console', round.without],
+        ['worksuite-mock + event stream', round.stream],
+        ['worksuite-mock + console tab', round.with],
+      ] as const)
+        rows.push({ target, endpoint: 'meeting.create', result, rssMb: null, okPct: 100, notOkSample: null })
+      notes.push(
+        `console tab: the page followed ${round.eventsSeen} journal entries live and read the server ${round.consoleReads} times while loaded`,
+      )
+    }
+  }
+
   let long: { requests: number; rps: number; rssMb: number | null; lastOkPct: number } | null = null
   if (!flags['no-long']) {
     log(`long run: ${longRequests.toLocaleString('en')} meeting/create requests on a fresh stub server …`)
@@ -577,7 +750,7 @@ async function main() {
     await stop(fresh.process)
   }
 
-  report({ rows, cold, installed, msw, long, skipped, notes })
+  report({ rows, cold, installed, msw, long, consoleTab, skipped, notes })
 }
 
 function round(n: number, digits = 0): number {
@@ -591,6 +764,7 @@ function report(input: {
   installed: InstalledColdStart | null
   msw: { ours: number; trivial: number; ratio: number } | null
   long: { requests: number; rps: number; rssMb: number | null; lastOkPct: number } | null
+  consoleTab: ConsoleRound | null
   skipped: string[]
   notes: string[]
 }) {
@@ -625,6 +799,13 @@ function report(input: {
     'installed bin cold start < 300 ms (median)': input.installed ? input.installed.medianMs < 300 : null,
     [`RSS < 200 MB after ${input.long?.requests.toLocaleString('en') ?? '?'} requests`]:
       input.long?.rssMb != null ? input.long.rssMb < 200 : null,
+    // Run to run, the same round varies by a few percent on shared cores: 0.95 is "does not drop".
+    'meeting.create with a console tab ≥ 0.95 × without': input.consoleTab
+      ? input.consoleTab.with.rps / input.consoleTab.without.rps >= 0.95
+      : null,
+    'server CPU per meeting.create with a console tab ≤ 1.05 × without': input.consoleTab
+      ? input.consoleTab.cpuUsPerRequest.with <= 1.05 * input.consoleTab.cpuUsPerRequest.without
+      : null,
   }
   const result = {
     date: new Date().toISOString(),
@@ -635,6 +816,19 @@ function report(input: {
     installedBinColdStart: input.installed,
     longRun: input.long,
     msw: input.msw,
+    consoleTab: input.consoleTab
+      ? {
+          withoutRps: Math.round(input.consoleTab.without.rps),
+          streamRps: Math.round(input.consoleTab.stream.rps),
+          withRps: Math.round(input.consoleTab.with.rps),
+          ratio: round(input.consoleTab.with.rps / input.consoleTab.without.rps, 3),
+          withoutP99Ms: round(input.consoleTab.without.p99, 3),
+          withP99Ms: round(input.consoleTab.with.p99, 3),
+          eventsSeen: input.consoleTab.eventsSeen,
+          consoleReads: input.consoleTab.consoleReads,
+          serverCpuUsPerRequest: input.consoleTab.cpuUsPerRequest,
+        }
+      : null,
     targets,
     notes: input.notes,
     skipped: input.skipped,
@@ -687,6 +881,14 @@ function report(input: {
     input.msw
       ? `MSW path: setupServer with our handlers ${input.msw.ours} req/s, with a trivial handler ${input.msw.trivial} req/s (${input.msw.ratio} ×)`
       : 'MSW path: skipped',
+    input.consoleTab
+      ? `console tab: meeting/create ${Math.round(input.consoleTab.with.rps)} req/s with a console tab open, ${Math.round(input.consoleTab.stream.rps)} with only its event stream, ${Math.round(input.consoleTab.without.rps)} without (${round(input.consoleTab.with.rps / input.consoleTab.without.rps, 3)} ×, ${round(input.consoleTab.stream.rps / input.consoleTab.without.rps, 3)} ×)`
+      : 'console tab: skipped',
+    ...(input.consoleTab
+      ? [
+          `console tab: server CPU per meeting/create ${input.consoleTab.cpuUsPerRequest.with} µs with a console tab open, ${input.consoleTab.cpuUsPerRequest.stream} µs with only its event stream, ${input.consoleTab.cpuUsPerRequest.without} µs without`,
+        ]
+      : []),
     ...input.notes.map((n) => `note: ${n}`),
     ...input.skipped.map((s) => `skipped: ${s}`),
     '',

@@ -11,7 +11,8 @@
  *   - the README's vitest + MSW example and its Express example pass as written (taken from README.md by
  *     their `<!-- package-check: … -->` markers);
  *   - `npx worksuite-mock --help` and `--version`; `npx worksuite-mock` answering /__mock/health and
- *     /__mock/health/ready; `npx worksuite-mock contracts --target <that server>` passing.
+ *     /__mock/health/ready and serving the web console; `npx worksuite-mock contracts --target <that server>`
+ *     passing.
  *
  *   npm run check:package                 the whole check, scratch project removed at the end
  *   npm run check:package -- --keep       keep the scratch project (its path is printed)
@@ -300,6 +301,17 @@ if (probeBody.errcode !== 0) throw new Error('gettoken through the mounted emula
         }
         assert(status === 200, `${path} answered ${status}`)
       }
+    })
+
+    await step('the installed server serves the web console and its scripts (/__mock/ui/)', async () => {
+      assert(url, 'no server to run against')
+      const page = await fetch(`${url}/__mock/ui/`)
+      const html = await page.text()
+      assert(page.status === 200 && html.includes('<script'), `/__mock/ui/ answered ${page.status}`)
+      const src = /<script[^>]*src="([^"]+)"/.exec(html)?.[1]
+      assert(src, 'the console page names no script')
+      const script = await fetch(new URL(src, `${url}/__mock/ui/`))
+      assert(script.status === 200, `${src} answered ${script.status}`)
     })
 
     await step(

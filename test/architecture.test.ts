@@ -1,6 +1,7 @@
 /**
  * The import graph keeps its shape: no circle, and no import from a lower layer up. The core (src/core)
- * knows no vendor, adapter or CLI; a vendor (src/wecom, src/feishu) knows no adapter; the MSW handlers and
+ * knows no vendor, adapter or CLI; a vendor (src/wecom, src/feishu) knows no adapter nor the web console
+ * (src/console, which sits with the adapters and reads both vendors' stores); the MSW handlers and
  * the CLI's start load no Express. Read from the sources' static imports, as Node would follow them.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
@@ -106,9 +107,9 @@ test('the core imports no vendor, adapter, CLI or plugin list: only itself, the 
   expect(stray).toEqual([])
 })
 
-test('a vendor module imports no adapter, CLI, plugin list or public entry', () => {
+test('a vendor module imports no adapter, console, CLI, plugin list or public entry', () => {
   const upper =
-    /^(src\/server\/|src\/cli|src\/index\.ts|src\/emulator\.ts|src\/plugins\.ts|mocks\/|contracts\/runner|contracts\/client)/
+    /^(src\/server\/|src\/console\/|src\/cli|src\/index\.ts|src\/emulator\.ts|src\/plugins\.ts|mocks\/|contracts\/runner|contracts\/client)/
   const stray = files
     .filter((f) => f.startsWith('src/wecom/') || f.startsWith('src/feishu/'))
     .flatMap((f) =>

@@ -13,7 +13,7 @@ import { echo } from './echo.ts'
 import { type Vendor, VendorError } from './errors.ts'
 import { faultsModule, injectFaults } from './faults.ts'
 import { type CoreRequest, type CoreResponse, splitUrl, textResponse } from './http.ts'
-import { Journal } from './journal.ts'
+import { Journal, type JournalTap } from './journal.ts'
 import {
   type EmulatorModule,
   type Env,
@@ -86,6 +86,8 @@ export class Emulator {
   readonly interceptors: Interceptor[] = [injectFaults]
   /** Reset, clock, journal, faults, config and the modules' read-backs (`/__mock/*` over HTTP). */
   readonly control: Control
+  /** Told of every journal entry and of each reset (the console's live view); kept across resets. */
+  readonly journalTap: JournalTap & { onReset: (() => void) | undefined } = { listener: undefined, onReset: undefined }
   private env: Env
   private readonly seed: Seed
   private readonly modules: EmulatorModule[]
@@ -177,7 +179,13 @@ export class Emulator {
       config,
       seed: this.seed,
       budget,
-      journal: new Journal(config.journal.maxEntries, config.journal.maxBodyChars, config.journal.maxBytes, budget),
+      journal: new Journal(
+        config.journal.maxEntries,
+        config.journal.maxBodyChars,
+        config.journal.maxBytes,
+        budget,
+        this.journalTap,
+      ),
     }
     const env = base as Env
     env.stores = {} as Stores
@@ -195,6 +203,7 @@ export class Emulator {
     this.clock.reset()
     this.current = this.startupConfig
     this.env = this.buildEnv()
+    this.journalTap.onReset?.()
   }
 
   /**

@@ -58,6 +58,15 @@ export interface JournalFilter {
   limit?: number
 }
 
+/**
+ * Who hears of each entry as it is recorded (the console's live view, src/console/): one object the
+ * emulator keeps across resets, so a listener outlives the journal it was attached to. Nobody listening
+ * costs one property read per request.
+ */
+export interface JournalTap {
+  listener: ((entry: JournalEntry) => void) | undefined
+}
+
 /** What the caller gives; the journal cuts the bodies and counts the rest. */
 export type NewJournalEntry = Omit<JournalEntry, 'seq' | 'truncated' | 'responseBytes'> & {
   /** Set when the caller has cut the request body already (it decodes only a prefix of a large one). */
@@ -95,6 +104,7 @@ export class Journal implements JournalShare {
     private maxBodyChars: number,
     private readonly byteCap: number = Number.POSITIVE_INFINITY,
     private readonly budget?: StateBudget,
+    private readonly tap?: JournalTap,
   ) {
     this.entries = new Array(capacity)
     this.entryBytes = new Array(capacity).fill(0)
@@ -133,7 +143,7 @@ export class Journal implements JournalShare {
     while (this.count > 0 && this.used + bytes > cap) this.dropOldest()
     const slot = (this.first + this.count) % this.capacity
     // Field by field (not a spread of the input): one shape for every entry, and no `requestCut`.
-    this.entries[slot] = {
+    const stored: JournalEntry = {
       seq: ++this.seq,
       at: entry.at,
       vendor: entry.vendor,
@@ -153,10 +163,12 @@ export class Journal implements JournalShare {
       responseBytes,
       evicted: entry.evicted,
     }
+    this.entries[slot] = stored
     this.entryBytes[slot] = bytes
     this.count++
     this.used += bytes
     this.budget?.settle()
+    this.tap?.listener?.(stored)
   }
 
   private dropOldest(): void {

@@ -1298,6 +1298,14 @@ export interface WecomMeetingCreateRequest {
      * Not in the create doc; as on update (98154): days 1..31 of a custom monthly series.
      */
     repeat_day_of_month?: number[]
+    /**
+     * Not in the create doc (99104); the update doc's (98154): 0 by date, 1 by count. Typed so a wrong type is a 40058.
+     */
+    repeat_until_type?: number
+    /**
+     * Not in the create doc; as on update (98154): 1..200 meetings. Out of that range is a 40058 (a series of no meetings is no series).
+     */
+    repeat_until_count?: number
   }
   /**
    * true skips the duplicate protection (400301 / 400302).

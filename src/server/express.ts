@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import express from 'express'
+import { consoleRouter } from '../console/routes.ts'
 import type { Emulator } from '../core/emulator.ts'
 import { browserRefusal } from './control-guard.ts'
 import { controlRouter } from './control-router.ts'
@@ -83,7 +84,7 @@ export function expressMiddleware(emulator: Emulator): ExpressMiddleware {
     if (refusal) res.status(403).json({ error: refusal })
     else next()
   })
-  router.use('/__mock', controlRouter(emulator.control))
+  router.use('/__mock', consoleRouter(emulator), controlRouter(emulator.control))
   router.use(async (req, res, next) => {
     if (!emulator.owns(req.path)) {
       next()

@@ -5,6 +5,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import { consoleToken } from '../console/access.ts'
 import type { Emulator } from '../core/emulator.ts'
 import { compilePendingSchemasInBackground } from '../core/schema.ts'
 import { browserRefusal } from './control-guard.ts'
@@ -70,7 +71,12 @@ function presentsToken(req: IncomingMessage, token: string): boolean {
   const auth = req.headers.authorization
   const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined
   const header = req.headers['x-mock-control-token']
-  return sameSecret(bearer, token) || sameSecret(typeof header === 'string' ? header : undefined, token)
+  return (
+    sameSecret(bearer, token) ||
+    sameSecret(typeof header === 'string' ? header : undefined, token) ||
+    // A browser's console: its cookie, or ?token= on the console page (src/console/access.ts).
+    sameSecret(consoleToken(req), token)
+  )
 }
 
 /** Why a control request is refused (status and message), or undefined when it may go through. */
@@ -105,13 +111,14 @@ export function createStubServer(
   // Express (the control plane) loads on the first /__mock request, not at start: cold start matters.
   let control: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined
   const loadControl = async () => {
-    const [{ default: express }, { controlRouter }] = await Promise.all([
+    const [{ default: express }, { controlRouter }, { consoleRouter }] = await Promise.all([
       import('express'),
       import('./control-router.ts'),
+      import('../console/routes.ts'),
     ])
     const app = express()
     app.disable('x-powered-by')
-    app.use('/__mock', controlRouter(emulator.control))
+    app.use('/__mock', consoleRouter(emulator), controlRouter(emulator.control))
     return app
   }
   const config = emulator.config.server

@@ -278,6 +278,11 @@ async function send(
     mailbox: user.mailbox,
     tenantKey: user.tenantKey,
     content,
+    // The strings the request already holds: kept for downloads, decoded only then.
+    bodies:
+      body.raw !== undefined && body.raw !== null
+        ? { raw: body.raw }
+        : { attachments: (body.attachments ?? []).map((a) => a.body ?? '') },
     ...(body.dedupe_key ? { dedupeKey: body.dedupe_key } : {}),
     internalRecipients,
   })

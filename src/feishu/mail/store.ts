@@ -2,8 +2,9 @@
  * Sent mail and its delivered copies, in memory and bounded: `feishu.mail.maxStoredMessages` copies, and
  * the state budget (`state.maxBytes`) on the bytes; past either the oldest go first (past the budget, a
  * send with all its copies). One content record is shared by the sender's copy and every internal
- * recipient's copy, and counted once; the copies differ only in owner, folder, state and ids. Attachments
- * keep their metadata, not their bytes.
+ * recipient's copy, and counted once; the copies differ only in owner, folder, state and ids. A send's
+ * bytes as given (attachment bodies, or the `raw` EML) are kept beside it, counted with it, for the control
+ * plane's downloads and the console (decision: attachment bytes are kept and counted against state.maxBytes).
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes } from '../../core/budget.ts'
 import type { Random } from '../../core/random.ts'
@@ -78,10 +79,27 @@ function contentBytes(c: MailContent): number {
   return n
 }
 
-/** One send: its shared content and the copies still kept, charged as one record. */
+/**
+ * A send's bytes as the client gave them, still encoded (base64url; decoded only when downloaded): each
+ * structured attachment's `body`, in the order of `attachments`, or the whole `raw` EML.
+ */
+export interface MailBodies {
+  attachments?: string[]
+  raw?: string
+}
+
+function bodiesBytes(b: MailBodies | undefined): number {
+  if (!b) return 0
+  let n = b.raw?.length ?? 0
+  for (const a of b.attachments ?? []) n += a.length
+  return n
+}
+
+/** One send: its shared content, its bytes and the copies still kept, charged as one record. */
 interface Sent {
   content: MailContent
   copies: Set<string>
+  bodies: MailBodies | undefined
 }
 
 /** `<a@b> <c@d>` or `a@b` → ['a@b', 'c@d'] */
@@ -143,14 +161,17 @@ export class MailStore {
     return this.random.uuid()
   }
 
-  private put(message: StoredMessage): void {
+  private put(message: StoredMessage, bodies?: MailBodies): void {
     const cap = Math.max(1, this.cap())
     while (this.byId.size >= cap) this.evictOldest()
     this.byId.set(message.messageId, message)
     this.bySmtpId.set(key(message.mailbox, message.content.smtpMessageId), message.messageId)
     let sent = this.sends.get(message.content)
     if (!sent) {
-      sent = this.account.add({ content: message.content, copies: new Set() }, contentBytes(message.content))
+      sent = this.account.add(
+        { content: message.content, copies: new Set(), bodies },
+        contentBytes(message.content) + bodiesBytes(bodies),
+      )
       this.sends.set(message.content, sent)
     }
     sent.item!.copies.add(message.messageId)
@@ -192,6 +213,7 @@ export class MailStore {
     content: MailContent
     dedupeKey?: string
     internalRecipients: { mailbox: string; tenantKey: string }[]
+    bodies?: MailBodies
   }): StoredMessage {
     const sent: StoredMessage = {
       messageId: this.random.uuid(),
@@ -202,7 +224,7 @@ export class MailStore {
       folder: 'SENT',
       content: input.content,
     }
-    this.put(sent)
+    this.put(sent, input.bodies)
     this.sentSmtpIds.set(key(input.mailbox, input.content.smtpMessageId), sent.messageId)
     if (input.dedupeKey) this.dedupe.set(key(input.mailbox, input.dedupeKey), sent.messageId)
     const delivered = new Set<string>([input.mailbox])
@@ -221,6 +243,17 @@ export class MailStore {
     }
     this.account.budget.settle()
     return sent
+  }
+
+  /** The bytes kept with a message's send (every copy of it shares them). */
+  bodiesOf(messageId: string): MailBodies | undefined {
+    const m = this.byId.get(messageId)
+    return m ? this.sends.get(m.content)?.item?.bodies : undefined
+  }
+
+  /** Every message held, in every mailbox, oldest first. */
+  all(): StoredMessage[] {
+    return [...this.byId.values()]
   }
 
   /** Every message a mailbox holds, oldest first. */

@@ -322,7 +322,11 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
       },
       meetingid: record.meetingid ?? null,
     }
-    mailboxes.deliver(mail, people)
+    mailboxes.deliver(
+      mail,
+      people,
+      attachments.map((a) => a.content),
+    )
     return {}
   },
 })

@@ -41,10 +41,14 @@ const MAIL_OVERHEAD = 1024
 /** Each delivery: the mailbox entry, its slot, and the mailbox itself when new (rounded up). */
 const DELIVERY_OVERHEAD = 448
 
-/** One delivered mail and the mailboxes that hold it, so the budget can take it out of all of them. */
+/**
+ * One delivered mail, the mailboxes that hold it (so the budget can take it out of all of them) and its
+ * attachments' `content` as sent (base64, decoded only when downloaded; counted with the mail).
+ */
 interface Held {
   mail: DeliveredMail
   boxes: string[]
+  contents: string[] | undefined
 }
 
 function mailBytes(mail: DeliveredMail): number {
@@ -68,17 +72,26 @@ export class MailboxStore {
     this.account = budget.account('wecom.mailboxes', (h) => this.evict(h))
   }
 
-  /** Files one mail in each recipient's mailbox (one shared object), then lets the budget settle. */
-  deliver(mail: DeliveredMail, recipients: readonly { address: string; as: MailboxEntry['as'] }[]): void {
-    for (const r of recipients) this.deliverOne(r.address, mail, r.as)
+  /**
+   * Files one mail in each recipient's mailbox (one shared object), then lets the budget settle.
+   * `contents`: the attachments' base64 `content`, in the order of `mail.attachments`.
+   */
+  deliver(
+    mail: DeliveredMail,
+    recipients: readonly { address: string; as: MailboxEntry['as'] }[],
+    contents?: string[],
+  ): void {
+    for (const r of recipients) this.deliverOne(r.address, mail, r.as, contents)
     this.account.budget.settle()
   }
 
-  private deliverOne(address: string, mail: DeliveredMail, as: MailboxEntry['as']): void {
+  private deliverOne(address: string, mail: DeliveredMail, as: MailboxEntry['as'], contents?: string[]): void {
     const key = address.toLowerCase()
     let ticket = this.held.get(mail)
     if (!ticket) {
-      ticket = this.account.add({ mail, boxes: [] }, mailBytes(mail))
+      let bytes = mailBytes(mail)
+      for (const c of contents ?? []) bytes += c.length
+      ticket = this.account.add({ mail, boxes: [], contents }, bytes)
       this.held.set(mail, ticket)
     }
     ticket.item!.boxes.push(key)
@@ -124,6 +137,11 @@ export class MailboxStore {
   /** What the address received, oldest first (empty for an address nothing was sent to). */
   read(address: string): readonly MailboxEntry[] {
     return this.boxes.get(address.toLowerCase()) ?? []
+  }
+
+  /** Attachment `index` of a delivered mail as sent (base64), while the mail is held. */
+  attachmentContent(mail: DeliveredMail, index: number): string | undefined {
+    return this.held.get(mail)?.item?.contents?.[index]
   }
 
   addresses(): string[] {
