@@ -265,7 +265,7 @@ describe.skipIf(!present && !process.env.CI)('web console', { timeout: 40_000 },
     await refusedRow.waitFor()
     await refusedRow.locator('button').click()
     const refusal = page.locator('#req-refusal')
-    await refusal.locator('.rule-id', { hasText: 'meeting.create.title.required' }).waitFor()
+    await refusal.locator('.rule-id', { hasText: 'wecom.meeting.create.title.required' }).waitFor()
     expect(await refusal.locator('a.doc-link').getAttribute('href')).toBe(
       'https://developer.work.weixin.qq.com/document/path/99104',
     )

@@ -283,7 +283,7 @@ test('GET /__mock/catalogues offers only catalogue codes, and /__mock/rules name
     expect(added.status).toBe(201)
   }
   const rules = await c.get('/__mock/rules')
-  expect(rules['meeting.create.title.required']).toMatchObject({
+  expect(rules['wecom.meeting.create.title.required']).toMatchObject({
     endpoint: 'wecom.meeting.create',
     code: 400042,
     doc: 'https://developer.work.weixin.qq.com/document/path/99104',

@@ -173,6 +173,22 @@ describe('control plane and web pages', () => {
     expect((await send(base, 'GET', '/__mock/defaults', { ...bearer, ...evil })).status).toBe(403)
   })
 
+  test('a sandboxed mail frame (Origin: null) may load the console files, and nothing else of the control plane', async () => {
+    const { base } = await start()
+    const page = await new Promise<number>((resolve, reject) => {
+      const { port } = new URL(base)
+      httpRequest({ host: '127.0.0.1', port, path: '/__mock/ui/index.html', headers: { origin: 'null' } }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+        .on('error', reject)
+        .end()
+    })
+    expect(page).toBe(200)
+    expect((await send(base, 'GET', '/__mock/defaults', { origin: 'null' })).status).toBe(403)
+    expect((await send(base, 'POST', '/__mock/ui/index.html', { origin: 'null' })).status).toBe(403)
+  })
+
   test('a page may send the control plane JSON only: another type is refused (415) with the fix, and nothing changes', async () => {
     const { emu, base } = await start()
     const rule = '{"match":{"vendor":"wecom"},"drop":true}'

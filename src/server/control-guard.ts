@@ -59,7 +59,10 @@ export function browserRefusal(req: IncomingMessage, options: GuardOptions): str
   const host = hostHeader === undefined ? undefined : parseHost(hostHeader)
   if (hostHeader !== undefined && !host) return `the control plane refuses the Host header "${hostHeader}"`
   const origin = req.headers.origin
-  if (origin !== undefined) {
+  // The console's own files are public code, not state: a mail shown in the console's sandboxed frame (an
+  // opaque origin, `Origin: null`) may still load them. Host is checked below all the same.
+  const consoleFile = (req.method === 'GET' || req.method === 'HEAD') && req.url?.startsWith('/__mock/ui/') === true
+  if (origin !== undefined && !consoleFile) {
     const own = host ? [`http://${host.host}`, `https://${host.host}`] : []
     if (!own.includes(origin.toLowerCase()))
       return `the control plane refuses requests from web pages: Origin ${origin} is not this server's own${own[0] ? ` (${own[0]})` : ''}`
