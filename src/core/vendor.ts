@@ -29,7 +29,7 @@ export interface VendorPlugin extends EmulatorModule {
   owns(path: string): boolean
   /**
    * The vendor's real origins: what the MSW handlers intercept, and the hostnames the proxy and the HTTPS port
-   * serve (src/proxy), so an in-test client and an out-of-process one reach the emulator at the same names.
+   * serve (src/server/proxy), so an in-test client and an out-of-process one reach the emulator at the same names.
    */
   readonly origins: readonly string[]
   /** The auth stage of each auth kind this vendor's endpoints name (the registry's `auth`). */

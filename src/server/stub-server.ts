@@ -26,7 +26,7 @@ export interface StubServerOptions {
 export interface StubServer {
   url: string
   server: Server
-  /** With `proxy.port`: the intercepting proxy for the vendors' hostnames (src/proxy). */
+  /** With `proxy.port`: the intercepting proxy for the vendors' hostnames (src/server/proxy). */
   proxyUrl?: string
   /** With `proxy.httpsPort`: both vendors over HTTPS. */
   httpsUrl?: string
@@ -186,7 +186,7 @@ export async function startStubServer(emulator: Emulator, options: StubServerOpt
   const { port: proxyPort, httpsPort } = emulator.config.proxy as { port?: number; httpsPort?: number }
   const interception =
     proxyPort !== undefined || httpsPort !== undefined
-      ? await (await import('../proxy/index.ts')).startInterception(emulator, host)
+      ? await (await import('./proxy/index.ts')).startInterception(emulator, host)
       : undefined
   const server = createStubServer(emulator, host, interception ? { caCertificatePem: interception.ca.certPem } : {})
   const access = controlAccessFor(host, emulator.config.server.controlToken as string | undefined)

@@ -6,8 +6,8 @@
 import type { Server } from 'node:https'
 import { createRequire } from 'node:module'
 import type { TLSSocket } from 'node:tls'
-import type { Emulator } from '../core/emulator.ts'
-import { applyTimeouts, listenerOptions, serveVendorRequest } from '../server/node-adapter.ts'
+import type { Emulator } from '../../core/emulator.ts'
+import { applyTimeouts, listenerOptions, serveVendorRequest } from '../node-adapter.ts'
 import type { Leaf } from './ca.ts'
 
 const require = createRequire(import.meta.url)

@@ -4,7 +4,7 @@
  * stub server only when one of the ports is set, so a plain start pays nothing for it.
  */
 import type { AddressInfo, Server } from 'node:net'
-import type { Emulator } from '../core/emulator.ts'
+import type { Emulator } from '../../core/emulator.ts'
 import { defaultCaDir, type Leaf, type LocalCa, openCa } from './ca.ts'
 import { createVendorHttpsServer } from './https.ts'
 import { createInterceptingProxy } from './proxy.ts'
