@@ -17,7 +17,7 @@ if (kind === 'ours') {
   const dist = '../dist/mocks/index.js'
   const mocks = (await import(dist)) as typeof import('../mocks/index.ts')
   const emulator = mocks.createEmulator()
-  handlers = emulator.handlers
+  handlers = mocks.createHandlers(emulator)
   const app = emulator.control.defaults().wecom.apps[0]!
   const server = setupServer(...(handlers as Parameters<typeof setupServer>))
   server.listen({ onUnhandledFrame: 'error' })

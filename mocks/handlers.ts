@@ -1,22 +1,25 @@
 /**
- * MSW handlers for the real hostnames, over the same core as the stub server. Only conversion lives
+ * MSW handlers for the real hostnames, over the same emulator as the stub server. Only conversion lives
  * here: fetch Request → CoreRequest, CoreResponse → fetch Response (or a network error for a dropped
  * connection).
  */
 import { HttpResponse, http, type RequestHandler } from 'msw'
-import { VENDOR_ORIGINS } from '../src/core/hosts.ts'
-import type { Core } from '../src/index.ts'
+import type { Emulator } from '../src/core/emulator.ts'
 
-export const WECOM_ORIGINS: string[] = [...VENDOR_ORIGINS.wecom]
-export const FEISHU_ORIGINS: string[] = [...VENDOR_ORIGINS.feishu]
+import { feishuVendor } from '../src/feishu/vendor.ts'
+import { wecomVendor } from '../src/wecom/vendor.ts'
+
+export const WECOM_ORIGINS: string[] = [...wecomVendor.origins]
+export const FEISHU_ORIGINS: string[] = [...feishuVendor.origins]
 
 export interface HandlerOptions {
   /** Extra origins to intercept as well, e.g. a base URL your client is configured with. */
   origins?: string[]
 }
 
-export function createHandlers(emulator: Core, options: HandlerOptions = {}): RequestHandler[] {
-  const origins = [...WECOM_ORIGINS, ...FEISHU_ORIGINS, ...(options.origins ?? [])]
+export function createHandlers(emulator: Emulator, options: HandlerOptions = {}): RequestHandler[] {
+  // The origins of the emulator's own vendors (WECOM_ORIGINS, FEISHU_ORIGINS), and any the caller adds.
+  const origins = [...emulator.vendorPlugins.flatMap((v) => v.origins), ...(options.origins ?? [])]
   return origins.map((origin) =>
     http.all(`${origin}/*`, async ({ request }) => {
       const url = new URL(request.url)

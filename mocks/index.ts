@@ -1,38 +1,27 @@
 /**
- * In-test interception of https://qyapi.weixin.qq.com and https://open.feishu.cn.
+ * In-test interception of https://qyapi.weixin.qq.com and https://open.feishu.cn: MSW handlers over an
+ * emulator. Nothing here loads Express, even transitively.
  *
  * @example
  * import { setupServer } from 'msw/node'
- * import { createEmulator } from 'worksuite-mock/mocks'
+ * import { createEmulator, createHandlers } from 'worksuite-mock/mocks'
  * const emulator = createEmulator()
- * const server = setupServer(...emulator.handlers)
+ * const server = setupServer(...createHandlers(emulator))
  * beforeAll(() => server.listen({ onUnhandledFrame: 'error' }))
  * afterEach(() => emulator.control.reset())
  * afterAll(() => server.close())
  */
 import type { RequestHandler } from 'msw'
-// From create-core, not src/index.ts: the MSW entry point never loads Express.
-import { type Core, createCore, type EmulatorOptions } from '../src/create-core.ts'
-import { createHandlers, type HandlerOptions } from './handlers.ts'
+import type { Control } from '../src/core/control.ts'
+import { createEmulator } from '../src/emulator.ts'
+import { createHandlers } from './handlers.ts'
 
-export interface MswEmulator {
-  handlers: RequestHandler[]
-  control: Core['control']
-  core: Core
-}
-
-/** Each call is an isolated emulator with its own state, clock and journal. */
-export function createEmulator(options: EmulatorOptions & HandlerOptions = {}): MswEmulator {
-  const { origins, ...coreOptions } = options
-  const core = createCore(coreOptions)
-  return { handlers: createHandlers(core, origins ? { origins } : {}), control: core.control, core }
-}
+export { createEmulator, Emulator, type EmulatorOptions } from '../src/emulator.ts'
+export { createHandlers, FEISHU_ORIGINS, type HandlerOptions, WECOM_ORIGINS } from './handlers.ts'
 
 const shared = createEmulator()
 
 /** Ready-made handlers over one shared emulator, for the simplest use: `setupServer(...handlers)`. */
-export const handlers: RequestHandler[] = shared.handlers
+export const handlers: RequestHandler[] = createHandlers(shared)
 /** The control plane of the shared emulator behind `handlers`. */
-export const control: Core['control'] = shared.control
-
-export { createHandlers, FEISHU_ORIGINS, WECOM_ORIGINS } from './handlers.ts'
+export const control: Control = shared.control

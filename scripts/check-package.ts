@@ -40,7 +40,7 @@ const specifier = (sub: string) => (sub === '.' ? 'worksuite-mock' : `worksuite-
 
 /** Names each entry point must export (a smoke test of the exports map against the entry files). */
 const EXPECTED: Record<string, string[]> = {
-  '.': ['createEmulator', 'createCore', 'defaultSeed', 'startStubServer'],
+  '.': ['createEmulator', 'Emulator', 'defaultSeed', 'startStubServer', 'expressMiddleware'],
   './mocks': ['createEmulator', 'handlers', 'control', 'createHandlers'],
   './contracts': ['runContracts', 'loadCases', 'urlTarget', 'emulatorTarget', 'liveTarget', 'junitXml'],
   './contracts/vitest': ['contractTests'],
@@ -185,18 +185,18 @@ async function main(): Promise<void> {
       writeFileSync(
         join(project, 'consumer.ts'),
         `${imports}
-import { createEmulator, type MswEmulator } from 'worksuite-mock/mocks'
+import { createEmulator, createHandlers, type Emulator } from 'worksuite-mock/mocks'
 import { type ContractClient, runContracts, type Target, urlTarget } from 'worksuite-mock/contracts'
 import { createWecomClient, fetchClient } from 'worksuite-mock/client'
 import { startStubServer, type StubServer } from 'worksuite-mock/server'
-import { createCore } from 'worksuite-mock'
 
 export const entries = [${subpaths.map((_, i) => `entry${i}`).join(', ')}]
-export const emulator: MswEmulator = createEmulator({ fakerSeed: 1 })
+export const emulator: Emulator = createEmulator({ fakerSeed: 1 })
+export const handlers = createHandlers(emulator)
 export const wecom = createWecomClient({ baseUrl: 'http://127.0.0.1:3000' })
 export const mine = (target: Target): ContractClient => ({ ...fetchClient({ baseUrls: target.baseUrls }), name: 'mine' })
 export async function probe(): Promise<number> {
-  const server: StubServer = await startStubServer(createCore(), { port: 0 })
+  const server: StubServer = await startStubServer(createEmulator(), { port: 0 })
   const report = await runContracts({ target: await urlTarget(server.url), client: mine, filter: 'auth' })
   await server.close()
   return report.summary.failed

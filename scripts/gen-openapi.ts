@@ -1,19 +1,18 @@
 /**
  * OpenAPI 3.1 documents for both vendors, built from the same data the emulator and the suite use: the
- * endpoint table (contracts/client/endpoints.ts), the request schemas (contracts/schemas/<route>.request.
- * schema.json, where an endpoint has one), the response schemas (<route>.response.schema.json, with the
- * vendors' error envelopes they share), the rule catalogues (which codes an endpoint answers) and the
- * error catalogues (HTTP status and message of each code). `npm run contracts:openapi` rewrites
+ * endpoint registry (contracts/endpoints.json), the request and response schemas it names (the response
+ * schemas with the vendors' error envelopes they share), the rules files it names for each endpoint and auth
+ * kind (which codes an endpoint answers) and the error catalogues (HTTP status and message of each code). `npm run contracts:openapi` rewrites
  * contracts/openapi/{wecom,feishu}.json (`-- --check` compares); a test checks them with an OpenAPI validator
  * and for drift.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type EndpointInfo, endpoints, type Vendor } from '../contracts/client/endpoints.ts'
-import { loadCatalogues } from '../contracts/coverage.ts'
+import { authKinds, type EndpointInfo, endpoints, type Vendor } from '../contracts/client/endpoints.ts'
 import { writeOrCheck } from './outputs.ts'
 
 const SCHEMAS = 'contracts/schemas'
+const RULES = 'contracts/rules'
 export const OPENAPI_FILES = { wecom: 'contracts/openapi/wecom.json', feishu: 'contracts/openapi/feishu.json' }
 
 interface ErrorEntry {
@@ -29,22 +28,15 @@ function errorCatalogue(vendor: Vendor): Map<number, ErrorEntry> {
   return new Map(data.errors.map((e) => [e.code, e]))
 }
 
-/**
- * The codes an endpoint answers: its rules (ids start with its id) plus its vendor gateway's that apply to
- * it (the token on business endpoints, the method on POST ones, the body on JSON ones).
- */
+function rulesFile(name: string): { code: number }[] {
+  return (JSON.parse(readFileSync(join(RULES, name), 'utf8')) as { rules: { code: number }[] }).rules
+}
+
+/** The codes an endpoint answers: those of its rules file and of its auth kind's, as the registry names them. */
 function codesOf(e: EndpointInfo): number[] {
+  const files = [e.rules, authKinds[e.auth].rules].filter((f): f is string => f !== undefined)
   const codes = new Set<number>()
-  for (const { data } of loadCatalogues()) {
-    for (const r of data.rules) {
-      const mine = r.id.startsWith(`${e.id}.`)
-      const gateway =
-        (e.auth === 'wecom' && /^wecom\.gateway\.(access_token|method|body)\./.test(r.id)) ||
-        (e.auth === 'feishu-user' && r.id.startsWith('feishu.gateway.authorization.')) ||
-        (e.id.startsWith('feishu.auth.') && r.id.startsWith('feishu.auth.tenant_access_token.'))
-      if ((mine || gateway) && r.code !== 0) codes.add(r.code)
-    }
-  }
+  for (const file of files) for (const r of rulesFile(file)) if (r.code !== 0) codes.add(r.code)
   return [...codes].sort((a, b) => a - b)
 }
 
@@ -87,19 +79,18 @@ function asComponent(file: string): Record<string, unknown> {
   return rewrite(schema) as Record<string, unknown>
 }
 
-/** The endpoint's request or response schema as a component, where it has one. */
+/** The request or response schema the registry names for the endpoint, as a component, once its file exists. */
 function endpointSchema(e: EndpointInfo, kind: Kind): Record<string, unknown> | undefined {
-  const file = `${e.id}.${kind.toLowerCase()}.schema.json`
-  return existsSync(join(SCHEMAS, file)) ? asComponent(file) : undefined
+  const file = kind === 'Request' ? e.request_schema : e.response_schema
+  return file && existsSync(join(SCHEMAS, file)) ? asComponent(file) : undefined
 }
 
 /** The schema files the response schemas `$ref` besides their own (the vendor's error envelope). */
 function sharedSchemaFiles(vendor: Vendor): string[] {
   const files = new Set<string>()
   for (const e of endpoints.filter((x) => x.vendor === vendor)) {
-    const text = existsSync(join(SCHEMAS, `${e.id}.response.schema.json`))
-      ? readFileSync(join(SCHEMAS, `${e.id}.response.schema.json`), 'utf8')
-      : ''
+    const file = e.response_schema
+    const text = file && existsSync(join(SCHEMAS, file)) ? readFileSync(join(SCHEMAS, file), 'utf8') : ''
     for (const m of text.matchAll(/"\$ref": "([^"#]+\.schema\.json)/g))
       if (!m[1]!.endsWith('.response.schema.json')) files.add(m[1]!)
   }
@@ -130,11 +121,7 @@ function operation(e: EndpointInfo, catalogue: Map<number, ErrorEntry>) {
   const params: Record<string, unknown>[] = []
   for (const m of e.path.matchAll(/:([a-z_]+)/g))
     params.push({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })
-  if (e.id === 'wecom.gettoken')
-    params.push(
-      { name: 'corpid', in: 'query', required: true, schema: { type: 'string' } },
-      { name: 'corpsecret', in: 'query', required: true, schema: { type: 'string' } },
-    )
+  for (const name of e.query ?? []) params.push({ name, in: 'query', required: true, schema: { type: 'string' } })
   if (params.length) op.parameters = params
   if (e.method === 'POST') {
     op.requestBody = {

@@ -5,9 +5,8 @@
 import { networkInterfaces } from 'node:os'
 import { parseArgs } from 'node:util'
 import { ConfigError, resolveConfig } from './core/config.ts'
-import { VENDOR_HOSTS } from './core/hosts.ts'
 import { loadSeedFile, SeedError } from './core/seed.ts'
-import { type Core, createCore, type EmulatorOptions } from './create-core.ts'
+import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts'
 import { controlAccessFor, type StubServer, startStubServer } from './server/stub-server.ts'
 import { deepMerge, listSettings, readConfigFile, settingsFromEnv, settingsFromFlags } from './settings.ts'
 import { packageVersion } from './version.ts'
@@ -104,13 +103,13 @@ export function optionsFromArgs(
 }
 
 /** Where the proxy and the HTTPS port listen, and how to trust the CA: one line each. */
-function interceptionLines(server: StubServer, tryPath: string | undefined): string[] {
+function interceptionLines(server: StubServer, hosts: readonly string[], tryPath: string | undefined): string[] {
   if (!server.ca) return []
   const { certFile, created } = server.ca
   return [
     '',
     ...(server.proxyUrl
-      ? [`Proxy:  ${server.proxyUrl} answers for ${VENDOR_HOSTS.join(', ')}; every other host is refused`]
+      ? [`Proxy:  ${server.proxyUrl} answers for ${hosts.join(', ')}; every other host is refused`]
       : []),
     ...(server.httpsUrl ? [`HTTPS:  ${server.httpsUrl} for those hostnames mapped to 127.0.0.1 (/etc/hosts)`] : []),
     `Trust:  ${certFile} (or ${server.url}/__mock/proxy/ca.pem): curl --cacert, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, keytool -importcert; README "Clients in other languages"`,
@@ -118,7 +117,7 @@ function interceptionLines(server: StubServer, tryPath: string | undefined): str
       ? [`        a new local CA was made (the old one was ${created.replaced}): trust it again`]
       : []),
     ...(server.proxyUrl && tryPath
-      ? [`Try:  curl -x ${server.proxyUrl} --cacert ${certFile} 'https://${VENDOR_HOSTS[0]}${tryPath}'`]
+      ? [`Try:  curl -x ${server.proxyUrl} --cacert ${certFile} 'https://${hosts[0]}${tryPath}'`]
       : []),
   ]
 }
@@ -137,14 +136,14 @@ function interfaceAddresses(): string[] {
  */
 export function banner(
   url: string,
-  emulator: Core,
+  emulator: Emulator,
   addresses: () => string[] = interfaceAddresses,
   server?: StubServer,
 ): string {
   const d = emulator.control.defaults()
   const app = d.wecom.apps[0]
   const tryPath = app ? `/cgi-bin/gettoken?corpid=${d.wecom.corpid}&corpsecret=${app.corpsecret}` : undefined
-  const { host, controlToken } = emulator.core.config.server
+  const { host, controlToken } = emulator.config.server
   const { hostname, port } = new URL(url)
   const everywhere = hostname === '0.0.0.0' || hostname === '[::]'
   // 0.0.0.0 is where it listens, not an address to call: from this machine, loopback reaches it.
@@ -178,7 +177,7 @@ export function banner(
     ...control,
     `Health:        ${local}/__mock/health  (ready: ${local}/__mock/health/ready)`,
     tryPath ? `Try:  curl '${local}${tryPath}'` : '',
-    ...(server ? interceptionLines(server, tryPath) : []),
+    ...(server ? interceptionLines(server, emulator.vendorHosts, tryPath) : []),
     'Stop with Ctrl-C.',
   ]
   return lines.join('\n')
@@ -221,12 +220,12 @@ export async function serve(argv: string[]): Promise<void> {
     return
   }
   quiet = parsed.quiet
-  const emulator = createCore(parsed.options)
+  const emulator = createEmulator(parsed.options)
   try {
     server = await startStubServer(emulator)
   } catch (e) {
     const err = e as NodeJS.ErrnoException
-    const { host, port } = emulator.core.config.server
+    const { host, port } = emulator.config.server
     // The proxy's, the HTTPS port's and the local CA's errors say where themselves.
     const where = /cannot (listen on|open the local CA)/.test(err.message) ? '' : ` on ${host}:${port}`
     console.error(`[worksuite-mock] Failed to listen${where}: ${err.code ?? ''} ${err.message}`)

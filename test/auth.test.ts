@@ -1,7 +1,9 @@
 /**
- * The auth rules of both vendors (contracts/rules/auth.json), through every adapter.
+ * The auth rules of both vendors (contracts/rules/auth.{wecom,feishu}.json and the token endpoints' rules files),
+ * through every adapter.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { catalogues } from '../src/core/errors.ts'
 import { type Harness, harnesses, reasonRule } from './support/harness.ts'
 
 const CORP = 'wwdevcorp0000001'
@@ -268,6 +270,16 @@ describe.each(harnesses)('auth through $name', (factory) => {
     })
     expect([unknown.status, unknown.json.code]).toEqual([400, 20003])
     expect(reasonRule(unknown)).toBe('feishu.authen.oauth_token.code.valid')
+  })
+
+  test("the OAuth token endpoint answers a missing parameter with HTTP 400 invalid_request 20001 in the catalogue's words", async () => {
+    const r = await h.call({
+      method: 'POST',
+      path: '/open-apis/authen/v2/oauth/token',
+      body: { grant_type: 'authorization_code', client_id: 'cli_devapp00000001' },
+    })
+    expect([r.status, r.json.code, r.json.error]).toEqual([400, 20001, 'invalid_request'])
+    expect(r.json.error_description).toBe(catalogues.feishu.get(20001)!.message)
   })
 
   test('feishu.authen.oauth_token.client_secret.valid: wrong client credentials → HTTP 400 invalid_client', async () => {

@@ -4,15 +4,15 @@
  */
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createCore, type StubServer, startStubServer } from '../src/index.ts'
+import { createEmulator, type StubServer, startStubServer } from '../src/index.ts'
 
 let server: StubServer
-let emu: ReturnType<typeof createCore>
+let emu: ReturnType<typeof createEmulator>
 let token: string
 let now: number
 
 beforeAll(async () => {
-  emu = createCore({ config: { server: { maxBodyBytes: 64 * 1024 } } })
+  emu = createEmulator({ config: { server: { maxBodyBytes: 64 * 1024 } } })
   server = await startStubServer(emu, { port: 0 })
   const d = emu.control.defaults()
   const r = await fetch(

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { needsBuild } from '../scripts/start.ts'
-import { createCore } from '../src/create-core.ts'
+import { createEmulator } from '../src/emulator.ts'
 import { type StubServer, startStubServer } from '../src/server/stub-server.ts'
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version
@@ -46,7 +46,7 @@ async function ready(url: string): Promise<void> {
 
 let server: StubServer
 beforeAll(async () => {
-  server = await startStubServer(createCore(), { host: '127.0.0.1', port: 0 })
+  server = await startStubServer(createEmulator(), { host: '127.0.0.1', port: 0 })
 })
 afterAll(() => server.close())
 
@@ -158,9 +158,9 @@ test('the server modules load no ajv until a schema is compiled (cold start)', a
     import { createRequire } from 'node:module'
     const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => /[\\\\/]node_modules[\\\\/]ajv[\\\\/]/.test(k))
     await import('./src/cli-main.ts')
-    const { createCore } = await import('./src/create-core.ts')
+    const { createEmulator } = await import('./src/emulator.ts')
     await import('./src/server/stub-server.ts')
-    createCore()
+    createEmulator()
     const before = loaded()
     const { validatorFor } = await import('./src/core/schema.ts')
     validatorFor({ type: 'object' })({})

@@ -3,15 +3,15 @@
  * lock lets exactly one send through at a time, and racing updates leave one requested state, never a mix.
  */
 import { afterEach, describe, expect, test } from 'vitest'
-import { createCore, type StubServer, startStubServer } from '../src/index.ts'
+import { createEmulator, type StubServer, startStubServer } from '../src/index.ts'
 
 const servers: StubServer[] = []
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()))
 })
 
-async function start(config: Parameters<typeof createCore>[0] = {}) {
-  const emu = createCore(config)
+async function start(config: Parameters<typeof createEmulator>[0] = {}) {
+  const emu = createEmulator(config)
   const server = await startStubServer(emu, { port: 0 })
   servers.push(server)
   const d = emu.control.defaults()

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events'
 import type { ServerResponse } from 'node:http'
 import { expect, test, vi } from 'vitest'
 import { EventHub, FLUSH_MS, MAX_BACKLOG } from '../src/console/hub.ts'
-import { createCore } from '../src/index.ts'
+import { createEmulator } from '../src/index.ts'
 
 /** Just enough of a ServerResponse: what was written, and a backlog the test sets. */
 function fakeResponse() {
@@ -42,11 +42,11 @@ const entry = (i: number) => ({
 test('a burst of entries goes out as one journal event per flush with the newest 50 summaries and the count', () => {
   vi.useFakeTimers()
   try {
-    const emu = createCore()
-    const hub = new EventHub(emu.core)
+    const emu = createEmulator()
+    const hub = new EventHub(emu)
     const res = fakeResponse()
     hub.open(res as unknown as ServerResponse)
-    for (let i = 0; i < 1000; i++) emu.core.state.journal.record(entry(i))
+    for (let i = 0; i < 1000; i++) emu.state.journal.record(entry(i))
     expect(res.chunks).toHaveLength(1) // hello only, so far
     vi.advanceTimersByTime(FLUSH_MS)
     expect(res.chunks).toHaveLength(2)
@@ -55,7 +55,7 @@ test('a burst of entries goes out as one journal event per flush with the newest
     expect(data.entries).toHaveLength(50)
     expect(data.entries.at(-1)).toMatchObject({ seq: 1000, at: 999 })
     res.emit('close')
-    expect(emu.core.journalTap.listener).toBeUndefined()
+    expect(emu.journalTap.listener).toBeUndefined()
   } finally {
     vi.useRealTimers()
   }
@@ -64,14 +64,14 @@ test('a burst of entries goes out as one journal event per flush with the newest
 test('a console that stopped reading is cut off once its backlog passes 1 MB, and the others go on', () => {
   vi.useFakeTimers()
   try {
-    const emu = createCore()
-    const hub = new EventHub(emu.core)
+    const emu = createEmulator()
+    const hub = new EventHub(emu)
     const stalled = fakeResponse()
     const reading = fakeResponse()
     hub.open(stalled as unknown as ServerResponse)
     hub.open(reading as unknown as ServerResponse)
     stalled.writableLength = MAX_BACKLOG + 1
-    emu.core.state.journal.record(entry(1))
+    emu.state.journal.record(entry(1))
     vi.advanceTimersByTime(FLUSH_MS)
     expect(stalled.destroyed).toBe(true)
     expect(reading.chunks).toHaveLength(2)
@@ -84,13 +84,13 @@ test('a console that stopped reading is cut off once its backlog passes 1 MB, an
 test('an open console keeps hearing of requests after a reset, which replaced the journal, and hears of the reset', () => {
   vi.useFakeTimers()
   try {
-    const emu = createCore()
-    const hub = new EventHub(emu.core)
+    const emu = createEmulator()
+    const hub = new EventHub(emu)
     const res = fakeResponse()
     hub.open(res as unknown as ServerResponse)
     emu.control.reset()
     expect(res.chunks.at(-1)).toMatch(/^event: reset\n/)
-    emu.core.state.journal.record(entry(5))
+    emu.state.journal.record(entry(5))
     vi.advanceTimersByTime(FLUSH_MS)
     expect(res.chunks.at(-1)).toMatch(/^event: journal\n/)
   } finally {

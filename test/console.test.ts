@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createEmulator } from '../src/index.ts'
+import { createEmulator, startStubServer } from '../src/index.ts'
 import { CLOCK, client, PNG } from './support/console.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -34,7 +34,7 @@ describe.skipIf(!present && !process.env.CI)('web console', { timeout: 40_000 },
   beforeAll(async () => {
     if (!present) throw new Error(`chromium is missing at ${CHROMIUM}: .ci/run installs it with apt-get`)
     emulator.control.setClock({ now: CLOCK, frozen: true })
-    const s = await emulator.listen({ host: '127.0.0.1', port: 0 })
+    const s = await startStubServer(emulator, { host: '127.0.0.1', port: 0 })
     url = s.url
     close = s.close
     browser = await chromium.launch({
@@ -414,7 +414,7 @@ describe.skipIf(!present && !process.env.CI)('web console', { timeout: 40_000 },
 
   test('behind a control token the console works on the cookie it trades the token for', async () => {
     const guarded = createEmulator({ config: { server: { controlToken: 'console-secret' } } })
-    const s = await guarded.listen({ host: '127.0.0.1', port: 0 })
+    const s = await startStubServer(guarded, { host: '127.0.0.1', port: 0 })
     const p = await context.newPage()
     try {
       expect((await p.goto(`${s.url}/__mock/ui/`))!.status()).toBe(401)

@@ -7,18 +7,18 @@ import { loadCases } from '../contracts/runner/cases.ts'
 import { runContracts } from '../contracts/runner/run.ts'
 import { emulatorTarget, liveTarget, urlTarget } from '../contracts/runner/targets.ts'
 import { ControlError } from '../src/core/control.ts'
-import { createCore, type StubServer, startStubServer } from '../src/index.ts'
+import { createEmulator, type StubServer, startStubServer } from '../src/index.ts'
 
 let server: StubServer
 beforeAll(async () => {
-  server = await startStubServer(createCore(), { host: '127.0.0.1', port: 0 })
+  server = await startStubServer(createEmulator(), { host: '127.0.0.1', port: 0 })
 })
 afterAll(async () => {
   await server.close()
 })
 
 test('control.setConfig merges a partial config over the settings in effect, and reset restores the start-up ones', () => {
-  const core = createCore({ config: { feishu: { mail: { lockHoldMs: 0 } } } })
+  const core = createEmulator({ config: { feishu: { mail: { lockHoldMs: 0 } } } })
   core.control.setConfig({ feishu: { mail: { daily: { sendsPerUser: 1 } } } })
   expect(core.control.config().feishu.mail.daily).toMatchObject({ sendsPerUser: 1, externalRecipientsPerUser: 1000 })
   expect(core.control.config().feishu.mail.lockHoldMs).toBe(0)
@@ -28,7 +28,7 @@ test('control.setConfig merges a partial config over the settings in effect, and
 })
 
 test('control.setConfig refuses a bad value and a start-up-only setting with a 400 naming the field', () => {
-  const core = createCore()
+  const core = createEmulator()
   expect(() => core.control.setConfig({ feishu: { mail: { lockHoldMs: -1 } } })).toThrow(ControlError)
   expect(() => core.control.setConfig({ feishu: { mail: { lockHoldMs: -1 } } })).toThrow(/lockHoldMs/)
   expect(() => core.control.setConfig({ wecom: { maxMeetings: 5 } })).toThrow(/"wecom" applies only at start-up/)

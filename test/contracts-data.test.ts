@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { generateTypes, OUT_FILE } from '../scripts/gen-types.ts'
+import { generateSchemaIndex, generateTypes, OUT_FILE, SCHEMA_INDEX_FILE } from '../scripts/gen-types.ts'
 import { catalogues } from '../src/core/errors.ts'
 import { describeAjvError, fullValidatorFor } from '../src/core/schema.ts'
 
@@ -50,4 +50,8 @@ test('the default seed and every seed under fixtures/ match the seed schema', ()
 
 test('src/generated/contracts.ts is what scripts/gen-types.ts generates from contracts/schemas (run npm run gen:types)', async () => {
   expect(readFileSync(OUT_FILE, 'utf8')).toBe(await generateTypes())
+})
+
+test('src/generated/schemas.ts indexes every request and response schema in contracts/schemas (run npm run gen:types)', () => {
+  expect(readFileSync(SCHEMA_INDEX_FILE, 'utf8')).toBe(generateSchemaIndex())
 })

@@ -8,14 +8,14 @@ import { type LoadedCase, loadCases } from '../contracts/runner/cases.ts'
 import { runContracts } from '../contracts/runner/run.ts'
 import { liveTarget } from '../contracts/runner/targets.ts'
 import type { ContractCase } from '../src/generated/contracts.ts'
-import { type Core, createCore, type StubServer, startStubServer } from '../src/index.ts'
+import { createEmulator, type Emulator, type StubServer, startStubServer } from '../src/index.ts'
 
-let emu: Core
+let emu: Emulator
 let server: StubServer
 let env: NodeJS.ProcessEnv
 
 beforeAll(async () => {
-  emu = createCore()
+  emu = createEmulator()
   server = await startStubServer(emu, { host: '127.0.0.1', port: 0 })
   const d = emu.control.defaults()
   const user = d.feishu.users[0]!

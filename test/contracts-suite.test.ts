@@ -17,13 +17,13 @@ import { main } from '../contracts/runner/cli.ts'
 import { junitXml } from '../contracts/runner/report.ts'
 import { makeClient, runContracts } from '../contracts/runner/run.ts'
 import { emulatorTarget, urlTarget } from '../contracts/runner/targets.ts'
-import { createCore, type StubServer, startStubServer } from '../src/index.ts'
+import { createEmulator, type StubServer, startStubServer } from '../src/index.ts'
 
 const all = loadCases()
 let server: StubServer
 
 beforeAll(async () => {
-  server = await startStubServer(createCore(), { host: '127.0.0.1', port: 0 })
+  server = await startStubServer(createEmulator(), { host: '127.0.0.1', port: 0 })
 })
 afterAll(async () => {
   await server.close()

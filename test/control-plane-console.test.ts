@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { afterAll, beforeEach, expect, test } from 'vitest'
-import { createCore, createEmulator, expressMiddleware } from '../src/index.ts'
+import { createEmulator, expressMiddleware, startStubServer } from '../src/index.ts'
 import { CLOCK, client, PNG } from './support/console.ts'
 import { useStubServer } from './support/server.ts'
 
@@ -71,7 +71,7 @@ test('GET /__mock/events says hello, then coalesces the journal into events with
 })
 
 test('GET /__mock/events tells of control changes and resets, and the journal tap is off once nobody listens', async () => {
-  const tap = emulator.core.journalTap
+  const tap = emulator.journalTap
   // The previous test's stream is closing: once it has, nobody listens.
   await expect.poll(() => tap.listener).toBeUndefined()
   const seen = await events(
@@ -315,7 +315,7 @@ test('GET /__mock/ui/ serves the console under a strict CSP, only its own files,
 
 test('with a control token the console trades ?token= for an HttpOnly cookie that admits its requests', async () => {
   const emu = createEmulator({ config: { server: { controlToken: 'tok-123' } } })
-  const s = await emu.listen({ host: '127.0.0.1', port: 0 })
+  const s = await startStubServer(emu, { host: '127.0.0.1', port: 0 })
   try {
     expect((await fetch(`${s.url}/__mock/ui/`)).status).toBe(401)
     expect((await fetch(`${s.url}/__mock/ui/?token=wrong`)).status).toBe(401)
@@ -342,7 +342,7 @@ afterAll(() => Promise.all(apps.map((a) => new Promise((r) => a.close(r)))))
 
 test('the Express middleware serves the console under its mount path, with relative links that keep the prefix', async () => {
   const app = express()
-  app.use('/mock', expressMiddleware(createCore()))
+  app.use('/mock', expressMiddleware(createEmulator()))
   const listening = await new Promise<import('node:http').Server>((resolve) => {
     const l = app.listen(0, '127.0.0.1', () => resolve(l))
   })

@@ -70,8 +70,8 @@ test('a Feishu send shows in the sender mailbox and the internal recipient mailb
 })
 
 test('a WeCom mailbox is looked up by address: a bare userid is refused with the address to use', async () => {
-  const { createCore } = await import('../src/index.ts')
-  const emu = createCore()
+  const { createEmulator } = await import('../src/index.ts')
+  const emu = createEmulator()
   expect(() => emu.control.wecomMailbox('william')).toThrow(/william@bgjkcsqy\.wecom\.work/)
   expect(emu.control.wecomMailbox('william@bgjkcsqy.wecom.work')).toEqual([])
 })

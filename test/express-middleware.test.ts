@@ -2,12 +2,12 @@
 import express from 'express'
 import request from 'supertest'
 import { expect, test } from 'vitest'
-import { createEmulator } from '../src/index.ts'
+import { createEmulator, expressMiddleware } from '../src/index.ts'
 
 test('the middleware serves both vendors and the control plane under its mount path', async () => {
   const emulator = createEmulator()
   const app = express()
-  app.use('/vendor', emulator.express())
+  app.use('/vendor', expressMiddleware(emulator))
   app.get('/health', (_req, res) => {
     res.send('mine')
   })
@@ -28,7 +28,7 @@ test('a body already parsed by the host app is rebuilt, not lost', async () => {
   const emulator = createEmulator()
   const app = express()
   app.use(express.json())
-  app.use(emulator.express())
+  app.use(expressMiddleware(emulator))
   const r = await request(app)
     .post('/open-apis/auth/v3/tenant_access_token/internal')
     .send({ app_id: 'cli_devapp00000001', app_secret: 'dev-feishu-secret-00000001' })
@@ -38,7 +38,7 @@ test('a body already parsed by the host app is rebuilt, not lost', async () => {
 test('the journal sees what went through the middleware', async () => {
   const emulator = createEmulator()
   const app = express()
-  app.use(emulator.express())
+  app.use(expressMiddleware(emulator))
   await request(app).get('/cgi-bin/gettoken').query({ corpid: 'wwdevcorp0000001', corpsecret: 'bad' })
   const j = await request(app).get('/__mock/requests').query({ route: 'wecom.gettoken', code: 40001 })
   expect(j.body.count).toBe(1)

@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net'
 import * as lark from '@larksuiteoapi/node-sdk'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import docExample from '../fixtures/feishu/mail/doc-example.json' with { type: 'json' }
-import { createCore } from '../src/index.ts'
+import { createEmulator } from '../src/index.ts'
 
-const core = createCore({ config: { feishu: { mail: { lockHoldMs: 0 } } } })
+const core = createEmulator({ config: { feishu: { mail: { lockHoldMs: 0 } } } })
 let server: Server
 let client: lark.Client
 

@@ -8,7 +8,7 @@ import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
 import { compilePendingSchemas, pendingSchemaCount, validatorFor } from '../src/core/schema.ts'
-import { createCore } from '../src/create-core.ts'
+import { createEmulator } from '../src/emulator.ts'
 import { createStubServer } from '../src/server/stub-server.ts'
 
 const closers: (() => Promise<void>)[] = []
@@ -17,8 +17,8 @@ afterEach(async () => {
 })
 
 /** A stub server that believes it listens on `host` (for its access rules) but binds 127.0.0.1, port 0. */
-async function serve(host = '127.0.0.1', config: Parameters<typeof createCore>[0] = {}): Promise<string> {
-  const server = createStubServer(createCore(config), host)
+async function serve(host = '127.0.0.1', config: Parameters<typeof createEmulator>[0] = {}): Promise<string> {
+  const server = createStubServer(createEmulator(config), host)
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   closers.push(
@@ -100,9 +100,9 @@ describe('readiness: GET /__mock/health/ready', () => {
     // A child process, so that nothing else in it has loaded Express.
     const script = `
       import { createRequire } from 'node:module'
-      import { createCore } from './src/create-core.ts'
+      import { createEmulator } from './src/emulator.ts'
       import { startStubServer } from './src/server/stub-server.ts'
-      const server = await startStubServer(createCore(), { host: '127.0.0.1', port: 0 })
+      const server = await startStubServer(createEmulator(), { host: '127.0.0.1', port: 0 })
       const alive = await fetch(server.url + '/__mock/health')
       let ready = 0
       for (let i = 0; i < 200 && ready !== 200; i++) {

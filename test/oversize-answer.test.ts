@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
 import express from 'express'
 import { afterEach, expect, test } from 'vitest'
-import { createEmulator } from '../src/index.ts'
+import { createEmulator, expressMiddleware } from '../src/index.ts'
 import { useStubServer } from './support/server.ts'
 
 const MiB = 1 << 20
@@ -109,7 +109,7 @@ test('a 30 MB upload over a limit of 1 to 10.5 MiB gets the Feishu refusal on ev
 test('the Express middleware answers an over-limit upload the same way: the refusal on every try', async () => {
   const emulator = createEmulator()
   const app = express()
-  app.use(emulator.express())
+  app.use(expressMiddleware(emulator))
   const http = app.listen(0, '127.0.0.1')
   await new Promise((resolve) => http.once('listening', resolve))
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`

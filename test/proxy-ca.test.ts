@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { defaultCaDir, openCa } from '../src/proxy/ca.ts'
+import { defaultCaDir, openCa } from '../src/server/proxy/ca.ts'
 
 const HOST = 'qyapi.weixin.qq.com'
 const YEAR_MS = 365 * 86_400_000

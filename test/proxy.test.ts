@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ProxyAgent, fetch as undiciFetch } from 'undici'
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
-import { createEmulator } from '../src/index.ts'
+import { createEmulator, startStubServer } from '../src/index.ts'
 import type { StubServer } from '../src/server/stub-server.ts'
 import { settingsFromFlags } from '../src/settings.ts'
 
@@ -38,7 +38,7 @@ let httpsPort: number
 let caFile: string
 
 beforeAll(async () => {
-  server = await emulator.listen({ port: 0 })
+  server = await startStubServer(emulator, { port: 0 })
   proxyPort = Number(new URL(server.proxyUrl!).port)
   httpsPort = Number(new URL(server.httpsUrl!).port)
   caFile = server.ca!.certFile
@@ -463,7 +463,7 @@ test('GET /__mock/proxy/ca.pem is the CA certificate in ca.pem, and never the ke
 })
 
 test('GET /__mock/proxy/ca.pem says how to turn the CA on when neither port is set', async () => {
-  const plain = await createEmulator().listen({ port: 0 })
+  const plain = await startStubServer(createEmulator(), { port: 0 })
   try {
     expect(plain.ca).toBeUndefined()
     expect(plain.proxyUrl).toBeUndefined()

@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { expect, test } from 'vitest'
-import { createCore } from '../src/index.ts'
+import { createEmulator } from '../src/index.ts'
 import { CLI_TIMEOUT, runCli, stopCli, waitForUrl } from './support/cli.ts'
 
 const NOW = 1_750_000_000
@@ -82,7 +82,7 @@ async function runScript(send: (s: Step) => Promise<Seen>): Promise<Seen[]> {
 }
 
 function inProcess(fakerSeed: number) {
-  const emu = createCore({ fakerSeed })
+  const emu = createEmulator({ fakerSeed })
   emu.control.setClock({ now: NOW, frozen: true })
   return async (s: Step): Promise<Seen> => {
     if (s.path.startsWith('/__mock/')) {

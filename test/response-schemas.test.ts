@@ -15,11 +15,11 @@ import {
   responseSchemaIds,
   SCHEMAS_DIR,
 } from '../contracts/response-check.ts'
-import { createCore } from '../src/index.ts'
+import { createEmulator } from '../src/index.ts'
 import { checked } from './support/checked.ts'
 import { coreHarness } from './support/harness.ts'
 
-const routes = createCore().core.router.routes()
+const routes = createEmulator().router.routes()
 const load = (id: string) => JSON.parse(readFileSync(join(SCHEMAS_DIR, `${id}${RESPONSE_SCHEMA_SUFFIX}`), 'utf8'))
 
 /** Routes without a response schema, and response schemas without a route. */

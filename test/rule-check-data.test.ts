@@ -88,6 +88,11 @@ const valid: Partial<Record<RuleEndpoint, unknown[]>> = {
     scheduleDocCorrected,
     ...[1, 2, 3, 4, 5, 6, 7, 8].map((s) => buildScheduleAdd({}, scheduleFaker(s))),
   ],
+  // oa/schedule/update takes oa/schedule/add's fields and the id of the schedule it changes.
+  'wecom.schedule.update': [
+    scheduleDocCorrected,
+    ...[1, 2, 3, 4].map((s) => buildScheduleAdd({}, scheduleFaker(s))),
+  ].map((b) => ({ ...b, schedule: { ...b.schedule, schedule_id: '17c7d2bd9f20d652840f72f59e796AAA' } })),
   'wecom.exmail.compose_send': [mailDoc, ...[1, 2, 3, 4, 5, 6, 7, 8].map((s) => buildComposeSend({}, mailFaker(s)))],
   'wecom.gettoken': [{ corpid: 'wwdevcorp0000001', corpsecret: 'dev-secret-meetings-1000014' }],
   'wecom.gateway': [{ access_token: 'x' }],

@@ -9,7 +9,7 @@ import supertest from 'supertest'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import defaultSeedJson from '../fixtures/seed/default.json' with { type: 'json' }
 import { validateSeed } from '../src/core/seed.ts'
-import { createCore, createEmulator, type StubServer, startStubServer } from '../src/index.ts'
+import { createEmulator, expressMiddleware, type StubServer, startStubServer } from '../src/index.ts'
 import { controlAccessFor, isLoopback } from '../src/server/stub-server.ts'
 import { testCore } from './support/core.ts'
 
@@ -19,8 +19,8 @@ afterEach(async () => {
   vi.restoreAllMocks()
 })
 
-async function start(config: Parameters<typeof createCore>[0] = {}, host?: string) {
-  const emu = createCore(config)
+async function start(config: Parameters<typeof createEmulator>[0] = {}, host?: string) {
+  const emu = createEmulator(config)
   const server = await startStubServer(emu, { port: 0, ...(host ? { host } : {}) })
   servers.push(server)
   const port = Number(new URL(server.url).port)
@@ -217,7 +217,7 @@ describe('control plane and web pages', () => {
   test('the Express middleware refuses other origins and Host names on /__mock the same way', async () => {
     const emulator = createEmulator({ config: { server: { allowedHosts: ['app.test'] } } })
     const app = express()
-    app.use(emulator.express())
+    app.use(expressMiddleware(emulator))
     const r = (path: string) => supertest(app).get(path)
     expect((await r('/__mock/defaults')).status).toBe(200)
     const fromPage = await r('/__mock/defaults').set('origin', 'http://evil.example')

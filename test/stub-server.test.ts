@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { request } from 'node:http'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { banner } from '../src/cli-main.ts'
-import { createCore, createEmulator } from '../src/index.ts'
+import { createEmulator, startStubServer } from '../src/index.ts'
 import { CLI_TIMEOUT, finished, runCli, stopCli, waitForLine, waitForUrl } from './support/cli.ts'
 
 test(
@@ -49,7 +49,7 @@ test(
 )
 
 test('the banner on 0.0.0.0 without a token says the control plane is disabled, why, and how to enable it', () => {
-  const text = banner('http://0.0.0.0:3000', createCore({ config: { server: { host: '0.0.0.0' } } }), () => [
+  const text = banner('http://0.0.0.0:3000', createEmulator({ config: { server: { host: '0.0.0.0' } } }), () => [
     '192.168.1.10',
   ])
   expect(text).toContain('listening on every interface, port 3000: http://127.0.0.1:3000, http://192.168.1.10:3000')
@@ -60,7 +60,7 @@ test('the banner on 0.0.0.0 without a token says the control plane is disabled, 
 })
 
 test('the banner with a control token names the header the control plane needs, not the token', () => {
-  const core = createCore({ config: { server: { host: '0.0.0.0', controlToken: 's3cret' } } })
+  const core = createEmulator({ config: { server: { host: '0.0.0.0', controlToken: 's3cret' } } })
   const text = banner('http://0.0.0.0:3000', core, () => [])
   expect(text).toContain(
     "Control plane: http://127.0.0.1:3000/__mock/defaults  with header 'Authorization: Bearer <server.controlToken>'",
@@ -69,7 +69,7 @@ test('the banner with a control token names the header the control plane needs, 
 })
 
 test('the banner on loopback gives the control plane URL as before', () => {
-  const text = banner('http://127.0.0.1:3000', createCore(), () => ['192.168.1.10'])
+  const text = banner('http://127.0.0.1:3000', createEmulator(), () => ['192.168.1.10'])
   expect(text).toContain('worksuite-mock listening on http://127.0.0.1:3000\n')
   expect(text).toContain('Control plane: http://127.0.0.1:3000/__mock/defaults  (reset, clock')
   expect(text).not.toContain('192.168.1.10')
@@ -109,7 +109,7 @@ const emulator = createEmulator({ config: { server: { maxBodyBytes: 4096 } } })
 let base = ''
 let close: () => Promise<void>
 beforeAll(async () => {
-  const s = await emulator.listen({ host: '127.0.0.1', port: 0 })
+  const s = await startStubServer(emulator, { host: '127.0.0.1', port: 0 })
   base = s.url
   close = s.close
 })

@@ -1,5 +1,5 @@
 /**
- * The recurrence arithmetic of meetings (src/wecom/meetings/recurrence.ts): closed form, so the inputs that
+ * The recurrence arithmetic of meetings (src/wecom/calendar/recurrence.ts): closed form, so the inputs that
  * used to spin forever (issue 16: interval 0, monthly interval 1e9) return at once, and the results agree
  * with a plain walk of the calendar (the reference below, bounded by the 200-occurrence cap). Then the same
  * series through the stub server: refused at the door of create, update and compose_send, and the far-reaching
@@ -15,7 +15,7 @@ import {
   type Recurrence,
   repeatsInRange,
   seriesState,
-} from '../src/wecom/meetings/recurrence.ts'
+} from '../src/wecom/calendar/recurrence.ts'
 import { useStubServer } from './support/server.ts'
 
 const DAY = 86_400

@@ -10,6 +10,7 @@ const CATALOGUES = [
   'wecom.schedule.add.json',
   'wecom.schedule.get.json',
   'wecom.schedule.del.json',
+  'wecom.schedule.update.json',
   'wecom.exmail.compose_send.json',
 ]
 

@@ -1,7 +1,7 @@
 /**
- * oa/schedule/add, get and del: every case of contracts/cases/wecom.schedule.{add,get,del}.json (one or more
- * per rule of contracts/rules/wecom.schedule.{add,get,del}.json) through every harness, checking the exact
- * errcode, HTTP status and the rule the reason names; and what the schedules read back as.
+ * oa/schedule/add, get, del and update: every case of contracts/cases/wecom.schedule.{add,get,del,update}.json
+ * (one or more per rule of contracts/rules/wecom.schedule.{add,get,del,update}.json) through every harness, checking
+ * the exact errcode, HTTP status and the rule the reason names; and what the schedules read back as.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import docExample from '../fixtures/wecom/schedule/doc-example.json' with { type: 'json' }
@@ -13,7 +13,12 @@ import { wecomPost, wecomTokenFor } from './support/wecom-app.ts'
 
 describeCases(
   'oa/schedule contract cases',
-  casesOf('wecom.schedule.add.json', 'wecom.schedule.get.json', 'wecom.schedule.del.json'),
+  casesOf(
+    'wecom.schedule.add.json',
+    'wecom.schedule.get.json',
+    'wecom.schedule.del.json',
+    'wecom.schedule.update.json',
+  ),
 )
 
 const ADD = '/cgi-bin/oa/schedule/add'

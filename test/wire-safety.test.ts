@@ -10,7 +10,7 @@ import request from 'supertest'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { ControlError } from '../src/core/control.ts'
 import { ECHO_MAX_CHARS } from '../src/core/echo.ts'
-import { createEmulator } from '../src/index.ts'
+import { createEmulator, expressMiddleware } from '../src/index.ts'
 import { jsonText } from '../src/server/express.ts'
 import { testCore } from './support/core.ts'
 import { useStubServer } from './support/server.ts'
@@ -167,7 +167,7 @@ describe('defect 4: deep nesting is a wrong type, at any depth', () => {
     const emu = createEmulator()
     const app = express()
     app.use(express.json({ limit: '1mb' }))
-    app.use(emu.express())
+    app.use(expressMiddleware(emu))
     const token = (await request(app).get('/cgi-bin/gettoken').query({ corpid: CORPID, corpsecret: SECRET })).body
       .access_token
     const body = `{"extra":${nested(100_000)},${JSON.stringify(meeting()).slice(1)}`

@@ -12,8 +12,8 @@
  * const { body } = await wecom.getToken({ corpid, corpsecret })
  * const booked = await wecom.meeting.create(body.access_token!, { admin_userid: 'zhangsan', title: 'Sync', ... })
  */
-import { endpointById, fillPath } from './endpoints.ts'
-import type { ContractClient, RawRequest, WireResponse } from './types.ts'
+import { callingConvention, endpointById, endpoints, fillPath } from './endpoints.ts'
+import type { ContractClient, EndpointMethods, RawRequest, WireResponse } from './types.ts'
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 3). */
@@ -210,30 +210,52 @@ export interface FetchClientOptions {
   retry?: RetryOptions | boolean
 }
 
-/** Both vendors behind the contract suite's adapter interface. */
+/**
+ * Both vendors behind the contract suite's adapter interface: one method per registry endpoint
+ * (contracts/endpoints.json), sent by its calling convention, so a new endpoint needs no code here.
+ */
 export function fetchClient(options: FetchClientOptions): ContractClient {
   const common = {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
   }
-  const wecom = createWecomClient({ baseUrl: options.baseUrls.wecom, ...common })
-  const feishu = createFeishuClient({ baseUrl: options.baseUrls.feishu, ...common })
+  const senders = {
+    wecom: transport({ baseUrl: options.baseUrls.wecom, ...common }),
+    feishu: transport({ baseUrl: options.baseUrls.feishu, ...common }),
+  }
+  const methods = Object.fromEntries(
+    endpoints.map((e) => {
+      const send = senders[e.vendor]
+      const bearer = (userToken: string) => ({ authorization: `Bearer ${userToken}` })
+      const call = (...args: unknown[]): Promise<WireResponse> => {
+        switch (callingConvention(e)) {
+          case 'token-body':
+            return send(jsonRequest(e.vendor, e.path, args[1] as Body, { query: { access_token: args[0] as string } }))
+          case 'bearer-params-body':
+            return send(
+              jsonRequest(e.vendor, fillPath(e.path, args[1] as Record<string, string>), args[2] as Body, {
+                headers: bearer(args[0] as string),
+              }),
+            )
+          case 'bearer-params':
+            return send({
+              vendor: e.vendor,
+              method: e.method,
+              path: fillPath(e.path, args[1] as Record<string, string>),
+              headers: bearer(args[0] as string),
+            })
+          case 'query':
+            return send({ vendor: e.vendor, method: e.method, path: e.path, query: args[0] as Record<string, string> })
+          case 'body':
+            return send(jsonRequest(e.vendor, e.path, args[0] as Body))
+        }
+      }
+      return [e.client_method, call]
+    }),
+  ) as unknown as EndpointMethods
   return {
     name: 'fetch',
-    raw: (req) => (req.vendor === 'wecom' ? wecom.send(req) : feishu.send(req)),
-    wecomGetToken: (q) => wecom.getToken(q),
-    meetingCreate: (t, b) => wecom.meeting.create(t, b),
-    meetingUpdate: (t, b) => wecom.meeting.update(t, b),
-    meetingGetInfo: (t, b) => wecom.meeting.getInfo(t, b),
-    meetingCancel: (t, b) => wecom.meeting.cancel(t, b),
-    scheduleAdd: (t, b) => wecom.schedule.add(t, b),
-    scheduleGet: (t, b) => wecom.schedule.get(t, b),
-    scheduleDel: (t, b) => wecom.schedule.del(t, b),
-    composeSend: (t, b) => wecom.mail.composeSend(t, b),
-    feishuTenantToken: (b) => feishu.tenantAccessToken(b),
-    feishuAppToken: (b) => feishu.appAccessToken(b),
-    feishuOAuthToken: (b) => feishu.oauthToken(b),
-    mailSend: (t, p, b) => feishu.mail.send(t, p, b),
-    mailGetMessage: (t, p) => feishu.mail.getMessage(t, p),
+    raw: (req) => senders[req.vendor](req),
+    ...methods,
   }
 }

@@ -4,7 +4,7 @@
  * GET on a POST endpoint, broken JSON). Every method answers with what came over the wire, never throws on
  * a vendor error: the suite checks status and code itself.
  */
-import type { Vendor } from './endpoints.ts'
+export type Vendor = 'wecom' | 'feishu'
 
 export interface WireResponse {
   status: number
@@ -28,7 +28,7 @@ export interface RawRequest {
 
 type Body = Record<string, unknown>
 
-/** One method per endpoint (names are `EndpointInfo.method_name`). */
+/** One method per endpoint (names are the registry's `client_method`). */
 export interface EndpointMethods {
   wecomGetToken(query: { corpid: string; corpsecret: string }): Promise<WireResponse>
   meetingCreate(token: string, body: Body): Promise<WireResponse>
@@ -38,6 +38,7 @@ export interface EndpointMethods {
   scheduleAdd(token: string, body: Body): Promise<WireResponse>
   scheduleGet(token: string, body: Body): Promise<WireResponse>
   scheduleDel(token: string, body: Body): Promise<WireResponse>
+  scheduleUpdate(token: string, body: Body): Promise<WireResponse>
   composeSend(token: string, body: Body): Promise<WireResponse>
   feishuTenantToken(body: Body): Promise<WireResponse>
   feishuAppToken(body: Body): Promise<WireResponse>

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ContractCase, ContractStep } from '../../src/generated/contracts.ts'
 import { RULES } from '../../src/generated/rules.ts'
-import { endpointById, matchPath } from '../client/endpoints.ts'
+import { callingConvention, type EndpointInfo, endpointById, matchPath } from '../client/endpoints.ts'
 import { fetchClient } from '../client/fetch-client.ts'
 import type { ContractClient, RawRequest, WireResponse } from '../client/types.ts'
 import { type LoadedCase, loadCases, matchesFilter } from './cases.ts'
@@ -117,7 +117,7 @@ export class Pacer {
 /** The client with a pause before each request, per vendor. */
 export function pacedClient(client: ContractClient, pacer: Pacer): ContractClient {
   const vendorOfMethod = new Map<string, string>()
-  for (const e of endpointById.values()) vendorOfMethod.set(e.method_name, e.vendor)
+  for (const e of endpointById.values()) vendorOfMethod.set(e.client_method, e.vendor)
   return new Proxy(client, {
     get(obj, prop, receiver) {
       const value = Reflect.get(obj, prop, receiver)
@@ -235,6 +235,41 @@ function lookupIn(s: Session) {
   }
 }
 
+/**
+ * The client method's arguments for a request it can send as the case wrote it (by the endpoint's calling
+ * convention), or undefined when the request is one a well-behaved client would not send.
+ */
+function clientArguments(
+  info: EndpointInfo,
+  params: Record<string, string>,
+  query: Record<string, string>,
+  headers: Record<string, string>,
+  req: { body?: unknown; rawBody?: string },
+  objectBody: boolean,
+): unknown[] | undefined {
+  const qkeys = Object.keys(query)
+  const body = (req.body ?? {}) as Record<string, unknown>
+  const bearer = headers.authorization?.startsWith('Bearer ') ? headers.authorization.slice(7) : undefined
+  const noBody = req.body === undefined && req.rawBody === undefined
+  switch (callingConvention(info)) {
+    case 'token-body':
+      return objectBody && qkeys.length === 1 && query.access_token && !headers.authorization
+        ? [query.access_token, body]
+        : undefined
+    case 'bearer-params':
+      return bearer && qkeys.length === 0 && noBody ? [bearer, params] : undefined
+    case 'bearer-params-body':
+      return bearer && qkeys.length === 0 && objectBody ? [bearer, params, body] : undefined
+    case 'query': {
+      // Only with exactly the parameters the endpoint requires: the typed client sends nothing else.
+      const required = info.query ?? []
+      return noBody && qkeys.length === required.length && required.every((k) => query[k]) ? [query] : undefined
+    }
+    case 'body':
+      return objectBody && qkeys.length === 0 && !headers.authorization ? [body] : undefined
+  }
+}
+
 /** Sends a step's request: through the client's endpoint method when it is well formed, else as raw HTTP. */
 async function send(
   s: Session,
@@ -257,42 +292,10 @@ async function send(
     req.body !== undefined && typeof req.body === 'object' && !Array.isArray(req.body) && req.rawBody === undefined
   const params = info ? matchPath(info.path, req.path) : undefined
   if (info && params && req.method === info.method && extraHeaders.length === 0) {
-    const body = (req.body ?? {}) as Record<string, unknown>
-    const qkeys = Object.keys(query)
-    if (info.auth === 'wecom' && objectBody && qkeys.length === 1 && query.access_token && !headers.authorization) {
-      const m = s.client[info.method_name] as (t: string, b: Record<string, unknown>) => Promise<WireResponse>
-      return { res: await m.call(s.client, query.access_token, body), via: 'client' }
-    }
-    const bearer = headers.authorization?.startsWith('Bearer ') ? headers.authorization.slice(7) : undefined
-    if (info.auth === 'feishu-user' && bearer && qkeys.length === 0) {
-      if (info.method === 'GET' && req.body === undefined && req.rawBody === undefined)
-        return {
-          res: await s.client.mailGetMessage(bearer, params as { user_mailbox_id: string; message_id: string }),
-          via: 'client',
-        }
-      if (info.method === 'POST' && objectBody)
-        return { res: await s.client.mailSend(bearer, params as { user_mailbox_id: string }, body), via: 'client' }
-    }
-    if (
-      info.id === 'wecom.gettoken' &&
-      qkeys.length === 2 &&
-      query.corpid &&
-      query.corpsecret &&
-      req.body === undefined
-    )
-      return {
-        res: await s.client.wecomGetToken({ corpid: query.corpid, corpsecret: query.corpsecret }),
-        via: 'client',
-      }
-    if (
-      info.auth === 'none' &&
-      info.vendor === 'feishu' &&
-      objectBody &&
-      qkeys.length === 0 &&
-      !headers.authorization
-    ) {
-      const m = s.client[info.method_name] as (b: Record<string, unknown>) => Promise<WireResponse>
-      return { res: await m.call(s.client, body), via: 'client' }
+    const args = clientArguments(info, params, query, headers, req, objectBody)
+    if (args) {
+      const m = s.client[info.client_method] as (...a: unknown[]) => Promise<WireResponse>
+      return { res: await m.apply(s.client, args), via: 'client' }
     }
   }
   const raw: RawRequest = {
@@ -316,9 +319,10 @@ async function cleanUp(s: Session, pending: PendingCleanup[]): Promise<CleanupRe
     try {
       const attempt = async () => {
         const token = item.token ?? ((await lookupIn(s)('wecom.token')) as string)
-        return item.endpoint === 'wecom.meeting.cancel'
-          ? s.client.meetingCancel(token, item.body)
-          : s.client.scheduleDel(token, item.body)
+        const info = endpointById.get(item.endpoint)
+        if (info?.auth !== 'wecom') throw new Error(`clean-up through ${item.endpoint}: not a WeCom business endpoint`)
+        const m = s.client[info.client_method] as (t: string, b: Record<string, unknown>) => Promise<WireResponse>
+        return m.call(s.client, token, item.body)
       }
       let res = await attempt()
       let code = pick(res.json, 'errcode').value

@@ -1,12 +1,12 @@
 /**
  * Where the contract suite sends its cases: the emulator in process (no port: requests go straight to
- * `core.handle`), a stub server by URL (its control plane under `/__mock/`), or the live APIs with
+ * `emulator.handle`), a stub server by URL (its control plane under `/__mock/`), or the live APIs with
  * credentials from the environment (no control plane, so cases that need one are skipped).
  */
 
 import type { Seed } from '../../src/core/seed.ts'
 import { defaultSeed } from '../../src/core/seed.ts'
-import { type Core, createCore } from '../../src/create-core.ts'
+import { createEmulator, type Emulator } from '../../src/emulator.ts'
 import { WecomDirectory } from '../../src/wecom/directory.ts'
 import { type BaseUrls, LIVE_BASE_URLS } from '../client/types.ts'
 
@@ -116,7 +116,7 @@ export function seedCredentials(seed: Seed): Credentials {
 }
 
 /** A fetch that hands the request to the core: the in-process target, and the SDK's transport there. */
-export function inProcessFetch(core: Pick<Core, 'handle'>): typeof fetch {
+export function inProcessFetch(emulator: Pick<Emulator, 'handle'>): typeof fetch {
   return async (input, init) => {
     const req = new Request(input, init)
     const url = new URL(req.url)
@@ -124,7 +124,7 @@ export function inProcessFetch(core: Pick<Core, 'handle'>): typeof fetch {
     req.headers.forEach((v, k) => {
       headers[k] = v
     })
-    const res = await core.handle({
+    const res = await emulator.handle({
       method: req.method,
       url: url.pathname + url.search,
       headers,
@@ -138,7 +138,7 @@ export function inProcessFetch(core: Pick<Core, 'handle'>): typeof fetch {
 }
 
 /** The control plane of an emulator in this process: its `control` object, with the shapes of `/__mock/`. */
-export function inProcessControlPlane(control: Core['control']): ControlPlane {
+export function inProcessControlPlane(control: Emulator['control']): ControlPlane {
   return {
     reset: async () => control.reset(),
     now: async () => control.clock().now,
@@ -155,37 +155,21 @@ export function inProcessControlPlane(control: Core['control']): ControlPlane {
     },
     setConfig: async (args) => control.setConfig(args),
     readBack: async (args) => {
-      // The same shapes as over HTTP (and through JSON, so absent fields are absent alike).
-      const path = readBackPath(args)
-      const list = <T>(name: string, items: T[]) => ({ count: items.length, [name]: items })
-      const address = typeof args.address === 'string' ? args.address : ''
-      const out =
-        args.source === 'wecom.schedules'
-          ? list('schedules', control.wecomSchedules())
-          : args.source === 'wecom.mailSchedules'
-            ? list('schedules', control.wecomMailSchedules())
-            : args.source === 'wecom.meetings'
-              ? list('meetings', control.meetings())
-              : args.source === 'wecom.mailbox'
-                ? { address: address.toLowerCase(), ...list('mails', control.wecomMailbox(address)) }
-                : args.source === 'feishu.mailbox'
-                  ? { mailbox: address.toLowerCase(), ...list('messages', control.mailbox(address)) }
-                  : path === '/config'
-                    ? control.config()
-                    : undefined
-      return JSON.parse(JSON.stringify(out))
+      // The very routes `/__mock/…` serves, without HTTP (and through JSON, so absent fields are absent alike).
+      const answer = control.serve('GET', readBackPath(args))
+      return JSON.parse(JSON.stringify(answer?.body))
     },
   }
 }
 
-export function emulatorTarget(core: Core = createCore()): Target {
+export function emulatorTarget(emulator: Emulator = createEmulator()): Target {
   return {
     name: 'emulator (in process)',
     kind: 'emulator',
     baseUrls: { wecom: 'http://wecom.emulator.local', feishu: 'http://feishu.emulator.local' },
-    fetch: inProcessFetch(core),
-    control: inProcessControlPlane(core.control),
-    credentials: seedCredentials(core.core.state.seed),
+    fetch: inProcessFetch(emulator),
+    control: inProcessControlPlane(emulator.control),
+    credentials: seedCredentials(emulator.state.seed),
     futureOffset: 30 * DAY,
     close: async () => {},
   }

@@ -9,7 +9,7 @@ import { checkResponse, endpointFor } from '../response-check.ts'
 
 /** The client, with each problem found pushed to `sink` as `<endpoint> answered HTTP <status>: <problem>`. */
 export function validatingClient(client: ContractClient, sink: string[]): ContractClient {
-  const endpointOfMethod = new Map<string, string>(endpoints.map((e) => [e.method_name, e.id]))
+  const endpointOfMethod = new Map<string, string>(endpoints.map((e) => [e.client_method, e.id]))
   return new Proxy(client, {
     get(obj, prop, receiver) {
       const value = Reflect.get(obj, prop, receiver)

@@ -1,18 +1,19 @@
 /**
  * The console's calendar: WeCom meetings and schedules as occurrences within a window (a week), recurring
- * series expanded with the same closed-form arithmetic the meeting rules use (src/wecom/meetings/recurrence.ts),
+ * series expanded with the same closed-form arithmetic the meeting rules use (src/wecom/calendar/recurrence.ts),
  * each occurrence with its status on the emulator's clock. The detail of each item is what the vendor's own
  * read-back returns: meeting/get_info's body, oa/schedule/get's `schedule_list[]` entry.
  */
-import type { EmulatorCore } from '../core/emulator.ts'
+import type { Emulator } from '../core/emulator.ts'
 import {
   LAST_INSTANT,
   occurrenceIndexAt,
   occurrenceStart,
   type Recurrence,
   seriesState,
-} from '../wecom/meetings/recurrence.ts'
-import { meetingInfo } from '../wecom/meetings/routes.ts'
+} from '../wecom/calendar/recurrence.ts'
+import { scheduleRecurrence } from '../wecom/calendar/schedule-fields.ts'
+import { meetingInfo } from '../wecom/meetings/get-info.ts'
 import { lastOccurrenceStart, type MeetingRecord, recurrenceOf, STATUS_CODE } from '../wecom/meetings/store.ts'
 import { type ScheduleRecord, scheduleView } from '../wecom/schedules/store.ts'
 
@@ -74,7 +75,7 @@ function expand(
 }
 
 function meetingItem(
-  core: EmulatorCore,
+  core: Emulator,
   m: MeetingRecord,
   scheduleOf: ReadonlyMap<string, string>,
   from: number,
@@ -111,18 +112,6 @@ function meetingItem(
   }
 }
 
-/** How a schedule repeats, in the meeting arithmetic's terms (a yearly month list steps yearly from the start). */
-function scheduleRecurrence(r: ScheduleRecord): Recurrence {
-  const rem = r.reminders
-  const custom = rem.is_custom_repeat === 1
-  const rec: Recurrence = { type: rem.repeat_type, interval: custom ? rem.repeat_interval || 1 : 1 }
-  if (custom && rem.repeat_type === 1 && rem.repeat_day_of_week.length)
-    return { ...rec, daysOfWeek: rem.repeat_day_of_week }
-  if (custom && rem.repeat_type === 2 && rem.repeat_day_of_month.length)
-    return { ...rec, daysOfMonth: rem.repeat_day_of_month }
-  return rec
-}
-
 /**
  * A schedule's status on the clock, as a meeting's: cancelled; scheduled before it and between two
  * occurrences of a series; in progress during one; ended after the last (a series without repeat_until
@@ -136,7 +125,7 @@ export function scheduleStatus(r: ScheduleRecord, now: number): OccurrenceStatus
   const state = seriesState(
     r.startTime,
     duration,
-    repeats ? scheduleRecurrence(r) : { type: 0, interval: 1 },
+    repeats ? scheduleRecurrence(r.reminders) : { type: 0, interval: 1 },
     lastStart,
     now,
   )
@@ -151,7 +140,7 @@ function scheduleItem(r: ScheduleRecord, from: number, to: number, now: number):
   const lastStart = repeats ? r.reminders.repeat_until || LAST_INSTANT : r.startTime
   const skip = new Set(r.reminders.exclude_time_list.map((e) => e.start_time))
   const starts = repeats
-    ? expand(r.startTime, duration, scheduleRecurrence(r), lastStart, from, to, skip)
+    ? expand(r.startTime, duration, scheduleRecurrence(r.reminders), lastStart, from, to, skip)
     : r.startTime < to && r.endTime > from
       ? [r.startTime]
       : []
@@ -177,7 +166,7 @@ function scheduleItem(r: ScheduleRecord, from: number, to: number, now: number):
 }
 
 export function calendar(
-  core: EmulatorCore,
+  core: Emulator,
   window: { from: number; to: number; corpid?: string; agentid?: number },
 ): { from: number; to: number; now: number; truncated: boolean; items: CalendarItem[] } {
   const now = core.clock.now()

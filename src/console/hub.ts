@@ -1,12 +1,12 @@
 /**
  * The console's live feed, `GET /__mock/events` (server-sent events). The journal tells the hub of each
- * entry (EmulatorCore.journalTap); the hub only keeps a reference and arms one timer, and writes at most
+ * entry (Emulator.journalTap); the hub only keeps a reference and arms one timer, and writes at most
  * one `journal` event per FLUSH_MS to each open console, with the newest entries' summaries (no bodies).
  * A burst of 20,000 requests a second thus costs the vendor path one call and an array push, and nothing
  * at all while no console is open (the tap is detached then).
  */
 import type { ServerResponse } from 'node:http'
-import type { EmulatorCore } from '../core/emulator.ts'
+import type { Emulator } from '../core/emulator.ts'
 import type { JournalEntry } from '../core/journal.ts'
 
 /** How often open consoles hear of new requests, at most: live to a person, cheap under load. */
@@ -67,7 +67,7 @@ export class EventHub {
     this.timer ??= setTimeout(this.flush, FLUSH_MS)
   }
 
-  constructor(private readonly core: EmulatorCore) {}
+  constructor(private readonly core: Emulator) {}
 
   get listening(): number {
     return this.clients.size
@@ -149,9 +149,9 @@ function lastSeq(entries: JournalEntry[]): number {
 }
 
 /** One hub per emulator, shared by every adapter serving it (a stub server and a middleware on one core). */
-const hubs = new WeakMap<EmulatorCore, EventHub>()
+const hubs = new WeakMap<Emulator, EventHub>()
 
-export function hubOf(core: EmulatorCore): EventHub {
+export function hubOf(core: Emulator): EventHub {
   let hub = hubs.get(core)
   if (!hub) {
     hub = new EventHub(core)

@@ -5,7 +5,7 @@
  * no script and loads no remote image unless asked).
  */
 import PostalMime from 'postal-mime'
-import type { EmulatorCore } from '../core/emulator.ts'
+import type { Emulator } from '../core/emulator.ts'
 import { decodeBase64Url } from '../feishu/mail/base64url.ts'
 import type { StoredMessage } from '../feishu/mail/store.ts'
 import type { DeliveredMail } from '../wecom/mail/mailboxes.ts'
@@ -31,7 +31,7 @@ export interface MailboxSummary {
 }
 
 /** Every mailbox with mail: Feishu's seeded users (with or without mail) and WeCom's delivered-to addresses. */
-export function mailboxes(core: EmulatorCore): { feishu: MailboxSummary[]; wecom: MailboxSummary[] } {
+export function mailboxes(core: Emulator): { feishu: MailboxSummary[]; wecom: MailboxSummary[] } {
   const { feishuMail, feishuDirectory, mailboxes: wecomBoxes } = core.state.stores
   const counts = new Map<string, number>()
   for (const m of feishuMail.store.all()) counts.set(m.mailbox, (counts.get(m.mailbox) ?? 0) + 1)
@@ -64,7 +64,7 @@ function feishuSummary(m: StoredMessage): MailSummary {
 }
 
 /** Every WeCom mail once (a mail to many is one object in many mailboxes), with the mailbox it was first filed in. */
-function wecomMails(core: EmulatorCore): { mail: DeliveredMail; mailbox: string }[] {
+function wecomMails(core: Emulator): { mail: DeliveredMail; mailbox: string }[] {
   const boxes = core.state.stores.mailboxes
   const seen = new Map<DeliveredMail, string>()
   for (const address of boxes.addresses())
@@ -72,12 +72,12 @@ function wecomMails(core: EmulatorCore): { mail: DeliveredMail; mailbox: string 
   return [...seen].map(([mail, mailbox]) => ({ mail, mailbox }))
 }
 
-function appName(core: EmulatorCore, corpid: string, agentid: number): string {
+function appName(core: Emulator, corpid: string, agentid: number): string {
   return core.state.stores.wecomDirectory.app(corpid, agentid)?.name ?? `${corpid}/${agentid}`
 }
 
 /** The newest mails of both vendors: Feishu sends (the sender's copy) and WeCom meeting mails delivered. */
-export function latestMails(core: EmulatorCore, limit: number): MailSummary[] {
+export function latestMails(core: Emulator, limit: number): MailSummary[] {
   const feishu = core.state.stores.feishuMail.store
     .all()
     .filter((m) => m.state === 2)
@@ -101,7 +101,7 @@ export function latestMails(core: EmulatorCore, limit: number): MailSummary[] {
 }
 
 /** The WeCom meeting mail that booked (or last changed) a schedule, and a mailbox holding it. */
-export function mailOfSchedule(core: EmulatorCore, scheduleId: string): MailSummary | null {
+export function mailOfSchedule(core: Emulator, scheduleId: string): MailSummary | null {
   const found = wecomMails(core)
     .filter(({ mail }) => mail.schedule.schedule_id === scheduleId)
     .sort((a, b) => a.mail.at - b.mail.at)[0]
@@ -120,12 +120,12 @@ export function mailOfSchedule(core: EmulatorCore, scheduleId: string): MailSumm
   }
 }
 
-export function feishuMessage(core: EmulatorCore, address: string, id: string): StoredMessage | undefined {
+export function feishuMessage(core: Emulator, address: string, id: string): StoredMessage | undefined {
   const m = core.state.stores.feishuMail.store.get(id)
   return m && m.mailbox === address.toLowerCase() ? m : undefined
 }
 
-export function wecomMail(core: EmulatorCore, address: string, id: string): DeliveredMail | undefined {
+export function wecomMail(core: Emulator, address: string, id: string): DeliveredMail | undefined {
   return core.state.stores.mailboxes.read(address).find((e) => e.mail.id === id)?.mail
 }
 
@@ -152,7 +152,7 @@ function typeOf(filename: string): string {
 }
 
 /** The bytes of every attachment of a Feishu message, in the order of its `attachments`; undefined when not kept. */
-async function feishuParts(core: EmulatorCore, m: StoredMessage): Promise<(AttachmentBytes | undefined)[]> {
+async function feishuParts(core: Emulator, m: StoredMessage): Promise<(AttachmentBytes | undefined)[]> {
   const bodies = core.state.stores.feishuMail.store.bodiesOf(m.messageId)
   const list = m.content.attachments
   if (bodies?.raw !== undefined) {
@@ -174,7 +174,7 @@ async function feishuParts(core: EmulatorCore, m: StoredMessage): Promise<(Attac
 }
 
 export async function feishuAttachment(
-  core: EmulatorCore,
+  core: Emulator,
   m: StoredMessage,
   attachmentId: string,
 ): Promise<AttachmentBytes | undefined> {
@@ -183,12 +183,12 @@ export async function feishuAttachment(
   return (await feishuParts(core, m))[i]
 }
 
-export function feishuRaw(core: EmulatorCore, m: StoredMessage): Uint8Array | undefined {
+export function feishuRaw(core: Emulator, m: StoredMessage): Uint8Array | undefined {
   const raw = core.state.stores.feishuMail.store.bodiesOf(m.messageId)?.raw
   return raw === undefined ? undefined : decodeBase64Url(raw)
 }
 
-export function wecomAttachment(core: EmulatorCore, mail: DeliveredMail, index: number): AttachmentBytes | undefined {
+export function wecomAttachment(core: Emulator, mail: DeliveredMail, index: number): AttachmentBytes | undefined {
   const a = mail.attachments[index]
   const content = a ? core.state.stores.mailboxes.attachmentContent(mail, index) : undefined
   if (!a || content === undefined) return undefined
@@ -202,7 +202,7 @@ const escapeHtml = (s: string) =>
 const MAX_INLINE_BYTES = 5 * 1024 * 1024
 
 /** A mail's HTML with `cid:` references turned into data: URLs of the attachments they name. */
-export async function feishuHtml(core: EmulatorCore, m: StoredMessage): Promise<string> {
+export async function feishuHtml(core: Emulator, m: StoredMessage): Promise<string> {
   const c = m.content
   if (!c.bodyHtml) return plainPage(c.bodyPlain)
   const cids = new Map<string, number>()

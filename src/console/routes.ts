@@ -17,8 +17,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 import { ControlError } from '../core/control.ts'
+import type { Emulator } from '../core/emulator.ts'
 import { catalogues } from '../core/errors.ts'
-import type { Core } from '../create-core.ts'
 import { CONSOLE_COOKIE } from './access.ts'
 import { CONSOLE_CSP, consoleAssets } from './assets.ts'
 import { calendar, scheduleStatus } from './calendar.ts'
@@ -133,8 +133,7 @@ function rulesIndex(): Record<string, RuleInfo> {
   return out
 }
 
-export function consoleRouter(emulator: Core): Router {
-  const core = emulator.core
+export function consoleRouter(core: Emulator): Router {
   const hub = hubOf(core)
   const router = express.Router()
 

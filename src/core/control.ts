@@ -1,31 +1,22 @@
 /**
  * The control plane in process: what `/__mock/*` serves over HTTP and `emulator.control` offers to tests.
- * It never answers on a vendor path.
+ * It never answers on a vendor path. The core's own operations (reset, clock, config, journal, faults) are
+ * methods here; the read-backs of what the features keep (meetings, schedules, mailboxes), token expiry,
+ * OAuth codes and each vendor's part of the defaults are contributed by the modules (`EmulatorModule.control`),
+ * so this file knows no vendor. Every operation also has a framework-free route (`routes()`), which the
+ * stub server's control router and `serve()` answer alike.
  */
-
-import { controlView } from '../feishu/mail/store.ts'
-import type { MeetingRecord, MeetingStatus } from '../wecom/meetings/store.ts'
-import { type ScheduleOrigin, scheduleView } from '../wecom/schedules/store.ts'
 import type { BudgetState } from './budget.ts'
-import { CLOCK_MAX_SECONDS, CLOCK_MIN_SECONDS, type ClockChange, type ClockState } from './clock.ts'
+import { CLOCK_MAX_SECONDS, CLOCK_MIN_SECONDS, type Clock, type ClockChange, type ClockState } from './clock.ts'
 import { applyConfig, type Config, ConfigError, STARTUP_ONLY_SETTINGS } from './config.ts'
-import type { EmulatorCore } from './emulator.ts'
+import { ControlError } from './errors.ts'
 import { checkFaultRule, type FaultRule, type FaultView } from './faults.ts'
 import type { JournalEntry, JournalFilter } from './journal.ts'
+import type { ControlOperations, ControlRoute, Defaults, EmulatorModule, Env } from './module.ts'
+import type { VendorPlugin } from './vendor.ts'
 
-export interface Defaults {
-  wecom: {
-    corpid: string
-    apps: { agentid: number; corpsecret: string; name: string }[]
-    corps: { corpid: string; tier: string; apps: { agentid: number; corpsecret: string; name: string }[] }[]
-  }
-  feishu: {
-    app_id: string
-    app_secret: string
-    apps: { app_id: string; app_secret: string; tenant_key: string }[]
-    users: { open_id: string; name: string; mailbox: string; user_access_token: string | null; app_id: string | null }[]
-  }
-}
+export type { Defaults }
+export { ControlError }
 
 export interface RequestsPage {
   /** How many entries match the filter. */
@@ -33,56 +24,105 @@ export interface RequestsPage {
   /** How many the journal holds in all, and at most. */
   total: number
   capacity: number
-  /** WeCom entries also carry their code as `errcode`, the vendor's own name for it. */
+  /** WeCom entries also carry their code as `errcode`, the vendor's own name for it (its `codeField`). */
   entries: (JournalEntry & { errcode?: number | null })[]
 }
 
-export class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message)
-  }
+/** What the control plane drives: the emulator, seen through the few members it needs. */
+export interface ControlHost {
+  readonly clock: Clock
+  readonly config: Config
+  /** The current state; replaced by `reset()`. */
+  readonly state: Env
+  readonly plugins: readonly EmulatorModule[]
+  readonly vendorPlugins: readonly VendorPlugin[]
+  reset(): void
+  setConfig(next: Config): void
 }
 
-export class Control {
-  constructor(private readonly core: EmulatorCore) {}
+/** A control request's answer: its status and JSON body. */
+export interface ControlAnswer {
+  status: number
+  body: unknown
+}
 
-  /** The seed's credentials: the first corp and Feishu app are the defaults a quick start uses. */
-  defaults(): Defaults {
-    const { seed } = this.core.state
-    const corps = seed.wecom.corps.map((c) => ({
-      corpid: c.corpid,
-      tier: c.tier,
-      apps: c.apps.map((a) => ({ agentid: a.agentid, corpsecret: a.corpsecret, name: a.name ?? `app ${a.agentid}` })),
-    }))
-    const tenants = seed.feishu.tenants
-    const apps = tenants.flatMap((t) =>
-      t.apps.map((a) => ({ app_id: a.app_id, app_secret: a.app_secret, tenant_key: t.tenant_key })),
-    )
-    const users = tenants.flatMap((t) =>
-      t.users.map((u) => ({
-        open_id: u.open_id,
-        name: u.name,
-        mailbox: u.mailbox,
-        user_access_token: u.user_access_tokens?.[0]?.token ?? null,
-        app_id: u.user_access_tokens?.[0]?.app_id ?? null,
-      })),
-    )
-    return {
-      wecom: { corpid: corps[0]?.corpid ?? '', apps: corps[0]?.apps ?? [], corps },
-      feishu: { app_id: apps[0]?.app_id ?? '', app_secret: apps[0]?.app_secret ?? '', apps, users },
+function filterFrom(q: URLSearchParams): JournalFilter {
+  const f: JournalFilter = {}
+  const n = (k: string) => {
+    const v = q.get(k)
+    if (v === null) return undefined
+    const num = Number(v)
+    if (!Number.isFinite(num)) throw new ControlError(400, `query parameter "${k}" must be a number`)
+    return num
+  }
+  for (const k of ['vendor', 'route', 'path', 'method', 'app', 'user', 'mailbox', 'contains', 'reason'] as const) {
+    const v = q.get(k)
+    if (v !== null) f[k] = v
+  }
+  // `errcode` is WeCom's word for `code`: either works, for either vendor.
+  for (const k of ['code', 'errcode', 'status', 'since', 'until', 'limit'] as const) {
+    const v = n(k)
+    if (v !== undefined) f[k] = v
+  }
+  return f
+}
+
+/** A JSON object body, or {} for anything else (`curl -X POST` without a body). */
+export function objectBody(body: unknown): Record<string, unknown> {
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {}
+}
+
+function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/')
+  const got = path.split('/')
+  if (want.length !== got.length) return undefined
+  const params: Record<string, string> = {}
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!
+    const g = got[i]!
+    if (w.startsWith(':')) {
+      if (!g) return undefined
+      try {
+        params[w.slice(1)] = decodeURIComponent(g)
+      } catch {
+        params[w.slice(1)] = g
+      }
+    } else if (w !== g) return undefined
+  }
+  return params
+}
+
+/** The contributed operations are methods of `Control` too: the constructor installs them. */
+export interface Control extends ControlOperations {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above types what the constructor installs
+export class Control {
+  private readonly table: ControlRoute[]
+
+  constructor(private readonly host: ControlHost) {
+    const self = this as unknown as Record<string, unknown>
+    for (const m of host.plugins) {
+      for (const [name, op] of Object.entries(m.control?.operations ?? {})) {
+        if (name in self) throw new Error(`[worksuite-mock] ${m.name}: control operation "${name}" is taken`)
+        self[name] = (...args: unknown[]) => (op as (env: Env, ...a: unknown[]) => unknown)(host.state, ...args)
+      }
     }
+    this.table = [...this.ownRoutes(), ...host.plugins.flatMap((m) => m.control?.routes ?? [])]
+  }
+
+  /** The seed's credentials, one member per vendor: the first corp and Feishu app are what a quick start uses. */
+  defaults(): Defaults {
+    const env = this.host.state
+    return Object.assign({}, ...this.host.plugins.map((m) => m.control?.defaults?.(env) ?? {})) as Defaults
   }
 
   /** Back to the seed: state, clock (real time again), journal, fault rules. */
   reset(): void {
-    this.core.reset()
+    this.host.reset()
   }
 
   clock(): ClockState {
-    return this.core.clock.state()
+    return this.host.clock.state()
   }
 
   setClock(change: ClockChange): ClockState {
@@ -95,7 +135,7 @@ export class Control {
         )
       }
     }
-    const target = this.core.clock.targetOf(change)
+    const target = this.host.clock.targetOf(change)
     if (!(target >= CLOCK_MIN_SECONDS && target <= CLOCK_MAX_SECONDS)) {
       const field = change.advance !== undefined ? 'advance' : 'now'
       throw new ControlError(
@@ -103,12 +143,12 @@ export class Control {
         `clock field "${field}" would set the clock to ${target} (Unix seconds); it must stay within ${CLOCK_MIN_SECONDS} and ${CLOCK_MAX_SECONDS} (1970-01-01 to 9999-12-31 Beijing time)`,
       )
     }
-    return this.core.clock.change(change)
+    return this.host.clock.change(change)
   }
 
   /** The settings in effect (defaults, config file, environment, flags merged). */
   config(): Config {
-    return this.core.config
+    return this.host.config
   }
 
   /**
@@ -123,12 +163,12 @@ export class Control {
   setConfig(patch: unknown): Config {
     let next: Config
     try {
-      next = applyConfig(this.core.config, patch, 'setConfig')
+      next = applyConfig(this.host.config, patch, 'setConfig')
     } catch (e) {
       if (e instanceof ConfigError) throw new ControlError(400, `invalid config: ${e.problems.join('; ')}`)
       throw e
     }
-    const current = this.core.config as unknown as Record<string, unknown>
+    const current = this.host.config as unknown as Record<string, unknown>
     for (const path of STARTUP_ONLY_SETTINGS) {
       const at = (o: unknown) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], o)
       if (JSON.stringify(at(current)) !== JSON.stringify(at(next)))
@@ -137,21 +177,26 @@ export class Control {
           `config field "${path}" applies only at start-up; set it in the config file or flags`,
         )
     }
-    this.core.setConfig(next)
+    this.host.setConfig(next)
     return next
   }
 
   /** The journal, filtered; `count` is how many match (before `limit`), `total` and `capacity` the journal's fill. */
   requests(filter: JournalFilter = {}): RequestsPage {
-    const journal = this.core.state.journal
+    const journal = this.host.state.journal
     const { limit, ...rest } = filter
     const matches = journal.query(rest)
     const entries = limit !== undefined ? matches.slice(matches.length - Math.min(limit, matches.length)) : matches
+    const errcodeVendors = new Set(
+      this.host.vendorPlugins.filter((v) => v.codeField === 'errcode').map((v) => v.vendor),
+    )
     return {
       count: matches.length,
       total: journal.size,
       capacity: journal.maxEntries,
-      entries: entries.map((e) => (e.vendor === 'wecom' ? { ...e, errcode: e.code } : e)),
+      entries: entries.map((e) =>
+        errcodeVendors.has(e.vendor as VendorPlugin['vendor']) ? { ...e, errcode: e.code } : e,
+      ),
     }
   }
 
@@ -160,12 +205,12 @@ export class Control {
    * the journal's share, and how many records the budget evicted (oldest first) since the last reset.
    */
   state(): BudgetState {
-    return this.core.state.budget.state()
+    return this.host.state.budget.state()
   }
 
   /** Empties the journal (state, clock and faults stay). */
   clearRequests(): { removed: number } {
-    return { removed: this.core.state.journal.clear() }
+    return { removed: this.host.state.journal.clear() }
   }
 
   /**
@@ -173,123 +218,98 @@ export class Control {
    * breaks the schema or names a code outside the catalogues is refused with a 400 naming the field.
    */
   addFault(rule: FaultRule): FaultView {
-    const checked = checkFaultRule(rule)
+    const checked = checkFaultRule(rule, this.host.vendorPlugins)
     if (checked.problems) throw new ControlError(400, `invalid fault rule: ${checked.problems.join('; ')}`)
-    const added = this.core.state.stores.faults.add(checked.rule)
+    const added = this.host.state.stores.faults.add(checked.rule, checked.vendor)
     if ('refused' in added) throw new ControlError(409, added.refused)
     return added
   }
 
   /** Every fault rule, oldest first, with how often it acted and how many matches it has left. */
   faults(): FaultView[] {
-    return this.core.state.stores.faults.list()
+    return this.host.state.stores.faults.list()
   }
 
   removeFault(id: string): FaultView {
-    const removed = this.core.state.stores.faults.remove(id)
+    const removed = this.host.state.stores.faults.remove(id)
     if (!removed) throw new ControlError(404, `no fault rule "${id}"`)
     return removed
   }
 
   clearFaults(): { removed: number } {
-    return { removed: this.core.state.stores.faults.clear() }
-  }
-
-  /**
-   * WeCom schedules kept (oa/schedule/add and meeting mails), oldest first, in oa/schedule/get's shape plus
-   * who owns them, where they came from and the meeting a mail created with one.
-   */
-  wecomSchedules(filter: { corpid?: string; agentid?: number; origin?: ScheduleOrigin } = {}) {
-    return this.core.state.stores.schedules.list(filter).map((r) => ({
-      ...scheduleView(r),
-      corpid: r.corpid,
-      agentid: r.agentid,
-      origin: r.origin,
-      meetingid: r.meetingid ?? null,
-    }))
-  }
-
-  /** WeCom meetings kept in memory (all, or one corp / app), oldest first, with their clock-derived status. */
-  meetings(filter: { corpid?: string; agentid?: number } = {}): (MeetingRecord & { status: MeetingStatus })[] {
-    const store = this.core.state.stores.meetings
-    const now = this.core.clock.now()
-    return store.list(filter).map((m) => ({ ...m, status: store.status(m, now) }))
-  }
-
-  /** Feishu mail: every message a mailbox holds (sent copies and delivered ones), oldest first. */
-  mailbox(address: string): ReturnType<typeof controlView>[] {
-    return this.core.state.stores.feishuMail.store.list(address).map(controlView)
-  }
-
-  /** The schedules meeting mails created (compose_send returns no id): cancel or change one with its schedule_id. */
-  wecomMailSchedules(filter: { corpid?: string; agentid?: number } = {}) {
-    return this.wecomSchedules({ ...filter, origin: 'mail' })
-  }
-
-  /** What one address received through meeting mails, oldest first (its corp address for an internal user). */
-  wecomMailbox(address: string) {
-    if (!address.includes('@')) {
-      // A userid would silently find nothing: internal users' mail is filed under their corp address.
-      const emails = [...this.core.state.stores.wecomDirectory.corps.values()]
-        .map((c) => c.users.get(address)?.email)
-        .filter(Boolean)
-      throw new ControlError(
-        400,
-        `give a mail address, not "${address}": internal users' mail is filed under their corp address${emails.length ? ` (${emails.join(' or ')})` : ''}`,
-      )
-    }
-    return this.core.state.stores.mailboxes.read(address).map(({ mail, as }) => ({ ...mail, delivered_as: as }))
+    return { removed: this.host.state.stores.faults.clear() }
   }
 
   /** Expire one token (WeCom access_token, Feishu user or tenant token): 42001 / 99991677 follow. */
   expireToken(token: string): void {
-    const { wecomTokens, feishuTokens } = this.core.state.stores
-    if (!wecomTokens.expire(token) && !feishuTokens.expire(token)) {
+    const env = this.host.state
+    if (!this.host.plugins.some((m) => m.control?.expireToken?.(env, token)))
       throw new ControlError(404, `no token "${token}" was issued or seeded`)
-    }
+  }
+
+  /** Every control route, the core's and the modules', as the control router mounts them. */
+  routes(): readonly ControlRoute[] {
+    return this.table
   }
 
   /**
-   * Issue a Feishu OAuth authorization code for a user, as the login page would; exchange it at
-   * `POST /open-apis/authen/v2/oauth/token`.
+   * Answers one control request as `/__mock<url>` would, without HTTP: the same routes, statuses and JSON.
+   * Undefined when no route matches; a refusal throws its ControlError.
    */
-  issueOAuthCode(input: {
-    app_id?: string
-    mailbox?: string
-    open_id?: string
-    scope?: string
-    redirect_uri?: string
-  }): {
-    code: string
-    expires_in: number
-    app_id: string
-    open_id: string
-  } {
-    // Kept with the code and sent back with the token: a value that is not text has no place there.
-    for (const k of ['app_id', 'mailbox', 'open_id', 'scope', 'redirect_uri'] as const) {
-      if (input[k] !== undefined && typeof input[k] !== 'string') throw new ControlError(400, `"${k}" must be a string`)
+  serve(method: string, url: string, body?: unknown): ControlAnswer | undefined {
+    const q = url.indexOf('?')
+    const path = q < 0 ? url : url.slice(0, q)
+    const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1))
+    for (const route of this.table) {
+      if (route.method !== method.toUpperCase()) continue
+      const params = matchPath(route.path, path)
+      if (!params) continue
+      return { status: route.status ?? 200, body: route.handle({ params, query, body }, this.host.state) }
     }
-    const { feishuDirectory: dir, feishuTokens: tokens } = this.core.state.stores
-    const user = input.open_id
-      ? dir.userByOpenId(input.open_id)
-      : input.mailbox
-        ? dir.userByMailbox(input.mailbox)
-        : undefined
-    if (!user) throw new ControlError(404, 'no Feishu user with that open_id or mailbox (give one of them)')
-    const tenant = dir.tenants.get(user.tenantKey)!
-    const appId = input.app_id ?? [...tenant.apps.keys()][0]!
-    const app = dir.app(appId)
-    if (!app || app.tenantKey !== user.tenantKey) throw new ControlError(404, `no app "${appId}" in the user's tenant`)
-    const { code, expiresIn } = tokens.issueCode(
+    return undefined
+  }
+
+  private ownRoutes(): ControlRoute[] {
+    return [
+      { method: 'GET', path: '/defaults', handle: () => this.defaults() },
       {
-        appId,
-        openId: user.openId,
-        tenantKey: user.tenantKey,
-        scope: input.scope ?? 'mail:user_mailbox.message:send mail:user_mailbox.message:readonly',
-        ...(input.redirect_uri ? { redirectUri: input.redirect_uri } : {}),
+        method: 'POST',
+        path: '/reset',
+        handle: () => {
+          this.reset()
+          return { ok: true, clock: this.clock() }
+        },
       },
-      this.core.clock.now(),
-    )
-    return { code, expires_in: expiresIn, app_id: appId, open_id: user.openId }
+      { method: 'GET', path: '/clock', handle: () => this.clock() },
+      { method: 'PUT', path: '/clock', handle: ({ body }) => this.setClock(objectBody(body)) },
+      { method: 'GET', path: '/config', handle: () => this.config() },
+      // The body as sent, so a non-object is refused by the schema rather than read as {}.
+      { method: 'PUT', path: '/config', handle: ({ body }) => this.setConfig(body ?? {}) },
+      { method: 'GET', path: '/state', handle: () => this.state() },
+      { method: 'GET', path: '/requests', handle: ({ query }) => this.requests(filterFrom(query)) },
+      { method: 'DELETE', path: '/requests', handle: () => this.clearRequests() },
+      // The body as sent (not objectBody), so an array or a string is refused by the schema, not read as {}.
+      { method: 'POST', path: '/faults', status: 201, handle: ({ body }) => this.addFault((body ?? {}) as FaultRule) },
+      {
+        method: 'GET',
+        path: '/faults',
+        handle: () => {
+          const faults = this.faults()
+          return { count: faults.length, faults }
+        },
+      },
+      { method: 'DELETE', path: '/faults', handle: () => this.clearFaults() },
+      { method: 'DELETE', path: '/faults/:id', handle: ({ params }) => ({ removed: this.removeFault(params.id!) }) },
+      {
+        method: 'POST',
+        path: '/tokens/expire',
+        handle: ({ body }) => {
+          const token = objectBody(body).token
+          if (typeof token !== 'string') throw new ControlError(400, 'give {"token": "<the token>"}')
+          this.expireToken(token)
+          return { ok: true, token }
+        },
+      },
+    ]
   }
 }

@@ -1,19 +1,18 @@
 /**
- * The emulator core: `handle(request) → response` over plain data. Every adapter (stub server, Express
- * middleware, MSW handlers, the in-process contract target) calls this one function, so they cannot
- * disagree. The pipeline: route → auth → interceptors (faults) → method and body → rule checks and state
- * (the route's handler) → the vendor's envelope → journal.
+ * The emulator: `handle(request) → response` over plain data, and its control plane. Every adapter (stub
+ * server, Express middleware, MSW handlers, the in-process contract target) calls this one function, so
+ * they cannot disagree. The pipeline: route → auth → interceptors (faults) → method → parse → admit → validate (the
+ * registry's request schema) → rule checks and state (the route's handler) → the vendor's envelope → journal. Where vendors differ, the vendor plugin of the
+ * path answers (src/core/vendor.ts); the core imports no vendor.
  */
-import { authenticateFeishuUser } from '../feishu/auth.ts'
-import { feishuErrorResponse, feishuNotFound, feishuOkResponse } from '../feishu/envelope.ts'
-import { authenticateWecom } from '../wecom/auth.ts'
-import { wecomErrorResponse, wecomOkResponse } from '../wecom/envelope.ts'
 import { StateBudget } from './budget.ts'
 import { Clock } from './clock.ts'
 import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
+import { Control } from './control.ts'
 import { echo } from './echo.ts'
-import { fail, type Vendor, VendorError } from './errors.ts'
-import { type CoreRequest, type CoreResponse, headerSafe, splitUrl, textResponse } from './http.ts'
+import { type Vendor, VendorError } from './errors.ts'
+import { faultsModule, injectFaults } from './faults.ts'
+import { type CoreRequest, type CoreResponse, splitUrl, textResponse } from './http.ts'
 import { Journal, type JournalTap } from './journal.ts'
 import {
   type EmulatorModule,
@@ -24,105 +23,131 @@ import {
   type Stores,
 } from './module.ts'
 import { Random } from './random.ts'
+import { registryEntry, requestSchemaOf } from './registry.ts'
 import { Router } from './router.ts'
+import { validatorFor } from './schema.ts'
 import { defaultSeed, type Seed } from './seed.ts'
+import { isVendorPlugin, type VendorPlugin } from './vendor.ts'
 
-export interface CoreOptions {
+export interface EmulatorOptions {
   /** The starting world; the built-in development seed when absent. */
   seed?: Seed
   config?: ConfigOverrides
   /** Makes every generated id, token and code the same from run to run. */
   fakerSeed?: number
-  modules: EmulatorModule[]
+}
+
+export interface CoreOptions extends EmulatorOptions {
+  /** The vendors and the feature modules, in one list (src/plugins.ts); fault injection is the core's own. */
+  plugins: EmulatorModule[]
 }
 
 /**
  * Runs after auth has identified the caller and before the handler: fault injection lives here. It may
  * answer (a complete response, or `drop`), throw a VendorError, delay, or let the request through.
  */
-export type Interceptor = (ctx: RequestContext) => CoreResponse | undefined | Promise<CoreResponse | undefined>
+export type Interceptor = (
+  ctx: RequestContext,
+  vendor: VendorPlugin,
+) => CoreResponse | undefined | Promise<CoreResponse | undefined>
 
 const decoder = new TextDecoder()
 /** Request bodies: invalid UTF-8 is a malformed body (40058 / 9499), not text to patch with U+FFFD. */
 const strictDecoder = new TextDecoder('utf-8', { fatal: true })
 
-export function vendorOf(path: string): Vendor | undefined {
-  if (path.startsWith('/cgi-bin/')) return 'wecom'
-  if (path.startsWith('/open-apis/')) return 'feishu'
-  return undefined
-}
-
-/** What nginx in front of qyapi answers for an unknown path (a live probe: HTTP 404). */
-function wecomNotFound(): CoreResponse {
-  return {
-    status: 404,
-    headers: { 'content-type': 'text/html', server: 'nginx' },
-    body: '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
-  }
-}
-
-/** `application/json`, with or without parameters, or any `+json` type. */
-function isJsonMediaType(contentType: string): boolean {
-  const media = contentType.split(';', 1)[0]!.trim().toLowerCase()
-  return media === 'application/json' || media.endsWith('+json')
-}
-
-function parseJson(ctx: RequestContext, vendor: Vendor): unknown {
-  // Feishu's gateway binds the body by its Content-Type (the doc fixes it to application/json): a body
-  // declared as something else is not read as JSON. WeCom reads the body whatever the header says.
+/**
+ * The body as JSON. Invalid UTF-8 is a malformed body, not text to patch with U+FFFD; an empty or broken
+ * body too. The vendor says how it answers (WeCom 40058, Feishu 9499), and may refuse the Content-Type first.
+ */
+function parseJson(ctx: RequestContext, vendor: VendorPlugin): unknown {
   const contentType = ctx.req.headers['content-type']
-  if (vendor === 'feishu' && contentType && !isJsonMediaType(contentType)) {
-    fail(9499, `feishu.gateway.body.content-type: Content-Type "${echo(contentType)}" is not application/json`, {
-      message: 'Bad Request',
-    })
-  }
-  // Not UTF-8, empty, or not JSON: the gateway cannot read the parameters.
-  const notJson: (why: string) => never = (why) => {
-    if (vendor === 'wecom') fail(40058, `wecom.gateway.body.json: ${why}`)
-    fail(9499, `feishu.gateway.body.json: ${why}`, { message: 'Bad Request' })
-  }
+  const refused = contentType ? vendor.contentTypeError?.(contentType) : undefined
+  if (refused) throw refused
   let text: string
   try {
     text = strictDecoder.decode(ctx.req.body)
   } catch {
-    notJson('the body is not valid UTF-8')
+    throw vendor.bodyError('the body is not valid UTF-8')
   }
-  if (!text.trim()) {
-    notJson(
-      vendor === 'wecom'
-        ? 'the request has no body (WeCom reads the parameters from a JSON body)'
-        : 'the request has no body',
-    )
-  }
+  if (!text.trim()) throw vendor.bodyError('the request has no body (the parameters are read from a JSON body)')
   try {
     return JSON.parse(text)
   } catch (e) {
-    notJson(`the body is not valid JSON: ${(e as Error).message}`)
+    throw vendor.bodyError(`the body is not valid JSON: ${(e as Error).message}`)
   }
 }
 
-export class EmulatorCore {
+export class Emulator {
   /** The settings the emulator started with: `reset()` goes back to them. */
   readonly startupConfig: Config
   private current: Config
   readonly clock = new Clock()
   readonly router = new Router()
-  readonly interceptors: Interceptor[] = []
+  readonly interceptors: Interceptor[] = [injectFaults]
+  /** Reset, clock, journal, faults, config and the modules' read-backs (`/__mock/*` over HTTP). */
+  readonly control: Control
   /** Told of every journal entry and of each reset (the console's live view); kept across resets. */
   readonly journalTap: JournalTap & { onReset: (() => void) | undefined } = { listener: undefined, onReset: undefined }
   private env: Env
   private readonly seed: Seed
   private readonly modules: EmulatorModule[]
+  private readonly vendors: VendorPlugin[]
   private readonly fakerSeed: number | undefined
 
   constructor(options: CoreOptions) {
     this.startupConfig = resolveConfig(options.config ?? {})
     this.current = this.startupConfig
     this.seed = options.seed ?? defaultSeed
-    this.modules = options.modules
+    this.modules = [faultsModule, ...options.plugins]
+    this.vendors = options.plugins.filter(isVendorPlugin)
     this.fakerSeed = options.fakerSeed
-    for (const m of this.modules) for (const r of m.routes) this.router.add(r)
+    for (const m of this.modules) {
+      for (const handler of m.endpoints ?? []) {
+        const entry = registryEntry(handler.id)
+        const schema = requestSchemaOf(entry)
+        const r: RouteDef = { ...entry, ...handler, ...(schema ? { validate: validatorFor(schema) } : {}) }
+        const vendor = this.vendors.find((v) => v.vendor === r.vendor)
+        if (!vendor?.owns(r.path)) throw new Error(`[worksuite-mock] ${r.id}: no vendor plugin owns ${r.path}`)
+        if (r.auth !== 'none' && !vendor.auth[r.auth])
+          throw new Error(`[worksuite-mock] ${r.id}: vendor ${r.vendor} has no auth kind "${r.auth}"`)
+        this.router.add(r)
+      }
+    }
     this.env = this.buildEnv()
+    this.control = new Control(this)
+    // Adapters hand the method around (`emulator.handle`): it must not lose its emulator.
+    this.handle = this.handle.bind(this)
+  }
+
+  /** Every plugin, vendors and modules, in the order the plugin list gave them. */
+  get plugins(): readonly EmulatorModule[] {
+    return this.modules
+  }
+
+  /** The vendor plugins, in the order the plugin list gave them. */
+  get vendorPlugins(): readonly VendorPlugin[] {
+    return this.vendors
+  }
+
+  /** The vendor plugin whose paths these are, if any. */
+  vendorFor(path: string): VendorPlugin | undefined {
+    return this.vendors.find((v) => v.owns(path))
+  }
+
+  /** The vendors' hostnames, in plugin order: `qyapi.weixin.qq.com`, `open.feishu.cn`, `open.larksuite.com`. */
+  get vendorHosts(): readonly string[] {
+    return this.vendors.flatMap((v) => v.origins.map((o) => new URL(o).hostname))
+  }
+
+  /** Whose API lives at a hostname (any case, a trailing dot allowed; no port), or undefined. */
+  vendorOfHost(hostname: string): Vendor | undefined {
+    const name = hostname.toLowerCase().replace(/\.$/, '')
+    return this.vendors.find((v) => v.origins.some((o) => new URL(o).hostname === name))?.vendor
+  }
+
+  /** Whether a path is a vendor's (adapters pass anything else on, or answer it themselves). */
+  owns(path: string): boolean {
+    return this.vendorFor(path) !== undefined
   }
 
   /** The settings in effect: the start-up ones, or what `setConfig` made of them since the last reset. */
@@ -186,35 +211,21 @@ export class EmulatorCore {
    * vendor error in the vendor's envelope (WeCom 40206 请求body字节数超过限制, INFERRED mapping).
    */
   refuseOversize(req: CoreRequest, limit: number): CoreResponse {
-    return this.respondWithError(req, (route) => {
-      const code = route.oversizeCode ?? (route.vendor === 'wecom' ? 40206 : 9499)
-      const why = `the body is over the ${limit}-byte limit and was not read`
-      return new VendorError(code, why, code === 9499 ? { message: 'Bad Request' } : {})
-    })
-  }
-
-  private respondWithError(req: CoreRequest, errorFor: (route: RouteDef) => VendorError): CoreResponse {
     const nowMs = this.clock.nowMs()
     const env = this.env
     const evictedBefore = env.budget.evictedRecords
     const { path } = splitUrl(req.url)
-    const byPath = vendorOf(path)
-    const vendor = req.vendorHost ?? byPath
-    const match = vendor && vendor === byPath ? this.router.match(path)[0] : undefined
-    if (!vendor || !match) {
-      const response = vendor === 'wecom' ? wecomNotFound() : feishuNotFound()
-      this.record(env, req, path, vendor ?? 'none', null, response, null, {}, null, nowMs, evictedBefore)
-      return response
-    }
-    const error = errorFor(match.route)
-    const response =
-      vendor === 'wecom'
-        ? wecomErrorResponse(
-            { random: env.random, nowSeconds: Math.floor(nowMs / 1000), ip: req.remoteAddress ?? '127.0.0.1' },
-            error,
-          )
-        : feishuErrorResponse({ random: env.random, nowMs, methodId: match.route.methodId ?? '' }, error)
-    this.record(env, req, path, vendor, match.route.id, response, error.code, {}, error.reason, nowMs, evictedBefore)
+    const byPath = this.vendorFor(path)
+    // At a vendor's own hostname, another vendor's path is that host's unknown path.
+    const vendor = req.vendorHost ? this.vendors.find((v) => v.vendor === req.vendorHost) : byPath
+    const route = vendor && vendor === byPath ? this.router.match(path)[0]?.route : undefined
+    if (!vendor || !route)
+      return this.notFound(env, req, path, vendor, `no route for ${echo(path)}`, nowMs, evictedBefore)
+    const why = `the body is over the ${limit}-byte limit and was not read`
+    const { code, options } = vendor.oversize(route)
+    const error = new VendorError(code, why, options)
+    const response = vendor.error({ req, route, env, nowMs }, error)
+    this.record(env, req, path, vendor.vendor, route.id, response, error.code, {}, error.reason, nowMs, evictedBefore)
     return response
   }
 
@@ -223,28 +234,14 @@ export class EmulatorCore {
     const nowMs = this.clock.nowMs()
     const evictedBefore = env.budget.evictedRecords
     const { path, query } = splitUrl(req.url)
-    const byPath = vendorOf(path)
+    const byPath = this.vendorFor(path)
     // At a vendor's own hostname, another vendor's path is that host's unknown path.
-    const vendor = req.vendorHost ?? byPath
+    const vendor = req.vendorHost ? this.vendors.find((v) => v.vendor === req.vendorHost) : byPath
     const method = req.method.toUpperCase()
     const matches = vendor && vendor === byPath ? this.router.match(path) : []
-    // WeCom routes answer any method (a GET on a POST endpoint gets 40058); Feishu's gateway wants both to match.
-    const match = vendor === 'feishu' ? matches.find((m) => m.route.method === method) : matches[0]
+    const match = vendor?.wrongMethod === 'route' ? matches[0] : matches.find((m) => m.route.method === method)
     if (!vendor || !match) {
-      // The vendors' own 404 pages, with the rule in our reason header (the body stays theirs).
-      const why = `no ${method} route for ${echo(path)}`
-      const reason =
-        vendor === 'wecom'
-          ? `wecom.gateway.path.unknown: ${why}`
-          : vendor === 'feishu'
-            ? `feishu.gateway.path.unknown: ${why}`
-            : null
-      const page = vendor === 'wecom' ? wecomNotFound() : vendor === 'feishu' ? feishuNotFound() : undefined
-      const response = page
-        ? { ...page, headers: { ...page.headers, 'x-worksuite-mock-reason': headerSafe(reason!) } }
-        : textResponse(404, '404 page not found')
-      this.record(env, req, path, vendor ?? 'none', null, response, null, {}, reason, nowMs, evictedBefore)
-      return response
+      return this.notFound(env, req, path, vendor, `no ${method} route for ${echo(path)}`, nowMs, evictedBefore)
     }
     const { route, params } = match
     const ctx: RequestContext = {
@@ -266,14 +263,13 @@ export class EmulatorCore {
     try {
       let authError: unknown
       try {
-        if (route.auth === 'wecom') authenticateWecom(ctx)
-        else if (route.auth === 'feishu-user') authenticateFeishuUser(ctx)
+        if (route.auth !== 'none') vendor.auth[route.auth]!(ctx)
       } catch (e) {
         authError = e
       }
       let intercepted: CoreResponse | undefined
       for (const interceptor of this.interceptors) {
-        intercepted = await interceptor(ctx)
+        intercepted = await interceptor(ctx, vendor)
         if (intercepted) break
       }
       if (intercepted) {
@@ -282,22 +278,18 @@ export class EmulatorCore {
         reason = intercepted.headers['x-worksuite-mock-reason'] ?? null
       } else {
         if (authError) throw authError
-        if (vendor === 'wecom' && route.method === 'POST' && method !== 'POST') {
-          fail(
-            40058,
-            `wecom.gateway.method.post-only: ${method} on a POST endpoint: the parameters are read from the JSON body`,
-          )
-        }
+        const refused = route.method !== method ? vendor.checkMethod?.(method, route) : undefined
+        if (refused) throw refused
         if (route.body === 'json') ctx.body = parseJson(ctx, vendor)
+        await route.admit?.(ctx)
+        if (route.validate && !route.validate(ctx.body))
+          throw vendor.shapeError(route, route.validate.errors ?? [], ctx.body)
         const result = await route.handle(ctx)
         if (isCoreResponse(result)) {
           response = result
           code = codeOf(result)
         } else {
-          response =
-            vendor === 'wecom'
-              ? wecomOkResponse(result)
-              : feishuOkResponse({ random: env.random, nowMs, methodId: route.methodId ?? '' }, result)
+          response = vendor.ok(ctx, result)
           code = 0
         }
       }
@@ -308,19 +300,41 @@ export class EmulatorCore {
       } else {
         // A bug in the emulator: still answer in the vendor's envelope, and say so loudly.
         console.error(`[worksuite-mock] Failed to handle ${method} ${path}:`, e)
-        error =
-          vendor === 'wecom'
-            ? new VendorError(-1, `emulator error: ${(e as Error)?.message}`)
-            : new VendorError(1236019, `emulator error: ${(e as Error)?.message}`)
+        error = vendor.internalError(`${(e as Error)?.message}`)
       }
       code = error.code
       reason = error.reason
-      response =
-        vendor === 'wecom'
-          ? wecomErrorResponse({ random: env.random, nowSeconds: ctx.now, ip: req.remoteAddress ?? '127.0.0.1' }, error)
-          : feishuErrorResponse({ random: env.random, nowMs, methodId: route.methodId ?? '' }, error)
+      response = vendor.error(ctx, error)
     }
-    this.record(env, req, path, vendor, route.id, response, code, ctx.tags, reason, nowMs, evictedBefore)
+    this.record(env, req, path, vendor.vendor, route.id, response, code, ctx.tags, reason, nowMs, evictedBefore)
+    return response
+  }
+
+  /** The vendor's own 404 (the journal and our reason header name its rule), or a plain one off every vendor's paths. */
+  private notFound(
+    env: Env,
+    req: CoreRequest,
+    path: string,
+    vendor: VendorPlugin | undefined,
+    why: string,
+    nowMs: number,
+    evictedBefore: number,
+  ): CoreResponse {
+    const page = vendor?.notFound(req, why)
+    const response = page?.response ?? textResponse(404, '404 page not found')
+    this.record(
+      env,
+      req,
+      path,
+      vendor?.vendor ?? 'none',
+      null,
+      response,
+      null,
+      {},
+      page?.reason ?? null,
+      nowMs,
+      evictedBefore,
+    )
     return response
   }
 

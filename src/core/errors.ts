@@ -65,6 +65,16 @@ export class VendorError extends Error {
   }
 }
 
+/** A control-plane request the emulator refuses: its HTTP status and why, for `/__mock/*` and `emulator.control`. */
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
 export function fail(code: number, reason: string, options?: VendorErrorOptions): never {
   throw new VendorError(code, reason, options)
 }

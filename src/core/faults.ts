@@ -17,6 +17,7 @@ import type { CoreResponse } from './http.ts'
 import { appMatches } from './journal.ts'
 import type { EmulatorModule, RequestContext } from './module.ts'
 import { describeAjvError, fullValidatorFor } from './schema.ts'
+import type { VendorPlugin } from './vendor.ts'
 
 declare module './module.ts' {
   interface Stores {
@@ -46,8 +47,6 @@ interface ActiveRule {
   remaining: number | null
 }
 
-const VENDOR_NAME: Record<Vendor, string> = { wecom: 'WeCom', feishu: 'Feishu' }
-
 /** A header name is an RFC 9110 token. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** What node:http and fetch carry in a header value: tab, space, visible ASCII and Latin-1 (obs-text). */
@@ -66,7 +65,7 @@ const FRAMING_HEADERS = new Set([
 ])
 /** Names and values together; Node's fetch refuses an answer whose headers pass 16 KB. */
 const MAX_FAULT_HEADER_CHARS = 8192
-/** Statuses whose answers carry no body (RFC 9110 §15.3.5, §15.3.6, §15.4.5): the envelope would be lost. */
+/** Statuses whose answers carry no body (https://www.rfc-editor.org/rfc/rfc9110#section-15.3.5, 15.3.6 and 15.4.5): the envelope would be lost. */
 const BODYLESS_STATUSES = new Set([204, 205, 304])
 
 /** What the schema cannot say about respond.status and respond.headers: what HTTP can carry. */
@@ -93,62 +92,45 @@ function wireProblems(respond: NonNullable<FaultRule['respond']>): string[] {
   return problems
 }
 
-/** Schema first (every problem at once, named by field), then what a schema cannot say. */
-export function checkFaultRule(input: unknown): { rule: FaultRule; problems?: undefined } | { problems: string[] } {
+/**
+ * Schema first (every problem at once, named by field), then what a schema cannot say. The vendors say which
+ * code field is theirs (`respond.errcode` WeCom, `respond.code` Feishu), so a rule knows its vendor.
+ */
+export function checkFaultRule(
+  input: unknown,
+  vendors: readonly VendorPlugin[],
+): { rule: FaultRule; vendor: Vendor | undefined; problems?: undefined } | { problems: string[] } {
   const validate = fullValidatorFor<FaultRule>(faultSchema)
   if (!validate(input)) return { problems: (validate.errors ?? []).map(describeAjvError) }
   const rule = input
   const problems: string[] = []
   const { respond } = rule
+  let vendor: Vendor | undefined = rule.match?.vendor
   if (respond) {
-    const given = (['errcode', 'code'] as const).filter((k) => respond[k] !== undefined)
-    if (given.length !== 1) problems.push('respond: give errcode (WeCom) or code (Feishu), exactly one of them')
-    for (const [field, vendor] of [
-      ['errcode', 'wecom'],
-      ['code', 'feishu'],
-    ] as const) {
-      const code = respond[field]
-      if (code === undefined) continue
+    const given = vendors.filter((v) => respond[v.codeField] !== undefined)
+    if (given.length !== 1)
+      problems.push(
+        `respond: give ${vendors.map((v) => `${v.codeField} (${v.displayName})`).join(' or ')}, exactly one of them`,
+      )
+    for (const v of given) {
+      const field = v.codeField
+      const code = respond[field]!
       if (code === 0) problems.push(`respond.${field}: 0 is success, not a fault`)
-      else if (!catalogues[vendor].has(code))
+      else if (!catalogues[v.vendor].has(code))
+        problems.push(`respond.${field}: ${code} is not a ${v.displayName} code in contracts/errors/${v.vendor}.json`)
+      const other = vendors.find((o) => o.vendor === rule.match?.vendor && o !== v)
+      if (other)
         problems.push(
-          `respond.${field}: ${code} is not a ${VENDOR_NAME[vendor]} code in contracts/errors/${vendor}.json`,
-        )
-      const other = vendor === 'wecom' ? 'feishu' : 'wecom'
-      if (rule.match?.vendor === other)
-        problems.push(
-          `respond.${field}: a ${VENDOR_NAME[vendor]} ${field} cannot answer ${VENDOR_NAME[other]} requests (match.vendor is "${other}")`,
+          `respond.${field}: a ${v.displayName} ${field} cannot answer ${other.displayName} requests (match.vendor is "${other.vendor}")`,
         )
     }
+    vendor ??= given[0]?.vendor
     if (rule.drop) problems.push('drop: a dropped connection has no answer; give respond or drop, not both')
     problems.push(...wireProblems(respond))
   }
   if (!respond && rule.delay_ms === undefined && !rule.drop)
     problems.push('(root): a fault needs respond, delay_ms or drop: true')
-  return problems.length ? { problems } : { rule }
-}
-
-const decoder = new TextDecoder()
-
-/** WeCom names no user in its token: the acting user is the admin_userid of meeting/create and meeting/update. */
-function wecomUserOf(ctx: RequestContext): string | undefined {
-  try {
-    const body: unknown = JSON.parse(decoder.decode(ctx.req.body))
-    const u = (body as { admin_userid?: unknown } | null)?.admin_userid
-    return typeof u === 'string' ? u : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** Feishu mail paths name the mailbox; `me` is the caller's own. */
-function mailboxOf(ctx: RequestContext): string | undefined {
-  if (ctx.tags.mailbox) return ctx.tags.mailbox
-  const id = ctx.params.user_mailbox_id
-  if (id === undefined) return undefined
-  if (id !== 'me') return id
-  const openId = ctx.tags.user
-  return openId ? ctx.env.stores.feishuDirectory?.userByOpenId(openId)?.mailbox : undefined
+  return problems.length ? { problems } : { rule, vendor }
 }
 
 export class FaultRules {
@@ -161,8 +143,8 @@ export class FaultRules {
     return this.rules.length
   }
 
-  /** Adds a checked rule (see `checkFaultRule`). Over the cap, the oldest used-up rule makes room. */
-  add(rule: FaultRule): FaultView | { refused: string } {
+  /** Adds a checked rule (see `checkFaultRule`), for its vendor. Over the cap, the oldest used-up rule makes room. */
+  add(rule: FaultRule, vendor: Vendor | undefined): FaultView | { refused: string } {
     if (this.rules.length >= this.maxRules) {
       const spent = this.rules.findIndex((r) => r.remaining === 0)
       if (spent < 0) return { refused: `at most ${this.maxRules} fault rules (faults.maxRules); remove some first` }
@@ -172,9 +154,7 @@ export class FaultRules {
     const active: ActiveRule = {
       id: `f${++this.seq}`,
       rule: { ...rule, match: { ...rule.match } },
-      vendor:
-        rule.match?.vendor ??
-        (rule.respond?.errcode !== undefined ? 'wecom' : rule.respond?.code !== undefined ? 'feishu' : undefined),
+      vendor,
       pathPrefix: path?.endsWith('*') ? path.slice(0, -1) : undefined,
       hits: 0,
       remaining: rule.times ?? null,
@@ -203,7 +183,7 @@ export class FaultRules {
    * The first rule that matches and acts on this request (its probability drawn from the seeded random
    * source), counted as a hit; later rules are not consulted.
    */
-  pick(ctx: RequestContext): ActiveRule | undefined {
+  pick(ctx: RequestContext, vendor: VendorPlugin): ActiveRule | undefined {
     let user: string | undefined | null = null
     let mailbox: string | undefined | null = null
     for (const r of this.rules) {
@@ -220,11 +200,11 @@ export class FaultRules {
       }
       if (m.app !== undefined && !appMatches(ctx.tags.app, m.app)) continue
       if (m.user !== undefined) {
-        if (user === null) user = ctx.tags.user ?? (ctx.route.vendor === 'wecom' ? wecomUserOf(ctx) : undefined)
+        if (user === null) user = ctx.tags.user ?? vendor.userOf?.(ctx)
         if (user !== m.user) continue
       }
       if (m.mailbox !== undefined) {
-        if (mailbox === null) mailbox = mailboxOf(ctx)
+        if (mailbox === null) mailbox = ctx.tags.mailbox ?? vendor.mailboxOf?.(ctx)
         if (mailbox?.toLowerCase() !== m.mailbox.toLowerCase()) continue
       }
       if (r.rule.probability !== undefined && !(ctx.env.random.next() < r.rule.probability)) continue
@@ -245,15 +225,7 @@ function view(r: ActiveRule): FaultView {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/**
- * Feishu's gateway sends its window with a 429 (captured responses); the window is a minute (INFERRED from 100
- * req/min).
- */
-function rateLimitHeaders(ctx: RequestContext): Record<string, string> {
-  return { 'x-ogw-ratelimit-limit': '100', 'x-ogw-ratelimit-reset': String(60 - (ctx.now % 60)) }
-}
-
-async function act(ctx: RequestContext, r: ActiveRule): Promise<CoreResponse | undefined> {
+async function act(ctx: RequestContext, r: ActiveRule, vendor: VendorPlugin): Promise<CoreResponse | undefined> {
   const { rule } = r
   if (rule.delay_ms) await sleep(rule.delay_ms)
   if (rule.drop) {
@@ -266,28 +238,24 @@ async function act(ctx: RequestContext, r: ActiveRule): Promise<CoreResponse | u
   }
   const respond = rule.respond
   if (!respond) return undefined
-  const code = (ctx.route.vendor === 'wecom' ? respond.errcode : respond.code)!
-  const headers = {
-    ...(ctx.route.vendor === 'feishu' && code === 99991400 ? rateLimitHeaders(ctx) : {}),
-    ...respond.headers,
-  }
-  throw new VendorError(code, `fault ${r.id}: injected ${ctx.route.vendor === 'wecom' ? 'errcode' : 'code'} ${code}`, {
+  const code = respond[vendor.codeField]!
+  const headers = { ...vendor.faultHeaders?.(ctx, code), ...respond.headers }
+  throw new VendorError(code, `fault ${r.id}: injected ${vendor.codeField} ${code}`, {
     headers,
     ...(respond.status !== undefined ? { status: respond.status } : {}),
   })
 }
 
 /** The interceptor: nothing but a length check while no rule is set, so the hot path does not pay for faults. */
-export function injectFaults(ctx: RequestContext): Promise<CoreResponse | undefined> | undefined {
+export function injectFaults(ctx: RequestContext, vendor: VendorPlugin): Promise<CoreResponse | undefined> | undefined {
   const faults = ctx.env.stores.faults
   if (!faults || faults.size === 0) return undefined
-  const fired = faults.pick(ctx)
-  return fired ? act(ctx, fired) : undefined
+  const fired = faults.pick(ctx, vendor)
+  return fired ? act(ctx, fired, vendor) : undefined
 }
 
 /** Keeps the rules in the state, so a reset clears them with everything else. */
 export const faultsModule: EmulatorModule = {
   name: 'faults',
-  routes: [],
   createStores: (env) => ({ faults: new FaultRules(env.config.faults.maxRules) }),
 }

@@ -20,9 +20,14 @@ function ajvs(): { first: Ajv2020; all: Ajv2020 } {
       first: new Ajv({ allErrors: false, strict: false, allowUnionTypes: true }),
       all: new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }),
     }
+    for (const schema of shared) addSharedSchema(schema)
+    shared.clear()
   }
   return instances
 }
+
+/** Schemas others `$ref` that were made known before ajv was (see addSharedSchema). */
+const shared = new Set<object>()
 const cache = new WeakMap<object, ValidateFunction>()
 const cacheAll = new WeakMap<object, ValidateFunction>()
 
@@ -108,8 +113,12 @@ export function fullValidatorFor<T = unknown>(schema: object): ValidateFunction<
 export function addSharedSchema(schema: object): void {
   const id = (schema as { $id?: unknown }).$id
   if (typeof id !== 'string') throw new Error('[worksuite-mock] a shared schema needs an $id')
-  const { first, all } = ajvs()
-  for (const instance of [first, all]) if (!instance.getSchema(id)) instance.addSchema(schema)
+  // Before the first compile there is no ajv yet (cold start): it learns the schema when it is made.
+  if (!instances) {
+    shared.add(schema)
+    return
+  }
+  for (const instance of [instances.first, instances.all]) if (!instance.getSchema(id)) instance.addSchema(schema)
 }
 
 /** The every-error validator of a schema, or a part of one, by its `$id` or `$id#/json/pointer`. */
@@ -135,4 +144,4 @@ export function describeAjvError(e: ErrorObject): string {
   return `${where}: ${e.message ?? e.keyword}`
 }
 
-export type { ErrorObject }
+export type { ErrorObject, ValidateFunction }

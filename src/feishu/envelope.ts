@@ -60,3 +60,44 @@ export function feishuOkResponse(ctx: FeishuEnvelopeContext, data: Record<string
 export function feishuNotFound(): CoreResponse {
   return textResponse(404, '404 page not found')
 }
+
+/**
+ * The window Feishu's gateway sends with a 429 99991400: the limit per window and the seconds
+ * until it resets. The mail send's own limiter and an injected 99991400 both answer with these.
+ */
+export function rateLimitHeaders(limit: number, resetSeconds: number): Record<string, string> {
+  return { 'x-ogw-ratelimit-limit': String(limit), 'x-ogw-ratelimit-reset': String(resetSeconds) }
+}
+
+/**
+ * auth/v3 token endpoints refuse with HTTP 200 and `{code, data: {}, msg}` (live probes with fake credentials): the
+ * catalogue's status and text, like every other Feishu error.
+ */
+export function feishuTokenErrorResponse(ctx: FeishuEnvelopeContext, error: VendorError): CoreResponse {
+  const entry = catalogueEntry('feishu', error.code)
+  return jsonResponse(
+    error.options.status ?? entry.status,
+    { code: entry.code, data: {}, msg: error.options.message ?? entry.message },
+    { ...feishuHeaders(ctx, logId(ctx.random, ctx.nowMs)), 'x-worksuite-mock-reason': headerSafe(error.reason) },
+  )
+}
+
+/** The OAuth 2 error names the v2 token endpoint answers with (https://www.rfc-editor.org/rfc/rfc6749#section-5.2). */
+export type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type'
+
+/**
+ * The v2 OAuth token endpoint refuses with `{code, error, error_description}` (live probes): the
+ * catalogue's status and text as the description, unless the refusal says more than the catalogue does.
+ */
+export function feishuOAuthErrorResponse(
+  ctx: FeishuEnvelopeContext,
+  oauthError: OAuthError,
+  error: VendorError,
+): CoreResponse {
+  const entry = catalogueEntry('feishu', error.code)
+  return jsonResponse(
+    error.options.status ?? entry.status,
+    { code: entry.code, error: oauthError, error_description: error.options.message ?? entry.message },
+    { ...feishuHeaders(ctx, logId(ctx.random, ctx.nowMs)), 'x-worksuite-mock-reason': headerSafe(error.reason) },
+  )
+}

@@ -368,6 +368,83 @@ export interface ContractCleanup {
   token?: string
 }
 
+// endpoints.schema.json
+/**
+ * Every vendor endpoint the kit knows, as data (contracts/endpoints.json). The emulator's routes, the contract clients, the contract runner's dispatch and the OpenAPI documents derive from it; rules bind to an endpoint through its rules file.
+ */
+export interface EndpointRegistry {
+  $schema?: string
+  /**
+   * The auth kinds endpoints name: where the credential goes, and the rules every endpoint of that kind shares.
+   */
+  auth: {
+    [k: string]: AuthKindEntry
+  }
+  endpoints: EndpointEntry[]
+}
+export interface AuthKindEntry {
+  vendor?: 'wecom' | 'feishu'
+  summary: string
+  /**
+   * The rules file (contracts/rules) of the auth stage: its codes are answered by every endpoint of this kind.
+   */
+  rules?: string
+}
+export interface EndpointEntry {
+  /**
+   * Stable id, e.g. wecom.meeting.create: routes, the journal, contract cases and rules files name it.
+   */
+  id: string
+  vendor: 'wecom' | 'feishu'
+  method: 'GET' | 'POST'
+  /**
+   * With :name segments for path parameters.
+   */
+  path: string
+  /**
+   * Query parameters the endpoint requires (the credential's own excepted).
+   */
+  query?: string[]
+  /**
+   * A key of `auth`: where the credential goes.
+   */
+  auth: string
+  kind: 'token' | 'business' | 'read-back'
+  summary: string
+  /**
+   * The vendor's doc page.
+   */
+  doc: string
+  /**
+   * The ContractClient method that sends it.
+   */
+  client_method: string
+  /**
+   * The pipeline parses the body as JSON before the handler (absent: the handler reads it, or there is none).
+   */
+  body?: 'json'
+  /**
+   * The request body's JSON Schema in contracts/schemas; the pipeline validates the parsed body against it.
+   */
+  request_schema?: string
+  /**
+   * The success body's JSON Schema in contracts/schemas (`<id>.response.schema.json`).
+   */
+  response_schema?: string
+  /**
+   * The endpoint's rules file in contracts/rules: the codes it answers besides its auth kind's.
+   */
+  rules: string
+  /**
+   * Feishu: the troubleshooter's method_id in error answers (INFERRED values, stable per endpoint).
+   */
+  method_id?: string
+  /**
+   * The code answered when the body is over the server's limit (default: the vendor's).
+   */
+  oversize_code?: number
+}
+
 // error-catalogue.schema.json
 /**
  * A vendor's error codes as data: what the emulator answers and what the contract suite expects.
@@ -1787,4 +1864,52 @@ export interface WecomScheduleDetailReminders {
 }
 export interface WecomScheduleExcludeTime {
   start_time: number
+}
+
+// wecom.schedule.update.request.schema.json
+/**
+ * POST /cgi-bin/oa/schedule/update body (https://developer.work.weixin.qq.com/document/path/97720; op_mode and op_start_time: https://developer.work.weixin.qq.com/document/path/96204). The fields of oa/schedule/add's schedule plus schedule_id; no cal_id (a schedule's calendar and creator cannot change). Shape and types only: a breach answers 40058; the ranges are those of oa/schedule/add, with update's rule ids (contracts/rules/wecom.schedule.update.json).
+ */
+export interface WecomScheduleUpdateRequest {
+  /**
+   * 0 (default): the attendees are replaced by the request's; 1: they stay as they are.
+   */
+  skip_attendees?: 0 | 1
+  /**
+   * A repeating schedule only: 0 (default) every occurrence, 1 only the one at op_start_time, 2 that one and the ones after.
+   */
+  op_mode?: number
+  /**
+   * With op_mode 1 or 2: the start of one occurrence of the repeating schedule (Unix seconds).
+   */
+  op_start_time?: number
+  schedule: {
+    schedule_id: string
+    admins?: string[]
+    attendees?: {
+      userid: string
+    }[]
+    summary?: string
+    description?: string
+    reminders?: WecomScheduleReminders
+    location?: string
+    start_time: number
+    end_time: number
+    is_whole_day?: 0 | 1
+  }
+}
+
+// wecom.schedule.update.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/schedule/update (更新日程, https://developer.work.weixin.qq.com/document/path/97720, 返回结果): HTTP 200, with schedule_id when a repeating schedule was split (op_mode 1 or 2, https://developer.work.weixin.qq.com/document/path/96204), or WeCom's error envelope.
+ */
+export type WecomScheduleUpdateResponse = WecomScheduleUpdateSuccess | WecomError
+
+export interface WecomScheduleUpdateSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 修改重复日程新产生的日程ID: the schedule split off when not every occurrence was changed.
+   */
+  schedule_id?: string
 }

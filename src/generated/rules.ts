@@ -18,21 +18,10 @@ export type RuleEndpoint =
   | 'wecom.schedule.add'
   | 'wecom.schedule.del'
   | 'wecom.schedule.get'
+  | 'wecom.schedule.update'
 
 /** Every rule id of contracts/rules: <endpoint id>.<field>.<rule>. */
 export type RuleId =
-  | 'wecom.gettoken.corpsecret.required'
-  | 'wecom.gettoken.corpid.required'
-  | 'wecom.gettoken.corpid.known'
-  | 'wecom.gettoken.corpsecret.valid'
-  | 'wecom.gettoken.success'
-  | 'wecom.gateway.access_token.missing'
-  | 'wecom.gateway.access_token.unknown'
-  | 'wecom.gateway.access_token.expired'
-  | 'wecom.gateway.access_token.per-app'
-  | 'wecom.gateway.method.post-only'
-  | 'wecom.gateway.body.json'
-  | 'wecom.gateway.path.unknown'
   | 'feishu.auth.tenant_access_token.app_id.valid'
   | 'feishu.auth.tenant_access_token.app_secret.valid'
   | 'feishu.auth.tenant_access_token.success'
@@ -155,12 +144,18 @@ export type RuleId =
   | 'wecom.exmail.compose_send.cancel'
   | 'wecom.exmail.compose_send.meeting.absent'
   | 'wecom.exmail.compose_send.doc-example'
-  | 'wecom.meeting.get_info.body.types'
-  | 'wecom.meeting.get_info.meetingid.required'
-  | 'wecom.meeting.get_info.meetingid.known'
-  | 'wecom.meeting.get_info.meetingid.own-app'
-  | 'wecom.meeting.get_info.meeting_code.known'
-  | 'wecom.meeting.get_info.fields'
+  | 'wecom.gateway.access_token.missing'
+  | 'wecom.gateway.access_token.unknown'
+  | 'wecom.gateway.access_token.expired'
+  | 'wecom.gateway.access_token.per-app'
+  | 'wecom.gateway.method.post-only'
+  | 'wecom.gateway.body.json'
+  | 'wecom.gateway.path.unknown'
+  | 'wecom.gettoken.corpsecret.required'
+  | 'wecom.gettoken.corpid.required'
+  | 'wecom.gettoken.corpid.known'
+  | 'wecom.gettoken.corpsecret.valid'
+  | 'wecom.gettoken.success'
   | 'wecom.meeting.cancel.body.types'
   | 'wecom.meeting.cancel.meetingid.required'
   | 'wecom.meeting.cancel.meetingid.known'
@@ -209,6 +204,12 @@ export type RuleId =
   | 'wecom.meeting.create.duplicate.creating'
   | 'wecom.meeting.create.duplicate.created'
   | 'wecom.meeting.create.duplicate.skip'
+  | 'wecom.meeting.get_info.body.types'
+  | 'wecom.meeting.get_info.meetingid.required'
+  | 'wecom.meeting.get_info.meetingid.known'
+  | 'wecom.meeting.get_info.meetingid.own-app'
+  | 'wecom.meeting.get_info.meeting_code.known'
+  | 'wecom.meeting.get_info.fields'
   | 'wecom.meeting.update.method.post'
   | 'wecom.meeting.update.body.json'
   | 'wecom.meeting.update.body.types'
@@ -314,19 +315,48 @@ export type RuleId =
   | 'wecom.schedule.get.shape'
   | 'wecom.schedule.get.cancelled'
   | 'wecom.schedule.get.types'
+  | 'wecom.schedule.update.schedule.required'
+  | 'wecom.schedule.update.schedule_id.required'
+  | 'wecom.schedule.update.body.types'
+  | 'wecom.schedule.update.skip_attendees.values'
+  | 'wecom.schedule.update.schedule_id.known'
+  | 'wecom.schedule.update.schedule_id.own-app'
+  | 'wecom.schedule.update.schedule_id.deleted'
+  | 'wecom.schedule.update.schedule_id.mail-created'
+  | 'wecom.schedule.update.start_time.required'
+  | 'wecom.schedule.update.end_time.required'
+  | 'wecom.schedule.update.time.order'
+  | 'wecom.schedule.update.admins.max'
+  | 'wecom.schedule.update.admins.among-attendees'
+  | 'wecom.schedule.update.attendees.max'
+  | 'wecom.schedule.update.attendees.userid.required'
+  | 'wecom.schedule.update.attendees.userid.length'
+  | 'wecom.schedule.update.attendees.userid.known'
+  | 'wecom.schedule.update.summary.length'
+  | 'wecom.schedule.update.description.length'
+  | 'wecom.schedule.update.location.length'
+  | 'wecom.schedule.update.reminders.remind_before_event_secs.values'
+  | 'wecom.schedule.update.reminders.remind_time_diffs.values'
+  | 'wecom.schedule.update.reminders.remind_time_diffs.whole-day'
+  | 'wecom.schedule.update.reminders.repeat_type.values'
+  | 'wecom.schedule.update.reminders.repeat_interval.custom'
+  | 'wecom.schedule.update.reminders.repeat_interval.range'
+  | 'wecom.schedule.update.reminders.repeat_day_of_week.range'
+  | 'wecom.schedule.update.reminders.repeat_day_of_month.range'
+  | 'wecom.schedule.update.reminders.timezone.range'
+  | 'wecom.schedule.update.is_whole_day.values'
+  | 'wecom.schedule.update.op_mode.values'
+  | 'wecom.schedule.update.op_mode.repeating'
+  | 'wecom.schedule.update.op_start_time.occurrence'
+  | 'wecom.schedule.update.op_mode.single'
+  | 'wecom.schedule.update.overwrite'
+  | 'wecom.schedule.update.skip_attendees.keep'
+  | 'wecom.schedule.update.op_mode.this'
+  | 'wecom.schedule.update.op_mode.following'
+  | 'wecom.schedule.update.op_mode.first'
 
 /** The rules the emulator refuses with, its id first in x-worksuite-mock-reason. */
 export type RefusalId =
-  | 'wecom.gettoken.corpsecret.required'
-  | 'wecom.gettoken.corpid.required'
-  | 'wecom.gettoken.corpid.known'
-  | 'wecom.gettoken.corpsecret.valid'
-  | 'wecom.gateway.access_token.missing'
-  | 'wecom.gateway.access_token.unknown'
-  | 'wecom.gateway.access_token.expired'
-  | 'wecom.gateway.method.post-only'
-  | 'wecom.gateway.body.json'
-  | 'wecom.gateway.path.unknown'
   | 'feishu.auth.tenant_access_token.app_id.valid'
   | 'feishu.auth.tenant_access_token.app_secret.valid'
   | 'feishu.authen.oauth_token.code.valid'
@@ -418,11 +448,16 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.meeting.option.water_mark_type'
   | 'wecom.exmail.compose_send.types'
   | 'wecom.exmail.compose_send.enable_id_trans.values'
-  | 'wecom.meeting.get_info.body.types'
-  | 'wecom.meeting.get_info.meetingid.required'
-  | 'wecom.meeting.get_info.meetingid.known'
-  | 'wecom.meeting.get_info.meetingid.own-app'
-  | 'wecom.meeting.get_info.meeting_code.known'
+  | 'wecom.gateway.access_token.missing'
+  | 'wecom.gateway.access_token.unknown'
+  | 'wecom.gateway.access_token.expired'
+  | 'wecom.gateway.method.post-only'
+  | 'wecom.gateway.body.json'
+  | 'wecom.gateway.path.unknown'
+  | 'wecom.gettoken.corpsecret.required'
+  | 'wecom.gettoken.corpid.required'
+  | 'wecom.gettoken.corpid.known'
+  | 'wecom.gettoken.corpsecret.valid'
   | 'wecom.meeting.cancel.body.types'
   | 'wecom.meeting.cancel.meetingid.required'
   | 'wecom.meeting.cancel.meetingid.known'
@@ -462,6 +497,11 @@ export type RefusalId =
   | 'wecom.meeting.create.reminders.repeat_day_of_month'
   | 'wecom.meeting.create.duplicate.creating'
   | 'wecom.meeting.create.duplicate.created'
+  | 'wecom.meeting.get_info.body.types'
+  | 'wecom.meeting.get_info.meetingid.required'
+  | 'wecom.meeting.get_info.meetingid.known'
+  | 'wecom.meeting.get_info.meetingid.own-app'
+  | 'wecom.meeting.get_info.meeting_code.known'
   | 'wecom.meeting.update.body.types'
   | 'wecom.meeting.update.meetingid.required'
   | 'wecom.meeting.update.meetingid.known'
@@ -544,6 +584,40 @@ export type RefusalId =
   | 'wecom.schedule.get.schedule_id.known'
   | 'wecom.schedule.get.schedule_id.own-app'
   | 'wecom.schedule.get.types'
+  | 'wecom.schedule.update.schedule.required'
+  | 'wecom.schedule.update.schedule_id.required'
+  | 'wecom.schedule.update.body.types'
+  | 'wecom.schedule.update.skip_attendees.values'
+  | 'wecom.schedule.update.schedule_id.known'
+  | 'wecom.schedule.update.schedule_id.own-app'
+  | 'wecom.schedule.update.schedule_id.deleted'
+  | 'wecom.schedule.update.schedule_id.mail-created'
+  | 'wecom.schedule.update.start_time.required'
+  | 'wecom.schedule.update.end_time.required'
+  | 'wecom.schedule.update.time.order'
+  | 'wecom.schedule.update.admins.max'
+  | 'wecom.schedule.update.admins.among-attendees'
+  | 'wecom.schedule.update.attendees.max'
+  | 'wecom.schedule.update.attendees.userid.required'
+  | 'wecom.schedule.update.attendees.userid.length'
+  | 'wecom.schedule.update.attendees.userid.known'
+  | 'wecom.schedule.update.summary.length'
+  | 'wecom.schedule.update.description.length'
+  | 'wecom.schedule.update.location.length'
+  | 'wecom.schedule.update.reminders.remind_before_event_secs.values'
+  | 'wecom.schedule.update.reminders.remind_time_diffs.values'
+  | 'wecom.schedule.update.reminders.remind_time_diffs.whole-day'
+  | 'wecom.schedule.update.reminders.repeat_type.values'
+  | 'wecom.schedule.update.reminders.repeat_interval.custom'
+  | 'wecom.schedule.update.reminders.repeat_interval.range'
+  | 'wecom.schedule.update.reminders.repeat_day_of_week.range'
+  | 'wecom.schedule.update.reminders.repeat_day_of_month.range'
+  | 'wecom.schedule.update.reminders.timezone.range'
+  | 'wecom.schedule.update.is_whole_day.values'
+  | 'wecom.schedule.update.op_mode.values'
+  | 'wecom.schedule.update.op_mode.repeating'
+  | 'wecom.schedule.update.op_start_time.occurrence'
+  | 'wecom.schedule.update.op_mode.single'
 
 export interface RuleEntry {
   id: RuleId
@@ -569,18 +643,6 @@ export interface RuleEntry {
 
 /** In the order of the rule files (sorted by name) and of the rules in each. */
 export const RULES: { readonly [K in RuleId]: RuleEntry } = {
-  'wecom.gettoken.corpsecret.required': {"id":"wecom.gettoken.corpsecret.required","endpoint":"wecom.gettoken","vendor":"wecom","field":"corpsecret","kind":"refusal","code":41004,"status":200,"message":"corpsecret missing","doc":"https://developer.work.weixin.qq.com/document/path/91039","check":{"path":"corpsecret","nonEmpty":true}},
-  'wecom.gettoken.corpid.required': {"id":"wecom.gettoken.corpid.required","endpoint":"wecom.gettoken","vendor":"wecom","field":"corpid","kind":"refusal","code":41002,"status":200,"message":"corpid missing","doc":"https://developer.work.weixin.qq.com/document/path/91039","check":{"path":"corpid","nonEmpty":true}},
-  'wecom.gettoken.corpid.known': {"id":"wecom.gettoken.corpid.known","endpoint":"wecom.gettoken","vendor":"wecom","field":"corpid","kind":"refusal","code":40013,"status":200,"message":"invalid corpid","doc":"https://developer.work.weixin.qq.com/document/path/91039"},
-  'wecom.gettoken.corpsecret.valid': {"id":"wecom.gettoken.corpsecret.valid","endpoint":"wecom.gettoken","vendor":"wecom","field":"corpsecret","kind":"refusal","code":40001,"status":200,"message":"invalid credential","doc":"https://developer.work.weixin.qq.com/document/path/91039"},
-  'wecom.gettoken.success': {"id":"wecom.gettoken.success","endpoint":"wecom.gettoken","vendor":"wecom","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/91039"},
-  'wecom.gateway.access_token.missing': {"id":"wecom.gateway.access_token.missing","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":41001,"status":200,"message":"access_token missing","doc":"https://developer.work.weixin.qq.com/document/path/90313","check":{"path":"access_token","nonEmpty":true}},
-  'wecom.gateway.access_token.unknown': {"id":"wecom.gateway.access_token.unknown","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":40014,"status":200,"message":"invalid access_token","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
-  'wecom.gateway.access_token.expired': {"id":"wecom.gateway.access_token.expired","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":42001,"status":200,"message":"access_token expired","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
-  'wecom.gateway.access_token.per-app': {"id":"wecom.gateway.access_token.per-app","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
-  'wecom.gateway.method.post-only': {"id":"wecom.gateway.method.post-only","endpoint":"wecom.gateway","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
-  'wecom.gateway.body.json': {"id":"wecom.gateway.body.json","endpoint":"wecom.gateway","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
-  'wecom.gateway.path.unknown': {"id":"wecom.gateway.path.unknown","endpoint":"wecom.gateway","vendor":"wecom","field":"path","kind":"refusal","code":0,"status":404,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'feishu.auth.tenant_access_token.app_id.valid': {"id":"feishu.auth.tenant_access_token.app_id.valid","endpoint":"feishu.auth.tenant_access_token","vendor":"feishu","field":"app_id/app_secret","kind":"refusal","code":10003,"status":200,"message":"invalid param","doc":"https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal"},
   'feishu.auth.tenant_access_token.app_secret.valid': {"id":"feishu.auth.tenant_access_token.app_secret.valid","endpoint":"feishu.auth.tenant_access_token","vendor":"feishu","field":"app_secret","kind":"refusal","code":10014,"status":200,"message":"app secret invalid","doc":"https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal"},
   'feishu.auth.tenant_access_token.success': {"id":"feishu.auth.tenant_access_token.success","endpoint":"feishu.auth.tenant_access_token","vendor":"feishu","field":"tenant_access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal"},
@@ -703,12 +765,18 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.cancel': {"id":"wecom.exmail.compose_send.cancel","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.method","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.absent': {"id":"wecom.exmail.compose_send.meeting.absent","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.doc-example': {"id":"wecom.exmail.compose_send.doc-example","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"*","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
-  'wecom.meeting.get_info.body.types': {"id":"wecom.meeting.get_info.body.types","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
-  'wecom.meeting.get_info.meetingid.required': {"id":"wecom.meeting.get_info.meetingid.required","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
-  'wecom.meeting.get_info.meetingid.known': {"id":"wecom.meeting.get_info.meetingid.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":90602,"status":200,"message":"会议Id不合法","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
-  'wecom.meeting.get_info.meetingid.own-app': {"id":"wecom.meeting.get_info.meetingid.own-app","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
-  'wecom.meeting.get_info.meeting_code.known': {"id":"wecom.meeting.get_info.meeting_code.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_code","kind":"refusal","code":730004,"status":200,"message":"非法的会议号","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
-  'wecom.meeting.get_info.fields': {"id":"wecom.meeting.get_info.fields","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.gateway.access_token.missing': {"id":"wecom.gateway.access_token.missing","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":41001,"status":200,"message":"access_token missing","doc":"https://developer.work.weixin.qq.com/document/path/90313","check":{"path":"access_token","nonEmpty":true}},
+  'wecom.gateway.access_token.unknown': {"id":"wecom.gateway.access_token.unknown","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":40014,"status":200,"message":"invalid access_token","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gateway.access_token.expired': {"id":"wecom.gateway.access_token.expired","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":42001,"status":200,"message":"access_token expired","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gateway.access_token.per-app': {"id":"wecom.gateway.access_token.per-app","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gateway.method.post-only': {"id":"wecom.gateway.method.post-only","endpoint":"wecom.gateway","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gateway.body.json': {"id":"wecom.gateway.body.json","endpoint":"wecom.gateway","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gateway.path.unknown': {"id":"wecom.gateway.path.unknown","endpoint":"wecom.gateway","vendor":"wecom","field":"path","kind":"refusal","code":0,"status":404,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gettoken.corpsecret.required': {"id":"wecom.gettoken.corpsecret.required","endpoint":"wecom.gettoken","vendor":"wecom","field":"corpsecret","kind":"refusal","code":41004,"status":200,"message":"corpsecret missing","doc":"https://developer.work.weixin.qq.com/document/path/91039","check":{"path":"corpsecret","nonEmpty":true}},
+  'wecom.gettoken.corpid.required': {"id":"wecom.gettoken.corpid.required","endpoint":"wecom.gettoken","vendor":"wecom","field":"corpid","kind":"refusal","code":41002,"status":200,"message":"corpid missing","doc":"https://developer.work.weixin.qq.com/document/path/91039","check":{"path":"corpid","nonEmpty":true}},
+  'wecom.gettoken.corpid.known': {"id":"wecom.gettoken.corpid.known","endpoint":"wecom.gettoken","vendor":"wecom","field":"corpid","kind":"refusal","code":40013,"status":200,"message":"invalid corpid","doc":"https://developer.work.weixin.qq.com/document/path/91039"},
+  'wecom.gettoken.corpsecret.valid': {"id":"wecom.gettoken.corpsecret.valid","endpoint":"wecom.gettoken","vendor":"wecom","field":"corpsecret","kind":"refusal","code":40001,"status":200,"message":"invalid credential","doc":"https://developer.work.weixin.qq.com/document/path/91039"},
+  'wecom.gettoken.success': {"id":"wecom.gettoken.success","endpoint":"wecom.gettoken","vendor":"wecom","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/91039"},
   'wecom.meeting.cancel.body.types': {"id":"wecom.meeting.cancel.body.types","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.meetingid.required': {"id":"wecom.meeting.cancel.meetingid.required","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":90602,"status":200,"message":"会议Id不合法","doc":"https://developer.work.weixin.qq.com/document/path/98153","check":{"path":"meetingid","nonEmpty":true}},
   'wecom.meeting.cancel.meetingid.known': {"id":"wecom.meeting.cancel.meetingid.known","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":90602,"status":200,"message":"会议Id不合法","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
@@ -757,6 +825,12 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.create.duplicate.creating': {"id":"wecom.meeting.create.duplicate.creating","endpoint":"wecom.meeting.create","vendor":"wecom","field":"skip_duplicate_check","kind":"refusal","code":400301,"status":200,"message":"5分钟内有相同的会议正在创建中，暂不可再创建","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.duplicate.created': {"id":"wecom.meeting.create.duplicate.created","endpoint":"wecom.meeting.create","vendor":"wecom","field":"skip_duplicate_check","kind":"refusal","code":400302,"status":200,"message":"相同的会议已经创建成功","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.duplicate.skip': {"id":"wecom.meeting.create.duplicate.skip","endpoint":"wecom.meeting.create","vendor":"wecom","field":"skip_duplicate_check","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.get_info.body.types': {"id":"wecom.meeting.get_info.body.types","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.meetingid.required': {"id":"wecom.meeting.get_info.meetingid.required","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.meetingid.known': {"id":"wecom.meeting.get_info.meetingid.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":90602,"status":200,"message":"会议Id不合法","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.meetingid.own-app': {"id":"wecom.meeting.get_info.meetingid.own-app","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.meeting_code.known': {"id":"wecom.meeting.get_info.meeting_code.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_code","kind":"refusal","code":730004,"status":200,"message":"非法的会议号","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.fields': {"id":"wecom.meeting.get_info.fields","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.update.method.post': {"id":"wecom.meeting.update.method.post","endpoint":"wecom.meeting.update","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.update.body.json': {"id":"wecom.meeting.update.body.json","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.update.body.types': {"id":"wecom.meeting.update.body.types","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
@@ -862,4 +936,43 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.get.shape': {"id":"wecom.schedule.get.shape","endpoint":"wecom.schedule.get","vendor":"wecom","field":"schedule_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.get.cancelled': {"id":"wecom.schedule.get.cancelled","endpoint":"wecom.schedule.get","vendor":"wecom","field":"schedule_list[].status","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.get.types': {"id":"wecom.schedule.get.types","endpoint":"wecom.schedule.get","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.update.schedule.required': {"id":"wecom.schedule.update.schedule.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.schedule_id.required': {"id":"wecom.schedule.update.schedule_id.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.body.types': {"id":"wecom.schedule.update.body.types","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.skip_attendees.values': {"id":"wecom.schedule.update.skip_attendees.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"skip_attendees","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.schedule_id.known': {"id":"wecom.schedule.update.schedule_id.known","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90461,"status":200,"message":"日程ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.schedule_id.own-app': {"id":"wecom.schedule.update.schedule_id.own-app","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.schedule_id.deleted': {"id":"wecom.schedule.update.schedule_id.deleted","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90460,"status":200,"message":"日程已删除","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.schedule_id.mail-created': {"id":"wecom.schedule.update.schedule_id.mail-created","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90497,"status":200,"message":"不允许更新邮件创建的日程","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.start_time.required': {"id":"wecom.schedule.update.start_time.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.end_time.required': {"id":"wecom.schedule.update.end_time.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.time.order': {"id":"wecom.schedule.update.time.order","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.admins.max': {"id":"wecom.schedule.update.admins.max","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.admins","maxItems":3}},
+  'wecom.schedule.update.admins.among-attendees': {"id":"wecom.schedule.update.admins.among-attendees","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.attendees.max': {"id":"wecom.schedule.update.attendees.max","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees","kind":"refusal","code":90464,"status":200,"message":"参与者数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.attendees","maxItems":1000}},
+  'wecom.schedule.update.attendees.userid.required': {"id":"wecom.schedule.update.attendees.userid.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.attendees.userid.length': {"id":"wecom.schedule.update.attendees.userid.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.attendees[].userid","maxBytes":64}},
+  'wecom.schedule.update.attendees.userid.known': {"id":"wecom.schedule.update.attendees.userid.known","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.summary.length': {"id":"wecom.schedule.update.summary.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.summary","maxChars":128}},
+  'wecom.schedule.update.description.length': {"id":"wecom.schedule.update.description.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.description","maxChars":1000}},
+  'wecom.schedule.update.location.length': {"id":"wecom.schedule.update.location.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.location","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.location","maxChars":128}},
+  'wecom.schedule.update.reminders.remind_before_event_secs.values': {"id":"wecom.schedule.update.reminders.remind_before_event_secs.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.remind_before_event_secs","kind":"refusal","code":90471,"status":200,"message":"提醒时间异常","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.reminders.remind_time_diffs.values': {"id":"wecom.schedule.update.reminders.remind_time_diffs.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.remind_time_diffs","kind":"refusal","code":90704,"status":200,"message":"remind_time_diffs数组包含不合法的值","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.reminders.remind_time_diffs.whole-day': {"id":"wecom.schedule.update.reminders.remind_time_diffs.whole-day","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.remind_time_diffs","kind":"refusal","code":90704,"status":200,"message":"remind_time_diffs数组包含不合法的值","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.reminders.repeat_type.values': {"id":"wecom.schedule.update.reminders.repeat_type.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.repeat_type","kind":"refusal","code":90465,"status":200,"message":"不支持的重复类型","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.reminders.repeat_type","enum":[0,1,2,5,7]}},
+  'wecom.schedule.update.reminders.repeat_interval.custom': {"id":"wecom.schedule.update.reminders.repeat_interval.custom","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.repeat_interval","kind":"refusal","code":90486,"status":200,"message":"缺失repeate_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.reminders.repeat_interval.range': {"id":"wecom.schedule.update.reminders.repeat_interval.range","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.repeat_interval","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.reminders.repeat_day_of_week.range': {"id":"wecom.schedule.update.reminders.repeat_day_of_week.range","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.repeat_day_of_week","kind":"refusal","code":90467,"status":200,"message":"星期参数异常","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.reminders.repeat_day_of_week[]","min":1,"max":7}},
+  'wecom.schedule.update.reminders.repeat_day_of_month.range': {"id":"wecom.schedule.update.reminders.repeat_day_of_month.range","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.repeat_day_of_month","kind":"refusal","code":90487,"status":200,"message":"非法的day_of_month","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.reminders.repeat_day_of_month[]","min":1,"max":31}},
+  'wecom.schedule.update.reminders.timezone.range': {"id":"wecom.schedule.update.reminders.timezone.range","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.timezone","kind":"refusal","code":90480,"status":200,"message":"非法的timezone","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.reminders.timezone","min":-12,"max":12}},
+  'wecom.schedule.update.is_whole_day.values': {"id":"wecom.schedule.update.is_whole_day.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.is_whole_day","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_mode.values': {"id":"wecom.schedule.update.op_mode.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"refusal","code":90485,"status":200,"message":"非法的op_mode","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_mode.repeating': {"id":"wecom.schedule.update.op_mode.repeating","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"refusal","code":90485,"status":200,"message":"非法的op_mode","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_start_time.occurrence': {"id":"wecom.schedule.update.op_start_time.occurrence","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_start_time","kind":"refusal","code":90482,"status":200,"message":"非法的op_start_time","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_mode.single': {"id":"wecom.schedule.update.op_mode.single","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.is_repeat","kind":"refusal","code":90484,"status":200,"message":"“仅修改此日程”模式，仅可用于重复日程","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.overwrite': {"id":"wecom.schedule.update.overwrite","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.skip_attendees.keep': {"id":"wecom.schedule.update.skip_attendees.keep","endpoint":"wecom.schedule.update","vendor":"wecom","field":"skip_attendees","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_mode.this': {"id":"wecom.schedule.update.op_mode.this","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_mode.following': {"id":"wecom.schedule.update.op_mode.following","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_mode.first': {"id":"wecom.schedule.update.op_mode.first","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
 }

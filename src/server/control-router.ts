@@ -1,33 +1,10 @@
 /**
- * The control plane over HTTP, under `/__mock/`: a thin Express translation of `Control` (src/core/control.ts).
- * Not hot, so Express is fine here.
+ * The control plane over HTTP, under `/__mock/`: a thin Express translation of `Control.serve()`
+ * (src/core/control.ts), which holds every route, the core's and those the modules contribute. Not hot, so
+ * Express is fine here (the stub server loads this file on the first control request).
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 import { type Control, ControlError } from '../core/control.ts'
-import type { FaultRule } from '../core/faults.ts'
-import type { JournalFilter } from '../core/journal.ts'
-
-function filterFrom(q: Request['query']): JournalFilter {
-  const f: JournalFilter = {}
-  const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : undefined)
-  const n = (k: string) => {
-    const v = s(k)
-    if (v === undefined) return undefined
-    const num = Number(v)
-    if (!Number.isFinite(num)) throw new ControlError(400, `query parameter "${k}" must be a number`)
-    return num
-  }
-  for (const k of ['vendor', 'route', 'path', 'method', 'app', 'user', 'mailbox', 'contains', 'reason'] as const) {
-    const v = s(k)
-    if (v !== undefined) f[k] = v
-  }
-  // `errcode` is WeCom's word for `code`: either works, for either vendor.
-  for (const k of ['code', 'errcode', 'status', 'since', 'until', 'limit'] as const) {
-    const v = n(k)
-    if (v !== undefined) f[k] = v
-  }
-  return f
-}
 
 const JSON_TYPES = ['application/json', 'application/*+json']
 
@@ -60,93 +37,14 @@ export function controlRouter(control: Control): Router {
       type: (req) => req.headers.origin === undefined || isJsonType(req.headers['content-type']),
     }),
   )
-  const body = (req: Request): Record<string, unknown> =>
-    req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {}
-
-  router.get('/defaults', (_req, res) => {
-    res.json(control.defaults())
-  })
-  router.post('/reset', (_req, res) => {
-    control.reset()
-    res.json({ ok: true, clock: control.clock() })
-  })
-  router.get('/clock', (_req, res) => {
-    res.json(control.clock())
-  })
-  router.put('/clock', (req, res) => {
-    res.json(control.setClock(body(req)))
-  })
-  router.get('/config', (_req, res) => {
-    res.json(control.config())
-  })
-  router.put('/config', (req, res) => {
-    // The body as sent, so a non-object is refused by the schema rather than read as {}.
-    res.json(control.setConfig(req.body ?? {}))
-  })
-  router.get('/state', (_req, res) => {
-    res.json(control.state())
-  })
-  router.get('/requests', (req, res) => {
-    res.json(control.requests(filterFrom(req.query)))
-  })
-  router.delete('/requests', (_req, res) => {
-    res.json(control.clearRequests())
-  })
-  router.post('/faults', (req, res) => {
-    // The body as sent (not `body()`), so an array or a string is refused by the schema, not read as {}.
-    res.status(201).json(control.addFault((req.body ?? {}) as FaultRule))
-  })
-  router.get('/faults', (_req, res) => {
-    const faults = control.faults()
-    res.json({ count: faults.length, faults })
-  })
-  router.delete('/faults', (_req, res) => {
-    res.json(control.clearFaults())
-  })
-  router.delete('/faults/:id', (req, res) => {
-    res.json({ removed: control.removeFault(req.params.id) })
-  })
-  // Read-backs of what the emulator keeps, so a test against a started server can assert side effects.
-  const ownerFilter = (q: Request['query']) => {
-    const f: { corpid?: string; agentid?: number } = {}
-    if (typeof q.corpid === 'string') f.corpid = q.corpid
-    if (typeof q.agentid === 'string') {
-      const n = Number(q.agentid)
-      if (!Number.isInteger(n)) throw new ControlError(400, 'query parameter "agentid" must be a whole number')
-      f.agentid = n
-    }
-    return f
-  }
-  router.get('/wecom/meetings', (req, res) => {
-    const meetings = control.meetings(ownerFilter(req.query))
-    res.json({ count: meetings.length, meetings })
-  })
-  router.get('/wecom/schedules', (req, res) => {
-    const origin = req.query.origin
-    if (origin !== undefined && origin !== 'api' && origin !== 'mail')
-      throw new ControlError(400, 'query parameter "origin" must be "api" or "mail"')
-    const schedules = control.wecomSchedules({ ...ownerFilter(req.query), ...(origin ? { origin } : {}) })
-    res.json({ count: schedules.length, schedules })
-  })
-  router.get('/wecom/mailboxes/:address', (req, res) => {
-    const mails = control.wecomMailbox(req.params.address)
-    res.json({ address: req.params.address.toLowerCase(), count: mails.length, mails })
-  })
-  router.get('/feishu/mailboxes/:address/messages', (req, res) => {
-    const messages = control.mailbox(req.params.address)
-    res.json({ mailbox: req.params.address.toLowerCase(), count: messages.length, messages })
-  })
-  router.post('/tokens/expire', (req, res) => {
-    const token = body(req).token
-    if (typeof token !== 'string') throw new ControlError(400, 'give {"token": "<the token>"}')
-    control.expireToken(token)
-    res.json({ ok: true, token })
-  })
-  router.post('/feishu/oauth/codes', (req, res) => {
-    res.status(201).json(control.issueOAuthCode(body(req) as Parameters<Control['issueOAuthCode']>[0]))
-  })
   router.use((req, res) => {
-    res.status(404).json({ error: `no control endpoint ${req.method} /__mock${req.path}` })
+    const q = req.url.indexOf('?')
+    const answer = control.serve(req.method, q < 0 ? req.path : `${req.path}${req.url.slice(q)}`, req.body)
+    if (!answer) {
+      res.status(404).json({ error: `no control endpoint ${req.method} /__mock${req.path}` })
+      return
+    }
+    res.status(answer.status).json(answer.body)
   })
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ControlError) {

@@ -1,15 +1,14 @@
 /**
  * The emulator as Express middleware, for users who mount it in their own app:
- *   app.use(expressMiddleware(createCore()))        // vendor paths + /__mock
- * Vendor paths go through the same core as the stub server; anything else falls through to `next()`. The
+ *   app.use(expressMiddleware(createEmulator()))        // vendor paths + /__mock
+ * Vendor paths go through the same emulator as the stub server; anything else falls through to `next()`. The
  * control plane refuses web pages of other origins and other Host names, as on the stub server
  * (control-guard.ts); there is no control token here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import express from 'express'
 import { consoleRouter } from '../console/routes.ts'
-import { vendorOf } from '../core/emulator.ts'
-import type { Core } from '../index.ts'
+import type { Emulator } from '../core/emulator.ts'
 import { browserRefusal } from './control-guard.ts'
 import { controlRouter } from './control-router.ts'
 import { answerAndLinger, headersOf, readBody, remoteAddressOf, writeResponse } from './node-adapter.ts'
@@ -74,12 +73,12 @@ export function jsonText(value: unknown): string {
  */
 export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void
 
-export function expressMiddleware(emulator: Core): ExpressMiddleware {
+export function expressMiddleware(emulator: Emulator): ExpressMiddleware {
   const router = express.Router()
   // The same protection as on the stub server: no web page of another origin or under another Host name.
   router.use('/__mock', (req, res, next) => {
     const refusal = browserRefusal(req, {
-      allowedHosts: emulator.core.config.server.allowedHosts,
+      allowedHosts: emulator.config.server.allowedHosts,
       checkHost: true,
     })
     if (refusal) res.status(403).json({ error: refusal })
@@ -87,12 +86,12 @@ export function expressMiddleware(emulator: Core): ExpressMiddleware {
   })
   router.use('/__mock', consoleRouter(emulator), controlRouter(emulator.control))
   router.use(async (req, res, next) => {
-    if (!vendorOf(req.path)) {
+    if (!emulator.owns(req.path)) {
       next()
       return
     }
     try {
-      const limit = emulator.core.config.server.maxBodyBytes
+      const limit = emulator.config.server.maxBodyBytes
       const base = { method: req.method, url: req.url, headers: headersOf(req), remoteAddress: remoteAddressOf(req) }
       let body: Uint8Array
       if (req.readableEnded || req.body !== undefined) {
@@ -108,8 +107,8 @@ export function expressMiddleware(emulator: Core): ExpressMiddleware {
       } else {
         const read = await readBody(req, limit)
         if ('oversize' in read) {
-          const { lingerBytes, lingerMs } = emulator.core.config.server
-          answerAndLinger(req, res, emulator.core.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), {
+          const { lingerBytes, lingerMs } = emulator.config.server
+          answerAndLinger(req, res, emulator.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), {
             bytes: lingerBytes,
             ms: lingerMs,
           })

@@ -1,12 +1,12 @@
 /**
- * `worksuite-mock/server`: the emulator over HTTP. `startStubServer(core)` listens (vendor paths and the
+ * `worksuite-mock/server`: the emulator over HTTP. `startStubServer(emulator)` listens (vendor paths and the
  * `/__mock` control plane on one port, health at `/__mock/health` and `/__mock/health/ready`);
- * `expressMiddleware(core)` mounts the same into your own Express app.
+ * `expressMiddleware(emulator)` mounts the same into your own Express app.
  *
  * @example
- * import { createCore } from 'worksuite-mock'
+ * import { createEmulator } from 'worksuite-mock'
  * import { startStubServer } from 'worksuite-mock/server'
- * const server = await startStubServer(createCore(), { port: 0 })
+ * const server = await startStubServer(createEmulator(), { port: 0 })
  */
 export { type ExpressMiddleware, expressMiddleware } from './express.ts'
 export { HEALTH_PATH, READY_PATH } from './health.ts'

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http'
 import type { Config } from '../core/config.ts'
-import type { EmulatorCore } from '../core/emulator.ts'
+import type { Emulator } from '../core/emulator.ts'
 import type { Vendor } from '../core/errors.ts'
 import type { CoreRequest, CoreResponse } from '../core/http.ts'
 
@@ -128,15 +128,15 @@ export function answerAndLinger(
   writeResponse(req, res, response)
 }
 
-/** Handle one vendor request on node:http through the core; `vendorHost` when it came to that vendor's hostname. */
+/** Handle one vendor request on node:http through the emulator; `vendorHost` when it came to that vendor's hostname. */
 export async function serveVendorRequest(
-  core: EmulatorCore,
+  emulator: Emulator,
   req: IncomingMessage,
   res: ServerResponse,
   url = req.url ?? '/',
   vendorHost?: Vendor,
 ): Promise<void> {
-  const limit = core.config.server.maxBodyBytes
+  const limit = emulator.config.server.maxBodyBytes
   const base: Omit<CoreRequest, 'body'> = {
     method: req.method ?? 'GET',
     url,
@@ -152,13 +152,13 @@ export async function serveVendorRequest(
     return
   }
   if ('oversize' in read) {
-    const { lingerBytes, lingerMs } = core.config.server
-    answerAndLinger(req, res, core.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), {
+    const { lingerBytes, lingerMs } = emulator.config.server
+    answerAndLinger(req, res, emulator.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), {
       bytes: lingerBytes,
       ms: lingerMs,
     })
     return
   }
-  const response = await core.handle({ ...base, body: read.body })
+  const response = await emulator.handle({ ...base, body: read.body })
   writeResponse(req, res, response)
 }

@@ -6,8 +6,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { consoleToken } from '../console/access.ts'
+import type { Emulator } from '../core/emulator.ts'
 import { compilePendingSchemasInBackground } from '../core/schema.ts'
-import type { Core } from '../create-core.ts'
 import { browserRefusal } from './control-guard.ts'
 import { serveHealth } from './health.ts'
 import { applyTimeouts, listenerOptions, serveVendorRequest } from './node-adapter.ts'
@@ -26,7 +26,7 @@ export interface StubServerOptions {
 export interface StubServer {
   url: string
   server: Server
-  /** With `proxy.port`: the intercepting proxy for the vendors' hostnames (src/proxy). */
+  /** With `proxy.port`: the intercepting proxy for the vendors' hostnames (src/server/proxy). */
   proxyUrl?: string
   /** With `proxy.httpsPort`: both vendors over HTTPS. */
   httpsUrl?: string
@@ -103,11 +103,11 @@ function controlRefusal(
 }
 
 export function createStubServer(
-  emulator: Core,
-  host: string = emulator.core.config.server.host,
+  emulator: Emulator,
+  host: string = emulator.config.server.host,
   extras: StubServerExtras = {},
 ): Server {
-  const access = controlAccessFor(host, emulator.core.config.server.controlToken as string | undefined)
+  const access = controlAccessFor(host, emulator.config.server.controlToken as string | undefined)
   // Express (the control plane) loads on the first /__mock request, not at start: cold start matters.
   let control: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined
   const loadControl = async () => {
@@ -121,12 +121,12 @@ export function createStubServer(
     app.use('/__mock', consoleRouter(emulator), controlRouter(emulator.control))
     return app
   }
-  const config = emulator.core.config.server
+  const config = emulator.config.server
   const server = createServer(listenerOptions(config), (req, res) => {
     const url = req.url ?? '/'
     if (url === '/__mock' || url.startsWith('/__mock/') || url.startsWith('/__mock?')) {
       if (serveHealth(req, res, url)) return
-      const refusal = controlRefusal(access, req, host, emulator.core.config.server.allowedHosts)
+      const refusal = controlRefusal(access, req, host, emulator.config.server.allowedHosts)
       if (refusal) {
         res.writeHead(refusal.status, {
           'content-type': 'application/json; charset=utf-8',
@@ -151,7 +151,7 @@ export function createStubServer(
       )
       return
     }
-    serveVendorRequest(emulator.core, req, res, url).catch((e) => {
+    serveVendorRequest(emulator, req, res, url).catch((e) => {
       console.error('[worksuite-mock] Failed to serve a request:', e)
       if (!res.headersSent) res.writeHead(500).end()
       else res.destroy()
@@ -180,22 +180,22 @@ function serveCaCertificate(res: ServerResponse, pem: string | undefined): void 
   res.end(pem)
 }
 
-export async function startStubServer(emulator: Core, options: StubServerOptions = {}): Promise<StubServer> {
-  const host = options.host ?? emulator.core.config.server.host
+export async function startStubServer(emulator: Emulator, options: StubServerOptions = {}): Promise<StubServer> {
+  const host = options.host ?? emulator.config.server.host
   // The proxy and its CA load only when asked for: a plain start pays nothing for them.
-  const { port: proxyPort, httpsPort } = emulator.core.config.proxy as { port?: number; httpsPort?: number }
+  const { port: proxyPort, httpsPort } = emulator.config.proxy as { port?: number; httpsPort?: number }
   const interception =
     proxyPort !== undefined || httpsPort !== undefined
-      ? await (await import('../proxy/index.ts')).startInterception(emulator, host)
+      ? await (await import('./proxy/index.ts')).startInterception(emulator, host)
       : undefined
   const server = createStubServer(emulator, host, interception ? { caCertificatePem: interception.ca.certPem } : {})
-  const access = controlAccessFor(host, emulator.core.config.server.controlToken as string | undefined)
+  const access = controlAccessFor(host, emulator.config.server.controlToken as string | undefined)
   if (access.kind === 'disabled') {
     console.warn(
       `[worksuite-mock] Listening on ${host}, which is not a loopback address: the control plane (/__mock) is disabled. Set server.controlToken (env WORKSUITE_MOCK_SERVER_CONTROL_TOKEN) to enable it behind a token.`,
     )
   }
-  const port = options.port ?? emulator.core.config.server.port
+  const port = options.port ?? emulator.config.server.port
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)

@@ -1,13 +1,12 @@
 /**
- * WeCom access tokens: `GET /cgi-bin/gettoken` issues one per app (each app of a corp has its own), and every business
- * endpoint reads it from the `access_token` query parameter only
+ * WeCom access tokens: `GET /cgi-bin/gettoken` (src/wecom/gettoken.ts) issues one per app (each app of a corp has its
+ * own), and every business endpoint reads it from the `access_token` query parameter only
  * (https://developer.work.weixin.qq.com/document/path/91039; 41001 in
  * https://developer.work.weixin.qq.com/document/path/90313).
  */
 import type { Clock } from '../core/clock.ts'
-import { echo } from '../core/echo.ts'
 import { fail } from '../core/errors.ts'
-import type { RequestContext, RouteDef } from '../core/module.ts'
+import type { RequestContext } from '../core/module.ts'
 import type { Random } from '../core/random.ts'
 import type { WecomApp, WecomCorp } from './directory.ts'
 
@@ -93,31 +92,6 @@ export function authenticateWecom(ctx: RequestContext): void {
       42001,
       `wecom.gateway.access_token.expired: access_token expired at ${issued.expiresAt} (emulator clock ${ctx.now})`,
     )
-}
-
-export function gettokenRoute(): RouteDef {
-  return {
-    id: 'wecom.gettoken',
-    vendor: 'wecom',
-    method: 'GET',
-    path: '/cgi-bin/gettoken',
-    auth: 'none',
-    handle(ctx) {
-      const { wecomDirectory: directory, wecomTokens: tokens } = ctx.env.stores
-      // The real server checks the secret before the corp id (a live probe).
-      const corpsecret = ctx.query.get('corpsecret')
-      const corpid = ctx.query.get('corpid')
-      if (!corpsecret) fail(41004, 'wecom.gettoken.corpsecret.required: corpsecret is missing from the query string')
-      if (!corpid) fail(41002, 'wecom.gettoken.corpid.required: corpid is missing from the query string')
-      const corp = directory.corp(corpid)
-      if (!corp) fail(40013, `wecom.gettoken.corpid.known: no corp "${echo(corpid)}" in the seed`)
-      const app = [...corp.apps.values()].find((a) => a.corpsecret === corpsecret)
-      if (!app) fail(40001, `wecom.gettoken.corpsecret.valid: corpsecret matches no app of corp "${echo(corpid)}"`)
-      ctx.tags.app = `${corp.corpid}/${app.agentid}`
-      const { token, expiresIn } = tokens.issue(corp.corpid, app.agentid, ctx.now)
-      return { access_token: token, expires_in: expiresIn }
-    },
-  }
 }
 
 /** The calling app, for a route whose auth stage has run: who is asking, and their corp and app records. */

@@ -1,42 +1,48 @@
 /**
- * WeCom's answer to a body of the wrong shape: 40058 "invalid Request Parameter" (40058 items 2-3 of
- * https://developer.work.weixin.qq.com/document/path/90313:
- * a missing required field, a wrong type, a value or list over its limit), with a field-specific prefix
- * as real answers carry ("markdown.content exceed max length 4096. Invalid input invalid Request Parameter").
- * The wording of each prefix is INFERRED; clients must match on errcode.
+ * WeCom's answer to a body of the wrong shape, for every WeCom endpoint: 40058 "invalid Request Parameter"
+ * (40058 items 2-3 of https://developer.work.weixin.qq.com/document/path/90313: a missing required field, a
+ * wrong type, a value or list over its limit), with a
+ * field-specific prefix as real answers carry ("markdown.content exceed max length 4096. Invalid input
+ * invalid Request Parameter"). A field whose wrong value has a code of its own (meeting_start 400034) names
+ * that rule in its route's `shape`. The wording of each prefix is INFERRED; clients must match on errcode.
  */
-import { fail, type VendorErrorOptions } from '../core/errors.ts'
+import { VendorError, type VendorErrorOptions } from '../core/errors.ts'
+import { type RouteDef, shapeRuleOf } from '../core/module.ts'
 import type { CheckFailure } from '../core/rule-checks.ts'
 import { type ErrorObject, jsonPath } from '../core/schema.ts'
 
-/** Which rule a schema error breaks: `<json path>` or `<json path>:<keyword>` → rule id. */
-export type RuleMap = Record<string, string>
-
-function ruleOf(e: ErrorObject, field: string, rules: RuleMap, fallback: string): string {
-  return rules[`${field}:${e.keyword}`] ?? rules[field] ?? fallback
-}
-
-/** Throws the 40058 for the first schema error, naming the broken rule in the reason. */
-export function failShape(errors: ErrorObject[] | null | undefined, rules: RuleMap, fallback: string): never {
-  const e = errors?.[0]
-  if (!e) fail(40058, `${fallback}: the body does not match the request schema`)
-  const base = jsonPath(e.instancePath).replace(/\[\d+\]/g, '[]')
+/** The error for the first schema error, naming the broken rule in the reason. */
+export function wecomShapeError(route: RouteDef, errors: readonly ErrorObject[]): VendorError {
+  const e = errors[0]
+  if (!e) return new VendorError(40058, `${shapeRuleOf(route, '', '').id}: the body does not match the schema`)
+  const base = jsonPath(e.instancePath)
   const field =
     e.keyword === 'required'
       ? `${base === '(root)' ? '' : `${base}.`}${String(e.params.missingProperty)}`
       : base === '(root)'
-        ? 'body'
+        ? 'request body'
         : base
-  const rule = ruleOf(e, field, rules, fallback)
+  const broken = shapeRuleOf(route, field.replace(/\[\d+\]/g, '[]'), e.keyword)
+  const rule = broken.id
+  const what =
+    e.keyword === 'required'
+      ? 'is required'
+      : e.keyword === 'type'
+        ? `must be ${String(e.params.type)}`
+        : (e.message ?? e.keyword)
+  // A field whose wrong value has a code of its own (meeting_start 400034) answers that code, bare.
+  if (broken.code !== 40058) return new VendorError(broken.code, `${rule}: ${field} ${what}`)
   const prefix =
     e.keyword === 'required'
       ? `missing ${field}. `
-      : e.keyword === 'maxItems'
-        ? `${field} exceed max size ${String(e.params.limit)}. Invalid input `
-        : e.keyword === 'maxLength'
-          ? `${field} exceed max length ${String(e.params.limit)}. Invalid input `
-          : `${field} ${e.message ?? 'is invalid'}. Invalid input `
-  fail(40058, `${rule}: ${field} ${e.keyword === 'required' ? 'is required' : (e.message ?? e.keyword)}`, { prefix })
+      : e.keyword === 'type'
+        ? `invalid type of ${field}: ${what}. Invalid input `
+        : e.keyword === 'maxItems'
+          ? `${field} exceed max size ${String(e.params.limit)}. Invalid input `
+          : e.keyword === 'maxLength'
+            ? `${field} exceed max length ${String(e.params.limit)}. Invalid input `
+            : `${field} ${what}. Invalid input `
+  return new VendorError(40058, `${rule}: ${field} ${what}`, { prefix })
 }
 
 /** WeCom's "N 字节" limits count UTF-8 bytes, not characters. */

@@ -1,6 +1,6 @@
-/** Drive the core directly in tests: no adapter, no port. */
+/** Drive the emulator directly in tests: no adapter, no port. */
 import type { CoreResponse } from '../../src/core/http.ts'
-import { createCore, type EmulatorOptions } from '../../src/index.ts'
+import { createEmulator, type EmulatorOptions } from '../../src/index.ts'
 
 const encoder = new TextEncoder()
 
@@ -39,7 +39,7 @@ export function toReply(res: CoreResponse): Reply {
 }
 
 export function testCore(options: EmulatorOptions = {}) {
-  const emu = createCore(options)
+  const emu = createEmulator(options)
   const call = async (c: Call): Promise<Reply> => {
     const qs = c.query ? `?${new URLSearchParams(c.query)}` : ''
     const body =
@@ -69,5 +69,5 @@ export function testCore(options: EmulatorOptions = {}) {
   const wecom = async (path: string, body: unknown, token?: string): Promise<Reply> =>
     call({ method: 'POST', path, query: { access_token: token ?? (await wecomToken()) }, body })
   const userToken = (index = 0) => defaults.feishu.users[index]!.user_access_token!
-  return { ...emu, call, defaults, wecomToken, wecom, userToken }
+  return { emulator: emu, control: emu.control, handle: emu.handle, call, defaults, wecomToken, wecom, userToken }
 }

@@ -123,7 +123,7 @@ async function refreshToken(): Promise<void> {
 }
 
 async function atBase(): Promise<void> {
-  t.core.clock.change({ now: BASE, frozen: true })
+  t.emulator.clock.change({ now: BASE, frozen: true })
   await refreshToken()
 }
 
@@ -175,7 +175,7 @@ function control(step: ControlStep, state: CaseState): unknown {
       state.clockMoved = true
       const s = c.setClock(step.arg as Parameters<typeof c.setClock>[0])
       // What setClock accepts must be an instant the rest of the emulator can use: a date JavaScript can hold.
-      const ms = t.core.clock.nowMs()
+      const ms = t.emulator.clock.nowMs()
       if (!Number.isFinite(s.now) || Number.isNaN(new Date(ms).getTime()))
         throw new Error(`setClock accepted ${JSON.stringify(step.arg)}: the clock reads ${s.now} s, not a date`)
       return s

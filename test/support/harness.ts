@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { setupServer } from 'msw/node'
 import { expect } from 'vitest'
-import { createEmulator } from '../../mocks/index.ts'
+import { createHandlers } from '../../mocks/index.ts'
 import { RULES, type RuleEntry, type RuleId } from '../../src/generated/rules.ts'
-import { createCore, type EmulatorOptions, expressMiddleware, startStubServer } from '../../src/index.ts'
+import { createEmulator, type EmulatorOptions, expressMiddleware, startStubServer } from '../../src/index.ts'
 import { type Call, type Reply, testCore } from './core.ts'
 
 export interface Harness {
@@ -80,7 +80,7 @@ export const stubServerHarness: HarnessFactory = {
   name: 'stub-server',
   async make(options) {
     releaseMsw()
-    const emu = createCore(options)
+    const emu = createEmulator(options)
     const server = await startStubServer(emu, { host: '127.0.0.1', port: 0 })
     return { call: fetchCaller(() => server.url), control: emu.control, close: () => server.close() }
   },
@@ -90,7 +90,7 @@ export const expressHarness: HarnessFactory = {
   name: 'express-middleware',
   async make(options) {
     releaseMsw()
-    const emu = createCore(options)
+    const emu = createEmulator(options)
     const app = express()
     // Mounted before the host app's own body parser, as the README says to.
     app.use('/mock', expressMiddleware(emu))
@@ -116,7 +116,7 @@ export const mswHarness: HarnessFactory = {
   async make(options) {
     releaseMsw()
     const emu = createEmulator(options)
-    const server = setupServer(...emu.handlers)
+    const server = setupServer(...createHandlers(emu))
     activeMsw = server
     server.listen({ onUnhandledFrame: 'error' })
     return {

@@ -10,7 +10,7 @@
  */
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import type { RouteDef } from '../../core/module.ts'
+import { defineEndpoint } from '../../core/module.ts'
 import { encodeBase64Url } from './base64url.ts'
 import { resolveMailbox } from './mailbox.ts'
 import type { StoredMessage } from './store.ts'
@@ -44,23 +44,14 @@ export function messageView(m: StoredMessage): Record<string, unknown> {
   }
 }
 
-export function messageGetRoute(): RouteDef {
-  return {
-    id: 'feishu.mail.message.get',
-    vendor: 'feishu',
-    method: 'GET',
-    path: '/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/:message_id',
-    auth: 'feishu-user',
-    // INFERRED troubleshooter method_id (stable per route).
-    methodId: '7275929163676139523',
-    handle(ctx) {
-      const user = resolveMailbox(ctx, 1235013, 'feishu.mail.message.get.mailbox')
-      const id = ctx.params.message_id ?? ''
-      const m = ctx.env.stores.feishuMail.store.get(id)
-      if (!m || m.mailbox !== user.mailbox) {
-        fail(1234034, `feishu.mail.message.get.not-found: mailbox "${user.mailbox}" holds no message "${echo(id)}"`)
-      }
-      return { message: messageView(m) }
-    },
-  }
-}
+export const messageGet = defineEndpoint('feishu.mail.message.get', {
+  handle(ctx) {
+    const user = resolveMailbox(ctx, 1235013, 'feishu.mail.message.get.mailbox')
+    const id = ctx.params.message_id ?? ''
+    const m = ctx.env.stores.feishuMail.store.get(id)
+    if (!m || m.mailbox !== user.mailbox) {
+      fail(1234034, `feishu.mail.message.get.not-found: mailbox "${user.mailbox}" holds no message "${echo(id)}"`)
+    }
+    return { message: messageView(m) }
+  },
+})

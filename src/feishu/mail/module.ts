@@ -1,14 +1,15 @@
 /**
  * Feishu mail: send (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send) and the message
  * read-back, with the state they share: the mail store, the per-mailbox locks, the per-app rate limit and the daily
- * quotas. All of it is rebuilt on reset.
+ * quotas. All of it is rebuilt on reset; the control plane reads a mailbox (`control.mailbox()`,
+ * `GET /__mock/feishu/mailboxes/:address/messages`).
  */
 import type { EmulatorModule } from '../../core/module.ts'
-import { messageGetRoute } from './get.ts'
+import { messageGet } from './get.ts'
 import { MailboxLocks } from './lock.ts'
 import { DailyCounters, RateLimiter } from './quotas.ts'
-import { sendRoute } from './send.ts'
-import { MailStore } from './store.ts'
+import { mailSend } from './send.ts'
+import { controlView, MailStore } from './store.ts'
 
 export interface FeishuMailState {
   store: MailStore
@@ -21,11 +22,15 @@ declare module '../../core/module.ts' {
   interface Stores {
     feishuMail: FeishuMailState
   }
+  interface ControlOperations {
+    /** Feishu mail: every message a mailbox holds (sent copies and delivered ones), oldest first. */
+    mailbox(address: string): ReturnType<typeof controlView>[]
+  }
 }
 
 export const feishuMailModule: EmulatorModule = {
   name: 'feishu.mail',
-  routes: [sendRoute(), messageGetRoute()],
+  endpoints: [mailSend, messageGet],
   createStores: (env) => ({
     feishuMail: {
       store: new MailStore(env.random, () => env.config.feishu.mail.maxStoredMessages, env.budget),
@@ -34,4 +39,17 @@ export const feishuMailModule: EmulatorModule = {
       daily: new DailyCounters(),
     },
   }),
+  control: {
+    operations: { mailbox: (env, address) => env.stores.feishuMail.store.list(address).map(controlView) },
+    routes: [
+      {
+        method: 'GET',
+        path: '/feishu/mailboxes/:address/messages',
+        handle: ({ params }, env) => {
+          const messages = env.stores.feishuMail.store.list(params.address!).map(controlView)
+          return { mailbox: params.address!.toLowerCase(), count: messages.length, messages }
+        },
+      },
+    ],
+  },
 }

@@ -17,14 +17,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Config } from '../../core/config.ts'
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import type { RequestContext, RouteDef } from '../../core/module.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { FeishuMailSendRequest } from '../../generated/contracts.ts'
 import type { FeishuUser } from '../directory.ts'
+import { rateLimitHeaders } from '../envelope.ts'
 import { decodeBase64Url, decodedLength, isBase64Url } from './base64url.ts'
 import { resolveMailbox } from './mailbox.ts'
 import { parseRaw } from './mime.ts'
 import { type Address, checkAddressList, checkRecipientCount, isAddress, MAX_ATTACHMENTS } from './recipients.ts'
-import { checkTypes } from './request.ts'
 import type { MailContent, StoredAttachment } from './store.ts'
 
 const R = 'feishu.mail.send'
@@ -34,10 +34,7 @@ function checkRateLimit(ctx: RequestContext, config: Config['feishu']['mail']): 
   const hit = ctx.env.stores.feishuMail.rate.hit(app, ctx.nowMs, config.rateLimitPerMinute)
   if (hit.limited) {
     fail(99991400, `${R}.rate-limit: app "${app}" sent more than ${config.rateLimitPerMinute} requests this minute`, {
-      headers: {
-        'x-ogw-ratelimit-limit': String(config.rateLimitPerMinute),
-        'x-ogw-ratelimit-reset': String(hit.resetSeconds),
-      },
+      headers: rateLimitHeaders(config.rateLimitPerMinute, hit.resetSeconds),
     })
   }
 }
@@ -297,41 +294,36 @@ async function send(
   return { message_id: sent.messageId, thread_id: sent.threadId }
 }
 
-export function sendRoute(): RouteDef {
-  return {
-    id: 'feishu.mail.send',
-    vendor: 'feishu',
-    method: 'POST',
-    path: '/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send',
-    auth: 'feishu-user',
-    body: 'json',
-    // The troubleshooter's method_id for this endpoint (INFERRED value; stable).
-    methodId: '7195464224934789148',
-    async handle(ctx) {
-      const config = ctx.env.config.feishu.mail
-      checkRateLimit(ctx, config)
-      const body = checkTypes(ctx.body)
-      const user = resolveMailbox(ctx, 1234013, `${R}.mailbox`)
-      const mail = ctx.env.stores.feishuMail
-      if (!mail.locks.tryAcquire(user.mailbox)) {
-        fail(1236006, `${R}.lock.serial: another send for "${user.mailbox}" is in progress (one at a time per user)`)
-      }
-      let result: Record<string, unknown>
-      try {
-        result = await send(ctx, user, body)
-      } catch (e) {
-        mail.locks.release(user.mailbox)
-        throw e
-      }
-      const replayed = result.replayed === true
-      delete result.replayed
-      try {
-        // A real send takes time; hold the mailbox (and the answer) so concurrent sends meet the lock.
-        if (!replayed && config.lockHoldMs > 0) await sleep(config.lockHoldMs)
-      } finally {
-        mail.locks.release(user.mailbox)
-      }
-      return result
-    },
-  }
-}
+export const mailSend = defineEndpoint('feishu.mail.send', {
+  shape: {
+    fallback: `${R}.body.type`,
+    fields: { 'attachments[].body:maxLength': `${R}.attachments.body.length` },
+  },
+  // The gateway counts the request before it reads the body's fields.
+  admit: (ctx) => checkRateLimit(ctx, ctx.env.config.feishu.mail),
+  async handle(ctx) {
+    const config = ctx.env.config.feishu.mail
+    const body = ctx.body as FeishuMailSendRequest
+    const user = resolveMailbox(ctx, 1234013, `${R}.mailbox`)
+    const mail = ctx.env.stores.feishuMail
+    if (!mail.locks.tryAcquire(user.mailbox)) {
+      fail(1236006, `${R}.lock.serial: another send for "${user.mailbox}" is in progress (one at a time per user)`)
+    }
+    let result: Record<string, unknown>
+    try {
+      result = await send(ctx, user, body)
+    } catch (e) {
+      mail.locks.release(user.mailbox)
+      throw e
+    }
+    const replayed = result.replayed === true
+    delete result.replayed
+    try {
+      // A real send takes time; hold the mailbox (and the answer) so concurrent sends meet the lock.
+      if (!replayed && config.lockHoldMs > 0) await sleep(config.lockHoldMs)
+    } finally {
+      mail.locks.release(user.mailbox)
+    }
+    return result
+  },
+})

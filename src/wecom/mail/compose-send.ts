@@ -15,25 +15,22 @@
  *  "meeting":{"meeting_admins":{"userids":["william"]}}}
  * → {"errcode":0,"errmsg":"ok"}
  */
-import schema from '../../../contracts/schemas/wecom.exmail.compose_send.request.schema.json' with { type: 'json' }
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import type { RequestContext, RouteDef } from '../../core/module.ts'
-import { validatorFor } from '../../core/schema.ts'
+import { defineEndpoint, type RequestContext, type ShapeRules } from '../../core/module.ts'
 import type { WecomComposeSendRequest, WecomMailRecipients } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
+import { defaultCalendar } from '../calendar/calendars.ts'
+import { checkScheduleRepeatRange } from '../calendar/schedule-fields.ts'
 import type { WecomApp, WecomCorp, WecomUser } from '../directory.ts'
-import { failShape, type RuleMap, utf8Length } from '../params.ts'
-import { checkScheduleRepeatRange, defaultCalendar } from '../schedules/add.ts'
+import { utf8Length } from '../params.ts'
 import type { ScheduleRecord } from '../schedules/store.ts'
 import { translateIds } from './id-trans.ts'
 import type { DeliveredMail, MailboxEntry } from './mailboxes.ts'
 import { mailMeetingFields, mailScheduleReminders } from './meeting-fields.ts'
 
-const validate = validatorFor<WecomComposeSendRequest>(schema)
-
 const R = 'wecom.exmail.compose_send'
-const SHAPE_RULES: RuleMap = {
+const SHAPE_RULES: ShapeRules['fields'] = {
   to: `${R}.to.required`,
   subject: `${R}.subject.required`,
   content: `${R}.content.required`,
@@ -161,181 +158,175 @@ function mailSchedule(ctx: RequestContext, corp: WecomCorp, app: WecomApp, id: s
   return record
 }
 
-export function composeSendRoute(): RouteDef {
-  return {
-    id: 'wecom.exmail.compose_send',
-    vendor: 'wecom',
-    method: 'POST',
-    path: '/cgi-bin/exmail/app/compose_send',
-    auth: 'wecom',
-    body: 'json',
-    handle(ctx) {
-      const { corp, app } = wecomCaller(ctx)
-      const body = ctx.body
-      if (!validate(body)) failShape(validate.errors, SHAPE_RULES, `${R}.types`)
-      const { schedules, meetings, mailboxes } = ctx.env.stores
+export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
+  shape: { fallback: `${R}.types`, fields: SHAPE_RULES },
+  handle(ctx) {
+    const { corp, app } = wecomCaller(ctx)
+    const body = ctx.body as WecomComposeSendRequest
+    const { schedules, meetings, mailboxes } = ctx.env.stores
 
-      if (!body.to.emails?.length && !body.to.userids?.length)
-        fail(40058, `${R}.to.one-of: to needs at least one of emails / userids`, {
-          prefix: 'to.emails and to.userids are both empty. Invalid input ',
-        })
-      const people = recipients(ctx, corp, app, [
-        [body.to, 'to'],
-        [body.cc, 'cc'],
-        [body.bcc, 'bcc'],
-      ])
+    if (!body.to.emails?.length && !body.to.userids?.length)
+      fail(40058, `${R}.to.one-of: to needs at least one of emails / userids`, {
+        prefix: 'to.emails and to.userids are both empty. Invalid input ',
+      })
+    const people = recipients(ctx, corp, app, [
+      [body.to, 'to'],
+      [body.cc, 'cc'],
+      [body.bcc, 'bcc'],
+    ])
 
-      const attachments = body.attachment_list ?? []
-      // INFERRED: no dedicated code; an over-long list is 40058 (40058 item 2 of the global errcode list).
-      if (attachments.length > MAX_ATTACHMENTS)
-        fail(40058, `${R}.attachment_list.max: ${attachments.length} attachments, at most ${MAX_ATTACHMENTS}`, {
-          prefix: `attachment_list exceed max size ${MAX_ATTACHMENTS}. Invalid input `,
+    const attachments = body.attachment_list ?? []
+    // INFERRED: no dedicated code; an over-long list is 40058 (40058 item 2 of the global errcode list).
+    if (attachments.length > MAX_ATTACHMENTS)
+      fail(40058, `${R}.attachment_list.max: ${attachments.length} attachments, at most ${MAX_ATTACHMENTS}`, {
+        prefix: `attachment_list exceed max size ${MAX_ATTACHMENTS}. Invalid input `,
+      })
+    let total = utf8Length(body.content)
+    const kept: DeliveredMail['attachments'] = []
+    for (const a of attachments) {
+      const size = base64Size(a.content)
+      if (size < 0)
+        fail(40058, `${R}.attachment_list.content.base64: "${echo(a.file_name)}" is not base64`, {
+          prefix: 'attachment_list.content is not base64. Invalid input ',
         })
-      let total = utf8Length(body.content)
-      const kept: DeliveredMail['attachments'] = []
-      for (const a of attachments) {
-        const size = base64Size(a.content)
-        if (size < 0)
-          fail(40058, `${R}.attachment_list.content.base64: "${echo(a.file_name)}" is not base64`, {
-            prefix: 'attachment_list.content is not base64. Invalid input ',
+      total += size
+      kept.push({ file_name: a.file_name, size })
+    }
+    // INFERRED: 40206 请求body字节数超过限制.
+    if (total > MAX_MAIL_BYTES)
+      fail(40206, `${R}.size.max: body and attachments are ${total} bytes, at most ${MAX_MAIL_BYTES} (50M)`)
+
+    const s = body.schedule
+    const method = s.method ?? 'request'
+    if (s.end_time < s.start_time)
+      fail(40058, `${R}.schedule.time.order: end_time ${s.end_time} is before start_time ${s.start_time}`, {
+        prefix: 'schedule.end_time must not be earlier than start_time. Invalid input ',
+      })
+    if (method === 'cancel' && !s.schedule_id)
+      fail(40058, `${R}.schedule.cancel.schedule_id: method cancel needs schedule.schedule_id`, {
+        prefix: 'missing schedule.schedule_id. ',
+      })
+    checkReminders(body)
+
+    let admin: string | undefined
+    if (body.meeting) {
+      const admins = body.meeting.meeting_admins.userids ?? []
+      // INFERRED: "仅可指定1人" broken is a bad parameter.
+      if (admins.length !== 1)
+        fail(40058, `${R}.meeting.meeting_admins.one: ${admins.length} meeting admins, exactly 1 is needed`, {
+          prefix: 'meeting.meeting_admins.userids must hold exactly 1 userid. Invalid input ',
+        })
+      admin = admins[0]!
+      if (!corp.users.has(admin))
+        fail(60111, `${R}.meeting.meeting_admins.corp-user: no user "${echo(admin)}" in corp ${corp.corpid}`, {
+          prefix: `invalid string value \`${echo(admin)}\`. `,
+        })
+      if (!people.some((p) => p.user?.userid === admin))
+        fail(400039, `${R}.meeting.meeting_admins.participant: "${echo(admin)}" is not among the mail's recipients`)
+      const hosts = body.meeting.hosts?.userids ?? []
+      if (hosts.length > 10) fail(400027, `${R}.meeting.hosts.max: ${hosts.length} hosts, at most 10`)
+      for (const host of hosts)
+        if (!corp.users.has(host))
+          fail(60111, `${R}.meeting.hosts.userid.known: no user "${echo(host)}" in corp ${corp.corpid}`, {
+            prefix: `invalid string value \`${echo(host)}\`. `,
           })
-        total += size
-        kept.push({ file_name: a.file_name, size })
-      }
-      // INFERRED: 40206 请求body字节数超过限制.
-      if (total > MAX_MAIL_BYTES)
-        fail(40206, `${R}.size.max: body and attachments are ${total} bytes, at most ${MAX_MAIL_BYTES} (50M)`)
+      checkOption(body)
+    }
 
-      const s = body.schedule
-      const method = s.method ?? 'request'
-      if (s.end_time < s.start_time)
-        fail(40058, `${R}.schedule.time.order: end_time ${s.end_time} is before start_time ${s.start_time}`, {
-          prefix: 'schedule.end_time must not be earlier than start_time. Invalid input ',
-        })
-      if (method === 'cancel' && !s.schedule_id)
-        fail(40058, `${R}.schedule.cancel.schedule_id: method cancel needs schedule.schedule_id`, {
-          prefix: 'missing schedule.schedule_id. ',
-        })
-      checkReminders(body)
+    const existing = s.schedule_id ? mailSchedule(ctx, corp, app, s.schedule_id) : undefined
+    // INFERRED (meeting/create's 400222): a meeting cannot be booked or moved into the past.
+    if (method === 'request' && s.start_time <= ctx.now)
+      fail(400222, `${R}.schedule.start_time.future: start_time ${s.start_time} is not after now (${ctx.now})`)
 
-      let admin: string | undefined
-      if (body.meeting) {
-        const admins = body.meeting.meeting_admins.userids ?? []
-        // INFERRED: "仅可指定1人" broken is a bad parameter.
-        if (admins.length !== 1)
-          fail(40058, `${R}.meeting.meeting_admins.one: ${admins.length} meeting admins, exactly 1 is needed`, {
-            prefix: 'meeting.meeting_admins.userids must hold exactly 1 userid. Invalid input ',
-          })
-        admin = admins[0]!
-        if (!corp.users.has(admin))
-          fail(60111, `${R}.meeting.meeting_admins.corp-user: no user "${echo(admin)}" in corp ${corp.corpid}`, {
-            prefix: `invalid string value \`${echo(admin)}\`. `,
-          })
-        if (!people.some((p) => p.user?.userid === admin))
-          fail(400039, `${R}.meeting.meeting_admins.participant: "${echo(admin)}" is not among the mail's recipients`)
-        const hosts = body.meeting.hosts?.userids ?? []
-        if (hosts.length > 10) fail(400027, `${R}.meeting.hosts.max: ${hosts.length} hosts, at most 10`)
-        for (const host of hosts)
-          if (!corp.users.has(host))
-            fail(60111, `${R}.meeting.hosts.userid.known: no user "${echo(host)}" in corp ${corp.corpid}`, {
-              prefix: `invalid string value \`${echo(host)}\`. `,
-            })
-        checkOption(body)
-      }
+    const trans = body.enable_id_trans === 1
+    const subject = trans ? translateIds(body.subject, corp) : body.subject
+    const content = trans ? translateIds(body.content, corp) : body.content
+    if (trans) for (const a of kept) a.file_name = translateIds(a.file_name, corp)
+    const attendees = [...new Set(people.flatMap((p) => (p.user ? [p.user.userid] : [])))]
 
-      const existing = s.schedule_id ? mailSchedule(ctx, corp, app, s.schedule_id) : undefined
-      // INFERRED (meeting/create's 400222): a meeting cannot be booked or moved into the past.
-      if (method === 'request' && s.start_time <= ctx.now)
-        fail(400222, `${R}.schedule.start_time.future: start_time ${s.start_time} is not after now (${ctx.now})`)
-
-      const trans = body.enable_id_trans === 1
-      const subject = trans ? translateIds(body.subject, corp) : body.subject
-      const content = trans ? translateIds(body.content, corp) : body.content
-      if (trans) for (const a of kept) a.file_name = translateIds(a.file_name, corp)
-      const attendees = [...new Set(people.flatMap((p) => (p.user ? [p.user.userid] : [])))]
-
-      let record: ScheduleRecord
-      if (method === 'cancel') {
-        record = existing!
-        schedules.cancel(record.id)
-        if (record.meetingid && meetings.get(corp.corpid, record.meetingid))
-          meetings.cancel(corp.corpid, record.meetingid)
-      } else if (existing) {
-        record = existing
-        schedules.update(record.id, {
-          admins: admin ? [admin] : record.admins,
-          attendees,
-          summary: subject,
-          description: content,
-          location: s.location ?? record.location,
-          startTime: s.start_time,
-          endTime: s.end_time,
-          reminders: mailScheduleReminders(s.reminders),
-        })
-        const fields = body.meeting
-          ? mailMeetingFields(subject, content, s, body.meeting, admin!, attendees, record.calId)
-          : undefined
-        if (record.meetingid && meetings.get(corp.corpid, record.meetingid)) {
-          if (fields) {
-            const { admin_userid: _fixed, ...patch } = fields
-            meetings.update(corp.corpid, record.meetingid, patch)
-          }
-        } else if (fields) {
-          record.meetingid = meetings.create(corp.corpid, app.agentid, fields, ctx.now).meetingid
+    let record: ScheduleRecord
+    if (method === 'cancel') {
+      record = existing!
+      schedules.cancel(record.id)
+      if (record.meetingid && meetings.get(corp.corpid, record.meetingid))
+        meetings.cancel(corp.corpid, record.meetingid)
+    } else if (existing) {
+      record = existing
+      schedules.update(record.id, {
+        admins: admin ? [admin] : record.admins,
+        attendees,
+        summary: subject,
+        description: content,
+        location: s.location ?? record.location,
+        startTime: s.start_time,
+        endTime: s.end_time,
+        reminders: mailScheduleReminders(s.reminders),
+      })
+      const fields = body.meeting
+        ? mailMeetingFields(subject, content, s, body.meeting, admin!, attendees, record.calId)
+        : undefined
+      if (record.meetingid && meetings.get(corp.corpid, record.meetingid)) {
+        if (fields) {
+          const { admin_userid: _fixed, ...patch } = fields
+          meetings.update(corp.corpid, record.meetingid, patch)
         }
-      } else {
-        const calId = defaultCalendar(app)
-        record = schedules.add({
-          corpid: corp.corpid,
-          agentid: app.agentid,
-          calId,
-          admins: admin ? [admin] : [],
-          attendees,
-          summary: subject,
-          description: content,
-          location: s.location ?? '',
-          startTime: s.start_time,
-          endTime: s.end_time,
-          isWholeDay: 0,
-          reminders: mailScheduleReminders(s.reminders),
-          origin: 'mail',
-          createdAt: ctx.now,
-        })
-        if (body.meeting)
-          record.meetingid = meetings.create(
-            corp.corpid,
-            app.agentid,
-            mailMeetingFields(subject, content, s, body.meeting, admin!, attendees, calId),
-            ctx.now,
-          ).meetingid
+      } else if (fields) {
+        schedules.update(record.id, { meetingid: meetings.create(corp.corpid, app.agentid, fields, ctx.now).meetingid })
       }
-
-      const mail: DeliveredMail = {
-        id: ctx.env.random.hex(32),
-        at: ctx.now,
+    } else {
+      const calId = defaultCalendar(app)
+      record = schedules.add({
         corpid: corp.corpid,
         agentid: app.agentid,
-        to: people.filter((p) => p.as === 'to').map((p) => p.address),
-        cc: people.filter((p) => p.as === 'cc').map((p) => p.address),
-        subject,
-        content,
-        content_type: body.content_type ?? 'html',
-        attachments: kept,
-        schedule: {
-          schedule_id: record.id,
-          method,
-          start_time: s.start_time,
-          end_time: s.end_time,
-          location: s.location ?? record.location,
-        },
-        meetingid: record.meetingid ?? null,
+        calId,
+        admins: admin ? [admin] : [],
+        attendees,
+        summary: subject,
+        description: content,
+        location: s.location ?? '',
+        startTime: s.start_time,
+        endTime: s.end_time,
+        isWholeDay: 0,
+        reminders: mailScheduleReminders(s.reminders),
+        origin: 'mail',
+        createdAt: ctx.now,
+      })
+      if (body.meeting) {
+        const meeting = meetings.create(
+          corp.corpid,
+          app.agentid,
+          mailMeetingFields(subject, content, s, body.meeting, admin!, attendees, calId),
+          ctx.now,
+        )
+        schedules.update(record.id, { meetingid: meeting.meetingid })
       }
-      mailboxes.deliver(
-        mail,
-        people,
-        attachments.map((a) => a.content),
-      )
-      return {}
-    },
-  }
-}
+    }
+
+    const mail: DeliveredMail = {
+      id: ctx.env.random.hex(32),
+      at: ctx.now,
+      corpid: corp.corpid,
+      agentid: app.agentid,
+      to: people.filter((p) => p.as === 'to').map((p) => p.address),
+      cc: people.filter((p) => p.as === 'cc').map((p) => p.address),
+      subject,
+      content,
+      content_type: body.content_type ?? 'html',
+      attachments: kept,
+      schedule: {
+        schedule_id: record.id,
+        method,
+        start_time: s.start_time,
+        end_time: s.end_time,
+        location: s.location ?? record.location,
+      },
+      meetingid: record.meetingid ?? null,
+    }
+    mailboxes.deliver(
+      mail,
+      people,
+      attachments.map((a) => a.content),
+    )
+    return {}
+  },
+})

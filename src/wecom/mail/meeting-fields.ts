@@ -10,8 +10,8 @@ import type {
   WecomMailReminders,
   WecomMailSchedule,
 } from '../../generated/contracts.ts'
+import { repeatFields } from '../calendar/schedule-fields.ts'
 import type { MeetingFields, MeetingReminders, MeetingSettings } from '../meetings/store.ts'
-import { repeatFields } from '../schedules/add.ts'
 import type { ScheduleReminders } from '../schedules/store.ts'
 
 const AUTO_RECORD = ['none', 'local', 'cloud'] as const

@@ -1,34 +1,31 @@
 /**
- * Checks shared by meeting/create (doc 99104) and meeting/update (doc 98154): JSON types, people (known and
+ * Checks shared by meeting/create (doc 99104) and meeting/update (doc 98154): JSON types (the shape), people (known and
  * visible to the app, headcount by corp tier), calendars, settings and reminders. Each failure names its rule
  * id (contracts/rules/wecom.meeting.{create,update}.json) in the reason.
  */
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
-import { type ErrorObject, jsonPath } from '../../core/schema.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
-import { repeatsInRange } from './recurrence.ts'
+import { repeatsInRange } from '../calendar/recurrence.ts'
+import type { MeetingRecord } from './store.ts'
 import { byteLength } from './title.ts'
 
 export type Caller = WecomCaller
 export const callerOf = wecomCaller
 
 /**
- * Fields whose errcode is "不合法的<field>参数" itself: any value that is not a valid one, a wrong JSON type
- * included (the issue's "400034 malformed"), answers that code rather than the generic 40058.
+ * The meeting a request names, if this caller may touch it: unknown in this corp (another corp's meetings do
+ * not exist for it) → 90602; booked by another app of the corp → 730005. get_info and cancel use it too.
  */
-const OWN_CODE: Record<string, number> = { meeting_start: 400034, meeting_duration: 400035 }
-
-/** A wrong JSON type → 40058 with the field named first, as real answers do ("x exceed max length …. Invalid input …"). */
-export function typeError(rule: string, errors: ErrorObject[] | null | undefined): never {
-  const e = errors?.[0]
-  const where = e ? jsonPath(e.instancePath) : '(root)'
-  const what = e?.keyword === 'type' ? `must be ${String(e.params.type)}` : (e?.message ?? 'is invalid')
-  const field = where === '(root)' ? 'request body' : where
-  const own = OWN_CODE[field]
-  if (own) fail(own, `${rule.replace(/body\.types$/, `${field}.valid`)}: ${field} ${what}`)
-  fail(40058, `${rule}: ${field} ${what}`, { prefix: `invalid type of ${field}: ${what}. Invalid input ` })
+export function ownMeeting(ctx: RequestContext, c: Caller, meetingid: string | undefined, rule: string): MeetingRecord {
+  if (!meetingid) fail(90602, `${rule}.required: meetingid is missing`)
+  const m = ctx.env.stores.meetings.get(c.corpid, meetingid)
+  if (!m) fail(90602, `${rule}.known: no meeting "${echo(meetingid)}" in corp ${c.corpid}`)
+  if (m.agentid !== c.agentid) {
+    fail(730005, `${rule}.own-app: meeting "${echo(meetingid)}" was booked by app ${m.agentid}, not ${c.agentid}`)
+  }
+  return m
 }
 
 /** 40058 for a value out of its documented range where the docs name no dedicated code. */

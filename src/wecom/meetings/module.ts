@@ -1,20 +1,35 @@
 /**
  * WeCom booked meetings: meeting/create (doc 99104), meeting/update (doc 98154), and the read-back and
- * cancel companions meeting/get_info (doc 98149) and meeting/cancel, over one MeetingStore.
+ * cancel companions meeting/get_info (doc 98149) and meeting/cancel, over one MeetingStore; the control
+ * plane lists what it keeps (`control.meetings()`, `GET /__mock/wecom/meetings`).
  */
-import type { EmulatorModule } from '../../core/module.ts'
-import { meetingRoutes } from './routes.ts'
-import { MeetingStore } from './store.ts'
+import type { EmulatorModule, Env } from '../../core/module.ts'
+import { type OwnerFilter, ownerFilter } from '../control.ts'
+import { meetingCancel } from './cancel.ts'
+import { meetingCreate } from './create.ts'
+import { meetingGetInfo } from './get-info.ts'
+import { type MeetingRecord, type MeetingStatus, MeetingStore } from './store.ts'
+import { meetingUpdate } from './update.ts'
 
 declare module '../../core/module.ts' {
   interface Stores {
     meetings: MeetingStore
   }
+  interface ControlOperations {
+    /** WeCom meetings kept in memory (all, or one corp / app), oldest first, with their clock-derived status. */
+    meetings(filter?: OwnerFilter): (MeetingRecord & { status: MeetingStatus })[]
+  }
+}
+
+function meetings(env: Env, filter: OwnerFilter = {}): (MeetingRecord & { status: MeetingStatus })[] {
+  const store = env.stores.meetings
+  const now = env.clock.now()
+  return store.list(filter).map((m) => ({ ...m, status: store.status(m, now) }))
 }
 
 export const wecomMeetingsModule: EmulatorModule = {
   name: 'wecom.meetings',
-  routes: meetingRoutes(),
+  endpoints: [meetingCreate, meetingUpdate, meetingGetInfo, meetingCancel],
   createStores: (env) => ({
     meetings: new MeetingStore(env.random, {
       maxMeetings: env.config.wecom.maxMeetings,
@@ -22,4 +37,17 @@ export const wecomMeetingsModule: EmulatorModule = {
       budget: env.budget,
     }),
   }),
+  control: {
+    operations: { meetings },
+    routes: [
+      {
+        method: 'GET',
+        path: '/wecom/meetings',
+        handle: ({ query }, env) => {
+          const list = meetings(env, ownerFilter(query))
+          return { count: list.length, meetings: list }
+        },
+      },
+    ],
+  },
 }

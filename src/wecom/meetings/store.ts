@@ -17,7 +17,7 @@ import {
   occurrenceStart,
   type Recurrence,
   seriesState,
-} from './recurrence.ts'
+} from '../calendar/recurrence.ts'
 
 export type MeetingStatus = 'scheduled' | 'in_progress' | 'ended' | 'cancelled'
 

@@ -2,28 +2,24 @@
  * `POST /cgi-bin/oa/schedule/add` (创建日程, https://developer.work.weixin.qq.com/document/path/93648), with every
  * documented rule and the errcode we map it to (the doc names none; codes from
  * https://developer.work.weixin.qq.com/document/path/90313). Rule ids are those of
- * contracts/rules/wecom.schedule.add.json.
+ * contracts/rules/wecom.schedule.add.json; the checks of the schedule's fields are shared with
+ * oa/schedule/update (src/wecom/calendar/schedule-fields.ts).
  *
  * @example
  * POST /cgi-bin/oa/schedule/add?access_token=…
  * {"schedule":{"start_time":1571274600,"end_time":1571320210,"attendees":[{"userid":"userid2"}]}}
  * → {"errcode":0,"errmsg":"ok","schedule_id":"17c7d2bd9f20d652840f72f59e796AAA"}
  */
-import schema from '../../../contracts/schemas/wecom.schedule.add.request.schema.json' with { type: 'json' }
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import type { RouteDef } from '../../core/module.ts'
-import { validatorFor } from '../../core/schema.ts'
-import type { WecomScheduleAddRequest, WecomScheduleReminders } from '../../generated/contracts.ts'
+import { defineEndpoint, type ShapeRules } from '../../core/module.ts'
+import type { WecomScheduleAddRequest } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
-import type { WecomApp, WecomCorp } from '../directory.ts'
-import { repeatsInRange } from '../meetings/recurrence.ts'
-import { charLength, failShape, type RuleMap, utf8Length } from '../params.ts'
-import type { ScheduleReminders } from './store.ts'
+import { calendarOwner, defaultCalendar } from '../calendar/calendars.ts'
+import { checkScheduleFields, DEFAULT_SUMMARY, normaliseReminders } from '../calendar/schedule-fields.ts'
+import { utf8Length } from '../params.ts'
 
-const validate = validatorFor<WecomScheduleAddRequest>(schema)
-
-const SHAPE_RULES: RuleMap = {
+const SHAPE_RULES: ShapeRules['fields'] = {
   schedule: 'wecom.schedule.add.schedule.required',
   'schedule.start_time': 'wecom.schedule.add.start_time.required',
   'schedule.end_time': 'wecom.schedule.add.end_time.required',
@@ -31,201 +27,43 @@ const SHAPE_RULES: RuleMap = {
   'schedule.is_whole_day': 'wecom.schedule.add.is_whole_day.values',
 }
 
-/** The summary a schedule shows when none is given (doc: 不填会默认显示为“新建事件”). */
-export const DEFAULT_SUMMARY = '新建事件'
-export const REMIND_BEFORE_SECS: ReadonlySet<number> = new Set([0, 300, 900, 3600, 86400])
-const REMIND_DIFFS: ReadonlySet<number> = new Set([0, -300, -900, -3600, -86400])
-/** Only a whole-day schedule may also remind at 09:00 that day, two days or a week before. */
-const REMIND_DIFFS_WHOLE_DAY: ReadonlySet<number> = new Set([...REMIND_DIFFS, 32400, -172800, -604800])
-const REPEAT_TYPES: ReadonlySet<number> = new Set([0, 1, 2, 5, 7])
-export const DEFAULT_TIMEZONE = 8
+export const scheduleAdd = defineEndpoint('wecom.schedule.add', {
+  shape: { fallback: 'wecom.schedule.add.types', fields: SHAPE_RULES },
+  handle(ctx) {
+    const { corp, app } = wecomCaller(ctx)
+    const body = ctx.body as WecomScheduleAddRequest
+    const s = body.schedule
+    const { schedules } = ctx.env.stores
 
-/** Which app of the corp created a calendar, if any app did. */
-export function calendarOwner(corp: WecomCorp, calId: string): WecomApp | undefined {
-  for (const app of corp.apps.values()) if (app.calendars.has(calId)) return app
-  return undefined
-}
-
-/** The app's default calendar: the first one it created (the seed lists them in order). */
-export function defaultCalendar(app: WecomApp): string {
-  return app.calendars.values().next().value ?? ''
-}
-
-/**
- * The range rules of `schedule.reminders`. Every field is checked when present, whatever `is_remind` /
- * `is_repeat` say (the server parses what it is sent); the one exception is the documented precedence:
- * a non-empty `remind_time_diffs` makes `remind_before_event_secs` ignored, so it is not checked either.
- */
-function checkReminders(r: WecomScheduleReminders, isWholeDay: boolean, start: number): void {
-  const diffs = r.remind_time_diffs ?? []
-  if (
-    diffs.length === 0 &&
-    r.remind_before_event_secs !== undefined &&
-    !REMIND_BEFORE_SECS.has(r.remind_before_event_secs)
-  )
-    fail(
-      90471,
-      `wecom.schedule.add.reminders.remind_before_event_secs.values: ${r.remind_before_event_secs} is not one of 0, 300, 900, 3600, 86400`,
-    )
-  const allowed = isWholeDay ? REMIND_DIFFS_WHOLE_DAY : REMIND_DIFFS
-  for (const d of diffs) {
-    if (allowed.has(d)) continue
-    const rule = !isWholeDay && REMIND_DIFFS_WHOLE_DAY.has(d) ? 'whole-day' : 'values'
-    fail(
-      90704,
-      `wecom.schedule.add.reminders.remind_time_diffs.${rule}: ${d} is not allowed${rule === 'whole-day' ? ' unless is_whole_day=1' : ` (allowed: ${[...allowed].join(', ')})`}`,
-    )
-  }
-  if (r.repeat_type !== undefined && !REPEAT_TYPES.has(r.repeat_type))
-    fail(90465, `wecom.schedule.add.reminders.repeat_type.values: ${r.repeat_type} is not one of 0, 1, 2, 5, 7`)
-  if (r.is_repeat === 1 && r.is_custom_repeat === 1 && !r.repeat_interval)
-    fail(90486, 'wecom.schedule.add.reminders.repeat_interval.custom: a custom repeat needs repeat_interval')
-  checkScheduleRepeatRange(r, start, 'wecom.schedule.add.reminders')
-  for (const d of r.repeat_day_of_week ?? [])
-    if (d < 1 || d > 7) fail(90467, `wecom.schedule.add.reminders.repeat_day_of_week.range: ${d} is not in 1..7`)
-  for (const d of r.repeat_day_of_month ?? [])
-    if (d < 1 || d > 31) fail(90487, `wecom.schedule.add.reminders.repeat_day_of_month.range: ${d} is not in 1..31`)
-  if (r.timezone !== undefined && (r.timezone < -12 || r.timezone > 12))
-    fail(90480, `wecom.schedule.add.reminders.timezone.range: ${r.timezone} is not in -12..+12`)
-}
-
-/**
- * A custom repeat's interval ("仅当指定为自定义重复时有效") must let the series repeat within the uint32 time the docs type start_time
- * and repeat_until with: its second occurrence starts by 2106-02-07 06:28:15 UTC. INFERRED: no dedicated
- * code (90486 is a missing interval), so a bad parameter, 40058. The meeting mail shares it.
- */
-export function checkScheduleRepeatRange(r: RepeatInput, start: number, prefix: string): void {
-  if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return
-  const interval = r.repeat_interval ?? 1
-  if (!repeatsInRange(start, { type: r.repeat_type ?? 0, interval }))
-    fail(
-      40058,
-      `${prefix}.repeat_interval.range: repeat_interval ${interval} puts the second occurrence after 2106-02-07T06:28:15Z, the last uint32 second`,
-      { prefix: 'schedule.reminders.repeat_interval out of range. Invalid input ' },
-    )
-}
-
-/** The repeat fields a schedule shares with the meeting mail's `schedule.reminders` (same names, same meaning). */
-type RepeatInput = Omit<WecomScheduleReminders, 'is_remind' | 'remind_before_event_secs' | 'remind_time_diffs'>
-
-/** The repeat half of what oa/schedule/get returns, documented defaults filled in (also used by the meeting mail). */
-export function repeatFields(
-  r: RepeatInput | undefined,
-): Omit<ScheduleReminders, 'is_remind' | 'remind_before_event_secs' | 'remind_time_diffs'> {
-  return {
-    is_repeat: r?.is_repeat ?? 0,
-    repeat_type: r?.repeat_type ?? 0,
-    repeat_until: r?.repeat_until ?? 0,
-    is_custom_repeat: r?.is_custom_repeat ?? 0,
-    repeat_interval: r?.repeat_interval ?? 0,
-    repeat_day_of_week: [...(r?.repeat_day_of_week ?? [])],
-    repeat_day_of_month: [...(r?.repeat_day_of_month ?? [])],
-    timezone: r?.timezone ?? DEFAULT_TIMEZONE,
-    exclude_time_list: [],
-  }
-}
-
-/** What get returns: documented defaults filled in, and `remind_time_diffs` winning when non-empty. */
-function normaliseReminders(r: WecomScheduleReminders | undefined): ScheduleReminders {
-  const diffs = r?.remind_time_diffs ?? []
-  const isRemind = r?.is_remind ?? 0
-  const secs = diffs.length > 0 ? Math.max(0, -(diffs[0] ?? 0)) : (r?.remind_before_event_secs ?? 0)
-  return {
-    is_remind: isRemind,
-    remind_before_event_secs: secs,
-    remind_time_diffs: diffs.length > 0 ? [...diffs] : isRemind === 1 ? [-secs] : [],
-    ...repeatFields(r),
-  }
-}
-
-export function scheduleAddRoute(): RouteDef {
-  return {
-    id: 'wecom.schedule.add',
-    vendor: 'wecom',
-    method: 'POST',
-    path: '/cgi-bin/oa/schedule/add',
-    auth: 'wecom',
-    body: 'json',
-    handle(ctx) {
-      const { corp, app } = wecomCaller(ctx)
-      const body = ctx.body
-      if (!validate(body)) failShape(validate.errors, SHAPE_RULES, 'wecom.schedule.add.types')
-      const s = body.schedule
-      const { schedules } = ctx.env.stores
-
-      // INFERRED: an end before the start is a bad parameter.
-      if (s.end_time < s.start_time)
-        fail(40058, `wecom.schedule.add.time.order: end_time ${s.end_time} is before start_time ${s.start_time}`, {
-          prefix: 'schedule.end_time must not be earlier than start_time. Invalid input ',
+    const { admins, attendees, isWholeDay } = checkScheduleFields(corp, s, 'wecom.schedule.add')
+    let calId = defaultCalendar(app)
+    if (s.cal_id !== undefined && s.cal_id !== '') {
+      if (utf8Length(s.cal_id) > 64)
+        fail(40058, 'wecom.schedule.add.cal_id.length: cal_id is over 64 bytes', {
+          prefix: 'schedule.cal_id exceed max length 64. Invalid input ',
         })
-      const admins = s.admins ?? []
-      // INFERRED: no dedicated code for more than 3 admins; an over-long list is 40058.
-      if (admins.length > 3)
-        fail(40058, `wecom.schedule.add.admins.max: ${admins.length} admins, at most 3`, {
-          prefix: 'schedule.admins exceed max size 3. Invalid input ',
-        })
-      const attendees = (s.attendees ?? []).map((a) => a.userid)
-      if (attendees.length > 1000)
-        fail(90464, `wecom.schedule.add.attendees.max: ${attendees.length} attendees, at most 1000`)
-      for (const userid of attendees) {
-        if (utf8Length(userid) > 64)
-          fail(40058, `wecom.schedule.add.attendees.userid.length: "${echo(userid)}" is over 64 bytes`, {
-            prefix: 'schedule.attendees.userid exceed max length 64. Invalid input ',
-          })
-        // INFERRED: an unknown userid answers 60111 "userid not found".
-        if (!corp.users.has(userid))
-          fail(60111, `wecom.schedule.add.attendees.userid.known: no user "${echo(userid)}" in corp ${corp.corpid}`, {
-            prefix: `invalid string value \`${echo(userid)}\`. `,
-          })
-      }
-      const attendeeSet = new Set(attendees)
-      for (const admin of admins)
-        if (!attendeeSet.has(admin))
-          fail(90492, `wecom.schedule.add.admins.among-attendees: admin "${echo(admin)}" is not among the attendees`)
-      if (s.summary !== undefined && charLength(s.summary) > 128)
-        fail(40058, 'wecom.schedule.add.summary.length: summary is over 128 characters', {
-          prefix: 'schedule.summary exceed max length 128. Invalid input ',
-        })
-      if (s.description !== undefined && charLength(s.description) > 1000)
-        fail(40058, 'wecom.schedule.add.description.length: description is over 1000 characters', {
-          prefix: 'schedule.description exceed max length 1000. Invalid input ',
-        })
-      if (s.location !== undefined && charLength(s.location) > 128)
-        fail(40058, 'wecom.schedule.add.location.length: location is over 128 characters', {
-          prefix: 'schedule.location exceed max length 128. Invalid input ',
-        })
-      const isWholeDay = s.is_whole_day === 1
-      if (s.reminders) checkReminders(s.reminders, isWholeDay, s.start_time)
-      let calId = defaultCalendar(app)
-      if (s.cal_id !== undefined && s.cal_id !== '') {
-        if (utf8Length(s.cal_id) > 64)
-          fail(40058, 'wecom.schedule.add.cal_id.length: cal_id is over 64 bytes', {
-            prefix: 'schedule.cal_id exceed max length 64. Invalid input ',
-          })
-        const owner = calendarOwner(corp, s.cal_id)
-        if (!owner)
-          fail(90457, `wecom.schedule.add.cal_id.known: no calendar "${echo(s.cal_id)}" in corp ${corp.corpid}`)
-        if (owner.agentid !== app.agentid)
-          fail(90466, `wecom.schedule.add.cal_id.own-app: calendar "${echo(s.cal_id)}" belongs to app ${owner.agentid}`)
-        calId = s.cal_id
-      }
-      const record = schedules.add({
-        corpid: corp.corpid,
-        agentid: app.agentid,
-        calId,
-        admins: [...admins],
-        attendees,
-        summary: s.summary ? s.summary : DEFAULT_SUMMARY,
-        description: s.description ?? '',
-        location: s.location ?? '',
-        startTime: s.start_time,
-        endTime: s.end_time,
-        isWholeDay: isWholeDay ? 1 : 0,
-        reminders: normaliseReminders(s.reminders),
-        origin: 'api',
-        createdAt: ctx.now,
-      })
-      return { schedule_id: record.id }
-    },
-  }
-}
+      const owner = calendarOwner(corp, s.cal_id)
+      if (!owner) fail(90457, `wecom.schedule.add.cal_id.known: no calendar "${echo(s.cal_id)}" in corp ${corp.corpid}`)
+      if (owner.agentid !== app.agentid)
+        fail(90466, `wecom.schedule.add.cal_id.own-app: calendar "${echo(s.cal_id)}" belongs to app ${owner.agentid}`)
+      calId = s.cal_id
+    }
+    const record = schedules.add({
+      corpid: corp.corpid,
+      agentid: app.agentid,
+      calId,
+      admins: [...admins],
+      attendees,
+      summary: s.summary ? s.summary : DEFAULT_SUMMARY,
+      description: s.description ?? '',
+      location: s.location ?? '',
+      startTime: s.start_time,
+      endTime: s.end_time,
+      isWholeDay: isWholeDay ? 1 : 0,
+      reminders: normaliseReminders(s.reminders),
+      origin: 'api',
+      createdAt: ctx.now,
+    })
+    return { schedule_id: record.id }
+  },
+})

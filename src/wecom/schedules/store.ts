@@ -54,11 +54,20 @@ export interface ScheduleRecord {
 
 export type NewSchedule = Omit<ScheduleRecord, 'id' | 'status'>
 
-/** What a meeting mail may change in the schedule it made. */
+/** What a meeting mail or oa/schedule/update may change in a kept schedule (never its owner or calendar). */
 export type SchedulePatch = Partial<
   Pick<
     ScheduleRecord,
-    'admins' | 'attendees' | 'summary' | 'description' | 'location' | 'startTime' | 'endTime' | 'reminders'
+    | 'admins'
+    | 'attendees'
+    | 'summary'
+    | 'description'
+    | 'location'
+    | 'startTime'
+    | 'endTime'
+    | 'isWholeDay'
+    | 'reminders'
+    | 'meetingid'
   >
 >
 
@@ -128,7 +137,7 @@ export class ScheduleStore {
     return record
   }
 
-  /** Changes a kept schedule in place (a meeting mail's `request` naming it) and counts its new size. */
+  /** Changes a kept schedule in place (a meeting mail's `request` naming it, oa/schedule/update) and counts its new size. */
   update(id: string, patch: SchedulePatch): ScheduleRecord | undefined {
     const ticket = this.ticket(id)
     if (!ticket?.item) return undefined
@@ -136,6 +145,22 @@ export class ScheduleStore {
     this.account.resize(ticket, scheduleBytes(ticket.item))
     this.account.budget.settle()
     return ticket.item
+  }
+
+  /** One occurrence of a repeating schedule is taken out of it (oa/schedule/del op_mode 1). */
+  excludeOccurrence(id: string, start: number): ScheduleRecord | undefined {
+    const r = this.get(id)
+    if (!r) return undefined
+    return this.update(id, {
+      reminders: { ...r.reminders, exclude_time_list: [...r.reminders.exclude_time_list, { start_time: start }] },
+    })
+  }
+
+  /** A repeating schedule ends just before the occurrence at `start` (op_mode 2: this one and the ones after). */
+  endSeriesBefore(id: string, start: number): ScheduleRecord | undefined {
+    const r = this.get(id)
+    if (!r) return undefined
+    return this.update(id, { reminders: { ...r.reminders, repeat_until: start - 1 } })
   }
 
   private drop(r: ScheduleRecord): void {

@@ -1,46 +1,21 @@
 /**
- * The HTTP face of the meetings module: meeting/create (https://developer.work.weixin.qq.com/document/path/99104),
- * meeting/update (https://developer.work.weixin.qq.com/document/path/98154), and the companions clients verify with,
- * meeting/get_info (https://developer.work.weixin.qq.com/document/path/98149) and meeting/cancel
- * (https://developer.work.weixin.qq.com/document/path/98153).
+ * `POST /cgi-bin/meeting/get_info` (获取会议详情, https://developer.work.weixin.qq.com/document/path/98149): a meeting
+ * read back by meetingid or meeting_code, from the stored record, with its clock-derived status.
+ *
+ * @example
+ * POST /cgi-bin/meeting/get_info?access_token=…
+ * {"meetingid":"hyXXXX"}
  */
-import cancelSchema from '../../../contracts/schemas/wecom.meeting.cancel.request.schema.json' with { type: 'json' }
-import getInfoSchema from '../../../contracts/schemas/wecom.meeting.get_info.request.schema.json' with { type: 'json' }
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import type { RequestContext, RouteDef } from '../../core/module.ts'
-import { validatorFor } from '../../core/schema.ts'
-import type { WecomMeetingCancelRequest, WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
-import { callerOf, invalidParam, typeError } from './checks.ts'
-import { createMeeting } from './rules-create.ts'
-import { ownMeeting, updateMeeting } from './rules-update.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
+import type { WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
+import { callerOf, invalidParam, ownMeeting } from './checks.ts'
 import { type MeetingRecord, STATUS_CODE } from './store.ts'
-
-const validateGetInfo = validatorFor<WecomMeetingGetInfoRequest>(getInfoSchema)
-const validateCancel = validatorFor<WecomMeetingCancelRequest>(cancelSchema)
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function route(id: string, path: string, handle: RouteDef['handle']): RouteDef {
-  return { id, vendor: 'wecom', method: 'POST', path, auth: 'wecom', body: 'json', handle }
-}
-
-export function meetingRoutes(): RouteDef[] {
-  return [
-    route('wecom.meeting.create', '/cgi-bin/meeting/create', createMeeting),
-    route('wecom.meeting.update', '/cgi-bin/meeting/update', updateMeeting),
-    route('wecom.meeting.get_info', '/cgi-bin/meeting/get_info', getInfo),
-    route('wecom.meeting.cancel', '/cgi-bin/meeting/cancel', cancel),
-  ]
-}
 
 /** "meetingid和meeting_code必须填一个"; another app's meeting → 730005, another corp's does not exist (90602). */
 function getInfo(ctx: RequestContext): Record<string, unknown> {
-  const body = ctx.body
-  if (!isObject(body) || !validateGetInfo(body)) typeError('wecom.meeting.get_info.body.types', validateGetInfo.errors)
-  const req = body as WecomMeetingGetInfoRequest
+  const req = ctx.body as WecomMeetingGetInfoRequest
   const c = callerOf(ctx)
   let m: MeetingRecord
   if (req.meetingid) {
@@ -55,33 +30,6 @@ function getInfo(ctx: RequestContext): Record<string, unknown> {
     invalidParam('wecom.meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
   }
   return meetingInfo(m, STATUS_CODE[ctx.env.stores.meetings.status(m, ctx.now)])
-}
-
-/** meeting/cancel: only a scheduled meeting (400224 in progress or ended, 400041 cancelled already). */
-function cancel(ctx: RequestContext): Record<string, unknown> {
-  const body = ctx.body
-  if (!isObject(body) || !validateCancel(body)) typeError('wecom.meeting.cancel.body.types', validateCancel.errors)
-  const req = body as WecomMeetingCancelRequest
-  const c = callerOf(ctx)
-  const store = ctx.env.stores.meetings
-  const m = ownMeeting(ctx, c, req.meetingid, 'wecom.meeting.cancel.meetingid')
-  const status = store.status(m, ctx.now)
-  if (status === 'cancelled')
-    fail(400041, `wecom.meeting.cancel.status.cancelled: meeting ${m.meetingid} is cancelled already`)
-  if (status !== 'scheduled') {
-    fail(
-      400224,
-      `wecom.meeting.cancel.status.scheduled: meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock`,
-    )
-  }
-  if (req.sub_meetingid !== undefined) {
-    fail(
-      730003,
-      `wecom.meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${echo(req.sub_meetingid)}")`,
-    )
-  }
-  store.cancel(c.corpid, m.meetingid)
-  return {}
 }
 
 /**
@@ -131,3 +79,8 @@ export function meetingInfo(m: MeetingRecord, status: number): Record<string, un
     meeting_link: m.meeting_link,
   }
 }
+
+export const meetingGetInfo = defineEndpoint('wecom.meeting.get_info', {
+  shape: { fallback: 'wecom.meeting.get_info.body.types' },
+  handle: getInfo,
+})

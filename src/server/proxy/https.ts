@@ -6,9 +6,8 @@
 import type { Server } from 'node:https'
 import { createRequire } from 'node:module'
 import type { TLSSocket } from 'node:tls'
-import { VENDOR_HOSTS, vendorOfHost } from '../core/hosts.ts'
-import type { Core } from '../create-core.ts'
-import { applyTimeouts, listenerOptions, serveVendorRequest } from '../server/node-adapter.ts'
+import type { Emulator } from '../../core/emulator.ts'
+import { applyTimeouts, listenerOptions, serveVendorRequest } from '../node-adapter.ts'
 import type { Leaf } from './ca.ts'
 
 const require = createRequire(import.meta.url)
@@ -20,10 +19,10 @@ function hostnameOf(hostHeader: string | undefined): string {
   return hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0]!
 }
 
-export function createVendorHttpsServer(emulator: Core, leaves: ReadonlyMap<string, Leaf>): Server {
-  const config = emulator.core.config.server
+export function createVendorHttpsServer(emulator: Emulator, leaves: ReadonlyMap<string, Leaf>): Server {
+  const config = emulator.config.server
   // A client that sends no SNI (an IP literal) gets the first host's certificate; it could not verify any.
-  const fallback = leaves.get(VENDOR_HOSTS[0]!)!
+  const fallback = leaves.get(emulator.vendorHosts[0]!)!
   const server = createServer(
     {
       ...listenerOptions(config),
@@ -35,8 +34,9 @@ export function createVendorHttpsServer(emulator: Core, leaves: ReadonlyMap<stri
     },
     (req, res) => {
       const vendor =
-        vendorOfHost(hostnameOf(req.headers.host)) ?? vendorOfHost(String((req.socket as TLSSocket).servername || ''))
-      serveVendorRequest(emulator.core, req, res, req.url ?? '/', vendor).catch((e) => {
+        emulator.vendorOfHost(hostnameOf(req.headers.host)) ??
+        emulator.vendorOfHost(String((req.socket as TLSSocket).servername || ''))
+      serveVendorRequest(emulator, req, res, req.url ?? '/', vendor).catch((e) => {
         console.error('[worksuite-mock] Failed to serve an HTTPS request:', e)
         if (!res.headersSent) res.writeHead(500).end()
         else res.destroy()

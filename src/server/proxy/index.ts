@@ -4,8 +4,7 @@
  * stub server only when one of the ports is set, so a plain start pays nothing for it.
  */
 import type { AddressInfo, Server } from 'node:net'
-import { VENDOR_HOSTS } from '../core/hosts.ts'
-import type { Core } from '../create-core.ts'
+import type { Emulator } from '../../core/emulator.ts'
 import { defaultCaDir, type Leaf, type LocalCa, openCa } from './ca.ts'
 import { createVendorHttpsServer } from './https.ts'
 import { createInterceptingProxy } from './proxy.ts'
@@ -44,14 +43,14 @@ function closed(server: Server, closeAll: () => void): Promise<void> {
 }
 
 /** Opens the CA (making it on first use), issues the hosts' leaves, and listens on the configured ports. */
-export async function startInterception(emulator: Core, host: string): Promise<Interception> {
-  const settings = emulator.core.config.proxy as { port?: number; httpsPort?: number; caDir?: string }
+export async function startInterception(emulator: Emulator, host: string): Promise<Interception> {
+  const settings = emulator.config.proxy as { port?: number; httpsPort?: number; caDir?: string }
   const dir = settings.caDir ?? defaultCaDir()
   let ca: LocalCa
   const leaves = new Map<string, Leaf>()
   try {
     ca = await openCa(dir)
-    for (const name of VENDOR_HOSTS) leaves.set(name, await ca.leafFor(name))
+    for (const name of emulator.vendorHosts) leaves.set(name, await ca.leafFor(name))
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     err.message = `cannot open the local CA in ${dir} (proxy.caDir): ${err.message}`

@@ -176,7 +176,7 @@ function weekListIndexAt(start: number, rec: Recurrence, t: number): number {
 
 /**
  * A custom monthly series on listed days of the month. A listed day a month lacks (the 31st in April) has
- * no meeting that month (decision: a missing day is skipped, as RFC 5545 §3.3.10 ignores invalid dates; the
+ * no meeting that month (decision: a missing day is skipped, as RFC 5545 (https://www.rfc-editor.org/rfc/rfc5545#section-3.3.10) ignores invalid dates; the
  * doc lists days by number, "分别表示1~31号"). So a month holds the listed days up to its length, a prefix of
  * the list: `perLength[len - 28]` meetings. `cycle` steps return to the same point of the 400-year calendar.
  */

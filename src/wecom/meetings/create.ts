@@ -5,11 +5,9 @@
  * @example
  * { "admin_userid": "zhangsan", "title": "新建会议", "meeting_start": 1600000000, "meeting_duration": 3600 }
  */
-import schema from '../../../contracts/schemas/wecom.meeting.create.request.schema.json' with { type: 'json' }
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import type { RequestContext } from '../../core/module.ts'
-import { validatorFor } from '../../core/schema.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { WecomMeetingCreateRequest } from '../../generated/contracts.ts'
 import {
   type Caller,
@@ -25,26 +23,17 @@ import {
   isVisible,
   participantsOf,
   type RepeatFields,
-  typeError,
 } from './checks.ts'
 import type { MeetingFields } from './store.ts'
 import { charCount, docWidth } from './title.ts'
-
-const validate = validatorFor<WecomMeetingCreateRequest>(schema)
 
 const UINT32_MAX = 0xffff_ffff
 /** "5分钟内有相同的会议正在创建中": the window of 400301, on the emulator clock. */
 export const DUPLICATE_WINDOW_SECONDS = 300
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-export function createMeeting(ctx: RequestContext): Record<string, unknown> {
-  const body = ctx.body
-  if (!isObject(body) || !validate(body)) typeError('wecom.meeting.create.body.types', validate.errors)
+function createMeeting(ctx: RequestContext): Record<string, unknown> {
   const c = callerOf(ctx)
-  const req = body as WecomMeetingCreateRequest
+  const req = ctx.body as WecomMeetingCreateRequest
 
   if (!req.admin_userid) fail(400040, 'wecom.meeting.create.admin_userid.required: admin_userid is missing')
   if (!req.title) fail(400042, 'wecom.meeting.create.title.required: title is missing or empty')
@@ -203,3 +192,16 @@ function checkDuplicate(ctx: RequestContext, c: Caller, fields: MeetingFields): 
   }
   fail(400302, `wecom.meeting.create.duplicate.created: the same meeting (${dup.meetingid}) is already booked`)
 }
+
+export const meetingCreate = defineEndpoint('wecom.meeting.create', {
+  // A wrong JSON type is 40058, but for the fields whose errcode is "不合法的<field>参数" itself: any value
+  // that is not a valid one, a wrong type included (the issue's "400034 malformed"), answers that code.
+  shape: {
+    fallback: 'wecom.meeting.create.body.types',
+    fields: {
+      meeting_start: 'wecom.meeting.create.meeting_start.valid',
+      meeting_duration: 'wecom.meeting.create.meeting_duration.min',
+    },
+  },
+  handle: createMeeting,
+})

@@ -12,20 +12,19 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { cut } from '../core/echo.ts'
-import type { Vendor } from '../core/errors.ts'
-import { VENDOR_HOSTS, vendorOfHost } from '../core/hosts.ts'
-import type { Core } from '../create-core.ts'
-import { applyTimeouts, listenerOptions, serveVendorRequest } from '../server/node-adapter.ts'
+import { cut } from '../../core/echo.ts'
+import type { Emulator } from '../../core/emulator.ts'
+import type { Vendor } from '../../core/errors.ts'
+import { applyTimeouts, listenerOptions, serveVendorRequest } from '../node-adapter.ts'
 import type { Leaf } from './ca.ts'
 
 const require = createRequire(import.meta.url)
 const { createServer, STATUS_CODES } = require('node:http') as typeof import('node:http')
 const { TLSSocket } = require('node:tls') as typeof import('node:tls')
 
-/** What a refused client reads: which host was refused and which ones are served. */
-export function refusalText(host: string): string {
-  return `worksuite-mock proxy: "${cut(host.replace(/[^\x21-\x7e]/g, '?'))}" is not intercepted, and this proxy connects to no other host. It serves only ${VENDOR_HOSTS.join(', ')}.\n`
+/** What a refused client reads: which host was refused and which ones (`served`) are. */
+export function refusalText(host: string, served: readonly string[]): string {
+  return `worksuite-mock proxy: "${cut(host.replace(/[^\x21-\x7e]/g, '?'))}" is not intercepted, and this proxy connects to no other host. It serves only ${served.join(', ')}.\n`
 }
 
 /** The hostname of a CONNECT target (`host:port`, `[v6]:port`), or undefined when it is not one. */
@@ -64,13 +63,13 @@ export interface InterceptingProxy {
   closeAllConnections(): void
 }
 
-export function createInterceptingProxy(emulator: Core, leaves: ReadonlyMap<string, Leaf>): InterceptingProxy {
-  const config = emulator.core.config.server
+export function createInterceptingProxy(emulator: Emulator, leaves: ReadonlyMap<string, Leaf>): InterceptingProxy {
+  const config = emulator.config.server
   /** Decrypted tunnel sockets, and whose hostname each was opened to. */
   const tunnels = new WeakMap<object, Vendor>()
   const raw = new Set<Socket>()
   const serve = (req: IncomingMessage, res: ServerResponse, url: string, vendor: Vendor) => {
-    serveVendorRequest(emulator.core, req, res, url, vendor).catch((e) => {
+    serveVendorRequest(emulator, req, res, url, vendor).catch((e) => {
       console.error('[worksuite-mock] Failed to serve a proxied request:', e)
       if (!res.headersSent) res.writeHead(500).end()
       else res.destroy()
@@ -94,13 +93,13 @@ export function createInterceptingProxy(emulator: Core, leaves: ReadonlyMap<stri
         res,
         req,
         400,
-        `worksuite-mock proxy: this port is an HTTP proxy for ${VENDOR_HOSTS.join(', ')}; set it as your client's proxy (CONNECT, or absolute-form http:// requests) rather than calling it directly.\n`,
+        `worksuite-mock proxy: this port is an HTTP proxy for ${emulator.vendorHosts.join(', ')}; set it as your client's proxy (CONNECT, or absolute-form http:// requests) rather than calling it directly.\n`,
       )
       return
     }
-    const vendor = vendorOfHost(url.hostname)
+    const vendor = emulator.vendorOfHost(url.hostname)
     if (!vendor) {
-      refuse(res, req, 403, refusalText(url.hostname))
+      refuse(res, req, 403, refusalText(url.hostname, emulator.vendorHosts))
       return
     }
     serve(req, res, url.pathname + url.search, vendor)
@@ -109,10 +108,10 @@ export function createInterceptingProxy(emulator: Core, leaves: ReadonlyMap<stri
   server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
     const host = tunnels.has(socket) ? undefined : connectHost(req.url ?? '')
-    const vendor = host === undefined ? undefined : vendorOfHost(host)
+    const vendor = host === undefined ? undefined : emulator.vendorOfHost(host)
     const leaf = host === undefined ? undefined : leaves.get(host.toLowerCase().replace(/\.$/, ''))
     if (!vendor || !leaf) {
-      refuseTunnel(socket, host === undefined ? 400 : 403, refusalText(host ?? req.url ?? ''))
+      refuseTunnel(socket, host === undefined ? 400 : 403, refusalText(host ?? req.url ?? '', emulator.vendorHosts))
       return
     }
     const tcp = socket as Socket

@@ -6,12 +6,11 @@
  * @example
  * { "meetingid": "hy…", "title": "新标题", "meeting_start": 1600003600, "meeting_duration": 1800 }
  */
-import schema from '../../../contracts/schemas/wecom.meeting.update.request.schema.json' with { type: 'json' }
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import type { RequestContext } from '../../core/module.ts'
-import { validatorFor } from '../../core/schema.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { WecomMeetingUpdateRequest } from '../../generated/contracts.ts'
+import { maxOccurrences } from '../calendar/recurrence.ts'
 import {
   type Caller,
   callerOf,
@@ -23,40 +22,18 @@ import {
   checkVisible,
   excessUsers,
   invalidParam,
+  ownMeeting,
   participantsOf,
-  typeError,
 } from './checks.ts'
-import { maxOccurrences } from './recurrence.ts'
 import type { MeetingPatch, MeetingRecord, MeetingReminders, MeetingSettings } from './store.ts'
 import { charCount, docWidth } from './title.ts'
 
-const validate = validatorFor<WecomMeetingUpdateRequest>(schema)
 const UINT32_MAX = 0xffff_ffff
 const RECORD_TYPES = new Set(['none', 'local', 'cloud'])
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-/**
- * The meeting a request names, if this caller may touch it: unknown in this corp (another corp's meetings do
- * not exist for it) → 90602; booked by another app of the corp → 730005. get_info and cancel use it too.
- */
-export function ownMeeting(ctx: RequestContext, c: Caller, meetingid: string | undefined, rule: string): MeetingRecord {
-  if (!meetingid) fail(90602, `${rule}.required: meetingid is missing`)
-  const m = ctx.env.stores.meetings.get(c.corpid, meetingid)
-  if (!m) fail(90602, `${rule}.known: no meeting "${echo(meetingid)}" in corp ${c.corpid}`)
-  if (m.agentid !== c.agentid) {
-    fail(730005, `${rule}.own-app: meeting "${echo(meetingid)}" was booked by app ${m.agentid}, not ${c.agentid}`)
-  }
-  return m
-}
-
-export function updateMeeting(ctx: RequestContext): Record<string, unknown> {
-  const body = ctx.body
-  if (!isObject(body) || !validate(body)) typeError('wecom.meeting.update.body.types', validate.errors)
+function updateMeeting(ctx: RequestContext): Record<string, unknown> {
   const c = callerOf(ctx)
-  const req = body as WecomMeetingUpdateRequest
+  const req = ctx.body as WecomMeetingUpdateRequest
   const store = ctx.env.stores.meetings
   const m = ownMeeting(ctx, c, req.meetingid, 'wecom.meeting.update.meetingid')
 
@@ -275,3 +252,16 @@ function checkReminders(r: MeetingReminders): MeetingReminders {
   }
   return r
 }
+
+export const meetingUpdate = defineEndpoint('wecom.meeting.update', {
+  // A wrong JSON type is 40058, but for the fields whose errcode is "不合法的<field>参数" itself: any value
+  // that is not a valid one, a wrong type included (the issue's "400034 malformed"), answers that code.
+  shape: {
+    fallback: 'wecom.meeting.update.body.types',
+    fields: {
+      meeting_start: 'wecom.meeting.update.meeting_start.valid',
+      meeting_duration: 'wecom.meeting.update.meeting_duration.min',
+    },
+  },
+  handle: updateMeeting,
+})

@@ -1,0 +1,21 @@
+/**
+ * Every plugin of the emulator, in one list: the vendors (their envelopes, auth and directories) and the
+ * feature modules (their endpoints and stores). The core (src/core) knows none of them by name; this list
+ * is what it is handed.
+ */
+import type { EmulatorModule } from './core/module.ts'
+import { feishuMailModule } from './feishu/mail/module.ts'
+import { feishuVendor } from './feishu/vendor.ts'
+import { wecomMailModule } from './wecom/mail/module.ts'
+import { wecomMeetingsModule } from './wecom/meetings/module.ts'
+import { wecomSchedulesModule } from './wecom/schedules/module.ts'
+import { wecomVendor } from './wecom/vendor.ts'
+
+export const plugins: EmulatorModule[] = [
+  wecomVendor,
+  wecomMeetingsModule,
+  wecomSchedulesModule,
+  wecomMailModule,
+  feishuVendor,
+  feishuMailModule,
+]
