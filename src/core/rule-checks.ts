@@ -54,110 +54,195 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-interface Target {
-  value: unknown
-  at: string
-}
-
-/** The values a path reaches, each where its parent exists; own properties only (no `__proto__` tricks). */
-function targets(root: unknown, path: string): Target[] {
-  let nodes: Target[] = [{ value: root, at: '' }]
-  const segments = path.split('.')
-  for (const segment of segments) {
-    const each = segment.endsWith('[]')
-    const name = each ? segment.slice(0, -2) : segment
-    const next: Target[] = []
-    for (const node of nodes) {
-      if (!isObject(node.value)) continue
-      const at = node.at ? `${node.at}.${name}` : name
-      const value = Object.hasOwn(node.value, name) ? node.value[name] : undefined
-      if (!each) next.push({ value, at })
-      // `a[]`: every item; an absent array (or one of another type) has none to check.
-      else if (Array.isArray(value))
-        for (const [j, item] of value.entries()) next.push({ value: item, at: `${at}[${j}]` })
-    }
-    nodes = next
-  }
-  return nodes
-}
-
 const show = (v: unknown) => {
   const text = JSON.stringify(v) ?? String(v)
   return text.length > 80 ? `${text.slice(0, 80)}…` : text
 }
 
-type Found = Omit<CheckFailure, 'rule' | 'field'>
+const range = (c: RuleCheck) => (c.min !== undefined && c.max !== undefined ? ` (${c.min}..${c.max})` : '')
 
-/** The first constraint of `check` that `value` (found at `at`) breaks, or undefined. */
-function breaks(check: RuleCheck, value: unknown, at: string): Found | undefined {
+/**
+ * The first constraint of `check` that `value` breaks, or undefined: one pass, no allocation. `types` are the
+ * JSON types of the enum's values (an enum is the schema's business for a value of another type).
+ */
+function broken(check: RuleCheck, pattern: RegExp | undefined, types: string, value: unknown): Constraint | undefined {
   const v = value === null ? undefined : value
-  const broken = (constraint: Constraint, limit: Found['limit'], detail: string): Found => ({
-    constraint,
-    at,
-    value,
-    detail,
-    ...(limit !== undefined ? { limit } : {}),
-  })
-  if (check.required && v === undefined) return broken('required', undefined, `${at} is required`)
-  if (check.nonEmpty && (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)))
-    return broken('nonEmpty', undefined, v === undefined ? `${at} is required` : `${at} is empty`)
+  if (check.required && v === undefined) return 'required'
+  if (check.nonEmpty && (v === undefined || v === '' || (Array.isArray(v) && v.length === 0))) return 'nonEmpty'
   if (typeof v === 'string') {
-    if (check.maxBytes !== undefined && utf8Bytes(v) > check.maxBytes)
-      return broken('maxBytes', check.maxBytes, `${at} is ${utf8Bytes(v)} bytes, at most ${check.maxBytes}`)
-    if (check.maxChars !== undefined && codePoints(v) > check.maxChars)
-      return broken('maxChars', check.maxChars, `${at} is ${codePoints(v)} characters, at most ${check.maxChars}`)
-    if (check.minChars !== undefined && codePoints(v) < check.minChars)
-      return broken('minChars', check.minChars, `${at} is ${codePoints(v)} characters, at least ${check.minChars}`)
-    if (check.maxWidth !== undefined && docWidth(v) > check.maxWidth)
-      return broken(
-        'maxWidth',
-        check.maxWidth,
-        `${at} is ${docWidth(v)} units wide (ASCII 1, other 2), at most ${check.maxWidth}`,
-      )
-    if (check.pattern !== undefined && !patternOf(check.pattern).test(v))
-      return broken('pattern', check.pattern, `${at} ${show(v)} does not match ${check.pattern}`)
+    // UTF-16 units bound the counts: 1 to 3 bytes each, at most one code point, at most 2 units wide.
+    if (check.maxBytes !== undefined && v.length * 3 > check.maxBytes && utf8Bytes(v) > check.maxBytes)
+      return 'maxBytes'
+    if (check.maxChars !== undefined && v.length > check.maxChars && codePoints(v) > check.maxChars) return 'maxChars'
+    if (check.minChars !== undefined && (v.length < check.minChars || codePoints(v) < check.minChars)) return 'minChars'
+    if (check.maxWidth !== undefined && v.length * 2 > check.maxWidth && docWidth(v) > check.maxWidth) return 'maxWidth'
+    if (pattern !== undefined && !pattern.test(v)) return 'pattern'
+  } else if (typeof v === 'number') {
+    if (check.min !== undefined && v < check.min) return 'min'
+    if (check.max !== undefined && v > check.max) return 'max'
   }
-  if (typeof v === 'number') {
-    if (check.min !== undefined && v < check.min)
-      return broken('min', check.min, `${at} ${v} is below ${check.min}${range(check)}`)
-    if (check.max !== undefined && v > check.max)
-      return broken('max', check.max, `${at} ${v} is above ${check.max}${range(check)}`)
-  }
-  if (check.enum !== undefined && v !== undefined && check.enum.some((e) => typeof e === typeof v)) {
-    if (!check.enum.includes(v as string | number | boolean))
-      return broken('enum', check.enum, `${at} ${show(v)} is not one of ${check.enum.map(show).join(', ')}`)
+  if (check.enum !== undefined && v !== undefined && types.includes(typeof v)) {
+    if (!check.enum.includes(v as string | number | boolean)) return 'enum'
   }
   if (Array.isArray(v)) {
-    if (check.minItems !== undefined && v.length < check.minItems)
-      return broken('minItems', check.minItems, `${at} has ${v.length} items, at least ${check.minItems}`)
-    if (check.maxItems !== undefined && v.length > check.maxItems)
-      return broken('maxItems', check.maxItems, `${at} has ${v.length} items, at most ${check.maxItems}`)
+    if (check.minItems !== undefined && v.length < check.minItems) return 'minItems'
+    if (check.maxItems !== undefined && v.length > check.maxItems) return 'maxItems'
   }
   return undefined
 }
 
-const range = (c: RuleCheck) => (c.min !== undefined && c.max !== undefined ? ` (${c.min}..${c.max})` : '')
-
-const patterns = new Map<string, RegExp>()
-function patternOf(source: string): RegExp {
-  let re = patterns.get(source)
-  if (!re) {
-    re = new RegExp(source)
-    patterns.set(source, re)
+/** The bound and the words of a broken constraint, built only once a check has failed. */
+function described(check: RuleCheck, constraint: Constraint, value: unknown, at: string): Omit<Found, 'at' | 'value'> {
+  const v = value === null ? undefined : value
+  switch (constraint) {
+    case 'required':
+      return { constraint, detail: `${at} is required` }
+    case 'nonEmpty':
+      return { constraint, detail: v === undefined ? `${at} is required` : `${at} is empty` }
+    case 'maxBytes':
+      return {
+        constraint,
+        limit: check.maxBytes!,
+        detail: `${at} is ${utf8Bytes(v as string)} bytes, at most ${check.maxBytes}`,
+      }
+    case 'maxChars':
+      return {
+        constraint,
+        limit: check.maxChars!,
+        detail: `${at} is ${codePoints(v as string)} characters, at most ${check.maxChars}`,
+      }
+    case 'minChars':
+      return {
+        constraint,
+        limit: check.minChars!,
+        detail: `${at} is ${codePoints(v as string)} characters, at least ${check.minChars}`,
+      }
+    case 'maxWidth':
+      return {
+        constraint,
+        limit: check.maxWidth!,
+        detail: `${at} is ${docWidth(v as string)} units wide (ASCII 1, other 2), at most ${check.maxWidth}`,
+      }
+    case 'pattern':
+      return { constraint, limit: check.pattern!, detail: `${at} ${show(v)} does not match ${check.pattern}` }
+    case 'min':
+      return { constraint, limit: check.min!, detail: `${at} ${v} is below ${check.min}${range(check)}` }
+    case 'max':
+      return { constraint, limit: check.max!, detail: `${at} ${v} is above ${check.max}${range(check)}` }
+    case 'enum':
+      return {
+        constraint,
+        limit: check.enum!,
+        detail: `${at} ${show(v)} is not one of ${check.enum!.map(show).join(', ')}`,
+      }
+    case 'minItems':
+      return {
+        constraint,
+        limit: check.minItems!,
+        detail: `${at} has ${(v as unknown[]).length} items, at least ${check.minItems}`,
+      }
+    case 'maxItems':
+      return {
+        constraint,
+        limit: check.maxItems!,
+        detail: `${at} has ${(v as unknown[]).length} items, at most ${check.maxItems}`,
+      }
   }
-  return re
+}
+
+type Found = Omit<CheckFailure, 'rule' | 'field'>
+
+interface Segment {
+  name: string
+  /** `name[]`: every item of the array. */
+  each: boolean
+}
+
+/** A property of a JSON object, own properties only (no `__proto__` or `constructor` tricks). */
+const own = (o: Record<string, unknown>, name: string): unknown => (Object.hasOwn(o, name) ? o[name] : undefined)
+
+/**
+ * A rule's check, compiled once: the path split into segments, the pattern built, and a walk that allocates
+ * nothing unless the check fails. Synchronous and not re-entered, so one index array per check is enough.
+ */
+function compile(rule: RuleEntry): (root: unknown) => CheckFailure | undefined {
+  const check = rule.check!
+  const field = check.path.replaceAll('[]', '')
+  const segments: Segment[] = check.path
+    .split('.')
+    .map((s) => (s.endsWith('[]') ? { name: s.slice(0, -2), each: true } : { name: s, each: false }))
+  const pattern = check.pattern !== undefined ? new RegExp(check.pattern) : undefined
+  const types = [...new Set((check.enum ?? []).map((e) => typeof e))].join(' ')
+  const last = segments.length - 1
+  const indexes: number[] = segments.map(() => -1)
+
+  const failure = (constraint: Constraint, value: unknown): CheckFailure => {
+    let at = ''
+    for (const [i, s] of segments.entries()) {
+      at = at ? `${at}.${s.name}` : s.name
+      if (s.each) at += `[${indexes[i]}]`
+    }
+    return { rule, field, at, value, ...described(check, constraint, value, at) }
+  }
+
+  if (segments.every((s) => !s.each)) {
+    const names = segments.map((s) => s.name)
+    return (root) => {
+      let node = root
+      for (let i = 0; i < last; i++) {
+        if (!isObject(node)) return undefined
+        node = own(node, names[i]!)
+      }
+      if (!isObject(node)) return undefined
+      const value = own(node, names[last]!)
+      const c = broken(check, pattern, types, value)
+      return c === undefined ? undefined : failure(c, value)
+    }
+  }
+  /** The first failure under `node`, the value reached by segments [0, depth). */
+  const walk = (node: unknown, depth: number): CheckFailure | undefined => {
+    if (!isObject(node)) return undefined
+    const s = segments[depth]!
+    const value = own(node, s.name)
+    if (!s.each) {
+      if (depth < last) return walk(value, depth + 1)
+      const c = broken(check, pattern, types, value)
+      return c === undefined ? undefined : failure(c, value)
+    }
+    // `a[]`: every item; an absent array (or one of another type) has none to check.
+    if (!Array.isArray(value)) return undefined
+    for (let j = 0; j < value.length; j++) {
+      indexes[depth] = j
+      const item = value[j]
+      if (depth < last) {
+        const f = walk(item, depth + 1)
+        if (f) return f
+      } else {
+        const c = broken(check, pattern, types, item)
+        if (c !== undefined) return failure(c, item)
+      }
+    }
+    return undefined
+  }
+  return (root) => walk(root, 0)
+}
+
+const compiled = new WeakMap<RuleEntry, (root: unknown) => CheckFailure | undefined>()
+
+/** The compiled check of a rule that has one (built the first time it is asked for). */
+function compiledCheck(rule: RuleEntry): (root: unknown) => CheckFailure | undefined {
+  let f = compiled.get(rule)
+  if (!f) {
+    f = compile(rule)
+    compiled.set(rule, f)
+  }
+  return f
 }
 
 /** Where `check` fails on `root` (the body, or the query parameters), first place first; undefined when it holds. */
 export function checkFailure(rule: RuleEntry, root: unknown): CheckFailure | undefined {
-  const check = rule.check
-  if (!check) return undefined
-  const field = check.path.replaceAll('[]', '')
-  for (const t of targets(root, check.path)) {
-    const found = breaks(check, t.value, t.at)
-    if (found) return { rule, field, ...found }
-  }
-  return undefined
+  if (!rule.check) return undefined
+  return compiledCheck(rule)(root)
 }
 
 /** What a hook answers: nothing when its rule holds, else the detail for the reason (and vendor extras). */
@@ -222,14 +307,17 @@ export function ruleChecks<B, C = undefined>(
       ]
     }
     if (!r.check) return []
+    const failed = compiledCheck(r)
+    const options = spec.options
     return [
       (body) => {
-        const failure = checkFailure(r, body)
-        if (failure) refuse(id, failure.detail, spec.options?.(failure))
+        const failure = failed(body)
+        if (failure) refuse(id, failure.detail, options?.(failure))
       },
     ]
   })
+  const n = steps.length
   return (body, ctx) => {
-    for (const step of steps) step(body, ctx)
+    for (let i = 0; i < n; i++) steps[i]!(body, ctx)
   }
 }
