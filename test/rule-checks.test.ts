@@ -236,14 +236,20 @@ describe('the runner over an endpoint rules', () => {
       ...spec,
       hooks: {
         ...hooks,
-        'wecom.meeting.create.admin_userid.visible': (body: { admin_userid?: string; title?: string }) => {
+        'wecom.meeting.create.admin_userid.visible': (body: { admin_userid?: string }) => {
           order.push('visible')
           return body.admin_userid === 'hidden' ? 'admin "hidden" is outside the visible range' : undefined
         },
       },
     })
-    // admin_userid.visible comes right after admin_userid.required in the file, before title.required.
-    const e = thrown(() => check({ ...doc, admin_userid: 'hidden', title: '' }, undefined))
+    // admin_userid.visible comes after location.length in the file, before cal_id.length: the code looks
+    // at the people once the plain fields are known to be well formed.
+    const hidden = { ...doc, admin_userid: 'hidden' }
+    expect(thrown(() => check({ ...hidden, location: 'x'.repeat(129) }, undefined)).reason).toMatch(
+      /^wecom\.meeting\.create\.location\.length: /,
+    )
+    expect(order).toEqual([])
+    const e = thrown(() => check({ ...hidden, cal_id: 'x'.repeat(65) }, undefined))
     expect([e.code, e.reason]).toEqual([
       400021,
       'wecom.meeting.create.admin_userid.visible: admin "hidden" is outside the visible range',

@@ -167,7 +167,6 @@ export type RuleId =
   | 'wecom.meeting.create.body.json'
   | 'wecom.meeting.create.body.types'
   | 'wecom.meeting.create.admin_userid.required'
-  | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.title.required'
   | 'wecom.meeting.create.title.length'
   | 'wecom.meeting.create.meeting_start.required'
@@ -177,15 +176,16 @@ export type RuleId =
   | 'wecom.meeting.create.meeting_duration.min'
   | 'wecom.meeting.create.description.length'
   | 'wecom.meeting.create.location.length'
-  | 'wecom.meeting.create.invitees.visible'
+  | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.invitees.limit'
+  | 'wecom.meeting.create.invitees.visible'
   | 'wecom.meeting.create.cal_id.length'
   | 'wecom.meeting.create.cal_id.owned'
   | 'wecom.meeting.create.settings.password'
   | 'wecom.meeting.create.settings.remind_scope'
   | 'wecom.meeting.create.settings.enable_enter_mute'
-  | 'wecom.meeting.create.settings.hosts.limit'
   | 'wecom.meeting.create.settings.hosts.advanced'
+  | 'wecom.meeting.create.settings.hosts.limit'
   | 'wecom.meeting.create.settings.hosts.visible'
   | 'wecom.meeting.create.settings.hosts.admin-dropped'
   | 'wecom.meeting.create.settings.ring_users.participants'
@@ -195,9 +195,9 @@ export type RuleId =
   | 'wecom.meeting.create.reminders.repeat_interval.max'
   | 'wecom.meeting.create.reminders.repeat_interval.weekly-only'
   | 'wecom.meeting.create.reminders.repeat_interval.custom'
-  | 'wecom.meeting.create.reminders.repeat_interval.range'
   | 'wecom.meeting.create.reminders.repeat_day_of_week'
   | 'wecom.meeting.create.reminders.repeat_day_of_month'
+  | 'wecom.meeting.create.reminders.repeat_interval.range'
   | 'wecom.meeting.create.reminders.repeat_until.clamp'
   | 'wecom.meeting.create.reminders.remind_before.unsupported'
   | 'wecom.meeting.create.excess_users'
@@ -467,7 +467,6 @@ export type RefusalId =
   | 'wecom.meeting.cancel.sub_meetingid'
   | 'wecom.meeting.create.body.types'
   | 'wecom.meeting.create.admin_userid.required'
-  | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.title.required'
   | 'wecom.meeting.create.title.length'
   | 'wecom.meeting.create.meeting_start.required'
@@ -477,24 +476,25 @@ export type RefusalId =
   | 'wecom.meeting.create.meeting_duration.min'
   | 'wecom.meeting.create.description.length'
   | 'wecom.meeting.create.location.length'
-  | 'wecom.meeting.create.invitees.visible'
+  | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.invitees.limit'
+  | 'wecom.meeting.create.invitees.visible'
   | 'wecom.meeting.create.cal_id.length'
   | 'wecom.meeting.create.cal_id.owned'
   | 'wecom.meeting.create.settings.password'
   | 'wecom.meeting.create.settings.remind_scope'
   | 'wecom.meeting.create.settings.enable_enter_mute'
-  | 'wecom.meeting.create.settings.hosts.limit'
   | 'wecom.meeting.create.settings.hosts.advanced'
+  | 'wecom.meeting.create.settings.hosts.limit'
   | 'wecom.meeting.create.settings.hosts.visible'
   | 'wecom.meeting.create.settings.ring_users.participants'
   | 'wecom.meeting.create.reminders.is_repeat'
   | 'wecom.meeting.create.reminders.repeat_type'
   | 'wecom.meeting.create.reminders.repeat_interval.max'
   | 'wecom.meeting.create.reminders.repeat_interval.custom'
-  | 'wecom.meeting.create.reminders.repeat_interval.range'
   | 'wecom.meeting.create.reminders.repeat_day_of_week'
   | 'wecom.meeting.create.reminders.repeat_day_of_month'
+  | 'wecom.meeting.create.reminders.repeat_interval.range'
   | 'wecom.meeting.create.duplicate.creating'
   | 'wecom.meeting.create.duplicate.created'
   | 'wecom.meeting.get_info.body.types'
@@ -788,7 +788,6 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.create.body.json': {"id":"wecom.meeting.create.body.json","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.create.body.types': {"id":"wecom.meeting.create.body.types","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.admin_userid.required': {"id":"wecom.meeting.create.admin_userid.required","endpoint":"wecom.meeting.create","vendor":"wecom","field":"admin_userid","kind":"refusal","code":400040,"status":200,"message":"缺少admin_userid参数","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"admin_userid","nonEmpty":true}},
-  'wecom.meeting.create.admin_userid.visible': {"id":"wecom.meeting.create.admin_userid.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"admin_userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.title.required': {"id":"wecom.meeting.create.title.required","endpoint":"wecom.meeting.create","vendor":"wecom","field":"title","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"title","nonEmpty":true}},
   'wecom.meeting.create.title.length': {"id":"wecom.meeting.create.title.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"title","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"title","maxWidth":40}},
   'wecom.meeting.create.meeting_start.required': {"id":"wecom.meeting.create.meeting_start.required","endpoint":"wecom.meeting.create","vendor":"wecom","field":"meeting_start","kind":"refusal","code":400034,"status":200,"message":"不合法的meeting_start参数","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"meeting_start","required":true}},
@@ -798,15 +797,16 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.create.meeting_duration.min': {"id":"wecom.meeting.create.meeting_duration.min","endpoint":"wecom.meeting.create","vendor":"wecom","field":"meeting_duration","kind":"refusal","code":400035,"status":200,"message":"不合法的meeting_duration参数","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"meeting_duration","min":300,"max":4294967295}},
   'wecom.meeting.create.description.length': {"id":"wecom.meeting.create.description.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"description","maxChars":500}},
   'wecom.meeting.create.location.length': {"id":"wecom.meeting.create.location.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"location","kind":"refusal","code":400237,"status":200,"message":"location的长度超过最大限制","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"location","maxChars":128}},
-  'wecom.meeting.create.invitees.visible': {"id":"wecom.meeting.create.invitees.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.admin_userid.visible': {"id":"wecom.meeting.create.admin_userid.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"admin_userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.invitees.limit': {"id":"wecom.meeting.create.invitees.limit","endpoint":"wecom.meeting.create","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400020,"status":200,"message":"会议参与人超过限制","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.invitees.visible': {"id":"wecom.meeting.create.invitees.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.cal_id.length': {"id":"wecom.meeting.create.cal_id.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"cal_id","maxBytes":64}},
   'wecom.meeting.create.cal_id.owned': {"id":"wecom.meeting.create.cal_id.owned","endpoint":"wecom.meeting.create","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.password': {"id":"wecom.meeting.create.settings.password","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.password","kind":"refusal","code":400030,"status":200,"message":"不合法的会议密码","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"settings.password","pattern":"^\\d{4,6}$"}},
   'wecom.meeting.create.settings.remind_scope': {"id":"wecom.meeting.create.settings.remind_scope","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.remind_scope","kind":"refusal","code":400025,"status":200,"message":"remind_scope参数不合法。","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"settings.remind_scope","min":1,"max":4}},
   'wecom.meeting.create.settings.enable_enter_mute': {"id":"wecom.meeting.create.settings.enable_enter_mute","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.enable_enter_mute","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"settings.enable_enter_mute","min":0,"max":2}},
-  'wecom.meeting.create.settings.hosts.limit': {"id":"wecom.meeting.create.settings.hosts.limit","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400027,"status":200,"message":"主持人超过会议主持人上限。","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.hosts.advanced': {"id":"wecom.meeting.create.settings.hosts.advanced","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.hosts","kind":"refusal","code":400226,"status":200,"message":"企业购买「会议高级功能」后才可以使用该字段","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.settings.hosts.limit': {"id":"wecom.meeting.create.settings.hosts.limit","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400027,"status":200,"message":"主持人超过会议主持人上限。","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.hosts.visible': {"id":"wecom.meeting.create.settings.hosts.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.hosts.admin-dropped': {"id":"wecom.meeting.create.settings.hosts.admin-dropped","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.hosts.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.ring_users.participants': {"id":"wecom.meeting.create.settings.ring_users.participants","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.ring_users.userid","kind":"refusal","code":400037,"status":200,"message":"指定的响铃用户不在会议参与人列表中","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
@@ -816,9 +816,9 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.create.reminders.repeat_interval.max': {"id":"wecom.meeting.create.reminders.repeat_interval.max","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.repeat_interval.weekly-only': {"id":"wecom.meeting.create.reminders.repeat_interval.weekly-only","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_interval","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.repeat_interval.custom': {"id":"wecom.meeting.create.reminders.repeat_interval.custom","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
-  'wecom.meeting.create.reminders.repeat_interval.range': {"id":"wecom.meeting.create.reminders.repeat_interval.range","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.repeat_day_of_week': {"id":"wecom.meeting.create.reminders.repeat_day_of_week","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_day_of_week","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.repeat_day_of_month': {"id":"wecom.meeting.create.reminders.repeat_day_of_month","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_day_of_month","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.reminders.repeat_interval.range': {"id":"wecom.meeting.create.reminders.repeat_interval.range","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.repeat_until.clamp': {"id":"wecom.meeting.create.reminders.repeat_until.clamp","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_until","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.remind_before.unsupported': {"id":"wecom.meeting.create.reminders.remind_before.unsupported","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.remind_before","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.excess_users': {"id":"wecom.meeting.create.excess_users","endpoint":"wecom.meeting.create","vendor":"wecom","field":"excess_users","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/99104"},

@@ -145,6 +145,96 @@ export function checkRepeatRange(r: RepeatFields, start: number, rule: string): 
   }
 }
 
+/**
+ * The hooks' side of the checks above (src/core/rule-checks.ts runs them in the rule file's order): each
+ * answers the detail of the refusal, or undefined when its rule holds.
+ */
+
+/** The first of `ids` outside the app's visible range, in the words of 400021. */
+export function outsideVisible(
+  ctx: RequestContext,
+  c: Caller,
+  ids: readonly string[],
+  what: string,
+): string | undefined {
+  for (const id of ids)
+    if (!isVisible(ctx, c, id)) return `${what} "${echo(id)}" is unknown or outside app ${c.agentid}'s visible range`
+  return undefined
+}
+
+/** More distinct invitees than the corp's tier books (400020). */
+export function overHeadcount(c: Caller, invitees: readonly string[]): string | undefined {
+  const n = new Set(invitees).size
+  return n > c.corp.meetingCapacity
+    ? `${n} invitees; corp ${c.corpid} (${c.corp.tier}) books at most ${c.corp.meetingCapacity}`
+    : undefined
+}
+
+/** cal_id "必须是access_token所对应应用所创建的日历" (400036). */
+export function foreignCalendar(c: Caller, calId: string | undefined): string | undefined {
+  return calId !== undefined && !c.app.calendars.has(calId)
+    ? `cal_id "${echo(calId)}" was not created by app ${c.agentid}`
+    : undefined
+}
+
+/** The hosts named, when there are any: the hosts rules look at nothing else. */
+const named = (s: MeetingSettingsInput | undefined) => {
+  const hosts = s?.hosts?.userid
+  return hosts && hosts.length > 0 ? hosts : undefined
+}
+
+interface MeetingSettingsInput {
+  hosts?: { userid?: string[] }
+}
+
+/** Hosts need 会议高级功能 (400226). */
+export function hostsNotBought(c: Caller, s: MeetingSettingsInput | undefined): string | undefined {
+  return named(s) && !c.corp.advancedMeeting
+    ? `corp ${c.corpid} has not bought 会议高级功能, so it cannot name hosts`
+    : undefined
+}
+
+/** At most 10 hosts; the admin is dropped silently, so it does not count against the 10 (400027). */
+export function tooManyHosts(s: MeetingSettingsInput | undefined, admin: string): string | undefined {
+  const hosts = named(s)
+  if (!hosts) return undefined
+  const counted = new Set(hosts.filter((h) => h !== admin))
+  return counted.size > 10 ? `${counted.size} hosts, at most 10` : undefined
+}
+
+/** Hosts must be visible to the app (400021). */
+export function hostsOutsideVisible(ctx: RequestContext, c: Caller, s: MeetingSettingsInput | undefined) {
+  const hosts = named(s)
+  return hosts ? outsideVisible(ctx, c, hosts, 'host') : undefined
+}
+
+/** "如果remind_scope为4 ... 指定响铃的成员" must be participants: the admin, the invitees or the hosts (400037). */
+export function ringOutsideMeeting(
+  scope: number | undefined,
+  ring: readonly string[] | undefined,
+  participants: () => ReadonlySet<string>,
+): string | undefined {
+  if (scope !== 4 || !ring) return undefined
+  const people = participants()
+  for (const u of ring)
+    if (!people.has(u)) return `ring user "${echo(u)}" is not a participant (admin, invitee or host)`
+  return undefined
+}
+
+/** The interval rule of checkRepeatRange, as a hook's detail (400033). */
+export function repeatOutOfRange(r: RepeatFields, start: number): string | undefined {
+  if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return undefined
+  const interval = r.repeat_interval ?? 1
+  return repeatsInRange(start, { type: r.repeat_type ?? 0, interval })
+    ? undefined
+    : `repeat_interval ${interval} puts the second occurrence after 2106-02-07T06:28:15Z, the last uint32 second`
+}
+
+/** 40058 for a value out of its documented range, with the field prefix WeCom writes: a hook's answer. */
+export function badParam(field: string, why: string): { detail: string; options: { prefix: string } } {
+  return { detail: `${field} ${why}`, options: { prefix: `${field} ${why}. Invalid input ` } }
+}
+
 /** Who is in the meeting: the admin first, then invitees and hosts, once each. */
 export function participantsOf(admin: string, invitees: readonly string[], hosts: readonly string[]): Set<string> {
   return new Set([admin, ...invitees, ...hosts])

@@ -395,7 +395,11 @@ export class MeetingStore {
    * The meeting this app booked with the same admin, title, start and duration, if it is still booked and
    * not cancelled: what duplicate protection (400301 / 400302) compares against.
    */
-  findDuplicate(corpid: string, agentid: number, f: MeetingFields): MeetingRecord | undefined {
+  findDuplicate(
+    corpid: string,
+    agentid: number,
+    f: Pick<MeetingFields, 'admin_userid' | 'title' | 'meeting_start' | 'meeting_duration'>,
+  ): MeetingRecord | undefined {
     const id = this.byDuplicateKey.get(duplicateKey(corpid, agentid, f))
     const m = id === undefined ? undefined : this.byId.get(id)?.item
     // The index is not cleaned on update or eviction: check the record still matches.
