@@ -236,7 +236,7 @@ describe('the runner over an endpoint rules', () => {
       ...spec,
       hooks: {
         ...hooks,
-        'wecom.meeting.create.admin_userid.visible': (body: { admin_userid?: string }) => {
+        'wecom.meeting.create.admin_userid.visible': (body: Record<string, unknown>) => {
           order.push('visible')
           return body.admin_userid === 'hidden' ? 'admin "hidden" is outside the visible range' : undefined
         },

@@ -228,13 +228,17 @@ export type RuleId =
   | 'wecom.meeting.update.meeting_start.passed'
   | 'wecom.meeting.update.description.length'
   | 'wecom.meeting.update.location.length'
-  | 'wecom.meeting.update.invitees.visible'
   | 'wecom.meeting.update.invitees.limit'
+  | 'wecom.meeting.update.invitees.visible'
   | 'wecom.meeting.update.cal_id.length'
   | 'wecom.meeting.update.cal_id.owned'
   | 'wecom.meeting.update.settings.password'
   | 'wecom.meeting.update.settings.remind_scope'
   | 'wecom.meeting.update.settings.enable_enter_mute'
+  | 'wecom.meeting.update.settings.hosts.advanced'
+  | 'wecom.meeting.update.settings.hosts.limit'
+  | 'wecom.meeting.update.settings.hosts.visible'
+  | 'wecom.meeting.update.settings.hosts.admin-dropped'
   | 'wecom.meeting.update.settings.watermark_type'
   | 'wecom.meeting.update.settings.auto_record_type'
   | 'wecom.meeting.update.settings.cloud-record-flags'
@@ -242,10 +246,6 @@ export type RuleId =
   | 'wecom.meeting.update.settings.host_key'
   | 'wecom.meeting.update.settings.host_key.generated'
   | 'wecom.meeting.update.settings.allow_external_user'
-  | 'wecom.meeting.update.settings.hosts.limit'
-  | 'wecom.meeting.update.settings.hosts.advanced'
-  | 'wecom.meeting.update.settings.hosts.visible'
-  | 'wecom.meeting.update.settings.hosts.admin-dropped'
   | 'wecom.meeting.update.settings.ring_users.participants'
   | 'wecom.meeting.update.reminders.is_repeat'
   | 'wecom.meeting.update.reminders.repeat_type'
@@ -253,7 +253,6 @@ export type RuleId =
   | 'wecom.meeting.update.reminders.custom-type'
   | 'wecom.meeting.update.reminders.repeat_interval.custom'
   | 'wecom.meeting.update.reminders.repeat_interval.max'
-  | 'wecom.meeting.update.reminders.repeat_interval.range'
   | 'wecom.meeting.update.reminders.repeat_day_of_week'
   | 'wecom.meeting.update.reminders.repeat_day_of_month'
   | 'wecom.meeting.update.reminders.start-day-added'
@@ -262,6 +261,7 @@ export type RuleId =
   | 'wecom.meeting.update.reminders.repeat_day_of_month.missing-day'
   | 'wecom.meeting.update.reminders.repeat_until_type'
   | 'wecom.meeting.update.reminders.repeat_until_count'
+  | 'wecom.meeting.update.reminders.repeat_interval.range'
   | 'wecom.meeting.update.reminders.repeat_until.clamp'
   | 'wecom.meeting.update.reminders.remind_before.unsupported'
   | 'wecom.meeting.update.only-given-fields'
@@ -517,21 +517,21 @@ export type RefusalId =
   | 'wecom.meeting.update.meeting_start.passed'
   | 'wecom.meeting.update.description.length'
   | 'wecom.meeting.update.location.length'
-  | 'wecom.meeting.update.invitees.visible'
   | 'wecom.meeting.update.invitees.limit'
+  | 'wecom.meeting.update.invitees.visible'
   | 'wecom.meeting.update.cal_id.length'
   | 'wecom.meeting.update.cal_id.owned'
   | 'wecom.meeting.update.settings.password'
   | 'wecom.meeting.update.settings.remind_scope'
   | 'wecom.meeting.update.settings.enable_enter_mute'
+  | 'wecom.meeting.update.settings.hosts.advanced'
+  | 'wecom.meeting.update.settings.hosts.limit'
+  | 'wecom.meeting.update.settings.hosts.visible'
   | 'wecom.meeting.update.settings.watermark_type'
   | 'wecom.meeting.update.settings.auto_record_type'
   | 'wecom.meeting.update.settings.cloud-record-flags'
   | 'wecom.meeting.update.settings.mute_all'
   | 'wecom.meeting.update.settings.host_key'
-  | 'wecom.meeting.update.settings.hosts.limit'
-  | 'wecom.meeting.update.settings.hosts.advanced'
-  | 'wecom.meeting.update.settings.hosts.visible'
   | 'wecom.meeting.update.settings.ring_users.participants'
   | 'wecom.meeting.update.reminders.is_repeat'
   | 'wecom.meeting.update.reminders.repeat_type'
@@ -539,11 +539,11 @@ export type RefusalId =
   | 'wecom.meeting.update.reminders.custom-type'
   | 'wecom.meeting.update.reminders.repeat_interval.custom'
   | 'wecom.meeting.update.reminders.repeat_interval.max'
-  | 'wecom.meeting.update.reminders.repeat_interval.range'
   | 'wecom.meeting.update.reminders.repeat_day_of_week'
   | 'wecom.meeting.update.reminders.repeat_day_of_month'
   | 'wecom.meeting.update.reminders.repeat_until_type'
   | 'wecom.meeting.update.reminders.repeat_until_count'
+  | 'wecom.meeting.update.reminders.repeat_interval.range'
   | 'wecom.schedule.add.schedule.required'
   | 'wecom.schedule.add.types'
   | 'wecom.schedule.add.start_time.required'
@@ -849,13 +849,17 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.update.meeting_start.passed': {"id":"wecom.meeting.update.meeting_start.passed","endpoint":"wecom.meeting.update","vendor":"wecom","field":"meeting_start","kind":"refusal","code":400034,"status":200,"message":"不合法的meeting_start参数","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.description.length': {"id":"wecom.meeting.update.description.length","endpoint":"wecom.meeting.update","vendor":"wecom","field":"description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"description","maxChars":500}},
   'wecom.meeting.update.location.length': {"id":"wecom.meeting.update.location.length","endpoint":"wecom.meeting.update","vendor":"wecom","field":"location","kind":"refusal","code":400237,"status":200,"message":"location的长度超过最大限制","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"location","maxWidth":36}},
-  'wecom.meeting.update.invitees.visible': {"id":"wecom.meeting.update.invitees.visible","endpoint":"wecom.meeting.update","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.invitees.limit': {"id":"wecom.meeting.update.invitees.limit","endpoint":"wecom.meeting.update","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400020,"status":200,"message":"会议参与人超过限制","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.invitees.visible': {"id":"wecom.meeting.update.invitees.visible","endpoint":"wecom.meeting.update","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.cal_id.length': {"id":"wecom.meeting.update.cal_id.length","endpoint":"wecom.meeting.update","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"cal_id","maxBytes":64}},
   'wecom.meeting.update.cal_id.owned': {"id":"wecom.meeting.update.cal_id.owned","endpoint":"wecom.meeting.update","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.settings.password': {"id":"wecom.meeting.update.settings.password","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.password","kind":"refusal","code":400030,"status":200,"message":"不合法的会议密码","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.password","pattern":"^\\d{4,6}$"}},
   'wecom.meeting.update.settings.remind_scope': {"id":"wecom.meeting.update.settings.remind_scope","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.remind_scope","kind":"refusal","code":400025,"status":200,"message":"remind_scope参数不合法。","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.remind_scope","min":1,"max":4}},
   'wecom.meeting.update.settings.enable_enter_mute': {"id":"wecom.meeting.update.settings.enable_enter_mute","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.enable_enter_mute","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.enable_enter_mute","min":0,"max":2}},
+  'wecom.meeting.update.settings.hosts.advanced': {"id":"wecom.meeting.update.settings.hosts.advanced","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts","kind":"refusal","code":400226,"status":200,"message":"企业购买「会议高级功能」后才可以使用该字段","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.settings.hosts.limit': {"id":"wecom.meeting.update.settings.hosts.limit","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400027,"status":200,"message":"主持人超过会议主持人上限。","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.settings.hosts.visible': {"id":"wecom.meeting.update.settings.hosts.visible","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.settings.hosts.admin-dropped': {"id":"wecom.meeting.update.settings.hosts.admin-dropped","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.settings.watermark_type': {"id":"wecom.meeting.update.settings.watermark_type","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.watermark_type","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.watermark_type","enum":[0,1]}},
   'wecom.meeting.update.settings.auto_record_type': {"id":"wecom.meeting.update.settings.auto_record_type","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.auto_record_type","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.auto_record_type","enum":["none","local","cloud"]}},
   'wecom.meeting.update.settings.cloud-record-flags': {"id":"wecom.meeting.update.settings.cloud-record-flags","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.attendee_join_auto_record","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
@@ -863,10 +867,6 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.update.settings.host_key': {"id":"wecom.meeting.update.settings.host_key","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.host_key","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.host_key","pattern":"^\\d{6}$"}},
   'wecom.meeting.update.settings.host_key.generated': {"id":"wecom.meeting.update.settings.host_key.generated","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.host_key","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.settings.allow_external_user': {"id":"wecom.meeting.update.settings.allow_external_user","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.allow_external_user","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
-  'wecom.meeting.update.settings.hosts.limit': {"id":"wecom.meeting.update.settings.hosts.limit","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400027,"status":200,"message":"主持人超过会议主持人上限。","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
-  'wecom.meeting.update.settings.hosts.advanced': {"id":"wecom.meeting.update.settings.hosts.advanced","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts","kind":"refusal","code":400226,"status":200,"message":"企业购买「会议高级功能」后才可以使用该字段","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
-  'wecom.meeting.update.settings.hosts.visible': {"id":"wecom.meeting.update.settings.hosts.visible","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
-  'wecom.meeting.update.settings.hosts.admin-dropped': {"id":"wecom.meeting.update.settings.hosts.admin-dropped","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.settings.ring_users.participants': {"id":"wecom.meeting.update.settings.ring_users.participants","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.ring_users.userid","kind":"refusal","code":400037,"status":200,"message":"指定的响铃用户不在会议参与人列表中","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.is_repeat': {"id":"wecom.meeting.update.reminders.is_repeat","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.is_repeat","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"reminders.is_repeat","enum":[0,1]}},
   'wecom.meeting.update.reminders.repeat_type': {"id":"wecom.meeting.update.reminders.repeat_type","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_type","kind":"refusal","code":400026,"status":200,"message":"repeat_type参数不合法。","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
@@ -874,7 +874,6 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.update.reminders.custom-type': {"id":"wecom.meeting.update.reminders.custom-type","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_type","kind":"refusal","code":400227,"status":200,"message":"非法的重复类型","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_interval.custom': {"id":"wecom.meeting.update.reminders.repeat_interval.custom","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_interval.max': {"id":"wecom.meeting.update.reminders.repeat_interval.max","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
-  'wecom.meeting.update.reminders.repeat_interval.range': {"id":"wecom.meeting.update.reminders.repeat_interval.range","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_day_of_week': {"id":"wecom.meeting.update.reminders.repeat_day_of_week","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_day_of_week","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_day_of_month': {"id":"wecom.meeting.update.reminders.repeat_day_of_month","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_day_of_month","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.start-day-added': {"id":"wecom.meeting.update.reminders.start-day-added","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_day_of_week","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
@@ -883,6 +882,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.update.reminders.repeat_day_of_month.missing-day': {"id":"wecom.meeting.update.reminders.repeat_day_of_month.missing-day","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_day_of_month","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_until_type': {"id":"wecom.meeting.update.reminders.repeat_until_type","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_until_type","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_until_count': {"id":"wecom.meeting.update.reminders.repeat_until_count","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_until_count","kind":"refusal","code":400228,"status":200,"message":"重复次数不合法","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.reminders.repeat_interval.range': {"id":"wecom.meeting.update.reminders.repeat_interval.range","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_until.clamp': {"id":"wecom.meeting.update.reminders.repeat_until.clamp","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_until","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.remind_before.unsupported': {"id":"wecom.meeting.update.reminders.remind_before.unsupported","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.remind_before","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.only-given-fields': {"id":"wecom.meeting.update.only-given-fields","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
