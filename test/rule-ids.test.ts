@@ -120,7 +120,9 @@ describe('refusal sites', () => {
         if (String(r.code) !== s.code) wrong.push(`${where(s)}: ${r.id} answers ${s.code}, the rule says ${r.code}`)
     }
     expect(wrong).toEqual([])
-    expect(sites.filter((s) => s.id && withCode(s)).length).toBeGreaterThan(100)
+    // The scan sees them: the hand-written refusals left (gateway, auth, stores). A hook's refusal has no
+    // code to get wrong: ruleChecks takes it from the rule.
+    expect(sites.filter((s) => s.id && withCode(s)).length).toBeGreaterThan(20)
   })
 
   test('name a rule first in the reason, but for the emulator own refusals', () => {

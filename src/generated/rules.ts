@@ -272,11 +272,11 @@ export type RuleId =
   | 'wecom.schedule.add.end_time.required'
   | 'wecom.schedule.add.time.order'
   | 'wecom.schedule.add.admins.max'
-  | 'wecom.schedule.add.admins.among-attendees'
   | 'wecom.schedule.add.attendees.max'
   | 'wecom.schedule.add.attendees.userid.required'
   | 'wecom.schedule.add.attendees.userid.length'
   | 'wecom.schedule.add.attendees.userid.known'
+  | 'wecom.schedule.add.admins.among-attendees'
   | 'wecom.schedule.add.summary.length'
   | 'wecom.schedule.add.summary.default'
   | 'wecom.schedule.add.description.length'
@@ -323,15 +323,19 @@ export type RuleId =
   | 'wecom.schedule.update.schedule_id.own-app'
   | 'wecom.schedule.update.schedule_id.deleted'
   | 'wecom.schedule.update.schedule_id.mail-created'
+  | 'wecom.schedule.update.op_mode.values'
+  | 'wecom.schedule.update.op_mode.repeating'
+  | 'wecom.schedule.update.op_start_time.occurrence'
+  | 'wecom.schedule.update.op_mode.single'
   | 'wecom.schedule.update.start_time.required'
   | 'wecom.schedule.update.end_time.required'
   | 'wecom.schedule.update.time.order'
   | 'wecom.schedule.update.admins.max'
-  | 'wecom.schedule.update.admins.among-attendees'
   | 'wecom.schedule.update.attendees.max'
   | 'wecom.schedule.update.attendees.userid.required'
   | 'wecom.schedule.update.attendees.userid.length'
   | 'wecom.schedule.update.attendees.userid.known'
+  | 'wecom.schedule.update.admins.among-attendees'
   | 'wecom.schedule.update.summary.length'
   | 'wecom.schedule.update.description.length'
   | 'wecom.schedule.update.location.length'
@@ -345,10 +349,6 @@ export type RuleId =
   | 'wecom.schedule.update.reminders.repeat_day_of_month.range'
   | 'wecom.schedule.update.reminders.timezone.range'
   | 'wecom.schedule.update.is_whole_day.values'
-  | 'wecom.schedule.update.op_mode.values'
-  | 'wecom.schedule.update.op_mode.repeating'
-  | 'wecom.schedule.update.op_start_time.occurrence'
-  | 'wecom.schedule.update.op_mode.single'
   | 'wecom.schedule.update.overwrite'
   | 'wecom.schedule.update.skip_attendees.keep'
   | 'wecom.schedule.update.op_mode.this'
@@ -550,11 +550,11 @@ export type RefusalId =
   | 'wecom.schedule.add.end_time.required'
   | 'wecom.schedule.add.time.order'
   | 'wecom.schedule.add.admins.max'
-  | 'wecom.schedule.add.admins.among-attendees'
   | 'wecom.schedule.add.attendees.max'
   | 'wecom.schedule.add.attendees.userid.required'
   | 'wecom.schedule.add.attendees.userid.length'
   | 'wecom.schedule.add.attendees.userid.known'
+  | 'wecom.schedule.add.admins.among-attendees'
   | 'wecom.schedule.add.summary.length'
   | 'wecom.schedule.add.description.length'
   | 'wecom.schedule.add.location.length'
@@ -592,15 +592,19 @@ export type RefusalId =
   | 'wecom.schedule.update.schedule_id.own-app'
   | 'wecom.schedule.update.schedule_id.deleted'
   | 'wecom.schedule.update.schedule_id.mail-created'
+  | 'wecom.schedule.update.op_mode.values'
+  | 'wecom.schedule.update.op_mode.repeating'
+  | 'wecom.schedule.update.op_start_time.occurrence'
+  | 'wecom.schedule.update.op_mode.single'
   | 'wecom.schedule.update.start_time.required'
   | 'wecom.schedule.update.end_time.required'
   | 'wecom.schedule.update.time.order'
   | 'wecom.schedule.update.admins.max'
-  | 'wecom.schedule.update.admins.among-attendees'
   | 'wecom.schedule.update.attendees.max'
   | 'wecom.schedule.update.attendees.userid.required'
   | 'wecom.schedule.update.attendees.userid.length'
   | 'wecom.schedule.update.attendees.userid.known'
+  | 'wecom.schedule.update.admins.among-attendees'
   | 'wecom.schedule.update.summary.length'
   | 'wecom.schedule.update.description.length'
   | 'wecom.schedule.update.location.length'
@@ -614,10 +618,6 @@ export type RefusalId =
   | 'wecom.schedule.update.reminders.repeat_day_of_month.range'
   | 'wecom.schedule.update.reminders.timezone.range'
   | 'wecom.schedule.update.is_whole_day.values'
-  | 'wecom.schedule.update.op_mode.values'
-  | 'wecom.schedule.update.op_mode.repeating'
-  | 'wecom.schedule.update.op_start_time.occurrence'
-  | 'wecom.schedule.update.op_mode.single'
 
 export interface RuleEntry {
   id: RuleId
@@ -893,11 +893,11 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.add.end_time.required': {"id":"wecom.schedule.add.end_time.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.time.order': {"id":"wecom.schedule.add.time.order","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.admins.max': {"id":"wecom.schedule.add.admins.max","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.admins","maxItems":3}},
-  'wecom.schedule.add.admins.among-attendees': {"id":"wecom.schedule.add.admins.among-attendees","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.attendees.max': {"id":"wecom.schedule.add.attendees.max","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees","kind":"refusal","code":90464,"status":200,"message":"参与者数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.attendees","maxItems":1000}},
   'wecom.schedule.add.attendees.userid.required': {"id":"wecom.schedule.add.attendees.userid.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.attendees.userid.length': {"id":"wecom.schedule.add.attendees.userid.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.attendees[].userid","maxBytes":64}},
   'wecom.schedule.add.attendees.userid.known': {"id":"wecom.schedule.add.attendees.userid.known","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.admins.among-attendees': {"id":"wecom.schedule.add.admins.among-attendees","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.summary.length': {"id":"wecom.schedule.add.summary.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.summary","maxChars":128}},
   'wecom.schedule.add.summary.default': {"id":"wecom.schedule.add.summary.default","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.summary","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.description.length': {"id":"wecom.schedule.add.description.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.description","maxChars":1000}},
@@ -944,15 +944,19 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.update.schedule_id.own-app': {"id":"wecom.schedule.update.schedule_id.own-app","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.schedule_id.deleted': {"id":"wecom.schedule.update.schedule_id.deleted","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90460,"status":200,"message":"日程已删除","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.schedule_id.mail-created': {"id":"wecom.schedule.update.schedule_id.mail-created","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90497,"status":200,"message":"不允许更新邮件创建的日程","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_mode.values': {"id":"wecom.schedule.update.op_mode.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"refusal","code":90485,"status":200,"message":"非法的op_mode","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"op_mode","min":0,"max":2}},
+  'wecom.schedule.update.op_mode.repeating': {"id":"wecom.schedule.update.op_mode.repeating","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"refusal","code":90485,"status":200,"message":"非法的op_mode","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_start_time.occurrence': {"id":"wecom.schedule.update.op_start_time.occurrence","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_start_time","kind":"refusal","code":90482,"status":200,"message":"非法的op_start_time","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_mode.single': {"id":"wecom.schedule.update.op_mode.single","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.is_repeat","kind":"refusal","code":90484,"status":200,"message":"“仅修改此日程”模式，仅可用于重复日程","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.start_time.required': {"id":"wecom.schedule.update.start_time.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.end_time.required': {"id":"wecom.schedule.update.end_time.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.time.order': {"id":"wecom.schedule.update.time.order","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.admins.max': {"id":"wecom.schedule.update.admins.max","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.admins","maxItems":3}},
-  'wecom.schedule.update.admins.among-attendees': {"id":"wecom.schedule.update.admins.among-attendees","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.attendees.max': {"id":"wecom.schedule.update.attendees.max","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees","kind":"refusal","code":90464,"status":200,"message":"参与者数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.attendees","maxItems":1000}},
   'wecom.schedule.update.attendees.userid.required': {"id":"wecom.schedule.update.attendees.userid.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.attendees.userid.length': {"id":"wecom.schedule.update.attendees.userid.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.attendees[].userid","maxBytes":64}},
   'wecom.schedule.update.attendees.userid.known': {"id":"wecom.schedule.update.attendees.userid.known","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.admins.among-attendees': {"id":"wecom.schedule.update.admins.among-attendees","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.summary.length': {"id":"wecom.schedule.update.summary.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.summary","maxChars":128}},
   'wecom.schedule.update.description.length': {"id":"wecom.schedule.update.description.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.description","maxChars":1000}},
   'wecom.schedule.update.location.length': {"id":"wecom.schedule.update.location.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.location","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.location","maxChars":128}},
@@ -966,10 +970,6 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.update.reminders.repeat_day_of_month.range': {"id":"wecom.schedule.update.reminders.repeat_day_of_month.range","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.repeat_day_of_month","kind":"refusal","code":90487,"status":200,"message":"非法的day_of_month","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.reminders.repeat_day_of_month[]","min":1,"max":31}},
   'wecom.schedule.update.reminders.timezone.range': {"id":"wecom.schedule.update.reminders.timezone.range","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.timezone","kind":"refusal","code":90480,"status":200,"message":"非法的timezone","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.reminders.timezone","min":-12,"max":12}},
   'wecom.schedule.update.is_whole_day.values': {"id":"wecom.schedule.update.is_whole_day.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.is_whole_day","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
-  'wecom.schedule.update.op_mode.values': {"id":"wecom.schedule.update.op_mode.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"refusal","code":90485,"status":200,"message":"非法的op_mode","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
-  'wecom.schedule.update.op_mode.repeating': {"id":"wecom.schedule.update.op_mode.repeating","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"refusal","code":90485,"status":200,"message":"非法的op_mode","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
-  'wecom.schedule.update.op_start_time.occurrence': {"id":"wecom.schedule.update.op_start_time.occurrence","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_start_time","kind":"refusal","code":90482,"status":200,"message":"非法的op_start_time","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
-  'wecom.schedule.update.op_mode.single': {"id":"wecom.schedule.update.op_mode.single","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.is_repeat","kind":"refusal","code":90484,"status":200,"message":"“仅修改此日程”模式，仅可用于重复日程","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.overwrite': {"id":"wecom.schedule.update.overwrite","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.skip_attendees.keep': {"id":"wecom.schedule.update.skip_attendees.keep","endpoint":"wecom.schedule.update","vendor":"wecom","field":"skip_attendees","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.op_mode.this': {"id":"wecom.schedule.update.op_mode.this","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97720"},

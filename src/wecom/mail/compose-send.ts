@@ -21,7 +21,7 @@ import { defineEndpoint, type RequestContext, type ShapeRules } from '../../core
 import type { WecomComposeSendRequest, WecomMailRecipients } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
 import { defaultCalendar } from '../calendar/calendars.ts'
-import { checkScheduleRepeatRange } from '../calendar/schedule-fields.ts'
+import { scheduleRules } from '../calendar/schedule-fields.ts'
 import type { WecomApp, WecomCorp, WecomUser } from '../directory.ts'
 import { utf8Length } from '../params.ts'
 import type { ScheduleRecord } from '../schedules/store.ts'
@@ -116,7 +116,9 @@ function checkReminders(body: WecomComposeSendRequest): void {
     if (d < 1 || d > 7) fail(90467, `${R}.schedule.reminders.repeat_day_of_week.range: ${d} is not in 1..7`)
   for (const d of r.repeat_day_of_month ?? [])
     if (d < 1 || d > 31) fail(90487, `${R}.schedule.reminders.repeat_day_of_month.range: ${d} is not in 1..31`)
-  checkScheduleRepeatRange(r, body.schedule.start_time, `${R}.schedule.reminders`)
+  const range = scheduleRules.intervalRange(r, body.schedule.start_time)
+  if (range && typeof range !== 'string')
+    fail(40058, `${R}.schedule.reminders.repeat_interval.range: ${range.detail}`, range.options)
   // INFERRED: no dedicated code for a month out of 1..12; a bad parameter.
   for (const m of r.repeat_month_of_year ?? [])
     if (m < 1 || m > 12)
