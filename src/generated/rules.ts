@@ -110,12 +110,8 @@ export type RuleId =
   | 'wecom.exmail.compose_send.schedule.start_time.required'
   | 'wecom.exmail.compose_send.schedule.end_time.required'
   | 'wecom.exmail.compose_send.schedule.time.order'
-  | 'wecom.exmail.compose_send.schedule.start_time.future'
   | 'wecom.exmail.compose_send.schedule.method.values'
   | 'wecom.exmail.compose_send.schedule.cancel.schedule_id'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.known'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
   | 'wecom.exmail.compose_send.schedule.reminders.timezone.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
@@ -135,6 +131,10 @@ export type RuleId =
   | 'wecom.exmail.compose_send.meeting.option.enable_enter_mute'
   | 'wecom.exmail.compose_send.meeting.option.remind_scope'
   | 'wecom.exmail.compose_send.meeting.option.water_mark_type'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.known'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.start_time.future'
   | 'wecom.exmail.compose_send.types'
   | 'wecom.exmail.compose_send.enable_id_trans.values'
   | 'wecom.exmail.compose_send.enable_id_trans.templates'
@@ -422,12 +422,8 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.schedule.start_time.required'
   | 'wecom.exmail.compose_send.schedule.end_time.required'
   | 'wecom.exmail.compose_send.schedule.time.order'
-  | 'wecom.exmail.compose_send.schedule.start_time.future'
   | 'wecom.exmail.compose_send.schedule.method.values'
   | 'wecom.exmail.compose_send.schedule.cancel.schedule_id'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.known'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
   | 'wecom.exmail.compose_send.schedule.reminders.timezone.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
@@ -446,6 +442,10 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.meeting.option.enable_enter_mute'
   | 'wecom.exmail.compose_send.meeting.option.remind_scope'
   | 'wecom.exmail.compose_send.meeting.option.water_mark_type'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.known'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.start_time.future'
   | 'wecom.exmail.compose_send.types'
   | 'wecom.exmail.compose_send.enable_id_trans.values'
   | 'wecom.gateway.access_token.missing'
@@ -731,12 +731,8 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.schedule.start_time.required': {"id":"wecom.exmail.compose_send.schedule.start_time.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.end_time.required': {"id":"wecom.exmail.compose_send.schedule.end_time.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.time.order': {"id":"wecom.exmail.compose_send.schedule.time.order","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
-  'wecom.exmail.compose_send.schedule.start_time.future': {"id":"wecom.exmail.compose_send.schedule.start_time.future","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":400222,"status":200,"message":"会议开始时间不允许小于当前时间","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.method.values': {"id":"wecom.exmail.compose_send.schedule.method.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.cancel.schedule_id': {"id":"wecom.exmail.compose_send.schedule.cancel.schedule_id","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
-  'wecom.exmail.compose_send.schedule.schedule_id.known': {"id":"wecom.exmail.compose_send.schedule.schedule_id.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90461,"status":200,"message":"日程ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
-  'wecom.exmail.compose_send.schedule.schedule_id.own-app': {"id":"wecom.exmail.compose_send.schedule.schedule_id.own-app","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
-  'wecom.exmail.compose_send.schedule.schedule_id.cancelled': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancelled","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90460,"status":200,"message":"日程已删除","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.reminders.timezone.range': {"id":"wecom.exmail.compose_send.schedule.reminders.timezone.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.timezone","kind":"refusal","code":90480,"status":200,"message":"非法的timezone","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.timezone","min":-12,"max":12}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_type.values': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_type.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_type","kind":"refusal","code":90465,"status":200,"message":"不支持的重复类型","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_type","enum":[0,1,2,5]}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_day_of_week","kind":"refusal","code":90467,"status":200,"message":"星期参数异常","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_day_of_week[]","min":1,"max":7}},
@@ -756,6 +752,10 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.meeting.option.enable_enter_mute': {"id":"wecom.exmail.compose_send.meeting.option.enable_enter_mute","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.option.enable_enter_mute","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.option.enable_enter_mute","enum":[0,1,2]}},
   'wecom.exmail.compose_send.meeting.option.remind_scope': {"id":"wecom.exmail.compose_send.meeting.option.remind_scope","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.option.remind_scope","kind":"refusal","code":400025,"status":200,"message":"remind_scope参数不合法。","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.option.remind_scope","enum":[1,2,3]}},
   'wecom.exmail.compose_send.meeting.option.water_mark_type': {"id":"wecom.exmail.compose_send.meeting.option.water_mark_type","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.option.water_mark_type","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.option.water_mark_type","enum":[0,1]}},
+  'wecom.exmail.compose_send.schedule.schedule_id.known': {"id":"wecom.exmail.compose_send.schedule.schedule_id.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90461,"status":200,"message":"日程ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.own-app': {"id":"wecom.exmail.compose_send.schedule.schedule_id.own-app","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.cancelled': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancelled","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90460,"status":200,"message":"日程已删除","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.start_time.future': {"id":"wecom.exmail.compose_send.schedule.start_time.future","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":400222,"status":200,"message":"会议开始时间不允许小于当前时间","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.types': {"id":"wecom.exmail.compose_send.types","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.enable_id_trans.values': {"id":"wecom.exmail.compose_send.enable_id_trans.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"enable_id_trans","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.enable_id_trans.templates': {"id":"wecom.exmail.compose_send.enable_id_trans.templates","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject/content/attachment_list[].file_name","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
