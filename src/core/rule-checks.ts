@@ -251,9 +251,12 @@ export type HookResult = string | { detail: string; options?: VendorErrorOptions
 /** A rule checked by hand, at its place in the rule file's order. */
 export type Hook<B, C> = (body: B, ctx: C) => HookResult
 
-export interface RuleCheckSpec<B, C> {
+/** A hook that may wait (the Feishu mail send parses a raw EML with an asynchronous parser). */
+export type AsyncHook<B, C> = (body: B, ctx: C) => HookResult | Promise<HookResult>
+
+export interface RuleCheckSpec<B, C, H = Hook<B, C>> {
   /** The rules without a `check`, by id: state, several fields, or the clock. */
-  hooks?: Partial<Record<RuleId, Hook<B, C>>>
+  hooks?: Partial<Record<RuleId, H>>
   /**
    * Refusing rules of the list checked before the runner (the request schema's, the gateway's) or by
    * code the runner calls into: named here so that every refusing rule is accounted for.
@@ -263,16 +266,21 @@ export interface RuleCheckSpec<B, C> {
   options?: (failure: CheckFailure) => VendorErrorOptions | undefined
 }
 
+function refused(id: RefusalId, result: HookResult): void {
+  if (result === undefined) return
+  if (typeof result === 'string') refuse(id, result)
+  refuse(id, result.detail, result.options)
+}
+
 /**
- * The checker for `rules` (one endpoint's, in file order): every plain check from the data, every hook at
- * its rule's place, the first failure refused. Checks the spec when built, so a rule left with neither a
- * check, a hook nor an `elsewhere` entry, or a hook for a rule the data already checks, fails at start-up.
+ * The steps of the checker for `rules`, after checking the spec: a rule left with neither a check, a hook
+ * nor an `elsewhere` entry, or a hook for a rule the data already checks, fails at start-up.
  */
-export function ruleChecks<B, C = undefined>(
+function stepsOf<B, C>(
   rules: readonly RuleEntry[],
-  spec: RuleCheckSpec<B, C> = {},
-): (body: B, ctx: C) => void {
-  const hooks = (spec.hooks ?? {}) as Record<string, Hook<B, C> | undefined>
+  spec: RuleCheckSpec<B, C, AsyncHook<B, C>>,
+): ((body: B, ctx: C) => void | Promise<void>)[] {
+  const hooks = (spec.hooks ?? {}) as Record<string, AsyncHook<B, C> | undefined>
   const elsewhere = new Set<string>(spec.elsewhere ?? [])
   const byId = new Map(rules.map((r) => [r.id as string, r]))
   const problems: string[] = []
@@ -293,16 +301,15 @@ export function ruleChecks<B, C = undefined>(
   }
   if (problems.length) throw new Error(`[worksuite-mock] rule checks: ${problems.join('; ')}`)
 
-  const steps = rules.flatMap((r): ((body: B, ctx: C) => void)[] => {
+  return rules.flatMap((r): ((body: B, ctx: C) => void | Promise<void>)[] => {
     const id = r.id as RefusalId
     const hook = hooks[r.id]
     if (hook) {
       return [
         (body, ctx) => {
           const result = hook(body, ctx)
-          if (result === undefined) return
-          if (typeof result === 'string') refuse(id, result)
-          refuse(id, result.detail, result.options)
+          if (result instanceof Promise) return result.then((settled) => refused(id, settled))
+          refused(id, result)
         },
       ]
     }
@@ -316,8 +323,34 @@ export function ruleChecks<B, C = undefined>(
       },
     ]
   })
+}
+
+/**
+ * The checker for `rules` (one endpoint's, in file order): every plain check from the data, every hook at
+ * its rule's place, the first failure refused. Checks the spec when built (see stepsOf).
+ */
+export function ruleChecks<B, C = undefined>(
+  rules: readonly RuleEntry[],
+  spec: RuleCheckSpec<B, C> = {},
+): (body: B, ctx: C) => void {
+  const steps = stepsOf(rules, spec) as ((body: B, ctx: C) => void)[]
   const n = steps.length
   return (body, ctx) => {
     for (let i = 0; i < n; i++) steps[i]!(body, ctx)
+  }
+}
+
+/** ruleChecks for an endpoint some of whose hooks wait: each is awaited at its place, the order stays the file's. */
+export function asyncRuleChecks<B, C = undefined>(
+  rules: readonly RuleEntry[],
+  spec: RuleCheckSpec<B, C, AsyncHook<B, C>> = {},
+): (body: B, ctx: C) => Promise<void> {
+  const steps = stepsOf(rules, spec)
+  const n = steps.length
+  return async (body, ctx) => {
+    for (let i = 0; i < n; i++) {
+      const waiting = steps[i]!(body, ctx)
+      if (waiting) await waiting
+    }
   }
 }
