@@ -9,6 +9,8 @@ import { loadCases } from '../contracts/runner/cases.ts'
 import { pick } from '../contracts/runner/expect.ts'
 import { resolveValue, type Scope } from '../contracts/runner/placeholders.ts'
 import { seedCredentials } from '../contracts/runner/targets.ts'
+import feishuMailDoc from '../fixtures/feishu/mail/doc-example.json' with { type: 'json' }
+import { buildStructuredMail, mailFaker as feishuMailFaker } from '../fixtures/feishu/mail/factories.ts'
 import mailDoc from '../fixtures/wecom/mail/doc-example.json' with { type: 'json' }
 import { buildComposeSend, mailFaker } from '../fixtures/wecom/mail/factory.ts'
 import createDoc from '../fixtures/wecom/meeting/create.doc-example.json' with { type: 'json' }
@@ -99,6 +101,7 @@ const valid: Partial<Record<RuleEndpoint, unknown[]>> = {
   'wecom.schedule.get': [{ schedule_id_list: ['17c7d2bd9f20d652840f72f59e796AAA'] }],
   'wecom.schedule.del': [{ schedule_id: 'x', op_mode: 2 }],
   'wecom.meeting.cancel': [{ meetingid: 'x' }],
+  'feishu.mail.send': [feishuMailDoc, ...[1, 2, 3, 4].map((s) => buildStructuredMail({}, feishuMailFaker(s)))],
 }
 
 describe('every plain check', () => {

@@ -40,55 +40,55 @@ export type RuleId =
   | 'feishu.gateway.path.unknown'
   | 'feishu.mail.message.get.success'
   | 'feishu.mail.message.get.raw'
-  | 'feishu.mail.message.get.not-found'
   | 'feishu.mail.message.get.mailbox.not-found'
   | 'feishu.mail.message.get.mailbox.inactive'
   | 'feishu.mail.message.get.mailbox.other-user'
+  | 'feishu.mail.message.get.not-found'
   | 'feishu.mail.message.get.other-copy'
   | 'feishu.mail.send.token.user-only'
   | 'feishu.mail.send.content-type'
   | 'feishu.mail.send.content-type.json-only'
+  | 'feishu.mail.send.rate-limit'
+  | 'feishu.mail.send.body.type'
+  | 'feishu.mail.send.body.null'
+  | 'feishu.mail.send.attachments.body.length'
   | 'feishu.mail.send.mailbox.not-found'
   | 'feishu.mail.send.mailbox.inactive'
   | 'feishu.mail.send.mailbox.other-user'
   | 'feishu.mail.send.mailbox.case'
-  | 'feishu.mail.send.body.type'
-  | 'feishu.mail.send.body.null'
-  | 'feishu.mail.send.attachments.body.length'
-  | 'feishu.mail.send.recipients.required'
-  | 'feishu.mail.send.recipients.address'
-  | 'feishu.mail.send.attachments.filename.required'
-  | 'feishu.mail.send.attachments.body.required'
-  | 'feishu.mail.send.attachments.inline-cid'
-  | 'feishu.mail.send.base64url.padding'
-  | 'feishu.mail.send.raw.base64url'
-  | 'feishu.mail.send.attachments.body.base64url'
-  | 'feishu.mail.send.raw.mime'
-  | 'feishu.mail.send.raw.recipients'
-  | 'feishu.mail.send.raw.precedence'
-  | 'feishu.mail.send.size.limit'
-  | 'feishu.mail.send.recipients.limit'
-  | 'feishu.mail.send.raw.recipients.limit'
-  | 'feishu.mail.send.attachments.limit'
-  | 'feishu.mail.send.message-id.duplicate'
-  | 'feishu.mail.send.message-id.assigned'
-  | 'feishu.mail.send.dedupe-key.replay'
   | 'feishu.mail.send.lock.serial'
   | 'feishu.mail.send.lock.default'
   | 'feishu.mail.send.lock.release'
   | 'feishu.mail.send.lock.failure'
-  | 'feishu.mail.send.rate-limit'
+  | 'feishu.mail.send.attachments.limit'
+  | 'feishu.mail.send.recipients.limit'
+  | 'feishu.mail.send.recipients.address'
+  | 'feishu.mail.send.recipients.required'
+  | 'feishu.mail.send.attachments.filename.required'
+  | 'feishu.mail.send.attachments.body.required'
+  | 'feishu.mail.send.attachments.inline-cid'
+  | 'feishu.mail.send.attachments.body.base64url'
+  | 'feishu.mail.send.base64url.padding'
+  | 'feishu.mail.send.raw.precedence'
+  | 'feishu.mail.send.raw.base64url'
+  | 'feishu.mail.send.size.limit'
+  | 'feishu.mail.send.raw.mime'
+  | 'feishu.mail.send.raw.recipients'
+  | 'feishu.mail.send.raw.recipients.limit'
+  | 'feishu.mail.send.message-id.duplicate'
+  | 'feishu.mail.send.message-id.assigned'
+  | 'feishu.mail.send.dedupe-key.replay'
+  | 'feishu.mail.send.check.sender'
+  | 'feishu.mail.send.check.receiver'
+  | 'feishu.mail.send.check.content-risk'
+  | 'feishu.mail.send.check.tenant-storage'
+  | 'feishu.mail.send.check.throttled'
+  | 'feishu.mail.send.check.restriction'
+  | 'feishu.mail.send.check.internal-error'
   | 'feishu.mail.send.quota.user-daily-sends'
   | 'feishu.mail.send.quota.user-daily-external'
   | 'feishu.mail.send.quota.tenant-daily-external'
   | 'feishu.mail.send.quota.day-boundary'
-  | 'feishu.mail.send.check.throttled'
-  | 'feishu.mail.send.check.restriction'
-  | 'feishu.mail.send.check.tenant-storage'
-  | 'feishu.mail.send.check.content-risk'
-  | 'feishu.mail.send.check.sender'
-  | 'feishu.mail.send.check.receiver'
-  | 'feishu.mail.send.check.internal-error'
   | 'feishu.mail.send.success'
   | 'feishu.mail.send.delivery.internal'
   | 'feishu.mail.send.thread.replies'
@@ -371,41 +371,41 @@ export type RefusalId =
   | 'feishu.gateway.body.content-type'
   | 'feishu.gateway.body.json'
   | 'feishu.gateway.path.unknown'
-  | 'feishu.mail.message.get.not-found'
   | 'feishu.mail.message.get.mailbox.not-found'
   | 'feishu.mail.message.get.mailbox.inactive'
   | 'feishu.mail.message.get.mailbox.other-user'
+  | 'feishu.mail.message.get.not-found'
+  | 'feishu.mail.send.rate-limit'
+  | 'feishu.mail.send.body.type'
+  | 'feishu.mail.send.attachments.body.length'
   | 'feishu.mail.send.mailbox.not-found'
   | 'feishu.mail.send.mailbox.inactive'
   | 'feishu.mail.send.mailbox.other-user'
-  | 'feishu.mail.send.body.type'
-  | 'feishu.mail.send.attachments.body.length'
-  | 'feishu.mail.send.recipients.required'
+  | 'feishu.mail.send.lock.serial'
+  | 'feishu.mail.send.attachments.limit'
+  | 'feishu.mail.send.recipients.limit'
   | 'feishu.mail.send.recipients.address'
+  | 'feishu.mail.send.recipients.required'
   | 'feishu.mail.send.attachments.filename.required'
   | 'feishu.mail.send.attachments.body.required'
   | 'feishu.mail.send.attachments.inline-cid'
-  | 'feishu.mail.send.raw.base64url'
   | 'feishu.mail.send.attachments.body.base64url'
+  | 'feishu.mail.send.raw.base64url'
+  | 'feishu.mail.send.size.limit'
   | 'feishu.mail.send.raw.mime'
   | 'feishu.mail.send.raw.recipients'
-  | 'feishu.mail.send.size.limit'
-  | 'feishu.mail.send.recipients.limit'
   | 'feishu.mail.send.raw.recipients.limit'
-  | 'feishu.mail.send.attachments.limit'
   | 'feishu.mail.send.message-id.duplicate'
-  | 'feishu.mail.send.lock.serial'
-  | 'feishu.mail.send.rate-limit'
+  | 'feishu.mail.send.check.sender'
+  | 'feishu.mail.send.check.receiver'
+  | 'feishu.mail.send.check.content-risk'
+  | 'feishu.mail.send.check.tenant-storage'
+  | 'feishu.mail.send.check.throttled'
+  | 'feishu.mail.send.check.restriction'
+  | 'feishu.mail.send.check.internal-error'
   | 'feishu.mail.send.quota.user-daily-sends'
   | 'feishu.mail.send.quota.user-daily-external'
   | 'feishu.mail.send.quota.tenant-daily-external'
-  | 'feishu.mail.send.check.throttled'
-  | 'feishu.mail.send.check.restriction'
-  | 'feishu.mail.send.check.tenant-storage'
-  | 'feishu.mail.send.check.content-risk'
-  | 'feishu.mail.send.check.sender'
-  | 'feishu.mail.send.check.receiver'
-  | 'feishu.mail.send.check.internal-error'
   | 'wecom.exmail.compose_send.to.required'
   | 'wecom.exmail.compose_send.to.one-of'
   | 'wecom.exmail.compose_send.recipients.userid.known'
@@ -661,55 +661,55 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.gateway.path.unknown': {"id":"feishu.gateway.path.unknown","endpoint":"feishu.gateway","vendor":"feishu","field":"path","kind":"refusal","code":0,"status":404,"message":"","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.mail.message.get.success': {"id":"feishu.mail.message.get.success","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.raw': {"id":"feishu.mail.message.get.raw","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
-  'feishu.mail.message.get.not-found': {"id":"feishu.mail.message.get.not-found","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.mailbox.not-found': {"id":"feishu.mail.message.get.mailbox.not-found","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.mailbox.inactive': {"id":"feishu.mail.message.get.mailbox.inactive","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.mailbox.other-user': {"id":"feishu.mail.message.get.mailbox.other-user","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234017,"status":403,"message":"permission deny","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
+  'feishu.mail.message.get.not-found': {"id":"feishu.mail.message.get.not-found","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.other-copy': {"id":"feishu.mail.message.get.other-copy","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get","refusedAs":"feishu.mail.message.get.not-found"},
   'feishu.mail.send.token.user-only': {"id":"feishu.mail.send.token.user-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.authorization.tenant-on-user-api"},
   'feishu.mail.send.content-type': {"id":"feishu.mail.send.content-type","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.content-type.json-only': {"id":"feishu.mail.send.content-type.json-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.body.content-type"},
+  'feishu.mail.send.rate-limit': {"id":"feishu.mail.send.rate-limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"app","kind":"refusal","code":99991400,"status":429,"message":"request trigger frequency limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.body.type': {"id":"feishu.mail.send.body.type","endpoint":"feishu.mail.send","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.body.null': {"id":"feishu.mail.send.body.null","endpoint":"feishu.mail.send","vendor":"feishu","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.body.length': {"id":"feishu.mail.send.attachments.body.length","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.mailbox.not-found': {"id":"feishu.mail.send.mailbox.not-found","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234013,"status":404,"message":"user mailbox not found or user mailbox not active","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.mailbox.inactive': {"id":"feishu.mail.send.mailbox.inactive","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234013,"status":404,"message":"user mailbox not found or user mailbox not active","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.mailbox.other-user': {"id":"feishu.mail.send.mailbox.other-user","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234017,"status":403,"message":"permission deny","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.mailbox.case': {"id":"feishu.mail.send.mailbox.case","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.body.type': {"id":"feishu.mail.send.body.type","endpoint":"feishu.mail.send","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.body.null': {"id":"feishu.mail.send.body.null","endpoint":"feishu.mail.send","vendor":"feishu","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.body.length': {"id":"feishu.mail.send.attachments.body.length","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.recipients.required': {"id":"feishu.mail.send.recipients.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.recipients.address': {"id":"feishu.mail.send.recipients.address","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc.mail_address","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.filename.required': {"id":"feishu.mail.send.attachments.filename.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.filename","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.body.required': {"id":"feishu.mail.send.attachments.body.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.inline-cid': {"id":"feishu.mail.send.attachments.inline-cid","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.cid","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.base64url.padding': {"id":"feishu.mail.send.base64url.padding","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw/attachments.body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.raw.base64url': {"id":"feishu.mail.send.raw.base64url","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.body.base64url': {"id":"feishu.mail.send.attachments.body.base64url","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.raw.mime': {"id":"feishu.mail.send.raw.mime","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.raw.recipients': {"id":"feishu.mail.send.raw.recipients","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.raw.precedence': {"id":"feishu.mail.send.raw.precedence","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.size.limit': {"id":"feishu.mail.send.size.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw/body","kind":"refusal","code":1236001,"status":400,"message":"raw size over limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.recipients.limit': {"id":"feishu.mail.send.recipients.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc","kind":"refusal","code":1236003,"status":400,"message":"the number of recipients exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.raw.recipients.limit': {"id":"feishu.mail.send.raw.recipients.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236003,"status":400,"message":"the number of recipients exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.limit': {"id":"feishu.mail.send.attachments.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments","kind":"refusal","code":1236004,"status":400,"message":"the number of attachments exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.message-id.duplicate': {"id":"feishu.mail.send.message-id.duplicate","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw Message-ID","kind":"refusal","code":1236005,"status":409,"message":"send mail repeatedly","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.message-id.assigned': {"id":"feishu.mail.send.message-id.assigned","endpoint":"feishu.mail.send","vendor":"feishu","field":"Message-ID","kind":"refusal","code":1236005,"status":409,"message":"send mail repeatedly","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.mail.send.message-id.duplicate"},
-  'feishu.mail.send.dedupe-key.replay': {"id":"feishu.mail.send.dedupe-key.replay","endpoint":"feishu.mail.send","vendor":"feishu","field":"dedupe_key","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.lock.serial': {"id":"feishu.mail.send.lock.serial","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1236006,"status":429,"message":"too many request","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.lock.default': {"id":"feishu.mail.send.lock.default","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.lock.release': {"id":"feishu.mail.send.lock.release","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.lock.failure': {"id":"feishu.mail.send.lock.failure","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.rate-limit': {"id":"feishu.mail.send.rate-limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"app","kind":"refusal","code":99991400,"status":429,"message":"request trigger frequency limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.limit': {"id":"feishu.mail.send.attachments.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments","kind":"refusal","code":1236004,"status":400,"message":"the number of attachments exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.recipients.limit': {"id":"feishu.mail.send.recipients.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc","kind":"refusal","code":1236003,"status":400,"message":"the number of recipients exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.recipients.address': {"id":"feishu.mail.send.recipients.address","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc.mail_address","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.recipients.required': {"id":"feishu.mail.send.recipients.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.filename.required': {"id":"feishu.mail.send.attachments.filename.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.filename","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","check":{"path":"attachments[].filename","nonEmpty":true}},
+  'feishu.mail.send.attachments.body.required': {"id":"feishu.mail.send.attachments.body.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.inline-cid': {"id":"feishu.mail.send.attachments.inline-cid","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.cid","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.body.base64url': {"id":"feishu.mail.send.attachments.body.base64url","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.base64url.padding': {"id":"feishu.mail.send.base64url.padding","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw/attachments.body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.raw.precedence': {"id":"feishu.mail.send.raw.precedence","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.raw.base64url': {"id":"feishu.mail.send.raw.base64url","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.size.limit': {"id":"feishu.mail.send.size.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw/body","kind":"refusal","code":1236001,"status":400,"message":"raw size over limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.raw.mime': {"id":"feishu.mail.send.raw.mime","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.raw.recipients': {"id":"feishu.mail.send.raw.recipients","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.raw.recipients.limit': {"id":"feishu.mail.send.raw.recipients.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236003,"status":400,"message":"the number of recipients exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.message-id.duplicate': {"id":"feishu.mail.send.message-id.duplicate","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw Message-ID","kind":"refusal","code":1236005,"status":409,"message":"send mail repeatedly","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.message-id.assigned': {"id":"feishu.mail.send.message-id.assigned","endpoint":"feishu.mail.send","vendor":"feishu","field":"Message-ID","kind":"refusal","code":1236005,"status":409,"message":"send mail repeatedly","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.mail.send.message-id.duplicate"},
+  'feishu.mail.send.dedupe-key.replay': {"id":"feishu.mail.send.dedupe-key.replay","endpoint":"feishu.mail.send","vendor":"feishu","field":"dedupe_key","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.sender': {"id":"feishu.mail.send.check.sender","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236017,"status":400,"message":"sender check fail","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.receiver': {"id":"feishu.mail.send.check.receiver","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236018,"status":400,"message":"receiver check fail","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.content-risk': {"id":"feishu.mail.send.check.content-risk","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236014,"status":400,"message":"content risk","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.tenant-storage': {"id":"feishu.mail.send.check.tenant-storage","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236013,"status":429,"message":"tenant storage limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.throttled': {"id":"feishu.mail.send.check.throttled","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236010,"status":429,"message":"mail quota limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.restriction': {"id":"feishu.mail.send.check.restriction","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236012,"status":429,"message":"reach send mail restriction","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.internal-error': {"id":"feishu.mail.send.check.internal-error","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236019,"status":500,"message":"internal server error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.quota.user-daily-sends': {"id":"feishu.mail.send.quota.user-daily-sends","endpoint":"feishu.mail.send","vendor":"feishu","field":"user","kind":"refusal","code":1236007,"status":429,"message":"the daily number of emails sent by the user exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.quota.user-daily-external': {"id":"feishu.mail.send.quota.user-daily-external","endpoint":"feishu.mail.send","vendor":"feishu","field":"user","kind":"refusal","code":1236008,"status":429,"message":"the number of external recipients the user sends messages to each day exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.quota.tenant-daily-external': {"id":"feishu.mail.send.quota.tenant-daily-external","endpoint":"feishu.mail.send","vendor":"feishu","field":"tenant","kind":"refusal","code":1236009,"status":429,"message":"the number of external recipients the tenant sends messages to each day exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.quota.day-boundary': {"id":"feishu.mail.send.quota.day-boundary","endpoint":"feishu.mail.send","vendor":"feishu","field":"clock","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.throttled': {"id":"feishu.mail.send.check.throttled","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236010,"status":429,"message":"mail quota limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.restriction': {"id":"feishu.mail.send.check.restriction","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236012,"status":429,"message":"reach send mail restriction","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.tenant-storage': {"id":"feishu.mail.send.check.tenant-storage","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236013,"status":429,"message":"tenant storage limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.content-risk': {"id":"feishu.mail.send.check.content-risk","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236014,"status":400,"message":"content risk","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.sender': {"id":"feishu.mail.send.check.sender","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236017,"status":400,"message":"sender check fail","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.receiver': {"id":"feishu.mail.send.check.receiver","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236018,"status":400,"message":"receiver check fail","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.internal-error': {"id":"feishu.mail.send.check.internal-error","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236019,"status":500,"message":"internal server error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.success': {"id":"feishu.mail.send.success","endpoint":"feishu.mail.send","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.delivery.internal': {"id":"feishu.mail.send.delivery.internal","endpoint":"feishu.mail.send","vendor":"feishu","field":"store","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.thread.replies': {"id":"feishu.mail.send.thread.replies","endpoint":"feishu.mail.send","vendor":"feishu","field":"thread_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
