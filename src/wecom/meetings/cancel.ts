@@ -7,33 +7,57 @@
  * {"meetingid":"hyXXXX"}
  */
 import { echo } from '../../core/echo.ts'
-import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
+import { ruleChecks } from '../../core/rule-checks.ts'
+import { rulesOf } from '../../core/rules.ts'
 import type { WecomMeetingCancelRequest } from '../../generated/contracts.ts'
-import { callerOf, ownMeeting } from './checks.ts'
+import { type Caller, callerOf } from './checks.ts'
+import type { MeetingRecord } from './store.ts'
 
-/** meeting/cancel: only a scheduled meeting (400224 in progress or ended, 400041 cancelled already). */
+interface Check {
+  ctx: RequestContext
+  c: Caller
+  m: MeetingRecord
+}
+
+/**
+ * The rules of contracts/rules/wecom.meeting.cancel.json in its order: only a booked meeting that has not
+ * started, of the calling app (400224 in progress or ended, 400041 cancelled already).
+ */
+const check = ruleChecks<WecomMeetingCancelRequest, Check>(rulesOf('wecom.meeting.cancel'), {
+  elsewhere: ['wecom.meeting.cancel.body.types'],
+  hooks: {
+    // Another corp's meetings do not exist for this corp.
+    'wecom.meeting.cancel.meetingid.known': (req, s) => {
+      const m = s.ctx.env.stores.meetings.get(s.c.corpid, req.meetingid!)
+      if (!m) return `no meeting "${echo(req.meetingid)}" in corp ${s.c.corpid}`
+      s.m = m
+      return undefined
+    },
+    'wecom.meeting.cancel.meetingid.own-app': (_req, { m, c }) =>
+      m.agentid !== c.agentid
+        ? `meeting "${echo(m.meetingid)}" was booked by app ${m.agentid}, not ${c.agentid}`
+        : undefined,
+    'wecom.meeting.cancel.status.cancelled': (_req, { ctx, m }) =>
+      ctx.env.stores.meetings.status(m, ctx.now) === 'cancelled'
+        ? `meeting ${m.meetingid} is cancelled already`
+        : undefined,
+    'wecom.meeting.cancel.status.scheduled': (_req, { ctx, m }) => {
+      const status = ctx.env.stores.meetings.status(m, ctx.now)
+      return status !== 'scheduled' ? `meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock` : undefined
+    },
+    'wecom.meeting.cancel.sub_meetingid': (req) =>
+      req.sub_meetingid !== undefined
+        ? `the emulator issues no sub-meeting ids ("${echo(req.sub_meetingid)}")`
+        : undefined,
+  },
+})
+
 function cancel(ctx: RequestContext): Record<string, unknown> {
   const req = ctx.body as WecomMeetingCancelRequest
-  const c = callerOf(ctx)
-  const store = ctx.env.stores.meetings
-  const m = ownMeeting(ctx, c, req.meetingid, 'wecom.meeting.cancel.meetingid')
-  const status = store.status(m, ctx.now)
-  if (status === 'cancelled')
-    fail(400041, `wecom.meeting.cancel.status.cancelled: meeting ${m.meetingid} is cancelled already`)
-  if (status !== 'scheduled') {
-    fail(
-      400224,
-      `wecom.meeting.cancel.status.scheduled: meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock`,
-    )
-  }
-  if (req.sub_meetingid !== undefined) {
-    fail(
-      730003,
-      `wecom.meeting.cancel.sub_meetingid: the emulator issues no sub-meeting ids ("${echo(req.sub_meetingid)}")`,
-    )
-  }
-  store.cancel(c.corpid, m.meetingid)
+  const s = { ctx, c: callerOf(ctx) } as Check
+  check(req, s)
+  ctx.env.stores.meetings.cancel(s.c.corpid, s.m.meetingid)
   return {}
 }
 

@@ -29,6 +29,7 @@ import {
   scheduleRules,
 } from '../calendar/schedule-fields.ts'
 import { wecomCheckOptions } from '../params.ts'
+import { corpSchedule, scheduleIdRules } from './own.ts'
 import type { SchedulePatch, ScheduleRecord } from './store.ts'
 
 const R = 'wecom.schedule.update'
@@ -99,17 +100,11 @@ const check = ruleChecks<Req, Check>(rulesOf(R), {
   ],
   options: wecomCheckOptions,
   hooks: {
-    // An id this emulator never issued (or evicted, or of another corp) → 90461 日程ID异常; another app's → 90466.
     [`${R}.schedule_id.known`]: (b, { caller, record }) =>
       b.schedule.schedule_id === ''
         ? 'schedule_id is empty'
-        : !record || record.corpid !== caller.corpid
-          ? `no schedule "${echo(b.schedule.schedule_id)}" in corp ${caller.corpid}`
-          : undefined,
-    [`${R}.schedule_id.own-app`]: (_b, { caller, record }) =>
-      record!.agentid !== caller.agentid
-        ? `schedule "${echo(record!.id)}" was created by app ${record!.agentid}`
-        : undefined,
+        : scheduleIdRules.known(caller, b.schedule.schedule_id, record),
+    [`${R}.schedule_id.own-app`]: (_b, { caller, record }) => scheduleIdRules.ownApp(caller, record!),
     [`${R}.schedule_id.deleted`]: (_b, { record }) =>
       record!.status === 1 ? `schedule "${record!.id}" is cancelled` : undefined,
     // A meeting mail's schedule is changed by another mail, so its meeting follows (90497 不允许更新邮件创建的日程).
@@ -144,7 +139,7 @@ function update(ctx: RequestContext): Record<string, unknown> {
   const caller = wecomCaller(ctx)
   const sent = ctx.body as Req
   const { schedules } = ctx.env.stores
-  const record = sent.schedule.schedule_id === '' ? undefined : schedules.get(sent.schedule.schedule_id)
+  const record = sent.schedule.schedule_id === '' ? undefined : corpSchedule(ctx, caller, sent.schedule.schedule_id)
   const body = effective(sent, record)
   check(body, { caller, sent, record })
   const kept = record!
