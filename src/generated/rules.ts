@@ -64,10 +64,10 @@ export type RuleId =
   | 'feishu.mail.send.recipients.limit'
   | 'feishu.mail.send.recipients.address'
   | 'feishu.mail.send.recipients.required'
-  | 'feishu.mail.send.attachments.filename.required'
   | 'feishu.mail.send.attachments.body.required'
   | 'feishu.mail.send.attachments.inline-cid'
   | 'feishu.mail.send.attachments.body.base64url'
+  | 'feishu.mail.send.attachments.filename.required'
   | 'feishu.mail.send.base64url.padding'
   | 'feishu.mail.send.raw.precedence'
   | 'feishu.mail.send.raw.base64url'
@@ -274,8 +274,8 @@ export type RuleId =
   | 'wecom.schedule.add.admins.max'
   | 'wecom.schedule.add.attendees.max'
   | 'wecom.schedule.add.attendees.userid.required'
-  | 'wecom.schedule.add.attendees.userid.length'
   | 'wecom.schedule.add.attendees.userid.known'
+  | 'wecom.schedule.add.attendees.userid.length'
   | 'wecom.schedule.add.admins.among-attendees'
   | 'wecom.schedule.add.summary.length'
   | 'wecom.schedule.add.summary.default'
@@ -333,8 +333,8 @@ export type RuleId =
   | 'wecom.schedule.update.admins.max'
   | 'wecom.schedule.update.attendees.max'
   | 'wecom.schedule.update.attendees.userid.required'
-  | 'wecom.schedule.update.attendees.userid.length'
   | 'wecom.schedule.update.attendees.userid.known'
+  | 'wecom.schedule.update.attendees.userid.length'
   | 'wecom.schedule.update.admins.among-attendees'
   | 'wecom.schedule.update.summary.length'
   | 'wecom.schedule.update.description.length'
@@ -386,10 +386,10 @@ export type RefusalId =
   | 'feishu.mail.send.recipients.limit'
   | 'feishu.mail.send.recipients.address'
   | 'feishu.mail.send.recipients.required'
-  | 'feishu.mail.send.attachments.filename.required'
   | 'feishu.mail.send.attachments.body.required'
   | 'feishu.mail.send.attachments.inline-cid'
   | 'feishu.mail.send.attachments.body.base64url'
+  | 'feishu.mail.send.attachments.filename.required'
   | 'feishu.mail.send.raw.base64url'
   | 'feishu.mail.send.size.limit'
   | 'feishu.mail.send.raw.mime'
@@ -552,8 +552,8 @@ export type RefusalId =
   | 'wecom.schedule.add.admins.max'
   | 'wecom.schedule.add.attendees.max'
   | 'wecom.schedule.add.attendees.userid.required'
-  | 'wecom.schedule.add.attendees.userid.length'
   | 'wecom.schedule.add.attendees.userid.known'
+  | 'wecom.schedule.add.attendees.userid.length'
   | 'wecom.schedule.add.admins.among-attendees'
   | 'wecom.schedule.add.summary.length'
   | 'wecom.schedule.add.description.length'
@@ -602,8 +602,8 @@ export type RefusalId =
   | 'wecom.schedule.update.admins.max'
   | 'wecom.schedule.update.attendees.max'
   | 'wecom.schedule.update.attendees.userid.required'
-  | 'wecom.schedule.update.attendees.userid.length'
   | 'wecom.schedule.update.attendees.userid.known'
+  | 'wecom.schedule.update.attendees.userid.length'
   | 'wecom.schedule.update.admins.among-attendees'
   | 'wecom.schedule.update.summary.length'
   | 'wecom.schedule.update.description.length'
@@ -685,10 +685,10 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.mail.send.recipients.limit': {"id":"feishu.mail.send.recipients.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc","kind":"refusal","code":1236003,"status":400,"message":"the number of recipients exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.recipients.address': {"id":"feishu.mail.send.recipients.address","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc.mail_address","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.recipients.required': {"id":"feishu.mail.send.recipients.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.filename.required': {"id":"feishu.mail.send.attachments.filename.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.filename","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","check":{"path":"attachments[].filename","nonEmpty":true}},
   'feishu.mail.send.attachments.body.required': {"id":"feishu.mail.send.attachments.body.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.attachments.inline-cid': {"id":"feishu.mail.send.attachments.inline-cid","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.cid","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.attachments.body.base64url': {"id":"feishu.mail.send.attachments.body.base64url","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.filename.required': {"id":"feishu.mail.send.attachments.filename.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.filename","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","check":{"path":"attachments[].filename","nonEmpty":true}},
   'feishu.mail.send.base64url.padding': {"id":"feishu.mail.send.base64url.padding","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw/attachments.body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.raw.precedence': {"id":"feishu.mail.send.raw.precedence","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.raw.base64url': {"id":"feishu.mail.send.raw.base64url","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
@@ -895,8 +895,8 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.add.admins.max': {"id":"wecom.schedule.add.admins.max","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.admins","maxItems":3}},
   'wecom.schedule.add.attendees.max': {"id":"wecom.schedule.add.attendees.max","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees","kind":"refusal","code":90464,"status":200,"message":"参与者数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.attendees","maxItems":1000}},
   'wecom.schedule.add.attendees.userid.required': {"id":"wecom.schedule.add.attendees.userid.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
-  'wecom.schedule.add.attendees.userid.length': {"id":"wecom.schedule.add.attendees.userid.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.attendees[].userid","maxBytes":64}},
   'wecom.schedule.add.attendees.userid.known': {"id":"wecom.schedule.add.attendees.userid.known","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.attendees.userid.length': {"id":"wecom.schedule.add.attendees.userid.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.attendees[].userid","maxBytes":64}},
   'wecom.schedule.add.admins.among-attendees': {"id":"wecom.schedule.add.admins.among-attendees","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.summary.length': {"id":"wecom.schedule.add.summary.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.summary","maxChars":128}},
   'wecom.schedule.add.summary.default': {"id":"wecom.schedule.add.summary.default","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.summary","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
@@ -954,8 +954,8 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.update.admins.max': {"id":"wecom.schedule.update.admins.max","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.admins","maxItems":3}},
   'wecom.schedule.update.attendees.max': {"id":"wecom.schedule.update.attendees.max","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees","kind":"refusal","code":90464,"status":200,"message":"参与者数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.attendees","maxItems":1000}},
   'wecom.schedule.update.attendees.userid.required': {"id":"wecom.schedule.update.attendees.userid.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
-  'wecom.schedule.update.attendees.userid.length': {"id":"wecom.schedule.update.attendees.userid.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.attendees[].userid","maxBytes":64}},
   'wecom.schedule.update.attendees.userid.known': {"id":"wecom.schedule.update.attendees.userid.known","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.attendees.userid.length': {"id":"wecom.schedule.update.attendees.userid.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.attendees[].userid","maxBytes":64}},
   'wecom.schedule.update.admins.among-attendees': {"id":"wecom.schedule.update.admins.among-attendees","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.summary.length': {"id":"wecom.schedule.update.summary.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.summary","maxChars":128}},
   'wecom.schedule.update.description.length': {"id":"wecom.schedule.update.description.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.description","maxChars":1000}},

@@ -73,10 +73,14 @@ function parsedRaw(s: Check): Promise<ParsedRaw | { invalid: string } | undefine
 /** A parsed raw that is MIME (the raw rules after raw.mime see only those). */
 const mime = (s: Check): ParsedRaw | undefined => (s.mime && !('invalid' in s.mime) ? s.mime : undefined)
 
-/** The first attachment broken, under which of the rules checked item by item (the filename rule is data). */
-function attachmentProblem(b: Req): { rule: 'body' | 'cid' | 'base64url'; detail: string } | undefined {
+/**
+ * The first attachment broken, and under which of the rules checked item by item. A missing filename is the
+ * filename rule's, a plain check right after these hooks: they let it through.
+ */
+function attachmentProblem(b: Req): { rule: 'body' | 'cid' | 'base64url' | 'filename'; detail: string } | undefined {
   for (const [i, a] of (b.attachments ?? []).entries()) {
     if (a === null || typeof a !== 'object') return { rule: 'body', detail: `attachments[${i}] is empty` }
+    if (!a.filename) return { rule: 'filename', detail: '' }
     if (a.body === undefined || a.body === null) return { rule: 'body', detail: `attachments[${i}].body is required` }
     if (a.is_inline && !a.cid)
       return { rule: 'cid', detail: `attachments[${i}] is inline, so it needs a cid (Lark EN doc)` }

@@ -41,14 +41,17 @@ export const scheduleRules = {
           'schedule.end_time must not be earlier than start_time. Invalid input ',
         )
       : undefined,
-  // INFERRED: an unknown userid answers 60111 "userid not found".
+  // INFERRED: an unknown userid answers 60111 "userid not found". Attendees are checked in turn, and an id
+  // over 64 bytes (never a user) is the length rule's, checked right after this one.
   attendeeKnown: (corp: WecomCorp, s: ScheduleFields): HookResult => {
-    for (const { userid } of s.attendees ?? [])
+    for (const { userid } of s.attendees ?? []) {
+      if (Buffer.byteLength(userid, 'utf8') > 64) return undefined
       if (!corp.users.has(userid))
         return {
           detail: `no user "${echo(userid)}" in corp ${corp.corpid}`,
           options: { prefix: `invalid string value \`${echo(userid)}\`. ` },
         }
+    }
     return undefined
   },
   adminAmongAttendees: (s: ScheduleFields): HookResult => {
