@@ -1,8 +1,8 @@
 /**
- * The plain checks in contracts/rules say what the hand code refuses today: each fails on the body its
- * rule's contract case sends (the body the emulator refuses under that rule), none fails on the doc examples or on
- * faker-built valid bodies, and a 40058 check's errmsg prefix is the one the emulator writes. Phase 2 of
- * issue 11 evaluates the checks instead of the hand code; this is what keeps the two the same.
+ * The plain checks in contracts/rules say what the emulator refuses: each fails on the body its rule's
+ * contract case sends (the body the emulator refuses under that rule), none fails on the doc examples or on
+ * faker-built valid bodies, and a 40058 check's errmsg prefix is the one the emulator writes. The endpoints
+ * evaluate these checks (src/core/rule-checks.ts); this keeps the data, the cases and the wire words agreeing.
  */
 import { describe, expect, test } from 'vitest'
 import { loadCases } from '../contracts/runner/cases.ts'
@@ -124,7 +124,7 @@ describe('every plain check', () => {
 })
 
 describe('a 40058 plain check', () => {
-  /** Where the wording differs today; phase 2 keeps these as hand-written prefixes. */
+  /** Where the errmsg keeps words of its own (compose_send's options callback writes them). */
   const OWN_WORDS: Record<string, string> = {
     'wecom.exmail.compose_send.meeting.meeting_admins.one': 'meeting.meeting_admins.userids must hold exactly 1 userid',
   }

@@ -893,7 +893,7 @@ export interface RuleCatalogue {
   }[]
 }
 /**
- * A plain check, evaluated from this data by src/core/rule-checks.ts in the rule file's order (rules without one are checked by hand code). It looks at the value at `path` in each place the path reaches; every constraint given must hold. `null` counts as absent. A check on a.b applies where a is an object: an absent parent is its own rule's business. Constraints other than required/nonEmpty skip absent values and values of another JSON type (types are the request schema's).
+ * A plain check, evaluated from this data by src/core/rule-checks.ts in the rule file's order (a rule without one is a hook its endpoint names, run at the same place). It looks at the value at `path` in each place the path reaches; every constraint given must hold. `null` counts as absent. A check on a.b applies where a is an object: an absent parent is its own rule's business. Constraints other than required/nonEmpty skip absent values and values of another JSON type (types are the request schema's).
  */
 export interface RuleCheck {
   /**

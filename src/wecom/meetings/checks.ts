@@ -2,7 +2,7 @@
  * Checks shared by meeting/create (doc 99104) and meeting/update (doc 98154): people (visible to the app,
  * headcount by corp tier), calendars, hosts, ring users and the repeat interval. The plain rules are checked
  * from their data (contracts/rules/wecom.meeting.{create,update}.json); these are the hooks' side, each
- * answering the detail of its refusal, or undefined when its rule holds. get_info and cancel share ownMeeting.
+ * answering the detail of its refusal, or undefined when its rule holds. get_info uses ownMeeting.
  */
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
@@ -16,7 +16,8 @@ export const callerOf = wecomCaller
 
 /**
  * The meeting a request names, if this caller may touch it: unknown in this corp (another corp's meetings do
- * not exist for it) → 90602; booked by another app of the corp → 730005. get_info and cancel use it too.
+ * not exist for it) → 90602; booked by another app of the corp → 730005 (get_info; update and cancel run the
+ * same rules as hooks).
  */
 export function ownMeeting(ctx: RequestContext, c: Caller, meetingid: string | undefined, rule: string): MeetingRecord {
   if (!meetingid) fail(90602, `${rule}.required: meetingid is missing`)
