@@ -106,20 +106,20 @@ export function hostsOutsideVisible(ctx: RequestContext, c: Caller, s: MeetingSe
   return hosts ? outsideVisible(ctx, c, hosts, 'host') : undefined
 }
 
-/** "如果remind_scope为4 ... 指定响铃的成员" must be participants: the admin, the invitees or the hosts (400037). */
-export function ringOutsideMeeting(
-  scope: number | undefined,
-  ring: readonly string[] | undefined,
-  participants: () => ReadonlySet<string>,
-): string | undefined {
-  if (scope !== 4 || !ring) return undefined
-  const people = participants()
+/**
+ * "如果remind_scope为4 ... 指定响铃的成员" must be participants: the admin, the invitees or the hosts (400037). The
+ * caller looks only when remind_scope is 4 and ring users are named (ringing).
+ */
+export function ringOutsideMeeting(ring: readonly string[], participants: ReadonlySet<string>): string | undefined {
   for (const u of ring)
-    if (!people.has(u)) return `ring user "${echo(u)}" is not a participant (admin, invitee or host)`
+    if (!participants.has(u)) return `ring user "${echo(u)}" is not a participant (admin, invitee or host)`
   return undefined
 }
 
-/** The interval rule of checkRepeatRange, as a hook's detail (400033). */
+/** The ring users named when remind_scope is 4, the only scope that rings named members. */
+export const ringing = (scope: number | undefined, ring: string[] | undefined) => (scope === 4 ? ring : undefined)
+
+/** A custom repeat's interval must let the series repeat within uint32 time (400033). */
 export function repeatOutOfRange(r: RepeatFields, start: number): string | undefined {
   if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return undefined
   const interval = r.repeat_interval ?? 1

@@ -24,6 +24,7 @@ import {
   overHeadcount,
   participantsOf,
   repeatOutOfRange,
+  ringing,
   ringOutsideMeeting,
   tooManyHosts,
 } from './checks.ts'
@@ -78,10 +79,15 @@ const check = ruleChecks<Checked, Check>(rulesOf('wecom.meeting.create'), {
     'wecom.meeting.create.settings.hosts.advanced': (req, { c }) => hostsNotBought(c, req.settings),
     'wecom.meeting.create.settings.hosts.limit': (req) => tooManyHosts(req.settings, req.admin_userid),
     'wecom.meeting.create.settings.hosts.visible': (req, { ctx, c }) => hostsOutsideVisible(ctx, c, req.settings),
-    'wecom.meeting.create.settings.ring_users.participants': (req) =>
-      ringOutsideMeeting(req.settings?.remind_scope, req.settings?.ring_users?.userid, () =>
-        participantsOf(req.admin_userid, req.invitees?.userid ?? [], req.settings?.hosts?.userid ?? []),
-      ),
+    'wecom.meeting.create.settings.ring_users.participants': (req) => {
+      const ring = ringing(req.settings?.remind_scope, req.settings?.ring_users?.userid)
+      return ring
+        ? ringOutsideMeeting(
+            ring,
+            participantsOf(req.admin_userid, req.invitees?.userid ?? [], req.settings?.hosts?.userid ?? []),
+          )
+        : undefined
+    },
     // "周期性会议该字段才生效": the repeat fields of a one-off meeting are not looked at.
     'wecom.meeting.create.reminders.repeat_type': (req) => {
       const r = reminders(req)

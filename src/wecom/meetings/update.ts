@@ -25,6 +25,7 @@ import {
   overHeadcount,
   participantsOf,
   repeatOutOfRange,
+  ringing,
   ringOutsideMeeting,
   tooManyHosts,
 } from './checks.ts'
@@ -117,17 +118,22 @@ const check = ruleChecks<Req, Check>(rulesOf('wecom.meeting.update'), {
       req.settings?.allow_unmute_self === false && req.settings.mute_all !== true
         ? 'allow_unmute_self false needs mute_all true'
         : undefined,
-    'wecom.meeting.update.settings.ring_users.participants': (req, { m }) =>
-      ringOutsideMeeting(
+    'wecom.meeting.update.settings.ring_users.participants': (req, { m }) => {
+      const ring = ringing(
         req.settings?.remind_scope ?? m.settings.remind_scope,
         req.settings?.ring_users?.userid ?? m.settings.ring_users,
-        () =>
-          participantsOf(
-            m.admin_userid,
-            req.invitees?.userid ?? m.invitees,
-            req.settings?.hosts?.userid ?? m.settings.hosts ?? [],
-          ),
-      ),
+      )
+      return ring
+        ? ringOutsideMeeting(
+            ring,
+            participantsOf(
+              m.admin_userid,
+              req.invitees?.userid ?? m.invitees,
+              req.settings?.hosts?.userid ?? m.settings.hosts ?? [],
+            ),
+          )
+        : undefined
+    },
     'wecom.meeting.update.reminders.repeat_type': (req, s) => {
       const r = repeating(req, s)
       return r && ![0, 1, 2, 7].includes(repeatType(r)) ? `repeat_type ${repeatType(r)} is not 0, 1, 2 or 7` : undefined
