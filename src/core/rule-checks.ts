@@ -3,7 +3,9 @@
  * length in bytes, characters or documented width, range, enum, pattern, item count), and the runner that
  * checks an endpoint's rules in the order of its rule file. A rule without a `check` needs state or several
  * fields: the endpoint supplies it as a named hook, which runs at the rule's place in that order, so the
- * order is data either way. The first rule that fails refuses the request (see refuse in ./rules.ts).
+ * order is data either way. The first rule that fails refuses the request (see refuse in ./rules.ts). Each
+ * check is compiled, at its endpoint's first request, into a function of its own; the runner is an array
+ * of steps built when the endpoint's module loads, so a request allocates nothing until a rule fails.
  *
  * Conventions (the schema's `$defs/check`): `null` counts as absent; a check on `a.b` applies where `a` is
  * an object (an absent parent is its own rule's business); `[]` in a path steps into every item; every
@@ -50,10 +52,6 @@ export function docWidth(s: string): number {
   return width
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
 const show = (v: unknown) => {
   const text = JSON.stringify(v) ?? String(v)
   return text.length > 80 ? `${text.slice(0, 80)}…` : text
@@ -62,33 +60,49 @@ const show = (v: unknown) => {
 const range = (c: RuleCheck) => (c.min !== undefined && c.max !== undefined ? ` (${c.min}..${c.max})` : '')
 
 /**
- * The first constraint of `check` that `value` breaks, or undefined: one pass, no allocation. `types` are the
- * JSON types of the enum's values (an enum is the schema's business for a value of another type).
+ * The source of the statements that refuse `v` for the first constraint of `check` it breaks, in a fixed
+ * order: presence, string lengths and pattern, number range, enum, item count. Bounds are written in as
+ * literals; `re` is the check's pattern. Each statement returns `fail(<constraint>, v, <indexes>)`.
  */
-function broken(check: RuleCheck, pattern: RegExp | undefined, types: string, value: unknown): Constraint | undefined {
-  const v = value === null ? undefined : value
-  if (check.required && v === undefined) return 'required'
-  if (check.nonEmpty && (v === undefined || v === '' || (Array.isArray(v) && v.length === 0))) return 'nonEmpty'
-  if (typeof v === 'string') {
-    // UTF-16 units bound the counts: 1 to 3 bytes each, at most one code point, at most 2 units wide.
-    if (check.maxBytes !== undefined && v.length * 3 > check.maxBytes && utf8Bytes(v) > check.maxBytes)
-      return 'maxBytes'
-    if (check.maxChars !== undefined && v.length > check.maxChars && codePoints(v) > check.maxChars) return 'maxChars'
-    if (check.minChars !== undefined && (v.length < check.minChars || codePoints(v) < check.minChars)) return 'minChars'
-    if (check.maxWidth !== undefined && v.length * 2 > check.maxWidth && docWidth(v) > check.maxWidth) return 'maxWidth'
-    if (pattern !== undefined && !pattern.test(v)) return 'pattern'
-  } else if (typeof v === 'number') {
-    if (check.min !== undefined && v < check.min) return 'min'
-    if (check.max !== undefined && v > check.max) return 'max'
+function constraintSource(check: RuleCheck, indexes: string): string {
+  const fail = (c: Constraint) => `return fail(${JSON.stringify(c)}, v, ${indexes})`
+  const out: string[] = []
+  if (check.required) out.push(`if (v === undefined || v === null) ${fail('required')}`)
+  if (check.nonEmpty)
+    out.push(
+      `if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) ${fail('nonEmpty')}`,
+    )
+  // UTF-16 units bound the counts: 1 to 3 bytes each, at most one code point, at most 2 units wide.
+  const strings: string[] = []
+  const { maxBytes, maxChars, minChars, maxWidth, min, max, minItems, maxItems } = check
+  if (maxBytes !== undefined)
+    strings.push(`if (v.length * 3 > ${maxBytes} && utf8Bytes(v) > ${maxBytes}) ${fail('maxBytes')}`)
+  if (maxChars !== undefined)
+    strings.push(`if (v.length > ${maxChars} && codePoints(v) > ${maxChars}) ${fail('maxChars')}`)
+  if (minChars !== undefined)
+    strings.push(`if (v.length < ${minChars} || codePoints(v) < ${minChars}) ${fail('minChars')}`)
+  if (maxWidth !== undefined)
+    strings.push(`if (v.length * 2 > ${maxWidth} && docWidth(v) > ${maxWidth}) ${fail('maxWidth')}`)
+  if (check.pattern !== undefined) strings.push(`if (!re.test(v)) ${fail('pattern')}`)
+  if (strings.length) out.push(`if (typeof v === 'string') {\n${strings.join('\n')}\n}`)
+  const numbers: string[] = []
+  if (min !== undefined) numbers.push(`if (v < ${min}) ${fail('min')}`)
+  if (max !== undefined) numbers.push(`if (v > ${max}) ${fail('max')}`)
+  if (numbers.length) out.push(`if (typeof v === 'number') {\n${numbers.join('\n')}\n}`)
+  if (check.enum !== undefined) {
+    // A value of a JSON type the enum has none of is the request schema's business.
+    const byType = new Map<string, (string | number | boolean)[]>()
+    for (const e of check.enum) byType.set(typeof e, [...(byType.get(typeof e) ?? []), e])
+    const outside = [...byType].map(
+      ([t, values]) => `(typeof v === '${t}' && ${values.map((x) => `v !== ${JSON.stringify(x)}`).join(' && ')})`,
+    )
+    out.push(`if (${outside.join(' || ')}) ${fail('enum')}`)
   }
-  if (check.enum !== undefined && v !== undefined && types.includes(typeof v)) {
-    if (!check.enum.includes(v as string | number | boolean)) return 'enum'
-  }
-  if (Array.isArray(v)) {
-    if (check.minItems !== undefined && v.length < check.minItems) return 'minItems'
-    if (check.maxItems !== undefined && v.length > check.maxItems) return 'maxItems'
-  }
-  return undefined
+  const items: string[] = []
+  if (minItems !== undefined) items.push(`if (v.length < ${minItems}) ${fail('minItems')}`)
+  if (maxItems !== undefined) items.push(`if (v.length > ${maxItems}) ${fail('maxItems')}`)
+  if (items.length) out.push(`if (Array.isArray(v)) {\n${items.join('\n')}\n}`)
+  return out.join('\n')
 }
 
 /** The bound and the words of a broken constraint, built only once a check has failed. */
@@ -158,12 +172,21 @@ interface Segment {
   each: boolean
 }
 
-/** A property of a JSON object, own properties only (no `__proto__` or `constructor` tricks). */
-const own = (o: Record<string, unknown>, name: string): unknown => (Object.hasOwn(o, name) ? o[name] : undefined)
+const isObjectSource = (x: string) => `(typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x}))`
 
 /**
- * A rule's check, compiled once: the path split into segments, the pattern built, and a walk that allocates
- * nothing unless the check fails. Synchronous and not re-entered, so one index array per check is enough.
+ * How a check reads a property: own properties only (no `__proto__` or `constructor` tricks). A name that
+ * Object.prototype lacks can only be an own property of a parsed JSON object, so it is read directly.
+ */
+function propertySource(node: string, name: string): string {
+  const key = JSON.stringify(name)
+  return name in Object.prototype ? `(Object.hasOwn(${node}, ${key}) ? ${node}[${key}] : undefined)` : `${node}[${key}]`
+}
+
+/**
+ * A rule's check, compiled once into a function of its own (as ajv compiles a schema): the path unrolled
+ * into property reads and loops, the bounds written in, so a request's check runs monomorphic code and
+ * allocates nothing unless it fails. Paths are the schema's `[A-Za-z0-9_]` names, written as JSON strings.
  */
 function compile(rule: RuleEntry): (root: unknown) => CheckFailure | undefined {
   const check = rule.check!
@@ -171,60 +194,61 @@ function compile(rule: RuleEntry): (root: unknown) => CheckFailure | undefined {
   const segments: Segment[] = check.path
     .split('.')
     .map((s) => (s.endsWith('[]') ? { name: s.slice(0, -2), each: true } : { name: s, each: false }))
-  const pattern = check.pattern !== undefined ? new RegExp(check.pattern) : undefined
-  const types = [...new Set((check.enum ?? []).map((e) => typeof e))].join(' ')
-  const last = segments.length - 1
-  const indexes: number[] = segments.map(() => -1)
 
-  const failure = (constraint: Constraint, value: unknown): CheckFailure => {
+  const failure = (constraint: Constraint, value: unknown, indexes: readonly number[]): CheckFailure => {
     let at = ''
-    for (const [i, s] of segments.entries()) {
+    let k = 0
+    for (const s of segments) {
       at = at ? `${at}.${s.name}` : s.name
-      if (s.each) at += `[${indexes[i]}]`
+      if (s.each) at += `[${indexes[k++]}]`
     }
     return { rule, field, at, value, ...described(check, constraint, value, at) }
   }
 
-  if (segments.every((s) => !s.each)) {
-    const names = segments.map((s) => s.name)
-    return (root) => {
-      let node = root
-      for (let i = 0; i < last; i++) {
-        if (!isObject(node)) return undefined
-        node = own(node, names[i]!)
-      }
-      if (!isObject(node)) return undefined
-      const value = own(node, names[last]!)
-      const c = broken(check, pattern, types, value)
-      return c === undefined ? undefined : failure(c, value)
-    }
-  }
-  /** The first failure under `node`, the value reached by segments [0, depth). */
-  const walk = (node: unknown, depth: number): CheckFailure | undefined => {
-    if (!isObject(node)) return undefined
-    const s = segments[depth]!
-    const value = own(node, s.name)
+  // n0 is the root; each segment reads n<d+1> from n<d>, and `a[]` loops over the items as n<d+1>.
+  const loops: string[] = []
+  const lines: string[] = [`if (!${isObjectSource('n0')}) return undefined`]
+  let closing = ''
+  for (const [d, s] of segments.entries()) {
+    const node = `n${d}`
+    const next = `n${d + 1}`
+    const last = d === segments.length - 1
+    const read = propertySource(node, s.name)
     if (!s.each) {
-      if (depth < last) return walk(value, depth + 1)
-      const c = broken(check, pattern, types, value)
-      return c === undefined ? undefined : failure(c, value)
+      lines.push(`const ${next} = ${read}`)
+    } else {
+      const list = `l${d}`
+      const i = `i${d}`
+      loops.push(i)
+      lines.push(`const ${list} = ${read}`)
+      // An absent array (or one of another type) has no items to check.
+      lines.push(`if (Array.isArray(${list})) for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {`)
+      lines.push(`const ${next} = ${list}[${i}]`)
+      closing = `}\n${closing}`
     }
-    // `a[]`: every item; an absent array (or one of another type) has none to check.
-    if (!Array.isArray(value)) return undefined
-    for (let j = 0; j < value.length; j++) {
-      indexes[depth] = j
-      const item = value[j]
-      if (depth < last) {
-        const f = walk(item, depth + 1)
-        if (f) return f
-      } else {
-        const c = broken(check, pattern, types, item)
-        if (c !== undefined) return failure(c, item)
-      }
+    if (last) {
+      lines.push(`{\nconst v = ${next}\n${constraintSource(check, `[${loops.join(', ')}]`)}\n}`)
+    } else if (s.each) {
+      // An item that is not an object has no field to check.
+      lines.push(`if (${isObjectSource(next)}) {`)
+      closing = `}\n${closing}`
+    } else {
+      lines.push(`if (${isObjectSource(next)}) {`)
+      closing = `}\n${closing}`
     }
-    return undefined
   }
-  return (root) => walk(root, 0)
+  const source = `${lines.join('\n')}\n${closing}return undefined`
+  const re = check.pattern !== undefined ? new RegExp(check.pattern) : undefined
+  // Code generated from the rule data (names the schema's pattern allows), never from a request.
+  const make = new Function(
+    'utf8Bytes',
+    'codePoints',
+    'docWidth',
+    're',
+    'fail',
+    `return function check(n0) {\n${source}\n}`,
+  )
+  return make(utf8Bytes, codePoints, docWidth, re, failure)
 }
 
 const compiled = new WeakMap<RuleEntry, (root: unknown) => CheckFailure | undefined>()
@@ -308,16 +332,19 @@ function stepsOf<B, C>(
       return [
         (body, ctx) => {
           const result = hook(body, ctx)
+          if (result === undefined) return
           if (result instanceof Promise) return result.then((settled) => refused(id, settled))
           refused(id, result)
         },
       ]
     }
     if (!r.check) return []
-    const failed = compiledCheck(r)
+    // Compiled at the first request, not at start-up: cold start pays for no endpoint it does not serve.
+    let failed: ((root: unknown) => CheckFailure | undefined) | undefined
     const options = spec.options
     return [
       (body) => {
+        failed ??= compiledCheck(r)
         const failure = failed(body)
         if (failure) refuse(id, failure.detail, options?.(failure))
       },
