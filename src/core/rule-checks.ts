@@ -52,8 +52,9 @@ export function docWidth(s: string): number {
   return width
 }
 
+/** A value for the reason, at most 80 characters of its JSON (a long string is cut before it is encoded). */
 const show = (v: unknown) => {
-  const text = JSON.stringify(v) ?? String(v)
+  const text = JSON.stringify(typeof v === 'string' && v.length > 80 ? v.slice(0, 81) : v) ?? String(v)
   return text.length > 80 ? `${text.slice(0, 80)}…` : text
 }
 
