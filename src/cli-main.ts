@@ -25,6 +25,8 @@ function help(): string {
     'Usage: worksuite-mock [serve] [options]    the stub server (in this repo: npm start -- [options])',
     '       worksuite-mock contracts --target <url>|live|emulator [--client fetch|lark-sdk|<module>] [--junit <file>]',
     '                                           the contract suite, exit 1 when a case fails (contracts --help)',
+    '       worksuite-mock report --target <url> [--junit <file>] [--markdown <file>] [--json] [--fail-on-violations]',
+    '                                           what a client sent since the last reset: rules broken, codes never met (report --help)',
     '       worksuite-mock --version',
     '',
     'Health (for compose health checks and CI wait loops; no token needed):',

@@ -24,6 +24,7 @@ import {
 } from './module.ts'
 import { Random } from './random.ts'
 import { registryEntry, requestSchemaOf } from './registry.ts'
+import { ReportCounters } from './report.ts'
 import { Router } from './router.ts'
 import { validatorFor } from './schema.ts'
 import { defaultSeed, type Seed } from './seed.ts'
@@ -186,6 +187,7 @@ export class Emulator {
         budget,
         this.journalTap,
       ),
+      report: new ReportCounters(),
     }
     const env = base as Env
     env.stores = {} as Stores
@@ -288,6 +290,8 @@ export class Emulator {
         if (isCoreResponse(result)) {
           response = result
           code = codeOf(result)
+          // A complete answer (the token endpoints' own envelopes) carries its rule in the header only.
+          reason = result.headers['x-worksuite-mock-reason'] ?? null
         } else {
           response = vendor.ok(ctx, result)
           code = 0
@@ -355,7 +359,7 @@ export class Emulator {
     // Decode only what the journal keeps: a 50 MB mail must not be turned into a string to be cut.
     const head = req.body.length > limit * 4 ? req.body.subarray(0, limit * 4) : req.body
     const requestCut = req.body.length > head.length
-    env.journal.record({
+    const seq = env.journal.record({
       at,
       vendor,
       route,
@@ -373,6 +377,8 @@ export class Emulator {
       responseBody: response.body,
       evicted: env.budget.evictedRecords - evictedBefore,
     })
+    // A path no route has counts under its vendor's gateway (the rules files' pseudo-endpoint), or `none`.
+    env.report.count(route ?? (vendor === 'none' ? 'none' : `${vendor}.gateway`), response.status, code, reason, seq)
   }
 }
 

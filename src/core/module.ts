@@ -10,6 +10,7 @@ import type { CoreRequest, CoreResponse } from './http.ts'
 import type { Journal } from './journal.ts'
 import type { Random } from './random.ts'
 import type { EndpointEntry } from './registry.ts'
+import type { ReportCounters } from './report.ts'
 import { type RuleEntry, type RuleId, rule } from './rules.ts'
 import type { ValidateFunction } from './schema.ts'
 import type { Seed } from './seed.ts'
@@ -25,6 +26,8 @@ export interface Env {
   /** The one byte budget of everything kept: stores open an account on it (`state.maxBytes`). */
   budget: StateBudget
   journal: Journal
+  /** What the client report counts since the last reset (src/core/report.ts). */
+  report: ReportCounters
   stores: Stores
 }
 

@@ -479,6 +479,52 @@ export interface ErrorCatalogue {
   }[]
 }
 
+// failure-modes.schema.json
+/**
+ * What the client report (GET /__mock/report) adds to the rules files when it lists the codes a client never received: codes any call of a vendor can meet that no endpoint's rules file names (rate limits, system busy), and the rules the emulator's clock produces (token expiry).
+ */
+export interface FailureModes {
+  $schema?: string
+  vendorWide: VendorWideCode[]
+  clock: ClockFailure[]
+}
+export interface VendorWideCode {
+  vendor: 'wecom' | 'feishu'
+  /**
+   * The errcode / code, in contracts/errors/<vendor>.json.
+   */
+  code: number
+  /**
+   * The auth kinds (keys of `auth` in contracts/endpoints.json) of the endpoints that can meet it; every endpoint of the vendor when absent.
+   *
+   * @minItems 1
+   */
+  auth?: [string, ...string[]]
+  /**
+   * When the vendor answers it, in words.
+   */
+  when: string
+  /**
+   * The vendor's doc page (URL) or captured response that documents it.
+   */
+  source: string
+}
+export interface ClockFailure {
+  /**
+   * A rule id of contracts/rules whose code the clock produces.
+   */
+  rule: string
+  /**
+   * The setting (its config path, contracts/schemas/config.schema.json) that holds the lifetime in seconds: the hint moves the clock past it by one second.
+   */
+  lifetime: string
+  /**
+   * POST /__mock/tokens/expire produces it at once too.
+   */
+  expireToken?: boolean
+  note?: string
+}
+
 // fault.schema.json
 /**
  * A fault injection rule, as POST /__mock/faults and control.addFault() take it. It matches requests (every field given must match) and acts on them: answer with a catalogue code, delay, or drop the connection. Without times or probability it acts on every match until removed.
