@@ -116,6 +116,8 @@ export type RuleId =
   | 'wecom.exmail.compose_send.schedule.schedule_id.known'
   | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
   | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.change-started'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started'
   | 'wecom.exmail.compose_send.schedule.reminders.timezone.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
@@ -163,6 +165,7 @@ export type RuleId =
   | 'wecom.meeting.cancel.status.cancelled'
   | 'wecom.meeting.cancel.status.scheduled'
   | 'wecom.meeting.cancel.sub_meetingid'
+  | 'wecom.meeting.cancel.mail-booked'
   | 'wecom.meeting.create.method.post'
   | 'wecom.meeting.create.body.json'
   | 'wecom.meeting.create.body.types'
@@ -266,6 +269,7 @@ export type RuleId =
   | 'wecom.meeting.update.reminders.remind_before.unsupported'
   | 'wecom.meeting.update.only-given-fields'
   | 'wecom.meeting.update.excess_users'
+  | 'wecom.meeting.update.mail-booked'
   | 'wecom.schedule.add.schedule.required'
   | 'wecom.schedule.add.types'
   | 'wecom.schedule.add.start_time.required'
@@ -428,6 +432,8 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.schedule.schedule_id.known'
   | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
   | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.change-started'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started'
   | 'wecom.exmail.compose_send.schedule.reminders.timezone.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
@@ -737,6 +743,8 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.schedule.schedule_id.known': {"id":"wecom.exmail.compose_send.schedule.schedule_id.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90461,"status":200,"message":"日程ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.schedule_id.own-app': {"id":"wecom.exmail.compose_send.schedule.schedule_id.own-app","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.schedule_id.cancelled': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancelled","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90460,"status":200,"message":"日程已删除","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.change-started': {"id":"wecom.exmail.compose_send.schedule.schedule_id.change-started","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":400221,"status":200,"message":"正在进行中或者已经结束的会议不允许更新","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.cancel-started': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancel-started","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.reminders.timezone.range': {"id":"wecom.exmail.compose_send.schedule.reminders.timezone.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.timezone","kind":"refusal","code":90480,"status":200,"message":"非法的timezone","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.timezone","min":-12,"max":12}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_type.values': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_type.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_type","kind":"refusal","code":90465,"status":200,"message":"不支持的重复类型","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_type","enum":[0,1,2,5]}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_day_of_week","kind":"refusal","code":90467,"status":200,"message":"星期参数异常","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_day_of_week[]","min":1,"max":7}},
@@ -784,6 +792,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.cancel.status.cancelled': {"id":"wecom.meeting.cancel.status.cancelled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":400041,"status":200,"message":"会议已取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.status.scheduled': {"id":"wecom.meeting.cancel.status.scheduled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.sub_meetingid': {"id":"wecom.meeting.cancel.sub_meetingid","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.mail-booked': {"id":"wecom.meeting.cancel.mail-booked","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.create.method.post': {"id":"wecom.meeting.create.method.post","endpoint":"wecom.meeting.create","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.create.body.json': {"id":"wecom.meeting.create.body.json","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.create.body.types': {"id":"wecom.meeting.create.body.types","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
@@ -887,6 +896,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.update.reminders.remind_before.unsupported': {"id":"wecom.meeting.update.reminders.remind_before.unsupported","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.remind_before","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.only-given-fields': {"id":"wecom.meeting.update.only-given-fields","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.excess_users': {"id":"wecom.meeting.update.excess_users","endpoint":"wecom.meeting.update","vendor":"wecom","field":"excess_users","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.mail-booked': {"id":"wecom.meeting.update.mail-booked","endpoint":"wecom.meeting.update","vendor":"wecom","field":"meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.schedule.add.schedule.required': {"id":"wecom.schedule.add.schedule.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.types': {"id":"wecom.schedule.add.types","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.start_time.required': {"id":"wecom.schedule.add.start_time.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},

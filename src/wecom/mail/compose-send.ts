@@ -234,6 +234,14 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
     }
 
     const existing = s.schedule_id ? mailSchedule(ctx, corp, app, s.schedule_id) : undefined
+    const booked = existing?.meetingid ? meetings.get(corp.corpid, existing.meetingid) : undefined
+    // The mail changes or cancels the meeting, so it answers what meeting/update or meeting/cancel answers then.
+    const bookedStatus = booked ? meetings.status(booked, ctx.now) : 'scheduled'
+    if (bookedStatus === 'in_progress' || bookedStatus === 'ended') {
+      const why = `meeting ${booked!.meetingid} is ${bookedStatus.replace('_', ' ')} by the clock`
+      if (method === 'cancel') fail(400224, `${R}.schedule.schedule_id.cancel-started: ${why}`)
+      fail(400221, `${R}.schedule.schedule_id.change-started: ${why}`)
+    }
     // INFERRED (meeting/create's 400222): a meeting cannot be booked or moved into the past.
     if (method === 'request' && s.start_time <= ctx.now)
       fail(400222, `${R}.schedule.start_time.future: start_time ${s.start_time} is not after now (${ctx.now})`)

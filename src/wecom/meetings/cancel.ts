@@ -10,6 +10,7 @@ import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { WecomMeetingCancelRequest } from '../../generated/contracts.ts'
+import { cancelBooking } from '../mail/booking.ts'
 import { callerOf, ownMeeting } from './checks.ts'
 
 /** meeting/cancel: only a scheduled meeting (400224 in progress or ended, 400041 cancelled already). */
@@ -34,6 +35,7 @@ function cancel(ctx: RequestContext): Record<string, unknown> {
     )
   }
   store.cancel(c.corpid, m.meetingid)
+  cancelBooking(ctx.env.stores.schedules, m)
   return {}
 }
 
