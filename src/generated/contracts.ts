@@ -1346,7 +1346,7 @@ export interface WecomMeetingGetInfoRequest {
 
 // wecom.meeting.get_info.response.schema.json
 /**
- * Answer of POST /cgi-bin/meeting/get_info (获取会议详情, https://developer.work.weixin.qq.com/document/path/98149, 返回结果): HTTP 200, the meeting with its settings and reminders, or WeCom's error envelope (730004, 730005, 90602, …). Fields the doc lists and the emulator does not fill (join statistics, sub-meetings, votes, main_department, meeting_type) are allowed, not required.
+ * Answer of POST /cgi-bin/meeting/get_info (获取会议详情, https://developer.work.weixin.qq.com/document/path/98149, 返回结果): HTTP 200, the meeting with its settings and reminders, or WeCom's error envelope (730003, 730004, 730005, 90602, …). The emulator always fills main_department, meeting_type, has_vote, attendees.tmp_external_user and the settings' enable_doc_upload_permission, current_hosts and co_hosts, and for a recurring meeting its sub-meetings; they are allowed, not required, since the doc does not say when the vendor leaves them out. Join statistics and guests are never filled (nobody joins an emulated meeting).
  */
 export type WecomMeetingGetInfoResponse = WecomMeetingGetInfoSuccess | WecomError
 
@@ -1377,9 +1377,9 @@ export interface WecomMeetingGetInfoSuccess {
    */
   status: 1 | 2 | 3 | 4 | 5
   /**
-   * 会议类型.
+   * 会议类型: 0 one-off, 1 recurring, 2 WeChat-only, 3 Rooms cast (4 in Tencent Meeting's numbering), 5 personal room, 6 webinar. The emulator books 0 and 1.
    */
-  meeting_type?: number
+  meeting_type?: 0 | 1 | 2 | 3 | 4 | 5 | 6
   attendees: WecomMeetingInfoAttendees
   guests?: WecomMeetingInfoGuest[]
   settings: WecomMeetingInfoSettings

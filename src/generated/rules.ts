@@ -213,6 +213,12 @@ export type RuleId =
   | 'wecom.meeting.get_info.meetingid.own-app'
   | 'wecom.meeting.get_info.meeting_code.known'
   | 'wecom.meeting.get_info.fields'
+  | 'wecom.meeting.get_info.meeting_type.series'
+  | 'wecom.meeting.get_info.main_department.admin'
+  | 'wecom.meeting.get_info.has_vote.none'
+  | 'wecom.meeting.get_info.attendees.tmp_external_user.none'
+  | 'wecom.meeting.get_info.settings.enable_doc_upload_permission.default'
+  | 'wecom.meeting.get_info.settings.current_hosts.none'
   | 'wecom.meeting.update.method.post'
   | 'wecom.meeting.update.body.json'
   | 'wecom.meeting.update.body.types'
@@ -840,6 +846,12 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.get_info.meetingid.own-app': {"id":"wecom.meeting.get_info.meetingid.own-app","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.meeting_code.known': {"id":"wecom.meeting.get_info.meeting_code.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_code","kind":"refusal","code":730004,"status":200,"message":"非法的会议号","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.fields': {"id":"wecom.meeting.get_info.fields","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.meeting_type.series': {"id":"wecom.meeting.get_info.meeting_type.series","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_type","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.main_department.admin': {"id":"wecom.meeting.get_info.main_department.admin","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"main_department","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.has_vote.none': {"id":"wecom.meeting.get_info.has_vote.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"has_vote","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.attendees.tmp_external_user.none': {"id":"wecom.meeting.get_info.attendees.tmp_external_user.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"attendees.tmp_external_user","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.settings.enable_doc_upload_permission.default': {"id":"wecom.meeting.get_info.settings.enable_doc_upload_permission.default","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"settings.enable_doc_upload_permission","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.settings.current_hosts.none': {"id":"wecom.meeting.get_info.settings.current_hosts.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"settings.current_hosts","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.update.method.post': {"id":"wecom.meeting.update.method.post","endpoint":"wecom.meeting.update","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.update.body.json': {"id":"wecom.meeting.update.body.json","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.update.body.types': {"id":"wecom.meeting.update.body.types","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
