@@ -106,7 +106,7 @@ function meetingItem(
     occurrences: starts.map((s) => ({
       start: s,
       end: s + m.meeting_duration,
-      status: statusAt(s, s + m.meeting_duration, now, m.cancelled),
+      status: statusAt(s, s + m.meeting_duration, now, m.cancelled || m.cancelled_sub_meetings.includes(s)),
     })),
     detail: meetingInfo(core.state, m, now),
   }

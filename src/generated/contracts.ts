@@ -1177,7 +1177,7 @@ export interface WecomGettokenSuccess {
 export interface WecomMeetingCancelRequest {
   meetingid?: string
   /**
-   * One occurrence of a series. The emulator issues no sub-meeting ids, so any value answers 730003 (非法的子会议id).
+   * One occurrence of a recurring meeting to cancel, as get_info's sub_meetings name it (the emulator's ids are the occurrence's start in Unix seconds); without it the whole series is cancelled. One that names no occurrence (any, for a one-off meeting) answers 730003 (非法的子会议id).
    */
   sub_meetingid?: string
 }
@@ -1334,7 +1334,7 @@ export interface WecomMeetingCreateSuccess {
 
 // wecom.meeting.get_info.request.schema.json
 /**
- * Body of POST /cgi-bin/meeting/get_info (获取会议详情, doc 98149): meetingid or meeting_code.
+ * Body of POST /cgi-bin/meeting/get_info (获取会议详情, doc 98149): meetingid or meeting_code, and optionally one occurrence of a recurring meeting.
  */
 export interface WecomMeetingGetInfoRequest {
   meetingid?: string
@@ -1342,6 +1342,10 @@ export interface WecomMeetingGetInfoRequest {
    * 9-digit 入会码.
    */
   meeting_code?: string
+  /**
+   * 周期性会议子会议id: the occurrence whose sub_meetings page the answer starts with (the emulator's ids are the occurrence's start in Unix seconds). One that names no occurrence answers 730003; an empty one is none.
+   */
+  sub_meetingid?: string
 }
 
 // wecom.meeting.get_info.response.schema.json
@@ -1398,8 +1402,14 @@ export interface WecomMeetingGetInfoSuccess {
   meeting_link: string
   has_vote?: boolean
   sub_meetings?: WecomMeetingInfoSubMeeting[]
+  /**
+   * 1 when occurrences follow this page of sub_meetings.
+   */
   has_more_sub_meeting?: 0 | 1
   remain_sub_meetings?: number
+  /**
+   * The occurrence in progress or next (empty when none is left).
+   */
   current_sub_meetingid?: string
   sub_repeat_list?: WecomMeetingInfoSubRepeat[]
 }
@@ -1521,16 +1531,28 @@ export interface WecomMeetingInfoReminders {
   remind_before?: (0 | 300 | 900 | 3600 | 86400)[]
 }
 export interface WecomMeetingInfoSubMeeting {
+  /**
+   * 周期性会议子会议id (the emulator's: the occurrence's start in Unix seconds).
+   */
   sub_meetingid: string
   title?: string
-  status: number
+  /**
+   * 0 默认 (exists), 1 已删除 (cancelled).
+   */
+  status: 0 | 1
   start_time: number
   end_time: number
+  /**
+   * The sub_repeat_list segment it belongs to.
+   */
   repeat_id?: string
 }
 export interface WecomMeetingInfoSubRepeat {
   repeat_id: string
-  repeat_type: number
+  /**
+   * 0 daily, 1 weekly, 2 monthly, 7 weekdays.
+   */
+  repeat_type: 0 | 1 | 2 | 7
   is_custom_repeat?: 0 | 1
   repeat_interval?: number
   repeat_day_of_week?: number[]

@@ -164,7 +164,10 @@ export type RuleId =
   | 'wecom.meeting.cancel.meetingid.own-app'
   | 'wecom.meeting.cancel.status.cancelled'
   | 'wecom.meeting.cancel.status.scheduled'
-  | 'wecom.meeting.cancel.sub_meetingid'
+  | 'wecom.meeting.cancel.sub_meetingid.known'
+  | 'wecom.meeting.cancel.sub_meetingid.cancelled'
+  | 'wecom.meeting.cancel.sub_meetingid.scheduled'
+  | 'wecom.meeting.cancel.sub_meetingid.one'
   | 'wecom.meeting.cancel.mail-booked'
   | 'wecom.meeting.create.method.post'
   | 'wecom.meeting.create.body.json'
@@ -212,6 +215,7 @@ export type RuleId =
   | 'wecom.meeting.get_info.meetingid.known'
   | 'wecom.meeting.get_info.meetingid.own-app'
   | 'wecom.meeting.get_info.meeting_code.known'
+  | 'wecom.meeting.get_info.sub_meetingid.known'
   | 'wecom.meeting.get_info.fields'
   | 'wecom.meeting.get_info.meeting_type.series'
   | 'wecom.meeting.get_info.main_department.admin'
@@ -219,6 +223,11 @@ export type RuleId =
   | 'wecom.meeting.get_info.attendees.tmp_external_user.none'
   | 'wecom.meeting.get_info.settings.enable_doc_upload_permission.default'
   | 'wecom.meeting.get_info.settings.current_hosts.none'
+  | 'wecom.meeting.get_info.sub_meetings.ids'
+  | 'wecom.meeting.get_info.sub_meetings.page'
+  | 'wecom.meeting.get_info.current_sub_meetingid.next'
+  | 'wecom.meeting.get_info.sub_repeat_list.segment'
+  | 'wecom.meeting.get_info.sub_meetings.one-off'
   | 'wecom.meeting.update.method.post'
   | 'wecom.meeting.update.body.json'
   | 'wecom.meeting.update.body.types'
@@ -476,7 +485,9 @@ export type RefusalId =
   | 'wecom.meeting.cancel.meetingid.own-app'
   | 'wecom.meeting.cancel.status.cancelled'
   | 'wecom.meeting.cancel.status.scheduled'
-  | 'wecom.meeting.cancel.sub_meetingid'
+  | 'wecom.meeting.cancel.sub_meetingid.known'
+  | 'wecom.meeting.cancel.sub_meetingid.cancelled'
+  | 'wecom.meeting.cancel.sub_meetingid.scheduled'
   | 'wecom.meeting.create.body.types'
   | 'wecom.meeting.create.admin_userid.required'
   | 'wecom.meeting.create.admin_userid.visible'
@@ -514,6 +525,7 @@ export type RefusalId =
   | 'wecom.meeting.get_info.meetingid.known'
   | 'wecom.meeting.get_info.meetingid.own-app'
   | 'wecom.meeting.get_info.meeting_code.known'
+  | 'wecom.meeting.get_info.sub_meetingid.known'
   | 'wecom.meeting.update.body.types'
   | 'wecom.meeting.update.meetingid.required'
   | 'wecom.meeting.update.meetingid.known'
@@ -797,7 +809,10 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.cancel.meetingid.own-app': {"id":"wecom.meeting.cancel.meetingid.own-app","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.status.cancelled': {"id":"wecom.meeting.cancel.status.cancelled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":400041,"status":200,"message":"会议已取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.status.scheduled': {"id":"wecom.meeting.cancel.status.scheduled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
-  'wecom.meeting.cancel.sub_meetingid': {"id":"wecom.meeting.cancel.sub_meetingid","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.known': {"id":"wecom.meeting.cancel.sub_meetingid.known","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.cancelled': {"id":"wecom.meeting.cancel.sub_meetingid.cancelled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":400041,"status":200,"message":"会议已取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.scheduled': {"id":"wecom.meeting.cancel.sub_meetingid.scheduled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.one': {"id":"wecom.meeting.cancel.sub_meetingid.one","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.mail-booked': {"id":"wecom.meeting.cancel.mail-booked","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.create.method.post': {"id":"wecom.meeting.create.method.post","endpoint":"wecom.meeting.create","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.create.body.json': {"id":"wecom.meeting.create.body.json","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.body.json"},
@@ -845,6 +860,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.get_info.meetingid.known': {"id":"wecom.meeting.get_info.meetingid.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":90602,"status":200,"message":"会议Id不合法","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.meetingid.own-app': {"id":"wecom.meeting.get_info.meetingid.own-app","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.meeting_code.known': {"id":"wecom.meeting.get_info.meeting_code.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_code","kind":"refusal","code":730004,"status":200,"message":"非法的会议号","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetingid.known': {"id":"wecom.meeting.get_info.sub_meetingid.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.fields': {"id":"wecom.meeting.get_info.fields","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.meeting_type.series': {"id":"wecom.meeting.get_info.meeting_type.series","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_type","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.main_department.admin': {"id":"wecom.meeting.get_info.main_department.admin","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"main_department","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
@@ -852,6 +868,11 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.get_info.attendees.tmp_external_user.none': {"id":"wecom.meeting.get_info.attendees.tmp_external_user.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"attendees.tmp_external_user","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.settings.enable_doc_upload_permission.default': {"id":"wecom.meeting.get_info.settings.enable_doc_upload_permission.default","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"settings.enable_doc_upload_permission","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.settings.current_hosts.none': {"id":"wecom.meeting.get_info.settings.current_hosts.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"settings.current_hosts","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.ids': {"id":"wecom.meeting.get_info.sub_meetings.ids","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.page': {"id":"wecom.meeting.get_info.sub_meetings.page","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.current_sub_meetingid.next': {"id":"wecom.meeting.get_info.current_sub_meetingid.next","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"current_sub_meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_repeat_list.segment': {"id":"wecom.meeting.get_info.sub_repeat_list.segment","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_repeat_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.one-off': {"id":"wecom.meeting.get_info.sub_meetings.one-off","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.update.method.post': {"id":"wecom.meeting.update.method.post","endpoint":"wecom.meeting.update","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.update.body.json': {"id":"wecom.meeting.update.body.json","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.update.body.types': {"id":"wecom.meeting.update.body.types","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},

@@ -21,6 +21,20 @@ export function cancelBooking(schedules: ScheduleStore, m: MeetingRecord): void 
 }
 
 /**
+ * The occurrences a mail-booked meeting cancelled on its own are the ones its schedule excludes
+ * (exclude_time_list): after meeting/cancel of one, and after a change mail reset the schedule's reminders.
+ */
+export function excludeFromBooking(schedules: ScheduleStore, m: MeetingRecord): void {
+  const s = mailScheduleOf(schedules, m)
+  if (s) schedules.update(s.id, { reminders: { ...s.reminders, exclude_time_list: excluded(m) } })
+}
+
+/** The meeting's cancelled occurrences as a schedule's exclude_time_list: the meeting decides them. */
+export function excluded(m: MeetingRecord): { start_time: number }[] {
+  return m.cancelled_sub_meetings.map((start_time) => ({ start_time }))
+}
+
+/**
  * meeting/update of a mail-booked meeting changes its schedule the same way: the title is the summary (the
  * mail's subject is both), the description, location, times and people follow; the repeat follows when the
  * update sends `reminders`. A new start alone moves the schedule's times and keeps its repeat fields, as a
@@ -37,7 +51,10 @@ export function followMeeting(schedules: ScheduleStore, m: MeetingRecord, remind
     endTime: m.meeting_start + m.meeting_duration,
     // The schedule's admins must be among its attendees (90492), and the admin is in the meeting anyway.
     attendees: m.invitees.includes(m.admin_userid) ? [...m.invitees] : [...m.invitees, m.admin_userid],
-    ...(remindersChanged ? { reminders: scheduleReminders(m, s.reminders) } : {}),
+    // The occurrences the meeting still cancels: a new start or repeat may have dropped some.
+    reminders: remindersChanged
+      ? scheduleReminders(m, s.reminders)
+      : { ...s.reminders, exclude_time_list: excluded(m) },
   }
   schedules.update(s.id, patch)
 }
@@ -67,5 +84,6 @@ function scheduleReminders(m: MeetingRecord, prev: ScheduleReminders): ScheduleR
     repeat_day_of_week: custom ? [...(r.repeat_day_of_week ?? [])] : [],
     repeat_day_of_month: custom ? [...(r.repeat_day_of_month ?? [])] : [],
     repeat_until: repeat ? lastOccurrenceStart(m) : 0,
+    exclude_time_list: excluded(m),
   }
 }

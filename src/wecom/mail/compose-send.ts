@@ -25,6 +25,7 @@ import { checkScheduleRepeatRange } from '../calendar/schedule-fields.ts'
 import type { WecomApp, WecomCorp, WecomUser } from '../directory.ts'
 import { utf8Length } from '../params.ts'
 import type { ScheduleRecord } from '../schedules/store.ts'
+import { excludeFromBooking } from './booking.ts'
 import { translateIds } from './id-trans.ts'
 import type { DeliveredMail, MailboxEntry } from './mailboxes.ts'
 import { mailMeetingFields, mailScheduleReminders } from './meeting-fields.ts'
@@ -276,7 +277,7 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
       if (record.meetingid && meetings.get(corp.corpid, record.meetingid)) {
         if (fields) {
           const { admin_userid: _fixed, ...patch } = fields
-          meetings.update(corp.corpid, record.meetingid, patch)
+          excludeFromBooking(schedules, meetings.update(corp.corpid, record.meetingid, patch))
         }
       } else if (fields) {
         schedules.update(record.id, { meetingid: meetings.create(corp.corpid, app.agentid, fields, ctx.now).meetingid })

@@ -12,6 +12,7 @@ import { defineEndpoint, type Env, type RequestContext } from '../../core/module
 import type { WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
 import { callerOf, invalidParam, ownMeeting } from './checks.ts'
 import { type MeetingRecord, STATUS_CODE } from './store.ts'
+import { subMeeting, subMeetingFields } from './sub-meetings.ts'
 
 /** "meetingid和meeting_code必须填一个"; another app's meeting → 730005, another corp's does not exist (90602). */
 function getInfo(ctx: RequestContext): Record<string, unknown> {
@@ -29,7 +30,18 @@ function getInfo(ctx: RequestContext): Record<string, unknown> {
   } else {
     invalidParam('wecom.meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
   }
-  return meetingInfo(ctx.env, m, ctx.now)
+  // An empty sub_meetingid is none (clients fill absent strings with ""); any other names one occurrence.
+  let from: number | undefined
+  if (req.sub_meetingid) {
+    const sub = subMeeting(m, req.sub_meetingid)
+    if (!sub)
+      fail(
+        730003,
+        `wecom.meeting.get_info.sub_meetingid.known: "${echo(req.sub_meetingid)}" names no occurrence of meeting ${m.meetingid}`,
+      )
+    from = sub.index
+  }
+  return meetingInfo(ctx.env, m, ctx.now, from)
 }
 
 /**
@@ -41,13 +53,14 @@ function mainDepartment(env: Env, m: MeetingRecord): number {
 }
 
 /**
- * get_info's body (doc 98149), from the stored record at `now`. Unset settings read as the documented
+ * get_info's body (doc 98149), from the stored record at `now`; a recurring meeting's sub-meetings paged
+ * from occurrence `from` when get_info names one (src/wecom/meetings/sub-meetings.ts). Unset settings read as the documented
  * defaults: remind_scope 2, enable_enter_mute 2, allow_enter_before_host true, allow_external_user true,
  * enable_doc_upload_permission true, the rest off. Nobody joins an emulated meeting: no external user has a
  * temporary id, nobody holds the host or co-host role (current_hosts, co_hosts), and there are no votes.
  * Attendee `status` is INFERRED (1 for everyone).
  */
-export function meetingInfo(env: Env, m: MeetingRecord, now: number): Record<string, unknown> {
+export function meetingInfo(env: Env, m: MeetingRecord, now: number, from?: number): Record<string, unknown> {
   const s = m.settings
   const members = [...new Set([m.admin_userid, ...m.invitees])]
   return {
@@ -93,6 +106,7 @@ export function meetingInfo(env: Env, m: MeetingRecord, now: number): Record<str
     meeting_code: m.meeting_code,
     meeting_link: m.meeting_link,
     has_vote: false,
+    ...subMeetingFields(env.stores.meetings, m, now, from),
   }
 }
 
