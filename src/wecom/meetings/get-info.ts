@@ -54,8 +54,8 @@ function mainDepartment(env: Env, m: MeetingRecord): number {
 
 /**
  * get_info's body (doc 98149), from the stored record at `now`; a recurring meeting's sub-meetings paged
- * from occurrence `from` when get_info names one (src/wecom/meetings/sub-meetings.ts). Unset settings read as the documented
- * defaults: remind_scope 2, enable_enter_mute 2, allow_enter_before_host true, allow_external_user true,
+ * from occurrence `from` when get_info names one (src/wecom/meetings/sub-meetings.ts). Unset settings read
+ * as the documented defaults: remind_scope 2, enable_enter_mute 2, allow_enter_before_host true, allow_external_user true,
  * enable_doc_upload_permission true, the rest off. Nobody joins an emulated meeting: no external user has a
  * temporary id, nobody holds the host or co-host role (current_hosts, co_hosts), and there are no votes.
  * Attendee `status` is INFERRED (1 for everyone).
