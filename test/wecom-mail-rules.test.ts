@@ -209,6 +209,93 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     expect(s.summary).toBe('schedule mail')
   })
 
+  test('wecom.meeting.cancel.mail-booked: meeting/cancel of a meeting a mail booked cancels its schedule too', async () => {
+    const s = await send(mail({ subject: 'cancel me' }))
+    expect((await post('/cgi-bin/meeting/cancel', { meetingid: s.meetingid })).json).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+    })
+    const g = await post(GET, { schedule_id_list: [s.schedule_id] })
+    expect(g.json.schedule_list[0].status).toBe(1)
+    const change = mail({ schedule: { schedule_id: s.schedule_id, start_time: START, end_time: START + 3600 } })
+    await expectRule(change, 'wecom.exmail.compose_send.schedule.schedule_id.cancelled')
+  })
+
+  test('wecom.meeting.update.mail-booked: meeting/update of a meeting a mail booked changes its schedule the same way', async () => {
+    const s = await send(mail({ to: { userids: ['lisi', 'wangwu'] }, subject: 'before' }))
+    const r = await post('/cgi-bin/meeting/update', {
+      meetingid: s.meetingid,
+      title: 'after',
+      meeting_start: START + 7200,
+      meeting_duration: 1800,
+      description: 'new text',
+      location: 'B2',
+      invitees: { userid: ['zhangsan'] },
+    })
+    expect(r.json).toMatchObject({ errcode: 0 })
+    const g = await post(GET, { schedule_id_list: [s.schedule_id] })
+    expect(g.json.schedule_list[0]).toMatchObject({
+      summary: 'after',
+      description: 'new text',
+      location: 'B2',
+      start_time: START + 7200,
+      end_time: START + 9000,
+      admins: ['lisi'],
+      status: 0,
+    })
+    // The admin stays an attendee: the schedule's admins must be among them.
+    expect(g.json.schedule_list[0].attendees.map((a: { userid: string }) => a.userid)).toEqual(['zhangsan', 'lisi'])
+  })
+
+  test('wecom.meeting.update.mail-booked: a repeat set through meeting/update repeats the schedule on the same days', async () => {
+    const s = await send(mail())
+    const reminders = {
+      is_repeat: 1,
+      repeat_type: 1,
+      repeat_until_type: 1,
+      repeat_until_count: 3,
+      remind_before: [900],
+    }
+    expect((await post('/cgi-bin/meeting/update', { meetingid: s.meetingid, reminders })).json.errcode).toBe(0)
+    const g = await post(GET, { schedule_id_list: [s.schedule_id] })
+    expect(g.json.schedule_list[0].reminders).toMatchObject({
+      is_repeat: 1,
+      repeat_type: 1,
+      repeat_until: START + 2 * 7 * 86400,
+      is_remind: 1,
+      remind_before_event_secs: 900,
+      remind_time_diffs: [-900],
+    })
+  })
+
+  test('wecom.exmail.compose_send.schedule.schedule_id.change-started / .cancel-started: a mail for a meeting in progress answers what meeting/update and meeting/cancel answer', async () => {
+    const s = await send(mail({ subject: 'running' }))
+    h.control.setClock({ now: START + 60, frozen: true })
+    try {
+      const p = wecomPost(h, await wecomTokenFor(h, 0))
+      const change = mail({
+        schedule: { schedule_id: s.schedule_id, start_time: START + 7200, end_time: START + 9000 },
+      })
+      expectRefusal(await p(SEND, change), 'wecom.exmail.compose_send.schedule.schedule_id.change-started')
+      expectRefusal(
+        await p('/cgi-bin/meeting/update', { meetingid: s.meetingid, title: 'x' }),
+        'wecom.meeting.update.status.scheduled',
+      )
+      const cancel = mail({
+        schedule: { schedule_id: s.schedule_id, method: 'cancel', start_time: START, end_time: START + 3600 },
+      })
+      expectRefusal(await p(SEND, cancel), 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started')
+      expectRefusal(
+        await p('/cgi-bin/meeting/cancel', { meetingid: s.meetingid }),
+        'wecom.meeting.cancel.status.scheduled',
+      )
+      const g = await p(GET, { schedule_id_list: [s.schedule_id] })
+      expect(g.json.schedule_list[0]).toMatchObject({ summary: 'running', start_time: START, status: 0 })
+    } finally {
+      h.control.setClock({ now: NOW, frozen: true })
+    }
+  })
+
   test('wecom.schedule.del.mail-created: oa/schedule/del refuses a mail schedule with 90497', async () => {
     const s = await send(mail())
     expectRefusal(

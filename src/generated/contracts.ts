@@ -1223,7 +1223,7 @@ export interface WecomGettokenSuccess {
 export interface WecomMeetingCancelRequest {
   meetingid?: string
   /**
-   * One occurrence of a series. The emulator issues no sub-meeting ids, so any value answers 730003 (非法的子会议id).
+   * One occurrence of a recurring meeting to cancel, as get_info's sub_meetings name it (the emulator's ids are the occurrence's start in Unix seconds); without it the whole series is cancelled. One that names no occurrence (any, for a one-off meeting) answers 730003 (非法的子会议id).
    */
   sub_meetingid?: string
 }
@@ -1380,7 +1380,7 @@ export interface WecomMeetingCreateSuccess {
 
 // wecom.meeting.get_info.request.schema.json
 /**
- * Body of POST /cgi-bin/meeting/get_info (获取会议详情, doc 98149): meetingid or meeting_code.
+ * Body of POST /cgi-bin/meeting/get_info (获取会议详情, doc 98149): meetingid or meeting_code, and optionally one occurrence of a recurring meeting.
  */
 export interface WecomMeetingGetInfoRequest {
   meetingid?: string
@@ -1388,11 +1388,15 @@ export interface WecomMeetingGetInfoRequest {
    * 9-digit 入会码.
    */
   meeting_code?: string
+  /**
+   * 周期性会议子会议id: the occurrence whose sub_meetings page the answer starts with (the emulator's ids are the occurrence's start in Unix seconds). One that names no occurrence answers 730003; an empty one is none.
+   */
+  sub_meetingid?: string
 }
 
 // wecom.meeting.get_info.response.schema.json
 /**
- * Answer of POST /cgi-bin/meeting/get_info (获取会议详情, https://developer.work.weixin.qq.com/document/path/98149, 返回结果): HTTP 200, the meeting with its settings and reminders, or WeCom's error envelope (730004, 730005, 90602, …). Fields the doc lists and the emulator does not fill (join statistics, sub-meetings, votes, main_department, meeting_type) are allowed, not required.
+ * Answer of POST /cgi-bin/meeting/get_info (获取会议详情, https://developer.work.weixin.qq.com/document/path/98149, 返回结果): HTTP 200, the meeting with its settings and reminders, or WeCom's error envelope (730003, 730004, 730005, 90602, …). The emulator always fills main_department, meeting_type, has_vote, attendees.tmp_external_user and the settings' enable_doc_upload_permission, current_hosts and co_hosts, and for a recurring meeting its sub-meetings; they are allowed, not required, since the doc does not say when the vendor leaves them out. Join statistics and guests are never filled (nobody joins an emulated meeting).
  */
 export type WecomMeetingGetInfoResponse = WecomMeetingGetInfoSuccess | WecomError
 
@@ -1423,9 +1427,9 @@ export interface WecomMeetingGetInfoSuccess {
    */
   status: 1 | 2 | 3 | 4 | 5
   /**
-   * 会议类型.
+   * 会议类型: 0 one-off, 1 recurring, 2 WeChat-only, 3 Rooms cast (4 in Tencent Meeting's numbering), 5 personal room, 6 webinar. The emulator books 0 and 1.
    */
-  meeting_type?: number
+  meeting_type?: 0 | 1 | 2 | 3 | 4 | 5 | 6
   attendees: WecomMeetingInfoAttendees
   guests?: WecomMeetingInfoGuest[]
   settings: WecomMeetingInfoSettings
@@ -1444,8 +1448,14 @@ export interface WecomMeetingGetInfoSuccess {
   meeting_link: string
   has_vote?: boolean
   sub_meetings?: WecomMeetingInfoSubMeeting[]
+  /**
+   * 1 when occurrences follow this page of sub_meetings.
+   */
   has_more_sub_meeting?: 0 | 1
   remain_sub_meetings?: number
+  /**
+   * The occurrence in progress or next (empty when none is left).
+   */
   current_sub_meetingid?: string
   sub_repeat_list?: WecomMeetingInfoSubRepeat[]
 }
@@ -1567,16 +1577,28 @@ export interface WecomMeetingInfoReminders {
   remind_before?: (0 | 300 | 900 | 3600 | 86400)[]
 }
 export interface WecomMeetingInfoSubMeeting {
+  /**
+   * 周期性会议子会议id (the emulator's: the occurrence's start in Unix seconds).
+   */
   sub_meetingid: string
   title?: string
-  status: number
+  /**
+   * 0 默认 (exists), 1 已删除 (cancelled).
+   */
+  status: 0 | 1
   start_time: number
   end_time: number
+  /**
+   * The sub_repeat_list segment it belongs to.
+   */
   repeat_id?: string
 }
 export interface WecomMeetingInfoSubRepeat {
   repeat_id: string
-  repeat_type: number
+  /**
+   * 0 daily, 1 weekly, 2 monthly, 7 weekdays.
+   */
+  repeat_type: 0 | 1 | 2 | 7
   is_custom_repeat?: 0 | 1
   repeat_interval?: number
   repeat_day_of_week?: number[]

@@ -116,6 +116,8 @@ export type RuleId =
   | 'wecom.exmail.compose_send.schedule.schedule_id.known'
   | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
   | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.change-started'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started'
   | 'wecom.exmail.compose_send.schedule.reminders.timezone.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
@@ -162,7 +164,11 @@ export type RuleId =
   | 'wecom.meeting.cancel.meetingid.own-app'
   | 'wecom.meeting.cancel.status.cancelled'
   | 'wecom.meeting.cancel.status.scheduled'
-  | 'wecom.meeting.cancel.sub_meetingid'
+  | 'wecom.meeting.cancel.sub_meetingid.known'
+  | 'wecom.meeting.cancel.sub_meetingid.cancelled'
+  | 'wecom.meeting.cancel.sub_meetingid.scheduled'
+  | 'wecom.meeting.cancel.sub_meetingid.one'
+  | 'wecom.meeting.cancel.mail-booked'
   | 'wecom.meeting.create.method.post'
   | 'wecom.meeting.create.body.json'
   | 'wecom.meeting.create.body.types'
@@ -209,7 +215,19 @@ export type RuleId =
   | 'wecom.meeting.get_info.meetingid.known'
   | 'wecom.meeting.get_info.meetingid.own-app'
   | 'wecom.meeting.get_info.meeting_code.known'
+  | 'wecom.meeting.get_info.sub_meetingid.known'
   | 'wecom.meeting.get_info.fields'
+  | 'wecom.meeting.get_info.meeting_type.series'
+  | 'wecom.meeting.get_info.main_department.admin'
+  | 'wecom.meeting.get_info.has_vote.none'
+  | 'wecom.meeting.get_info.attendees.tmp_external_user.none'
+  | 'wecom.meeting.get_info.settings.enable_doc_upload_permission.default'
+  | 'wecom.meeting.get_info.settings.current_hosts.none'
+  | 'wecom.meeting.get_info.sub_meetings.ids'
+  | 'wecom.meeting.get_info.sub_meetings.page'
+  | 'wecom.meeting.get_info.current_sub_meetingid.next'
+  | 'wecom.meeting.get_info.sub_repeat_list.segment'
+  | 'wecom.meeting.get_info.sub_meetings.one-off'
   | 'wecom.meeting.update.method.post'
   | 'wecom.meeting.update.body.json'
   | 'wecom.meeting.update.body.types'
@@ -266,6 +284,7 @@ export type RuleId =
   | 'wecom.meeting.update.reminders.remind_before.unsupported'
   | 'wecom.meeting.update.only-given-fields'
   | 'wecom.meeting.update.excess_users'
+  | 'wecom.meeting.update.mail-booked'
   | 'wecom.schedule.add.schedule.required'
   | 'wecom.schedule.add.types'
   | 'wecom.schedule.add.start_time.required'
@@ -428,6 +447,8 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.schedule.schedule_id.known'
   | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
   | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.change-started'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started'
   | 'wecom.exmail.compose_send.schedule.reminders.timezone.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
@@ -464,7 +485,9 @@ export type RefusalId =
   | 'wecom.meeting.cancel.meetingid.own-app'
   | 'wecom.meeting.cancel.status.cancelled'
   | 'wecom.meeting.cancel.status.scheduled'
-  | 'wecom.meeting.cancel.sub_meetingid'
+  | 'wecom.meeting.cancel.sub_meetingid.known'
+  | 'wecom.meeting.cancel.sub_meetingid.cancelled'
+  | 'wecom.meeting.cancel.sub_meetingid.scheduled'
   | 'wecom.meeting.create.body.types'
   | 'wecom.meeting.create.admin_userid.required'
   | 'wecom.meeting.create.admin_userid.visible'
@@ -502,6 +525,7 @@ export type RefusalId =
   | 'wecom.meeting.get_info.meetingid.known'
   | 'wecom.meeting.get_info.meetingid.own-app'
   | 'wecom.meeting.get_info.meeting_code.known'
+  | 'wecom.meeting.get_info.sub_meetingid.known'
   | 'wecom.meeting.update.body.types'
   | 'wecom.meeting.update.meetingid.required'
   | 'wecom.meeting.update.meetingid.known'
@@ -737,6 +761,8 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.schedule.schedule_id.known': {"id":"wecom.exmail.compose_send.schedule.schedule_id.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90461,"status":200,"message":"日程ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.schedule_id.own-app': {"id":"wecom.exmail.compose_send.schedule.schedule_id.own-app","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.schedule_id.cancelled': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancelled","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90460,"status":200,"message":"日程已删除","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.change-started': {"id":"wecom.exmail.compose_send.schedule.schedule_id.change-started","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":400221,"status":200,"message":"正在进行中或者已经结束的会议不允许更新","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.cancel-started': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancel-started","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.reminders.timezone.range': {"id":"wecom.exmail.compose_send.schedule.reminders.timezone.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.timezone","kind":"refusal","code":90480,"status":200,"message":"非法的timezone","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.timezone","min":-12,"max":12}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_type.values': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_type.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_type","kind":"refusal","code":90465,"status":200,"message":"不支持的重复类型","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_type","enum":[0,1,2,5]}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_day_of_week","kind":"refusal","code":90467,"status":200,"message":"星期参数异常","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_day_of_week[]","min":1,"max":7}},
@@ -783,7 +809,11 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.cancel.meetingid.own-app': {"id":"wecom.meeting.cancel.meetingid.own-app","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.status.cancelled': {"id":"wecom.meeting.cancel.status.cancelled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":400041,"status":200,"message":"会议已取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.status.scheduled': {"id":"wecom.meeting.cancel.status.scheduled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
-  'wecom.meeting.cancel.sub_meetingid': {"id":"wecom.meeting.cancel.sub_meetingid","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.known': {"id":"wecom.meeting.cancel.sub_meetingid.known","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.cancelled': {"id":"wecom.meeting.cancel.sub_meetingid.cancelled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":400041,"status":200,"message":"会议已取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.scheduled': {"id":"wecom.meeting.cancel.sub_meetingid.scheduled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.one': {"id":"wecom.meeting.cancel.sub_meetingid.one","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.mail-booked': {"id":"wecom.meeting.cancel.mail-booked","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.create.method.post': {"id":"wecom.meeting.create.method.post","endpoint":"wecom.meeting.create","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.create.body.json': {"id":"wecom.meeting.create.body.json","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.create.body.types': {"id":"wecom.meeting.create.body.types","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
@@ -830,7 +860,19 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.get_info.meetingid.known': {"id":"wecom.meeting.get_info.meetingid.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":90602,"status":200,"message":"会议Id不合法","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.meetingid.own-app': {"id":"wecom.meeting.get_info.meetingid.own-app","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.meeting_code.known': {"id":"wecom.meeting.get_info.meeting_code.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_code","kind":"refusal","code":730004,"status":200,"message":"非法的会议号","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetingid.known': {"id":"wecom.meeting.get_info.sub_meetingid.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.fields': {"id":"wecom.meeting.get_info.fields","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.meeting_type.series': {"id":"wecom.meeting.get_info.meeting_type.series","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_type","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.main_department.admin': {"id":"wecom.meeting.get_info.main_department.admin","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"main_department","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.has_vote.none': {"id":"wecom.meeting.get_info.has_vote.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"has_vote","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.attendees.tmp_external_user.none': {"id":"wecom.meeting.get_info.attendees.tmp_external_user.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"attendees.tmp_external_user","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.settings.enable_doc_upload_permission.default': {"id":"wecom.meeting.get_info.settings.enable_doc_upload_permission.default","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"settings.enable_doc_upload_permission","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.settings.current_hosts.none': {"id":"wecom.meeting.get_info.settings.current_hosts.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"settings.current_hosts","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.ids': {"id":"wecom.meeting.get_info.sub_meetings.ids","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.page': {"id":"wecom.meeting.get_info.sub_meetings.page","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.current_sub_meetingid.next': {"id":"wecom.meeting.get_info.current_sub_meetingid.next","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"current_sub_meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_repeat_list.segment': {"id":"wecom.meeting.get_info.sub_repeat_list.segment","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_repeat_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.one-off': {"id":"wecom.meeting.get_info.sub_meetings.one-off","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.update.method.post': {"id":"wecom.meeting.update.method.post","endpoint":"wecom.meeting.update","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.update.body.json': {"id":"wecom.meeting.update.body.json","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.update.body.types': {"id":"wecom.meeting.update.body.types","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
@@ -887,6 +929,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.update.reminders.remind_before.unsupported': {"id":"wecom.meeting.update.reminders.remind_before.unsupported","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.remind_before","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.only-given-fields': {"id":"wecom.meeting.update.only-given-fields","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.excess_users': {"id":"wecom.meeting.update.excess_users","endpoint":"wecom.meeting.update","vendor":"wecom","field":"excess_users","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.mail-booked': {"id":"wecom.meeting.update.mail-booked","endpoint":"wecom.meeting.update","vendor":"wecom","field":"meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.schedule.add.schedule.required': {"id":"wecom.schedule.add.schedule.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.types': {"id":"wecom.schedule.add.types","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.start_time.required': {"id":"wecom.schedule.add.start_time.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},

@@ -25,6 +25,7 @@ import { checkScheduleRepeatRange } from '../calendar/schedule-fields.ts'
 import type { WecomApp, WecomCorp, WecomUser } from '../directory.ts'
 import { utf8Length } from '../params.ts'
 import type { ScheduleRecord } from '../schedules/store.ts'
+import { excludeFromBooking } from './booking.ts'
 import { translateIds } from './id-trans.ts'
 import type { DeliveredMail, MailboxEntry } from './mailboxes.ts'
 import { mailMeetingFields, mailScheduleReminders } from './meeting-fields.ts'
@@ -234,6 +235,14 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
     }
 
     const existing = s.schedule_id ? mailSchedule(ctx, corp, app, s.schedule_id) : undefined
+    const booked = existing?.meetingid ? meetings.get(corp.corpid, existing.meetingid) : undefined
+    // The mail changes or cancels the meeting, so it answers what meeting/update or meeting/cancel answers then.
+    const bookedStatus = booked ? meetings.status(booked, ctx.now) : 'scheduled'
+    if (bookedStatus === 'in_progress' || bookedStatus === 'ended') {
+      const why = `meeting ${booked!.meetingid} is ${bookedStatus.replace('_', ' ')} by the clock`
+      if (method === 'cancel') fail(400224, `${R}.schedule.schedule_id.cancel-started: ${why}`)
+      fail(400221, `${R}.schedule.schedule_id.change-started: ${why}`)
+    }
     // INFERRED (meeting/create's 400222): a meeting cannot be booked or moved into the past.
     if (method === 'request' && s.start_time <= ctx.now)
       fail(400222, `${R}.schedule.start_time.future: start_time ${s.start_time} is not after now (${ctx.now})`)
@@ -268,7 +277,7 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
       if (record.meetingid && meetings.get(corp.corpid, record.meetingid)) {
         if (fields) {
           const { admin_userid: _fixed, ...patch } = fields
-          meetings.update(corp.corpid, record.meetingid, patch)
+          excludeFromBooking(schedules, meetings.update(corp.corpid, record.meetingid, patch))
         }
       } else if (fields) {
         schedules.update(record.id, { meetingid: meetings.create(corp.corpid, app.agentid, fields, ctx.now).meetingid })

@@ -11,6 +11,7 @@ import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import type { WecomMeetingUpdateRequest } from '../../generated/contracts.ts'
 import { maxOccurrences } from '../calendar/recurrence.ts'
+import { followMeeting } from '../mail/booking.ts'
 import {
   type Caller,
   callerOf,
@@ -130,6 +131,7 @@ function updateMeeting(ctx: RequestContext): Record<string, unknown> {
     ...(reminders ? { reminders } : {}),
   }
   const updated = store.update(c.corpid, m.meetingid, patch)
+  followMeeting(ctx.env.stores.schedules, updated, reminders !== undefined)
   return excessUsers(c, participantsOf(updated.admin_userid, updated.invitees, updated.settings.hosts ?? []))
 }
 

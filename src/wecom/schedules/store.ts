@@ -98,6 +98,8 @@ export class ScheduleStore {
   // Per app, in creation order (a Map keeps insertion order, so the first key is the oldest).
   private readonly byApp = new Map<string, Map<string, Ticket<ScheduleRecord>>>()
   private readonly appOf = new Map<string, string>()
+  // The schedule a meeting mail booked each meeting with, so the meeting APIs can keep it in step.
+  private readonly byMeeting = new Map<string, string>()
   private readonly account: Account<ScheduleRecord>
 
   constructor(
@@ -127,6 +129,7 @@ export class ScheduleStore {
     const record: ScheduleRecord = { ...input, id: this.newId(), status: 0 }
     list.set(record.id, this.account.add(record, scheduleBytes(record)))
     this.appOf.set(record.id, key)
+    if (record.meetingid !== undefined) this.byMeeting.set(record.meetingid, record.id)
     while (list.size > this.maxPerApp) {
       const oldest = list.values().next().value as Ticket<ScheduleRecord>
       const r = oldest.item!
@@ -142,6 +145,7 @@ export class ScheduleStore {
     const ticket = this.ticket(id)
     if (!ticket?.item) return undefined
     Object.assign(ticket.item, patch)
+    if (patch.meetingid !== undefined) this.byMeeting.set(patch.meetingid, id)
     this.account.resize(ticket, scheduleBytes(ticket.item))
     this.account.budget.settle()
     return ticket.item
@@ -166,6 +170,7 @@ export class ScheduleStore {
   private drop(r: ScheduleRecord): void {
     this.byApp.get(`${r.corpid}/${r.agentid}`)?.delete(r.id)
     this.appOf.delete(r.id)
+    if (r.meetingid !== undefined && this.byMeeting.get(r.meetingid) === r.id) this.byMeeting.delete(r.meetingid)
   }
 
   private ticket(id: string): Ticket<ScheduleRecord> | undefined {
@@ -175,6 +180,12 @@ export class ScheduleStore {
 
   get(id: string): ScheduleRecord | undefined {
     return this.ticket(id)?.item
+  }
+
+  /** The schedule a meeting mail booked this meeting with, if it is still kept. */
+  ofMeeting(meetingid: string): ScheduleRecord | undefined {
+    const id = this.byMeeting.get(meetingid)
+    return id === undefined ? undefined : this.get(id)
   }
 
   cancel(id: string): ScheduleRecord | undefined {
