@@ -98,6 +98,22 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     expect(s.reminders.remind_before_event_secs).toBe(0)
   })
 
+  test('wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom: a custom repeat without repeat_interval, or with 0, answers 90486 as oa/schedule/add does, and stores nothing', async () => {
+    const at = (reminders: object) => mail({ schedule: { start_time: START, end_time: START + 3600, reminders } })
+    const before = h.control.wecomMailSchedules().length
+    for (const interval of [{}, { repeat_interval: 0 }])
+      await expectRule(
+        at({ is_repeat: 1, is_custom_repeat: 1, repeat_type: 1, ...interval }),
+        'wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom',
+      )
+    expect(h.control.wecomMailSchedules()).toHaveLength(before)
+    // Only a custom repeat needs one: a plain weekly mail, or a custom flag on a mail that does not repeat.
+    await send(at({ is_repeat: 1, repeat_type: 1 }))
+    await send(at({ is_repeat: 0, is_custom_repeat: 1 }))
+    const s = await send(at({ is_repeat: 1, is_custom_repeat: 1, repeat_type: 1, repeat_interval: 2 }))
+    expect(s.reminders).toMatchObject({ is_custom_repeat: 1, repeat_interval: 2 })
+  })
+
   test('wecom.exmail.compose_send.meeting.meeting_admins.participant: the admin may be a participant by corp address', async () => {
     const s = await send(
       mail({

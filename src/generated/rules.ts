@@ -122,6 +122,7 @@ export type RuleId =
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range'
+  | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range'
   | 'wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign'
@@ -453,6 +454,7 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range'
+  | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.required'
@@ -767,6 +769,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.schedule.reminders.repeat_type.values': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_type.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_type","kind":"refusal","code":90465,"status":200,"message":"不支持的重复类型","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_type","enum":[0,1,2,5]}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_day_of_week","kind":"refusal","code":90467,"status":200,"message":"星期参数异常","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_day_of_week[]","min":1,"max":7}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_day_of_month","kind":"refusal","code":90487,"status":200,"message":"非法的day_of_month","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_day_of_month[]","min":1,"max":31}},
+  'wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_interval","kind":"refusal","code":90486,"status":200,"message":"缺失repeate_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.reminders.repeat_interval.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_interval.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_interval","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_month_of_year","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_month_of_year[]","min":1,"max":12}},
   'wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign': {"id":"wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.remind_before_event_mins","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},

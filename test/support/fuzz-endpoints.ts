@@ -34,7 +34,10 @@ export interface HttpStep {
   capture?: Record<string, string>
 }
 
-/** The control-plane calls a case may make (src/core/control.ts), plus `mailSchedules` (its last entry). */
+/**
+ * The control-plane calls a case may make (src/core/control.ts), plus `mailSchedules`: the mail schedules
+ * this case made (never an earlier case's), oldest first.
+ */
 export type ControlCall = 'setClock' | 'addFault' | 'clearFaults' | 'issueOAuthCode' | 'mailSchedules'
 
 export interface ControlStep {

@@ -117,6 +117,10 @@ function checkReminders(body: WecomComposeSendRequest): void {
     if (d < 1 || d > 7) fail(90467, `${R}.schedule.reminders.repeat_day_of_week.range: ${d} is not in 1..7`)
   for (const d of r.repeat_day_of_month ?? [])
     if (d < 1 || d > 31) fail(90487, `${R}.schedule.reminders.repeat_day_of_month.range: ${d} is not in 1..31`)
+  // oa/schedule/add's rule and code (90486 缺失repeate_interval参数): a custom repeat without an interval has no
+  // period, and the mail creates a schedule (decision: a meeting mail's custom repeat needs repeat_interval).
+  if (r.is_repeat === 1 && r.is_custom_repeat === 1 && !r.repeat_interval)
+    fail(90486, `${R}.schedule.reminders.repeat_interval.custom: a custom repeat needs repeat_interval`)
   checkScheduleRepeatRange(r, body.schedule.start_time, `${R}.schedule.reminders`)
   // INFERRED: no dedicated code for a month out of 1..12; a bad parameter.
   for (const m of r.repeat_month_of_year ?? [])
