@@ -8,6 +8,7 @@ import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { CoreRequest, CoreResponse } from './http.ts'
 import type { Journal } from './journal.ts'
+import type { Persist } from './persistence.ts'
 import type { Random } from './random.ts'
 import type { EndpointEntry } from './registry.ts'
 import { type RuleEntry, type RuleId, rule } from './rules.ts'
@@ -25,6 +26,8 @@ export interface Env {
   /** The one byte budget of everything kept: stores open an account on it (`state.maxBytes`). */
   budget: StateBudget
   journal: Journal
+  /** Write-through of the stores' records to the data directory (`state.dataDir`); undefined in memory. */
+  persist: Persist | undefined
   stores: Stores
 }
 
