@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { optionsFromArgs } from '../src/cli-main.ts'
 import { loadSqlite, openDataDir } from '../src/core/data-dir.ts'
-import { DataDirError } from '../src/core/persistence.ts'
+import { DataDirError, type Persistence } from '../src/core/persistence.ts'
 import { createEmulator } from '../src/emulator.ts'
 import { CLI_TIMEOUT, finished, runCli, stopCli, waitForUrl } from './support/cli.ts'
 import { testCore } from './support/core.ts'
@@ -300,6 +300,42 @@ describe('the data directory in process', () => {
       t.control.meetings().map((m) => m.meetingid),
       'the evicted are gone from the directory',
     ).toEqual(left)
+  })
+
+  test('a request that changes state is answered only once the change is committed; one that reads is not held', async () => {
+    let pending: (() => void) | undefined
+    let open = false
+    const backend: Persistence = {
+      location: 'a fake',
+      starts: 0,
+      records: () => [],
+      put: () => {
+        open = true
+      },
+      delete: () => {},
+      clear: () => {},
+      close: () => {},
+      committed: () =>
+        open
+          ? new Promise<void>((resolve) => {
+              pending = () => {
+                open = false
+                resolve()
+              }
+            })
+          : undefined,
+    }
+    const t = testCore({ persistence: backend })
+    let answered = false
+    const token = t.wecomToken().then((v) => {
+      answered = true
+      return v
+    })
+    await new Promise((r) => setImmediate(r))
+    expect(answered, 'the issued token is not committed yet').toBe(false)
+    pending!()
+    const reply = await t.wecom('/cgi-bin/meeting/get_info', { meetingid: 'hy-none' }, await token)
+    expect(reply.json.errcode, 'a read is answered without waiting').not.toBe(0)
   })
 
   test('a lower wecom.maxMeetings at start keeps the newest meetings read back', async () => {

@@ -348,6 +348,9 @@ export class Emulator {
       response = vendor.error(ctx, error)
     }
     this.record(env, req, path, vendor.vendor, route.id, response, code, ctx.tags, reason, nowMs, evictedBefore)
+    // With a data directory, not before the changes are committed (one commit for the turn's requests).
+    const committed = env.persist?.committed()
+    if (committed) await committed
     return response
   }
 

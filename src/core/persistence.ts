@@ -27,6 +27,11 @@ export interface Persistence {
   delete(kind: string, id: string): void
   /** Forgets every row (`POST /__mock/reset`). */
   clear(): void
+  /**
+   * Resolves once every change made so far is committed; undefined when none waits. The emulator answers
+   * a request only after it: an answer the client saw is never lost with the process.
+   */
+  committed(): Promise<void> | undefined
   close(): void
 }
 
@@ -62,6 +67,11 @@ export class Persist {
     if (this.restoring) return
     this.backend.delete(kind, id)
     this.backend.put(kind, id, text)
+  }
+
+  /** See `Persistence.committed`. */
+  committed(): Promise<void> | undefined {
+    return this.backend.committed()
   }
 
   delete(kind: string, id: string): void {
