@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { optionsFromArgs } from '../src/cli-main.ts'
+import { banner, optionsFromArgs } from '../src/cli-main.ts'
 import { loadSqlite, openDataDir } from '../src/core/data-dir.ts'
 import { DataDirError, type Persistence } from '../src/core/persistence.ts'
 import { createEmulator } from '../src/emulator.ts'
@@ -252,6 +252,18 @@ describe('the data directory in process', () => {
     const emu = createEmulator()
     expect(emu.dataDir).toBeUndefined()
     expect(emu.config.state.dataDir).toBeUndefined()
+    expect(banner('http://127.0.0.1:3000', emu, () => [])).not.toContain('State:')
+  })
+
+  test('the banner says where the state is kept and how much was read back', async () => {
+    const dir = freshDir()
+    const t = core(dir)
+    await t.wecomToken()
+    t.emulator.close()
+    const again = core(dir)
+    expect(banner('http://127.0.0.1:3000', again.emulator, () => [])).toContain(
+      `State:         kept in ${join(dir, 'worksuite-mock.sqlite')} (1 records read back; POST /__mock/reset empties it)`,
+    )
   })
 
   test('state.dataDir applies only at start-up: setConfig refuses it', () => {
