@@ -102,6 +102,7 @@ export const STARTUP_ONLY_SETTINGS: readonly string[] = [
     .filter((k) => !PER_REQUEST_SERVER_SETTINGS.has(k))
     .map((k) => `server.${k}`),
   'proxy',
+  'state.dataDir',
   'journal',
   'faults',
   'wecom',

@@ -8,6 +8,7 @@ import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { CoreRequest, CoreResponse } from './http.ts'
 import type { Journal } from './journal.ts'
+import type { Persist } from './persistence.ts'
 import type { Random } from './random.ts'
 import type { EndpointEntry } from './registry.ts'
 import type { ReportCounters } from './report.ts'
@@ -28,6 +29,8 @@ export interface Env {
   journal: Journal
   /** What the client report counts since the last reset (src/core/report.ts). */
   report: ReportCounters
+  /** Write-through of the stores' records to the data directory (`state.dataDir`); undefined in memory. */
+  persist: Persist | undefined
   stores: Stores
 }
 

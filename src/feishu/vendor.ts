@@ -117,7 +117,7 @@ export const feishuVendor: VendorPlugin = {
   endpoints: [tenantAccessToken, appAccessToken, oauthToken],
   createStores: (env) => ({
     feishuDirectory: new FeishuDirectory(env.seed.feishu.tenants),
-    feishuTokens: new FeishuTokens(env.random, env.clock, env.config.feishu, env.seed),
+    feishuTokens: new FeishuTokens(env.random, env.clock, env.config.feishu, env.seed, env.persist),
   }),
   control: {
     defaults: (env) => ({ feishu: feishuDefaults(env.seed) }),

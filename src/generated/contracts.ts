@@ -76,6 +76,10 @@ export interface Config {
      * One byte budget for everything kept: meetings, schedules, WeCom mailboxes, Feishu messages and the journal (256 MiB; estimated as the UTF-8 length of the text kept plus a fixed cost per record). Past it the oldest records of any store are evicted first and read back as the vendor's not-found; GET /__mock/state shows bytes used and evictions. Changeable while running.
      */
     maxBytes?: number
+    /**
+     * When set (--data-dir), meetings, schedules, WeCom mailboxes, Feishu messages and the tokens and codes issued are kept in this directory (worksuite-mock.sqlite, through node:sqlite: Node 22.13 or later) and read back at start: a restart or kill -9 loses at most the request in flight. The journal, clock, fault rules and settings changed at run time are not kept; POST /__mock/reset empties it. One server per directory. Unset: everything in memory.
+     */
+    dataDir?: string
   }
   faults?: {
     /**

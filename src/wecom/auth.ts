@@ -7,6 +7,7 @@
 import type { Clock } from '../core/clock.ts'
 import { fail } from '../core/errors.ts'
 import type { RequestContext } from '../core/module.ts'
+import type { Persist } from '../core/persistence.ts'
 import type { Random } from '../core/random.ts'
 import type { WecomApp, WecomCorp } from './directory.ts'
 
@@ -20,6 +21,12 @@ interface IssuedToken {
 /** Tokens kept per app: the current one and a few before it, so an old token answers 42001, not 40014. */
 const KEPT_PER_APP = 4
 
+/**
+ * The data directory's kind of a token's row: an app caches its token for up to two hours, so a restart
+ * must not turn it into 40014 (decision: the data directory).
+ */
+const KIND = 'wecom.token'
+
 export class WecomTokens {
   private readonly byToken = new Map<string, IssuedToken>()
   private readonly byApp = new Map<string, string[]>()
@@ -28,7 +35,25 @@ export class WecomTokens {
     private readonly random: Random,
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
-  ) {}
+    /** The data directory (`state.dataDir`), when there is one. */
+    private readonly persist?: Persist,
+  ) {
+    persist?.onLoad(KIND, (token, text) => this.keep(token, JSON.parse(text) as IssuedToken))
+  }
+
+  /** A new token becomes its app's current one; the oldest past KEPT_PER_APP goes. */
+  private keep(token: string, issued: IssuedToken): void {
+    const key = `${issued.corpid}/${issued.agentid}`
+    const list = this.byApp.get(key) ?? []
+    this.byToken.set(token, issued)
+    list.push(token)
+    while (list.length > KEPT_PER_APP) {
+      const old = list.shift()!
+      this.byToken.delete(old)
+      this.persist?.delete(KIND, old)
+    }
+    this.byApp.set(key, list)
+  }
 
   /** Within its lifetime the same token comes back, as the real gettoken does; after it, a new one. */
   issue(corpid: string, agentid: number, now: number): { token: string; expiresIn: number } {
@@ -38,10 +63,9 @@ export class WecomTokens {
     const issued = current ? this.byToken.get(current) : undefined
     if (current && issued && issued.expiresAt > now) return { token: current, expiresIn: issued.expiresAt - now }
     const token = this.random.alnum(64)
-    this.byToken.set(token, { corpid, agentid, expiresAt: now + this.ttlSeconds })
-    list.push(token)
-    while (list.length > KEPT_PER_APP) this.byToken.delete(list.shift()!)
-    this.byApp.set(key, list)
+    const fresh: IssuedToken = { corpid, agentid, expiresAt: now + this.ttlSeconds }
+    this.persist?.put(KIND, token, JSON.stringify(fresh))
+    this.keep(token, fresh)
     return { token, expiresIn: this.ttlSeconds }
   }
 
@@ -54,6 +78,7 @@ export class WecomTokens {
     const t = this.byToken.get(token)
     if (!t) return false
     t.expiresAt = Math.min(t.expiresAt, this.clock.now())
+    this.persist?.put(KIND, token, JSON.stringify(t))
     return true
   }
 
@@ -61,11 +86,12 @@ export class WecomTokens {
   expireAll(filter: { corpid?: string; agentid?: number } = {}): number {
     let n = 0
     const now = this.clock.now()
-    for (const t of this.byToken.values()) {
+    for (const [token, t] of this.byToken) {
       if (filter.corpid && t.corpid !== filter.corpid) continue
       if (filter.agentid !== undefined && t.agentid !== filter.agentid) continue
       if (t.expiresAt > now) {
         t.expiresAt = now
+        this.persist?.put(KIND, token, JSON.stringify(t))
         n++
       }
     }

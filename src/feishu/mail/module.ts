@@ -33,7 +33,7 @@ export const feishuMailModule: EmulatorModule = {
   endpoints: [mailSend, messageGet],
   createStores: (env) => ({
     feishuMail: {
-      store: new MailStore(env.random, () => env.config.feishu.mail.maxStoredMessages, env.budget),
+      store: new MailStore(env.random, () => env.config.feishu.mail.maxStoredMessages, env.budget, env.persist),
       locks: new MailboxLocks(),
       rate: new RateLimiter(),
       daily: new DailyCounters(),

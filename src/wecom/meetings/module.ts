@@ -35,6 +35,7 @@ export const wecomMeetingsModule: EmulatorModule = {
       maxMeetings: env.config.wecom.maxMeetings,
       statusFromClock: env.config.wecom.meetingStatusFromClock,
       budget: env.budget,
+      persist: env.persist,
     }),
   }),
   control: {

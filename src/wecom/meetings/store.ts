@@ -9,6 +9,7 @@
  * `update`, `cancel` and `status` are its stable API. Callers validate; the store only normalises and keeps.
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
+import type { Persist } from '../../core/persistence.ts'
 import type { Random } from '../../core/random.ts'
 import {
   clampRepeatUntil,
@@ -231,7 +232,12 @@ export interface MeetingStoreOptions {
   statusFromClock: boolean
   /** The state budget the meetings count against; an unbounded one of its own when absent. */
   budget?: StateBudget
+  /** The data directory (`state.dataDir`): each meeting is a row, its record as JSON. */
+  persist?: Persist
 }
+
+/** The data directory's kind for a meeting's row. */
+const KIND = 'wecom.meeting'
 
 /**
  * A meeting's fixed cost beyond its text: the record and its settings and reminders objects, ids, code,
@@ -273,6 +279,7 @@ export class MeetingStore {
   private readonly byCode = new Map<string, string>()
   private readonly byDuplicateKey = new Map<string, string>()
   private readonly account: Account<MeetingRecord>
+  private readonly persist: Persist | undefined
 
   constructor(
     private readonly random: Random,
@@ -280,6 +287,8 @@ export class MeetingStore {
   ) {
     const budget = options.budget ?? new StateBudget(() => Number.POSITIVE_INFINITY)
     this.account = budget.account('wecom.meetings', (m) => this.drop(m))
+    this.persist = options.persist
+    this.persist?.onLoad(KIND, (_id, text) => this.keep(JSON.parse(text) as MeetingRecord))
   }
 
   get size(): number {
@@ -310,11 +319,19 @@ export class MeetingStore {
       settings: normaliseSettings(fields.settings ?? {}, fields.admin_userid),
       reminders: normaliseReminders(fields.reminders ?? {}, fields.meeting_start),
     }
+    this.persist?.put(KIND, meetingid, JSON.stringify(record))
+    this.keep(record)
+    this.account.budget.settle()
+    return record
+  }
+
+  /** Indexes a new meeting (or one read back from the data directory) and applies the count cap. */
+  private keep(record: MeetingRecord): void {
     const ticket = this.account.add(record, meetingBytes(record))
-    this.byId.set(meetingid, ticket)
+    this.byId.set(record.meetingid, ticket)
     this.order.push(ticket)
-    this.byCode.set(`${corpid}/${code}`, meetingid)
-    this.byDuplicateKey.set(duplicateKey(corpid, agentid, record), meetingid)
+    this.byCode.set(`${record.corpid}/${record.meeting_code}`, record.meetingid)
+    this.byDuplicateKey.set(duplicateKey(record.corpid, record.agentid, record), record.meetingid)
     while (this.byId.size > this.options.maxMeetings) {
       const oldest = this.order[this.head++]!
       if (!oldest.live) continue
@@ -323,8 +340,6 @@ export class MeetingStore {
       this.drop(m)
     }
     this.compactOrder()
-    this.account.budget.settle()
-    return record
   }
 
   /** Forgets a meeting: its id, code and duplicate key (the count cap or the state budget let it go). */
@@ -333,6 +348,7 @@ export class MeetingStore {
     this.byCode.delete(`${m.corpid}/${m.meeting_code}`)
     const key = duplicateKey(m.corpid, m.agentid, m)
     if (this.byDuplicateKey.get(key) === m.meetingid) this.byDuplicateKey.delete(key)
+    this.persist?.delete(KIND, m.meetingid)
   }
 
   /** Skips the queue's front past meetings already gone (the budget evicts oldest first), and trims it. */
@@ -382,6 +398,7 @@ export class MeetingStore {
       m.cancelled_sub_meetings = m.cancelled_sub_meetings.filter((t) => occurrenceAt(m, t) >= 0)
     }
     this.account.resize(this.byId.get(meetingid)!, meetingBytes(m))
+    this.persist?.put(KIND, meetingid, JSON.stringify(m))
     this.account.budget.settle()
     return m
   }
@@ -390,6 +407,7 @@ export class MeetingStore {
     const m = this.get(corpid, meetingid)
     if (!m) throw new Error(`[worksuite-mock] Failed to cancel meeting "${meetingid}": no such meeting in ${corpid}`)
     m.cancelled = true
+    this.persist?.put(KIND, meetingid, JSON.stringify(m))
     return m
   }
 
@@ -404,6 +422,7 @@ export class MeetingStore {
     if (!m.cancelled_sub_meetings.includes(start))
       m.cancelled_sub_meetings = [...m.cancelled_sub_meetings, start].sort((a, b) => a - b)
     this.account.resize(this.byId.get(meetingid)!, meetingBytes(m))
+    this.persist?.put(KIND, meetingid, JSON.stringify(m))
     this.account.budget.settle()
     return m
   }

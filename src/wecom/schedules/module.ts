@@ -47,7 +47,9 @@ function wecomSchedules(env: Env, filter: OwnerFilter & { origin?: ScheduleOrigi
 export const wecomSchedulesModule: EmulatorModule = {
   name: 'wecom.schedules',
   endpoints: [scheduleAdd, scheduleGet, scheduleDel, scheduleUpdate],
-  createStores: (env) => ({ schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules, env.budget) }),
+  createStores: (env) => ({
+    schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules, env.budget, env.persist),
+  }),
   control: {
     operations: {
       wecomSchedules,

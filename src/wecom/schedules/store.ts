@@ -5,6 +5,7 @@
  * and `oa/schedule/get` need.
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
+import type { Persist } from '../../core/persistence.ts'
 import type { Random } from '../../core/random.ts'
 
 /**
@@ -71,6 +72,9 @@ export type SchedulePatch = Partial<
   >
 >
 
+/** The data directory's kind for a schedule's row (its record as JSON). */
+const KIND = 'wecom.schedule'
+
 /** A schedule's fixed cost beyond its text: the record, its reminders object, ids and index entries (rounded up). */
 const SCHEDULE_OVERHEAD = 1024
 
@@ -107,8 +111,11 @@ export class ScheduleStore {
     private readonly maxPerApp: number,
     /** The state budget the schedules count against; an unbounded one of its own when absent. */
     budget: StateBudget = new StateBudget(() => Number.POSITIVE_INFINITY),
+    /** The data directory (`state.dataDir`), when there is one. */
+    private readonly persist?: Persist,
   ) {
     this.account = budget.account('wecom.schedules', (r) => this.drop(r))
+    persist?.onLoad(KIND, (_id, text) => this.keep(JSON.parse(text) as ScheduleRecord))
   }
 
   /** The vendor's shape: 29 hex digits and "AAA" (the doc's example `17c7d2bd9f20d652840f72f59e796AAA`). */
@@ -120,13 +127,21 @@ export class ScheduleStore {
   }
 
   add(input: NewSchedule): ScheduleRecord {
-    const key = `${input.corpid}/${input.agentid}`
+    const record: ScheduleRecord = { ...input, id: this.newId(), status: 0 }
+    this.persist?.put(KIND, record.id, JSON.stringify(record))
+    this.keep(record)
+    this.account.budget.settle()
+    return record
+  }
+
+  /** Indexes a new schedule (or one read back from the data directory) and applies its app's cap. */
+  private keep(record: ScheduleRecord): void {
+    const key = `${record.corpid}/${record.agentid}`
     let list = this.byApp.get(key)
     if (!list) {
       list = new Map()
       this.byApp.set(key, list)
     }
-    const record: ScheduleRecord = { ...input, id: this.newId(), status: 0 }
     list.set(record.id, this.account.add(record, scheduleBytes(record)))
     this.appOf.set(record.id, key)
     if (record.meetingid !== undefined) this.byMeeting.set(record.meetingid, record.id)
@@ -136,8 +151,6 @@ export class ScheduleStore {
       this.account.release(oldest)
       this.drop(r)
     }
-    this.account.budget.settle()
-    return record
   }
 
   /** Changes a kept schedule in place (a meeting mail's `request` naming it, oa/schedule/update) and counts its new size. */
@@ -147,6 +160,7 @@ export class ScheduleStore {
     Object.assign(ticket.item, patch)
     if (patch.meetingid !== undefined) this.byMeeting.set(patch.meetingid, id)
     this.account.resize(ticket, scheduleBytes(ticket.item))
+    this.persist?.put(KIND, id, JSON.stringify(ticket.item))
     this.account.budget.settle()
     return ticket.item
   }
@@ -171,6 +185,7 @@ export class ScheduleStore {
     this.byApp.get(`${r.corpid}/${r.agentid}`)?.delete(r.id)
     this.appOf.delete(r.id)
     if (r.meetingid !== undefined && this.byMeeting.get(r.meetingid) === r.id) this.byMeeting.delete(r.meetingid)
+    this.persist?.delete(KIND, r.id)
   }
 
   private ticket(id: string): Ticket<ScheduleRecord> | undefined {
@@ -190,7 +205,10 @@ export class ScheduleStore {
 
   cancel(id: string): ScheduleRecord | undefined {
     const record = this.get(id)
-    if (record) record.status = 1
+    if (record) {
+      record.status = 1
+      this.persist?.put(KIND, id, JSON.stringify(record))
+    }
     return record
   }
 
