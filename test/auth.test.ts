@@ -1,9 +1,11 @@
 /**
- * The auth rules of both vendors (contracts/rules/auth.{wecom,feishu}.json and the token endpoints' rules files),
- * through every adapter.
+ * The auth rules of both vendors (the gateway and token endpoints' rules files) and their contract cases
+ * (contracts/cases/auth.{wecom,feishu}.json), through every adapter.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { catalogues } from '../src/core/errors.ts'
+import { createEmulator } from '../src/index.ts'
+import { casesOf, describeCases } from './support/contract-cases.ts'
 import { type Harness, harnesses, reasonRule } from './support/harness.ts'
 
 const CORP = 'wwdevcorp0000001'
@@ -11,6 +13,8 @@ const SECRET = 'dev-secret-meetings-1000014'
 const SECRET2 = 'dev-secret-second-1000015'
 const MEETING_CREATE = '/cgi-bin/meeting/create'
 const MAIL_SEND = '/open-apis/mail/v1/user_mailboxes/me/messages/send'
+
+describeCases('auth and gateway contract cases', casesOf('auth.wecom.json', 'auth.feishu.json'))
 
 describe.each(harnesses)('auth through $name', (factory) => {
   let h: Harness
@@ -320,4 +324,45 @@ describe.each(harnesses)('auth through $name', (factory) => {
       expect(r.headers['content-type']).toMatch(/^text\/plain/)
     }
   })
+
+  test('feishu.gateway.path.unknown: GET on the send path answers 404 before any auth, though the read-back pattern fits it', async () => {
+    // `…/messages/send` also fits `…/messages/:message_id` (a GET): the literal segment names the route.
+    for (const authorization of [undefined, 'Bearer u-nosuchtoken', 'Bearer u-dev-user-token-1']) {
+      const r = await h.call({
+        method: 'GET',
+        path: MAIL_SEND,
+        ...(authorization ? { headers: { authorization } } : {}),
+      })
+      expect(r.status).toBe(404)
+      expect(reasonRule(r)).toBe('feishu.gateway.path.unknown')
+      expect(r.text).toBe('404 page not found')
+      expect(r.headers['content-type']).toMatch(/^text\/plain/)
+    }
+    // The read-back itself still answers on its own path.
+    const read = await h.call({
+      path: '/open-apis/mail/v1/user_mailboxes/me/messages/no-such-message',
+      headers: { authorization: 'Bearer u-dev-user-token-1' },
+    })
+    expect([read.status, read.json.code]).toEqual([404, 1234034])
+  })
+
+  test('wecom.gateway.method.post-only: WeCom routes a wrong method all the same, so auth answers first (40014)', async () => {
+    const r = await h.call({ method: 'DELETE', path: MEETING_CREATE, query: { access_token: 'x' } })
+    expect([r.status, r.json.errcode]).toEqual([200, 40014])
+  })
+})
+
+test('feishu.gateway.path.unknown: an over-limit body on a wrong method is the same 404, not a 9499', () => {
+  const emu = createEmulator()
+  const body = new Uint8Array(0)
+  for (const [method, url] of [
+    ['POST', '/open-apis/mail/v1/user_mailboxes/me/messages/m1'],
+    ['GET', MAIL_SEND],
+  ] as const) {
+    const r = emu.refuseOversize({ method, url, headers: {}, body }, 10)
+    expect([r.status, r.body]).toEqual([404, '404 page not found'])
+    expect(r.headers['x-worksuite-mock-reason']).toMatch(/^feishu\.gateway\.path\.unknown: /)
+  }
+  const send = emu.refuseOversize({ method: 'POST', url: MAIL_SEND, headers: {}, body }, 10)
+  expect([send.status, JSON.parse(send.body).code]).toEqual([400, 9499])
 })
