@@ -311,6 +311,97 @@ describe.each(harnesses)('auth through $name', (factory) => {
     h.control.reset()
   })
 
+  /** A user token for Mike through the login page and the v2 exchange, granted `scope`. */
+  const userTokenWith = async (scope?: string) => {
+    const { code } = h.control.issueOAuthCode({ mailbox: 'user@xxx.xx', ...(scope !== undefined ? { scope } : {}) })
+    const r = await h.call({
+      method: 'POST',
+      path: '/open-apis/authen/v2/oauth/token',
+      body: {
+        grant_type: 'authorization_code',
+        client_id: 'cli_devapp00000001',
+        client_secret: 'dev-feishu-secret-00000001',
+        code,
+      },
+    })
+    expect(r.json.code).toBe(0)
+    return r.json as { access_token: string; scope: string }
+  }
+  const sendAs = (token: string) =>
+    h.call({
+      method: 'POST',
+      path: MAIL_SEND,
+      body: { subject: 'scoped', to: [{ mail_address: 'jane@xxx.xx' }], body_plain_text: 'hi' },
+      headers: { authorization: `Bearer ${token}` },
+    })
+
+  test('feishu.gateway.authorization.scope: a user token granted without mail:user_mailbox.message:send → HTTP 400 99991679', async () => {
+    const granted = await userTokenWith('contact:user.base:readonly')
+    expect(granted.scope).toBe('contact:user.base:readonly')
+    const r = await sendAs(granted.access_token)
+    expect([r.status, r.json.code]).toEqual([400, 99991679])
+    expect(reasonRule(r)).toBe('feishu.gateway.authorization.scope')
+    expect(r.json.msg).toMatch(
+      /^Unauthorized\. You do not have permission to perform the requested operation on the resource\. Please request user re-authorization and try again\. required one of these privileges under the user identity: \[mail:user_mailbox\.message:send\]/,
+    )
+    expect(r.json.error.permission_violations).toEqual([
+      { type: 'action_privilege_required', subject: 'mail:user_mailbox.message:send' },
+    ])
+    // Nothing was sent.
+    expect(h.control.mailbox('jane@xxx.xx').filter((m) => m.subject === 'scoped')).toEqual([])
+  })
+
+  test('feishu.gateway.authorization.scope: the scope the code was issued with is what the token carries, and it sends', async () => {
+    for (const scope of [
+      undefined,
+      'mail:user_mailbox.message:send',
+      'offline_access mail:user_mailbox.message:send',
+    ]) {
+      const granted = await userTokenWith(scope)
+      const r = await sendAs(granted.access_token)
+      expect([r.status, r.json.code], scope).toEqual([200, 0])
+    }
+    // Seeded user tokens carry it too.
+    expect((await sendAs('u-dev-user-token-1')).json.code).toBe(0)
+    h.control.reset()
+  })
+
+  test('feishu.gateway.authorization.scope: reading a message back needs mail:user_mailbox.message:readonly', async () => {
+    const granted = await userTokenWith('mail:user_mailbox.message:send')
+    const sent = await sendAs(granted.access_token)
+    expect(sent.json.code).toBe(0)
+    const read = (token: string) =>
+      h.call({
+        path: `/open-apis/mail/v1/user_mailboxes/me/messages/${sent.json.data.message_id}`,
+        headers: { authorization: `Bearer ${token}` },
+      })
+    const r = await read(granted.access_token)
+    expect([r.status, r.json.code]).toEqual([400, 99991679])
+    expect(reasonRule(r)).toBe('feishu.gateway.authorization.scope')
+    expect(r.json.error.permission_violations).toEqual([
+      { type: 'action_privilege_required', subject: 'mail:user_mailbox.message:readonly' },
+    ])
+    expect((await read((await userTokenWith()).access_token)).json.code).toBe(0)
+    h.control.reset()
+  })
+
+  test('feishu.gateway.authorization.scope: a refreshed token keeps the grant it was refreshed from', async () => {
+    const { code } = h.control.issueOAuthCode({ mailbox: 'user@xxx.xx', scope: 'offline_access' })
+    const client = { client_id: 'cli_devapp00000001', client_secret: 'dev-feishu-secret-00000001' }
+    const first = await h.call({
+      method: 'POST',
+      path: '/open-apis/authen/v2/oauth/token',
+      body: { grant_type: 'authorization_code', ...client, code },
+    })
+    const refreshed = await h.call({
+      method: 'POST',
+      path: '/open-apis/authen/v2/oauth/token',
+      body: { grant_type: 'refresh_token', ...client, refresh_token: first.json.refresh_token },
+    })
+    expect(refreshed.json.scope).toBe('offline_access')
+    expect((await sendAs(refreshed.json.access_token)).json.code).toBe(99991679)
+  })
+
   test('feishu.gateway.path.unknown: an unknown path or a wrong method → 404 text/plain', async () => {
     for (const c of [
       { path: '/open-apis/no/such/api' },

@@ -42,6 +42,7 @@ const TENANT_TOKEN_RENEW_BELOW = 30 * 60
 const MAX_USER_TOKENS = 10_000
 const MAX_CODES = 10_000
 
+/** What seeded user tokens are granted, and an OAuth code issued without a scope: sending and reading mail. */
 export const DEFAULT_SCOPE = 'mail:user_mailbox.message:send mail:user_mailbox.message:readonly'
 
 export class FeishuTokens {

@@ -436,6 +436,12 @@ export interface EndpointEntry {
    */
   rules: string
   /**
+   * Feishu user-token endpoints: the scopes of the doc's 权限要求, any one of which the token's grant must hold ("开启其中任意一项权限即可调用"); the auth stage answers 99991679 otherwise.
+   *
+   * @minItems 1
+   */
+  scopes?: [string, ...string[]]
+  /**
    * Feishu: the troubleshooter's method_id in error answers (INFERRED values, stable per endpoint).
    */
   method_id?: string

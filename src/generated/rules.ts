@@ -35,9 +35,11 @@ export type RuleId =
   | 'feishu.gateway.authorization.unknown-user'
   | 'feishu.gateway.authorization.tenant-on-user-api'
   | 'feishu.gateway.authorization.expired'
+  | 'feishu.gateway.authorization.scope'
   | 'feishu.gateway.body.content-type'
   | 'feishu.gateway.body.json'
   | 'feishu.gateway.path.unknown'
+  | 'feishu.mail.message.get.token.scope'
   | 'feishu.mail.message.get.success'
   | 'feishu.mail.message.get.raw'
   | 'feishu.mail.message.get.not-found'
@@ -46,6 +48,7 @@ export type RuleId =
   | 'feishu.mail.message.get.mailbox.other-user'
   | 'feishu.mail.message.get.other-copy'
   | 'feishu.mail.send.token.user-only'
+  | 'feishu.mail.send.token.scope'
   | 'feishu.mail.send.content-type'
   | 'feishu.mail.send.content-type.json-only'
   | 'feishu.mail.send.mailbox.not-found'
@@ -368,6 +371,7 @@ export type RefusalId =
   | 'feishu.gateway.authorization.unknown-user'
   | 'feishu.gateway.authorization.tenant-on-user-api'
   | 'feishu.gateway.authorization.expired'
+  | 'feishu.gateway.authorization.scope'
   | 'feishu.gateway.body.content-type'
   | 'feishu.gateway.body.json'
   | 'feishu.gateway.path.unknown'
@@ -656,9 +660,11 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.gateway.authorization.unknown-user': {"id":"feishu.gateway.authorization.unknown-user","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991668,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.tenant-on-user-api': {"id":"feishu.gateway.authorization.tenant-on-user-api","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.expired': {"id":"feishu.gateway.authorization.expired","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991677,"status":401,"message":"Authentication token expired. Please request a new one.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
+  'feishu.gateway.authorization.scope': {"id":"feishu.gateway.authorization.scope","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.body.content-type': {"id":"feishu.gateway.body.content-type","endpoint":"feishu.gateway","vendor":"feishu","field":"Content-Type","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.body.json': {"id":"feishu.gateway.body.json","endpoint":"feishu.gateway","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.path.unknown': {"id":"feishu.gateway.path.unknown","endpoint":"feishu.gateway","vendor":"feishu","field":"path","kind":"refusal","code":0,"status":404,"message":"","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
+  'feishu.mail.message.get.token.scope': {"id":"feishu.mail.message.get.token.scope","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get","refusedAs":"feishu.gateway.authorization.scope"},
   'feishu.mail.message.get.success': {"id":"feishu.mail.message.get.success","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.raw': {"id":"feishu.mail.message.get.raw","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.not-found': {"id":"feishu.mail.message.get.not-found","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
@@ -667,6 +673,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.mail.message.get.mailbox.other-user': {"id":"feishu.mail.message.get.mailbox.other-user","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234017,"status":403,"message":"permission deny","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.other-copy': {"id":"feishu.mail.message.get.other-copy","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get","refusedAs":"feishu.mail.message.get.not-found"},
   'feishu.mail.send.token.user-only': {"id":"feishu.mail.send.token.user-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.authorization.tenant-on-user-api"},
+  'feishu.mail.send.token.scope': {"id":"feishu.mail.send.token.scope","endpoint":"feishu.mail.send","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.authorization.scope"},
   'feishu.mail.send.content-type': {"id":"feishu.mail.send.content-type","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.content-type.json-only': {"id":"feishu.mail.send.content-type.json-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.body.content-type"},
   'feishu.mail.send.mailbox.not-found': {"id":"feishu.mail.send.mailbox.not-found","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234013,"status":404,"message":"user mailbox not found or user mailbox not active","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
