@@ -114,6 +114,23 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     await send(mail({ meeting: { meeting_admins: { userids: ['lisi'] }, option: { password: '123456' } } }))
   })
 
+  test('wecom.exmail.compose_send.subject.meeting-title: an empty subject is refused with 400042 where it would title a meeting', async () => {
+    await expectRule(mail({ subject: '' }), 'wecom.exmail.compose_send.subject.meeting-title')
+    const s = await send(mail({ subject: 'titled' }))
+    const change = { start_time: START, end_time: START + 3600, schedule_id: s.schedule_id }
+    await expectRule(mail({ subject: '', schedule: change }), 'wecom.exmail.compose_send.subject.meeting-title')
+    expect(h.control.meetings().find((m) => m.meetingid === s.meetingid)!.title).toBe('titled')
+    // A mail that titles no meeting may leave it empty: a schedule mail, and a cancellation.
+    await send(mail({ subject: '', meeting: undefined }))
+    await send(mail({ subject: '', schedule: { ...change, method: 'cancel' } }))
+  })
+
+  test('wecom.exmail.compose_send.content.empty: an empty content books the meeting with an empty description', async () => {
+    const s = await send(mail({ subject: 'no body', content: '' }))
+    const info = await post('/cgi-bin/meeting/get_info', { meetingid: s.meetingid })
+    expect(info.json).toMatchObject({ errcode: 0, title: 'no body', description: '' })
+  })
+
   test('wecom.exmail.compose_send.enable_id_trans.templates: subject, content and attachment names are translated', async () => {
     const text =
       '$userName=lisi$|$userAlias=wangwu$|$userAliasOrName=wangwu$|$userAliasOrName=william$|$departmentName=2$|$userName=nobody$|$departmentName=x$'

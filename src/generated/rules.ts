@@ -102,7 +102,9 @@ export type RuleId =
   | 'wecom.exmail.compose_send.recipients.userid.known'
   | 'wecom.exmail.compose_send.recipients.userid.visible'
   | 'wecom.exmail.compose_send.subject.required'
+  | 'wecom.exmail.compose_send.subject.meeting-title'
   | 'wecom.exmail.compose_send.content.required'
+  | 'wecom.exmail.compose_send.content.empty'
   | 'wecom.exmail.compose_send.content_type.values'
   | 'wecom.exmail.compose_send.attachment_list.max'
   | 'wecom.exmail.compose_send.attachment_list.file_name.required'
@@ -415,6 +417,7 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.recipients.userid.known'
   | 'wecom.exmail.compose_send.recipients.userid.visible'
   | 'wecom.exmail.compose_send.subject.required'
+  | 'wecom.exmail.compose_send.subject.meeting-title'
   | 'wecom.exmail.compose_send.content.required'
   | 'wecom.exmail.compose_send.content_type.values'
   | 'wecom.exmail.compose_send.attachment_list.max'
@@ -727,7 +730,9 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.recipients.userid.known': {"id":"wecom.exmail.compose_send.recipients.userid.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.recipients.userid.visible': {"id":"wecom.exmail.compose_send.recipients.userid.visible","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc.userids","kind":"refusal","code":60011,"status":200,"message":"no privilege to access/modify contact/party/agent","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.subject.required': {"id":"wecom.exmail.compose_send.subject.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.subject.meeting-title': {"id":"wecom.exmail.compose_send.subject.meeting-title","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.content.required': {"id":"wecom.exmail.compose_send.content.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.content.empty': {"id":"wecom.exmail.compose_send.content.empty","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.content_type.values': {"id":"wecom.exmail.compose_send.content_type.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content_type","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.attachment_list.max': {"id":"wecom.exmail.compose_send.attachment_list.max","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"attachment_list","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"attachment_list","maxItems":200}},
   'wecom.exmail.compose_send.attachment_list.file_name.required': {"id":"wecom.exmail.compose_send.attachment_list.file_name.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"attachment_list[].file_name","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},

@@ -208,6 +208,10 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
       })
     checkReminders(body)
 
+    // INFERRED (meeting/create's 400042): the subject titles the meeting the mail books or changes.
+    if (body.meeting && method === 'request' && body.subject === '')
+      fail(400042, `${R}.subject.meeting-title: the subject is the meeting's title, and it is empty`)
+
     let admin: string | undefined
     if (body.meeting) {
       const admins = body.meeting.meeting_admins.userids ?? []
