@@ -42,11 +42,11 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
   })
   afterAll(() => h.close())
 
-  /** Sends a mail that must succeed, and returns the schedule it created or changed. */
-  const send = async (body: unknown, p = post) => {
+  /** Sends a mail that must succeed, and returns the schedule it created or changed (the sending app's latest). */
+  const send = async (body: unknown, p = post, agentid = 1000014) => {
     const r = await p(SEND, body)
     expect(r.json).toEqual({ errcode: 0, errmsg: 'ok' })
-    return h.control.wecomMailSchedules().at(-1)!
+    return h.control.wecomMailSchedules({ agentid }).at(-1)!
   }
   /** The mail is refused by rule `id`: its code and the rule named in the reason. */
   const expectRule = async (body: unknown, id: RuleId, p = post) => expectRefusal(await p(SEND, body), id)
@@ -131,10 +131,11 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     expect(info.json).toMatchObject({ errcode: 0, title: 'no body', description: '' })
   })
 
-  test('wecom.exmail.compose_send.enable_id_trans.templates: subject, content and attachment names are translated', async () => {
+  test('wecom.exmail.compose_send.enable_id_trans.templates: a third-party app gets subject, content and attachment names translated', async () => {
     const text =
       '$userName=lisi$|$userAlias=wangwu$|$userAliasOrName=wangwu$|$userAliasOrName=william$|$departmentName=2$|$userName=nobody$|$departmentName=x$'
     const want = '李四|$userAlias=wangwu$|王五|will|研发部|$userName=nobody$|$departmentName=x$'
+    const thirdParty = wecomPost(h, 'wwdev-third-party-token-1000050')
     await send(
       mail({
         to: { emails: ['trans@example.com'], userids: ['lisi'] },
@@ -143,6 +144,8 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
         attachment_list: [{ file_name: `${text}.txt`, content: 'YQ==' }],
         enable_id_trans: 1,
       }),
+      thirdParty,
+      1000050,
     )
     const [got] = h.control.wecomMailbox('trans@example.com')
     expect(got!.subject).toBe(want)

@@ -242,7 +242,8 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
     if (method === 'request' && s.start_time <= ctx.now)
       fail(400222, `${R}.schedule.start_time.future: start_time ${s.start_time} is not after now (${ctx.now})`)
 
-    const trans = body.enable_id_trans === 1
+    // "仅第三方应用需要用到，企业自建应用可以忽略": a self-built app's templates stay as written.
+    const trans = body.enable_id_trans === 1 && app.kind === 'third-party'
     const subject = trans ? translateIds(body.subject, corp) : body.subject
     const content = trans ? translateIds(body.content, corp) : body.content
     if (trans) for (const a of kept) a.file_name = translateIds(a.file_name, corp)
