@@ -42,11 +42,11 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
   })
   afterAll(() => h.close())
 
-  /** Sends a mail that must succeed, and returns the schedule it created or changed. */
-  const send = async (body: unknown, p = post) => {
+  /** Sends a mail that must succeed, and returns the schedule it created or changed (the sending app's latest). */
+  const send = async (body: unknown, p = post, agentid = 1000014) => {
     const r = await p(SEND, body)
     expect(r.json).toEqual({ errcode: 0, errmsg: 'ok' })
-    return h.control.wecomMailSchedules().at(-1)!
+    return h.control.wecomMailSchedules({ agentid }).at(-1)!
   }
   /** The mail is refused by rule `id`: its code and the rule named in the reason. */
   const expectRule = async (body: unknown, id: RuleId, p = post) => expectRefusal(await p(SEND, body), id)
@@ -130,10 +130,28 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     await send(mail({ meeting: { meeting_admins: { userids: ['lisi'] }, option: { password: '123456' } } }))
   })
 
-  test('wecom.exmail.compose_send.enable_id_trans.templates: subject, content and attachment names are translated', async () => {
+  test('wecom.exmail.compose_send.subject.meeting-title: an empty subject is refused with 400042 where it would title a meeting', async () => {
+    await expectRule(mail({ subject: '' }), 'wecom.exmail.compose_send.subject.meeting-title')
+    const s = await send(mail({ subject: 'titled' }))
+    const change = { start_time: START, end_time: START + 3600, schedule_id: s.schedule_id }
+    await expectRule(mail({ subject: '', schedule: change }), 'wecom.exmail.compose_send.subject.meeting-title')
+    expect(h.control.meetings().find((m) => m.meetingid === s.meetingid)!.title).toBe('titled')
+    // A mail that titles no meeting may leave it empty: a schedule mail, and a cancellation.
+    await send(mail({ subject: '', meeting: undefined }))
+    await send(mail({ subject: '', schedule: { ...change, method: 'cancel' } }))
+  })
+
+  test('wecom.exmail.compose_send.content.empty: an empty content books the meeting with an empty description', async () => {
+    const s = await send(mail({ subject: 'no body', content: '' }))
+    const info = await post('/cgi-bin/meeting/get_info', { meetingid: s.meetingid })
+    expect(info.json).toMatchObject({ errcode: 0, title: 'no body', description: '' })
+  })
+
+  test('wecom.exmail.compose_send.enable_id_trans.templates: a third-party app gets subject, content and attachment names translated', async () => {
     const text =
       '$userName=lisi$|$userAlias=wangwu$|$userAliasOrName=wangwu$|$userAliasOrName=william$|$departmentName=2$|$userName=nobody$|$departmentName=x$'
     const want = '李四|$userAlias=wangwu$|王五|will|研发部|$userName=nobody$|$departmentName=x$'
+    const thirdParty = wecomPost(h, 'wwdev-third-party-token-1000050')
     await send(
       mail({
         to: { emails: ['trans@example.com'], userids: ['lisi'] },
@@ -142,6 +160,8 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
         attachment_list: [{ file_name: `${text}.txt`, content: 'YQ==' }],
         enable_id_trans: 1,
       }),
+      thirdParty,
+      1000050,
     )
     const [got] = h.control.wecomMailbox('trans@example.com')
     expect(got!.subject).toBe(want)

@@ -261,7 +261,7 @@ export class Emulator {
     const byPath = this.vendorFor(path)
     // At a vendor's own hostname, another vendor's path is that host's unknown path.
     const vendor = req.vendorHost ? this.vendors.find((v) => v.vendor === req.vendorHost) : byPath
-    const route = vendor && vendor === byPath ? this.router.match(path)[0]?.route : undefined
+    const route = vendor ? this.routeFor(vendor, byPath, path, req.method.toUpperCase())?.route : undefined
     if (!vendor || !route)
       return this.notFound(env, req, path, vendor, `no route for ${echo(path)}`, nowMs, evictedBefore)
     const why = `the body is over the ${limit}-byte limit and was not read`
@@ -281,8 +281,7 @@ export class Emulator {
     // At a vendor's own hostname, another vendor's path is that host's unknown path.
     const vendor = req.vendorHost ? this.vendors.find((v) => v.vendor === req.vendorHost) : byPath
     const method = req.method.toUpperCase()
-    const matches = vendor && vendor === byPath ? this.router.match(path) : []
-    const match = vendor?.wrongMethod === 'route' ? matches[0] : matches.find((m) => m.route.method === method)
+    const match = vendor ? this.routeFor(vendor, byPath, path, method) : undefined
     if (!vendor || !match) {
       return this.notFound(env, req, path, vendor, `no ${method} route for ${echo(path)}`, nowMs, evictedBefore)
     }
@@ -356,6 +355,17 @@ export class Emulator {
     const committed = env.persist?.committed()
     if (committed) await committed
     return response
+  }
+
+  /**
+   * The route a request takes, whether its body is read or refused for its size: the path's most specific
+   * route, of the request's method where the vendor answers a wrong method as not found (Feishu), or of
+   * any method where it routes it all the same (WeCom). Undefined: the vendor's 404.
+   */
+  private routeFor(vendor: VendorPlugin, byPath: VendorPlugin | undefined, path: string, method: string) {
+    // At a vendor's own hostname, another vendor's path is that host's unknown path.
+    const matches = vendor === byPath ? this.router.match(path) : []
+    return vendor.wrongMethod === 'route' ? matches[0] : matches.find((m) => m.route.method === method)
   }
 
   /** The vendor's own 404 (the journal and our reason header name its rule), or a plain one off every vendor's paths. */

@@ -52,6 +52,7 @@ const USER = 'feishu.user-token'
 const REFRESH = 'feishu.refresh-token'
 const CODE = 'feishu.oauth-code'
 
+/** What seeded user tokens are granted, and an OAuth code issued without a scope: sending and reading mail. */
 export const DEFAULT_SCOPE = 'mail:user_mailbox.message:send mail:user_mailbox.message:readonly'
 
 export class FeishuTokens {

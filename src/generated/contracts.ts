@@ -440,6 +440,18 @@ export interface EndpointEntry {
    */
   rules: string
   /**
+   * Feishu user-token endpoints: the scopes of the doc's 权限要求, any one of which the token's grant must hold ("开启其中任意一项权限即可调用"); the auth stage answers 99991679 otherwise.
+   *
+   * @minItems 1
+   */
+  scopes?: [string, ...string[]]
+  /**
+   * WeCom business endpoints: what the doc's 权限说明 asks of the app (邮件, 日程, 会议; for a self-built app, the API's 可调用应用 list); the auth stage answers 48002 for an app without them (the seed's `permissions`).
+   *
+   * @minItems 1
+   */
+  permissions?: ['mail' | 'schedule' | 'meeting', ...('mail' | 'schedule' | 'meeting')[]]
+  /**
    * Feishu: the troubleshooter's method_id in error answers (INFERRED values, stable per endpoint).
    */
   method_id?: string
@@ -1061,7 +1073,22 @@ export interface WecomUser {
 export interface WecomApp {
   agentid: number
   name?: string
+  /**
+   * The app's secret for gettoken. A third-party app gets its token from service/get_corp_token, which the emulator does not serve: gettoken issues one for its secret all the same, and `access_tokens` pre-issues some.
+   */
   corpsecret: string
+  /**
+   * self-built (企业自建应用, the default) or third-party (第三方应用): a third-party app must name cal_id on meeting/create and oa/schedule/add, and compose_send translates ids for it (enable_id_trans); a self-built app's enable_id_trans is ignored.
+   */
+  kind?: 'self-built' | 'third-party'
+  /**
+   * What the app may call: 邮件 (exmail/*), 日程 (oa/schedule/*), 会议 (meeting/*); a meeting mail needs all three. For a self-built app, being in each API's 可调用应用 / 可调用接口的应用 list; for a third-party app, the permissions it was granted. A call outside them answers 48002. Absent: all three.
+   */
+  permissions?: ('mail' | 'schedule' | 'meeting')[]
+  /**
+   * Pre-issued access tokens (a third-party app's corp tokens): valid until expired through the control plane.
+   */
+  access_tokens?: string[]
   /**
    * The app's visible range. Absent: the whole corp.
    */

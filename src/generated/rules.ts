@@ -35,9 +35,11 @@ export type RuleId =
   | 'feishu.gateway.authorization.unknown-user'
   | 'feishu.gateway.authorization.tenant-on-user-api'
   | 'feishu.gateway.authorization.expired'
+  | 'feishu.gateway.authorization.scope'
   | 'feishu.gateway.body.content-type'
   | 'feishu.gateway.body.json'
   | 'feishu.gateway.path.unknown'
+  | 'feishu.mail.message.get.token.scope'
   | 'feishu.mail.message.get.success'
   | 'feishu.mail.message.get.raw'
   | 'feishu.mail.message.get.not-found'
@@ -46,6 +48,7 @@ export type RuleId =
   | 'feishu.mail.message.get.mailbox.other-user'
   | 'feishu.mail.message.get.other-copy'
   | 'feishu.mail.send.token.user-only'
+  | 'feishu.mail.send.token.scope'
   | 'feishu.mail.send.content-type'
   | 'feishu.mail.send.content-type.json-only'
   | 'feishu.mail.send.mailbox.not-found'
@@ -94,12 +97,16 @@ export type RuleId =
   | 'feishu.mail.send.thread.replies'
   | 'feishu.mail.send.store.cap'
   | 'feishu.mail.send.sdk'
+  | 'wecom.exmail.compose_send.permission.mail'
+  | 'wecom.exmail.compose_send.permission.schedule-meeting'
   | 'wecom.exmail.compose_send.to.required'
   | 'wecom.exmail.compose_send.to.one-of'
   | 'wecom.exmail.compose_send.recipients.userid.known'
   | 'wecom.exmail.compose_send.recipients.userid.visible'
   | 'wecom.exmail.compose_send.subject.required'
+  | 'wecom.exmail.compose_send.subject.meeting-title'
   | 'wecom.exmail.compose_send.content.required'
+  | 'wecom.exmail.compose_send.content.empty'
   | 'wecom.exmail.compose_send.content_type.values'
   | 'wecom.exmail.compose_send.attachment_list.max'
   | 'wecom.exmail.compose_send.attachment_list.file_name.required'
@@ -141,6 +148,7 @@ export type RuleId =
   | 'wecom.exmail.compose_send.types'
   | 'wecom.exmail.compose_send.enable_id_trans.values'
   | 'wecom.exmail.compose_send.enable_id_trans.templates'
+  | 'wecom.exmail.compose_send.enable_id_trans.self-built'
   | 'wecom.exmail.compose_send.delivery'
   | 'wecom.exmail.compose_send.request.create'
   | 'wecom.exmail.compose_send.request.change'
@@ -151,6 +159,8 @@ export type RuleId =
   | 'wecom.gateway.access_token.unknown'
   | 'wecom.gateway.access_token.expired'
   | 'wecom.gateway.access_token.per-app'
+  | 'wecom.gateway.access_token.seeded'
+  | 'wecom.gateway.app.permission'
   | 'wecom.gateway.method.post-only'
   | 'wecom.gateway.body.json'
   | 'wecom.gateway.path.unknown'
@@ -170,9 +180,11 @@ export type RuleId =
   | 'wecom.meeting.cancel.sub_meetingid.scheduled'
   | 'wecom.meeting.cancel.sub_meetingid.one'
   | 'wecom.meeting.cancel.mail-booked'
+  | 'wecom.meeting.create.permission.callable'
   | 'wecom.meeting.create.method.post'
   | 'wecom.meeting.create.body.json'
   | 'wecom.meeting.create.body.types'
+  | 'wecom.meeting.create.creator_userid.deprecated'
   | 'wecom.meeting.create.admin_userid.required'
   | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.title.required'
@@ -186,6 +198,7 @@ export type RuleId =
   | 'wecom.meeting.create.location.length'
   | 'wecom.meeting.create.invitees.visible'
   | 'wecom.meeting.create.invitees.limit'
+  | 'wecom.meeting.create.cal_id.third-party'
   | 'wecom.meeting.create.cal_id.length'
   | 'wecom.meeting.create.cal_id.owned'
   | 'wecom.meeting.create.settings.password'
@@ -229,6 +242,7 @@ export type RuleId =
   | 'wecom.meeting.get_info.current_sub_meetingid.next'
   | 'wecom.meeting.get_info.sub_repeat_list.segment'
   | 'wecom.meeting.get_info.sub_meetings.one-off'
+  | 'wecom.meeting.update.permission.callable'
   | 'wecom.meeting.update.method.post'
   | 'wecom.meeting.update.body.json'
   | 'wecom.meeting.update.body.types'
@@ -312,6 +326,7 @@ export type RuleId =
   | 'wecom.schedule.add.reminders.repeat_day_of_month.range'
   | 'wecom.schedule.add.reminders.timezone.range'
   | 'wecom.schedule.add.reminders.repeat_until.forever'
+  | 'wecom.schedule.add.cal_id.third-party'
   | 'wecom.schedule.add.cal_id.length'
   | 'wecom.schedule.add.cal_id.known'
   | 'wecom.schedule.add.cal_id.own-app'
@@ -388,6 +403,7 @@ export type RefusalId =
   | 'feishu.gateway.authorization.unknown-user'
   | 'feishu.gateway.authorization.tenant-on-user-api'
   | 'feishu.gateway.authorization.expired'
+  | 'feishu.gateway.authorization.scope'
   | 'feishu.gateway.body.content-type'
   | 'feishu.gateway.body.json'
   | 'feishu.gateway.path.unknown'
@@ -431,6 +447,7 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.recipients.userid.known'
   | 'wecom.exmail.compose_send.recipients.userid.visible'
   | 'wecom.exmail.compose_send.subject.required'
+  | 'wecom.exmail.compose_send.subject.meeting-title'
   | 'wecom.exmail.compose_send.content.required'
   | 'wecom.exmail.compose_send.content_type.values'
   | 'wecom.exmail.compose_send.attachment_list.max'
@@ -474,6 +491,7 @@ export type RefusalId =
   | 'wecom.gateway.access_token.missing'
   | 'wecom.gateway.access_token.unknown'
   | 'wecom.gateway.access_token.expired'
+  | 'wecom.gateway.app.permission'
   | 'wecom.gateway.method.post-only'
   | 'wecom.gateway.body.json'
   | 'wecom.gateway.path.unknown'
@@ -491,6 +509,7 @@ export type RefusalId =
   | 'wecom.meeting.cancel.sub_meetingid.cancelled'
   | 'wecom.meeting.cancel.sub_meetingid.scheduled'
   | 'wecom.meeting.create.body.types'
+  | 'wecom.meeting.create.creator_userid.deprecated'
   | 'wecom.meeting.create.admin_userid.required'
   | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.title.required'
@@ -504,6 +523,7 @@ export type RefusalId =
   | 'wecom.meeting.create.location.length'
   | 'wecom.meeting.create.invitees.visible'
   | 'wecom.meeting.create.invitees.limit'
+  | 'wecom.meeting.create.cal_id.third-party'
   | 'wecom.meeting.create.cal_id.length'
   | 'wecom.meeting.create.cal_id.owned'
   | 'wecom.meeting.create.settings.password'
@@ -593,6 +613,7 @@ export type RefusalId =
   | 'wecom.schedule.add.reminders.repeat_day_of_week.range'
   | 'wecom.schedule.add.reminders.repeat_day_of_month.range'
   | 'wecom.schedule.add.reminders.timezone.range'
+  | 'wecom.schedule.add.cal_id.third-party'
   | 'wecom.schedule.add.cal_id.length'
   | 'wecom.schedule.add.cal_id.known'
   | 'wecom.schedule.add.cal_id.own-app'
@@ -682,9 +703,11 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.gateway.authorization.unknown-user': {"id":"feishu.gateway.authorization.unknown-user","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991668,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.tenant-on-user-api': {"id":"feishu.gateway.authorization.tenant-on-user-api","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.expired': {"id":"feishu.gateway.authorization.expired","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991677,"status":401,"message":"Authentication token expired. Please request a new one.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
+  'feishu.gateway.authorization.scope': {"id":"feishu.gateway.authorization.scope","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.body.content-type': {"id":"feishu.gateway.body.content-type","endpoint":"feishu.gateway","vendor":"feishu","field":"Content-Type","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.body.json': {"id":"feishu.gateway.body.json","endpoint":"feishu.gateway","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.path.unknown': {"id":"feishu.gateway.path.unknown","endpoint":"feishu.gateway","vendor":"feishu","field":"path","kind":"refusal","code":0,"status":404,"message":"","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
+  'feishu.mail.message.get.token.scope': {"id":"feishu.mail.message.get.token.scope","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get","refusedAs":"feishu.gateway.authorization.scope"},
   'feishu.mail.message.get.success': {"id":"feishu.mail.message.get.success","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.raw': {"id":"feishu.mail.message.get.raw","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.not-found': {"id":"feishu.mail.message.get.not-found","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
@@ -693,6 +716,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.mail.message.get.mailbox.other-user': {"id":"feishu.mail.message.get.mailbox.other-user","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234017,"status":403,"message":"permission deny","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.other-copy': {"id":"feishu.mail.message.get.other-copy","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get","refusedAs":"feishu.mail.message.get.not-found"},
   'feishu.mail.send.token.user-only': {"id":"feishu.mail.send.token.user-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.authorization.tenant-on-user-api"},
+  'feishu.mail.send.token.scope': {"id":"feishu.mail.send.token.scope","endpoint":"feishu.mail.send","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.authorization.scope"},
   'feishu.mail.send.content-type': {"id":"feishu.mail.send.content-type","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.content-type.json-only': {"id":"feishu.mail.send.content-type.json-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.body.content-type"},
   'feishu.mail.send.mailbox.not-found': {"id":"feishu.mail.send.mailbox.not-found","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234013,"status":404,"message":"user mailbox not found or user mailbox not active","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
@@ -741,12 +765,16 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.mail.send.thread.replies': {"id":"feishu.mail.send.thread.replies","endpoint":"feishu.mail.send","vendor":"feishu","field":"thread_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.store.cap': {"id":"feishu.mail.send.store.cap","endpoint":"feishu.mail.send","vendor":"feishu","field":"store","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.sdk': {"id":"feishu.mail.send.sdk","endpoint":"feishu.mail.send","vendor":"feishu","field":"SDK","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'wecom.exmail.compose_send.permission.mail': {"id":"wecom.exmail.compose_send.permission.mail","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/97868","refusedAs":"wecom.gateway.app.permission"},
+  'wecom.exmail.compose_send.permission.schedule-meeting': {"id":"wecom.exmail.compose_send.permission.schedule-meeting","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/97868","refusedAs":"wecom.gateway.app.permission"},
   'wecom.exmail.compose_send.to.required': {"id":"wecom.exmail.compose_send.to.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.to.one-of': {"id":"wecom.exmail.compose_send.to.one-of","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to.emails/to.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.recipients.userid.known': {"id":"wecom.exmail.compose_send.recipients.userid.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.recipients.userid.visible': {"id":"wecom.exmail.compose_send.recipients.userid.visible","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc.userids","kind":"refusal","code":60011,"status":200,"message":"no privilege to access/modify contact/party/agent","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.subject.required': {"id":"wecom.exmail.compose_send.subject.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.subject.meeting-title': {"id":"wecom.exmail.compose_send.subject.meeting-title","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.content.required': {"id":"wecom.exmail.compose_send.content.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.content.empty': {"id":"wecom.exmail.compose_send.content.empty","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.content_type.values': {"id":"wecom.exmail.compose_send.content_type.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content_type","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.attachment_list.max': {"id":"wecom.exmail.compose_send.attachment_list.max","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"attachment_list","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"attachment_list","maxItems":200}},
   'wecom.exmail.compose_send.attachment_list.file_name.required': {"id":"wecom.exmail.compose_send.attachment_list.file_name.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"attachment_list[].file_name","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
@@ -788,6 +816,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.types': {"id":"wecom.exmail.compose_send.types","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.enable_id_trans.values': {"id":"wecom.exmail.compose_send.enable_id_trans.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"enable_id_trans","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.enable_id_trans.templates': {"id":"wecom.exmail.compose_send.enable_id_trans.templates","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject/content/attachment_list[].file_name","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.enable_id_trans.self-built': {"id":"wecom.exmail.compose_send.enable_id_trans.self-built","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"enable_id_trans","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.delivery': {"id":"wecom.exmail.compose_send.delivery","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.request.create': {"id":"wecom.exmail.compose_send.request.create","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.method","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.request.change': {"id":"wecom.exmail.compose_send.request.change","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.method","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
@@ -798,6 +827,8 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.gateway.access_token.unknown': {"id":"wecom.gateway.access_token.unknown","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":40014,"status":200,"message":"invalid access_token","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.access_token.expired': {"id":"wecom.gateway.access_token.expired","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":42001,"status":200,"message":"access_token expired","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.access_token.per-app': {"id":"wecom.gateway.access_token.per-app","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gateway.access_token.seeded': {"id":"wecom.gateway.access_token.seeded","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gateway.app.permission': {"id":"wecom.gateway.app.permission","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.method.post-only': {"id":"wecom.gateway.method.post-only","endpoint":"wecom.gateway","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.body.json': {"id":"wecom.gateway.body.json","endpoint":"wecom.gateway","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.path.unknown': {"id":"wecom.gateway.path.unknown","endpoint":"wecom.gateway","vendor":"wecom","field":"path","kind":"refusal","code":0,"status":404,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
@@ -817,9 +848,11 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.cancel.sub_meetingid.scheduled': {"id":"wecom.meeting.cancel.sub_meetingid.scheduled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.sub_meetingid.one': {"id":"wecom.meeting.cancel.sub_meetingid.one","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.mail-booked': {"id":"wecom.meeting.cancel.mail-booked","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.create.permission.callable': {"id":"wecom.meeting.create.permission.callable","endpoint":"wecom.meeting.create","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.app.permission"},
   'wecom.meeting.create.method.post': {"id":"wecom.meeting.create.method.post","endpoint":"wecom.meeting.create","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.create.body.json': {"id":"wecom.meeting.create.body.json","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.create.body.types': {"id":"wecom.meeting.create.body.types","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.creator_userid.deprecated': {"id":"wecom.meeting.create.creator_userid.deprecated","endpoint":"wecom.meeting.create","vendor":"wecom","field":"creator_userid","kind":"refusal","code":400043,"status":200,"message":"已废弃该参数，请使用admin_userid","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.admin_userid.required': {"id":"wecom.meeting.create.admin_userid.required","endpoint":"wecom.meeting.create","vendor":"wecom","field":"admin_userid","kind":"refusal","code":400040,"status":200,"message":"缺少admin_userid参数","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"admin_userid","nonEmpty":true}},
   'wecom.meeting.create.admin_userid.visible': {"id":"wecom.meeting.create.admin_userid.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"admin_userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.title.required': {"id":"wecom.meeting.create.title.required","endpoint":"wecom.meeting.create","vendor":"wecom","field":"title","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"title","nonEmpty":true}},
@@ -833,6 +866,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.create.location.length': {"id":"wecom.meeting.create.location.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"location","kind":"refusal","code":400237,"status":200,"message":"location的长度超过最大限制","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"location","maxChars":128}},
   'wecom.meeting.create.invitees.visible': {"id":"wecom.meeting.create.invitees.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.invitees.limit': {"id":"wecom.meeting.create.invitees.limit","endpoint":"wecom.meeting.create","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400020,"status":200,"message":"会议参与人超过限制","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.cal_id.third-party': {"id":"wecom.meeting.create.cal_id.third-party","endpoint":"wecom.meeting.create","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.cal_id.length': {"id":"wecom.meeting.create.cal_id.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"cal_id","maxBytes":64}},
   'wecom.meeting.create.cal_id.owned': {"id":"wecom.meeting.create.cal_id.owned","endpoint":"wecom.meeting.create","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.password': {"id":"wecom.meeting.create.settings.password","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.password","kind":"refusal","code":400030,"status":200,"message":"不合法的会议密码","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"settings.password","pattern":"^\\d{4,6}$"}},
@@ -876,6 +910,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.get_info.current_sub_meetingid.next': {"id":"wecom.meeting.get_info.current_sub_meetingid.next","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"current_sub_meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.sub_repeat_list.segment': {"id":"wecom.meeting.get_info.sub_repeat_list.segment","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_repeat_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.sub_meetings.one-off': {"id":"wecom.meeting.get_info.sub_meetings.one-off","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.update.permission.callable': {"id":"wecom.meeting.update.permission.callable","endpoint":"wecom.meeting.update","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.app.permission"},
   'wecom.meeting.update.method.post': {"id":"wecom.meeting.update.method.post","endpoint":"wecom.meeting.update","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.update.body.json': {"id":"wecom.meeting.update.body.json","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.update.body.types': {"id":"wecom.meeting.update.body.types","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
@@ -959,6 +994,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.add.reminders.repeat_day_of_month.range': {"id":"wecom.schedule.add.reminders.repeat_day_of_month.range","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.reminders.repeat_day_of_month","kind":"refusal","code":90487,"status":200,"message":"非法的day_of_month","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.reminders.repeat_day_of_month[]","min":1,"max":31}},
   'wecom.schedule.add.reminders.timezone.range': {"id":"wecom.schedule.add.reminders.timezone.range","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.reminders.timezone","kind":"refusal","code":90480,"status":200,"message":"非法的timezone","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.reminders.timezone","min":-12,"max":12}},
   'wecom.schedule.add.reminders.repeat_until.forever': {"id":"wecom.schedule.add.reminders.repeat_until.forever","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.reminders.repeat_until","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.cal_id.third-party': {"id":"wecom.schedule.add.cal_id.third-party","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90708,"status":200,"message":"日程创建者没有默认日历，需要传日历参数","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.cal_id.length': {"id":"wecom.schedule.add.cal_id.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.cal_id","maxBytes":64}},
   'wecom.schedule.add.cal_id.known': {"id":"wecom.schedule.add.cal_id.known","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.cal_id.own-app': {"id":"wecom.schedule.add.cal_id.own-app","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/93648"},

@@ -9,7 +9,8 @@ import { fail } from '../core/errors.ts'
 import type { RequestContext } from '../core/module.ts'
 import type { Persist } from '../core/persistence.ts'
 import type { Random } from '../core/random.ts'
-import type { WecomApp, WecomCorp } from './directory.ts'
+import type { Corp } from '../generated/contracts.ts'
+import type { AppPermission, WecomApp, WecomCorp } from './directory.ts'
 
 interface IssuedToken {
   corpid: string
@@ -31,13 +32,20 @@ export class WecomTokens {
   private readonly byToken = new Map<string, IssuedToken>()
   private readonly byApp = new Map<string, string[]>()
 
+  /** `corps`: the seed's, whose apps' pre-issued `access_tokens` are valid until expired through the control plane. */
   constructor(
     private readonly random: Random,
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
+    corps: readonly Corp[] = [],
     /** The data directory (`state.dataDir`), when there is one. */
     private readonly persist?: Persist,
   ) {
+    // Not in the per-app lists: gettoken's rotation never pushes them out, and the seed brings them back.
+    for (const corp of corps)
+      for (const app of corp.apps)
+        for (const token of app.access_tokens ?? [])
+          this.byToken.set(token, { corpid: corp.corpid, agentid: app.agentid, expiresAt: Number.POSITIVE_INFINITY })
     persist?.onLoad(KIND, (token, text) => this.keep(token, JSON.parse(text) as IssuedToken))
   }
 
@@ -99,7 +107,26 @@ export class WecomTokens {
   }
 }
 
-/** The auth stage for WeCom business routes: fills `ctx.principal` or answers 41001 / 40014 / 42001. */
+const PERMISSION_NAMES: Record<AppPermission, string> = { mail: '邮件', schedule: '日程', meeting: '会议' }
+
+/**
+ * The permissions the endpoint's 权限说明 asks for (the registry's `permissions`) that the app lacks → 48002 api
+ * forbidden: a self-built app not in the API's 可调用应用 / 可调用接口的应用 list, a third-party app without the
+ * permission (https://developer.work.weixin.qq.com/document/path/99104, …/98154, …/97868 权限说明).
+ */
+function checkPermissions(ctx: RequestContext, app: WecomApp): void {
+  const missing = (ctx.route.permissions ?? []).filter((p) => !app.permissions.has(p))
+  if (missing.length === 0) return
+  const names = missing.map((p) => PERMISSION_NAMES[p]).join(', ')
+  fail(
+    48002,
+    app.kind === 'third-party'
+      ? `wecom.gateway.app.permission: third-party app ${app.agentid} lacks the ${names} permission this API needs`
+      : `wecom.gateway.app.permission: self-built app ${app.agentid} is not in the 可调用应用 list of ${names}, which this API needs`,
+  )
+}
+
+/** The auth stage for WeCom business routes: fills `ctx.principal` or answers 41001 / 40014 / 42001, then 48002. */
 export function authenticateWecom(ctx: RequestContext): void {
   const { wecomDirectory: directory, wecomTokens: tokens } = ctx.env.stores
   const token = ctx.query.get('access_token')
@@ -109,8 +136,8 @@ export function authenticateWecom(ctx: RequestContext): void {
       'wecom.gateway.access_token.missing: no access_token in the query string (WeCom reads the token from the query only)',
     )
   const issued = tokens.lookup(token)
-  if (!issued || !directory.app(issued.corpid, issued.agentid))
-    fail(40014, 'wecom.gateway.access_token.unknown: access_token was never issued by this emulator')
+  const app = issued && directory.app(issued.corpid, issued.agentid)
+  if (!issued || !app) fail(40014, 'wecom.gateway.access_token.unknown: access_token was never issued by this emulator')
   ctx.tags.app = `${issued.corpid}/${issued.agentid}`
   ctx.principal = { vendor: 'wecom', corpid: issued.corpid, agentid: issued.agentid, token }
   if (issued.expiresAt <= ctx.now)
@@ -118,6 +145,7 @@ export function authenticateWecom(ctx: RequestContext): void {
       42001,
       `wecom.gateway.access_token.expired: access_token expired at ${issued.expiresAt} (emulator clock ${ctx.now})`,
     )
+  checkPermissions(ctx, app)
 }
 
 /** The calling app, for a route whose auth stage has run: who is asking, and their corp and app records. */

@@ -213,6 +213,10 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
       })
     checkReminders(body)
 
+    // INFERRED (meeting/create's 400042): the subject titles the meeting the mail books or changes.
+    if (body.meeting && method === 'request' && body.subject === '')
+      fail(400042, `${R}.subject.meeting-title: the subject is the meeting's title, and it is empty`)
+
     let admin: string | undefined
     if (body.meeting) {
       const admins = body.meeting.meeting_admins.userids ?? []
@@ -251,7 +255,8 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
     if (method === 'request' && s.start_time <= ctx.now)
       fail(400222, `${R}.schedule.start_time.future: start_time ${s.start_time} is not after now (${ctx.now})`)
 
-    const trans = body.enable_id_trans === 1
+    // "仅第三方应用需要用到，企业自建应用可以忽略": a self-built app's templates stay as written.
+    const trans = body.enable_id_trans === 1 && app.kind === 'third-party'
     const subject = trans ? translateIds(body.subject, corp) : body.subject
     const content = trans ? translateIds(body.content, corp) : body.content
     if (trans) for (const a of kept) a.file_name = translateIds(a.file_name, corp)

@@ -35,6 +35,9 @@ function createMeeting(ctx: RequestContext): Record<string, unknown> {
   const c = callerOf(ctx)
   const req = ctx.body as WecomMeetingCreateRequest
 
+  // The field admin_userid replaced; null counts as absent.
+  if ((req as { creator_userid?: unknown }).creator_userid != null)
+    fail(400043, 'wecom.meeting.create.creator_userid.deprecated: creator_userid is deprecated, use admin_userid')
   if (!req.admin_userid) fail(400040, 'wecom.meeting.create.admin_userid.required: admin_userid is missing')
   if (!req.title) fail(400042, 'wecom.meeting.create.title.required: title is missing or empty')
   if (docWidth(req.title) > 40) {
@@ -78,6 +81,11 @@ function createMeeting(ctx: RequestContext): Record<string, unknown> {
   const invitees = req.invitees?.userid ?? []
   checkHeadcount(c, invitees, 'wecom.meeting.create.invitees.limit')
   checkVisible(ctx, c, invitees, 'wecom.meeting.create.invitees.visible', 'invitee')
+  // "第三方应用必须指定cal_id" (INFERRED: a missing required parameter, 40058).
+  if (c.app.kind === 'third-party' && !req.cal_id)
+    fail(40058, 'wecom.meeting.create.cal_id.third-party: a third-party app must name cal_id', {
+      prefix: 'missing cal_id. ',
+    })
   if (req.cal_id !== undefined)
     checkCalendar(c, req.cal_id, 'wecom.meeting.create.cal_id.length', 'wecom.meeting.create.cal_id.owned')
 

@@ -36,6 +36,12 @@ export const scheduleAdd = defineEndpoint('wecom.schedule.add', {
     const { schedules } = ctx.env.stores
 
     const { admins, attendees, isWholeDay } = checkScheduleFields(corp, s, 'wecom.schedule.add')
+    // "第三方应用必须指定cal_id": it has no default calendar (INFERRED: 90708).
+    if (app.kind === 'third-party' && !s.cal_id)
+      fail(
+        90708,
+        'wecom.schedule.add.cal_id.third-party: a third-party app must name cal_id (it has no default calendar)',
+      )
     let calId = defaultCalendar(app)
     if (s.cal_id !== undefined && s.cal_id !== '') {
       if (utf8Length(s.cal_id) > 64)
