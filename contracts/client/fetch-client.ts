@@ -155,6 +155,16 @@ export function createWecomClient(options: ClientOptions) {
       get: post<{ schedule_list?: Record<string, unknown>[] }>('wecom.schedule.get'),
       del: post<Record<string, never>>('wecom.schedule.del'),
     },
+    calendar: {
+      add: post<{ cal_id?: string; fail_result?: { shares: { errcode: number; errmsg: string; userid: string }[] } }>(
+        'wecom.calendar.add',
+      ),
+      get: post<{ calendar_list?: Record<string, unknown>[] }>('wecom.calendar.get'),
+      update: post<{ fail_result?: { shares: { errcode: number; errmsg: string; userid: string }[] } }>(
+        'wecom.calendar.update',
+      ),
+      del: post<Record<string, never>>('wecom.calendar.del'),
+    },
     mail: {
       composeSend: post<Record<string, never>>('wecom.exmail.compose_send'),
     },

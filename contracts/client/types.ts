@@ -39,6 +39,10 @@ export interface EndpointMethods {
   scheduleGet(token: string, body: Body): Promise<WireResponse>
   scheduleDel(token: string, body: Body): Promise<WireResponse>
   scheduleUpdate(token: string, body: Body): Promise<WireResponse>
+  calendarAdd(token: string, body: Body): Promise<WireResponse>
+  calendarGet(token: string, body: Body): Promise<WireResponse>
+  calendarUpdate(token: string, body: Body): Promise<WireResponse>
+  calendarDel(token: string, body: Body): Promise<WireResponse>
   composeSend(token: string, body: Body): Promise<WireResponse>
   feishuTenantToken(body: Body): Promise<WireResponse>
   feishuAppToken(body: Body): Promise<WireResponse>

@@ -332,8 +332,8 @@ async function cleanUp(s: Session, pending: PendingCleanup[]): Promise<CleanupRe
         res = await attempt()
         code = pick(res.json, 'errcode').value
       }
-      // Already cancelled, or over (an ended meeting cannot be cancelled, and nothing of it is left scheduled).
-      const ok = code === 0 || code === 400041 || code === 400224 || code === 90460
+      // Already cancelled or deleted, or over (an ended meeting cannot be cancelled, and nothing of it is left scheduled).
+      const ok = code === 0 || code === 400041 || code === 400224 || code === 90460 || code === 90459
       out.push({ endpoint: item.endpoint, body: item.body, ok, detail: `errcode ${String(code)}` })
     } catch (e) {
       out.push({ endpoint: item.endpoint, body: item.body, ok: false, detail: (e as Error).message })

@@ -93,6 +93,10 @@ export interface Config {
      */
     maxSchedules?: number
     /**
+     * Calendars one app keeps (the seed's and oa/calendar/add's, deleted ones not counted): the documented 每个应用可创建的日历本数量上限为1万个. One more answers 90481.
+     */
+    maxCalendars?: number
+    /**
      * Recipient mailboxes kept for meeting mails (exmail/app/compose_send), across corps; the least recently delivered-to go first.
      */
     maxMailboxes?: number
@@ -357,10 +361,10 @@ export interface ContractExpect {
   ]
 }
 /**
- * How to undo what the step created; run after the case, also when it fails (meeting → wecom.meeting.cancel, schedule → wecom.schedule.del).
+ * How to undo what the step created; run after the case, also when it fails (meeting → wecom.meeting.cancel, schedule → wecom.schedule.del, calendar → wecom.calendar.del).
  */
 export interface ContractCleanup {
-  endpoint: 'wecom.meeting.cancel' | 'wecom.schedule.del'
+  endpoint: 'wecom.meeting.cancel' | 'wecom.schedule.del' | 'wecom.calendar.del'
   body: {}
   /**
    * The access_token to undo with, when the step used another app's (default {{wecom.token}}).
@@ -1060,7 +1064,71 @@ export interface FeishuUser {
   }[]
 }
 
-// wecom.error.schema.json
+// wecom.calendar.add.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/add body (创建日历, https://developer.work.weixin.qq.com/document/path/93647). Shape and types only: a breach answers 40058. The ranges and the rules with their own errcodes (90473, 90492, 90483, 90481) are in contracts/rules/wecom.calendar.add.json.
+ */
+export interface WecomCalendarAddRequest {
+  calendar: {
+    admins?: string[]
+    set_as_default?: 0 | 1
+    summary: string
+    /**
+     * RGB in hex, e.g. "#0000FF"; required but for a 全员日历.
+     */
+    color?: string
+    description?: string
+    is_public?: 0 | 1
+    public_range?: WecomCalendarPublicRange
+    is_corp_calendar?: 0 | 1
+    shares?: WecomCalendarShare[]
+  }
+  /**
+   * Only old third-party multi-app suites send it.
+   */
+  agentid?: number
+}
+export interface WecomCalendarPublicRange {
+  userids?: string[]
+  partyids?: number[]
+}
+export interface WecomCalendarShare {
+  userid: string
+  /**
+   * 1 可查看 (default), 3 仅查看闲忙状态.
+   */
+  permission?: 1 | 3
+}
+
+// wecom.calendar.add.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/add (创建日历, https://developer.work.weixin.qq.com/document/path/93647, 返回结果): HTTP 200, the new calendar's id and, when some share was not kept, fail_result; or WeCom's error envelope.
+ */
+export type WecomCalendarAddResponse = WecomCalendarAddSuccess | WecomError
+
+export interface WecomCalendarAddSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 日历ID, e.g. wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA.
+   */
+  cal_id: string
+  fail_result?: WecomCalendarFailResult
+}
+/**
+ * 无效的输入内容: the shares that were not kept.
+ */
+export interface WecomCalendarFailResult {
+  /**
+   * @minItems 1
+   */
+  shares: [WecomCalendarFailedShare, ...WecomCalendarFailedShare[]]
+}
+export interface WecomCalendarFailedShare {
+  errcode: number
+  errmsg: string
+  userid: string
+}
 /**
  * WeCom's error envelope, the same on every endpoint (https://developer.work.weixin.qq.com/document/path/90313): HTTP 200, a non-zero errcode from contracts/errors/wecom.json, and errmsg = the English text (a field-specific prefix may come first), the hint id, the caller's IP and the errcode's lookup link. The same pair is mirrored in the Error-Code / Error-Msg headers. Real error bodies may also carry the endpoint's zero-valued result fields (e.g. "ip_list": []); the emulator sends none, so nothing else is allowed here.
  */
@@ -1074,6 +1142,114 @@ export interface WecomError {
    */
   errmsg: string
 }
+
+// wecom.calendar.del.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/del body (删除日历, https://developer.work.weixin.qq.com/document/path/97718).
+ */
+export interface WecomCalendarDelRequest {
+  cal_id: string
+}
+
+// wecom.calendar.del.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/del (删除日历, https://developer.work.weixin.qq.com/document/path/97718): HTTP 200, ok with nothing else, or WeCom's error envelope (90457, 90466, 90459).
+ */
+export type WecomCalendarDelResponse = WecomCalendarDelSuccess | WecomError
+
+export interface WecomCalendarDelSuccess {
+  errcode: 0
+  errmsg: 'ok'
+}
+
+// wecom.calendar.get.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/get body (获取日历详情, https://developer.work.weixin.qq.com/document/path/97717): the ids oa/calendar/add returned, at most 1000. An absent or empty list answers 90458.
+ */
+export interface WecomCalendarGetRequest {
+  cal_id_list?: string[]
+}
+
+// wecom.calendar.get.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/get (获取日历详情, https://developer.work.weixin.qq.com/document/path/97717): HTTP 200, the calendars asked for in the order asked, or WeCom's error envelope (90458, 90457, 90466, 90459, …).
+ */
+export type WecomCalendarGetResponse = WecomCalendarGetSuccess | WecomError
+
+export interface WecomCalendarGetSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  calendar_list: [WecomCalendarDetail, ...WecomCalendarDetail[]]
+}
+export interface WecomCalendarDetail {
+  cal_id: string
+  /**
+   * @maxItems 3
+   */
+  admins: [] | [string] | [string, string] | [string, string, string]
+  summary: string
+  /**
+   * Empty for a 全员日历, which keeps no colour.
+   */
+  color: string
+  description: string
+  /**
+   * @maxItems 2000
+   */
+  shares: WecomCalendarDetailShare[]
+  is_public: 0 | 1
+  public_range: WecomCalendarDetailPublicRange
+  is_corp_calendar: 0 | 1
+}
+export interface WecomCalendarDetailShare {
+  userid: string
+  /**
+   * 1 可查看, 3 仅查看闲忙状态.
+   */
+  permission: 1 | 3
+}
+export interface WecomCalendarDetailPublicRange {
+  userids: string[]
+  partyids: number[]
+}
+
+// wecom.calendar.update.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/update body (更新日历, https://developer.work.weixin.qq.com/document/path/97716): oa/calendar/add's calendar with cal_id, without is_public, is_corp_calendar and set_as_default (which cannot change; sent, they are ignored). Shape and types only: a breach answers 40058.
+ */
+export interface WecomCalendarUpdateRequest {
+  /**
+   * 0 (default): the public range is overwritten too; 1: it stays.
+   */
+  skip_public_range?: 0 | 1
+  calendar: {
+    cal_id: string
+    admins?: string[]
+    summary: string
+    color?: string
+    description?: string
+    public_range?: WecomCalendarPublicRange
+    shares?: WecomCalendarShare[]
+  }
+}
+
+// wecom.calendar.update.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/update (更新日历, https://developer.work.weixin.qq.com/document/path/97716, 返回结果): HTTP 200, with fail_result when some share was not kept, or WeCom's error envelope.
+ */
+export type WecomCalendarUpdateResponse = WecomCalendarUpdateSuccess | WecomError
+
+export interface WecomCalendarUpdateSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  fail_result?: WecomCalendarFailResult
+}
+
+// wecom.error.schema.json: declared above, by the first schema that uses it
 
 // wecom.exmail.compose_send.request.schema.json
 /**

@@ -8,6 +8,10 @@ export type RuleEndpoint =
   | 'feishu.gateway'
   | 'feishu.mail.message.get'
   | 'feishu.mail.send'
+  | 'wecom.calendar.add'
+  | 'wecom.calendar.del'
+  | 'wecom.calendar.get'
+  | 'wecom.calendar.update'
   | 'wecom.exmail.compose_send'
   | 'wecom.gateway'
   | 'wecom.gettoken'
@@ -94,6 +98,67 @@ export type RuleId =
   | 'feishu.mail.send.thread.replies'
   | 'feishu.mail.send.store.cap'
   | 'feishu.mail.send.sdk'
+  | 'wecom.calendar.add.calendar.required'
+  | 'wecom.calendar.add.body.types'
+  | 'wecom.calendar.add.summary.required'
+  | 'wecom.calendar.add.set_as_default.values'
+  | 'wecom.calendar.add.is_public.values'
+  | 'wecom.calendar.add.is_corp_calendar.values'
+  | 'wecom.calendar.add.summary.length'
+  | 'wecom.calendar.add.color.required'
+  | 'wecom.calendar.add.color.format'
+  | 'wecom.calendar.add.description.length'
+  | 'wecom.calendar.add.admins.max'
+  | 'wecom.calendar.add.shares.max'
+  | 'wecom.calendar.add.shares.userid.required'
+  | 'wecom.calendar.add.shares.permission.values'
+  | 'wecom.calendar.add.admins.among-shares'
+  | 'wecom.calendar.add.public_range.userids.max'
+  | 'wecom.calendar.add.public_range.partyids.max'
+  | 'wecom.calendar.add.public_range.required'
+  | 'wecom.calendar.add.calendar.limit'
+  | 'wecom.calendar.add.is_corp_calendar.limit'
+  | 'wecom.calendar.add.shares.userid.known'
+  | 'wecom.calendar.add.is_corp_calendar.public'
+  | 'wecom.calendar.add.set_as_default.default'
+  | 'wecom.calendar.add.success'
+  | 'wecom.calendar.del.cal_id.required'
+  | 'wecom.calendar.del.types'
+  | 'wecom.calendar.del.cal_id.known'
+  | 'wecom.calendar.del.cal_id.own-app'
+  | 'wecom.calendar.del.cal_id.deleted'
+  | 'wecom.calendar.del.schedules'
+  | 'wecom.calendar.del.default'
+  | 'wecom.calendar.get.cal_id_list.required'
+  | 'wecom.calendar.get.cal_id_list.max'
+  | 'wecom.calendar.get.types'
+  | 'wecom.calendar.get.cal_id.known'
+  | 'wecom.calendar.get.cal_id.own-app'
+  | 'wecom.calendar.get.cal_id.deleted'
+  | 'wecom.calendar.get.shape'
+  | 'wecom.calendar.update.calendar.required'
+  | 'wecom.calendar.update.cal_id.required'
+  | 'wecom.calendar.update.body.types'
+  | 'wecom.calendar.update.summary.required'
+  | 'wecom.calendar.update.skip_public_range.values'
+  | 'wecom.calendar.update.cal_id.known'
+  | 'wecom.calendar.update.cal_id.own-app'
+  | 'wecom.calendar.update.cal_id.deleted'
+  | 'wecom.calendar.update.summary.length'
+  | 'wecom.calendar.update.color.required'
+  | 'wecom.calendar.update.color.format'
+  | 'wecom.calendar.update.description.length'
+  | 'wecom.calendar.update.admins.max'
+  | 'wecom.calendar.update.shares.max'
+  | 'wecom.calendar.update.shares.userid.required'
+  | 'wecom.calendar.update.shares.permission.values'
+  | 'wecom.calendar.update.admins.among-shares'
+  | 'wecom.calendar.update.public_range.userids.max'
+  | 'wecom.calendar.update.public_range.partyids.max'
+  | 'wecom.calendar.update.public_range.required'
+  | 'wecom.calendar.update.shares.userid.known'
+  | 'wecom.calendar.update.overwrite'
+  | 'wecom.calendar.update.skip_public_range.keep'
   | 'wecom.exmail.compose_send.to.required'
   | 'wecom.exmail.compose_send.to.one-of'
   | 'wecom.exmail.compose_send.recipients.userid.known'
@@ -295,6 +360,8 @@ export type RuleId =
   | 'wecom.schedule.add.cal_id.length'
   | 'wecom.schedule.add.cal_id.known'
   | 'wecom.schedule.add.cal_id.own-app'
+  | 'wecom.schedule.add.cal_id.deleted'
+  | 'wecom.schedule.add.cal_id.no-default'
   | 'wecom.schedule.add.cal_id.default'
   | 'wecom.schedule.add.is_whole_day.values'
   | 'wecom.schedule.add.success'
@@ -406,6 +473,57 @@ export type RefusalId =
   | 'feishu.mail.send.check.sender'
   | 'feishu.mail.send.check.receiver'
   | 'feishu.mail.send.check.internal-error'
+  | 'wecom.calendar.add.calendar.required'
+  | 'wecom.calendar.add.body.types'
+  | 'wecom.calendar.add.summary.required'
+  | 'wecom.calendar.add.set_as_default.values'
+  | 'wecom.calendar.add.is_public.values'
+  | 'wecom.calendar.add.is_corp_calendar.values'
+  | 'wecom.calendar.add.summary.length'
+  | 'wecom.calendar.add.color.required'
+  | 'wecom.calendar.add.color.format'
+  | 'wecom.calendar.add.description.length'
+  | 'wecom.calendar.add.admins.max'
+  | 'wecom.calendar.add.shares.max'
+  | 'wecom.calendar.add.shares.userid.required'
+  | 'wecom.calendar.add.shares.permission.values'
+  | 'wecom.calendar.add.admins.among-shares'
+  | 'wecom.calendar.add.public_range.userids.max'
+  | 'wecom.calendar.add.public_range.partyids.max'
+  | 'wecom.calendar.add.public_range.required'
+  | 'wecom.calendar.add.calendar.limit'
+  | 'wecom.calendar.add.is_corp_calendar.limit'
+  | 'wecom.calendar.del.cal_id.required'
+  | 'wecom.calendar.del.types'
+  | 'wecom.calendar.del.cal_id.known'
+  | 'wecom.calendar.del.cal_id.own-app'
+  | 'wecom.calendar.del.cal_id.deleted'
+  | 'wecom.calendar.get.cal_id_list.required'
+  | 'wecom.calendar.get.cal_id_list.max'
+  | 'wecom.calendar.get.types'
+  | 'wecom.calendar.get.cal_id.known'
+  | 'wecom.calendar.get.cal_id.own-app'
+  | 'wecom.calendar.get.cal_id.deleted'
+  | 'wecom.calendar.update.calendar.required'
+  | 'wecom.calendar.update.cal_id.required'
+  | 'wecom.calendar.update.body.types'
+  | 'wecom.calendar.update.summary.required'
+  | 'wecom.calendar.update.skip_public_range.values'
+  | 'wecom.calendar.update.cal_id.known'
+  | 'wecom.calendar.update.cal_id.own-app'
+  | 'wecom.calendar.update.cal_id.deleted'
+  | 'wecom.calendar.update.summary.length'
+  | 'wecom.calendar.update.color.required'
+  | 'wecom.calendar.update.color.format'
+  | 'wecom.calendar.update.description.length'
+  | 'wecom.calendar.update.admins.max'
+  | 'wecom.calendar.update.shares.max'
+  | 'wecom.calendar.update.shares.userid.required'
+  | 'wecom.calendar.update.shares.permission.values'
+  | 'wecom.calendar.update.admins.among-shares'
+  | 'wecom.calendar.update.public_range.userids.max'
+  | 'wecom.calendar.update.public_range.partyids.max'
+  | 'wecom.calendar.update.public_range.required'
   | 'wecom.exmail.compose_send.to.required'
   | 'wecom.exmail.compose_send.to.one-of'
   | 'wecom.exmail.compose_send.recipients.userid.known'
@@ -570,6 +688,8 @@ export type RefusalId =
   | 'wecom.schedule.add.cal_id.length'
   | 'wecom.schedule.add.cal_id.known'
   | 'wecom.schedule.add.cal_id.own-app'
+  | 'wecom.schedule.add.cal_id.deleted'
+  | 'wecom.schedule.add.cal_id.no-default'
   | 'wecom.schedule.add.is_whole_day.values'
   | 'wecom.schedule.del.schedule_id.required'
   | 'wecom.schedule.del.schedule_id.known'
@@ -715,6 +835,67 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.mail.send.thread.replies': {"id":"feishu.mail.send.thread.replies","endpoint":"feishu.mail.send","vendor":"feishu","field":"thread_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.store.cap': {"id":"feishu.mail.send.store.cap","endpoint":"feishu.mail.send","vendor":"feishu","field":"store","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.sdk': {"id":"feishu.mail.send.sdk","endpoint":"feishu.mail.send","vendor":"feishu","field":"SDK","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'wecom.calendar.add.calendar.required': {"id":"wecom.calendar.add.calendar.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.body.types': {"id":"wecom.calendar.add.body.types","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.summary.required': {"id":"wecom.calendar.add.summary.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.set_as_default.values': {"id":"wecom.calendar.add.set_as_default.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.set_as_default","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_public.values': {"id":"wecom.calendar.add.is_public.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_public","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_corp_calendar.values': {"id":"wecom.calendar.add.is_corp_calendar.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_corp_calendar","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.summary.length': {"id":"wecom.calendar.add.summary.length","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.summary","minChars":1,"maxChars":128}},
+  'wecom.calendar.add.color.required': {"id":"wecom.calendar.add.color.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.color","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.color.format': {"id":"wecom.calendar.add.color.format","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.color","kind":"refusal","code":90473,"status":200,"message":"颜色参数异常","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.color","pattern":"^#[0-9A-Fa-f]{6}$"}},
+  'wecom.calendar.add.description.length': {"id":"wecom.calendar.add.description.length","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.description","maxChars":512}},
+  'wecom.calendar.add.admins.max': {"id":"wecom.calendar.add.admins.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.admins","maxItems":3}},
+  'wecom.calendar.add.shares.max': {"id":"wecom.calendar.add.shares.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.shares","maxItems":2000}},
+  'wecom.calendar.add.shares.userid.required': {"id":"wecom.calendar.add.shares.userid.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.shares.permission.values': {"id":"wecom.calendar.add.shares.permission.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares.permission","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.admins.among-shares': {"id":"wecom.calendar.add.admins.among-shares","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.public_range.userids.max': {"id":"wecom.calendar.add.public_range.userids.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.public_range.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.public_range.userids","maxItems":1000}},
+  'wecom.calendar.add.public_range.partyids.max': {"id":"wecom.calendar.add.public_range.partyids.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.public_range.partyids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.public_range.partyids","maxItems":100}},
+  'wecom.calendar.add.public_range.required': {"id":"wecom.calendar.add.public_range.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.public_range","kind":"refusal","code":90483,"status":200,"message":"公共日历或全员日历需要提供public_range","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.calendar.limit': {"id":"wecom.calendar.add.calendar.limit","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar","kind":"refusal","code":90481,"status":200,"message":"组织者的日历数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_corp_calendar.limit': {"id":"wecom.calendar.add.is_corp_calendar.limit","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_corp_calendar","kind":"refusal","code":90481,"status":200,"message":"组织者的日历数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.shares.userid.known': {"id":"wecom.calendar.add.shares.userid.known","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_corp_calendar.public': {"id":"wecom.calendar.add.is_corp_calendar.public","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_corp_calendar","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.set_as_default.default': {"id":"wecom.calendar.add.set_as_default.default","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.set_as_default","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.success': {"id":"wecom.calendar.add.success","endpoint":"wecom.calendar.add","vendor":"wecom","field":"cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.del.cal_id.required': {"id":"wecom.calendar.del.cal_id.required","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.types': {"id":"wecom.calendar.del.types","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.cal_id.known': {"id":"wecom.calendar.del.cal_id.known","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.cal_id.own-app': {"id":"wecom.calendar.del.cal_id.own-app","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.cal_id.deleted': {"id":"wecom.calendar.del.cal_id.deleted","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.schedules': {"id":"wecom.calendar.del.schedules","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.default': {"id":"wecom.calendar.del.default","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.get.cal_id_list.required': {"id":"wecom.calendar.get.cal_id_list.required","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list","kind":"refusal","code":90458,"status":200,"message":"日历ID列表不能为空","doc":"https://developer.work.weixin.qq.com/document/path/97717","check":{"path":"cal_id_list","nonEmpty":true}},
+  'wecom.calendar.get.cal_id_list.max': {"id":"wecom.calendar.get.cal_id_list.max","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97717","check":{"path":"cal_id_list","maxItems":1000}},
+  'wecom.calendar.get.types': {"id":"wecom.calendar.get.types","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.cal_id.known': {"id":"wecom.calendar.get.cal_id.known","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list[]","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.cal_id.own-app': {"id":"wecom.calendar.get.cal_id.own-app","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list[]","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.cal_id.deleted': {"id":"wecom.calendar.get.cal_id.deleted","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list[]","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.shape': {"id":"wecom.calendar.get.shape","endpoint":"wecom.calendar.get","vendor":"wecom","field":"calendar_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.update.calendar.required': {"id":"wecom.calendar.update.calendar.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.required': {"id":"wecom.calendar.update.cal_id.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.body.types': {"id":"wecom.calendar.update.body.types","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.summary.required': {"id":"wecom.calendar.update.summary.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.skip_public_range.values': {"id":"wecom.calendar.update.skip_public_range.values","endpoint":"wecom.calendar.update","vendor":"wecom","field":"skip_public_range","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.known': {"id":"wecom.calendar.update.cal_id.known","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.own-app': {"id":"wecom.calendar.update.cal_id.own-app","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.deleted': {"id":"wecom.calendar.update.cal_id.deleted","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.summary.length': {"id":"wecom.calendar.update.summary.length","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.summary","minChars":1,"maxChars":128}},
+  'wecom.calendar.update.color.required': {"id":"wecom.calendar.update.color.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.color","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.color.format': {"id":"wecom.calendar.update.color.format","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.color","kind":"refusal","code":90473,"status":200,"message":"颜色参数异常","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.color","pattern":"^#[0-9A-Fa-f]{6}$"}},
+  'wecom.calendar.update.description.length': {"id":"wecom.calendar.update.description.length","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.description","maxChars":512}},
+  'wecom.calendar.update.admins.max': {"id":"wecom.calendar.update.admins.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.admins","maxItems":3}},
+  'wecom.calendar.update.shares.max': {"id":"wecom.calendar.update.shares.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.shares","maxItems":2000}},
+  'wecom.calendar.update.shares.userid.required': {"id":"wecom.calendar.update.shares.userid.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.shares.permission.values': {"id":"wecom.calendar.update.shares.permission.values","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares.permission","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.admins.among-shares': {"id":"wecom.calendar.update.admins.among-shares","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.public_range.userids.max': {"id":"wecom.calendar.update.public_range.userids.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.public_range.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.public_range.userids","maxItems":1000}},
+  'wecom.calendar.update.public_range.partyids.max': {"id":"wecom.calendar.update.public_range.partyids.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.public_range.partyids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.public_range.partyids","maxItems":100}},
+  'wecom.calendar.update.public_range.required': {"id":"wecom.calendar.update.public_range.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.public_range","kind":"refusal","code":90483,"status":200,"message":"公共日历或全员日历需要提供public_range","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.shares.userid.known': {"id":"wecom.calendar.update.shares.userid.known","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.overwrite': {"id":"wecom.calendar.update.overwrite","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.skip_public_range.keep': {"id":"wecom.calendar.update.skip_public_range.keep","endpoint":"wecom.calendar.update","vendor":"wecom","field":"skip_public_range","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
   'wecom.exmail.compose_send.to.required': {"id":"wecom.exmail.compose_send.to.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.to.one-of': {"id":"wecom.exmail.compose_send.to.one-of","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to.emails/to.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.recipients.userid.known': {"id":"wecom.exmail.compose_send.recipients.userid.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
@@ -916,6 +1097,8 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.add.cal_id.length': {"id":"wecom.schedule.add.cal_id.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.cal_id","maxBytes":64}},
   'wecom.schedule.add.cal_id.known': {"id":"wecom.schedule.add.cal_id.known","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.cal_id.own-app': {"id":"wecom.schedule.add.cal_id.own-app","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.cal_id.deleted': {"id":"wecom.schedule.add.cal_id.deleted","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.cal_id.no-default': {"id":"wecom.schedule.add.cal_id.no-default","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90708,"status":200,"message":"日程创建者没有默认日历，需要传日历参数","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.cal_id.default': {"id":"wecom.schedule.add.cal_id.default","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.is_whole_day.values': {"id":"wecom.schedule.add.is_whole_day.values","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.is_whole_day","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.success': {"id":"wecom.schedule.add.success","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},

@@ -79,7 +79,7 @@ function createMeeting(ctx: RequestContext): Record<string, unknown> {
   checkHeadcount(c, invitees, 'wecom.meeting.create.invitees.limit')
   checkVisible(ctx, c, invitees, 'wecom.meeting.create.invitees.visible', 'invitee')
   if (req.cal_id !== undefined)
-    checkCalendar(c, req.cal_id, 'wecom.meeting.create.cal_id.length', 'wecom.meeting.create.cal_id.owned')
+    checkCalendar(ctx, c, req.cal_id, 'wecom.meeting.create.cal_id.length', 'wecom.meeting.create.cal_id.owned')
 
   const s = req.settings ?? {}
   checkCommonSettings(ctx, c, s, req.admin_userid, {
