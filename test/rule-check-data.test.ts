@@ -105,6 +105,8 @@ const valid: Partial<Record<RuleEndpoint, unknown[]>> = {
   'wecom.calendar.add': [calendarAddDoc, { calendar: { summary: '会'.repeat(128), color: '#0000ff' } }],
   'wecom.calendar.update': [calendarUpdateDoc],
   'wecom.calendar.get': [{ cal_id_list: ['wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA'] }],
+  // https://developer.work.weixin.qq.com/document/path/97723's request example.
+  'wecom.schedule.get_by_calendar': [{ cal_id: 'wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA', offset: 100, limit: 1000 }],
 }
 
 describe('every plain check', () => {

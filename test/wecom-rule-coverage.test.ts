@@ -16,6 +16,7 @@ const CATALOGUES = [
   'wecom.calendar.get.json',
   'wecom.calendar.update.json',
   'wecom.calendar.del.json',
+  'wecom.schedule.get_by_calendar.json',
 ]
 
 test.each(

@@ -1,6 +1,7 @@
 /**
- * oa/calendar/add, get, update and del: every case of contracts/cases/wecom.calendar.{add,get,update,del}.json
- * (one or more per rule of contracts/rules/wecom.calendar.*.json) through every harness, checking the exact
+ * oa/calendar/add, get, update and del, and oa/schedule/get_by_calendar: every case of
+ * contracts/cases/wecom.calendar.{add,get,update,del}.json and wecom.schedule.get_by_calendar.json (one or more
+ * per rule of their rules files) through every harness, checking the exact
  * errcode and HTTP status; the limits too costly for a case; and the calendars' read-back on the control plane.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -138,6 +139,25 @@ describe.each(checkedHarnesses)('oa/calendar through $name', (factory) => {
 
 test('wecom.calendar.add.calendar.limit: the cap an app keeps is the documented 10,000 unless wecom.maxCalendars says otherwise', () => {
   expect(testCore().control.config().wecom.maxCalendars).toBe(10_000)
+})
+
+test('wecom.schedule.get_by_calendar.page: without limit a page holds 500 schedules', async () => {
+  const h = testCore()
+  const corp = h.control.defaults().wecom.corps[0]!
+  const token = (
+    await h.call({ path: '/cgi-bin/gettoken', query: { corpid: corp.corpid, corpsecret: corp.apps[0]!.corpsecret } })
+  ).json.access_token
+  const post = (path: string, body: unknown) => h.call({ method: 'POST', path, query: { access_token: token }, body })
+  const cal_id = (await post(ADD, calendar(1))).json.cal_id
+  for (let i = 0; i < 501; i++)
+    await post('/cgi-bin/oa/schedule/add', {
+      schedule: { cal_id, start_time: 1700000000 + i, end_time: 1700003600 + i },
+    })
+  const page = (await post('/cgi-bin/oa/schedule/get_by_calendar', { cal_id })).json.schedule_list
+  expect(page).toHaveLength(500)
+  expect(page[0].start_time).toBe(1700000000)
+  const rest = (await post('/cgi-bin/oa/schedule/get_by_calendar', { cal_id, offset: 500 })).json.schedule_list
+  expect(rest.map((s: { start_time: number }) => s.start_time)).toEqual([1700000500])
 })
 
 describe('the calendar store', () => {

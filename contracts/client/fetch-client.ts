@@ -154,6 +154,7 @@ export function createWecomClient(options: ClientOptions) {
       add: post<{ schedule_id?: string }>('wecom.schedule.add'),
       get: post<{ schedule_list?: Record<string, unknown>[] }>('wecom.schedule.get'),
       del: post<Record<string, never>>('wecom.schedule.del'),
+      getByCalendar: post<{ schedule_list?: Record<string, unknown>[] }>('wecom.schedule.get_by_calendar'),
     },
     calendar: {
       add: post<{ cal_id?: string; fail_result?: { shares: { errcode: number; errmsg: string; userid: string }[] } }>(

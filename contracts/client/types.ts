@@ -39,6 +39,7 @@ export interface EndpointMethods {
   scheduleGet(token: string, body: Body): Promise<WireResponse>
   scheduleDel(token: string, body: Body): Promise<WireResponse>
   scheduleUpdate(token: string, body: Body): Promise<WireResponse>
+  scheduleGetByCalendar(token: string, body: Body): Promise<WireResponse>
   calendarAdd(token: string, body: Body): Promise<WireResponse>
   calendarGet(token: string, body: Body): Promise<WireResponse>
   calendarUpdate(token: string, body: Body): Promise<WireResponse>

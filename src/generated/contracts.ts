@@ -307,7 +307,7 @@ export interface ContractRequest {
   rawBody?: string
 }
 /**
- * A control-plane call (only on emulator targets). Over HTTP: setClock = PUT /__mock/clock, expireToken = POST /__mock/tokens/expire, issueOAuthCode = POST /__mock/feishu/oauth/codes, fault = POST /__mock/faults, reset = POST /__mock/reset, setConfig = PUT /__mock/config (args: a partial config, contracts/schemas/config.schema.json; reset restores the start-up config), readBack = GET of a read-back (args.source: wecom.schedules → /__mock/wecom/schedules {count, schedules}; wecom.mailSchedules → /__mock/wecom/schedules?origin=mail; wecom.meetings → /__mock/wecom/meetings {count, meetings}; wecom.mailbox → /__mock/wecom/mailboxes/{args.address} {address, count, mails}; feishu.mailbox → /__mock/feishu/mailboxes/{args.address}/messages {mailbox, count, messages}; config → /__mock/config).
+ * A control-plane call (only on emulator targets). Over HTTP: setClock = PUT /__mock/clock, expireToken = POST /__mock/tokens/expire, issueOAuthCode = POST /__mock/feishu/oauth/codes, fault = POST /__mock/faults, reset = POST /__mock/reset, setConfig = PUT /__mock/config (args: a partial config, contracts/schemas/config.schema.json; reset restores the start-up config), readBack = GET of a read-back (args.source: wecom.schedules → /__mock/wecom/schedules {count, schedules}; wecom.mailSchedules → /__mock/wecom/schedules?origin=mail; wecom.meetings → /__mock/wecom/meetings {count, meetings}; wecom.calendars → /__mock/wecom/calendars {count, calendars}; wecom.mailbox → /__mock/wecom/mailboxes/{args.address} {address, count, mails}; feishu.mailbox → /__mock/feishu/mailboxes/{args.address}/messages {mailbox, count, messages}; config → /__mock/config).
  */
 export interface ContractControl {
   action: 'setClock' | 'expireToken' | 'issueOAuthCode' | 'fault' | 'reset' | 'setConfig' | 'readBack'
@@ -2040,6 +2040,55 @@ export interface WecomScheduleDetailReminders {
 }
 export interface WecomScheduleExcludeTime {
   start_time: number
+}
+
+// wecom.schedule.get_by_calendar.request.schema.json
+/**
+ * POST /cgi-bin/oa/schedule/get_by_calendar body (获取日历下的日程列表, https://developer.work.weixin.qq.com/document/path/97723): a calendar the app created, and a page of its schedules (offset from 0, default 0; limit 1-1000, default 500: out of range they answer 90470 / 90469).
+ */
+export interface WecomScheduleGetByCalendarRequest {
+  cal_id: string
+  offset?: number
+  limit?: number
+}
+
+// wecom.schedule.get_by_calendar.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/schedule/get_by_calendar (获取日历下的日程列表, https://developer.work.weixin.qq.com/document/path/97723): HTTP 200, a page of the calendar's schedules (empty past the end), or WeCom's error envelope (90457, 90466, 90459, 90469, 90470).
+ */
+export type WecomScheduleGetByCalendarResponse = WecomScheduleGetByCalendarSuccess | WecomError
+
+export interface WecomScheduleGetByCalendarSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * @maxItems 1000
+   */
+  schedule_list: WecomCalendarSchedule[]
+}
+export interface WecomCalendarSchedule {
+  schedule_id: string
+  /**
+   * The schedule's version: 1 when made, one more at every change.
+   */
+  sequence: number
+  /**
+   * @maxItems 3
+   */
+  admins: [] | [string] | [string, string] | [string, string, string]
+  attendees: WecomScheduleAttendee[]
+  summary: string
+  description: string
+  reminders: WecomScheduleDetailReminders
+  location: string
+  cal_id: string
+  start_time: number
+  end_time: number
+  /**
+   * 0 正常, 1 已取消.
+   */
+  status: 0 | 1
+  is_whole_day: 0 | 1
 }
 
 // wecom.schedule.update.request.schema.json

@@ -22,6 +22,7 @@ export type RuleEndpoint =
   | 'wecom.schedule.add'
   | 'wecom.schedule.del'
   | 'wecom.schedule.get'
+  | 'wecom.schedule.get_by_calendar'
   | 'wecom.schedule.update'
 
 /** Every rule id of contracts/rules: <endpoint id>.<field>.<rule>. */
@@ -382,6 +383,15 @@ export type RuleId =
   | 'wecom.schedule.get.shape'
   | 'wecom.schedule.get.cancelled'
   | 'wecom.schedule.get.types'
+  | 'wecom.schedule.get_by_calendar.cal_id.required'
+  | 'wecom.schedule.get_by_calendar.types'
+  | 'wecom.schedule.get_by_calendar.offset.range'
+  | 'wecom.schedule.get_by_calendar.limit.range'
+  | 'wecom.schedule.get_by_calendar.cal_id.known'
+  | 'wecom.schedule.get_by_calendar.cal_id.own-app'
+  | 'wecom.schedule.get_by_calendar.cal_id.deleted'
+  | 'wecom.schedule.get_by_calendar.page'
+  | 'wecom.schedule.get_by_calendar.shape'
   | 'wecom.schedule.update.schedule.required'
   | 'wecom.schedule.update.schedule_id.required'
   | 'wecom.schedule.update.body.types'
@@ -704,6 +714,13 @@ export type RefusalId =
   | 'wecom.schedule.get.schedule_id.known'
   | 'wecom.schedule.get.schedule_id.own-app'
   | 'wecom.schedule.get.types'
+  | 'wecom.schedule.get_by_calendar.cal_id.required'
+  | 'wecom.schedule.get_by_calendar.types'
+  | 'wecom.schedule.get_by_calendar.offset.range'
+  | 'wecom.schedule.get_by_calendar.limit.range'
+  | 'wecom.schedule.get_by_calendar.cal_id.known'
+  | 'wecom.schedule.get_by_calendar.cal_id.own-app'
+  | 'wecom.schedule.get_by_calendar.cal_id.deleted'
   | 'wecom.schedule.update.schedule.required'
   | 'wecom.schedule.update.schedule_id.required'
   | 'wecom.schedule.update.body.types'
@@ -1119,6 +1136,15 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.get.shape': {"id":"wecom.schedule.get.shape","endpoint":"wecom.schedule.get","vendor":"wecom","field":"schedule_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.get.cancelled': {"id":"wecom.schedule.get.cancelled","endpoint":"wecom.schedule.get","vendor":"wecom","field":"schedule_list[].status","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.get.types': {"id":"wecom.schedule.get.types","endpoint":"wecom.schedule.get","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.get_by_calendar.cal_id.required': {"id":"wecom.schedule.get_by_calendar.cal_id.required","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.types': {"id":"wecom.schedule.get_by_calendar.types","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.offset.range': {"id":"wecom.schedule.get_by_calendar.offset.range","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"offset","kind":"refusal","code":90470,"status":200,"message":"页数异常","doc":"https://developer.work.weixin.qq.com/document/path/97723","check":{"path":"offset","min":0}},
+  'wecom.schedule.get_by_calendar.limit.range': {"id":"wecom.schedule.get_by_calendar.limit.range","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"limit","kind":"refusal","code":90469,"status":200,"message":"每页大小超过限制","doc":"https://developer.work.weixin.qq.com/document/path/97723","check":{"path":"limit","min":1,"max":1000}},
+  'wecom.schedule.get_by_calendar.cal_id.known': {"id":"wecom.schedule.get_by_calendar.cal_id.known","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.cal_id.own-app': {"id":"wecom.schedule.get_by_calendar.cal_id.own-app","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.cal_id.deleted': {"id":"wecom.schedule.get_by_calendar.cal_id.deleted","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.page': {"id":"wecom.schedule.get_by_calendar.page","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"offset","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.shape': {"id":"wecom.schedule.get_by_calendar.shape","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"schedule_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
   'wecom.schedule.update.schedule.required': {"id":"wecom.schedule.update.schedule.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.schedule_id.required': {"id":"wecom.schedule.update.schedule_id.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.body.types': {"id":"wecom.schedule.update.body.types","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},

@@ -31,8 +31,10 @@ import s27 from '../../contracts/schemas/wecom.schedule.del.request.schema.json'
 import s28 from '../../contracts/schemas/wecom.schedule.del.response.schema.json' with { type: 'json' }
 import s29 from '../../contracts/schemas/wecom.schedule.get.request.schema.json' with { type: 'json' }
 import s30 from '../../contracts/schemas/wecom.schedule.get.response.schema.json' with { type: 'json' }
-import s31 from '../../contracts/schemas/wecom.schedule.update.request.schema.json' with { type: 'json' }
-import s32 from '../../contracts/schemas/wecom.schedule.update.response.schema.json' with { type: 'json' }
+import s31 from '../../contracts/schemas/wecom.schedule.get_by_calendar.request.schema.json' with { type: 'json' }
+import s32 from '../../contracts/schemas/wecom.schedule.get_by_calendar.response.schema.json' with { type: 'json' }
+import s33 from '../../contracts/schemas/wecom.schedule.update.request.schema.json' with { type: 'json' }
+import s34 from '../../contracts/schemas/wecom.schedule.update.response.schema.json' with { type: 'json' }
 
 export const endpointSchemas: Readonly<Record<string, object>> = {
   'feishu.auth.app_access_token.response.schema.json': s0,
@@ -66,6 +68,8 @@ export const endpointSchemas: Readonly<Record<string, object>> = {
   'wecom.schedule.del.response.schema.json': s28,
   'wecom.schedule.get.request.schema.json': s29,
   'wecom.schedule.get.response.schema.json': s30,
-  'wecom.schedule.update.request.schema.json': s31,
-  'wecom.schedule.update.response.schema.json': s32,
+  'wecom.schedule.get_by_calendar.request.schema.json': s31,
+  'wecom.schedule.get_by_calendar.response.schema.json': s32,
+  'wecom.schedule.update.request.schema.json': s33,
+  'wecom.schedule.update.response.schema.json': s34,
 }

@@ -50,9 +50,14 @@ export interface ScheduleRecord {
   /** The meeting a meeting mail created with it. */
   meetingid?: string
   createdAt: number
+  /**
+   * oa/schedule/get_by_calendar's `sequence`: 1 when created, one more at every change (an update, an
+   * occurrence taken out, the series ended, cancelled). decision: schedule sequence.
+   */
+  sequence: number
 }
 
-export type NewSchedule = Omit<ScheduleRecord, 'id' | 'status'>
+export type NewSchedule = Omit<ScheduleRecord, 'id' | 'status' | 'sequence'>
 
 /** What a meeting mail or oa/schedule/update may change in a kept schedule (never its owner or calendar). */
 export type SchedulePatch = Partial<
@@ -124,7 +129,7 @@ export class ScheduleStore {
       list = new Map()
       this.byApp.set(key, list)
     }
-    const record: ScheduleRecord = { ...input, id: this.newId(), status: 0 }
+    const record: ScheduleRecord = { ...input, id: this.newId(), status: 0, sequence: 1 }
     list.set(record.id, this.account.add(record, scheduleBytes(record)))
     this.appOf.set(record.id, key)
     while (list.size > this.maxPerApp) {
@@ -142,6 +147,8 @@ export class ScheduleStore {
     const ticket = this.ticket(id)
     if (!ticket?.item) return undefined
     Object.assign(ticket.item, patch)
+    // Linking a meeting mail's meeting is part of making the schedule, not a change of it.
+    if (Object.keys(patch).some((k) => k !== 'meetingid')) ticket.item.sequence++
     this.account.resize(ticket, scheduleBytes(ticket.item))
     this.account.budget.settle()
     return ticket.item
@@ -179,7 +186,10 @@ export class ScheduleStore {
 
   cancel(id: string): ScheduleRecord | undefined {
     const record = this.get(id)
-    if (record) record.status = 1
+    if (record && record.status !== 1) {
+      record.status = 1
+      record.sequence++
+    }
     return record
   }
 
