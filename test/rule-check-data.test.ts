@@ -107,6 +107,11 @@ const valid: Partial<Record<RuleEndpoint, unknown[]>> = {
   'wecom.calendar.get': [{ cal_id_list: ['wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA'] }],
   // https://developer.work.weixin.qq.com/document/path/97723's request example.
   'wecom.schedule.get_by_calendar': [{ cal_id: 'wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA', offset: 100, limit: 1000 }],
+  // A GET endpoint's query parameters stand in for a body.
+  'feishu.mail.message.list': [
+    { folder_id: 'INBOX', page_size: '20' },
+    { folder_id: 'SENT', page_size: '1', only_unread: 'true' },
+  ],
 }
 
 describe('every plain check', () => {

@@ -27,8 +27,8 @@ export const authKinds: Readonly<Record<EndpointInfo['auth'], AuthKindEntry>> = 
 /**
  * How an endpoint's client method takes its arguments, from its auth kind and method alone (the
  * `EndpointMethods` of types.ts follow it): a WeCom business call `(token, body)`; a Feishu user-token call
- * `(token, params, body)` or, for a GET, `(token, params)`; a token endpoint `(query)` for a GET, `(body)`
- * for a POST.
+ * `(token, params, body)` or, for a GET, `(token, params, query?)`; a token endpoint `(query)` for a GET,
+ * `(body)` for a POST.
  */
 export type CallingConvention = 'token-body' | 'bearer-params-body' | 'bearer-params' | 'query' | 'body'
 

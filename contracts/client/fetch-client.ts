@@ -211,6 +211,23 @@ export function createFeishuClient(options: ClientOptions) {
         const r = await send({ vendor: 'feishu', method: 'GET', path, headers: bearer(userToken) })
         return { ...r, body: (r.json ?? {}) as FeishuEnvelope }
       },
+      async listMessages(
+        userToken: string,
+        params: { user_mailbox_id: string },
+        query: { folder_id: string; page_size: number; page_token?: string; only_unread?: boolean },
+      ): Promise<VendorResponse<FeishuEnvelope<{ items?: string[]; page_token?: string; has_more?: boolean }>>> {
+        const path = fillPath(endpointById.get('feishu.mail.message.list')!.path, params)
+        const q = Object.fromEntries(
+          Object.entries(query)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [k, String(v)]),
+        )
+        const r = await send({ vendor: 'feishu', method: 'GET', path, query: q, headers: bearer(userToken) })
+        return {
+          ...r,
+          body: (r.json ?? {}) as FeishuEnvelope<{ items?: string[]; page_token?: string; has_more?: boolean }>,
+        }
+      },
     },
   }
 }
@@ -253,6 +270,7 @@ export function fetchClient(options: FetchClientOptions): ContractClient {
               vendor: e.vendor,
               method: e.method,
               path: fillPath(e.path, args[1] as Record<string, string>),
+              ...(args[2] ? { query: args[2] as Record<string, string> } : {}),
               headers: bearer(args[0] as string),
             })
           case 'query':

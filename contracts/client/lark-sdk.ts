@@ -1,7 +1,7 @@
 /**
  * The official Feishu SDK (`@larksuiteoapi/node-sdk`) behind the contract suite's adapter interface: the
  * example of plugging in a real client. The SDK sends the Feishu calls it has (tokens, mail send, message
- * get); WeCom and deliberately malformed requests go through the fetch client.
+ * get and list); WeCom and deliberately malformed requests go through the fetch client.
  *
  * SDK facts this relies on (https://github.com/larksuite/node-sdk, 1.74.0): `domain` is used verbatim, so no trailing
  * slash; a user token is passed per call with `lark.withUserAccessToken`, and then no tenant token is fetched; a 2xx
@@ -139,5 +139,13 @@ export function larkSdkClient(options: LarkSdkClientOptions): ContractClient {
       ),
     mailGetMessage: (token, params) =>
       wire(() => sdk.mail.v1.userMailboxMessage.get({ path: params }, lark.withUserAccessToken(token))),
+    mailListMessages: (token, params, query = {}) =>
+      wire(() =>
+        sdk.mail.v1.userMailboxMessage.list(
+          // The SDK types page_size a number and only_unread a boolean; it sends them as the query strings they were.
+          { path: params, params: query as unknown as { page_size: number; folder_id: string } },
+          lark.withUserAccessToken(token),
+        ),
+      ),
   }
 }

@@ -50,6 +50,11 @@ export interface EndpointMethods {
   feishuOAuthToken(body: Body): Promise<WireResponse>
   mailSend(userToken: string, params: { user_mailbox_id: string }, body: Body): Promise<WireResponse>
   mailGetMessage(userToken: string, params: { user_mailbox_id: string; message_id: string }): Promise<WireResponse>
+  mailListMessages(
+    userToken: string,
+    params: { user_mailbox_id: string },
+    query?: { folder_id?: string; page_size?: string; page_token?: string; only_unread?: string },
+  ): Promise<WireResponse>
 }
 
 export interface ContractClient extends EndpointMethods {

@@ -257,7 +257,8 @@ function clientArguments(
         ? [query.access_token, body]
         : undefined
     case 'bearer-params':
-      return bearer && qkeys.length === 0 && noBody ? [bearer, params] : undefined
+      // The query goes through as given (the typed client sends every parameter it is handed).
+      return bearer && noBody ? [bearer, params, ...(qkeys.length ? [query] : [])] : undefined
     case 'bearer-params-body':
       return bearer && qkeys.length === 0 && objectBody ? [bearer, params, body] : undefined
     case 'query': {

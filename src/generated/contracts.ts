@@ -757,6 +757,166 @@ export interface FeishuMailMessageAttachment {
   cid?: string
 }
 
+// feishu.mail.message.list.response.schema.json
+/**
+ * Answer of GET /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages (列出邮件, https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list; copy seen at https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/list): HTTP 200 with a page of message ids, or Feishu's error envelope (400 99992402, 404 1235013, 403 1234017, …).
+ */
+export type FeishuMailMessageListResponse = FeishuMailMessageListSuccess | FeishuError
+
+export interface FeishuMailMessageListSuccess {
+  code: 0
+  msg: 'success'
+  data: FeishuMailMessageListData
+}
+export interface FeishuMailMessageListData {
+  /**
+   * 邮件 id 列表: read each with 获取邮件详情.
+   *
+   * @maxItems 20
+   */
+  items:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+  /**
+   * 分页标记: present while has_more is true; pass it back for the next page.
+   */
+  page_token?: string
+  /**
+   * 是否还有更多项.
+   */
+  has_more: boolean
+}
+
 // feishu.mail.send.request.schema.json
 /**
  * to (收件人), cc (抄送), bcc (密送)

@@ -7,6 +7,7 @@ export type RuleEndpoint =
   | 'feishu.authen.oauth_token'
   | 'feishu.gateway'
   | 'feishu.mail.message.get'
+  | 'feishu.mail.message.list'
   | 'feishu.mail.send'
   | 'wecom.calendar.add'
   | 'wecom.calendar.del'
@@ -50,6 +51,17 @@ export type RuleId =
   | 'feishu.mail.message.get.mailbox.inactive'
   | 'feishu.mail.message.get.mailbox.other-user'
   | 'feishu.mail.message.get.other-copy'
+  | 'feishu.mail.message.list.page_size.required'
+  | 'feishu.mail.message.list.page_size.range'
+  | 'feishu.mail.message.list.folder_id.required'
+  | 'feishu.mail.message.list.only_unread.values'
+  | 'feishu.mail.message.list.mailbox.not-found'
+  | 'feishu.mail.message.list.mailbox.inactive'
+  | 'feishu.mail.message.list.mailbox.other-user'
+  | 'feishu.mail.message.list.page_token.known'
+  | 'feishu.mail.message.list.success'
+  | 'feishu.mail.message.list.folders'
+  | 'feishu.mail.message.list.only_unread'
   | 'feishu.mail.send.token.user-only'
   | 'feishu.mail.send.content-type'
   | 'feishu.mail.send.content-type.json-only'
@@ -452,6 +464,14 @@ export type RefusalId =
   | 'feishu.mail.message.get.mailbox.not-found'
   | 'feishu.mail.message.get.mailbox.inactive'
   | 'feishu.mail.message.get.mailbox.other-user'
+  | 'feishu.mail.message.list.page_size.required'
+  | 'feishu.mail.message.list.page_size.range'
+  | 'feishu.mail.message.list.folder_id.required'
+  | 'feishu.mail.message.list.only_unread.values'
+  | 'feishu.mail.message.list.mailbox.not-found'
+  | 'feishu.mail.message.list.mailbox.inactive'
+  | 'feishu.mail.message.list.mailbox.other-user'
+  | 'feishu.mail.message.list.page_token.known'
   | 'feishu.mail.send.mailbox.not-found'
   | 'feishu.mail.send.mailbox.inactive'
   | 'feishu.mail.send.mailbox.other-user'
@@ -803,6 +823,17 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.mail.message.get.mailbox.inactive': {"id":"feishu.mail.message.get.mailbox.inactive","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.mailbox.other-user': {"id":"feishu.mail.message.get.mailbox.other-user","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234017,"status":403,"message":"permission deny","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.other-copy': {"id":"feishu.mail.message.get.other-copy","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get","refusedAs":"feishu.mail.message.get.not-found"},
+  'feishu.mail.message.list.page_size.required': {"id":"feishu.mail.message.list.page_size.required","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"page_size","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list","check":{"path":"page_size","required":true}},
+  'feishu.mail.message.list.page_size.range': {"id":"feishu.mail.message.list.page_size.range","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"page_size","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.folder_id.required': {"id":"feishu.mail.message.list.folder_id.required","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"folder_id","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list","check":{"path":"folder_id","nonEmpty":true}},
+  'feishu.mail.message.list.only_unread.values': {"id":"feishu.mail.message.list.only_unread.values","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"only_unread","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list","check":{"path":"only_unread","enum":["true","false"]}},
+  'feishu.mail.message.list.mailbox.not-found': {"id":"feishu.mail.message.list.mailbox.not-found","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.mailbox.inactive': {"id":"feishu.mail.message.list.mailbox.inactive","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.mailbox.other-user': {"id":"feishu.mail.message.list.mailbox.other-user","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234017,"status":403,"message":"permission deny","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.page_token.known': {"id":"feishu.mail.message.list.page_token.known","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"page_token","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.success': {"id":"feishu.mail.message.list.success","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"items","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.folders': {"id":"feishu.mail.message.list.folders","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"folder_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.only_unread': {"id":"feishu.mail.message.list.only_unread","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"only_unread","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
   'feishu.mail.send.token.user-only': {"id":"feishu.mail.send.token.user-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.authorization.tenant-on-user-api"},
   'feishu.mail.send.content-type': {"id":"feishu.mail.send.content-type","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.content-type.json-only': {"id":"feishu.mail.send.content-type.json-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.body.content-type"},
