@@ -107,6 +107,10 @@ const valid: Partial<Record<RuleEndpoint, unknown[]>> = {
   'wecom.calendar.get': [{ cal_id_list: ['wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA'] }],
   // https://developer.work.weixin.qq.com/document/path/97723's request example.
   'wecom.schedule.get_by_calendar': [{ cal_id: 'wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA', offset: 100, limit: 1000 }],
+  // https://developer.work.weixin.qq.com/document/path/97457's request example.
+  'wecom.meeting.get_user_meetingid': [
+    { userid: 'USERID', cursor: 'cursor', begin_time: 1586136317, end_time: 1586236317, limit: 100 },
+  ],
   // A GET endpoint's query parameters stand in for a body.
   'feishu.mail.message.list': [
     { folder_id: 'INBOX', page_size: '20' },

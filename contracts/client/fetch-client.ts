@@ -149,6 +149,7 @@ export function createWecomClient(options: ClientOptions) {
       update: post<{ excess_users?: string[] }>('wecom.meeting.update'),
       getInfo: post<Record<string, unknown>>('wecom.meeting.get_info'),
       cancel: post<Record<string, never>>('wecom.meeting.cancel'),
+      getUserMeetingIds: post<{ next_cursor?: string; meetingid_list?: string[] }>('wecom.meeting.get_user_meetingid'),
     },
     schedule: {
       add: post<{ schedule_id?: string }>('wecom.schedule.add'),

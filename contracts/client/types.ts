@@ -35,6 +35,7 @@ export interface EndpointMethods {
   meetingUpdate(token: string, body: Body): Promise<WireResponse>
   meetingGetInfo(token: string, body: Body): Promise<WireResponse>
   meetingCancel(token: string, body: Body): Promise<WireResponse>
+  meetingGetUserMeetingIds(token: string, body: Body): Promise<WireResponse>
   scheduleAdd(token: string, body: Body): Promise<WireResponse>
   scheduleGet(token: string, body: Body): Promise<WireResponse>
   scheduleDel(token: string, body: Body): Promise<WireResponse>

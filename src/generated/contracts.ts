@@ -1876,6 +1876,43 @@ export interface WecomMeetingInfoSubRepeat {
   repeat_until?: number
 }
 
+// wecom.meeting.get_user_meetingid.request.schema.json
+/**
+ * POST /cgi-bin/meeting/get_user_meetingid body (获取成员会议ID列表, https://developer.work.weixin.qq.com/document/path/98714; the copy seen is https://developer.work.weixin.qq.com/document/path/97457). Shape and types only: a breach answers 40058 (a missing userid 400038).
+ */
+export interface WecomMeetingGetUserMeetingidRequest {
+  userid: string
+  /**
+   * "0" on the first call, then the next_cursor returned.
+   */
+  cursor?: string
+  /**
+   * Default and maximum 100.
+   */
+  limit?: number
+  begin_time?: number
+  end_time?: number
+}
+
+// wecom.meeting.get_user_meetingid.response.schema.json
+/**
+ * Answer of POST /cgi-bin/meeting/get_user_meetingid (获取成员会议ID列表, https://developer.work.weixin.qq.com/document/path/98714, 返回结果): HTTP 200, a page of the member's meeting ids and the cursor for the next (empty when done), or WeCom's error envelope.
+ */
+export type WecomMeetingGetUserMeetingidResponse = WecomMeetingGetUserMeetingidSuccess | WecomError
+
+export interface WecomMeetingGetUserMeetingidSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 当前数据最后一个key值: empty when no more follow.
+   */
+  next_cursor: string
+  /**
+   * @maxItems 100
+   */
+  meetingid_list: string[]
+}
+
 // wecom.meeting.update.request.schema.json
 /**
  * Body of POST /cgi-bin/meeting/update (修改预约会议, doc 98154). Only the JSON types are checked here (40058); the rules are in contracts/rules/wecom.meeting.update.json. Only the fields given change.

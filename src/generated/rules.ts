@@ -19,6 +19,7 @@ export type RuleEndpoint =
   | 'wecom.meeting.cancel'
   | 'wecom.meeting.create'
   | 'wecom.meeting.get_info'
+  | 'wecom.meeting.get_user_meetingid'
   | 'wecom.meeting.update'
   | 'wecom.schedule.add'
   | 'wecom.schedule.del'
@@ -288,6 +289,16 @@ export type RuleId =
   | 'wecom.meeting.get_info.meetingid.own-app'
   | 'wecom.meeting.get_info.meeting_code.known'
   | 'wecom.meeting.get_info.fields'
+  | 'wecom.meeting.get_user_meetingid.userid.required'
+  | 'wecom.meeting.get_user_meetingid.types'
+  | 'wecom.meeting.get_user_meetingid.limit.range'
+  | 'wecom.meeting.get_user_meetingid.time.order'
+  | 'wecom.meeting.get_user_meetingid.time.span'
+  | 'wecom.meeting.get_user_meetingid.userid.visible'
+  | 'wecom.meeting.get_user_meetingid.cursor.known'
+  | 'wecom.meeting.get_user_meetingid.own-app'
+  | 'wecom.meeting.get_user_meetingid.window'
+  | 'wecom.meeting.get_user_meetingid.page'
   | 'wecom.meeting.update.method.post'
   | 'wecom.meeting.update.body.json'
   | 'wecom.meeting.update.body.types'
@@ -650,6 +661,13 @@ export type RefusalId =
   | 'wecom.meeting.get_info.meetingid.known'
   | 'wecom.meeting.get_info.meetingid.own-app'
   | 'wecom.meeting.get_info.meeting_code.known'
+  | 'wecom.meeting.get_user_meetingid.userid.required'
+  | 'wecom.meeting.get_user_meetingid.types'
+  | 'wecom.meeting.get_user_meetingid.limit.range'
+  | 'wecom.meeting.get_user_meetingid.time.order'
+  | 'wecom.meeting.get_user_meetingid.time.span'
+  | 'wecom.meeting.get_user_meetingid.userid.visible'
+  | 'wecom.meeting.get_user_meetingid.cursor.known'
   | 'wecom.meeting.update.body.types'
   | 'wecom.meeting.update.meetingid.required'
   | 'wecom.meeting.update.meetingid.known'
@@ -1060,6 +1078,16 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.get_info.meetingid.own-app': {"id":"wecom.meeting.get_info.meetingid.own-app","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.meeting_code.known': {"id":"wecom.meeting.get_info.meeting_code.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_code","kind":"refusal","code":730004,"status":200,"message":"非法的会议号","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.fields': {"id":"wecom.meeting.get_info.fields","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_user_meetingid.userid.required': {"id":"wecom.meeting.get_user_meetingid.userid.required","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"userid","kind":"refusal","code":400038,"status":200,"message":"缺少userid参数","doc":"https://developer.work.weixin.qq.com/document/path/98714","check":{"path":"userid","nonEmpty":true}},
+  'wecom.meeting.get_user_meetingid.types': {"id":"wecom.meeting.get_user_meetingid.types","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.limit.range': {"id":"wecom.meeting.get_user_meetingid.limit.range","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"limit","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98714","check":{"path":"limit","min":1,"max":100}},
+  'wecom.meeting.get_user_meetingid.time.order': {"id":"wecom.meeting.get_user_meetingid.time.order","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"end_time","kind":"refusal","code":400223,"status":200,"message":"开始时间或者结束时间不合法","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.time.span': {"id":"wecom.meeting.get_user_meetingid.time.span","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"end_time","kind":"refusal","code":400223,"status":200,"message":"开始时间或者结束时间不合法","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.userid.visible': {"id":"wecom.meeting.get_user_meetingid.userid.visible","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.cursor.known': {"id":"wecom.meeting.get_user_meetingid.cursor.known","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"cursor","kind":"refusal","code":50100,"status":200,"message":"分页查询的游标无效","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.own-app': {"id":"wecom.meeting.get_user_meetingid.own-app","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"meetingid_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.window': {"id":"wecom.meeting.get_user_meetingid.window","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"begin_time","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.page': {"id":"wecom.meeting.get_user_meetingid.page","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"cursor","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
   'wecom.meeting.update.method.post': {"id":"wecom.meeting.update.method.post","endpoint":"wecom.meeting.update","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.update.body.json': {"id":"wecom.meeting.update.body.json","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.update.body.types': {"id":"wecom.meeting.update.body.types","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},

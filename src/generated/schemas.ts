@@ -24,18 +24,20 @@ import s20 from '../../contracts/schemas/wecom.meeting.create.request.schema.jso
 import s21 from '../../contracts/schemas/wecom.meeting.create.response.schema.json' with { type: 'json' }
 import s22 from '../../contracts/schemas/wecom.meeting.get_info.request.schema.json' with { type: 'json' }
 import s23 from '../../contracts/schemas/wecom.meeting.get_info.response.schema.json' with { type: 'json' }
-import s24 from '../../contracts/schemas/wecom.meeting.update.request.schema.json' with { type: 'json' }
-import s25 from '../../contracts/schemas/wecom.meeting.update.response.schema.json' with { type: 'json' }
-import s26 from '../../contracts/schemas/wecom.schedule.add.request.schema.json' with { type: 'json' }
-import s27 from '../../contracts/schemas/wecom.schedule.add.response.schema.json' with { type: 'json' }
-import s28 from '../../contracts/schemas/wecom.schedule.del.request.schema.json' with { type: 'json' }
-import s29 from '../../contracts/schemas/wecom.schedule.del.response.schema.json' with { type: 'json' }
-import s30 from '../../contracts/schemas/wecom.schedule.get.request.schema.json' with { type: 'json' }
-import s31 from '../../contracts/schemas/wecom.schedule.get.response.schema.json' with { type: 'json' }
-import s32 from '../../contracts/schemas/wecom.schedule.get_by_calendar.request.schema.json' with { type: 'json' }
-import s33 from '../../contracts/schemas/wecom.schedule.get_by_calendar.response.schema.json' with { type: 'json' }
-import s34 from '../../contracts/schemas/wecom.schedule.update.request.schema.json' with { type: 'json' }
-import s35 from '../../contracts/schemas/wecom.schedule.update.response.schema.json' with { type: 'json' }
+import s24 from '../../contracts/schemas/wecom.meeting.get_user_meetingid.request.schema.json' with { type: 'json' }
+import s25 from '../../contracts/schemas/wecom.meeting.get_user_meetingid.response.schema.json' with { type: 'json' }
+import s26 from '../../contracts/schemas/wecom.meeting.update.request.schema.json' with { type: 'json' }
+import s27 from '../../contracts/schemas/wecom.meeting.update.response.schema.json' with { type: 'json' }
+import s28 from '../../contracts/schemas/wecom.schedule.add.request.schema.json' with { type: 'json' }
+import s29 from '../../contracts/schemas/wecom.schedule.add.response.schema.json' with { type: 'json' }
+import s30 from '../../contracts/schemas/wecom.schedule.del.request.schema.json' with { type: 'json' }
+import s31 from '../../contracts/schemas/wecom.schedule.del.response.schema.json' with { type: 'json' }
+import s32 from '../../contracts/schemas/wecom.schedule.get.request.schema.json' with { type: 'json' }
+import s33 from '../../contracts/schemas/wecom.schedule.get.response.schema.json' with { type: 'json' }
+import s34 from '../../contracts/schemas/wecom.schedule.get_by_calendar.request.schema.json' with { type: 'json' }
+import s35 from '../../contracts/schemas/wecom.schedule.get_by_calendar.response.schema.json' with { type: 'json' }
+import s36 from '../../contracts/schemas/wecom.schedule.update.request.schema.json' with { type: 'json' }
+import s37 from '../../contracts/schemas/wecom.schedule.update.response.schema.json' with { type: 'json' }
 
 export const endpointSchemas: Readonly<Record<string, object>> = {
   'feishu.auth.app_access_token.response.schema.json': s0,
@@ -62,16 +64,18 @@ export const endpointSchemas: Readonly<Record<string, object>> = {
   'wecom.meeting.create.response.schema.json': s21,
   'wecom.meeting.get_info.request.schema.json': s22,
   'wecom.meeting.get_info.response.schema.json': s23,
-  'wecom.meeting.update.request.schema.json': s24,
-  'wecom.meeting.update.response.schema.json': s25,
-  'wecom.schedule.add.request.schema.json': s26,
-  'wecom.schedule.add.response.schema.json': s27,
-  'wecom.schedule.del.request.schema.json': s28,
-  'wecom.schedule.del.response.schema.json': s29,
-  'wecom.schedule.get.request.schema.json': s30,
-  'wecom.schedule.get.response.schema.json': s31,
-  'wecom.schedule.get_by_calendar.request.schema.json': s32,
-  'wecom.schedule.get_by_calendar.response.schema.json': s33,
-  'wecom.schedule.update.request.schema.json': s34,
-  'wecom.schedule.update.response.schema.json': s35,
+  'wecom.meeting.get_user_meetingid.request.schema.json': s24,
+  'wecom.meeting.get_user_meetingid.response.schema.json': s25,
+  'wecom.meeting.update.request.schema.json': s26,
+  'wecom.meeting.update.response.schema.json': s27,
+  'wecom.schedule.add.request.schema.json': s28,
+  'wecom.schedule.add.response.schema.json': s29,
+  'wecom.schedule.del.request.schema.json': s30,
+  'wecom.schedule.del.response.schema.json': s31,
+  'wecom.schedule.get.request.schema.json': s32,
+  'wecom.schedule.get.response.schema.json': s33,
+  'wecom.schedule.get_by_calendar.request.schema.json': s34,
+  'wecom.schedule.get_by_calendar.response.schema.json': s35,
+  'wecom.schedule.update.request.schema.json': s36,
+  'wecom.schedule.update.response.schema.json': s37,
 }
