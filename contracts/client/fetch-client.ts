@@ -274,6 +274,8 @@ export function fetchClient(options: FetchClientOptions): ContractClient {
               ...(args[2] ? { query: args[2] as Record<string, string> } : {}),
               headers: bearer(args[0] as string),
             })
+          case 'bearer-body':
+            return send(jsonRequest(e.vendor, e.path, args[1] as Body, { headers: bearer(args[0] as string) }))
           case 'query':
             return send({ vendor: e.vendor, method: e.method, path: e.path, query: args[0] as Record<string, string> })
           case 'body':

@@ -49,6 +49,8 @@ export interface EndpointMethods {
   feishuTenantToken(body: Body): Promise<WireResponse>
   feishuAppToken(body: Body): Promise<WireResponse>
   feishuOAuthToken(body: Body): Promise<WireResponse>
+  feishuOidcAccessToken(appToken: string, body: Body): Promise<WireResponse>
+  feishuOidcRefreshAccessToken(appToken: string, body: Body): Promise<WireResponse>
   mailSend(userToken: string, params: { user_mailbox_id: string }, body: Body): Promise<WireResponse>
   mailGetMessage(userToken: string, params: { user_mailbox_id: string; message_id: string }): Promise<WireResponse>
   mailListMessages(

@@ -259,6 +259,8 @@ function clientArguments(
     case 'bearer-params':
       // The query goes through as given (the typed client sends every parameter it is handed).
       return bearer && noBody ? [bearer, params, ...(qkeys.length ? [query] : [])] : undefined
+    case 'bearer-body':
+      return bearer && qkeys.length === 0 && objectBody ? [bearer, body] : undefined
     case 'bearer-params-body':
       return bearer && qkeys.length === 0 && objectBody ? [bearer, params, body] : undefined
     case 'query': {

@@ -681,6 +681,74 @@ export interface FeishuOAuthTokenRefusal {
   error_description: string
 }
 
+// feishu.authen.oidc_access_token.request.schema.json
+/**
+ * POST /open-apis/authen/v1/oidc/access_token body (获取 user_access_token, v1, https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create). Types only: a wrong one answers 400 9499; a missing field 20001 (contracts/rules/feishu.authen.oidc_access_token.json).
+ */
+export interface FeishuAuthenOidcAccessTokenRequest {
+  /**
+   * Fixed: authorization_code.
+   */
+  grant_type?: string
+  /**
+   * 登录预授权码.
+   */
+  code?: string
+}
+
+// feishu.authen.oidc_access_token.response.schema.json
+/**
+ * Answer of POST /open-apis/authen/v1/oidc/access_token (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create; fields as the official Node SDK types them): HTTP 200 with the user tokens in data, or Feishu's error envelope (400 20001, 20003, 99991661, 99991663, 9499).
+ */
+export type FeishuAuthenOidcAccessTokenResponse = FeishuAuthenOidcTokenSuccess | FeishuError
+
+export interface FeishuAuthenOidcTokenSuccess {
+  code: 0
+  msg: 'success'
+  data: FeishuAuthenOidcTokenData
+}
+export interface FeishuAuthenOidcTokenData {
+  /**
+   * user_access_token: Authorization: Bearer on the mail APIs.
+   */
+  access_token: string
+  refresh_token: string
+  token_type: 'Bearer'
+  /**
+   * Seconds the access token lives (about 2 h).
+   */
+  expires_in: number
+  /**
+   * Seconds the refresh token lives (about 30 days).
+   */
+  refresh_expires_in: number
+  scope: string
+}
+
+// feishu.authen.oidc_refresh_access_token.request.schema.json
+/**
+ * POST /open-apis/authen/v1/oidc/refresh_access_token body (刷新 user_access_token, v1, https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create). Types only: a wrong one answers 400 9499; a missing field 20001.
+ */
+export interface FeishuAuthenOidcRefreshAccessTokenRequest {
+  /**
+   * Fixed: refresh_token.
+   */
+  grant_type?: string
+  refresh_token?: string
+}
+
+// feishu.authen.oidc_refresh_access_token.response.schema.json
+/**
+ * Answer of POST /open-apis/authen/v1/oidc/refresh_access_token (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create): the same shape as the code exchange's, or Feishu's error envelope (400 20001, 20026, 99991661, 99991663, 9499).
+ */
+export type FeishuAuthenOidcRefreshAccessTokenResponse = FeishuAuthenOidcRefreshSuccess | FeishuError
+
+export interface FeishuAuthenOidcRefreshSuccess {
+  code: 0
+  msg: 'success'
+  data: FeishuAuthenOidcTokenData
+}
+
 // feishu.error.schema.json: declared above, by the first schema that uses it
 
 // feishu.mail.message.get.response.schema.json

@@ -5,6 +5,8 @@ import type { RuleCheck } from './contracts.ts'
 export type RuleEndpoint =
   | 'feishu.auth.tenant_access_token'
   | 'feishu.authen.oauth_token'
+  | 'feishu.authen.oidc_access_token'
+  | 'feishu.authen.oidc_refresh_access_token'
   | 'feishu.gateway'
   | 'feishu.mail.message.get'
   | 'feishu.mail.message.list'
@@ -38,10 +40,22 @@ export type RuleId =
   | 'feishu.authen.oauth_token.grant_type.supported'
   | 'feishu.authen.oauth_token.refresh_token.valid'
   | 'feishu.authen.oauth_token.success'
+  | 'feishu.authen.oidc_access_token.body.types'
+  | 'feishu.authen.oidc_access_token.params.required'
+  | 'feishu.authen.oidc_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_access_token.code.valid'
+  | 'feishu.authen.oidc_access_token.success'
+  | 'feishu.authen.oidc_access_token.authorization.app-token'
+  | 'feishu.authen.oidc_refresh_access_token.body.types'
+  | 'feishu.authen.oidc_refresh_access_token.params.required'
+  | 'feishu.authen.oidc_refresh_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_refresh_access_token.refresh_token.valid'
+  | 'feishu.authen.oidc_refresh_access_token.success'
   | 'feishu.gateway.authorization.missing'
   | 'feishu.gateway.authorization.unknown-user'
   | 'feishu.gateway.authorization.tenant-on-user-api'
   | 'feishu.gateway.authorization.expired'
+  | 'feishu.gateway.authorization.app-token'
   | 'feishu.gateway.body.content-type'
   | 'feishu.gateway.body.json'
   | 'feishu.gateway.path.unknown'
@@ -464,10 +478,19 @@ export type RefusalId =
   | 'feishu.authen.oauth_token.params.required'
   | 'feishu.authen.oauth_token.grant_type.supported'
   | 'feishu.authen.oauth_token.refresh_token.valid'
+  | 'feishu.authen.oidc_access_token.body.types'
+  | 'feishu.authen.oidc_access_token.params.required'
+  | 'feishu.authen.oidc_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_access_token.code.valid'
+  | 'feishu.authen.oidc_refresh_access_token.body.types'
+  | 'feishu.authen.oidc_refresh_access_token.params.required'
+  | 'feishu.authen.oidc_refresh_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_refresh_access_token.refresh_token.valid'
   | 'feishu.gateway.authorization.missing'
   | 'feishu.gateway.authorization.unknown-user'
   | 'feishu.gateway.authorization.tenant-on-user-api'
   | 'feishu.gateway.authorization.expired'
+  | 'feishu.gateway.authorization.app-token'
   | 'feishu.gateway.body.content-type'
   | 'feishu.gateway.body.json'
   | 'feishu.gateway.path.unknown'
@@ -827,10 +850,22 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.authen.oauth_token.grant_type.supported': {"id":"feishu.authen.oauth_token.grant_type.supported","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
   'feishu.authen.oauth_token.refresh_token.valid': {"id":"feishu.authen.oauth_token.refresh_token.valid","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"refresh_token","kind":"refusal","code":20026,"status":400,"message":"The refresh token is invalid or expired.","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
   'feishu.authen.oauth_token.success': {"id":"feishu.authen.oauth_token.success","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
+  'feishu.authen.oidc_access_token.body.types': {"id":"feishu.authen.oidc_access_token.body.types","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.params.required': {"id":"feishu.authen.oidc_access_token.params.required","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.grant_type.supported': {"id":"feishu.authen.oidc_access_token.grant_type.supported","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.code.valid': {"id":"feishu.authen.oidc_access_token.code.valid","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"code","kind":"refusal","code":20003,"status":400,"message":"The authorization code is not found. Please check the code and try again.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.success': {"id":"feishu.authen.oidc_access_token.success","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"data","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.authorization.app-token': {"id":"feishu.authen.oidc_access_token.authorization.app-token","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"Authorization","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.body.types': {"id":"feishu.authen.oidc_refresh_access_token.body.types","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.params.required': {"id":"feishu.authen.oidc_refresh_access_token.params.required","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.grant_type.supported': {"id":"feishu.authen.oidc_refresh_access_token.grant_type.supported","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.refresh_token.valid': {"id":"feishu.authen.oidc_refresh_access_token.refresh_token.valid","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"refresh_token","kind":"refusal","code":20026,"status":400,"message":"The refresh token is invalid or expired.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.success': {"id":"feishu.authen.oidc_refresh_access_token.success","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"data","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
   'feishu.gateway.authorization.missing': {"id":"feishu.gateway.authorization.missing","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991661,"status":400,"message":"Missing access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.unknown-user': {"id":"feishu.gateway.authorization.unknown-user","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991668,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.tenant-on-user-api': {"id":"feishu.gateway.authorization.tenant-on-user-api","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.expired': {"id":"feishu.gateway.authorization.expired","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991677,"status":401,"message":"Authentication token expired. Please request a new one.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
+  'feishu.gateway.authorization.app-token': {"id":"feishu.gateway.authorization.app-token","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.body.content-type': {"id":"feishu.gateway.body.content-type","endpoint":"feishu.gateway","vendor":"feishu","field":"Content-Type","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.body.json': {"id":"feishu.gateway.body.json","endpoint":"feishu.gateway","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.path.unknown': {"id":"feishu.gateway.path.unknown","endpoint":"feishu.gateway","vendor":"feishu","field":"path","kind":"refusal","code":0,"status":404,"message":"","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
