@@ -1,5 +1,5 @@
 /**
- * Feishu OAuth v1 (OIDC): every case of contracts/cases/feishu.authen.oidc.json through every harness, and the
+ * Feishu OAuth v1 (OIDC): every case of contracts/cases/auth.feishu.oidc.json through every harness, and the
  * official Node SDK's own user-token helper (`client.userAccessToken`), which calls these endpoints with the
  * tenant token it fetched itself, against the emulator in process.
  */
@@ -9,7 +9,7 @@ import { fetchHttpInstance } from '../contracts/client/lark-sdk.ts'
 import { casesOf, describeCases } from './support/contract-cases.ts'
 import { testCore } from './support/core.ts'
 
-describeCases('feishu OAuth v1 contract cases', casesOf('feishu.authen.oidc.json'))
+describeCases('feishu OAuth v1 contract cases', casesOf('auth.feishu.oidc.json'))
 
 /** The core behind a fetch, as the SDK's http instance sees a server. */
 function coreFetch(core: ReturnType<typeof testCore>): typeof fetch {
