@@ -6,6 +6,7 @@
 import type { EmulatorModule } from './core/module.ts'
 import { feishuMailModule } from './feishu/mail/module.ts'
 import { feishuVendor } from './feishu/vendor.ts'
+import { wecomCalendarsModule } from './wecom/calendar/module.ts'
 import { wecomMailModule } from './wecom/mail/module.ts'
 import { wecomMeetingsModule } from './wecom/meetings/module.ts'
 import { wecomSchedulesModule } from './wecom/schedules/module.ts'
@@ -15,6 +16,7 @@ export const plugins: EmulatorModule[] = [
   wecomVendor,
   wecomMeetingsModule,
   wecomSchedulesModule,
+  wecomCalendarsModule,
   wecomMailModule,
   feishuVendor,
   feishuMailModule,

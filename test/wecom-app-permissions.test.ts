@@ -171,7 +171,13 @@ describe.each(harnesses)('a seed that configures its apps, through $name', (fact
   const corp = seed.wecom.corps[0]!
   corp.apps = [
     { agentid: 2000001, corpsecret: 'nothing-granted', permissions: [] },
-    { agentid: 2000002, corpsecret: 'schedule-only', permissions: ['schedule'] },
+    // A calendar of its own: without one, oa/schedule/add has no default to put the schedule on (90708).
+    {
+      agentid: 2000002,
+      corpsecret: 'schedule-only',
+      permissions: ['schedule'],
+      calendars: ['wcschedule-only-calendar'],
+    },
   ]
   let h: Harness
   beforeAll(async () => {

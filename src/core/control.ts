@@ -168,7 +168,7 @@ export class Control {
    * over the settings in effect and validated like a config file; it acts from the next request on, until
    * `reset` restores the start-up settings. What is read per request can change (feishu.mail.*: lock hold,
    * rate limit, size and store caps, daily quotas, checks; server.maxBodyBytes, lingerBytes, lingerMs,
-   * allowedHosts; state.maxBytes, which evicts at once when lowered); settings read only at start-up or when
+   * allowedHosts; wecom.maxCalendars; state.maxBytes, which evicts at once when lowered); settings read only at start-up or when
    * state is built (STARTUP_ONLY_SETTINGS: server host/port/timeout/controlToken, journal, faults and wecom
    * caps, token lifetimes, wecom.meetingStatusFromClock) are refused with a 400 naming the field.
    */

@@ -1,6 +1,6 @@
 /**
- * The auth stage of Feishu's user-token-only business endpoints (the mail APIs), by
- * `Authorization: Bearer <user_access_token>`
+ * The auth stages of Feishu's business endpoints: user-token-only ones (the mail APIs), by
+ * `Authorization: Bearer <user_access_token>`, and the app-token ones (authen v1 OIDC)
  * (https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token,
  * https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code). The token endpoints that
  * issue the tokens are tenant-token.ts and oauth-token.ts.
@@ -81,4 +81,41 @@ export function authenticateFeishuUser(ctx: RequestContext): void {
   }
   const scopes = ctx.route.scopes
   if (scopes && !grantsAny(user.scope, scopes)) missingScope(user.scope, scopes)
+}
+
+/**
+ * The auth stage of the endpoints that take the app's own token, `Authorization: Bearer <app_access_token>`
+ * (authen v1 OIDC, https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create).
+ * A self-built app's tenant_access_token is the same token as its app_access_token (the app_access_token doc
+ * answers both), so the Node SDK's helper, which sends a tenant token, passes. A missing header → 99991661; an
+ * unknown, expired or user token → 99991663.
+ */
+export function authenticateFeishuApp(ctx: RequestContext): void {
+  const header = ctx.req.headers.authorization
+  if (!header?.startsWith('Bearer ')) {
+    fail(
+      99991661,
+      header
+        ? 'feishu.gateway.authorization.missing: Authorization header does not start with "Bearer "'
+        : 'feishu.gateway.authorization.missing: no Authorization header',
+    )
+  }
+  const token = header.slice(7).trim()
+  if (!token) fail(99991661, 'feishu.gateway.authorization.missing: Authorization: Bearer carries no token')
+  const app = ctx.env.stores.feishuTokens.tenantToken(token)
+  if (!app) {
+    fail(
+      99991663,
+      ctx.env.stores.feishuTokens.userToken(token)
+        ? 'feishu.gateway.authorization.app-token: a user_access_token was sent where an app_access_token is required'
+        : 'feishu.gateway.authorization.app-token: the app_access_token was never issued by this emulator',
+    )
+  }
+  ctx.tags.app = app.appId
+  ctx.principal = { vendor: 'feishu', kind: 'tenant', tenantKey: app.tenantKey, appId: app.appId, token }
+  if (app.expiresAt <= ctx.now)
+    fail(
+      99991663,
+      `feishu.gateway.authorization.app-token: the app_access_token expired at ${app.expiresAt} (emulator clock ${ctx.now})`,
+    )
 }

@@ -97,6 +97,10 @@ export interface Config {
      */
     maxSchedules?: number
     /**
+     * Calendars one app keeps (the seed's and oa/calendar/add's, deleted ones not counted): the documented 每个应用可创建的日历本数量上限为1万个. One more answers 90481.
+     */
+    maxCalendars?: number
+    /**
      * Recipient mailboxes kept for meeting mails (exmail/app/compose_send), across corps; the least recently delivered-to go first.
      */
     maxMailboxes?: number
@@ -307,7 +311,7 @@ export interface ContractRequest {
   rawBody?: string
 }
 /**
- * A control-plane call (only on emulator targets). Over HTTP: setClock = PUT /__mock/clock, expireToken = POST /__mock/tokens/expire, issueOAuthCode = POST /__mock/feishu/oauth/codes, fault = POST /__mock/faults, reset = POST /__mock/reset, setConfig = PUT /__mock/config (args: a partial config, contracts/schemas/config.schema.json; reset restores the start-up config), readBack = GET of a read-back (args.source: wecom.schedules → /__mock/wecom/schedules {count, schedules}; wecom.mailSchedules → /__mock/wecom/schedules?origin=mail; wecom.meetings → /__mock/wecom/meetings {count, meetings}; wecom.mailbox → /__mock/wecom/mailboxes/{args.address} {address, count, mails}; feishu.mailbox → /__mock/feishu/mailboxes/{args.address}/messages {mailbox, count, messages}; config → /__mock/config).
+ * A control-plane call (only on emulator targets). Over HTTP: setClock = PUT /__mock/clock, expireToken = POST /__mock/tokens/expire, issueOAuthCode = POST /__mock/feishu/oauth/codes, fault = POST /__mock/faults, reset = POST /__mock/reset, setConfig = PUT /__mock/config (args: a partial config, contracts/schemas/config.schema.json; reset restores the start-up config), readBack = GET of a read-back (args.source: wecom.schedules → /__mock/wecom/schedules {count, schedules}; wecom.mailSchedules → /__mock/wecom/schedules?origin=mail; wecom.meetings → /__mock/wecom/meetings {count, meetings}; wecom.calendars → /__mock/wecom/calendars {count, calendars}; wecom.mailbox → /__mock/wecom/mailboxes/{args.address} {address, count, mails}; feishu.mailbox → /__mock/feishu/mailboxes/{args.address}/messages {mailbox, count, messages}; config → /__mock/config).
  */
 export interface ContractControl {
   action: 'setClock' | 'expireToken' | 'issueOAuthCode' | 'fault' | 'reset' | 'setConfig' | 'readBack'
@@ -361,10 +365,10 @@ export interface ContractExpect {
   ]
 }
 /**
- * How to undo what the step created; run after the case, also when it fails (meeting → wecom.meeting.cancel, schedule → wecom.schedule.del).
+ * How to undo what the step created; run after the case, also when it fails (meeting → wecom.meeting.cancel, schedule → wecom.schedule.del, calendar → wecom.calendar.del).
  */
 export interface ContractCleanup {
-  endpoint: 'wecom.meeting.cancel' | 'wecom.schedule.del'
+  endpoint: 'wecom.meeting.cancel' | 'wecom.schedule.del' | 'wecom.calendar.del'
   body: {}
   /**
    * The access_token to undo with, when the step used another app's (default {{wecom.token}}).
@@ -739,6 +743,74 @@ export interface FeishuOAuthTokenRefusal {
   error_description: string
 }
 
+// feishu.authen.oidc_access_token.request.schema.json
+/**
+ * POST /open-apis/authen/v1/oidc/access_token body (获取 user_access_token, v1, https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create). Types only: a wrong one answers 400 9499; a missing field 20001 (contracts/rules/feishu.authen.oidc_access_token.json).
+ */
+export interface FeishuAuthenOidcAccessTokenRequest {
+  /**
+   * Fixed: authorization_code.
+   */
+  grant_type?: string
+  /**
+   * 登录预授权码.
+   */
+  code?: string
+}
+
+// feishu.authen.oidc_access_token.response.schema.json
+/**
+ * Answer of POST /open-apis/authen/v1/oidc/access_token (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create; fields as the official Node SDK types them): HTTP 200 with the user tokens in data, or Feishu's error envelope (400 20001, 20003, 99991661, 99991663, 9499).
+ */
+export type FeishuAuthenOidcAccessTokenResponse = FeishuAuthenOidcTokenSuccess | FeishuError
+
+export interface FeishuAuthenOidcTokenSuccess {
+  code: 0
+  msg: 'success'
+  data: FeishuAuthenOidcTokenData
+}
+export interface FeishuAuthenOidcTokenData {
+  /**
+   * user_access_token: Authorization: Bearer on the mail APIs.
+   */
+  access_token: string
+  refresh_token: string
+  token_type: 'Bearer'
+  /**
+   * Seconds the access token lives (about 2 h).
+   */
+  expires_in: number
+  /**
+   * Seconds the refresh token lives (about 30 days).
+   */
+  refresh_expires_in: number
+  scope: string
+}
+
+// feishu.authen.oidc_refresh_access_token.request.schema.json
+/**
+ * POST /open-apis/authen/v1/oidc/refresh_access_token body (刷新 user_access_token, v1, https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create). Types only: a wrong one answers 400 9499; a missing field 20001.
+ */
+export interface FeishuAuthenOidcRefreshAccessTokenRequest {
+  /**
+   * Fixed: refresh_token.
+   */
+  grant_type?: string
+  refresh_token?: string
+}
+
+// feishu.authen.oidc_refresh_access_token.response.schema.json
+/**
+ * Answer of POST /open-apis/authen/v1/oidc/refresh_access_token (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create): the same shape as the code exchange's, or Feishu's error envelope (400 20001, 20026, 99991661, 99991663, 9499).
+ */
+export type FeishuAuthenOidcRefreshAccessTokenResponse = FeishuAuthenOidcRefreshSuccess | FeishuError
+
+export interface FeishuAuthenOidcRefreshSuccess {
+  code: 0
+  msg: 'success'
+  data: FeishuAuthenOidcTokenData
+}
+
 // feishu.error.schema.json: declared above, by the first schema that uses it
 
 // feishu.mail.message.get.response.schema.json
@@ -813,6 +885,166 @@ export interface FeishuMailMessageAttachment {
   attachment_type?: 1 | 2
   is_inline?: boolean
   cid?: string
+}
+
+// feishu.mail.message.list.response.schema.json
+/**
+ * Answer of GET /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages (列出邮件, https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list; copy seen at https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/list): HTTP 200 with a page of message ids, or Feishu's error envelope (400 99992402, 404 1235013, 403 1234017, …).
+ */
+export type FeishuMailMessageListResponse = FeishuMailMessageListSuccess | FeishuError
+
+export interface FeishuMailMessageListSuccess {
+  code: 0
+  msg: 'success'
+  data: FeishuMailMessageListData
+}
+export interface FeishuMailMessageListData {
+  /**
+   * 邮件 id 列表: read each with 获取邮件详情.
+   *
+   * @maxItems 20
+   */
+  items:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+  /**
+   * 分页标记: present while has_more is true; pass it back for the next page.
+   */
+  page_token?: string
+  /**
+   * 是否还有更多项.
+   */
+  has_more: boolean
 }
 
 // feishu.mail.send.request.schema.json
@@ -1137,7 +1369,71 @@ export interface FeishuUser {
   }[]
 }
 
-// wecom.error.schema.json
+// wecom.calendar.add.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/add body (创建日历, https://developer.work.weixin.qq.com/document/path/93647). Shape and types only: a breach answers 40058. The ranges and the rules with their own errcodes (90473, 90492, 90483, 90481) are in contracts/rules/wecom.calendar.add.json.
+ */
+export interface WecomCalendarAddRequest {
+  calendar: {
+    admins?: string[]
+    set_as_default?: 0 | 1
+    summary: string
+    /**
+     * RGB in hex, e.g. "#0000FF"; required but for a 全员日历.
+     */
+    color?: string
+    description?: string
+    is_public?: 0 | 1
+    public_range?: WecomCalendarPublicRange
+    is_corp_calendar?: 0 | 1
+    shares?: WecomCalendarShare[]
+  }
+  /**
+   * Only old third-party multi-app suites send it.
+   */
+  agentid?: number
+}
+export interface WecomCalendarPublicRange {
+  userids?: string[]
+  partyids?: number[]
+}
+export interface WecomCalendarShare {
+  userid: string
+  /**
+   * 1 可查看 (default), 3 仅查看闲忙状态.
+   */
+  permission?: 1 | 3
+}
+
+// wecom.calendar.add.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/add (创建日历, https://developer.work.weixin.qq.com/document/path/93647, 返回结果): HTTP 200, the new calendar's id and, when some share was not kept, fail_result; or WeCom's error envelope.
+ */
+export type WecomCalendarAddResponse = WecomCalendarAddSuccess | WecomError
+
+export interface WecomCalendarAddSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 日历ID, e.g. wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA.
+   */
+  cal_id: string
+  fail_result?: WecomCalendarFailResult
+}
+/**
+ * 无效的输入内容: the shares that were not kept.
+ */
+export interface WecomCalendarFailResult {
+  /**
+   * @minItems 1
+   */
+  shares: [WecomCalendarFailedShare, ...WecomCalendarFailedShare[]]
+}
+export interface WecomCalendarFailedShare {
+  errcode: number
+  errmsg: string
+  userid: string
+}
 /**
  * WeCom's error envelope, the same on every endpoint (https://developer.work.weixin.qq.com/document/path/90313): HTTP 200, a non-zero errcode from contracts/errors/wecom.json, and errmsg = the English text (a field-specific prefix may come first), the hint id, the caller's IP and the errcode's lookup link. The same pair is mirrored in the Error-Code / Error-Msg headers. Real error bodies may also carry the endpoint's zero-valued result fields (e.g. "ip_list": []); the emulator sends none, so nothing else is allowed here.
  */
@@ -1151,6 +1447,114 @@ export interface WecomError {
    */
   errmsg: string
 }
+
+// wecom.calendar.del.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/del body (删除日历, https://developer.work.weixin.qq.com/document/path/97718).
+ */
+export interface WecomCalendarDelRequest {
+  cal_id: string
+}
+
+// wecom.calendar.del.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/del (删除日历, https://developer.work.weixin.qq.com/document/path/97718): HTTP 200, ok with nothing else, or WeCom's error envelope (90457, 90466, 90459).
+ */
+export type WecomCalendarDelResponse = WecomCalendarDelSuccess | WecomError
+
+export interface WecomCalendarDelSuccess {
+  errcode: 0
+  errmsg: 'ok'
+}
+
+// wecom.calendar.get.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/get body (获取日历详情, https://developer.work.weixin.qq.com/document/path/97717): the ids oa/calendar/add returned, at most 1000. An absent or empty list answers 90458.
+ */
+export interface WecomCalendarGetRequest {
+  cal_id_list?: string[]
+}
+
+// wecom.calendar.get.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/get (获取日历详情, https://developer.work.weixin.qq.com/document/path/97717): HTTP 200, the calendars asked for in the order asked, or WeCom's error envelope (90458, 90457, 90466, 90459, …).
+ */
+export type WecomCalendarGetResponse = WecomCalendarGetSuccess | WecomError
+
+export interface WecomCalendarGetSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  calendar_list: [WecomCalendarDetail, ...WecomCalendarDetail[]]
+}
+export interface WecomCalendarDetail {
+  cal_id: string
+  /**
+   * @maxItems 3
+   */
+  admins: [] | [string] | [string, string] | [string, string, string]
+  summary: string
+  /**
+   * Empty for a 全员日历, which keeps no colour.
+   */
+  color: string
+  description: string
+  /**
+   * @maxItems 2000
+   */
+  shares: WecomCalendarDetailShare[]
+  is_public: 0 | 1
+  public_range: WecomCalendarDetailPublicRange
+  is_corp_calendar: 0 | 1
+}
+export interface WecomCalendarDetailShare {
+  userid: string
+  /**
+   * 1 可查看, 3 仅查看闲忙状态.
+   */
+  permission: 1 | 3
+}
+export interface WecomCalendarDetailPublicRange {
+  userids: string[]
+  partyids: number[]
+}
+
+// wecom.calendar.update.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/update body (更新日历, https://developer.work.weixin.qq.com/document/path/97716): oa/calendar/add's calendar with cal_id, without is_public, is_corp_calendar and set_as_default (which cannot change; sent, they are ignored). Shape and types only: a breach answers 40058.
+ */
+export interface WecomCalendarUpdateRequest {
+  /**
+   * 0 (default): the public range is overwritten too; 1: it stays.
+   */
+  skip_public_range?: 0 | 1
+  calendar: {
+    cal_id: string
+    admins?: string[]
+    summary: string
+    color?: string
+    description?: string
+    public_range?: WecomCalendarPublicRange
+    shares?: WecomCalendarShare[]
+  }
+}
+
+// wecom.calendar.update.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/update (更新日历, https://developer.work.weixin.qq.com/document/path/97716, 返回结果): HTTP 200, with fail_result when some share was not kept, or WeCom's error envelope.
+ */
+export type WecomCalendarUpdateResponse = WecomCalendarUpdateSuccess | WecomError
+
+export interface WecomCalendarUpdateSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  fail_result?: WecomCalendarFailResult
+}
+
+// wecom.error.schema.json: declared above, by the first schema that uses it
 
 // wecom.exmail.compose_send.request.schema.json
 /**
@@ -1639,6 +2043,43 @@ export interface WecomMeetingInfoSubRepeat {
   repeat_until?: number
 }
 
+// wecom.meeting.get_user_meetingid.request.schema.json
+/**
+ * POST /cgi-bin/meeting/get_user_meetingid body (获取成员会议ID列表, https://developer.work.weixin.qq.com/document/path/98714; the copy seen is https://developer.work.weixin.qq.com/document/path/97457). Shape and types only: a breach answers 40058 (a missing userid 400038).
+ */
+export interface WecomMeetingGetUserMeetingidRequest {
+  userid: string
+  /**
+   * "0" on the first call, then the next_cursor returned.
+   */
+  cursor?: string
+  /**
+   * Default and maximum 100.
+   */
+  limit?: number
+  begin_time?: number
+  end_time?: number
+}
+
+// wecom.meeting.get_user_meetingid.response.schema.json
+/**
+ * Answer of POST /cgi-bin/meeting/get_user_meetingid (获取成员会议ID列表, https://developer.work.weixin.qq.com/document/path/98714, 返回结果): HTTP 200, a page of the member's meeting ids and the cursor for the next (empty when done), or WeCom's error envelope.
+ */
+export type WecomMeetingGetUserMeetingidResponse = WecomMeetingGetUserMeetingidSuccess | WecomError
+
+export interface WecomMeetingGetUserMeetingidSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 当前数据最后一个key值: empty when no more follow.
+   */
+  next_cursor: string
+  /**
+   * @maxItems 100
+   */
+  meetingid_list: string[]
+}
+
 // wecom.meeting.update.request.schema.json
 /**
  * Body of POST /cgi-bin/meeting/update (修改预约会议, doc 98154). Only the JSON types are checked here (40058); the rules are in contracts/rules/wecom.meeting.update.json. Only the fields given change.
@@ -1963,6 +2404,55 @@ export interface WecomScheduleDetailReminders {
 }
 export interface WecomScheduleExcludeTime {
   start_time: number
+}
+
+// wecom.schedule.get_by_calendar.request.schema.json
+/**
+ * POST /cgi-bin/oa/schedule/get_by_calendar body (获取日历下的日程列表, https://developer.work.weixin.qq.com/document/path/97723): a calendar the app created, and a page of its schedules (offset from 0, default 0; limit 1-1000, default 500: out of range they answer 90470 / 90469).
+ */
+export interface WecomScheduleGetByCalendarRequest {
+  cal_id: string
+  offset?: number
+  limit?: number
+}
+
+// wecom.schedule.get_by_calendar.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/schedule/get_by_calendar (获取日历下的日程列表, https://developer.work.weixin.qq.com/document/path/97723): HTTP 200, a page of the calendar's schedules (empty past the end), or WeCom's error envelope (90457, 90466, 90459, 90469, 90470).
+ */
+export type WecomScheduleGetByCalendarResponse = WecomScheduleGetByCalendarSuccess | WecomError
+
+export interface WecomScheduleGetByCalendarSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * @maxItems 1000
+   */
+  schedule_list: WecomCalendarSchedule[]
+}
+export interface WecomCalendarSchedule {
+  schedule_id: string
+  /**
+   * The schedule's version: 1 when made, one more at every change.
+   */
+  sequence: number
+  /**
+   * @maxItems 3
+   */
+  admins: [] | [string] | [string, string] | [string, string, string]
+  attendees: WecomScheduleAttendee[]
+  summary: string
+  description: string
+  reminders: WecomScheduleDetailReminders
+  location: string
+  cal_id: string
+  start_time: number
+  end_time: number
+  /**
+   * 0 正常, 1 已取消.
+   */
+  status: 0 | 1
+  is_whole_day: 0 | 1
 }
 
 // wecom.schedule.update.request.schema.json

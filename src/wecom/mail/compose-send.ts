@@ -292,7 +292,7 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
         schedules.update(record.id, { meetingid: meetings.create(corp.corpid, app.agentid, fields, ctx.now).meetingid })
       }
     } else {
-      const calId = defaultCalendar(app)
+      const calId = defaultCalendar(ctx, corp.corpid, app.agentid)
       record = schedules.add({
         corpid: corp.corpid,
         agentid: app.agentid,

@@ -7,6 +7,7 @@ import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
+import { isOwnCalendar } from '../calendar/calendars.ts'
 import { repeatsInRange } from '../calendar/recurrence.ts'
 import type { MeetingRecord } from './store.ts'
 import { byteLength } from './title.ts'
@@ -59,10 +60,19 @@ export function checkHeadcount(c: Caller, invitees: readonly string[], rule: str
   }
 }
 
-/** cal_id: "不多于64字节", and "必须是access_token所对应应用所创建的日历" (400036 for both). */
-export function checkCalendar(c: Caller, calId: string, ruleLength: string, ruleOwned: string): void {
+/**
+ * cal_id: "不多于64字节", and "必须是access_token所对应应用所创建的日历" (400036 for both): one the seed gave the
+ * app or it made with oa/calendar/add, not deleted since.
+ */
+export function checkCalendar(
+  ctx: RequestContext,
+  c: Caller,
+  calId: string,
+  ruleLength: string,
+  ruleOwned: string,
+): void {
   if (byteLength(calId) > 64) fail(400036, `${ruleLength}: cal_id is ${byteLength(calId)} bytes, at most 64`)
-  if (!c.app.calendars.has(calId))
+  if (!isOwnCalendar(ctx, c.corpid, c.agentid, calId))
     fail(400036, `${ruleOwned}: cal_id "${echo(calId)}" was not created by app ${c.agentid}`)
 }
 

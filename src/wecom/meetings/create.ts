@@ -87,7 +87,7 @@ function createMeeting(ctx: RequestContext): Record<string, unknown> {
       prefix: 'missing cal_id. ',
     })
   if (req.cal_id !== undefined)
-    checkCalendar(c, req.cal_id, 'wecom.meeting.create.cal_id.length', 'wecom.meeting.create.cal_id.owned')
+    checkCalendar(ctx, c, req.cal_id, 'wecom.meeting.create.cal_id.length', 'wecom.meeting.create.cal_id.owned')
 
   const s = req.settings ?? {}
   checkCommonSettings(ctx, c, s, req.admin_userid, {

@@ -99,7 +99,7 @@ function updateMeeting(ctx: RequestContext): Record<string, unknown> {
     checkVisible(ctx, c, invitees, 'wecom.meeting.update.invitees.visible', 'invitee')
   }
   if (req.cal_id !== undefined)
-    checkCalendar(c, req.cal_id, 'wecom.meeting.update.cal_id.length', 'wecom.meeting.update.cal_id.owned')
+    checkCalendar(ctx, c, req.cal_id, 'wecom.meeting.update.cal_id.length', 'wecom.meeting.update.cal_id.owned')
 
   const settings = req.settings ? checkSettings(ctx, c, m, req.settings) : undefined
   const effHosts = settings?.hosts ?? m.settings.hosts ?? []

@@ -15,7 +15,7 @@ import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type ShapeRules } from '../../core/module.ts'
 import type { WecomScheduleAddRequest } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
-import { calendarOwner, defaultCalendar } from '../calendar/calendars.ts'
+import { calendarOf, defaultCalendar } from '../calendar/calendars.ts'
 import { checkScheduleFields, DEFAULT_SUMMARY, normaliseReminders } from '../calendar/schedule-fields.ts'
 import { utf8Length } from '../params.ts'
 
@@ -42,17 +42,29 @@ export const scheduleAdd = defineEndpoint('wecom.schedule.add', {
         90708,
         'wecom.schedule.add.cal_id.third-party: a third-party app must name cal_id (it has no default calendar)',
       )
-    let calId = defaultCalendar(app)
+    let calId: string
     if (s.cal_id !== undefined && s.cal_id !== '') {
       if (utf8Length(s.cal_id) > 64)
         fail(40058, 'wecom.schedule.add.cal_id.length: cal_id is over 64 bytes', {
           prefix: 'schedule.cal_id exceed max length 64. Invalid input ',
         })
-      const owner = calendarOwner(corp, s.cal_id)
-      if (!owner) fail(90457, `wecom.schedule.add.cal_id.known: no calendar "${echo(s.cal_id)}" in corp ${corp.corpid}`)
-      if (owner.agentid !== app.agentid)
-        fail(90466, `wecom.schedule.add.cal_id.own-app: calendar "${echo(s.cal_id)}" belongs to app ${owner.agentid}`)
+      const calendar = calendarOf(ctx, corp.corpid, s.cal_id)
+      if (!calendar)
+        fail(90457, `wecom.schedule.add.cal_id.known: no calendar "${echo(s.cal_id)}" in corp ${corp.corpid}`)
+      if (calendar.agentid !== app.agentid)
+        fail(
+          90466,
+          `wecom.schedule.add.cal_id.own-app: calendar "${echo(s.cal_id)}" belongs to app ${calendar.agentid}`,
+        )
+      if (calendar.deleted) fail(90459, `wecom.schedule.add.cal_id.deleted: calendar "${echo(s.cal_id)}" is deleted`)
       calId = s.cal_id
+    } else {
+      calId = defaultCalendar(ctx, corp.corpid, app.agentid)
+      if (calId === '')
+        fail(
+          90708,
+          `wecom.schedule.add.cal_id.no-default: app ${app.agentid} has no calendar left to be its default; name a cal_id`,
+        )
     }
     const record = schedules.add({
       corpid: corp.corpid,

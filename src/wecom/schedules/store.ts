@@ -51,9 +51,14 @@ export interface ScheduleRecord {
   /** The meeting a meeting mail created with it. */
   meetingid?: string
   createdAt: number
+  /**
+   * oa/schedule/get_by_calendar's `sequence`: 1 when created, one more at every change (an update, an
+   * occurrence taken out, the series ended, cancelled). decision: schedule sequence.
+   */
+  sequence: number
 }
 
-export type NewSchedule = Omit<ScheduleRecord, 'id' | 'status'>
+export type NewSchedule = Omit<ScheduleRecord, 'id' | 'status' | 'sequence'>
 
 /** What a meeting mail or oa/schedule/update may change in a kept schedule (never its owner or calendar). */
 export type SchedulePatch = Partial<
@@ -127,7 +132,7 @@ export class ScheduleStore {
   }
 
   add(input: NewSchedule): ScheduleRecord {
-    const record: ScheduleRecord = { ...input, id: this.newId(), status: 0 }
+    const record: ScheduleRecord = { ...input, id: this.newId(), status: 0, sequence: 1 }
     this.persist?.put(KIND, record.id, JSON.stringify(record))
     this.keep(record)
     this.account.budget.settle()
@@ -159,6 +164,8 @@ export class ScheduleStore {
     if (!ticket?.item) return undefined
     Object.assign(ticket.item, patch)
     if (patch.meetingid !== undefined) this.byMeeting.set(patch.meetingid, id)
+    // Linking a meeting mail's meeting is part of making the schedule, not a change of it.
+    if (Object.keys(patch).some((k) => k !== 'meetingid')) ticket.item.sequence++
     this.account.resize(ticket, scheduleBytes(ticket.item))
     this.persist?.put(KIND, id, JSON.stringify(ticket.item))
     this.account.budget.settle()
@@ -205,8 +212,9 @@ export class ScheduleStore {
 
   cancel(id: string): ScheduleRecord | undefined {
     const record = this.get(id)
-    if (record) {
+    if (record && record.status !== 1) {
       record.status = 1
+      record.sequence++
       this.persist?.put(KIND, id, JSON.stringify(record))
     }
     return record
