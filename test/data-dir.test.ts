@@ -366,6 +366,33 @@ describe('the data directory in process', () => {
     expect((await t.wecom('/cgi-bin/meeting/cancel', cancel)).json.errcode).toBe(400041)
   })
 
+  test('calendars an app made, changed or deleted, and its default, read back after a restart', async () => {
+    const dir = freshDir()
+    let t = core(dir)
+    const token = await t.wecomToken()
+    const { agentid } = t.defaults.wecom.corps[0]!.apps[0]!
+    const seeded = t.control.wecomCalendars({ agentid })[0]!.cal_id
+    const add = (summary: string, extra = {}) =>
+      t.wecom('/cgi-bin/oa/calendar/add', { calendar: { summary, color: '#FF3030', ...extra } }, token)
+    const made = (await add('made', { set_as_default: 1 })).json.cal_id
+    const gone = (await add('gone')).json.cal_id
+    const renamed = { calendar: { cal_id: seeded, summary: 'renamed', color: '#00FF00' } }
+    expect((await t.wecom('/cgi-bin/oa/calendar/update', renamed, token)).json.errcode).toBe(0)
+    expect((await t.wecom('/cgi-bin/oa/calendar/del', { cal_id: gone }, token)).json.errcode).toBe(0)
+    const get = { cal_id_list: [seeded, made] }
+    const before = (await t.wecom('/cgi-bin/oa/calendar/get', get, token)).json
+    const listed = t.control.wecomCalendars()
+    t.emulator.close()
+    t = core(dir)
+    expect((await t.wecom('/cgi-bin/oa/calendar/get', get, token)).json).toEqual(before)
+    expect(t.control.wecomCalendars()).toEqual(listed)
+    const deleted = await t.wecom('/cgi-bin/oa/calendar/get', { cal_id_list: [gone] }, token)
+    expect(deleted.json.errcode).toBe(90459)
+    const added = (await t.wecom('/cgi-bin/oa/schedule/add', schedule('on the default'), token)).json
+    const read = await t.wecom('/cgi-bin/oa/schedule/get', { schedule_id_list: [added.schedule_id] }, token)
+    expect(read.json.schedule_list[0].cal_id).toBe(made)
+  })
+
   test('a lower wecom.maxMeetings at start keeps the newest meetings read back', async () => {
     const dir = freshDir()
     let t = core(dir)

@@ -46,7 +46,9 @@ function wecomCalendars(env: Env, filter: OwnerFilter = {}): CalendarReadBack[] 
 export const wecomCalendarsModule: EmulatorModule = {
   name: 'wecom.calendars',
   endpoints: [calendarAdd, calendarGet, calendarUpdate, calendarDel],
-  createStores: (env) => ({ wecomCalendars: new CalendarStore(env.seed.wecom.corps, env.random, env.budget) }),
+  createStores: (env) => ({
+    wecomCalendars: new CalendarStore(env.seed.wecom.corps, env.random, env.budget, env.persist),
+  }),
   control: {
     operations: { wecomCalendars },
     routes: [

@@ -6,6 +6,7 @@
  * (`state.maxBytes`) and, when evicted, answer 90457 as if never issued; the seed's are fixed and free.
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
+import type { Persist } from '../../core/persistence.ts'
 import type { Random } from '../../core/random.ts'
 import type { Corp } from '../../generated/contracts.ts'
 
@@ -77,6 +78,13 @@ interface AppCalendars {
 const recordOf = (t: Ticket<CalendarRecord> | CalendarRecord): CalendarRecord | undefined =>
   'account' in t ? t.item : t
 
+/**
+ * The data directory's kinds (decision: the data directory): a calendar's row (created ones, and seeded ones
+ * once changed) keyed corp/cal_id, and an app's set_as_default choice keyed corp/agentid.
+ */
+const KIND = 'wecom.calendar'
+const DEFAULT_KIND = 'wecom.calendar.default'
+
 export class CalendarStore {
   private readonly byId = new Map<string, Ticket<CalendarRecord> | CalendarRecord>()
   private readonly apps = new Map<string, AppCalendars>()
@@ -86,6 +94,8 @@ export class CalendarStore {
     corps: readonly Corp[],
     private readonly random: Random,
     budget: StateBudget = new StateBudget(() => Number.POSITIVE_INFINITY),
+    /** The data directory (`state.dataDir`), when there is one. */
+    private readonly persist?: Persist,
   ) {
     this.account = budget.account('wecom.calendars', (r) => this.drop(r))
     for (const corp of corps)
@@ -111,6 +121,38 @@ export class CalendarStore {
           list.all.set(calId, record)
           list.live++
         }
+    persist?.onLoad(KIND, (_id, text) => this.restore(JSON.parse(text) as CalendarRecord))
+    persist?.onLoad(DEFAULT_KIND, (id, text) => {
+      const [corpid, agentid] = [id.slice(0, id.lastIndexOf('/')), Number(id.slice(id.lastIndexOf('/') + 1))]
+      this.appCalendars(corpid, agentid).chosenDefault = (JSON.parse(text) as string | null) ?? undefined
+    })
+  }
+
+  /** A row of an earlier run: a seeded calendar's changes over the seed's, or a created calendar kept again. */
+  private restore(saved: CalendarRecord): void {
+    const list = this.appCalendars(saved.corpid, saved.agentid)
+    const seeded = saved.seeded ? this.get(saved.corpid, saved.calId) : undefined
+    if (seeded) {
+      if (saved.deleted && !seeded.deleted) {
+        list.live--
+        list.tombstones++
+      }
+      Object.assign(seeded, saved)
+      return
+    }
+    const ticket = this.account.add(saved, calendarBytes(saved))
+    this.byId.set(key(saved.corpid, saved.calId), ticket)
+    list.all.set(saved.calId, ticket)
+    if (saved.deleted) list.tombstones++
+    else list.live++
+  }
+
+  private save(r: CalendarRecord): void {
+    this.persist?.put(KIND, key(r.corpid, r.calId), JSON.stringify(r))
+  }
+
+  private saveDefault(corpid: string, agentid: number, list: AppCalendars): void {
+    this.persist?.put(DEFAULT_KIND, `${corpid}/${agentid}`, JSON.stringify(list.chosenDefault ?? null))
   }
 
   private appCalendars(corpid: string, agentid: number): AppCalendars {
@@ -138,7 +180,11 @@ export class CalendarStore {
     const list = this.appCalendars(record.corpid, record.agentid)
     list.all.set(record.calId, ticket)
     list.live++
-    if (setAsDefault) list.chosenDefault = record.calId
+    this.save(record)
+    if (setAsDefault) {
+      list.chosenDefault = record.calId
+      this.saveDefault(record.corpid, record.agentid, list)
+    }
     this.account.budget.settle()
     return record
   }
@@ -154,6 +200,7 @@ export class CalendarStore {
     const record = t && recordOf(t)
     if (!t || !record) return undefined
     Object.assign(record, patch)
+    this.save(record)
     if ('account' in t) {
       this.account.resize(t, calendarBytes(record))
       this.account.budget.settle()
@@ -169,7 +216,11 @@ export class CalendarStore {
     const list = this.appCalendars(corpid, record.agentid)
     list.live--
     list.tombstones++
-    if (list.chosenDefault === calId) list.chosenDefault = undefined
+    this.save(record)
+    if (list.chosenDefault === calId) {
+      list.chosenDefault = undefined
+      this.saveDefault(corpid, record.agentid, list)
+    }
     if (list.tombstones > MAX_CALENDARS_PER_APP) {
       for (const t of list.all.values()) {
         const r = recordOf(t)
@@ -190,6 +241,7 @@ export class CalendarStore {
       if (list.chosenDefault === r.calId) list.chosenDefault = undefined
     }
     this.byId.delete(key(r.corpid, r.calId))
+    this.persist?.delete(KIND, key(r.corpid, r.calId))
   }
 
   /** The app's default calendar (oa/schedule/add without cal_id): the one set as default, else its oldest live one. */
