@@ -22,7 +22,7 @@ const dist = join(root, 'dist')
 export const CONFIG_VALIDATOR = 'src/generated/config-validator.cjs'
 
 /** Folders of JSON that dist code reads by path (readdirSync), not by import. */
-export const ASSETS = ['contracts/cases', 'contracts/schemas', 'contracts/openapi', 'src/console/ui']
+export const ASSETS = ['contracts/cases', 'contracts/schemas', 'contracts/openapi', 'contracts/rules', 'src/console/ui']
 
 /** `from './x.ts'`, `import('./x.ts')` and `declare module './x.ts'` → `.js`: relative specifiers only, package names stay. */
 export function jsSpecifiers(dts: string): string {

@@ -193,6 +193,15 @@ import { startStubServer, type StubServer } from 'worksuite-mock/server'
 export const entries = [${subpaths.map((_, i) => `entry${i}`).join(', ')}]
 export const emulator: Emulator = createEmulator({ fakerSeed: 1 })
 export const handlers = createHandlers(emulator)
+// The feature modules' control operations (declared by augmentation in their own files) type-check too.
+export const readBacks = [
+  emulator.control.meetings(),
+  emulator.control.wecomSchedules(),
+  emulator.control.wecomCalendars(),
+  emulator.control.wecomMailbox('lisi@example.com'),
+  emulator.control.mailbox('user@xxx.xx'),
+  emulator.control.report(),
+]
 export const wecom = createWecomClient({ baseUrl: 'http://127.0.0.1:3000' })
 export const mine = (target: Target): ContractClient => ({ ...fetchClient({ baseUrls: target.baseUrls }), name: 'mine' })
 export async function probe(): Promise<number> {
@@ -303,7 +312,7 @@ if (probeBody.errcode !== 0) throw new Error('gettoken through the mounted emula
       }
     })
 
-    await step('the installed server serves the web console and its scripts (/__mock/ui/)', async () => {
+    await step('the installed server serves the web console, its scripts and the rules it names (/__mock/ui/)', async () => {
       assert(url, 'no server to run against')
       const page = await fetch(`${url}/__mock/ui/`)
       const html = await page.text()
@@ -312,6 +321,12 @@ if (probeBody.errcode !== 0) throw new Error('gettoken through the mounted emula
       assert(src, 'the console page names no script')
       const script = await fetch(new URL(src, `${url}/__mock/ui/`))
       assert(script.status === 200, `${src} answered ${script.status}`)
+      // The console names a refusal's rule and doc from the rule files: they must ship with the package.
+      const rules = (await (await fetch(`${url}/__mock/rules`)).json()) as Record<string, unknown>
+      assert(
+        'wecom.meeting.create.title.length' in rules,
+        `/__mock/rules lists ${Object.keys(rules).length} rules`,
+      )
     })
 
     await step(

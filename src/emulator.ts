@@ -8,6 +8,8 @@ import { Emulator, type EmulatorOptions } from './core/emulator.ts'
 import { plugins } from './plugins.ts'
 
 export { Emulator, type EmulatorOptions }
+/** Type-only: loads the modules' declarations (see src/plugins.ts), which give `control` its read-backs. */
+export type { plugins }
 
 /** An isolated emulator: its own state, clock and journal. */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {

@@ -21,3 +21,17 @@ export const plugins: EmulatorModule[] = [
   feishuVendor,
   feishuMailModule,
 ]
+
+/**
+ * The modules declare their stores and control operations by augmenting src/core/module.ts. Re-exported so
+ * that the public declarations load those files, and a user's `emulator.control.mailbox(…)` type-checks.
+ */
+export {
+  feishuMailModule,
+  feishuVendor,
+  wecomCalendarsModule,
+  wecomMailModule,
+  wecomMeetingsModule,
+  wecomSchedulesModule,
+  wecomVendor,
+}
