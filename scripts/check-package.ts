@@ -312,22 +312,22 @@ if (probeBody.errcode !== 0) throw new Error('gettoken through the mounted emula
       }
     })
 
-    await step('the installed server serves the web console, its scripts and the rules it names (/__mock/ui/)', async () => {
-      assert(url, 'no server to run against')
-      const page = await fetch(`${url}/__mock/ui/`)
-      const html = await page.text()
-      assert(page.status === 200 && html.includes('<script'), `/__mock/ui/ answered ${page.status}`)
-      const src = /<script[^>]*src="([^"]+)"/.exec(html)?.[1]
-      assert(src, 'the console page names no script')
-      const script = await fetch(new URL(src, `${url}/__mock/ui/`))
-      assert(script.status === 200, `${src} answered ${script.status}`)
-      // The console names a refusal's rule and doc from the rule files: they must ship with the package.
-      const rules = (await (await fetch(`${url}/__mock/rules`)).json()) as Record<string, unknown>
-      assert(
-        'wecom.meeting.create.title.length' in rules,
-        `/__mock/rules lists ${Object.keys(rules).length} rules`,
-      )
-    })
+    await step(
+      'the installed server serves the web console, its scripts and the rules it names (/__mock/ui/)',
+      async () => {
+        assert(url, 'no server to run against')
+        const page = await fetch(`${url}/__mock/ui/`)
+        const html = await page.text()
+        assert(page.status === 200 && html.includes('<script'), `/__mock/ui/ answered ${page.status}`)
+        const src = /<script[^>]*src="([^"]+)"/.exec(html)?.[1]
+        assert(src, 'the console page names no script')
+        const script = await fetch(new URL(src, `${url}/__mock/ui/`))
+        assert(script.status === 200, `${src} answered ${script.status}`)
+        // The console names a refusal's rule and doc from the rule files: they must ship with the package.
+        const rules = (await (await fetch(`${url}/__mock/rules`)).json()) as Record<string, unknown>
+        assert('wecom.meeting.create.title.length' in rules, `/__mock/rules lists ${Object.keys(rules).length} rules`)
+      },
+    )
 
     await step(
       'npx worksuite-mock contracts --target <that server> passes (responses validated, JUnit written)',

@@ -7,9 +7,9 @@
 import { Emulator, type EmulatorOptions } from './core/emulator.ts'
 import { plugins } from './plugins.ts'
 
-export { Emulator, type EmulatorOptions }
 /** Type-only: loads the modules' declarations (see src/plugins.ts), which give `control` its read-backs. */
 export type { plugins }
+export { Emulator, type EmulatorOptions }
 
 /** An isolated emulator: its own state, clock and journal. */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
