@@ -2,7 +2,7 @@
  * `npm run check:package` (CI runs it after `npm test`): the package as a new user gets it. Packs the
  * tarball, installs it into a scratch project (in a folder whose name has a space), and proves there:
  *
- *   - the tarball holds dist/ and nothing of test/, bench/, scripts/, .ci/ or the TypeScript sources;
+ *   - the tarball holds dist/ and the docs the README links, and nothing of test/, bench/, scripts/, .ci/ or the TypeScript sources;
  *   - every export imports under plain Node (this Node, ≥ 22.12, no loader), with no side effect (nothing
  *     printed, no handle left open, fetch untouched), and the MSW, client and contracts entry points
  *     never load Express;
@@ -135,16 +135,19 @@ async function main(): Promise<void> {
   let server: ChildProcess | undefined
   try {
     let tarball = ''
-    await step('npm pack: the tarball holds dist/ and what a user needs, nothing else', () => {
+    await step('npm pack: the tarball holds dist/, the docs the README links and nothing else', () => {
       const packed = packTarball(base)
       tarball = packed.file
       const stray = packed.files.filter(
         (f) =>
-          !/^(dist\/|package\.json$|README\.md$|LICENSE)/.test(f) ||
+          !/^(dist\/|docs\/|contracts\/coverage\.md$|package\.json$|README\.md$|LICENSE)/.test(f) ||
           /\.map$/.test(f) ||
           /^dist\/(test|bench|scripts|fixtures\/(?!seed\/))/.test(f),
       )
       assert(stray.length === 0, `unexpected files in the tarball: ${stray.slice(0, 10).join(', ')}`)
+      // The README's links resolve in node_modules/worksuite-mock too: its docs ship beside it.
+      const linked = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/\]\(((?:docs|contracts)\/[^)#]+)/g)]
+      for (const [, f] of linked) assert(packed.files.includes(f!), `the README links ${f}, which the tarball lacks`)
       for (const f of ['dist/src/cli.js', 'dist/contracts/cases/auth.wecom.json', 'dist/fixtures/seed/default.json'])
         assert(packed.files.includes(f), `the tarball lacks ${f}`)
       assert(packed.version === pkg.version, `packed version ${packed.version}`)
