@@ -13,6 +13,7 @@ import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { AJV_OPTIONS } from '../src/core/schema.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
@@ -21,7 +22,7 @@ const dist = join(root, 'dist')
 export const CONFIG_VALIDATOR = 'src/generated/config-validator.cjs'
 
 /** Folders of JSON that dist code reads by path (readdirSync), not by import. */
-export const ASSETS = ['contracts/cases', 'contracts/schemas', 'contracts/openapi', 'src/console/ui']
+export const ASSETS = ['contracts/cases', 'contracts/schemas', 'contracts/openapi', 'contracts/rules', 'src/console/ui']
 
 /** `from './x.ts'`, `import('./x.ts')` and `declare module './x.ts'` → `.js`: relative specifiers only, package names stay. */
 export function jsSpecifiers(dts: string): string {
@@ -40,14 +41,15 @@ export function shippedDeclaration(dts: string): string {
 
 /**
  * ajv's standalone CommonJS code for config.schema.json, with the options `fullValidatorFor` compiles it with
- * (every error, not strict, union types): the same verdicts and error objects, no compile at run time.
+ * (every error, and AJV_OPTIONS: not strict about schemas, strict about numbers): the same verdicts and error
+ * objects, no compile at run time.
  */
 export function configValidatorCode(): string {
   const require = createRequire(import.meta.url)
   const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
   const standalone = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default
   const schema = JSON.parse(readFileSync(join(root, 'contracts/schemas/config.schema.json'), 'utf8')) as object
-  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, code: { source: true } })
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, allErrors: true, code: { source: true } })
   return standalone(ajv, ajv.compile(schema))
 }
 

@@ -13,6 +13,8 @@ import { ControlError } from './errors.ts'
 import { checkFaultRule, type FaultRule, type FaultView } from './faults.ts'
 import type { JournalEntry, JournalFilter } from './journal.ts'
 import type { ControlOperations, ControlRoute, Defaults, EmulatorModule, Env } from './module.ts'
+import { buildReport, type ClientReport } from './report.ts'
+import { reportJunit, reportMarkdown } from './report-render.ts'
 import type { VendorPlugin } from './vendor.ts'
 
 export type { Defaults }
@@ -40,11 +42,21 @@ export interface ControlHost {
   setConfig(next: Config): void
 }
 
-/** A control request's answer: its status and JSON body. */
+/** A control request's answer: its status and JSON body (or a `ControlText`, sent as it is). */
 export interface ControlAnswer {
   status: number
   body: unknown
 }
+
+/** A control answer that is not JSON (the report as JUnit XML or markdown): the router sends it with its type. */
+export class ControlText {
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
+}
+
+const REPORT_FORMATS = ['json', 'junit', 'markdown'] as const
 
 function filterFrom(q: URLSearchParams): JournalFilter {
   const f: JournalFilter = {}
@@ -156,7 +168,7 @@ export class Control {
    * over the settings in effect and validated like a config file; it acts from the next request on, until
    * `reset` restores the start-up settings. What is read per request can change (feishu.mail.*: lock hold,
    * rate limit, size and store caps, daily quotas, checks; server.maxBodyBytes, lingerBytes, lingerMs,
-   * allowedHosts; state.maxBytes, which evicts at once when lowered); settings read only at start-up or when
+   * allowedHosts; wecom.maxCalendars; state.maxBytes, which evicts at once when lowered); settings read only at start-up or when
    * state is built (STARTUP_ONLY_SETTINGS: server host/port/timeout/controlToken, journal, faults and wecom
    * caps, token lifetimes, wecom.meetingStatusFromClock) are refused with a 400 naming the field.
    */
@@ -247,6 +259,24 @@ export class Control {
       throw new ControlError(404, `no token "${token}" was issued or seeded`)
   }
 
+  /**
+   * The client report since the last reset: per route the calls and the codes answered, the documented rules
+   * the requests broke (with a journal example while it is held), and the documented codes of the routes
+   * called that were never answered, each with the fault rule, clock move or request that produces it.
+   */
+  report(): ClientReport {
+    const env = this.host.state
+    return buildReport({
+      counters: env.report,
+      journal: env.journal,
+      config: this.host.config,
+      codeFields: Object.fromEntries(this.host.vendorPlugins.map((v) => [v.vendor, v.codeField])) as Record<
+        VendorPlugin['vendor'],
+        VendorPlugin['codeField']
+      >,
+    })
+  }
+
   /** Every control route, the core's and the modules', as the control router mounts them. */
   routes(): readonly ControlRoute[] {
     return this.table
@@ -287,6 +317,19 @@ export class Control {
       { method: 'PUT', path: '/config', handle: ({ body }) => this.setConfig(body ?? {}) },
       { method: 'GET', path: '/state', handle: () => this.state() },
       { method: 'GET', path: '/requests', handle: ({ query }) => this.requests(filterFrom(query)) },
+      {
+        method: 'GET',
+        path: '/report',
+        handle: ({ query }) => {
+          const format = query.get('format') ?? 'json'
+          if (!(REPORT_FORMATS as readonly string[]).includes(format))
+            throw new ControlError(400, `query parameter "format" must be one of ${REPORT_FORMATS.join(', ')}`)
+          const report = this.report()
+          if (format === 'junit') return new ControlText('application/xml; charset=utf-8', reportJunit(report))
+          if (format === 'markdown') return new ControlText('text/markdown; charset=utf-8', reportMarkdown(report))
+          return report
+        },
+      },
       { method: 'DELETE', path: '/requests', handle: () => this.clearRequests() },
       // The body as sent (not objectBody), so an array or a string is refused by the schema, not read as {}.
       { method: 'POST', path: '/faults', status: 201, handle: ({ body }) => this.addFault((body ?? {}) as FaultRule) },

@@ -5,19 +5,28 @@ import type { RuleCheck } from './contracts.ts'
 export type RuleEndpoint =
   | 'feishu.auth.tenant_access_token'
   | 'feishu.authen.oauth_token'
+  | 'feishu.authen.oidc_access_token'
+  | 'feishu.authen.oidc_refresh_access_token'
   | 'feishu.gateway'
   | 'feishu.mail.message.get'
+  | 'feishu.mail.message.list'
   | 'feishu.mail.send'
+  | 'wecom.calendar.add'
+  | 'wecom.calendar.del'
+  | 'wecom.calendar.get'
+  | 'wecom.calendar.update'
   | 'wecom.exmail.compose_send'
   | 'wecom.gateway'
   | 'wecom.gettoken'
   | 'wecom.meeting.cancel'
   | 'wecom.meeting.create'
   | 'wecom.meeting.get_info'
+  | 'wecom.meeting.get_user_meetingid'
   | 'wecom.meeting.update'
   | 'wecom.schedule.add'
   | 'wecom.schedule.del'
   | 'wecom.schedule.get'
+  | 'wecom.schedule.get_by_calendar'
   | 'wecom.schedule.update'
 
 /** Every rule id of contracts/rules: <endpoint id>.<field>.<rule>. */
@@ -31,13 +40,27 @@ export type RuleId =
   | 'feishu.authen.oauth_token.grant_type.supported'
   | 'feishu.authen.oauth_token.refresh_token.valid'
   | 'feishu.authen.oauth_token.success'
+  | 'feishu.authen.oidc_access_token.body.types'
+  | 'feishu.authen.oidc_access_token.params.required'
+  | 'feishu.authen.oidc_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_access_token.code.valid'
+  | 'feishu.authen.oidc_access_token.success'
+  | 'feishu.authen.oidc_access_token.authorization.app-token'
+  | 'feishu.authen.oidc_refresh_access_token.body.types'
+  | 'feishu.authen.oidc_refresh_access_token.params.required'
+  | 'feishu.authen.oidc_refresh_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_refresh_access_token.refresh_token.valid'
+  | 'feishu.authen.oidc_refresh_access_token.success'
   | 'feishu.gateway.authorization.missing'
   | 'feishu.gateway.authorization.unknown-user'
   | 'feishu.gateway.authorization.tenant-on-user-api'
   | 'feishu.gateway.authorization.expired'
+  | 'feishu.gateway.authorization.scope'
+  | 'feishu.gateway.authorization.app-token'
   | 'feishu.gateway.body.content-type'
   | 'feishu.gateway.body.json'
   | 'feishu.gateway.path.unknown'
+  | 'feishu.mail.message.get.token.scope'
   | 'feishu.mail.message.get.success'
   | 'feishu.mail.message.get.raw'
   | 'feishu.mail.message.get.mailbox.not-found'
@@ -45,7 +68,19 @@ export type RuleId =
   | 'feishu.mail.message.get.mailbox.other-user'
   | 'feishu.mail.message.get.not-found'
   | 'feishu.mail.message.get.other-copy'
+  | 'feishu.mail.message.list.page_size.required'
+  | 'feishu.mail.message.list.page_size.range'
+  | 'feishu.mail.message.list.folder_id.required'
+  | 'feishu.mail.message.list.only_unread.values'
+  | 'feishu.mail.message.list.mailbox.not-found'
+  | 'feishu.mail.message.list.mailbox.inactive'
+  | 'feishu.mail.message.list.mailbox.other-user'
+  | 'feishu.mail.message.list.page_token.known'
+  | 'feishu.mail.message.list.success'
+  | 'feishu.mail.message.list.folders'
+  | 'feishu.mail.message.list.only_unread'
   | 'feishu.mail.send.token.user-only'
+  | 'feishu.mail.send.token.scope'
   | 'feishu.mail.send.content-type'
   | 'feishu.mail.send.content-type.json-only'
   | 'feishu.mail.send.rate-limit'
@@ -94,12 +129,76 @@ export type RuleId =
   | 'feishu.mail.send.thread.replies'
   | 'feishu.mail.send.store.cap'
   | 'feishu.mail.send.sdk'
+  | 'wecom.calendar.add.calendar.required'
+  | 'wecom.calendar.add.body.types'
+  | 'wecom.calendar.add.summary.required'
+  | 'wecom.calendar.add.set_as_default.values'
+  | 'wecom.calendar.add.is_public.values'
+  | 'wecom.calendar.add.is_corp_calendar.values'
+  | 'wecom.calendar.add.summary.length'
+  | 'wecom.calendar.add.color.required'
+  | 'wecom.calendar.add.color.format'
+  | 'wecom.calendar.add.description.length'
+  | 'wecom.calendar.add.admins.max'
+  | 'wecom.calendar.add.shares.max'
+  | 'wecom.calendar.add.shares.userid.required'
+  | 'wecom.calendar.add.shares.permission.values'
+  | 'wecom.calendar.add.admins.among-shares'
+  | 'wecom.calendar.add.public_range.userids.max'
+  | 'wecom.calendar.add.public_range.partyids.max'
+  | 'wecom.calendar.add.public_range.required'
+  | 'wecom.calendar.add.calendar.limit'
+  | 'wecom.calendar.add.is_corp_calendar.limit'
+  | 'wecom.calendar.add.shares.userid.known'
+  | 'wecom.calendar.add.is_corp_calendar.public'
+  | 'wecom.calendar.add.set_as_default.default'
+  | 'wecom.calendar.add.success'
+  | 'wecom.calendar.del.cal_id.required'
+  | 'wecom.calendar.del.types'
+  | 'wecom.calendar.del.cal_id.known'
+  | 'wecom.calendar.del.cal_id.own-app'
+  | 'wecom.calendar.del.cal_id.deleted'
+  | 'wecom.calendar.del.schedules'
+  | 'wecom.calendar.del.default'
+  | 'wecom.calendar.get.cal_id_list.required'
+  | 'wecom.calendar.get.cal_id_list.max'
+  | 'wecom.calendar.get.types'
+  | 'wecom.calendar.get.cal_id.known'
+  | 'wecom.calendar.get.cal_id.own-app'
+  | 'wecom.calendar.get.cal_id.deleted'
+  | 'wecom.calendar.get.shape'
+  | 'wecom.calendar.update.calendar.required'
+  | 'wecom.calendar.update.cal_id.required'
+  | 'wecom.calendar.update.body.types'
+  | 'wecom.calendar.update.summary.required'
+  | 'wecom.calendar.update.skip_public_range.values'
+  | 'wecom.calendar.update.cal_id.known'
+  | 'wecom.calendar.update.cal_id.own-app'
+  | 'wecom.calendar.update.cal_id.deleted'
+  | 'wecom.calendar.update.summary.length'
+  | 'wecom.calendar.update.color.required'
+  | 'wecom.calendar.update.color.format'
+  | 'wecom.calendar.update.description.length'
+  | 'wecom.calendar.update.admins.max'
+  | 'wecom.calendar.update.shares.max'
+  | 'wecom.calendar.update.shares.userid.required'
+  | 'wecom.calendar.update.shares.permission.values'
+  | 'wecom.calendar.update.admins.among-shares'
+  | 'wecom.calendar.update.public_range.userids.max'
+  | 'wecom.calendar.update.public_range.partyids.max'
+  | 'wecom.calendar.update.public_range.required'
+  | 'wecom.calendar.update.shares.userid.known'
+  | 'wecom.calendar.update.overwrite'
+  | 'wecom.calendar.update.skip_public_range.keep'
+  | 'wecom.exmail.compose_send.permission.mail'
+  | 'wecom.exmail.compose_send.permission.schedule-meeting'
   | 'wecom.exmail.compose_send.to.required'
   | 'wecom.exmail.compose_send.to.one-of'
   | 'wecom.exmail.compose_send.recipients.userid.known'
   | 'wecom.exmail.compose_send.recipients.userid.visible'
   | 'wecom.exmail.compose_send.subject.required'
   | 'wecom.exmail.compose_send.content.required'
+  | 'wecom.exmail.compose_send.content.empty'
   | 'wecom.exmail.compose_send.content_type.values'
   | 'wecom.exmail.compose_send.attachment_list.max'
   | 'wecom.exmail.compose_send.attachment_list.file_name.required'
@@ -116,9 +215,11 @@ export type RuleId =
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range'
+  | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range'
   | 'wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign'
+  | 'wecom.exmail.compose_send.subject.meeting-title'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.required'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.one'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.corp-user'
@@ -134,10 +235,13 @@ export type RuleId =
   | 'wecom.exmail.compose_send.schedule.schedule_id.known'
   | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
   | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.change-started'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started'
   | 'wecom.exmail.compose_send.schedule.start_time.future'
   | 'wecom.exmail.compose_send.types'
   | 'wecom.exmail.compose_send.enable_id_trans.values'
   | 'wecom.exmail.compose_send.enable_id_trans.templates'
+  | 'wecom.exmail.compose_send.enable_id_trans.self-built'
   | 'wecom.exmail.compose_send.delivery'
   | 'wecom.exmail.compose_send.request.create'
   | 'wecom.exmail.compose_send.request.change'
@@ -148,6 +252,8 @@ export type RuleId =
   | 'wecom.gateway.access_token.unknown'
   | 'wecom.gateway.access_token.expired'
   | 'wecom.gateway.access_token.per-app'
+  | 'wecom.gateway.access_token.seeded'
+  | 'wecom.gateway.app.permission'
   | 'wecom.gateway.method.post-only'
   | 'wecom.gateway.body.json'
   | 'wecom.gateway.path.unknown'
@@ -162,10 +268,16 @@ export type RuleId =
   | 'wecom.meeting.cancel.meetingid.own-app'
   | 'wecom.meeting.cancel.status.cancelled'
   | 'wecom.meeting.cancel.status.scheduled'
-  | 'wecom.meeting.cancel.sub_meetingid'
+  | 'wecom.meeting.cancel.sub_meetingid.known'
+  | 'wecom.meeting.cancel.sub_meetingid.cancelled'
+  | 'wecom.meeting.cancel.sub_meetingid.scheduled'
+  | 'wecom.meeting.cancel.sub_meetingid.one'
+  | 'wecom.meeting.cancel.mail-booked'
+  | 'wecom.meeting.create.permission.callable'
   | 'wecom.meeting.create.method.post'
   | 'wecom.meeting.create.body.json'
   | 'wecom.meeting.create.body.types'
+  | 'wecom.meeting.create.creator_userid.deprecated'
   | 'wecom.meeting.create.admin_userid.required'
   | 'wecom.meeting.create.title.required'
   | 'wecom.meeting.create.title.length'
@@ -179,6 +291,7 @@ export type RuleId =
   | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.invitees.limit'
   | 'wecom.meeting.create.invitees.visible'
+  | 'wecom.meeting.create.cal_id.third-party'
   | 'wecom.meeting.create.cal_id.length'
   | 'wecom.meeting.create.cal_id.owned'
   | 'wecom.meeting.create.settings.password'
@@ -209,7 +322,30 @@ export type RuleId =
   | 'wecom.meeting.get_info.meetingid.known'
   | 'wecom.meeting.get_info.meetingid.own-app'
   | 'wecom.meeting.get_info.meeting_code.known'
+  | 'wecom.meeting.get_info.sub_meetingid.known'
   | 'wecom.meeting.get_info.fields'
+  | 'wecom.meeting.get_info.meeting_type.series'
+  | 'wecom.meeting.get_info.main_department.admin'
+  | 'wecom.meeting.get_info.has_vote.none'
+  | 'wecom.meeting.get_info.attendees.tmp_external_user.none'
+  | 'wecom.meeting.get_info.settings.enable_doc_upload_permission.default'
+  | 'wecom.meeting.get_info.settings.current_hosts.none'
+  | 'wecom.meeting.get_info.sub_meetings.ids'
+  | 'wecom.meeting.get_info.sub_meetings.page'
+  | 'wecom.meeting.get_info.current_sub_meetingid.next'
+  | 'wecom.meeting.get_info.sub_repeat_list.segment'
+  | 'wecom.meeting.get_info.sub_meetings.one-off'
+  | 'wecom.meeting.get_user_meetingid.userid.required'
+  | 'wecom.meeting.get_user_meetingid.types'
+  | 'wecom.meeting.get_user_meetingid.limit.range'
+  | 'wecom.meeting.get_user_meetingid.time.order'
+  | 'wecom.meeting.get_user_meetingid.time.span'
+  | 'wecom.meeting.get_user_meetingid.userid.visible'
+  | 'wecom.meeting.get_user_meetingid.cursor.known'
+  | 'wecom.meeting.get_user_meetingid.own-app'
+  | 'wecom.meeting.get_user_meetingid.window'
+  | 'wecom.meeting.get_user_meetingid.page'
+  | 'wecom.meeting.update.permission.callable'
   | 'wecom.meeting.update.method.post'
   | 'wecom.meeting.update.body.json'
   | 'wecom.meeting.update.body.types'
@@ -266,6 +402,7 @@ export type RuleId =
   | 'wecom.meeting.update.reminders.remind_before.unsupported'
   | 'wecom.meeting.update.only-given-fields'
   | 'wecom.meeting.update.excess_users'
+  | 'wecom.meeting.update.mail-booked'
   | 'wecom.schedule.add.schedule.required'
   | 'wecom.schedule.add.types'
   | 'wecom.schedule.add.start_time.required'
@@ -292,9 +429,12 @@ export type RuleId =
   | 'wecom.schedule.add.reminders.repeat_day_of_month.range'
   | 'wecom.schedule.add.reminders.timezone.range'
   | 'wecom.schedule.add.reminders.repeat_until.forever'
+  | 'wecom.schedule.add.cal_id.third-party'
   | 'wecom.schedule.add.cal_id.length'
   | 'wecom.schedule.add.cal_id.known'
   | 'wecom.schedule.add.cal_id.own-app'
+  | 'wecom.schedule.add.cal_id.deleted'
+  | 'wecom.schedule.add.cal_id.no-default'
   | 'wecom.schedule.add.cal_id.default'
   | 'wecom.schedule.add.is_whole_day.values'
   | 'wecom.schedule.add.success'
@@ -315,6 +455,15 @@ export type RuleId =
   | 'wecom.schedule.get.shape'
   | 'wecom.schedule.get.cancelled'
   | 'wecom.schedule.get.types'
+  | 'wecom.schedule.get_by_calendar.cal_id.required'
+  | 'wecom.schedule.get_by_calendar.types'
+  | 'wecom.schedule.get_by_calendar.offset.range'
+  | 'wecom.schedule.get_by_calendar.limit.range'
+  | 'wecom.schedule.get_by_calendar.cal_id.known'
+  | 'wecom.schedule.get_by_calendar.cal_id.own-app'
+  | 'wecom.schedule.get_by_calendar.cal_id.deleted'
+  | 'wecom.schedule.get_by_calendar.page'
+  | 'wecom.schedule.get_by_calendar.shape'
   | 'wecom.schedule.update.schedule.required'
   | 'wecom.schedule.update.schedule_id.required'
   | 'wecom.schedule.update.body.types'
@@ -364,10 +513,20 @@ export type RefusalId =
   | 'feishu.authen.oauth_token.params.required'
   | 'feishu.authen.oauth_token.grant_type.supported'
   | 'feishu.authen.oauth_token.refresh_token.valid'
+  | 'feishu.authen.oidc_access_token.body.types'
+  | 'feishu.authen.oidc_access_token.params.required'
+  | 'feishu.authen.oidc_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_access_token.code.valid'
+  | 'feishu.authen.oidc_refresh_access_token.body.types'
+  | 'feishu.authen.oidc_refresh_access_token.params.required'
+  | 'feishu.authen.oidc_refresh_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_refresh_access_token.refresh_token.valid'
   | 'feishu.gateway.authorization.missing'
   | 'feishu.gateway.authorization.unknown-user'
   | 'feishu.gateway.authorization.tenant-on-user-api'
   | 'feishu.gateway.authorization.expired'
+  | 'feishu.gateway.authorization.scope'
+  | 'feishu.gateway.authorization.app-token'
   | 'feishu.gateway.body.content-type'
   | 'feishu.gateway.body.json'
   | 'feishu.gateway.path.unknown'
@@ -375,6 +534,14 @@ export type RefusalId =
   | 'feishu.mail.message.get.mailbox.inactive'
   | 'feishu.mail.message.get.mailbox.other-user'
   | 'feishu.mail.message.get.not-found'
+  | 'feishu.mail.message.list.page_size.required'
+  | 'feishu.mail.message.list.page_size.range'
+  | 'feishu.mail.message.list.folder_id.required'
+  | 'feishu.mail.message.list.only_unread.values'
+  | 'feishu.mail.message.list.mailbox.not-found'
+  | 'feishu.mail.message.list.mailbox.inactive'
+  | 'feishu.mail.message.list.mailbox.other-user'
+  | 'feishu.mail.message.list.page_token.known'
   | 'feishu.mail.send.rate-limit'
   | 'feishu.mail.send.body.type'
   | 'feishu.mail.send.attachments.body.length'
@@ -406,6 +573,57 @@ export type RefusalId =
   | 'feishu.mail.send.quota.user-daily-sends'
   | 'feishu.mail.send.quota.user-daily-external'
   | 'feishu.mail.send.quota.tenant-daily-external'
+  | 'wecom.calendar.add.calendar.required'
+  | 'wecom.calendar.add.body.types'
+  | 'wecom.calendar.add.summary.required'
+  | 'wecom.calendar.add.set_as_default.values'
+  | 'wecom.calendar.add.is_public.values'
+  | 'wecom.calendar.add.is_corp_calendar.values'
+  | 'wecom.calendar.add.summary.length'
+  | 'wecom.calendar.add.color.required'
+  | 'wecom.calendar.add.color.format'
+  | 'wecom.calendar.add.description.length'
+  | 'wecom.calendar.add.admins.max'
+  | 'wecom.calendar.add.shares.max'
+  | 'wecom.calendar.add.shares.userid.required'
+  | 'wecom.calendar.add.shares.permission.values'
+  | 'wecom.calendar.add.admins.among-shares'
+  | 'wecom.calendar.add.public_range.userids.max'
+  | 'wecom.calendar.add.public_range.partyids.max'
+  | 'wecom.calendar.add.public_range.required'
+  | 'wecom.calendar.add.calendar.limit'
+  | 'wecom.calendar.add.is_corp_calendar.limit'
+  | 'wecom.calendar.del.cal_id.required'
+  | 'wecom.calendar.del.types'
+  | 'wecom.calendar.del.cal_id.known'
+  | 'wecom.calendar.del.cal_id.own-app'
+  | 'wecom.calendar.del.cal_id.deleted'
+  | 'wecom.calendar.get.cal_id_list.required'
+  | 'wecom.calendar.get.cal_id_list.max'
+  | 'wecom.calendar.get.types'
+  | 'wecom.calendar.get.cal_id.known'
+  | 'wecom.calendar.get.cal_id.own-app'
+  | 'wecom.calendar.get.cal_id.deleted'
+  | 'wecom.calendar.update.calendar.required'
+  | 'wecom.calendar.update.cal_id.required'
+  | 'wecom.calendar.update.body.types'
+  | 'wecom.calendar.update.summary.required'
+  | 'wecom.calendar.update.skip_public_range.values'
+  | 'wecom.calendar.update.cal_id.known'
+  | 'wecom.calendar.update.cal_id.own-app'
+  | 'wecom.calendar.update.cal_id.deleted'
+  | 'wecom.calendar.update.summary.length'
+  | 'wecom.calendar.update.color.required'
+  | 'wecom.calendar.update.color.format'
+  | 'wecom.calendar.update.description.length'
+  | 'wecom.calendar.update.admins.max'
+  | 'wecom.calendar.update.shares.max'
+  | 'wecom.calendar.update.shares.userid.required'
+  | 'wecom.calendar.update.shares.permission.values'
+  | 'wecom.calendar.update.admins.among-shares'
+  | 'wecom.calendar.update.public_range.userids.max'
+  | 'wecom.calendar.update.public_range.partyids.max'
+  | 'wecom.calendar.update.public_range.required'
   | 'wecom.exmail.compose_send.to.required'
   | 'wecom.exmail.compose_send.to.one-of'
   | 'wecom.exmail.compose_send.recipients.userid.known'
@@ -428,8 +646,10 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range'
+  | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range'
+  | 'wecom.exmail.compose_send.subject.meeting-title'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.required'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.one'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.corp-user'
@@ -445,12 +665,15 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.schedule.schedule_id.known'
   | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
   | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.change-started'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started'
   | 'wecom.exmail.compose_send.schedule.start_time.future'
   | 'wecom.exmail.compose_send.types'
   | 'wecom.exmail.compose_send.enable_id_trans.values'
   | 'wecom.gateway.access_token.missing'
   | 'wecom.gateway.access_token.unknown'
   | 'wecom.gateway.access_token.expired'
+  | 'wecom.gateway.app.permission'
   | 'wecom.gateway.method.post-only'
   | 'wecom.gateway.body.json'
   | 'wecom.gateway.path.unknown'
@@ -464,8 +687,11 @@ export type RefusalId =
   | 'wecom.meeting.cancel.meetingid.own-app'
   | 'wecom.meeting.cancel.status.cancelled'
   | 'wecom.meeting.cancel.status.scheduled'
-  | 'wecom.meeting.cancel.sub_meetingid'
+  | 'wecom.meeting.cancel.sub_meetingid.known'
+  | 'wecom.meeting.cancel.sub_meetingid.cancelled'
+  | 'wecom.meeting.cancel.sub_meetingid.scheduled'
   | 'wecom.meeting.create.body.types'
+  | 'wecom.meeting.create.creator_userid.deprecated'
   | 'wecom.meeting.create.admin_userid.required'
   | 'wecom.meeting.create.title.required'
   | 'wecom.meeting.create.title.length'
@@ -479,6 +705,7 @@ export type RefusalId =
   | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.invitees.limit'
   | 'wecom.meeting.create.invitees.visible'
+  | 'wecom.meeting.create.cal_id.third-party'
   | 'wecom.meeting.create.cal_id.length'
   | 'wecom.meeting.create.cal_id.owned'
   | 'wecom.meeting.create.settings.password'
@@ -502,6 +729,14 @@ export type RefusalId =
   | 'wecom.meeting.get_info.meetingid.known'
   | 'wecom.meeting.get_info.meetingid.own-app'
   | 'wecom.meeting.get_info.meeting_code.known'
+  | 'wecom.meeting.get_info.sub_meetingid.known'
+  | 'wecom.meeting.get_user_meetingid.userid.required'
+  | 'wecom.meeting.get_user_meetingid.types'
+  | 'wecom.meeting.get_user_meetingid.limit.range'
+  | 'wecom.meeting.get_user_meetingid.time.order'
+  | 'wecom.meeting.get_user_meetingid.time.span'
+  | 'wecom.meeting.get_user_meetingid.userid.visible'
+  | 'wecom.meeting.get_user_meetingid.cursor.known'
   | 'wecom.meeting.update.body.types'
   | 'wecom.meeting.update.meetingid.required'
   | 'wecom.meeting.update.meetingid.known'
@@ -567,9 +802,12 @@ export type RefusalId =
   | 'wecom.schedule.add.reminders.repeat_day_of_week.range'
   | 'wecom.schedule.add.reminders.repeat_day_of_month.range'
   | 'wecom.schedule.add.reminders.timezone.range'
+  | 'wecom.schedule.add.cal_id.third-party'
   | 'wecom.schedule.add.cal_id.length'
   | 'wecom.schedule.add.cal_id.known'
   | 'wecom.schedule.add.cal_id.own-app'
+  | 'wecom.schedule.add.cal_id.deleted'
+  | 'wecom.schedule.add.cal_id.no-default'
   | 'wecom.schedule.add.is_whole_day.values'
   | 'wecom.schedule.del.schedule_id.required'
   | 'wecom.schedule.del.schedule_id.known'
@@ -584,6 +822,13 @@ export type RefusalId =
   | 'wecom.schedule.get.schedule_id.known'
   | 'wecom.schedule.get.schedule_id.own-app'
   | 'wecom.schedule.get.types'
+  | 'wecom.schedule.get_by_calendar.cal_id.required'
+  | 'wecom.schedule.get_by_calendar.types'
+  | 'wecom.schedule.get_by_calendar.offset.range'
+  | 'wecom.schedule.get_by_calendar.limit.range'
+  | 'wecom.schedule.get_by_calendar.cal_id.known'
+  | 'wecom.schedule.get_by_calendar.cal_id.own-app'
+  | 'wecom.schedule.get_by_calendar.cal_id.deleted'
   | 'wecom.schedule.update.schedule.required'
   | 'wecom.schedule.update.schedule_id.required'
   | 'wecom.schedule.update.body.types'
@@ -652,13 +897,27 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.authen.oauth_token.grant_type.supported': {"id":"feishu.authen.oauth_token.grant_type.supported","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
   'feishu.authen.oauth_token.refresh_token.valid': {"id":"feishu.authen.oauth_token.refresh_token.valid","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"refresh_token","kind":"refusal","code":20026,"status":400,"message":"The refresh token is invalid or expired.","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
   'feishu.authen.oauth_token.success': {"id":"feishu.authen.oauth_token.success","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
+  'feishu.authen.oidc_access_token.body.types': {"id":"feishu.authen.oidc_access_token.body.types","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.params.required': {"id":"feishu.authen.oidc_access_token.params.required","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.grant_type.supported': {"id":"feishu.authen.oidc_access_token.grant_type.supported","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.code.valid': {"id":"feishu.authen.oidc_access_token.code.valid","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"code","kind":"refusal","code":20003,"status":400,"message":"The authorization code is not found. Please check the code and try again.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.success': {"id":"feishu.authen.oidc_access_token.success","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"data","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.authorization.app-token': {"id":"feishu.authen.oidc_access_token.authorization.app-token","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"Authorization","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.body.types': {"id":"feishu.authen.oidc_refresh_access_token.body.types","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.params.required': {"id":"feishu.authen.oidc_refresh_access_token.params.required","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.grant_type.supported': {"id":"feishu.authen.oidc_refresh_access_token.grant_type.supported","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.refresh_token.valid': {"id":"feishu.authen.oidc_refresh_access_token.refresh_token.valid","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"refresh_token","kind":"refusal","code":20026,"status":400,"message":"The refresh token is invalid or expired.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.success': {"id":"feishu.authen.oidc_refresh_access_token.success","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"data","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
   'feishu.gateway.authorization.missing': {"id":"feishu.gateway.authorization.missing","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991661,"status":400,"message":"Missing access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.unknown-user': {"id":"feishu.gateway.authorization.unknown-user","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991668,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.tenant-on-user-api': {"id":"feishu.gateway.authorization.tenant-on-user-api","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.expired': {"id":"feishu.gateway.authorization.expired","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991677,"status":401,"message":"Authentication token expired. Please request a new one.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
+  'feishu.gateway.authorization.scope': {"id":"feishu.gateway.authorization.scope","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
+  'feishu.gateway.authorization.app-token': {"id":"feishu.gateway.authorization.app-token","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.body.content-type': {"id":"feishu.gateway.body.content-type","endpoint":"feishu.gateway","vendor":"feishu","field":"Content-Type","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.body.json': {"id":"feishu.gateway.body.json","endpoint":"feishu.gateway","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.path.unknown': {"id":"feishu.gateway.path.unknown","endpoint":"feishu.gateway","vendor":"feishu","field":"path","kind":"refusal","code":0,"status":404,"message":"","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
+  'feishu.mail.message.get.token.scope': {"id":"feishu.mail.message.get.token.scope","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get","refusedAs":"feishu.gateway.authorization.scope"},
   'feishu.mail.message.get.success': {"id":"feishu.mail.message.get.success","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.raw': {"id":"feishu.mail.message.get.raw","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.mailbox.not-found': {"id":"feishu.mail.message.get.mailbox.not-found","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
@@ -666,7 +925,19 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.mail.message.get.mailbox.other-user': {"id":"feishu.mail.message.get.mailbox.other-user","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234017,"status":403,"message":"permission deny","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.not-found': {"id":"feishu.mail.message.get.not-found","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.other-copy': {"id":"feishu.mail.message.get.other-copy","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get","refusedAs":"feishu.mail.message.get.not-found"},
+  'feishu.mail.message.list.page_size.required': {"id":"feishu.mail.message.list.page_size.required","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"page_size","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list","check":{"path":"page_size","required":true}},
+  'feishu.mail.message.list.page_size.range': {"id":"feishu.mail.message.list.page_size.range","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"page_size","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.folder_id.required': {"id":"feishu.mail.message.list.folder_id.required","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"folder_id","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list","check":{"path":"folder_id","nonEmpty":true}},
+  'feishu.mail.message.list.only_unread.values': {"id":"feishu.mail.message.list.only_unread.values","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"only_unread","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list","check":{"path":"only_unread","enum":["true","false"]}},
+  'feishu.mail.message.list.mailbox.not-found': {"id":"feishu.mail.message.list.mailbox.not-found","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.mailbox.inactive': {"id":"feishu.mail.message.list.mailbox.inactive","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.mailbox.other-user': {"id":"feishu.mail.message.list.mailbox.other-user","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234017,"status":403,"message":"permission deny","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.page_token.known': {"id":"feishu.mail.message.list.page_token.known","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"page_token","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.success': {"id":"feishu.mail.message.list.success","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"items","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.folders': {"id":"feishu.mail.message.list.folders","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"folder_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.only_unread': {"id":"feishu.mail.message.list.only_unread","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"only_unread","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
   'feishu.mail.send.token.user-only': {"id":"feishu.mail.send.token.user-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.authorization.tenant-on-user-api"},
+  'feishu.mail.send.token.scope': {"id":"feishu.mail.send.token.scope","endpoint":"feishu.mail.send","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.authorization.scope"},
   'feishu.mail.send.content-type': {"id":"feishu.mail.send.content-type","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.content-type.json-only': {"id":"feishu.mail.send.content-type.json-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.body.content-type"},
   'feishu.mail.send.rate-limit': {"id":"feishu.mail.send.rate-limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"app","kind":"refusal","code":99991400,"status":429,"message":"request trigger frequency limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
@@ -715,12 +986,76 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.mail.send.thread.replies': {"id":"feishu.mail.send.thread.replies","endpoint":"feishu.mail.send","vendor":"feishu","field":"thread_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.store.cap': {"id":"feishu.mail.send.store.cap","endpoint":"feishu.mail.send","vendor":"feishu","field":"store","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.sdk': {"id":"feishu.mail.send.sdk","endpoint":"feishu.mail.send","vendor":"feishu","field":"SDK","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'wecom.calendar.add.calendar.required': {"id":"wecom.calendar.add.calendar.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.body.types': {"id":"wecom.calendar.add.body.types","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.summary.required': {"id":"wecom.calendar.add.summary.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.set_as_default.values': {"id":"wecom.calendar.add.set_as_default.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.set_as_default","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_public.values': {"id":"wecom.calendar.add.is_public.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_public","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_corp_calendar.values': {"id":"wecom.calendar.add.is_corp_calendar.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_corp_calendar","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.summary.length': {"id":"wecom.calendar.add.summary.length","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.summary","minChars":1,"maxChars":128}},
+  'wecom.calendar.add.color.required': {"id":"wecom.calendar.add.color.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.color","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.color.format': {"id":"wecom.calendar.add.color.format","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.color","kind":"refusal","code":90473,"status":200,"message":"颜色参数异常","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.color","pattern":"^#[0-9A-Fa-f]{6}$"}},
+  'wecom.calendar.add.description.length': {"id":"wecom.calendar.add.description.length","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.description","maxChars":512}},
+  'wecom.calendar.add.admins.max': {"id":"wecom.calendar.add.admins.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.admins","maxItems":3}},
+  'wecom.calendar.add.shares.max': {"id":"wecom.calendar.add.shares.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.shares","maxItems":2000}},
+  'wecom.calendar.add.shares.userid.required': {"id":"wecom.calendar.add.shares.userid.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.shares.permission.values': {"id":"wecom.calendar.add.shares.permission.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares.permission","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.admins.among-shares': {"id":"wecom.calendar.add.admins.among-shares","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.public_range.userids.max': {"id":"wecom.calendar.add.public_range.userids.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.public_range.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.public_range.userids","maxItems":1000}},
+  'wecom.calendar.add.public_range.partyids.max': {"id":"wecom.calendar.add.public_range.partyids.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.public_range.partyids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.public_range.partyids","maxItems":100}},
+  'wecom.calendar.add.public_range.required': {"id":"wecom.calendar.add.public_range.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.public_range","kind":"refusal","code":90483,"status":200,"message":"公共日历或全员日历需要提供public_range","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.calendar.limit': {"id":"wecom.calendar.add.calendar.limit","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar","kind":"refusal","code":90481,"status":200,"message":"组织者的日历数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_corp_calendar.limit': {"id":"wecom.calendar.add.is_corp_calendar.limit","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_corp_calendar","kind":"refusal","code":90481,"status":200,"message":"组织者的日历数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.shares.userid.known': {"id":"wecom.calendar.add.shares.userid.known","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_corp_calendar.public': {"id":"wecom.calendar.add.is_corp_calendar.public","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_corp_calendar","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.set_as_default.default': {"id":"wecom.calendar.add.set_as_default.default","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.set_as_default","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.success': {"id":"wecom.calendar.add.success","endpoint":"wecom.calendar.add","vendor":"wecom","field":"cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.del.cal_id.required': {"id":"wecom.calendar.del.cal_id.required","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.types': {"id":"wecom.calendar.del.types","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.cal_id.known': {"id":"wecom.calendar.del.cal_id.known","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.cal_id.own-app': {"id":"wecom.calendar.del.cal_id.own-app","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.cal_id.deleted': {"id":"wecom.calendar.del.cal_id.deleted","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.schedules': {"id":"wecom.calendar.del.schedules","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.default': {"id":"wecom.calendar.del.default","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.get.cal_id_list.required': {"id":"wecom.calendar.get.cal_id_list.required","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list","kind":"refusal","code":90458,"status":200,"message":"日历ID列表不能为空","doc":"https://developer.work.weixin.qq.com/document/path/97717","check":{"path":"cal_id_list","nonEmpty":true}},
+  'wecom.calendar.get.cal_id_list.max': {"id":"wecom.calendar.get.cal_id_list.max","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97717","check":{"path":"cal_id_list","maxItems":1000}},
+  'wecom.calendar.get.types': {"id":"wecom.calendar.get.types","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.cal_id.known': {"id":"wecom.calendar.get.cal_id.known","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list[]","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.cal_id.own-app': {"id":"wecom.calendar.get.cal_id.own-app","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list[]","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.cal_id.deleted': {"id":"wecom.calendar.get.cal_id.deleted","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list[]","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.shape': {"id":"wecom.calendar.get.shape","endpoint":"wecom.calendar.get","vendor":"wecom","field":"calendar_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.update.calendar.required': {"id":"wecom.calendar.update.calendar.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.required': {"id":"wecom.calendar.update.cal_id.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.body.types': {"id":"wecom.calendar.update.body.types","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.summary.required': {"id":"wecom.calendar.update.summary.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.skip_public_range.values': {"id":"wecom.calendar.update.skip_public_range.values","endpoint":"wecom.calendar.update","vendor":"wecom","field":"skip_public_range","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.known': {"id":"wecom.calendar.update.cal_id.known","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.own-app': {"id":"wecom.calendar.update.cal_id.own-app","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.deleted': {"id":"wecom.calendar.update.cal_id.deleted","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.summary.length': {"id":"wecom.calendar.update.summary.length","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.summary","minChars":1,"maxChars":128}},
+  'wecom.calendar.update.color.required': {"id":"wecom.calendar.update.color.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.color","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.color.format': {"id":"wecom.calendar.update.color.format","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.color","kind":"refusal","code":90473,"status":200,"message":"颜色参数异常","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.color","pattern":"^#[0-9A-Fa-f]{6}$"}},
+  'wecom.calendar.update.description.length': {"id":"wecom.calendar.update.description.length","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.description","maxChars":512}},
+  'wecom.calendar.update.admins.max': {"id":"wecom.calendar.update.admins.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.admins","maxItems":3}},
+  'wecom.calendar.update.shares.max': {"id":"wecom.calendar.update.shares.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.shares","maxItems":2000}},
+  'wecom.calendar.update.shares.userid.required': {"id":"wecom.calendar.update.shares.userid.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.shares.permission.values': {"id":"wecom.calendar.update.shares.permission.values","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares.permission","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.admins.among-shares': {"id":"wecom.calendar.update.admins.among-shares","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.public_range.userids.max': {"id":"wecom.calendar.update.public_range.userids.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.public_range.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.public_range.userids","maxItems":1000}},
+  'wecom.calendar.update.public_range.partyids.max': {"id":"wecom.calendar.update.public_range.partyids.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.public_range.partyids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.public_range.partyids","maxItems":100}},
+  'wecom.calendar.update.public_range.required': {"id":"wecom.calendar.update.public_range.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.public_range","kind":"refusal","code":90483,"status":200,"message":"公共日历或全员日历需要提供public_range","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.shares.userid.known': {"id":"wecom.calendar.update.shares.userid.known","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.overwrite': {"id":"wecom.calendar.update.overwrite","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.skip_public_range.keep': {"id":"wecom.calendar.update.skip_public_range.keep","endpoint":"wecom.calendar.update","vendor":"wecom","field":"skip_public_range","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.exmail.compose_send.permission.mail': {"id":"wecom.exmail.compose_send.permission.mail","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/97868","refusedAs":"wecom.gateway.app.permission"},
+  'wecom.exmail.compose_send.permission.schedule-meeting': {"id":"wecom.exmail.compose_send.permission.schedule-meeting","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/97868","refusedAs":"wecom.gateway.app.permission"},
   'wecom.exmail.compose_send.to.required': {"id":"wecom.exmail.compose_send.to.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.to.one-of': {"id":"wecom.exmail.compose_send.to.one-of","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to.emails/to.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.recipients.userid.known': {"id":"wecom.exmail.compose_send.recipients.userid.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.recipients.userid.visible': {"id":"wecom.exmail.compose_send.recipients.userid.visible","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc.userids","kind":"refusal","code":60011,"status":200,"message":"no privilege to access/modify contact/party/agent","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.subject.required': {"id":"wecom.exmail.compose_send.subject.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.content.required': {"id":"wecom.exmail.compose_send.content.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.content.empty': {"id":"wecom.exmail.compose_send.content.empty","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.content_type.values': {"id":"wecom.exmail.compose_send.content_type.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content_type","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.attachment_list.max': {"id":"wecom.exmail.compose_send.attachment_list.max","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"attachment_list","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"attachment_list","maxItems":200}},
   'wecom.exmail.compose_send.attachment_list.file_name.required': {"id":"wecom.exmail.compose_send.attachment_list.file_name.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"attachment_list[].file_name","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
@@ -737,9 +1072,11 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.schedule.reminders.repeat_type.values': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_type.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_type","kind":"refusal","code":90465,"status":200,"message":"不支持的重复类型","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_type","enum":[0,1,2,5]}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_day_of_week","kind":"refusal","code":90467,"status":200,"message":"星期参数异常","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_day_of_week[]","min":1,"max":7}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_day_of_month","kind":"refusal","code":90487,"status":200,"message":"非法的day_of_month","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_day_of_month[]","min":1,"max":31}},
+  'wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_interval","kind":"refusal","code":90486,"status":200,"message":"缺失repeate_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.reminders.repeat_interval.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_interval.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_interval","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_month_of_year","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_month_of_year[]","min":1,"max":12}},
   'wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign': {"id":"wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.remind_before_event_mins","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.subject.meeting-title': {"id":"wecom.exmail.compose_send.subject.meeting-title","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.required': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.one': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.one","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.meeting_admins.userids","nonEmpty":true,"maxItems":1}},
   'wecom.exmail.compose_send.meeting.meeting_admins.corp-user': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.corp-user","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
@@ -755,10 +1092,13 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.schedule.schedule_id.known': {"id":"wecom.exmail.compose_send.schedule.schedule_id.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90461,"status":200,"message":"日程ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.schedule_id.own-app': {"id":"wecom.exmail.compose_send.schedule.schedule_id.own-app","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.schedule_id.cancelled': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancelled","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90460,"status":200,"message":"日程已删除","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.change-started': {"id":"wecom.exmail.compose_send.schedule.schedule_id.change-started","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":400221,"status":200,"message":"正在进行中或者已经结束的会议不允许更新","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.cancel-started': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancel-started","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.start_time.future': {"id":"wecom.exmail.compose_send.schedule.start_time.future","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":400222,"status":200,"message":"会议开始时间不允许小于当前时间","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.types': {"id":"wecom.exmail.compose_send.types","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.enable_id_trans.values': {"id":"wecom.exmail.compose_send.enable_id_trans.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"enable_id_trans","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.enable_id_trans.templates': {"id":"wecom.exmail.compose_send.enable_id_trans.templates","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject/content/attachment_list[].file_name","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.enable_id_trans.self-built': {"id":"wecom.exmail.compose_send.enable_id_trans.self-built","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"enable_id_trans","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.delivery': {"id":"wecom.exmail.compose_send.delivery","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.request.create': {"id":"wecom.exmail.compose_send.request.create","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.method","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.request.change': {"id":"wecom.exmail.compose_send.request.change","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.method","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
@@ -769,6 +1109,8 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.gateway.access_token.unknown': {"id":"wecom.gateway.access_token.unknown","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":40014,"status":200,"message":"invalid access_token","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.access_token.expired': {"id":"wecom.gateway.access_token.expired","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":42001,"status":200,"message":"access_token expired","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.access_token.per-app': {"id":"wecom.gateway.access_token.per-app","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gateway.access_token.seeded': {"id":"wecom.gateway.access_token.seeded","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gateway.app.permission': {"id":"wecom.gateway.app.permission","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.method.post-only': {"id":"wecom.gateway.method.post-only","endpoint":"wecom.gateway","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.body.json': {"id":"wecom.gateway.body.json","endpoint":"wecom.gateway","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.path.unknown': {"id":"wecom.gateway.path.unknown","endpoint":"wecom.gateway","vendor":"wecom","field":"path","kind":"refusal","code":0,"status":404,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
@@ -783,10 +1125,16 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.cancel.meetingid.own-app': {"id":"wecom.meeting.cancel.meetingid.own-app","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.status.cancelled': {"id":"wecom.meeting.cancel.status.cancelled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":400041,"status":200,"message":"会议已取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.status.scheduled': {"id":"wecom.meeting.cancel.status.scheduled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
-  'wecom.meeting.cancel.sub_meetingid': {"id":"wecom.meeting.cancel.sub_meetingid","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.known': {"id":"wecom.meeting.cancel.sub_meetingid.known","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.cancelled': {"id":"wecom.meeting.cancel.sub_meetingid.cancelled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":400041,"status":200,"message":"会议已取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.scheduled': {"id":"wecom.meeting.cancel.sub_meetingid.scheduled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.one': {"id":"wecom.meeting.cancel.sub_meetingid.one","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.mail-booked': {"id":"wecom.meeting.cancel.mail-booked","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.create.permission.callable': {"id":"wecom.meeting.create.permission.callable","endpoint":"wecom.meeting.create","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.app.permission"},
   'wecom.meeting.create.method.post': {"id":"wecom.meeting.create.method.post","endpoint":"wecom.meeting.create","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.create.body.json': {"id":"wecom.meeting.create.body.json","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.create.body.types': {"id":"wecom.meeting.create.body.types","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.creator_userid.deprecated': {"id":"wecom.meeting.create.creator_userid.deprecated","endpoint":"wecom.meeting.create","vendor":"wecom","field":"creator_userid","kind":"refusal","code":400043,"status":200,"message":"已废弃该参数，请使用admin_userid","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.admin_userid.required': {"id":"wecom.meeting.create.admin_userid.required","endpoint":"wecom.meeting.create","vendor":"wecom","field":"admin_userid","kind":"refusal","code":400040,"status":200,"message":"缺少admin_userid参数","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"admin_userid","nonEmpty":true}},
   'wecom.meeting.create.title.required': {"id":"wecom.meeting.create.title.required","endpoint":"wecom.meeting.create","vendor":"wecom","field":"title","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"title","nonEmpty":true}},
   'wecom.meeting.create.title.length': {"id":"wecom.meeting.create.title.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"title","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"title","maxWidth":40}},
@@ -800,6 +1148,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.create.admin_userid.visible': {"id":"wecom.meeting.create.admin_userid.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"admin_userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.invitees.limit': {"id":"wecom.meeting.create.invitees.limit","endpoint":"wecom.meeting.create","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400020,"status":200,"message":"会议参与人超过限制","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.invitees.visible': {"id":"wecom.meeting.create.invitees.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.cal_id.third-party': {"id":"wecom.meeting.create.cal_id.third-party","endpoint":"wecom.meeting.create","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.cal_id.length': {"id":"wecom.meeting.create.cal_id.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"cal_id","maxBytes":64}},
   'wecom.meeting.create.cal_id.owned': {"id":"wecom.meeting.create.cal_id.owned","endpoint":"wecom.meeting.create","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.password': {"id":"wecom.meeting.create.settings.password","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.password","kind":"refusal","code":400030,"status":200,"message":"不合法的会议密码","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"settings.password","pattern":"^\\d{4,6}$"}},
@@ -830,7 +1179,30 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.get_info.meetingid.known': {"id":"wecom.meeting.get_info.meetingid.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":90602,"status":200,"message":"会议Id不合法","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.meetingid.own-app': {"id":"wecom.meeting.get_info.meetingid.own-app","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.meeting_code.known': {"id":"wecom.meeting.get_info.meeting_code.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_code","kind":"refusal","code":730004,"status":200,"message":"非法的会议号","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetingid.known': {"id":"wecom.meeting.get_info.sub_meetingid.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.fields': {"id":"wecom.meeting.get_info.fields","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.meeting_type.series': {"id":"wecom.meeting.get_info.meeting_type.series","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_type","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.main_department.admin': {"id":"wecom.meeting.get_info.main_department.admin","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"main_department","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.has_vote.none': {"id":"wecom.meeting.get_info.has_vote.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"has_vote","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.attendees.tmp_external_user.none': {"id":"wecom.meeting.get_info.attendees.tmp_external_user.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"attendees.tmp_external_user","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.settings.enable_doc_upload_permission.default': {"id":"wecom.meeting.get_info.settings.enable_doc_upload_permission.default","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"settings.enable_doc_upload_permission","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.settings.current_hosts.none': {"id":"wecom.meeting.get_info.settings.current_hosts.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"settings.current_hosts","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.ids': {"id":"wecom.meeting.get_info.sub_meetings.ids","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.page': {"id":"wecom.meeting.get_info.sub_meetings.page","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.current_sub_meetingid.next': {"id":"wecom.meeting.get_info.current_sub_meetingid.next","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"current_sub_meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_repeat_list.segment': {"id":"wecom.meeting.get_info.sub_repeat_list.segment","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_repeat_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.one-off': {"id":"wecom.meeting.get_info.sub_meetings.one-off","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_user_meetingid.userid.required': {"id":"wecom.meeting.get_user_meetingid.userid.required","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"userid","kind":"refusal","code":400038,"status":200,"message":"缺少userid参数","doc":"https://developer.work.weixin.qq.com/document/path/98714","check":{"path":"userid","nonEmpty":true}},
+  'wecom.meeting.get_user_meetingid.types': {"id":"wecom.meeting.get_user_meetingid.types","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.limit.range': {"id":"wecom.meeting.get_user_meetingid.limit.range","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"limit","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98714","check":{"path":"limit","min":1,"max":100}},
+  'wecom.meeting.get_user_meetingid.time.order': {"id":"wecom.meeting.get_user_meetingid.time.order","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"end_time","kind":"refusal","code":400223,"status":200,"message":"开始时间或者结束时间不合法","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.time.span': {"id":"wecom.meeting.get_user_meetingid.time.span","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"end_time","kind":"refusal","code":400223,"status":200,"message":"开始时间或者结束时间不合法","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.userid.visible': {"id":"wecom.meeting.get_user_meetingid.userid.visible","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.cursor.known': {"id":"wecom.meeting.get_user_meetingid.cursor.known","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"cursor","kind":"refusal","code":50100,"status":200,"message":"分页查询的游标无效","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.own-app': {"id":"wecom.meeting.get_user_meetingid.own-app","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"meetingid_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.window': {"id":"wecom.meeting.get_user_meetingid.window","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"begin_time","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.page': {"id":"wecom.meeting.get_user_meetingid.page","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"cursor","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.update.permission.callable': {"id":"wecom.meeting.update.permission.callable","endpoint":"wecom.meeting.update","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.app.permission"},
   'wecom.meeting.update.method.post': {"id":"wecom.meeting.update.method.post","endpoint":"wecom.meeting.update","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.update.body.json': {"id":"wecom.meeting.update.body.json","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.update.body.types': {"id":"wecom.meeting.update.body.types","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
@@ -887,6 +1259,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.update.reminders.remind_before.unsupported': {"id":"wecom.meeting.update.reminders.remind_before.unsupported","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.remind_before","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.only-given-fields': {"id":"wecom.meeting.update.only-given-fields","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.excess_users': {"id":"wecom.meeting.update.excess_users","endpoint":"wecom.meeting.update","vendor":"wecom","field":"excess_users","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.mail-booked': {"id":"wecom.meeting.update.mail-booked","endpoint":"wecom.meeting.update","vendor":"wecom","field":"meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.schedule.add.schedule.required': {"id":"wecom.schedule.add.schedule.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.types': {"id":"wecom.schedule.add.types","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.start_time.required': {"id":"wecom.schedule.add.start_time.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
@@ -913,9 +1286,12 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.add.reminders.repeat_day_of_month.range': {"id":"wecom.schedule.add.reminders.repeat_day_of_month.range","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.reminders.repeat_day_of_month","kind":"refusal","code":90487,"status":200,"message":"非法的day_of_month","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.reminders.repeat_day_of_month[]","min":1,"max":31}},
   'wecom.schedule.add.reminders.timezone.range': {"id":"wecom.schedule.add.reminders.timezone.range","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.reminders.timezone","kind":"refusal","code":90480,"status":200,"message":"非法的timezone","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.reminders.timezone","min":-12,"max":12}},
   'wecom.schedule.add.reminders.repeat_until.forever': {"id":"wecom.schedule.add.reminders.repeat_until.forever","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.reminders.repeat_until","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.cal_id.third-party': {"id":"wecom.schedule.add.cal_id.third-party","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90708,"status":200,"message":"日程创建者没有默认日历，需要传日历参数","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.cal_id.length': {"id":"wecom.schedule.add.cal_id.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.cal_id","maxBytes":64}},
   'wecom.schedule.add.cal_id.known': {"id":"wecom.schedule.add.cal_id.known","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.cal_id.own-app': {"id":"wecom.schedule.add.cal_id.own-app","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.cal_id.deleted': {"id":"wecom.schedule.add.cal_id.deleted","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.cal_id.no-default': {"id":"wecom.schedule.add.cal_id.no-default","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90708,"status":200,"message":"日程创建者没有默认日历，需要传日历参数","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.cal_id.default': {"id":"wecom.schedule.add.cal_id.default","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.is_whole_day.values': {"id":"wecom.schedule.add.is_whole_day.values","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.is_whole_day","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.success': {"id":"wecom.schedule.add.success","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
@@ -936,6 +1312,15 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.get.shape': {"id":"wecom.schedule.get.shape","endpoint":"wecom.schedule.get","vendor":"wecom","field":"schedule_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.get.cancelled': {"id":"wecom.schedule.get.cancelled","endpoint":"wecom.schedule.get","vendor":"wecom","field":"schedule_list[].status","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.get.types': {"id":"wecom.schedule.get.types","endpoint":"wecom.schedule.get","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.get_by_calendar.cal_id.required': {"id":"wecom.schedule.get_by_calendar.cal_id.required","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.types': {"id":"wecom.schedule.get_by_calendar.types","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.offset.range': {"id":"wecom.schedule.get_by_calendar.offset.range","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"offset","kind":"refusal","code":90470,"status":200,"message":"页数异常","doc":"https://developer.work.weixin.qq.com/document/path/97723","check":{"path":"offset","min":0}},
+  'wecom.schedule.get_by_calendar.limit.range': {"id":"wecom.schedule.get_by_calendar.limit.range","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"limit","kind":"refusal","code":90469,"status":200,"message":"每页大小超过限制","doc":"https://developer.work.weixin.qq.com/document/path/97723","check":{"path":"limit","min":1,"max":1000}},
+  'wecom.schedule.get_by_calendar.cal_id.known': {"id":"wecom.schedule.get_by_calendar.cal_id.known","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.cal_id.own-app': {"id":"wecom.schedule.get_by_calendar.cal_id.own-app","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.cal_id.deleted': {"id":"wecom.schedule.get_by_calendar.cal_id.deleted","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.page': {"id":"wecom.schedule.get_by_calendar.page","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"offset","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.shape': {"id":"wecom.schedule.get_by_calendar.shape","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"schedule_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
   'wecom.schedule.update.schedule.required': {"id":"wecom.schedule.update.schedule.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.schedule_id.required': {"id":"wecom.schedule.update.schedule_id.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.body.types': {"id":"wecom.schedule.update.body.types","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},

@@ -26,6 +26,7 @@ import { scheduleRules } from '../calendar/schedule-fields.ts'
 import type { WecomUser } from '../directory.ts'
 import { utf8Length, wecomCheckOptions } from '../params.ts'
 import type { ScheduleRecord } from '../schedules/store.ts'
+import { excludeFromBooking } from './booking.ts'
 import { translateIds } from './id-trans.ts'
 import type { DeliveredMail, MailboxEntry } from './mailboxes.ts'
 import { mailMeetingFields, mailScheduleReminders } from './meeting-fields.ts'
@@ -116,6 +117,15 @@ const peopleOf = (b: WecomComposeSendRequest, s: Check) => (s.people ??= recipie
 const sizesOf = (b: WecomComposeSendRequest, s: Check) =>
   (s.sizes ??= (b.attachment_list ?? []).map((a) => base64Size(a.content)))
 const methodOf = (b: WecomComposeSendRequest) => b.schedule.method ?? 'request'
+/** Why the meeting the named mail schedule booked can no longer change: in progress or ended by the clock. */
+function bookedStarted({ ctx, caller, existing }: Check): string | undefined {
+  const meetings = ctx.env.stores.meetings
+  const booked = existing?.meetingid ? meetings.get(caller.corpid, existing.meetingid) : undefined
+  const status = booked ? meetings.status(booked, ctx.now) : 'scheduled'
+  return status === 'in_progress' || status === 'ended'
+    ? `meeting ${booked!.meetingid} is ${status.replace('_', ' ')} by the clock`
+    : undefined
+}
 const unknownUser = (userid: string, corpid: string) => ({
   detail: `no user "${echo(userid)}" in corp ${corpid}`,
   options: { prefix: `invalid string value \`${echo(userid)}\`. ` },
@@ -184,8 +194,21 @@ const check = ruleChecks<WecomComposeSendRequest, Check>(rulesOf(R), {
       methodOf(b) === 'cancel' && !b.schedule.schedule_id
         ? { detail: 'method cancel needs schedule.schedule_id', options: { prefix: 'missing schedule.schedule_id. ' } }
         : undefined,
+    // oa/schedule/add's rule and code (90486 缺失repeate_interval参数): a custom repeat without an interval has no
+    // period, and the mail creates a schedule (decision: a meeting mail's custom repeat needs repeat_interval).
+    [`${R}.schedule.reminders.repeat_interval.custom`]: (b) => {
+      const r = b.schedule.reminders
+      return r?.is_repeat === 1 && r.is_custom_repeat === 1 && !r.repeat_interval
+        ? 'a custom repeat needs repeat_interval'
+        : undefined
+    },
     [`${R}.schedule.reminders.repeat_interval.range`]: (b) =>
       scheduleRules.intervalRange(b.schedule.reminders, b.schedule.start_time),
+    // INFERRED (meeting/create's 400042): the subject titles the meeting the mail books or changes.
+    [`${R}.subject.meeting-title`]: (b) =>
+      b.meeting && methodOf(b) === 'request' && b.subject === ''
+        ? "the subject is the meeting's title, and it is empty"
+        : undefined,
     [`${R}.meeting.meeting_admins.corp-user`]: (b, { caller }) => {
       const admin = b.meeting?.meeting_admins.userids?.[0]
       return admin !== undefined && !caller.corp.users.has(admin) ? unknownUser(admin, caller.corpid) : undefined
@@ -216,6 +239,9 @@ const check = ruleChecks<WecomComposeSendRequest, Check>(rulesOf(R), {
         : undefined,
     [`${R}.schedule.schedule_id.cancelled`]: (_b, { existing }) =>
       existing?.status === 1 ? `schedule "${echo(existing.id)}" is already cancelled` : undefined,
+    // The mail changes or cancels the meeting, so it answers what meeting/update or meeting/cancel answers then.
+    [`${R}.schedule.schedule_id.change-started`]: (b, s) => (methodOf(b) === 'request' ? bookedStarted(s) : undefined),
+    [`${R}.schedule.schedule_id.cancel-started`]: (b, s) => (methodOf(b) === 'cancel' ? bookedStarted(s) : undefined),
     // INFERRED (meeting/create's 400222): a meeting cannot be booked or moved into the past.
     [`${R}.schedule.start_time.future`]: (b, { ctx }) =>
       methodOf(b) === 'request' && b.schedule.start_time <= ctx.now
@@ -242,7 +268,8 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
     const admin = body.meeting ? body.meeting.meeting_admins.userids![0]! : undefined
     const existing = state.existing
 
-    const trans = body.enable_id_trans === 1
+    // "仅第三方应用需要用到，企业自建应用可以忽略": a self-built app's templates stay as written.
+    const trans = body.enable_id_trans === 1 && app.kind === 'third-party'
     const subject = trans ? translateIds(body.subject, corp) : body.subject
     const content = trans ? translateIds(body.content, corp) : body.content
     if (trans) for (const a of kept) a.file_name = translateIds(a.file_name, corp)
@@ -272,13 +299,13 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
       if (record.meetingid && meetings.get(corp.corpid, record.meetingid)) {
         if (fields) {
           const { admin_userid: _fixed, ...patch } = fields
-          meetings.update(corp.corpid, record.meetingid, patch)
+          excludeFromBooking(schedules, meetings.update(corp.corpid, record.meetingid, patch))
         }
       } else if (fields) {
         schedules.update(record.id, { meetingid: meetings.create(corp.corpid, app.agentid, fields, ctx.now).meetingid })
       }
     } else {
-      const calId = defaultCalendar(app)
+      const calId = defaultCalendar(ctx, corp.corpid, app.agentid)
       record = schedules.add({
         corpid: corp.corpid,
         agentid: app.agentid,

@@ -8,6 +8,7 @@ import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
+import { isOwnCalendar } from '../calendar/calendars.ts'
 import { repeatsInRange } from '../calendar/recurrence.ts'
 import type { MeetingRecord } from './store.ts'
 
@@ -68,9 +69,12 @@ export function overHeadcount(c: Caller, invitees: readonly string[]): string | 
     : undefined
 }
 
-/** cal_id "必须是access_token所对应应用所创建的日历" (400036). */
-export function foreignCalendar(c: Caller, calId: string | undefined): string | undefined {
-  return calId !== undefined && !c.app.calendars.has(calId)
+/**
+ * cal_id "必须是access_token所对应应用所创建的日历" (400036): one the seed gave the app or it made with
+ * oa/calendar/add, not deleted since.
+ */
+export function foreignCalendar(ctx: RequestContext, c: Caller, calId: string | undefined): string | undefined {
+  return calId !== undefined && !isOwnCalendar(ctx, c.corpid, c.agentid, calId)
     ? `cal_id "${echo(calId)}" was not created by app ${c.agentid}`
     : undefined
 }

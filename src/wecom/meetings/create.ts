@@ -64,6 +64,11 @@ const check = ruleChecks<Checked, Check>(rulesOf('wecom.meeting.create'), {
   elsewhere: ['wecom.meeting.create.body.types'],
   options: wecomCheckOptions,
   hooks: {
+    // The field admin_userid replaced; null counts as absent.
+    'wecom.meeting.create.creator_userid.deprecated': (req) =>
+      (req as { creator_userid?: unknown }).creator_userid != null
+        ? 'creator_userid is deprecated, use admin_userid'
+        : undefined,
     'wecom.meeting.create.meeting_start.future': (req, { ctx }) =>
       req.meeting_start <= ctx.now
         ? `meeting_start ${req.meeting_start} is not later than now (${ctx.now})`
@@ -75,7 +80,12 @@ const check = ruleChecks<Checked, Check>(rulesOf('wecom.meeting.create'), {
     'wecom.meeting.create.invitees.limit': (req, { c }) => overHeadcount(c, req.invitees?.userid ?? []),
     'wecom.meeting.create.invitees.visible': (req, { ctx, c }) =>
       outsideVisible(ctx, c, req.invitees?.userid ?? [], 'invitee'),
-    'wecom.meeting.create.cal_id.owned': (req, { c }) => foreignCalendar(c, req.cal_id),
+    // "第三方应用必须指定cal_id" (INFERRED: a missing required parameter, 40058).
+    'wecom.meeting.create.cal_id.third-party': (req, { c }) =>
+      c.app.kind === 'third-party' && !req.cal_id
+        ? { detail: 'a third-party app must name cal_id', options: { prefix: 'missing cal_id. ' } }
+        : undefined,
+    'wecom.meeting.create.cal_id.owned': (req, { ctx, c }) => foreignCalendar(ctx, c, req.cal_id),
     'wecom.meeting.create.settings.hosts.advanced': (req, { c }) => hostsNotBought(c, req.settings),
     'wecom.meeting.create.settings.hosts.limit': (req) => tooManyHosts(req.settings, req.admin_userid),
     'wecom.meeting.create.settings.hosts.visible': (req, { ctx, c }) => hostsOutsideVisible(ctx, c, req.settings),

@@ -12,6 +12,7 @@ import { ruleChecks } from '../../core/rule-checks.ts'
 import { rulesOf } from '../../core/rules.ts'
 import type { WecomMeetingUpdateRequest } from '../../generated/contracts.ts'
 import { maxOccurrences } from '../calendar/recurrence.ts'
+import { followMeeting } from '../mail/booking.ts'
 import { wecomCheckOptions } from '../params.ts'
 import {
   badParam,
@@ -98,7 +99,7 @@ const check = ruleChecks<Req, Check>(rulesOf('wecom.meeting.update'), {
       req.invitees?.userid ? overHeadcount(c, req.invitees.userid) : undefined,
     'wecom.meeting.update.invitees.visible': (req, { ctx, c }) =>
       req.invitees?.userid ? outsideVisible(ctx, c, req.invitees.userid, 'invitee') : undefined,
-    'wecom.meeting.update.cal_id.owned': (req, { c }) => foreignCalendar(c, req.cal_id),
+    'wecom.meeting.update.cal_id.owned': (req, { ctx, c }) => foreignCalendar(ctx, c, req.cal_id),
     'wecom.meeting.update.settings.hosts.advanced': (req, { c }) => hostsNotBought(c, req.settings),
     'wecom.meeting.update.settings.hosts.limit': (req, { m }) => tooManyHosts(req.settings, m.admin_userid),
     'wecom.meeting.update.settings.hosts.visible': (req, { ctx, c }) => hostsOutsideVisible(ctx, c, req.settings),
@@ -218,6 +219,7 @@ function updateMeeting(ctx: RequestContext): Record<string, unknown> {
     ...(req.reminders ? { reminders: s.reminders ?? { ...m.reminders, ...req.reminders } } : {}),
   }
   const updated = ctx.env.stores.meetings.update(c.corpid, m.meetingid, patch)
+  followMeeting(ctx.env.stores.schedules, updated, req.reminders !== undefined)
   return excessUsers(c, participantsOf(updated.admin_userid, updated.invitees, updated.settings.hosts ?? []))
 }
 

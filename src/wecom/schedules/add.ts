@@ -16,7 +16,7 @@ import { ruleChecks } from '../../core/rule-checks.ts'
 import { rulesOf } from '../../core/rules.ts'
 import type { WecomScheduleAddRequest } from '../../generated/contracts.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
-import { calendarOwner, defaultCalendar } from '../calendar/calendars.ts'
+import { calendarOf, defaultCalendar } from '../calendar/calendars.ts'
 import { DEFAULT_SUMMARY, normaliseReminders, schedulePeople, scheduleRules } from '../calendar/schedule-fields.ts'
 import { wecomCheckOptions } from '../params.ts'
 
@@ -31,11 +31,24 @@ const SHAPE_RULES: ShapeRules['fields'] = {
 /** A calendar named, not the empty string (which means the app's default one). */
 const named = (calId: string | undefined) => (calId !== undefined && calId !== '' ? calId : undefined)
 
+/** What the hooks see besides the body: the request and its caller, and the calendar the schedule goes on. */
+interface Check {
+  ctx: RequestContext
+  caller: WecomCaller
+  calId?: string
+}
+
+/** The calendar the body names, looked up in the calendars' store (live or deleted). */
+const namedCalendar = (b: WecomScheduleAddRequest, { ctx, caller }: Check) => {
+  const calId = named(b.schedule.cal_id)
+  return calId ? calendarOf(ctx, caller.corpid, calId) : undefined
+}
+
 /**
  * Every refusing rule of contracts/rules/wecom.schedule.add.json in its file order: the plain ones from their
  * `check`, the rest here, by id (the schedule's own rules shared with oa/schedule/update).
  */
-const check = ruleChecks<WecomScheduleAddRequest, WecomCaller>(rulesOf('wecom.schedule.add'), {
+const check = ruleChecks<WecomScheduleAddRequest, Check>(rulesOf('wecom.schedule.add'), {
   elsewhere: [
     'wecom.schedule.add.schedule.required',
     'wecom.schedule.add.types',
@@ -47,7 +60,8 @@ const check = ruleChecks<WecomScheduleAddRequest, WecomCaller>(rulesOf('wecom.sc
   options: wecomCheckOptions,
   hooks: {
     'wecom.schedule.add.time.order': (b) => scheduleRules.timeOrder(b.schedule),
-    'wecom.schedule.add.attendees.userid.known': (b, { corp }) => scheduleRules.attendeeKnown(corp, b.schedule),
+    'wecom.schedule.add.attendees.userid.known': (b, { caller }) =>
+      scheduleRules.attendeeKnown(caller.corp, b.schedule),
     'wecom.schedule.add.admins.among-attendees': (b) => scheduleRules.adminAmongAttendees(b.schedule),
     'wecom.schedule.add.reminders.remind_before_event_secs.values': (b) => scheduleRules.remindBefore(b.schedule),
     'wecom.schedule.add.reminders.remind_time_diffs.values': (b) => scheduleRules.remindDiffs(b.schedule, false),
@@ -55,15 +69,28 @@ const check = ruleChecks<WecomScheduleAddRequest, WecomCaller>(rulesOf('wecom.sc
     'wecom.schedule.add.reminders.repeat_interval.custom': (b) => scheduleRules.customInterval(b.schedule),
     'wecom.schedule.add.reminders.repeat_interval.range': (b) =>
       scheduleRules.intervalRange(b.schedule.reminders, b.schedule.start_time),
-    'wecom.schedule.add.cal_id.known': (b, { corp }) => {
+    // "第三方应用必须指定cal_id": it has no default calendar (INFERRED: 90708).
+    'wecom.schedule.add.cal_id.third-party': (b, { caller }) =>
+      caller.app.kind === 'third-party' && !b.schedule.cal_id
+        ? 'a third-party app must name cal_id (it has no default calendar)'
+        : undefined,
+    'wecom.schedule.add.cal_id.known': (b, s) => {
       const calId = named(b.schedule.cal_id)
-      return calId && !calendarOwner(corp, calId) ? `no calendar "${echo(calId)}" in corp ${corp.corpid}` : undefined
+      return calId && !namedCalendar(b, s) ? `no calendar "${echo(calId)}" in corp ${s.caller.corpid}` : undefined
     },
-    'wecom.schedule.add.cal_id.own-app': (b, { corp, app }) => {
-      const calId = named(b.schedule.cal_id)
-      const owner = calId ? calendarOwner(corp, calId) : undefined
-      return owner && owner.agentid !== app.agentid
-        ? `calendar "${echo(calId)}" belongs to app ${owner.agentid}`
+    'wecom.schedule.add.cal_id.own-app': (b, s) => {
+      const calendar = namedCalendar(b, s)
+      return calendar && calendar.agentid !== s.caller.agentid
+        ? `calendar "${echo(b.schedule.cal_id)}" belongs to app ${calendar.agentid}`
+        : undefined
+    },
+    'wecom.schedule.add.cal_id.deleted': (b, s) =>
+      namedCalendar(b, s)?.deleted ? `calendar "${echo(b.schedule.cal_id)}" is deleted` : undefined,
+    'wecom.schedule.add.cal_id.no-default': (b, s) => {
+      if (named(b.schedule.cal_id)) return undefined
+      s.calId = defaultCalendar(s.ctx, s.caller.corpid, s.caller.agentid)
+      return s.calId === ''
+        ? `app ${s.caller.agentid} has no calendar left to be its default; name a cal_id`
         : undefined
     },
   },
@@ -73,13 +100,14 @@ function add(ctx: RequestContext): Record<string, unknown> {
   const caller = wecomCaller(ctx)
   const { corp, app } = caller
   const body = ctx.body as WecomScheduleAddRequest
-  check(body, caller)
+  const state: Check = { ctx, caller }
+  check(body, state)
   const s = body.schedule
   const { admins, attendees } = schedulePeople(s)
   const record = ctx.env.stores.schedules.add({
     corpid: corp.corpid,
     agentid: app.agentid,
-    calId: named(s.cal_id) ?? defaultCalendar(app),
+    calId: named(s.cal_id) ?? state.calId!,
     admins,
     attendees,
     summary: s.summary ? s.summary : DEFAULT_SUMMARY,

@@ -5,6 +5,7 @@
  * and `oa/schedule/get` need.
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
+import type { Persist } from '../../core/persistence.ts'
 import type { Random } from '../../core/random.ts'
 
 /**
@@ -50,9 +51,14 @@ export interface ScheduleRecord {
   /** The meeting a meeting mail created with it. */
   meetingid?: string
   createdAt: number
+  /**
+   * oa/schedule/get_by_calendar's `sequence`: 1 when created, one more at every change (an update, an
+   * occurrence taken out, the series ended, cancelled). decision: schedule sequence.
+   */
+  sequence: number
 }
 
-export type NewSchedule = Omit<ScheduleRecord, 'id' | 'status'>
+export type NewSchedule = Omit<ScheduleRecord, 'id' | 'status' | 'sequence'>
 
 /** What a meeting mail or oa/schedule/update may change in a kept schedule (never its owner or calendar). */
 export type SchedulePatch = Partial<
@@ -70,6 +76,9 @@ export type SchedulePatch = Partial<
     | 'meetingid'
   >
 >
+
+/** The data directory's kind for a schedule's row (its record as JSON). */
+const KIND = 'wecom.schedule'
 
 /** A schedule's fixed cost beyond its text: the record, its reminders object, ids and index entries (rounded up). */
 const SCHEDULE_OVERHEAD = 1024
@@ -98,6 +107,8 @@ export class ScheduleStore {
   // Per app, in creation order (a Map keeps insertion order, so the first key is the oldest).
   private readonly byApp = new Map<string, Map<string, Ticket<ScheduleRecord>>>()
   private readonly appOf = new Map<string, string>()
+  // The schedule a meeting mail booked each meeting with, so the meeting APIs can keep it in step.
+  private readonly byMeeting = new Map<string, string>()
   private readonly account: Account<ScheduleRecord>
 
   constructor(
@@ -105,8 +116,11 @@ export class ScheduleStore {
     private readonly maxPerApp: number,
     /** The state budget the schedules count against; an unbounded one of its own when absent. */
     budget: StateBudget = new StateBudget(() => Number.POSITIVE_INFINITY),
+    /** The data directory (`state.dataDir`), when there is one. */
+    private readonly persist?: Persist,
   ) {
     this.account = budget.account('wecom.schedules', (r) => this.drop(r))
+    persist?.onLoad(KIND, (_id, text) => this.keep(JSON.parse(text) as ScheduleRecord))
   }
 
   /** The vendor's shape: 29 hex digits and "AAA" (the doc's example `17c7d2bd9f20d652840f72f59e796AAA`). */
@@ -118,23 +132,30 @@ export class ScheduleStore {
   }
 
   add(input: NewSchedule): ScheduleRecord {
-    const key = `${input.corpid}/${input.agentid}`
+    const record: ScheduleRecord = { ...input, id: this.newId(), status: 0, sequence: 1 }
+    this.persist?.put(KIND, record.id, JSON.stringify(record))
+    this.keep(record)
+    this.account.budget.settle()
+    return record
+  }
+
+  /** Indexes a new schedule (or one read back from the data directory) and applies its app's cap. */
+  private keep(record: ScheduleRecord): void {
+    const key = `${record.corpid}/${record.agentid}`
     let list = this.byApp.get(key)
     if (!list) {
       list = new Map()
       this.byApp.set(key, list)
     }
-    const record: ScheduleRecord = { ...input, id: this.newId(), status: 0 }
     list.set(record.id, this.account.add(record, scheduleBytes(record)))
     this.appOf.set(record.id, key)
+    if (record.meetingid !== undefined) this.byMeeting.set(record.meetingid, record.id)
     while (list.size > this.maxPerApp) {
       const oldest = list.values().next().value as Ticket<ScheduleRecord>
       const r = oldest.item!
       this.account.release(oldest)
       this.drop(r)
     }
-    this.account.budget.settle()
-    return record
   }
 
   /** Changes a kept schedule in place (a meeting mail's `request` naming it, oa/schedule/update) and counts its new size. */
@@ -142,7 +163,11 @@ export class ScheduleStore {
     const ticket = this.ticket(id)
     if (!ticket?.item) return undefined
     Object.assign(ticket.item, patch)
+    if (patch.meetingid !== undefined) this.byMeeting.set(patch.meetingid, id)
+    // Linking a meeting mail's meeting is part of making the schedule, not a change of it.
+    if (Object.keys(patch).some((k) => k !== 'meetingid')) ticket.item.sequence++
     this.account.resize(ticket, scheduleBytes(ticket.item))
+    this.persist?.put(KIND, id, JSON.stringify(ticket.item))
     this.account.budget.settle()
     return ticket.item
   }
@@ -166,6 +191,8 @@ export class ScheduleStore {
   private drop(r: ScheduleRecord): void {
     this.byApp.get(`${r.corpid}/${r.agentid}`)?.delete(r.id)
     this.appOf.delete(r.id)
+    if (r.meetingid !== undefined && this.byMeeting.get(r.meetingid) === r.id) this.byMeeting.delete(r.meetingid)
+    this.persist?.delete(KIND, r.id)
   }
 
   private ticket(id: string): Ticket<ScheduleRecord> | undefined {
@@ -177,9 +204,19 @@ export class ScheduleStore {
     return this.ticket(id)?.item
   }
 
+  /** The schedule a meeting mail booked this meeting with, if it is still kept. */
+  ofMeeting(meetingid: string): ScheduleRecord | undefined {
+    const id = this.byMeeting.get(meetingid)
+    return id === undefined ? undefined : this.get(id)
+  }
+
   cancel(id: string): ScheduleRecord | undefined {
     const record = this.get(id)
-    if (record) record.status = 1
+    if (record && record.status !== 1) {
+      record.status = 1
+      record.sequence++
+      this.persist?.put(KIND, id, JSON.stringify(record))
+    }
     return record
   }
 
