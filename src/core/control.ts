@@ -6,6 +6,7 @@
  * so this file knows no vendor. Every operation also has a framework-free route (`routes()`), which the
  * stub server's control router and `serve()` answer alike.
  */
+
 import type { BudgetState } from './budget.ts'
 import { CLOCK_MAX_SECONDS, CLOCK_MIN_SECONDS, type Clock, type ClockChange, type ClockState } from './clock.ts'
 import { applyConfig, type Config, ConfigError, STARTUP_ONLY_SETTINGS } from './config.ts'
@@ -13,6 +14,7 @@ import { ControlError } from './errors.ts'
 import { checkFaultRule, type FaultRule, type FaultView } from './faults.ts'
 import type { JournalEntry, JournalFilter } from './journal.ts'
 import type { ControlOperations, ControlRoute, Defaults, EmulatorModule, Env } from './module.ts'
+import { registryEntries } from './registry.ts'
 import { buildReport, type ClientReport } from './report.ts'
 import { reportJunit, reportMarkdown } from './report-render.ts'
 import type { VendorPlugin } from './vendor.ts'
@@ -58,7 +60,28 @@ export class ControlText {
 
 const REPORT_FORMATS = ['json', 'junit', 'markdown'] as const
 
-function filterFrom(q: URLSearchParams): JournalFilter {
+const TEXT_FILTERS = ['vendor', 'route', 'path', 'method', 'app', 'user', 'mailbox', 'contains', 'reason'] as const
+const NUMBER_FILTERS = ['code', 'errcode', 'status', 'since', 'until', 'limit'] as const
+const FILTERS = new Set<string>([...TEXT_FILTERS, ...NUMBER_FILTERS])
+/** What a journal entry's `route` can be: a registry id, or a vendor's gateway pseudo-route (unknown paths). */
+const JOURNAL_ROUTES: ReadonlySet<string> = new Set([
+  ...registryEntries.map((e) => e.id),
+  ...new Set(registryEntries.map((e) => `${e.vendor}.gateway`)),
+])
+
+/**
+ * The journal filter of `GET /__mock/requests`. A misspelt filter or a route that is no route id is refused:
+ * ignored, it would answer every entry or none, and a test asserting a count would pass by accident.
+ */
+function filterFrom(q: URLSearchParams, routes: ReadonlySet<string>): JournalFilter {
+  for (const k of q.keys())
+    if (!FILTERS.has(k)) throw new ControlError(400, `unknown filter "${k}" (filters: ${[...FILTERS].join(', ')})`)
+  const route = q.get('route')
+  if (route !== null && !routes.has(route))
+    throw new ControlError(
+      400,
+      `no route "${route.slice(0, 64)}": route takes an endpoint id such as wecom.meeting.create or <vendor>.gateway; a path goes in path=`,
+    )
   const f: JournalFilter = {}
   const n = (k: string) => {
     const v = q.get(k)
@@ -67,12 +90,12 @@ function filterFrom(q: URLSearchParams): JournalFilter {
     if (!Number.isFinite(num)) throw new ControlError(400, `query parameter "${k}" must be a number`)
     return num
   }
-  for (const k of ['vendor', 'route', 'path', 'method', 'app', 'user', 'mailbox', 'contains', 'reason'] as const) {
+  for (const k of TEXT_FILTERS) {
     const v = q.get(k)
     if (v !== null) f[k] = v
   }
   // `errcode` is WeCom's word for `code`: either works, for either vendor.
-  for (const k of ['code', 'errcode', 'status', 'since', 'until', 'limit'] as const) {
+  for (const k of NUMBER_FILTERS) {
     const v = n(k)
     if (v !== undefined) f[k] = v
   }
@@ -316,7 +339,7 @@ export class Control {
       // The body as sent, so a non-object is refused by the schema rather than read as {}.
       { method: 'PUT', path: '/config', handle: ({ body }) => this.setConfig(body ?? {}) },
       { method: 'GET', path: '/state', handle: () => this.state() },
-      { method: 'GET', path: '/requests', handle: ({ query }) => this.requests(filterFrom(query)) },
+      { method: 'GET', path: '/requests', handle: ({ query }) => this.requests(filterFrom(query, JOURNAL_ROUTES)) },
       {
         method: 'GET',
         path: '/report',

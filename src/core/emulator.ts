@@ -264,7 +264,8 @@ export class Emulator {
     const route = vendor ? this.routeFor(vendor, byPath, path, req.method.toUpperCase())?.route : undefined
     if (!vendor || !route)
       return this.notFound(env, req, path, vendor, `no route for ${echo(path)}`, nowMs, evictedBefore)
-    const why = `the body is over the ${limit}-byte limit and was not read`
+    // Named by the setting, as a rule id names a rule: the limit is the emulator's own, not a documented rule.
+    const why = `server.maxBodyBytes: the body is over the ${limit}-byte limit and was not read`
     const { code, options } = vendor.oversize(route)
     const error = new VendorError(code, why, options)
     const response = vendor.error({ req, route, env, nowMs }, error)
