@@ -81,7 +81,7 @@ test('the refusal of an over-limit body names the setting at the front of its re
       method: 'POST',
       body: JSON.stringify({ title: 'x'.repeat(4096) }),
     })
-    expect((await r.json()).errcode).toBe(40206)
+    expect(((await r.json()) as { errcode: number }).errcode).toBe(40206)
     expect(decodeURIComponent(r.headers.get('x-worksuite-mock-reason') ?? '')).toMatch(
       /^server\.maxBodyBytes: the body is over the 1024-byte limit/,
     )
