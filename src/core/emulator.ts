@@ -51,7 +51,6 @@ export type Interceptor = (
   vendor: VendorPlugin,
 ) => CoreResponse | undefined | Promise<CoreResponse | undefined>
 
-const decoder = new TextDecoder()
 /** Request bodies: invalid UTF-8 is a malformed body (40058 / 9499), not text to patch with U+FFFD. */
 const strictDecoder = new TextDecoder('utf-8', { fatal: true })
 
@@ -351,10 +350,6 @@ export class Emulator {
     at: number,
     evictedBefore: number,
   ): void {
-    const limit = this.config.journal.maxBodyChars
-    // Decode only what the journal keeps: a 50 MB mail must not be turned into a string to be cut.
-    const head = req.body.length > limit * 4 ? req.body.subarray(0, limit * 4) : req.body
-    const requestCut = req.body.length > head.length
     env.journal.record({
       at,
       vendor,
@@ -367,8 +362,8 @@ export class Emulator {
       user: tags.user ?? null,
       mailbox: tags.mailbox ?? null,
       reason,
-      requestBody: requestCut ? `${decoder.decode(head)}…` : decoder.decode(head),
-      requestCut,
+      // The bytes as received: the journal keeps them as they are, or decodes and cuts what it must.
+      requestRaw: req.body,
       requestBytes: req.body.length,
       responseBody: response.body,
       evicted: env.budget.evictedRecords - evictedBefore,
