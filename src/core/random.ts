@@ -5,6 +5,10 @@
  */
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const HEX = '0123456789abcdef'
+const HEX_UPPER = '0123456789ABCDEF'
+const VARIANT = '89ab'
+const DASH = 45
+const FOUR = 52
 
 export class Random {
   private a: number
@@ -12,6 +16,8 @@ export class Random {
   private c: number
   private d: number
   readonly seed: number
+  /** Scratch for building one string from character codes. */
+  private readonly codes: number[] = []
 
   constructor(seed?: number) {
     this.seed = seed ?? Math.floor(Math.random() * 2 ** 32)
@@ -42,28 +48,48 @@ export class Random {
     return Math.floor(this.next() * maxExclusive)
   }
 
-  chars(alphabet: string, length: number): string {
-    let out = ''
-    for (let i = 0; i < length; i++) out += alphabet[this.int(alphabet.length)]
-    return out
+  /**
+   * `length` characters drawn from `alphabet`, between an optional fixed prefix and suffix. Built in one
+   * allocation from character codes: appending a character at a time made a chain of `length` strings per id,
+   * and `prefix + id` another string pointing at both, all of which a kept record held on to.
+   */
+  chars(alphabet: string, length: number, prefix = '', suffix = ''): string {
+    const codes = this.codes
+    codes.length = 0
+    for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i))
+    for (let i = 0; i < length; i++) codes.push(alphabet.charCodeAt(this.int(alphabet.length)))
+    for (let i = 0; i < suffix.length; i++) codes.push(suffix.charCodeAt(i))
+    return String.fromCharCode.apply(null, codes)
   }
 
-  alnum(length: number): string {
-    return this.chars(ALNUM, length)
+  alnum(length: number, prefix?: string, suffix?: string): string {
+    return this.chars(ALNUM, length, prefix, suffix)
   }
 
-  hex(length: number): string {
-    return this.chars(HEX, length)
+  hex(length: number, prefix?: string, suffix?: string): string {
+    return this.chars(HEX, length, prefix, suffix)
   }
 
-  digits(length: number): string {
-    return this.chars('0123456789', length)
+  /** Hex digits in upper case: the same draws as `hex`, so `hexUpper(n)` is `hex(n).toUpperCase()`. */
+  hexUpper(length: number, prefix?: string): string {
+    return this.chars(HEX_UPPER, length, prefix)
+  }
+
+  digits(length: number, prefix?: string): string {
+    return this.chars('0123456789', length, prefix)
   }
 
   /** An RFC 4122 version-4 shaped id, the shape Feishu uses for message ids. */
   uuid(): string {
-    const h = this.hex(32)
-    const variant = '89ab'[this.int(4)]
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
+    // 32 hex draws, then the variant: the 13th and 17th digits drawn give way to the version and the variant.
+    const codes = this.codes
+    codes.length = 0
+    for (let i = 0; i < 32; i++) {
+      if (i === 8 || i === 12 || i === 16 || i === 20) codes.push(DASH)
+      const c = HEX.charCodeAt(this.int(16))
+      codes.push(i === 12 ? FOUR : c)
+    }
+    codes[19] = VARIANT.charCodeAt(this.int(4))
+    return String.fromCharCode.apply(null, codes)
   }
 }

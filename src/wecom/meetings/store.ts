@@ -268,7 +268,7 @@ export class MeetingStore {
       corpid,
       agentid,
       meeting_code: code,
-      meeting_link: `https://meeting.tencent.com/dm/${this.random.alnum(12)}`,
+      meeting_link: this.random.alnum(12, 'https://meeting.tencent.com/dm/'),
       created_at: now,
       cancelled: false,
       admin_userid: fields.admin_userid,
@@ -405,8 +405,8 @@ export class MeetingStore {
 
   /** The vendor's opaque shape: `hy` and random letters and digits (the update doc's example reads "hyxxx"). */
   private newId(): string {
-    let id = `hy${this.random.alnum(30)}`
-    while (this.byId.has(id)) id = `hy${this.random.alnum(30)}`
+    let id = this.random.alnum(30, 'hy')
+    while (this.byId.has(id)) id = this.random.alnum(30, 'hy')
     return id
   }
 }

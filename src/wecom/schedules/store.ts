@@ -112,7 +112,7 @@ export class ScheduleStore {
   /** The vendor's shape: 29 hex digits and "AAA" (the doc's example `17c7d2bd9f20d652840f72f59e796AAA`). */
   private newId(): string {
     let id: string
-    do id = `${this.random.hex(29)}AAA`
+    do id = this.random.hex(29, '', 'AAA')
     while (this.appOf.has(id))
     return id
   }
