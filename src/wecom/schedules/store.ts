@@ -94,9 +94,20 @@ function scheduleBytes(r: ScheduleRecord): number {
   )
 }
 
+/** One app's schedules in creation order, oldest first, as a queue (see ScheduleStore.add). */
+interface AppQueue {
+  tickets: Ticket<ScheduleRecord>[]
+  head: number
+}
+
 export class ScheduleStore {
   // Per app, in creation order (a Map keeps insertion order, so the first key is the oldest).
   private readonly byApp = new Map<string, Map<string, Ticket<ScheduleRecord>>>()
+  /**
+   * The same order as a queue per app, for the count cap: reading a Map's first value after deleting its first
+   * keys walks the deleted slots at its front, which grew with every schedule the cap let go.
+   */
+  private readonly queues = new Map<string, AppQueue>()
   private readonly appOf = new Map<string, string>()
   private readonly account: Account<ScheduleRecord>
 
@@ -124,14 +135,29 @@ export class ScheduleStore {
       list = new Map()
       this.byApp.set(key, list)
     }
+    let queue = this.queues.get(key)
+    if (!queue) {
+      queue = { tickets: [], head: 0 }
+      this.queues.set(key, queue)
+    }
     const record: ScheduleRecord = { ...input, id: this.newId(), status: 0 }
-    list.set(record.id, this.account.add(record, scheduleBytes(record)))
+    const ticket = this.account.add(record, scheduleBytes(record))
+    list.set(record.id, ticket)
+    queue.tickets.push(ticket)
     this.appOf.set(record.id, key)
     while (list.size > this.maxPerApp) {
-      const oldest = list.values().next().value as Ticket<ScheduleRecord>
+      const oldest = queue.tickets[queue.head++]!
+      // Gone already: the state budget evicted it.
+      if (!oldest.live) continue
       const r = oldest.item!
       this.account.release(oldest)
       this.drop(r)
+    }
+    // Past the schedules gone from the front, and trimmed once that front is long.
+    while (queue.head < queue.tickets.length && !queue.tickets[queue.head]!.live) queue.head++
+    if (queue.head > 1024 && queue.head * 2 > queue.tickets.length) {
+      queue.tickets = queue.tickets.slice(queue.head)
+      queue.head = 0
     }
     this.account.budget.settle()
     return record
