@@ -42,3 +42,9 @@ test('a uuid has the version-4 shape', () => {
   for (let k = 0; k < 100; k++)
     expect(r.uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
 })
+
+test('a prefix past Latin-1 is kept as given', () => {
+  const a = new Random(4)
+  const b = new CharAtATime(new Random(4))
+  expect(a.alnum(10, '会议-', '-😀')).toBe(`会议-${b.chars(ALNUM, 10)}-😀`)
+})

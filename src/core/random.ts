@@ -10,14 +10,20 @@ const VARIANT = '89ab'
 const DASH = 45
 const FOUR = 52
 
+/** Where an id is put together, a byte a character, before it becomes one string. */
+let scratch = Buffer.alloc(256)
+
+function isLatin1(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return false
+  return true
+}
+
 export class Random {
   private a: number
   private b: number
   private c: number
   private d: number
   readonly seed: number
-  /** Scratch for building one string from character codes. */
-  private readonly codes: number[] = []
 
   constructor(seed?: number) {
     this.seed = seed ?? Math.floor(Math.random() * 2 ** 32)
@@ -49,17 +55,21 @@ export class Random {
   }
 
   /**
-   * `length` characters drawn from `alphabet`, between an optional fixed prefix and suffix. Built in one
-   * allocation from character codes: appending a character at a time made a chain of `length` strings per id,
-   * and `prefix + id` another string pointing at both, all of which a kept record held on to.
+   * `length` characters drawn from `alphabet` (Latin-1), between an optional fixed prefix and suffix. Built in
+   * one allocation from bytes: appending a character at a time made a chain of `length` strings per id, and
+   * `prefix + id` another string pointing at both, all of which a kept record held on to.
    */
   chars(alphabet: string, length: number, prefix = '', suffix = ''): string {
-    const codes = this.codes
-    codes.length = 0
-    for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i))
-    for (let i = 0; i < length; i++) codes.push(alphabet.charCodeAt(this.int(alphabet.length)))
-    for (let i = 0; i < suffix.length; i++) codes.push(suffix.charCodeAt(i))
-    return String.fromCharCode.apply(null, codes)
+    const n = prefix.length + length + suffix.length
+    if (scratch.length < n) scratch = Buffer.alloc(Math.max(n, 2 * scratch.length))
+    const bytes = scratch
+    let at = 0
+    for (let i = 0; i < prefix.length; i++) bytes[at++] = prefix.charCodeAt(i)
+    for (let i = 0; i < length; i++) bytes[at++] = alphabet.charCodeAt(this.int(alphabet.length))
+    for (let i = 0; i < suffix.length; i++) bytes[at++] = suffix.charCodeAt(i)
+    // Latin-1 text (the alphabets, and the prefixes and suffixes callers give) is one byte a character.
+    if (isLatin1(prefix) && isLatin1(suffix)) return bytes.toString('latin1', 0, n)
+    return prefix + bytes.toString('latin1', prefix.length, prefix.length + length) + suffix
   }
 
   alnum(length: number, prefix?: string, suffix?: string): string {
@@ -82,14 +92,15 @@ export class Random {
   /** An RFC 4122 version-4 shaped id, the shape Feishu uses for message ids. */
   uuid(): string {
     // 32 hex draws, then the variant: the 13th and 17th digits drawn give way to the version and the variant.
-    const codes = this.codes
-    codes.length = 0
+    if (scratch.length < 36) scratch = Buffer.alloc(64)
+    const bytes = scratch
+    let at = 0
     for (let i = 0; i < 32; i++) {
-      if (i === 8 || i === 12 || i === 16 || i === 20) codes.push(DASH)
+      if (i === 8 || i === 12 || i === 16 || i === 20) bytes[at++] = DASH
       const c = HEX.charCodeAt(this.int(16))
-      codes.push(i === 12 ? FOUR : c)
+      bytes[at++] = i === 12 ? FOUR : c
     }
-    codes[19] = VARIANT.charCodeAt(this.int(4))
-    return String.fromCharCode.apply(null, codes)
+    bytes[19] = VARIANT.charCodeAt(this.int(4))
+    return bytes.toString('latin1', 0, 36)
   }
 }

@@ -58,10 +58,30 @@ function mailBytes(mail: DeliveredMail): number {
   return n
 }
 
+/**
+ * One mailbox: its mails oldest first from `head` (a queue: the count cap takes from the front), how each came
+ * (`to`, `cc`, `bcc`), and the delivery it last got, for the least-recently-delivered order.
+ */
+interface Box {
+  mails: (DeliveredMail | undefined)[]
+  as: MailboxEntry['as'][]
+  head: number
+  stamp: number
+}
+
 export class MailboxStore {
-  private readonly boxes = new Map<string, MailboxEntry[]>()
+  private readonly boxes = new Map<string, Box>()
   private readonly held = new Map<DeliveredMail, Ticket<Held>>()
   private readonly account: Account<Held>
+  /**
+   * Mailboxes in the order they were delivered to, oldest first, as a queue of (address, delivery) pairs in
+   * two arrays: a pair whose delivery is no longer its mailbox's last is passed over. Taking a mailbox out of
+   * a Map and putting it back on every delivery left the Map to rehash itself over and over.
+   */
+  private orderKeys: string[] = []
+  private orderStamps: number[] = []
+  private orderHead = 0
+  private deliveries = 0
 
   constructor(
     private readonly maxMailboxes: number,
@@ -96,18 +116,65 @@ export class MailboxStore {
     }
     ticket.item!.boxes.push(key)
     this.account.resize(ticket, ticket.bytes + DELIVERY_OVERHEAD + utf8Bytes(key))
-    const box = this.boxes.get(key) ?? []
-    // Re-inserting moves the mailbox to the young end of the eviction order.
-    this.boxes.delete(key)
-    box.push({ mail, as })
-    while (box.length > this.maxPerMailbox) this.unref(box.shift()!.mail, key)
-    this.boxes.set(key, box)
+    let box = this.boxes.get(key)
+    if (!box) {
+      box = { mails: [], as: [], head: 0, stamp: 0 }
+      this.boxes.set(key, box)
+    }
+    // The youngest in the delivery order.
+    box.stamp = ++this.deliveries
+    this.orderKeys.push(key)
+    this.orderStamps.push(box.stamp)
+    box.mails.push(mail)
+    box.as.push(as)
+    while (box.mails.length - box.head > this.maxPerMailbox) {
+      const oldest = box.mails[box.head]!
+      box.mails[box.head] = undefined
+      box.head++
+      this.unref(oldest, key)
+    }
+    if (box.head > 64 && box.head * 2 > box.mails.length) {
+      box.mails = box.mails.slice(box.head)
+      box.as = box.as.slice(box.head)
+      box.head = 0
+    }
     while (this.boxes.size > this.maxMailboxes) {
-      const oldest = this.boxes.keys().next().value as string
+      const oldest = this.leastRecent()!
       const entries = this.boxes.get(oldest)!
       this.boxes.delete(oldest)
-      for (const e of entries) this.unref(e.mail, oldest)
+      for (let i = entries.head; i < entries.mails.length; i++) this.unref(entries.mails[i]!, oldest)
     }
+    this.compactOrder()
+  }
+
+  /** The mailbox delivered to least recently (the front of the order, past pairs that are out of date). */
+  private leastRecent(): string | undefined {
+    while (this.orderHead < this.orderKeys.length) {
+      const key = this.orderKeys[this.orderHead]!
+      const stamp = this.orderStamps[this.orderHead]!
+      const box = this.boxes.get(key)
+      if (box && box.stamp === stamp) return key
+      this.orderHead++
+    }
+    return undefined
+  }
+
+  /** Keeps the order queue proportional to the mailboxes: only each one's last delivery, oldest first. */
+  private compactOrder(): void {
+    const pending = this.orderKeys.length - this.orderHead
+    if (pending <= 4 * this.boxes.size + 1024) return
+    const keys: string[] = []
+    const stamps: number[] = []
+    for (let i = this.orderHead; i < this.orderKeys.length; i++) {
+      const key = this.orderKeys[i]!
+      if (this.boxes.get(key)?.stamp === this.orderStamps[i]) {
+        keys.push(key)
+        stamps.push(this.orderStamps[i]!)
+      }
+    }
+    this.orderKeys = keys
+    this.orderStamps = stamps
+    this.orderHead = 0
   }
 
   /** A mailbox let a mail go (its caps): once no mailbox holds it, it no longer counts. */
@@ -128,15 +195,28 @@ export class MailboxStore {
     for (const key of new Set(held.boxes)) {
       const box = this.boxes.get(key)
       if (!box) continue
-      const kept = box.filter((e) => e.mail !== held.mail)
-      if (kept.length > 0) this.boxes.set(key, kept)
-      else this.boxes.delete(key)
+      const mails: DeliveredMail[] = []
+      const as: MailboxEntry['as'][] = []
+      for (let i = box.head; i < box.mails.length; i++) {
+        if (box.mails[i] === held.mail) continue
+        mails.push(box.mails[i]!)
+        as.push(box.as[i]!)
+      }
+      if (mails.length > 0) {
+        box.mails = mails
+        box.as = as
+        box.head = 0
+      } else this.boxes.delete(key)
     }
   }
 
   /** What the address received, oldest first (empty for an address nothing was sent to). */
   read(address: string): readonly MailboxEntry[] {
-    return this.boxes.get(address.toLowerCase()) ?? []
+    const box = this.boxes.get(address.toLowerCase())
+    if (!box) return []
+    const out: MailboxEntry[] = []
+    for (let i = box.head; i < box.mails.length; i++) out.push({ mail: box.mails[i]!, as: box.as[i]! })
+    return out
   }
 
   /** Attachment `index` of a delivered mail as sent (base64), while the mail is held. */
@@ -144,7 +224,8 @@ export class MailboxStore {
     return this.held.get(mail)?.item?.contents?.[index]
   }
 
+  /** The addresses that hold mail, least recently delivered to first. */
   addresses(): string[] {
-    return [...this.boxes.keys()]
+    return [...this.boxes.entries()].sort((a, b) => a[1].stamp - b[1].stamp).map(([key]) => key)
   }
 }

@@ -274,6 +274,8 @@ function meetingBytes(m: MeetingRecord): number {
   )
 }
 
+const MEETING_CODE = /^[1-9]\d{8}$/
+
 export class MeetingStore {
   // Each meeting with its charge on the state budget; insertion order is creation order.
   private readonly byId = new Map<string, Ticket<MeetingRecord>>()
@@ -283,8 +285,8 @@ export class MeetingStore {
   private head = 0
   // The indexes key on strings the records hold already (the code, the title), so a meeting adds no string of
   // its own to keep, and nothing is built to look one up or to let it go.
-  /** Per corp, meeting_code → meetingid. */
-  private readonly byCode = new Map<string, Map<string, string>>()
+  /** Per corp, meeting_code → meetingid; the 9-digit code as the number it spells (a small integer, no string hashed). */
+  private readonly byCode = new Map<string, Map<number, string>>()
   /**
    * Duplicate protection: by the hash of the key a meeting was booked with (corp, app, admin, title, start,
    * duration), the meetings booked with a key of that hash, at most one for each key: a meeting booked with
@@ -315,7 +317,7 @@ export class MeetingStore {
       this.byCode.set(corpid, codes)
     }
     let code = this.random.int(9) + 1 + this.random.digits(8)
-    while (codes.has(code)) code = this.random.int(9) + 1 + this.random.digits(8)
+    while (codes.has(Number(code))) code = this.random.int(9) + 1 + this.random.digits(8)
     const record: MeetingRecord = {
       meetingid,
       corpid,
@@ -338,7 +340,7 @@ export class MeetingStore {
     const ticket = this.account.add(record, meetingBytes(record))
     this.byId.set(meetingid, ticket)
     this.order.push(ticket)
-    codes.set(code, meetingid)
+    codes.set(Number(code), meetingid)
     this.index(record)
     while (this.byId.size > this.options.maxMeetings) {
       const oldest = this.order[this.head++]!
@@ -355,7 +357,7 @@ export class MeetingStore {
   /** Forgets a meeting: its id, code and duplicate key (the count cap or the state budget let it go). */
   private drop(m: MeetingRecord): void {
     this.byId.delete(m.meetingid)
-    this.byCode.get(m.corpid)?.delete(m.meeting_code)
+    this.byCode.get(m.corpid)?.delete(Number(m.meeting_code))
     const booked = this.bookedAs.get(m.meetingid)
     if (booked) this.bookedAs.delete(m.meetingid)
     this.unindex(keyHash(booked ?? m), m.meetingid)
@@ -410,7 +412,8 @@ export class MeetingStore {
   }
 
   getByCode(corpid: string, meetingCode: string): MeetingRecord | undefined {
-    const id = this.byCode.get(corpid)?.get(meetingCode)
+    // Only a code as the store makes them (nine digits, no leading zero) can be one of its meetings'.
+    const id = MEETING_CODE.test(meetingCode) ? this.byCode.get(corpid)?.get(Number(meetingCode)) : undefined
     return id === undefined ? undefined : this.get(corpid, id)
   }
 

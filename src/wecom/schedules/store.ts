@@ -108,6 +108,9 @@ export class ScheduleStore {
    * keys walks the deleted slots at its front, which grew with every schedule the cap let go.
    */
   private readonly queues = new Map<string, AppQueue>()
+  private lastApp:
+    | { corpid: string; agentid: number; key: string; list: Map<string, Ticket<ScheduleRecord>>; queue: AppQueue }
+    | undefined
   private readonly appOf = new Map<string, string>()
   private readonly account: Account<ScheduleRecord>
 
@@ -129,16 +132,31 @@ export class ScheduleStore {
   }
 
   add(input: NewSchedule): ScheduleRecord {
-    const key = `${input.corpid}/${input.agentid}`
-    let list = this.byApp.get(key)
-    if (!list) {
-      list = new Map()
-      this.byApp.set(key, list)
-    }
-    let queue = this.queues.get(key)
-    if (!queue) {
-      queue = { tickets: [], head: 0 }
-      this.queues.set(key, queue)
+    // The app of the last add, kept: a run of adds by one app builds and hashes no key.
+    const last = this.lastApp
+    let key: string
+    let list: Map<string, Ticket<ScheduleRecord>> | undefined
+    let queue: AppQueue | undefined
+    if (
+      last &&
+      last.corpid === input.corpid &&
+      last.agentid === input.agentid &&
+      this.byApp.get(last.key) === last.list
+    ) {
+      ;({ key, list, queue } = last)
+    } else {
+      key = `${input.corpid}/${input.agentid}`
+      list = this.byApp.get(key)
+      if (!list) {
+        list = new Map()
+        this.byApp.set(key, list)
+      }
+      queue = this.queues.get(key)
+      if (!queue) {
+        queue = { tickets: [], head: 0 }
+        this.queues.set(key, queue)
+      }
+      this.lastApp = { corpid: input.corpid, agentid: input.agentid, key, list, queue }
     }
     const record: ScheduleRecord = { ...input, id: this.newId(), status: 0 }
     const ticket = this.account.add(record, scheduleBytes(record))
@@ -190,7 +208,9 @@ export class ScheduleStore {
   }
 
   private drop(r: ScheduleRecord): void {
-    this.byApp.get(`${r.corpid}/${r.agentid}`)?.delete(r.id)
+    // The app's key as kept for the id: no key built to let a schedule go.
+    const key = this.appOf.get(r.id) ?? `${r.corpid}/${r.agentid}`
+    this.byApp.get(key)?.delete(r.id)
     this.appOf.delete(r.id)
   }
 
