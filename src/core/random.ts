@@ -19,34 +19,35 @@ function isLatin1(s: string): boolean {
 }
 
 export class Random {
-  private a: number
-  private b: number
-  private c: number
-  private d: number
+  /**
+   * sfc32's four words, as unsigned 32-bit integers. In a typed array: as object fields outside the small-integer
+   * range they were numbers boxed on the heap, a new box at every draw (about 64 bytes of garbage a draw).
+   */
+  private readonly state = new Uint32Array(4)
   readonly seed: number
 
   constructor(seed?: number) {
     this.seed = seed ?? Math.floor(Math.random() * 2 ** 32)
-    this.a = 0x9e3779b9
-    this.b = 0x243f6a88
-    this.c = 0xb7e15162
-    this.d = this.seed >>> 0
+    const s = this.state
+    s[0] = 0x9e3779b9
+    s[1] = 0x243f6a88
+    s[2] = 0xb7e15162
+    s[3] = this.seed >>> 0
     for (let i = 0; i < 15; i++) this.next()
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.a >>>= 0
-    this.b >>>= 0
-    this.c >>>= 0
-    this.d >>>= 0
-    let t = (this.a + this.b) | 0
-    this.a = this.b ^ (this.b >>> 9)
-    this.b = (this.c + (this.c << 3)) | 0
-    this.c = (this.c << 21) | (this.c >>> 11)
-    this.d = (this.d + 1) | 0
-    t = (t + this.d) | 0
-    this.c = (this.c + t) | 0
+    const s = this.state
+    const a = s[0]!
+    const b = s[1]!
+    const c = s[2]!
+    const d = (s[3]! + 1) | 0
+    const t = (((a + b) | 0) + d) | 0
+    s[0] = b ^ (b >>> 9)
+    s[1] = (c + (c << 3)) | 0
+    s[2] = (((c << 21) | (c >>> 11)) + t) | 0
+    s[3] = d
     return (t >>> 0) / 4294967296
   }
 

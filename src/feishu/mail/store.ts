@@ -110,13 +110,43 @@ export function messageIds(header: string | undefined): string[] {
   return header.split(/\s+/).filter(Boolean)
 }
 
+/** owner mailbox → Message-ID → message id: keyed on the strings the messages hold, no key built per copy. */
+class ByOwner {
+  private readonly map = new Map<string, Map<string, string>>()
+  get(mailbox: string, smtpId: string): string | undefined {
+    return this.map.get(mailbox)?.get(smtpId)
+  }
+  has(mailbox: string, smtpId: string): boolean {
+    return this.map.get(mailbox)?.has(smtpId) ?? false
+  }
+  set(mailbox: string, smtpId: string, messageId: string): void {
+    let ids = this.map.get(mailbox)
+    if (!ids) {
+      ids = new Map()
+      this.map.set(mailbox, ids)
+    }
+    ids.set(smtpId, messageId)
+  }
+  delete(mailbox: string, smtpId: string): void {
+    this.map.get(mailbox)?.delete(smtpId)
+  }
+}
+
 export class MailStore {
   private readonly byId = new Map<string, StoredMessage>()
+  /**
+   * The same copies in the order they were kept, as a queue for the count cap: reading a Map's first value
+   * after deleting its first keys walks the deleted slots at its front, more of them with every copy let go.
+   */
+  private order: StoredMessage[] = []
+  private head = 0
   /** Every copy by owner + Message-ID: replies find their thread here. */
-  private readonly bySmtpId = new Map<string, string>()
+  private readonly bySmtpId = new ByOwner()
   /** Sent copies only by owner + Message-ID: a second send of one id is 409 1236005. */
-  private readonly sentSmtpIds = new Map<string, string>()
+  private readonly sentSmtpIds = new ByOwner()
   private readonly dedupe = new Map<string, string>()
+  /** The dedupe key a send was made with, by its message id, so letting it go finds the key without a scan. */
+  private readonly dedupeOf = new Map<string, string>()
   private readonly sends = new Map<MailContent, Ticket<Sent>>()
   private readonly account: Account<Sent>
 
@@ -142,7 +172,7 @@ export class MailStore {
   }
 
   wasSent(mailbox: string, smtpMessageId: string): boolean {
-    return this.sentSmtpIds.has(key(mailbox, smtpMessageId))
+    return this.sentSmtpIds.has(mailbox, smtpMessageId)
   }
 
   byDedupeKey(mailbox: string, dedupeKey: string): StoredMessage | undefined {
@@ -154,7 +184,7 @@ export class MailStore {
   private threadFor(mailbox: string, content: MailContent): string {
     const refs = [...messageIds(content.inReplyTo), ...messageIds(content.references).reverse()]
     for (const ref of refs) {
-      const id = this.bySmtpId.get(key(mailbox, ref))
+      const id = this.bySmtpId.get(mailbox, ref)
       const found = id ? this.byId.get(id) : undefined
       if (found) return found.threadId
     }
@@ -165,7 +195,8 @@ export class MailStore {
     const cap = Math.max(1, this.cap())
     while (this.byId.size >= cap) this.evictOldest()
     this.byId.set(message.messageId, message)
-    this.bySmtpId.set(key(message.mailbox, message.content.smtpMessageId), message.messageId)
+    this.order.push(message)
+    this.bySmtpId.set(message.mailbox, message.content.smtpMessageId, message.messageId)
     let sent = this.sends.get(message.content)
     if (!sent) {
       sent = this.account.add(
@@ -180,7 +211,7 @@ export class MailStore {
 
   /** The count cap let the oldest copy go; the send stops counting once none of its copies is kept. */
   private evictOldest(): void {
-    const oldest = this.byId.values().next().value
+    const oldest = this.oldest()
     if (!oldest) return
     this.remove(oldest.messageId)
     const sent = this.sends.get(oldest.content)
@@ -192,15 +223,33 @@ export class MailStore {
     this.sends.delete(oldest.content)
   }
 
+  /** The oldest copy still kept: the front of the queue, past copies gone already; the queue trimmed as it goes. */
+  private oldest(): StoredMessage | undefined {
+    while (this.head < this.order.length) {
+      const m = this.order[this.head]!
+      if (this.byId.get(m.messageId) === m) break
+      this.order[this.head++] = undefined as unknown as StoredMessage
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head)
+      this.head = 0
+    }
+    return this.order[this.head]
+  }
+
   /** Forgets one copy and the ids that lead to it. */
   private remove(messageId: string): void {
     const m = this.byId.get(messageId)
     if (!m) return
     this.byId.delete(messageId)
-    const k = key(m.mailbox, m.content.smtpMessageId)
-    if (this.bySmtpId.get(k) === messageId) this.bySmtpId.delete(k)
-    if (this.sentSmtpIds.get(k) === messageId) this.sentSmtpIds.delete(k)
-    for (const [dk, id] of this.dedupe) if (id === messageId) this.dedupe.delete(dk)
+    const smtpId = m.content.smtpMessageId
+    if (this.bySmtpId.get(m.mailbox, smtpId) === messageId) this.bySmtpId.delete(m.mailbox, smtpId)
+    if (this.sentSmtpIds.get(m.mailbox, smtpId) === messageId) this.sentSmtpIds.delete(m.mailbox, smtpId)
+    const dk = this.dedupeOf.get(messageId)
+    if (dk !== undefined) {
+      this.dedupeOf.delete(messageId)
+      if (this.dedupe.get(dk) === messageId) this.dedupe.delete(dk)
+    }
   }
 
   /**
@@ -225,8 +274,12 @@ export class MailStore {
       content: input.content,
     }
     this.put(sent, input.bodies)
-    this.sentSmtpIds.set(key(input.mailbox, input.content.smtpMessageId), sent.messageId)
-    if (input.dedupeKey) this.dedupe.set(key(input.mailbox, input.dedupeKey), sent.messageId)
+    this.sentSmtpIds.set(input.mailbox, input.content.smtpMessageId, sent.messageId)
+    if (input.dedupeKey) {
+      const dk = key(input.mailbox, input.dedupeKey)
+      this.dedupe.set(dk, sent.messageId)
+      this.dedupeOf.set(sent.messageId, dk)
+    }
     const delivered = new Set<string>([input.mailbox])
     for (const r of input.internalRecipients) {
       if (delivered.has(r.mailbox)) continue
