@@ -5,7 +5,7 @@
  * Content-Type. Anything else answers 400 1236002 invalid mime format. The doc's own example has no
  * closing `--boundary--` line, so a missing close delimiter is accepted.
  */
-import PostalMime, { type Attachment, type Email, type Mailbox, type Address as MimeAddress } from 'postal-mime'
+import type { Attachment, Email, Mailbox, Address as MimeAddress } from 'postal-mime'
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 
@@ -83,6 +83,8 @@ export async function parseRaw(bytes: Buffer): Promise<ParsedRaw> {
   checkHeaderBlock(head)
   let email: Email
   try {
+    // Loaded with the first raw send: nothing else needs it, and it is ten modules at start.
+    const { default: PostalMime } = await import('postal-mime')
     email = await PostalMime.parse(bytes)
   } catch (e) {
     invalid(`the MIME parser refused it: ${(e as Error).message}`)
