@@ -268,7 +268,9 @@ export class Emulator {
       }
       let intercepted: CoreResponse | undefined
       for (const interceptor of this.interceptors) {
-        intercepted = await interceptor(ctx, vendor)
+        const answer = interceptor(ctx, vendor)
+        // Awaited only when it is a promise: most requests meet no fault, and every await is a turn of the queue.
+        intercepted = answer instanceof Promise ? await answer : answer
         if (intercepted) break
       }
       if (intercepted) {
@@ -280,10 +282,12 @@ export class Emulator {
         const refused = route.method !== method ? vendor.checkMethod?.(method, route) : undefined
         if (refused) throw refused
         if (route.body === 'json') ctx.body = parseJson(ctx, vendor)
-        await route.admit?.(ctx)
+        const admitted = route.admit?.(ctx)
+        if (admitted instanceof Promise) await admitted
         if (route.validate && !route.validate(ctx.body))
           throw vendor.shapeError(route, route.validate.errors ?? [], ctx.body)
-        const result = await route.handle(ctx)
+        const handled = route.handle(ctx)
+        const result = handled instanceof Promise ? await handled : handled
         if (isCoreResponse(result)) {
           response = result
           code = codeOf(result)
