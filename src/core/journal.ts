@@ -9,6 +9,7 @@
  */
 import { type JournalShare, type StateBudget, utf8Bytes } from './budget.ts'
 import type { Vendor } from './errors.ts'
+import { Names } from './names.ts'
 
 export interface JournalEntry {
   seq: number
@@ -114,23 +115,6 @@ function requestText(raw: Uint8Array, maxBodyChars: number): { text: string; cut
   return { text: cutShort ? `${decoder.decode(head)}…` : decoder.decode(head), cut: cutShort }
 }
 
-/**
- * One copy of each short name the journal keeps (paths, apps, users, mailboxes, methods): each request
- * brings fresh strings for them, and keeping those would keep one more object per field per entry. Bounded:
- * past its size it starts again.
- */
-class Names {
-  private readonly map = new Map<string, string>()
-  get(s: string | null): string | null {
-    if (s === null) return null
-    const known = this.map.get(s)
-    if (known !== undefined) return known
-    if (this.map.size >= 4096) this.map.clear()
-    this.map.set(s, s)
-    return s
-  }
-}
-
 /** Where an entry's text lies in the ring: request body, response body, reason, one after another. */
 const REQUEST = 0
 const RESPONSE = 1
@@ -165,7 +149,11 @@ export class Journal implements JournalShare {
   private lengths: Float64Array
   /** Texts UTF-8 cannot carry as they are (a lone surrogate in a fault's body): kept as strings, by slot. */
   private readonly oddTexts = new Map<number, [string | undefined, string | undefined, string | undefined]>()
-  private readonly names = new Names()
+  /** Paths, apps, users, mailboxes, methods: one copy each across entries, whatever their length. */
+  private readonly names = new Names(Number.POSITIVE_INFINITY)
+  private name(s: string | null): string | null {
+    return s === null ? null : this.names.get(s)
+  }
   /** The byte ring: live text from `ringStart` up to `ringEnd`, wrapping once past the end. */
   private ring = new Uint8Array(0)
   private ringStart = 0
@@ -265,14 +253,14 @@ export class Journal implements JournalShare {
     this.seqs[slot] = ++this.seq
     this.ats[slot] = entry.at
     this.vendors[slot] = entry.vendor
-    this.routes[slot] = this.names.get(entry.route)
-    this.methods[slot] = this.names.get(entry.method)!
-    this.paths[slot] = this.names.get(entry.path)!
+    this.routes[slot] = this.name(entry.route)
+    this.methods[slot] = this.name(entry.method)!
+    this.paths[slot] = this.name(entry.path)!
     this.statuses[slot] = entry.status
     this.codes[slot] = entry.code === null ? Number.NaN : entry.code
-    this.apps[slot] = this.names.get(entry.app)
-    this.users[slot] = this.names.get(entry.user)
-    this.mailboxes[slot] = this.names.get(entry.mailbox)
+    this.apps[slot] = this.name(entry.app)
+    this.users[slot] = this.name(entry.user)
+    this.mailboxes[slot] = this.name(entry.mailbox)
     this.truncations[slot] = truncated ? 1 : 0
     this.requestSizes[slot] = entry.requestBytes
     this.responseSizes[slot] = responseBytes

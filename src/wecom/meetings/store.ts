@@ -9,6 +9,7 @@
  * `update`, `cancel` and `status` are its stable API. Callers validate; the store only normalises and keeps.
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
+import { Names } from '../../core/names.ts'
 import type { Random } from '../../core/random.ts'
 import {
   clampRepeatUntil,
@@ -124,10 +125,15 @@ const SETTING_KEYS = Object.keys({
  * Only the known settings, so a field WeCom ignores is not kept (a deeply nested one would break every
  * read-back of the record); "若包含admin_userid会自动过滤": hosts lose the admin, silently.
  */
-function normaliseSettings(settings: MeetingSettings, admin: string): MeetingSettings {
+function normaliseSettings(settings: MeetingSettings, admin: string, names?: Names): MeetingSettings {
   const out: MeetingSettings = {}
   for (const k of SETTING_KEYS) if (settings[k] !== undefined) (out as Record<string, unknown>)[k] = settings[k]
   if (out.hosts) out.hosts = unique(out.hosts).filter((u) => u !== admin)
+  if (names) {
+    if (out.hosts) out.hosts = names.list(out.hosts)
+    if (out.ring_users) out.ring_users = names.list(out.ring_users)
+    if (out.password !== undefined) out.password = names.get(out.password)
+  }
   return out
 }
 
@@ -296,6 +302,8 @@ export class MeetingStore {
   /** The key a meeting was booked with, for the few that meeting/update has moved off it since. */
   private readonly bookedAs = new Map<string, DuplicateKey>()
   private readonly account: Account<MeetingRecord>
+  /** Userids, rooms, passwords: one copy each across meetings (see Names). */
+  private readonly names = new Names()
 
   constructor(
     private readonly random: Random,
@@ -326,15 +334,15 @@ export class MeetingStore {
       meeting_link: this.random.alnum(12, 'https://meeting.tencent.com/dm/'),
       created_at: now,
       cancelled: false,
-      admin_userid: fields.admin_userid,
+      admin_userid: this.names.get(fields.admin_userid),
       title: fields.title,
       meeting_start: fields.meeting_start,
       meeting_duration: fields.meeting_duration,
-      ...(fields.description !== undefined ? { description: fields.description } : {}),
-      ...(fields.location !== undefined ? { location: fields.location } : {}),
-      invitees: unique(fields.invitees ?? []),
-      ...(fields.cal_id !== undefined ? { cal_id: fields.cal_id } : {}),
-      settings: normaliseSettings(fields.settings ?? {}, fields.admin_userid),
+      ...(fields.description !== undefined ? { description: this.names.get(fields.description) } : {}),
+      ...(fields.location !== undefined ? { location: this.names.get(fields.location) } : {}),
+      invitees: this.names.list(unique(fields.invitees ?? [])),
+      ...(fields.cal_id !== undefined ? { cal_id: this.names.get(fields.cal_id) } : {}),
+      settings: normaliseSettings(fields.settings ?? {}, fields.admin_userid, this.names),
       reminders: normaliseReminders(fields.reminders ?? {}, fields.meeting_start),
     }
     const ticket = this.account.add(record, meetingBytes(record))
@@ -442,12 +450,12 @@ export class MeetingStore {
     if (patch.title !== undefined) m.title = patch.title
     if (patch.meeting_start !== undefined) m.meeting_start = patch.meeting_start
     if (patch.meeting_duration !== undefined) m.meeting_duration = patch.meeting_duration
-    if (patch.description !== undefined) m.description = patch.description
-    if (patch.location !== undefined) m.location = patch.location
-    if (patch.invitees !== undefined) m.invitees = unique(patch.invitees)
-    if (patch.cal_id !== undefined) m.cal_id = patch.cal_id
+    if (patch.description !== undefined) m.description = this.names.get(patch.description)
+    if (patch.location !== undefined) m.location = this.names.get(patch.location)
+    if (patch.invitees !== undefined) m.invitees = this.names.list(unique(patch.invitees))
+    if (patch.cal_id !== undefined) m.cal_id = this.names.get(patch.cal_id)
     if (patch.settings !== undefined)
-      m.settings = normaliseSettings({ ...m.settings, ...patch.settings }, m.admin_userid)
+      m.settings = normaliseSettings({ ...m.settings, ...patch.settings }, m.admin_userid, this.names)
     if (patch.reminders !== undefined) {
       m.reminders = normaliseReminders(patch.reminders, m.meeting_start)
     } else if (patch.meeting_start !== undefined && m.reminders.is_repeat === 1) {

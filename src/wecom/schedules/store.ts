@@ -5,6 +5,7 @@
  * and `oa/schedule/get` need.
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
+import { Names } from '../../core/names.ts'
 import type { Random } from '../../core/random.ts'
 
 /**
@@ -108,6 +109,8 @@ export class ScheduleStore {
    * keys walks the deleted slots at its front, which grew with every schedule the cap let go.
    */
   private readonly queues = new Map<string, AppQueue>()
+  /** Userids, calendars, rooms: one copy each across schedules (see Names). */
+  private readonly names = new Names()
   private lastApp:
     | { corpid: string; agentid: number; key: string; list: Map<string, Ticket<ScheduleRecord>>; queue: AppQueue }
     | undefined
@@ -158,7 +161,17 @@ export class ScheduleStore {
       }
       this.lastApp = { corpid: input.corpid, agentid: input.agentid, key, list, queue }
     }
-    const record: ScheduleRecord = { ...input, id: this.newId(), status: 0 }
+    const names = this.names
+    const record: ScheduleRecord = {
+      ...input,
+      calId: names.get(input.calId),
+      admins: names.list(input.admins),
+      attendees: names.list(input.attendees),
+      description: names.get(input.description),
+      location: names.get(input.location),
+      id: this.newId(),
+      status: 0,
+    }
     const ticket = this.account.add(record, scheduleBytes(record))
     list.set(record.id, ticket)
     queue.tickets.push(ticket)
