@@ -251,7 +251,7 @@ async function startStub(
   return { url, process: p }
 }
 
-/** The seed's credentials, the server's clock, and ten meetings booked for meeting/update to change. */
+/** The seed's credentials and the server's clock. */
 async function credentialsOf(url: string): Promise<Credentials> {
   const defaults = (await (await fetch(`${url}/__mock/defaults`)).json()) as {
     wecom: { corpid: string; apps: { agentid: number; corpsecret: string }[] }
@@ -262,22 +262,26 @@ async function credentialsOf(url: string): Promise<Credentials> {
     await fetch(`${url}/cgi-bin/gettoken?corpid=${defaults.wecom.corpid}&corpsecret=${app.corpsecret}`)
   ).json()) as { access_token: string }
   const clock = (await (await fetch(`${url}/__mock/clock`)).json()) as { now: number }
-  const creds: Credentials = {
+  return {
     wecomToken: token.access_token,
     feishuUserToken: defaults.feishu.users.find((u) => u.user_access_token)?.user_access_token ?? '',
     now: clock.now,
-    meetingIds: [],
   }
+}
+
+/**
+ * Ten meetings for meeting/update to change, booked just before its rounds (the create rounds before them
+ * book past the store's cap, which lets earlier meetings go).
+ */
+async function bookForUpdate(url: string, creds: Credentials): Promise<void> {
+  const ids: string[] = []
   for (let k = 0; k < 10; k++) {
     const req = builders['meeting.create'](creds, 990_000_000 + k)
-    const res = (await (
-      await fetch(url + req.path, { method: 'POST', headers: req.headers, body: req.body })
-    ).json()) as {
-      meetingid?: string
-    }
-    if (res.meetingid) creds.meetingIds!.push(res.meetingid)
+    const res = await fetch(url + req.path, { method: 'POST', headers: req.headers, body: req.body })
+    const { meetingid } = (await res.json()) as { meetingid?: string }
+    if (meetingid) ids.push(meetingid)
   }
-  return creds
+  creds.meetingIds = ids
 }
 
 interface ColdStart {
@@ -521,6 +525,7 @@ async function measurePaths(targets: Target[], endpoints: EndpointName[]): Promi
   for (const [e, endpoint] of endpoints.entries()) {
     log(`  ${endpoint} …`)
     const pre = new Map<Target, string | null>()
+    if (endpoint === 'meeting.update') for (const t of targets) if (!t.ceiling) await bookForUpdate(t.url, t.creds)
     for (const t of targets) pre.set(t, t.ceiling ? null : await preflight(t.url, endpoint, t.creds))
     const byTarget = new Map<Target, Round[]>(targets.map((t) => [t, []]))
     for (let r = 0; r < rounds; r++) {
@@ -634,6 +639,8 @@ interface MswRound {
   ours: number
   trivial: number
   ratio: number
+  /** The trivial handler's CPU per request over ours: the same ratio, steadier on shared cores. */
+  cpuRatio: number
   oursRssMb: number
   trivialRssMb: number
   /** Heap still held after a full GC, per request measured: what MSW (or we) kept. */
@@ -644,6 +651,9 @@ interface MswRound {
 interface MswResult {
   rounds: MswRound[]
   ratio: number
+  cpuRatio: number
+  /** bench/msw-retention.ts: MSW's own retention with a trivial handler, and the workaround. */
+  retention: Record<string, number> | null
   ours: number
   trivial: number
   notOk: number
@@ -658,6 +668,7 @@ async function mswRounds(): Promise<MswResult> {
         rps: number
         notOk: number
         rssMb: number
+        cpuUsPerRequest: number
         retainedBytesPerRequest: number
       }
     const ours = await run('ours')
@@ -667,15 +678,22 @@ async function mswRounds(): Promise<MswResult> {
       ours: Math.round(ours.rps),
       trivial: Math.round(trivial.rps),
       ratio: round(ours.rps / trivial.rps, 2),
+      cpuRatio: round(trivial.cpuUsPerRequest / ours.cpuUsPerRequest, 2),
       oursRssMb: ours.rssMb,
       trivialRssMb: trivial.rssMb,
       oursRetainedBytesPerRequest: Math.round(ours.retainedBytesPerRequest),
       trivialRetainedBytesPerRequest: Math.round(trivial.retainedBytesPerRequest),
     })
   }
+  let retention: Record<string, number> | null = null
+  try {
+    retention = JSON.parse(await runNode('msw-retention.ts', [], ['--expose-gc'])) as Record<string, number>
+  } catch {}
   return {
     rounds: out,
     ratio: round(avg(out.map((x) => x.ratio)), 2),
+    cpuRatio: round(avg(out.map((x) => x.cpuRatio)), 2),
+    retention,
     ours: Math.round(avg(out.map((x) => x.ours))),
     trivial: Math.round(avg(out.map((x) => x.trivial))),
     notOk,
@@ -1164,13 +1182,14 @@ function report(input: {
     ...(input.msw
       ? [
           '',
-          `MSW path (setupServer, 10 concurrent fetches): ours ${input.msw.ours} req/s, trivial handler ${input.msw.trivial} req/s, ${input.msw.ratio} × (mean of per-round ratios)`,
+          `MSW path (setupServer, 10 concurrent fetches back to back): ours ${input.msw.ours} req/s, trivial handler ${input.msw.trivial} req/s, ${input.msw.ratio} × (mean of per-round ratios; by CPU per request ${input.msw.cpuRatio} ×)`,
           ...fmtTable(
             [
               'round',
               'ours req/s',
               'trivial req/s',
               'ratio',
+              'CPU ratio',
               'ours RSS MB',
               'trivial RSS MB',
               'ours kept B/req',
@@ -1181,6 +1200,7 @@ function report(input: {
               String(r.ours),
               String(r.trivial),
               r.ratio.toFixed(2),
+              r.cpuRatio.toFixed(2),
               String(r.oursRssMb),
               String(r.trivialRssMb),
               String(r.oursRetainedBytesPerRequest),
@@ -1189,6 +1209,11 @@ function report(input: {
           ),
         ]
       : ['MSW path: skipped']),
+    ...(input.msw?.retention
+      ? [
+          `MSW's own retention (bench/msw-retention.ts, trivial handler): back to back ${input.msw.retention.newConnectionsPerRequestBackToBack} new connections and ${input.msw.retention.heapBytesPerRequestBackToBack} B of heap kept per request; with a turn of the event loop between tests (setImmediate) ${input.msw.retention.newConnectionsPerRequestWithTurns} and ${input.msw.retention.heapBytesPerRequestWithTurns} B; ${input.msw.retention.socketsKeptAfterClose} sockets kept after server.close()`,
+        ]
+      : []),
     '',
     input.long
       ? `long run: ${input.long.requests.toLocaleString('en')} meeting/create at ${input.long.rps} req/s → RSS ${input.long.rssMb} MB (last 1000: ${input.long.lastOkPct} % ok)`
