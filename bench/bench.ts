@@ -8,8 +8,8 @@
  * bin's cold start (`npm pack` installed into .cache/installed, 10 runs), the core's µs per request with empty
  * and full stores (bench/core.ts), the MSW path per round with its RSS (bench/msw.ts), Prism and WireMock on
  * meeting/create (fetched into .cache/peers, never dependencies; skipped with a note when they cannot be had),
- * a web console tab open (headless Debian chromium), and RSS after a long run. Prints the tables and writes
- * bench/results/latest.json.
+ * a web console tab open (headless Debian chromium), meeting/create with and without --data-dir (two servers,
+ * loaded in turn), and RSS after a long run. Prints the tables and writes bench/results/latest.json.
  *
  *   npm run bench                       3 rounds of 3 s per path and target, long run of 100,000 requests
  *   npm run bench -- --full             5 rounds of 5 s, and a long run of 1,000,000 requests (the RSS target)
@@ -20,9 +20,11 @@
  *   npm run bench -- --baseline=.cache/baseline/dist   an older build kept aside, as one more target (before/after)
  *   npm run bench -- --no-build --cpu-prof (profile the stub server into .cache/prof)
  *   npm run bench -- --no-installed    skip packing and installing the tarball
+ *   npm run bench -- --no-console      (skip the console-tab round; it is skipped anyway without chromium)
+ *   npm run bench -- --no-data-dir     skip the --data-dir round
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -58,6 +60,7 @@ const { values: flags } = parseArgs({
     'no-long': { type: 'boolean', default: false },
     'no-installed': { type: 'boolean', default: false },
     'no-console': { type: 'boolean', default: false },
+    'no-data-dir': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench', 'results', 'latest.json') },
   },
@@ -233,6 +236,8 @@ async function startStub(
   nodeFlags: string[] = serverNodeFlags(),
   extra: string[] = [],
   distDir = join(root, 'dist'),
+  /** Arguments of the stub server's own, after the bench's. */
+  extraArgs: string[] = [],
 ): Promise<Stub> {
   const port = await freePort()
   const p = startProcess(node, [
@@ -243,6 +248,7 @@ async function startStub(
     '--quiet',
     `--config=${configFile}`,
     '--faker-seed=1',
+    ...extraArgs,
   ])
   const url = `http://127.0.0.1:${port}`
   if (!(await waitForHttp(`${url}/__mock/clock`, 10_000))) {
@@ -853,6 +859,76 @@ async function consoleTabRound(
   }
 }
 
+// ---------------------------------------------------------------------------------------------- data dir
+
+interface DataDirRound {
+  /** Each the mean of two rounds, run in turn (memory, data dir, memory, data dir) on two servers started together. */
+  memory: LoadResult
+  dataDir: LoadResult
+  /** Server CPU time per vendor request answered (warm-up included), in microseconds. */
+  cpuUsPerRequest: { memory: number; dataDir: number }
+  /** The database and its write-ahead log after the round, in MB. */
+  fileMb: number
+}
+
+/** Bytes of the data directory's files (the database and its WAL). */
+function dirMb(dir: string): number {
+  let bytes = 0
+  for (const name of readdirSync(dir)) bytes += statSync(join(dir, name)).size
+  return round(bytes / 1e6, 1)
+}
+
+/**
+ * meeting/create on a server in memory and on one with --data-dir (every create written through to SQLite
+ * before it is answered; past wecom.maxMeetings each also deletes the oldest row), loaded in turn, twice
+ * each, so drift on the shared cores falls on both alike.
+ */
+async function dataDirRound(
+  configFile: string,
+  base: { connections: number; warmupSeconds: number; durationSeconds: number },
+): Promise<DataDirRound> {
+  const dir = join(cache, 'bench-data-dir')
+  rmSync(dir, { recursive: true, force: true })
+  const memory = await startStub(configFile)
+  const onDisk = await startStub(configFile, serverNodeFlags(), [], join(root, 'dist'), [`--data-dir=${dir}`])
+  try {
+    const servers = { memory, dataDir: onDisk }
+    const creds = { memory: await credentialsOf(memory.url), dataDir: await credentialsOf(onDisk.url) }
+    const cpu = { memory: [0, 0], dataDir: [0, 0] }
+    const results = { memory: [] as LoadResult[], dataDir: [] as LoadResult[] }
+    let index = 70_000_000
+    for (let i = 0; i < 2; i++) {
+      for (const mode of ['memory', 'dataDir'] as const) {
+        const stub = servers[mode]
+        const [c0, s0] = [cpuMs(stub.process.pid), await lastSeq(stub.url)]
+        index += 5_000_000
+        results[mode].push(
+          await load({
+            ...base,
+            url: stub.url,
+            endpoint: 'meeting.create',
+            credentials: creds[mode],
+            startIndex: index,
+          }),
+        )
+        const [c1, s1] = [cpuMs(stub.process.pid), await lastSeq(stub.url)]
+        cpu[mode][0]! += c1 - c0
+        cpu[mode][1]! += s1 - s0
+      }
+    }
+    const perRequest = (m: keyof typeof cpu) => round((cpu[m][0]! * 1000) / cpu[m][1]!, 1)
+    return {
+      memory: mean(results.memory[0]!, results.memory[1]!),
+      dataDir: mean(results.dataDir[0]!, results.dataDir[1]!),
+      cpuUsPerRequest: { memory: perRequest('memory'), dataDir: perRequest('dataDir') },
+      fileMb: dirMb(dir),
+    }
+  } finally {
+    await stop(memory.process)
+    await stop(onDisk.process)
+  }
+}
+
 async function main() {
   const skipped: string[] = []
   const notes: string[] = []
@@ -1003,6 +1079,13 @@ async function main() {
     }
   }
 
+  let dataDir: DataDirRound | null = null
+  if (flags['no-data-dir']) skipped.push('data dir: --no-data-dir')
+  else {
+    log('meeting.create in memory, then with --data-dir, in turn …')
+    dataDir = await dataDirRound(configFile, { connections, warmupSeconds: warmup, durationSeconds: duration })
+  }
+
   let long: { requests: number; rps: number; rssMb: number | null; lastOkPct: number } | null = null
   if (!flags['no-long']) {
     log(`long run: ${longRequests.toLocaleString('en')} meeting/create requests on a fresh stub server …`)
@@ -1021,11 +1104,8 @@ async function main() {
     long = { requests: r.requests, rps: Math.round(r.rps), rssMb: rssMb(fresh.process.pid), lastOkPct: check.okPct }
     await stop(fresh.process)
   }
-  if (!paths.includes('meeting.create'))
-    skipped.push('--data-dir figures: not in this build (the persistence issue adds them)')
-  else skipped.push('--data-dir figures: not in this build (the persistence issue adds them)')
 
-  report({ rows, peerRows, sweep, cold, installed, core, msw, long, consoleTab, skipped, notes, loadAtStart })
+  report({ rows, peerRows, sweep, cold, installed, core, msw, long, consoleTab, dataDir, skipped, notes, loadAtStart })
 }
 
 function round(n: number, digits = 0): number {
@@ -1051,6 +1131,7 @@ function report(input: {
   msw: MswResult | null
   long: { requests: number; rps: number; rssMb: number | null; lastOkPct: number } | null
   consoleTab: ConsoleRound | null
+  dataDir: DataDirRound | null
   skipped: string[]
   notes: string[]
   loadAtStart: number[]
@@ -1115,6 +1196,17 @@ function report(input: {
           eventsSeen: input.consoleTab.eventsSeen,
           consoleReads: input.consoleTab.consoleReads,
           serverCpuUsPerRequest: input.consoleTab.cpuUsPerRequest,
+        }
+      : null,
+    dataDir: input.dataDir
+      ? {
+          memoryRps: Math.round(input.dataDir.memory.rps),
+          dataDirRps: Math.round(input.dataDir.dataDir.rps),
+          ratio: round(input.dataDir.dataDir.rps / input.dataDir.memory.rps, 3),
+          memoryP99Ms: round(input.dataDir.memory.p99, 3),
+          dataDirP99Ms: round(input.dataDir.dataDir.p99, 3),
+          serverCpuUsPerRequest: input.dataDir.cpuUsPerRequest,
+          fileMb: input.dataDir.fileMb,
         }
       : null,
     targets,
@@ -1221,6 +1313,9 @@ function report(input: {
     input.consoleTab
       ? `console tab: meeting/create ${Math.round(input.consoleTab.with.rps)} req/s with a console tab open, ${Math.round(input.consoleTab.stream.rps)} with only its event stream, ${Math.round(input.consoleTab.without.rps)} without (${round(input.consoleTab.with.rps / input.consoleTab.without.rps, 3)} ×); server CPU per request ${input.consoleTab.cpuUsPerRequest.with} / ${input.consoleTab.cpuUsPerRequest.stream} / ${input.consoleTab.cpuUsPerRequest.without} µs`
       : 'console tab: skipped',
+    input.dataDir
+      ? `data dir: meeting/create ${Math.round(input.dataDir.dataDir.rps)} req/s with --data-dir, ${Math.round(input.dataDir.memory.rps)} in memory (${round(input.dataDir.dataDir.rps / input.dataDir.memory.rps, 3)} ×; p99 ${round(input.dataDir.dataDir.p99, 2)} ms against ${round(input.dataDir.memory.p99, 2)} ms); server CPU per request ${input.dataDir.cpuUsPerRequest.dataDir} µs against ${input.dataDir.cpuUsPerRequest.memory} µs; ${input.dataDir.fileMb} MB on disk`
+      : 'data dir: skipped',
     ...input.notes.map((n) => `note: ${n}`),
     ...input.skipped.map((s) => `skipped: ${s}`),
     '',

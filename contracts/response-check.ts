@@ -115,22 +115,28 @@ export function checkResponse(endpoint: string, status: number, body: string): s
 
 /**
  * The endpoint that answers `method` on `url` (a path, with or without its query, or a full URL), as the
- * emulator routes it: WeCom by path whatever the method (a wrong one is 40058), Feishu by path and method.
- * Undefined where no endpoint answers and the vendor's own 404 page does.
+ * emulator routes it: the path's most specific endpoints (a literal segment beats a parameter), then WeCom
+ * whatever the method (a wrong one is 40058), Feishu only by the method. Undefined where no endpoint
+ * answers and the vendor's own 404 page does.
  */
 export function endpointFor(method: string, url: string): string | undefined {
   const path = /^https?:\/\//.test(url) ? new URL(url).pathname : url.split('?', 1)[0]!
   const vendor = path.startsWith('/cgi-bin/') ? 'wecom' : path.startsWith('/open-apis/') ? 'feishu' : undefined
   if (!vendor) return undefined
   const parts = path.split('/')
-  const found = endpoints.find((e) => {
-    if (e.vendor !== vendor || (vendor === 'feishu' && e.method !== method.toUpperCase())) return false
+  const literals = (p: string) => p.split('/').filter((s) => !s.startsWith(':')).length
+  const fitting = endpoints.filter((e) => {
+    if (e.vendor !== vendor) return false
     const segments = e.path.split('/')
     return (
       segments.length === parts.length &&
       segments.every((s, i) => (s.startsWith(':') ? parts[i] !== '' : s === parts[i]))
     )
   })
+  const best = Math.max(...fitting.map((e) => literals(e.path)))
+  const found = fitting.find(
+    (e) => literals(e.path) === best && (vendor === 'wecom' || e.method === method.toUpperCase()),
+  )
   return found?.id
 }
 

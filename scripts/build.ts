@@ -14,6 +14,7 @@ import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { AJV_OPTIONS } from '../src/core/schema.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
@@ -25,7 +26,7 @@ export const CONFIG_VALIDATOR = 'src/generated/config-validator.cjs'
 export const REQUEST_VALIDATORS = 'src/generated/request-validators.cjs'
 
 /** Folders of JSON that dist code reads by path (readdirSync), not by import. */
-export const ASSETS = ['contracts/cases', 'contracts/schemas', 'contracts/openapi', 'src/console/ui']
+export const ASSETS = ['contracts/cases', 'contracts/schemas', 'contracts/openapi', 'contracts/rules', 'src/console/ui']
 
 /** `from './x.ts'`, `import('./x.ts')` and `declare module './x.ts'` → `.js`: relative specifiers only, package names stay. */
 export function jsSpecifiers(dts: string): string {
@@ -44,14 +45,15 @@ export function shippedDeclaration(dts: string): string {
 
 /**
  * ajv's standalone CommonJS code for config.schema.json, with the options `fullValidatorFor` compiles it with
- * (every error, not strict, union types): the same verdicts and error objects, no compile at run time.
+ * (every error, and AJV_OPTIONS: not strict about schemas, strict about numbers): the same verdicts and error
+ * objects, no compile at run time.
  */
 export function configValidatorCode(): string {
   const require = createRequire(import.meta.url)
   const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
   const standalone = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default
   const schema = JSON.parse(readFileSync(join(root, 'contracts/schemas/config.schema.json'), 'utf8')) as object
-  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, code: { source: true } })
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, allErrors: true, code: { source: true } })
   return standalone(ajv, ajv.compile(schema))
 }
 
@@ -68,7 +70,7 @@ function filesReferenced(node: unknown, out: Set<string> = new Set()): Set<strin
 
 /**
  * ajv's standalone CommonJS code for every endpoint's request schema (contracts/endpoints.json), one export per
- * schema `$id`, with the options `validatorFor` compiles them with (first error, not strict, union types) and
+ * schema `$id`, with the options `validatorFor` compiles them with (first error, and AJV_OPTIONS) and
  * the schemas they `$ref` known first: the same verdicts and error objects, and no ajv at run time.
  */
 export function requestValidatorsCode(): string {
@@ -80,7 +82,7 @@ export function requestValidatorsCode(): string {
   const registry = JSON.parse(readFileSync(join(root, 'contracts/endpoints.json'), 'utf8')) as {
     endpoints: { request_schema?: string | null }[]
   }
-  const ajv = new Ajv2020({ allErrors: false, strict: false, allowUnionTypes: true, code: { source: true } })
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, allErrors: false, code: { source: true } })
   const exports: Record<string, string> = {}
   for (const file of new Set(registry.endpoints.map((e) => e.request_schema).filter((f): f is string => !!f))) {
     const schema = read(file)

@@ -2,7 +2,7 @@
  * `npm run check:package` (CI runs it after `npm test`): the package as a new user gets it. Packs the
  * tarball, installs it into a scratch project (in a folder whose name has a space), and proves there:
  *
- *   - the tarball holds dist/ and nothing of test/, bench/, scripts/, .ci/ or the TypeScript sources;
+ *   - the tarball holds dist/ and the docs the README links, and nothing of test/, bench/, scripts/, .ci/ or the TypeScript sources;
  *   - every export imports under plain Node (this Node, ≥ 22.12, no loader), with no side effect (nothing
  *     printed, no handle left open, fetch untouched), and the MSW, client and contracts entry points
  *     never load Express;
@@ -135,16 +135,19 @@ async function main(): Promise<void> {
   let server: ChildProcess | undefined
   try {
     let tarball = ''
-    await step('npm pack: the tarball holds dist/ and what a user needs, nothing else', () => {
+    await step('npm pack: the tarball holds dist/, the docs the README links and nothing else', () => {
       const packed = packTarball(base)
       tarball = packed.file
       const stray = packed.files.filter(
         (f) =>
-          !/^(dist\/|package\.json$|README\.md$|LICENSE)/.test(f) ||
+          !/^(dist\/|docs\/|contracts\/coverage\.md$|package\.json$|README\.md$|LICENSE)/.test(f) ||
           /\.map$/.test(f) ||
           /^dist\/(test|bench|scripts|fixtures\/(?!seed\/))/.test(f),
       )
       assert(stray.length === 0, `unexpected files in the tarball: ${stray.slice(0, 10).join(', ')}`)
+      // The README's links resolve in node_modules/worksuite-mock too: its docs ship beside it.
+      const linked = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/\]\(((?:docs|contracts)\/[^)#]+)/g)]
+      for (const [, f] of linked) assert(packed.files.includes(f!), `the README links ${f}, which the tarball lacks`)
       for (const f of ['dist/src/cli.js', 'dist/contracts/cases/auth.wecom.json', 'dist/fixtures/seed/default.json'])
         assert(packed.files.includes(f), `the tarball lacks ${f}`)
       assert(packed.version === pkg.version, `packed version ${packed.version}`)
@@ -193,6 +196,15 @@ import { startStubServer, type StubServer } from 'worksuite-mock/server'
 export const entries = [${subpaths.map((_, i) => `entry${i}`).join(', ')}]
 export const emulator: Emulator = createEmulator({ fakerSeed: 1 })
 export const handlers = createHandlers(emulator)
+// The feature modules' control operations (declared by augmentation in their own files) type-check too.
+export const readBacks = [
+  emulator.control.meetings(),
+  emulator.control.wecomSchedules(),
+  emulator.control.wecomCalendars(),
+  emulator.control.wecomMailbox('lisi@example.com'),
+  emulator.control.mailbox('user@xxx.xx'),
+  emulator.control.report(),
+]
 export const wecom = createWecomClient({ baseUrl: 'http://127.0.0.1:3000' })
 export const mine = (target: Target): ContractClient => ({ ...fetchClient({ baseUrls: target.baseUrls }), name: 'mine' })
 export async function probe(): Promise<number> {
@@ -303,16 +315,22 @@ if (probeBody.errcode !== 0) throw new Error('gettoken through the mounted emula
       }
     })
 
-    await step('the installed server serves the web console and its scripts (/__mock/ui/)', async () => {
-      assert(url, 'no server to run against')
-      const page = await fetch(`${url}/__mock/ui/`)
-      const html = await page.text()
-      assert(page.status === 200 && html.includes('<script'), `/__mock/ui/ answered ${page.status}`)
-      const src = /<script[^>]*src="([^"]+)"/.exec(html)?.[1]
-      assert(src, 'the console page names no script')
-      const script = await fetch(new URL(src, `${url}/__mock/ui/`))
-      assert(script.status === 200, `${src} answered ${script.status}`)
-    })
+    await step(
+      'the installed server serves the web console, its scripts and the rules it names (/__mock/ui/)',
+      async () => {
+        assert(url, 'no server to run against')
+        const page = await fetch(`${url}/__mock/ui/`)
+        const html = await page.text()
+        assert(page.status === 200 && html.includes('<script'), `/__mock/ui/ answered ${page.status}`)
+        const src = /<script[^>]*src="([^"]+)"/.exec(html)?.[1]
+        assert(src, 'the console page names no script')
+        const script = await fetch(new URL(src, `${url}/__mock/ui/`))
+        assert(script.status === 200, `${src} answered ${script.status}`)
+        // The console names a refusal's rule and doc from the rule files: they must ship with the package.
+        const rules = (await (await fetch(`${url}/__mock/rules`)).json()) as Record<string, unknown>
+        assert('wecom.meeting.create.title.length' in rules, `/__mock/rules lists ${Object.keys(rules).length} rules`)
+      },
+    )
 
     await step(
       'npx worksuite-mock contracts --target <that server> passes (responses validated, JUnit written)',

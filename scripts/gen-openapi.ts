@@ -117,6 +117,7 @@ function operation(e: EndpointInfo, catalogue: Map<number, ErrorEntry>) {
   }
   if (e.auth === 'wecom') op.security = [{ accessToken: [] }]
   else if (e.auth === 'feishu-user') op.security = [{ userAccessToken: [] }]
+  else if (e.auth === 'feishu-app') op.security = [{ appAccessToken: [] }]
   else op.security = []
   const params: Record<string, unknown>[] = []
   for (const m of e.path.matchAll(/:([a-z_]+)/g))
@@ -218,7 +219,14 @@ export function openapiDocument(vendor: Vendor): Record<string, unknown> {
       ]),
       securitySchemes: wecom
         ? { accessToken: { type: 'apiKey', in: 'query', name: 'access_token' } }
-        : { userAccessToken: { type: 'http', scheme: 'bearer', description: 'user_access_token' } },
+        : {
+            userAccessToken: { type: 'http', scheme: 'bearer', description: 'user_access_token' },
+            appAccessToken: {
+              type: 'http',
+              scheme: 'bearer',
+              description: "app_access_token (a self-built app's tenant_access_token is the same token)",
+            },
+          },
     },
   }
 }

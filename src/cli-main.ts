@@ -3,6 +3,7 @@
  * in memory, seeded, 127.0.0.1:3000. `--help` lists every option and setting.
  */
 import { ConfigError, resolveConfig } from './core/config.ts'
+import { DataDirError } from './core/persistence.ts'
 import { loadSeedFile, SeedError } from './core/seed.ts'
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts'
 import { controlAccessFor, type StubServer, startStubServer } from './server/stub-server.ts'
@@ -28,6 +29,8 @@ function help(): string {
     'Usage: worksuite-mock [serve] [options]    the stub server (in this repo: npm start -- [options])',
     '       worksuite-mock contracts --target <url>|live|emulator [--client fetch|lark-sdk|<module>] [--junit <file>]',
     '                                           the contract suite, exit 1 when a case fails (contracts --help)',
+    '       worksuite-mock report --target <url> [--junit <file>] [--markdown <file>] [--json] [--fail-on-violations]',
+    '                                           what a client sent since the last reset: rules broken, codes never met (report --help)',
     '       worksuite-mock --version',
     '',
     'Health (for compose health checks and CI wait loops; no token needed):',
@@ -42,6 +45,7 @@ function help(): string {
     '  --proxy-port=<n>            an HTTP proxy serving the vendors\' real hostnames (proxy.port; README "Clients in other languages")',
     '  --https-port=<n>            both vendors over HTTPS, for those hostnames mapped to 127.0.0.1 (proxy.httpsPort)',
     '  --ca-dir=<dir>              where the local CA behind both is kept (proxy.caDir)',
+    '  --data-dir=<dir>            keep meetings, schedules, mail and tokens there across restarts (state.dataDir)',
     '  --quiet                     print only the base URL',
     '  --help                      this text',
     '  --version                   the package version',
@@ -179,6 +183,11 @@ export function banner(
     '',
     ...control,
     `Health:        ${local}/__mock/health  (ready: ${local}/__mock/health/ready)`,
+    ...(emulator.dataDir
+      ? [
+          `State:         kept in ${emulator.dataDir.location} (${emulator.dataDir.restored} records read back; POST /__mock/reset empties it)`,
+        ]
+      : []),
     tryPath ? `Try:  curl '${local}${tryPath}'` : '',
     ...(server ? interceptionLines(server, emulator.vendorHosts, tryPath) : []),
     'Stop with Ctrl-C.',
@@ -192,6 +201,7 @@ export function banner(
  */
 export async function serve(argv: string[]): Promise<void> {
   let server: StubServer | undefined
+  let emulator: Emulator | undefined
   let quiet = false
   let closing = false
   const stop = (signal: string) => {
@@ -199,7 +209,10 @@ export async function serve(argv: string[]): Promise<void> {
     closing = true
     if (!server) process.exit(0)
     if (!quiet) console.log(`\n${signal}: closing worksuite-mock`)
-    server.close().then(() => process.exit(0))
+    server.close().then(() => {
+      emulator?.close()
+      process.exit(0)
+    })
     setTimeout(() => process.exit(0), 2000).unref()
   }
   process.on('SIGINT', () => stop('SIGINT'))
@@ -223,7 +236,15 @@ export async function serve(argv: string[]): Promise<void> {
     return
   }
   quiet = parsed.quiet
-  const emulator = createEmulator(parsed.options)
+  try {
+    emulator = createEmulator(parsed.options)
+  } catch (e) {
+    if (e instanceof DataDirError) {
+      console.error(e.message)
+      process.exit(1)
+    }
+    throw e
+  }
   try {
     server = await startStubServer(emulator)
   } catch (e) {

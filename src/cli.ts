@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --max-semi-space-size=2
 /**
  * The `worksuite-mock` bin (and `npm start`): `worksuite-mock [serve] [options]` runs the stub server
- * (src/cli-main.ts), `worksuite-mock contracts …` the contract suite (contracts/runner/cli.ts), and
+ * (src/cli-main.ts), `worksuite-mock contracts …` the contract suite (contracts/runner/cli.ts), `worksuite-mock
+ * report …` a running server's client report (src/cli-report.ts), and
  * `worksuite-mock --version` says which one this is. Turns on Node's compile cache before anything else
  * loads (about 60 ms of a cold start once the cache is warm); each command loads only its own modules.
  * SIGINT and SIGTERM end the server with 0 in every phase: loading, starting, serving, closing.
@@ -17,6 +18,9 @@ module.enableCompileCache?.()
 const [command, ...rest] = process.argv.slice(2)
 if (command === 'contracts') {
   const { main } = await import('../contracts/runner/cli.ts')
+  process.exitCode = await main(rest)
+} else if (command === 'report') {
+  const { main } = await import('./cli-report.ts')
   process.exitCode = await main(rest)
 } else if (command === '--version' || command === '-v') {
   const { packageVersion } = await import('./version.ts')

@@ -7,6 +7,8 @@
 import { Emulator, type EmulatorOptions } from './core/emulator.ts'
 import { plugins } from './plugins.ts'
 
+/** Type-only: loads the modules' declarations (see src/plugins.ts), which give `control` its read-backs. */
+export type { plugins }
 export { Emulator, type EmulatorOptions }
 
 /** An isolated emulator: its own state, clock and journal. */

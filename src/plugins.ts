@@ -6,6 +6,7 @@
 import type { EmulatorModule } from './core/module.ts'
 import { feishuMailModule } from './feishu/mail/module.ts'
 import { feishuVendor } from './feishu/vendor.ts'
+import { wecomCalendarsModule } from './wecom/calendar/module.ts'
 import { wecomMailModule } from './wecom/mail/module.ts'
 import { wecomMeetingsModule } from './wecom/meetings/module.ts'
 import { wecomSchedulesModule } from './wecom/schedules/module.ts'
@@ -15,7 +16,22 @@ export const plugins: EmulatorModule[] = [
   wecomVendor,
   wecomMeetingsModule,
   wecomSchedulesModule,
+  wecomCalendarsModule,
   wecomMailModule,
   feishuVendor,
   feishuMailModule,
 ]
+
+/**
+ * The modules declare their stores and control operations by augmenting src/core/module.ts. Re-exported so
+ * that the public declarations load those files, and a user's `emulator.control.mailbox(…)` type-checks.
+ */
+export {
+  feishuMailModule,
+  feishuVendor,
+  wecomCalendarsModule,
+  wecomMailModule,
+  wecomMeetingsModule,
+  wecomSchedulesModule,
+  wecomVendor,
+}

@@ -3,7 +3,7 @@
  * environment variables, CLI flags. Every leaf of contracts/schemas/config.schema.json is settable as
  *   env  WORKSUITE_MOCK_<SECTION>_<KEY>    e.g. WORKSUITE_MOCK_SERVER_PORT=4000
  *   flag --<section>.<key>=<value>         e.g. --journal.maxEntries=5000
- * plus the short forms PORT / HOST and --port / --host, and --proxy-port / --https-port / --ca-dir (issue 14's names).
+ * plus the short forms PORT / HOST and --port / --host, --proxy-port / --https-port / --ca-dir (issue 14's names) and --data-dir.
  */
 import configSchema from '../contracts/schemas/config.schema.json' with { type: 'json' }
 import { ConfigError } from './core/config.ts'
@@ -135,6 +135,7 @@ const FLAG_ALIASES: Record<string, string> = {
   'proxy-port': 'proxy.port',
   'https-port': 'proxy.httpsPort',
   'ca-dir': 'proxy.caDir',
+  'data-dir': 'state.dataDir',
 }
 
 /** Overrides from `--section.key=value` / `--section.key value` flags; unknown ones are refused. */

@@ -1,9 +1,11 @@
 /**
- * The auth rules of both vendors (contracts/rules/auth.{wecom,feishu}.json and the token endpoints' rules files),
- * through every adapter.
+ * The auth rules of both vendors (the gateway and token endpoints' rules files) and their contract cases
+ * (contracts/cases/auth.{wecom,feishu}.json), through every adapter.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { catalogues } from '../src/core/errors.ts'
+import { createEmulator } from '../src/index.ts'
+import { casesOf, describeCases } from './support/contract-cases.ts'
 import { type Harness, harnesses, reasonRule } from './support/harness.ts'
 
 const CORP = 'wwdevcorp0000001'
@@ -11,6 +13,8 @@ const SECRET = 'dev-secret-meetings-1000014'
 const SECRET2 = 'dev-secret-second-1000015'
 const MEETING_CREATE = '/cgi-bin/meeting/create'
 const MAIL_SEND = '/open-apis/mail/v1/user_mailboxes/me/messages/send'
+
+describeCases('auth and gateway contract cases', casesOf('auth.wecom.json', 'auth.feishu.json'))
 
 describe.each(harnesses)('auth through $name', (factory) => {
   let h: Harness
@@ -307,6 +311,97 @@ describe.each(harnesses)('auth through $name', (factory) => {
     h.control.reset()
   })
 
+  /** A user token for Mike through the login page and the v2 exchange, granted `scope`. */
+  const userTokenWith = async (scope?: string) => {
+    const { code } = h.control.issueOAuthCode({ mailbox: 'user@xxx.xx', ...(scope !== undefined ? { scope } : {}) })
+    const r = await h.call({
+      method: 'POST',
+      path: '/open-apis/authen/v2/oauth/token',
+      body: {
+        grant_type: 'authorization_code',
+        client_id: 'cli_devapp00000001',
+        client_secret: 'dev-feishu-secret-00000001',
+        code,
+      },
+    })
+    expect(r.json.code).toBe(0)
+    return r.json as { access_token: string; scope: string }
+  }
+  const sendAs = (token: string) =>
+    h.call({
+      method: 'POST',
+      path: MAIL_SEND,
+      body: { subject: 'scoped', to: [{ mail_address: 'jane@xxx.xx' }], body_plain_text: 'hi' },
+      headers: { authorization: `Bearer ${token}` },
+    })
+
+  test('feishu.gateway.authorization.scope: a user token granted without mail:user_mailbox.message:send → HTTP 400 99991679', async () => {
+    const granted = await userTokenWith('contact:user.base:readonly')
+    expect(granted.scope).toBe('contact:user.base:readonly')
+    const r = await sendAs(granted.access_token)
+    expect([r.status, r.json.code]).toEqual([400, 99991679])
+    expect(reasonRule(r)).toBe('feishu.gateway.authorization.scope')
+    expect(r.json.msg).toMatch(
+      /^Unauthorized\. You do not have permission to perform the requested operation on the resource\. Please request user re-authorization and try again\. required one of these privileges under the user identity: \[mail:user_mailbox\.message:send\]/,
+    )
+    expect(r.json.error.permission_violations).toEqual([
+      { type: 'action_privilege_required', subject: 'mail:user_mailbox.message:send' },
+    ])
+    // Nothing was sent.
+    expect(h.control.mailbox('jane@xxx.xx').filter((m) => m.subject === 'scoped')).toEqual([])
+  })
+
+  test('feishu.gateway.authorization.scope: the scope the code was issued with is what the token carries, and it sends', async () => {
+    for (const scope of [
+      undefined,
+      'mail:user_mailbox.message:send',
+      'offline_access mail:user_mailbox.message:send',
+    ]) {
+      const granted = await userTokenWith(scope)
+      const r = await sendAs(granted.access_token)
+      expect([r.status, r.json.code], scope).toEqual([200, 0])
+    }
+    // Seeded user tokens carry it too.
+    expect((await sendAs('u-dev-user-token-1')).json.code).toBe(0)
+    h.control.reset()
+  })
+
+  test('feishu.gateway.authorization.scope: reading a message back needs mail:user_mailbox.message:readonly', async () => {
+    const granted = await userTokenWith('mail:user_mailbox.message:send')
+    const sent = await sendAs(granted.access_token)
+    expect(sent.json.code).toBe(0)
+    const read = (token: string) =>
+      h.call({
+        path: `/open-apis/mail/v1/user_mailboxes/me/messages/${sent.json.data.message_id}`,
+        headers: { authorization: `Bearer ${token}` },
+      })
+    const r = await read(granted.access_token)
+    expect([r.status, r.json.code]).toEqual([400, 99991679])
+    expect(reasonRule(r)).toBe('feishu.gateway.authorization.scope')
+    expect(r.json.error.permission_violations).toEqual([
+      { type: 'action_privilege_required', subject: 'mail:user_mailbox.message:readonly' },
+    ])
+    expect((await read((await userTokenWith()).access_token)).json.code).toBe(0)
+    h.control.reset()
+  })
+
+  test('feishu.gateway.authorization.scope: a refreshed token keeps the grant it was refreshed from', async () => {
+    const { code } = h.control.issueOAuthCode({ mailbox: 'user@xxx.xx', scope: 'offline_access' })
+    const client = { client_id: 'cli_devapp00000001', client_secret: 'dev-feishu-secret-00000001' }
+    const first = await h.call({
+      method: 'POST',
+      path: '/open-apis/authen/v2/oauth/token',
+      body: { grant_type: 'authorization_code', ...client, code },
+    })
+    const refreshed = await h.call({
+      method: 'POST',
+      path: '/open-apis/authen/v2/oauth/token',
+      body: { grant_type: 'refresh_token', ...client, refresh_token: first.json.refresh_token },
+    })
+    expect(refreshed.json.scope).toBe('offline_access')
+    expect((await sendAs(refreshed.json.access_token)).json.code).toBe(99991679)
+  })
+
   test('feishu.gateway.path.unknown: an unknown path or a wrong method → 404 text/plain', async () => {
     for (const c of [
       { path: '/open-apis/no/such/api' },
@@ -320,4 +415,45 @@ describe.each(harnesses)('auth through $name', (factory) => {
       expect(r.headers['content-type']).toMatch(/^text\/plain/)
     }
   })
+
+  test('feishu.gateway.path.unknown: GET on the send path answers 404 before any auth, though the read-back pattern fits it', async () => {
+    // `…/messages/send` also fits `…/messages/:message_id` (a GET): the literal segment names the route.
+    for (const authorization of [undefined, 'Bearer u-nosuchtoken', 'Bearer u-dev-user-token-1']) {
+      const r = await h.call({
+        method: 'GET',
+        path: MAIL_SEND,
+        ...(authorization ? { headers: { authorization } } : {}),
+      })
+      expect(r.status).toBe(404)
+      expect(reasonRule(r)).toBe('feishu.gateway.path.unknown')
+      expect(r.text).toBe('404 page not found')
+      expect(r.headers['content-type']).toMatch(/^text\/plain/)
+    }
+    // The read-back itself still answers on its own path.
+    const read = await h.call({
+      path: '/open-apis/mail/v1/user_mailboxes/me/messages/no-such-message',
+      headers: { authorization: 'Bearer u-dev-user-token-1' },
+    })
+    expect([read.status, read.json.code]).toEqual([404, 1234034])
+  })
+
+  test('wecom.gateway.method.post-only: WeCom routes a wrong method all the same, so auth answers first (40014)', async () => {
+    const r = await h.call({ method: 'DELETE', path: MEETING_CREATE, query: { access_token: 'x' } })
+    expect([r.status, r.json.errcode]).toEqual([200, 40014])
+  })
+})
+
+test('feishu.gateway.path.unknown: an over-limit body on a wrong method is the same 404, not a 9499', () => {
+  const emu = createEmulator()
+  const body = new Uint8Array(0)
+  for (const [method, url] of [
+    ['POST', '/open-apis/mail/v1/user_mailboxes/me/messages/m1'],
+    ['GET', MAIL_SEND],
+  ] as const) {
+    const r = emu.refuseOversize({ method, url, headers: {}, body }, 10)
+    expect([r.status, r.body]).toEqual([404, '404 page not found'])
+    expect(r.headers['x-worksuite-mock-reason']).toMatch(/^feishu\.gateway\.path\.unknown: /)
+  }
+  const send = emu.refuseOversize({ method: 'POST', url: MAIL_SEND, headers: {}, body }, 10)
+  expect([send.status, JSON.parse(send.body).code]).toEqual([400, 9499])
 })

@@ -2,8 +2,7 @@
  * The one `worksuite-mock` command: `[serve]` (the stub server, the default), `contracts` (the suite, exit
  * code for CI) and `--version`.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
+import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,30 +10,14 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { needsBuild } from '../scripts/start.ts'
 import { createEmulator } from '../src/emulator.ts'
 import { type StubServer, startStubServer } from '../src/server/stub-server.ts'
+import { CLI_TIMEOUT, finished, runCli, stopCli, waitForUrl } from './support/cli.ts'
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version
 const dir = mkdtempSync(join(tmpdir(), 'cli-'))
 
-function run(args: string[]): ChildProcess {
-  return spawn('node_modules/.bin/tsx', ['src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-}
-
-async function finish(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.on('data', (d) => {
-    stdout += d
-  })
-  child.stderr!.on('data', (d) => {
-    stderr += d
-  })
-  const [code] = await once(child, 'exit')
-  return { code: code as number | null, stdout, stderr }
-}
-
 /**
- * Waits for /__mock/health/ready: until then the server compiles its schemas between requests, and tsx,
- * which relays a signal to its child only if the child acknowledges it within 30 ms, may kill it instead.
+ * Waits for /__mock/health/ready: until then the server compiles its schemas between requests, and a signal
+ * that lands then is answered after the compile, not lost.
  */
 async function ready(url: string): Promise<void> {
   for (let i = 0; i < 400; i++) {
@@ -51,13 +34,13 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 test('--version prints the package version and nothing else', async () => {
-  const r = await finish(run(['--version']))
+  const r = await finished(runCli(['--version']))
   expect(r.code).toBe(0)
   expect(r.stdout).toBe(`${version}\n`)
 })
 
 test('--help gives the usage of the installed command: serve, contracts and --version', async () => {
-  const r = await finish(run(['--help']))
+  const r = await finished(runCli(['--help']))
   expect(r.code).toBe(0)
   expect(r.stdout).toContain('Usage: worksuite-mock [serve] [options]')
   expect(r.stdout).toContain('worksuite-mock contracts --target <url>|live')
@@ -66,75 +49,92 @@ test('--help gives the usage of the installed command: serve, contracts and --ve
 })
 
 test('serve is the default command: `serve --port 0` starts the stub server as no command does', async () => {
-  const child = run(['serve', '--port', '0', '--quiet'])
-  let out = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+/)
-      if (m) resolve(m[0])
-    })
-    child.once('exit', () => reject(new Error(`exited before listening: ${out}`)))
-  })
+  const child = runCli(['serve', '--port', '0', '--quiet'])
+  const url = await waitForUrl(child)
   expect((await fetch(`${url}/__mock/health`)).status).toBe(200)
   await ready(url)
-  child.kill('SIGTERM')
-  expect((await once(child, 'exit'))[0]).toBe(0)
+  expect(await stopCli(child)).toBe(0)
 })
 
 test('an unknown command is refused with exit 2, pointing at --help', async () => {
-  const r = await finish(run(['serv']))
+  const r = await finished(runCli(['serv']))
   expect(r.code).toBe(2)
   expect(r.stderr).toContain('unexpected argument "serv" (see --help)')
 })
 
-test('contracts runs the suite against a running stub server, exits 0 when it passes and writes --junit', async () => {
-  const junit = join(dir, 'reports', 'junit.xml')
-  const r = await finish(
-    run(['contracts', '--target', server.url, '--filter', '/^wecom\\.gettoken/', '--junit', junit]),
-  )
-  expect(r.stderr).toBe('')
-  expect(r.code).toBe(0)
-  expect(r.stdout).toContain(`contracts: stub server ${server.url}, client fetch`)
-  expect(readFileSync(junit, 'utf8')).toMatch(/<testsuites[^>]* failures="0"/)
-}, 30_000)
+test(
+  'contracts runs the suite against a running stub server, exits 0 when it passes and writes --junit',
+  async () => {
+    const junit = join(dir, 'reports', 'junit.xml')
+    const r = await finished(
+      runCli(['contracts', '--target', server.url, '--filter', '/^wecom\\.gettoken/', '--junit', junit]),
+    )
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(`contracts: stub server ${server.url}, client fetch`)
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testsuites[^>]* failures="0"/)
+  },
+  CLI_TIMEOUT,
+)
 
-test('contracts exits 1 when no case ran, and 2 on a usage error', async () => {
-  const none = await finish(run(['contracts', '--target', server.url, '--filter', 'no-such-case']))
-  expect(none.code).toBe(1)
-  const usage = await finish(run(['contracts', '--target', 'ftp://nowhere.invalid']))
-  expect(usage.code).toBe(2)
-  expect(usage.stderr).toContain('usage: worksuite-mock contracts')
-}, 30_000)
+test(
+  'contracts exits 1 when no case ran, and 2 on a usage error',
+  async () => {
+    const none = await finished(runCli(['contracts', '--target', server.url, '--filter', 'no-such-case']))
+    expect(none.code).toBe(1)
+    const usage = await finished(runCli(['contracts', '--target', 'ftp://nowhere.invalid']))
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toContain('usage: worksuite-mock contracts')
+  },
+  CLI_TIMEOUT,
+)
 
-test('contracts --client MODULE drives the suite through the client adapter that module exports', async () => {
-  const file = join(dir, 'my-client.mjs')
-  // A factory over the built-in fetch client with its own name, as a user's adapter around their client would be.
-  writeFileSync(
-    file,
-    `import { fetchClient } from ${JSON.stringify(new URL('../contracts/client/fetch-client.ts', import.meta.url).href)}
+test(
+  'contracts --client MODULE drives the suite through the client adapter that module exports',
+  async () => {
+    const file = join(dir, 'my-client.mjs')
+    // A factory over the built-in fetch client with its own name, as a user's adapter around their client would be.
+    writeFileSync(
+      file,
+      `import { fetchClient } from ${JSON.stringify(new URL('../contracts/client/fetch-client.ts', import.meta.url).href)}
      export default (target) => ({ ...fetchClient({ baseUrls: target.baseUrls }), name: 'my-client' })`,
-  )
-  const junit = join(dir, 'mine.xml')
-  const r = await finish(
-    run(['contracts', '--target', server.url, '--client', file, '--filter', '/^wecom\\.gettoken/', '--junit', junit]),
-  )
-  expect(r.stderr).toBe('')
-  expect(r.code).toBe(0)
-  expect(r.stdout).toContain('client my-client: ')
-  expect(readFileSync(junit, 'utf8')).toContain('my-client')
-}, 30_000)
+    )
+    const junit = join(dir, 'mine.xml')
+    const r = await finished(
+      runCli([
+        'contracts',
+        '--target',
+        server.url,
+        '--client',
+        file,
+        '--filter',
+        '/^wecom\\.gettoken/',
+        '--junit',
+        junit,
+      ]),
+    )
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('client my-client: ')
+    expect(readFileSync(junit, 'utf8')).toContain('my-client')
+  },
+  CLI_TIMEOUT,
+)
 
-test('contracts --client with a module that exports no adapter is refused with exit 2 naming it', async () => {
-  const file = join(dir, 'not-a-client.mjs')
-  writeFileSync(file, 'export const answer = 42\n')
-  const r = await finish(run(['contracts', '--target', server.url, '--client', file]))
-  expect(r.code).toBe(2)
-  expect(r.stderr).toContain(`${file}: exports no client adapter`)
-  const missing = await finish(run(['contracts', '--target', server.url, '--client', join(dir, 'absent.mjs')]))
-  expect(missing.code).toBe(2)
-  expect(missing.stderr).toContain('absent.mjs')
-}, 30_000)
+test(
+  'contracts --client with a module that exports no adapter is refused with exit 2 naming it',
+  async () => {
+    const file = join(dir, 'not-a-client.mjs')
+    writeFileSync(file, 'export const answer = 42\n')
+    const r = await finished(runCli(['contracts', '--target', server.url, '--client', file]))
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`${file}: exports no client adapter`)
+    const missing = await finished(runCli(['contracts', '--target', server.url, '--client', join(dir, 'absent.mjs')]))
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('absent.mjs')
+  },
+  CLI_TIMEOUT,
+)
 
 test('npm start rebuilds dist only when it is missing or a source changed after the last build', () => {
   const project = mkdtempSync(join(tmpdir(), 'start-'))
@@ -152,9 +152,11 @@ test('npm start rebuilds dist only when it is missing or a source changed after 
   expect(needsBuild(project, ['src'])).toBe(true)
 })
 
-test('the server modules load no ajv until a schema is compiled (cold start)', async () => {
-  // A child process, so that nothing else in it has compiled a schema.
-  const script = `
+test(
+  'the server modules load no ajv until a schema is compiled (cold start)',
+  async () => {
+    // A child process, so that nothing else in it has compiled a schema.
+    const script = `
     import { createRequire } from 'node:module'
     const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => /[\\\\/]node_modules[\\\\/]ajv[\\\\/]/.test(k))
     await import('./src/cli-main.ts')
@@ -166,9 +168,13 @@ test('the server modules load no ajv until a schema is compiled (cold start)', a
     validatorFor({ type: 'object' })({})
     console.log(JSON.stringify({ before, after: loaded() }))
   `
-  const r = await finish(
-    spawn('node_modules/.bin/tsx', ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] }),
-  )
-  expect(r.stderr).toBe('')
-  expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ before: false, after: true })
-}, 30_000)
+    const r = await finished(
+      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    )
+    expect(r.stderr).toBe('')
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ before: false, after: true })
+  },
+  CLI_TIMEOUT,
+)

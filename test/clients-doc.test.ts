@@ -101,8 +101,8 @@ describe('the tested snippets against a stub server', () => {
     expect(((await send.json()) as { code: number }).code).toBe(0)
   })
 
-  test("the Node SDK's OIDC helper is not served yet: it fetches a tenant token, then its code exchange gets 404", async () => {
-    // docs/clients.md says so; when /open-apis/authen/v1/oidc/access_token lands, this test and that line change.
+  test("the Node SDK's OIDC helper exchanges a control-plane code with the tenant token it fetched; an unknown code is a 400 20003", async () => {
+    // docs/clients.md says so.
     const client = new lark.Client({
       appId: 'cli_devapp00000001',
       appSecret: 'dev-feishu-secret-00000001',
@@ -113,12 +113,15 @@ describe('the tested snippets against a stub server', () => {
       () => undefined,
       (e: { response?: { status: number; data: unknown } }) => e.response,
     )
-    expect(failed).toEqual(expect.objectContaining({ status: 404, data: '404 page not found' }))
+    expect(failed).toEqual(expect.objectContaining({ status: 400, data: expect.objectContaining({ code: 20003 }) }))
     const reached = server.emulator.control.requests({}).entries.map((e) => [e.path, e.status])
     expect(reached).toEqual([
       ['/open-apis/auth/v3/tenant_access_token/internal', 200],
-      ['/open-apis/authen/v1/oidc/access_token', 404],
+      ['/open-apis/authen/v1/oidc/access_token', 400],
     ])
+    const { code } = server.emulator.control.issueOAuthCode({ mailbox: 'user@xxx.xx' })
+    const info = await client.userAccessToken.initWithCode({ 'user@xxx.xx': code })
+    expect(info['user@xxx.xx']?.token).toMatch(/^u-/)
   })
 })
 

@@ -110,9 +110,16 @@ test('a bad value from the environment or a flag names its source and the settin
 
 /**
  * Settings that are off until given: a secret has no sensible default, the proxy and HTTPS ports are opt-in,
- * and the CA directory's default depends on the user's home (XDG_CACHE_HOME, else ~/.cache).
+ * the CA directory's default depends on the user's home (XDG_CACHE_HOME, else ~/.cache), and the data directory is
+ * opt-in (the state is in memory unless one is given).
  */
-const UNSET_BY_DEFAULT = new Set(['server.controlToken', 'proxy.port', 'proxy.httpsPort', 'proxy.caDir'])
+const UNSET_BY_DEFAULT = new Set([
+  'server.controlToken',
+  'proxy.port',
+  'proxy.httpsPort',
+  'proxy.caDir',
+  'state.dataDir',
+])
 
 test(
   'every setting has a default (or is a documented opt-in), a description, an environment variable and a flag, and --help lists them',

@@ -31,7 +31,9 @@ test('control.setConfig refuses a bad value and a start-up-only setting with a 4
   const core = createEmulator()
   expect(() => core.control.setConfig({ feishu: { mail: { lockHoldMs: -1 } } })).toThrow(ControlError)
   expect(() => core.control.setConfig({ feishu: { mail: { lockHoldMs: -1 } } })).toThrow(/lockHoldMs/)
-  expect(() => core.control.setConfig({ wecom: { maxMeetings: 5 } })).toThrow(/"wecom" applies only at start-up/)
+  expect(() => core.control.setConfig({ wecom: { maxMeetings: 5 } })).toThrow(
+    /"wecom.maxMeetings" applies only at start-up/,
+  )
   expect(() => core.control.setConfig({ nope: 1 })).toThrow(/nope/)
   expect(core.control.config().feishu.mail.lockHoldMs).toBe(200)
 })

@@ -116,6 +116,17 @@ test('GET /__mock/requests lists the journal newest last, filterable, with count
   expect((await json('/__mock/requests?code=abc')).status).toBe(400)
 })
 
+test('GET /__mock/requests refuses a misspelt filter and a route that is no route id, instead of answering all or none', async () => {
+  const typo = await json('/__mock/requests?rout=wecom.meeting.create')
+  expect(typo.status).toBe(400)
+  expect(typo.body.error).toMatch(/unknown filter "rout"/)
+  const path = await json('/__mock/requests?route=/cgi-bin/meeting/create')
+  expect(path.status).toBe(400)
+  expect(path.body.error).toMatch(/no route .*path=/)
+  expect((await json('/__mock/requests?route=wecom.meeting.create')).status).toBe(200)
+  expect((await json('/__mock/requests?route=feishu.gateway&limit=5')).status).toBe(200)
+})
+
 test('POST /__mock/feishu/oauth/codes issues a code; an unknown user is a 404 with a message', async () => {
   const r = await json('/__mock/feishu/oauth/codes', {
     method: 'POST',

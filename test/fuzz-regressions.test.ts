@@ -52,3 +52,67 @@ test('compose_send refuses a remind_before_event_mins whose seconds no integer h
   expect(m.json.errcode).toBe(40058)
   expect(t.control.wecomMailSchedules()).toEqual([])
 })
+
+/**
+ * JSON text with a number no double holds: JSON.parse reads 1e400 as Infinity, and JSON.stringify writes
+ * Infinity back as null, so a stored one reads back as `"repeat_interval": null` (what the fuzzer's seed
+ * 20261202 found through oa/schedule/get).
+ */
+const BEYOND = '"__beyond__"'
+const withBeyond = (body: unknown) => JSON.stringify(body).replace(BEYOND, '1e400')
+
+const mail = (reminders: Record<string, unknown>) => ({
+  to: { userids: ['lisi'] },
+  subject: 's',
+  content: 'c',
+  schedule: { start_time: now + 7200, end_time: now + 9000, reminders },
+  meeting: { meeting_admins: { userids: ['lisi'] } },
+})
+
+test('compose_send refuses a repeat_interval or repeat_until of 1e400 (no double holds it) with 40058, and stores nothing', async () => {
+  t.control.reset()
+  for (const reminders of [
+    { is_repeat: 1, repeat_type: 1, repeat_interval: '__beyond__' },
+    { is_repeat: 1, is_custom_repeat: 1, repeat_type: 2, repeat_interval: '__beyond__' },
+    { is_repeat: 1, repeat_type: 0, repeat_until: '__beyond__' },
+  ]) {
+    const m = await t.wecom('/cgi-bin/exmail/app/compose_send', withBeyond(mail(reminders)))
+    expect(m.json.errcode, JSON.stringify(reminders)).toBe(40058)
+  }
+  expect(t.control.wecomMailSchedules()).toEqual([])
+})
+
+test('meeting/create, meeting/update, oa/schedule/add and oa/schedule/update refuse 1e400 in an integer field with 40058', async () => {
+  t.control.reset()
+  const meeting = await book({ repeat_type: 0 })
+  expect(meeting.json.errcode).toBe(0)
+  const schedule = { start_time: now + 7200, end_time: now + 9000, attendees: [{ userid: 'lisi' }] }
+  const added = await t.wecom('/cgi-bin/oa/schedule/add', { schedule })
+  expect(added.json.errcode).toBe(0)
+  const create = { admin_userid: 'zhangsan', title: 'fuzz', meeting_start: now + 7200, meeting_duration: 3600 }
+  const repeating = (field: string, value: unknown = '__beyond__') => ({ is_repeat: 1, repeat_type: 0, [field]: value })
+  const cases: [string, unknown][] = [
+    ['/cgi-bin/meeting/create', { ...create, agentid: '__beyond__' }],
+    ...['remind_before', 'repeat_day_of_week', 'repeat_day_of_month'].map((f): [string, unknown] => [
+      '/cgi-bin/meeting/create',
+      { ...create, reminders: repeating(f, ['__beyond__']) },
+    ]),
+    ...['repeat_interval', 'repeat_until_count'].map((f): [string, unknown] => [
+      '/cgi-bin/meeting/update',
+      { meetingid: meeting.json.meetingid, reminders: repeating(f) },
+    ]),
+    ...['repeat_interval', 'repeat_until'].flatMap((f): [string, unknown][] => [
+      ['/cgi-bin/oa/schedule/add', { schedule: { ...schedule, reminders: repeating(f) } }],
+      [
+        '/cgi-bin/oa/schedule/update',
+        { schedule: { ...schedule, schedule_id: added.json.schedule_id, reminders: repeating(f) } },
+      ],
+    ]),
+  ]
+  for (const [path, body] of cases) {
+    const r = await t.wecom(path, withBeyond(body))
+    expect(r.json.errcode, `${path} ${withBeyond(body)}`).toBe(40058)
+  }
+  expect(t.control.meetings()).toHaveLength(1)
+  expect(t.control.wecomSchedules()).toHaveLength(1)
+})

@@ -9,6 +9,7 @@
  */
 import { afterAll, describe, expect, test } from 'vitest'
 import { family } from './support/fuzz.ts'
+import { byName, composeSendBody, type FuzzCase, request } from './support/fuzz-endpoints.ts'
 import { type CampaignOptions, FuzzPool, formatReport, runCampaign } from './support/fuzz-pool.ts'
 
 const SEED = 16
@@ -60,5 +61,35 @@ describe('fuzz, small run (seed 16)', () => {
 
   test('memory: 250 successful 1 MB sends leave the retained heap under 256 MB', async () => {
     expect(await fuzz('memory', 250, { maxFailures: 1, shrink: { classes: 0, timeLimitMs: 0 } })).toEqual([])
+  })
+})
+
+describe('fuzz reproductions', () => {
+  test('a case reads back only the mail schedules it made, so what it prints replays on a fresh emulator', async () => {
+    const send = byName('exmail.compose_send')
+    const base = composeSendBody() as { schedule: Record<string, unknown> }
+    const made: FuzzCase = { family: 'made', kind: 'made', endpoint: send.name, steps: [request(send)] }
+    // Its own mail is refused (end before start): no schedule of its own to read back.
+    const refused = JSON.stringify({ ...base, schedule: { ...base.schedule, end_time: 1 } })
+    const reads: FuzzCase = {
+      family: 'reads',
+      kind: 'reads',
+      endpoint: send.name,
+      steps: [
+        request(send, { body: refused }),
+        { op: 'control', call: 'mailSchedules', capture: { MAILSCHEDULEID: '-1.schedule_id' } },
+        request(byName('schedule.get'), { body: '{"schedule_id_list":["__MAILSCHEDULEID__"]}' }),
+      ],
+    }
+    // One lane, no reset between the cases: the second runs on the state the first left.
+    const outcome = await pool.lanes[0]!.run({ batch: 0, reset: true, cases: [made, reads], from: 0, to: 2 })
+    const codes = (name: string) => {
+      const sum: Record<string, number> = {}
+      for (const t of outcome.tallies)
+        for (const [k, n] of Object.entries(t.codes[name] ?? {})) sum[k] = (sum[k] ?? 0) + n
+      return sum
+    }
+    expect(codes('made')).toEqual({ 0: 1 })
+    expect(codes('reads')).toEqual({ 40058: 1, control: 1, 90461: 1 })
   })
 })

@@ -74,6 +74,22 @@ const SIZE = 30 * 1_000_000
  */
 const limitOf = (i: number) => MiB + i * 512 * 1024
 
+test('the refusal of an over-limit body names the setting at the front of its reason, as rule refusals name their rule', async () => {
+  server.emulator.control.setConfig({ server: { maxBodyBytes: 1024 } })
+  try {
+    const r = await fetch(`${server.url}/cgi-bin/meeting/create?access_token=x`, {
+      method: 'POST',
+      body: JSON.stringify({ title: 'x'.repeat(4096) }),
+    })
+    expect(((await r.json()) as { errcode: number }).errcode).toBe(40206)
+    expect(decodeURIComponent(r.headers.get('x-worksuite-mock-reason') ?? '')).toMatch(
+      /^server\.maxBodyBytes: the body is over the 1024-byte limit/,
+    )
+  } finally {
+    server.emulator.control.setConfig({ server: { maxBodyBytes: 73_400_320 } })
+  }
+})
+
 test('a 30 MB upload over a limit of 1 to 10.5 MiB gets the WeCom refusal on every try, declared or chunked', async () => {
   for (const declared of [true, false]) {
     const results: Upload[] = []

@@ -19,6 +19,7 @@ import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
 import { createEmulator, startStubServer } from '../src/index.ts'
 import type { StubServer } from '../src/server/stub-server.ts'
 import { settingsFromFlags } from '../src/settings.ts'
+import { finished } from './support/cli.ts'
 
 const CORPID = 'wwdevcorp0000001'
 const SECRET = 'dev-secret-meetings-1000014'
@@ -61,16 +62,7 @@ async function run(cmd: string, args: string[], options: SpawnOptions & { timeou
     killSignal: 'SIGKILL',
     ...options,
   })
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.on('data', (d) => {
-    stdout += d
-  })
-  child.stderr!.on('data', (d) => {
-    stderr += d
-  })
-  const [code] = await once(child, 'close')
-  return { code: code as number | null, stdout, stderr }
+  return finished(child)
 }
 
 const has = (cmd: string, arg = '--version') => {

@@ -37,6 +37,20 @@ test('every endpoint names an auth kind of the registry, and a rules file and sc
     if (a.rules) expect(existsSync(`contracts/rules/${a.rules}`), `auth ${kind}: ${a.rules}`).toBe(true)
 })
 
+test('every Feishu user-token endpoint names the scopes of its 权限要求, and only those endpoints do', () => {
+  for (const e of registry.endpoints as { id: string; auth: string; scopes?: string[] }[]) {
+    if (e.auth === 'feishu-user') expect(e.scopes?.length, `${e.id}: scopes`).toBeGreaterThan(0)
+    else expect(e.scopes, `${e.id}: scopes`).toBeUndefined()
+  }
+})
+
+test('every WeCom business endpoint names the permissions of its 权限说明, and only those endpoints do', () => {
+  for (const e of registry.endpoints as { id: string; auth: string; permissions?: string[] }[]) {
+    if (e.auth === 'wecom') expect(e.permissions?.length, `${e.id}: permissions`).toBeGreaterThan(0)
+    else expect(e.permissions, `${e.id}: permissions`).toBeUndefined()
+  }
+})
+
 test('every client adapter has a method for every endpoint of the registry', () => {
   const baseUrls = { wecom: 'http://wecom.invalid', feishu: 'http://feishu.invalid' }
   for (const client of [fetchClient({ baseUrls }), larkSdkClient({ baseUrls, appId: 'cli_x', appSecret: 'x' })])

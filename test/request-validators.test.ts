@@ -24,7 +24,21 @@ const EXAMPLES: Record<string, unknown> = {
   'feishu.mail.send': feishuSend,
 }
 
-const WRONG: unknown[] = [null, 'x', 1.5, -1, 0, 4_294_967_296, [], [1, 'a'], {}, true, 'x'.repeat(3000)]
+// Infinity: what JSON.parse makes of `1e400`, which only ajv's strictNumbers refuses.
+const WRONG: unknown[] = [
+  null,
+  'x',
+  1.5,
+  -1,
+  0,
+  4_294_967_296,
+  Number.POSITIVE_INFINITY,
+  [],
+  [1, 'a'],
+  {},
+  true,
+  'x'.repeat(3000),
+]
 
 /** The body, then each of its fields (at any depth) replaced by each wrong value, and each removed. */
 function variants(body: unknown): unknown[] {

@@ -304,12 +304,13 @@ describe('checkResponse reports what breaks the schema or the status', () => {
   })
 })
 
-test('endpointFor picks the route the emulator would: WeCom by path, Feishu by path and method', () => {
+test('endpointFor picks the route the emulator would: the most specific path, WeCom any method, Feishu its own', () => {
   expect(endpointFor('GET', '/cgi-bin/meeting/create?access_token=x')).toBe('wecom.meeting.create')
   expect(endpointFor('POST', 'https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=a')).toBe('wecom.gettoken')
   expect(endpointFor('POST', '/open-apis/mail/v1/user_mailboxes/me/messages/send')).toBe('feishu.mail.send')
-  // The send path read with GET names a message "send": the read-back answers it (404 1234034).
-  expect(endpointFor('GET', '/open-apis/mail/v1/user_mailboxes/me/messages/send')).toBe('feishu.mail.message.get')
+  // The send path read with GET is the send route with a wrong method (a 404 page), not a message named "send".
+  expect(endpointFor('GET', '/open-apis/mail/v1/user_mailboxes/me/messages/send')).toBeUndefined()
+  expect(endpointFor('GET', '/open-apis/mail/v1/user_mailboxes/me/messages/m1')).toBe('feishu.mail.message.get')
   expect(endpointFor('PUT', '/open-apis/mail/v1/user_mailboxes/me/messages/send')).toBeUndefined()
   expect(endpointFor('POST', '/open-apis/mail/v1/user_mailboxes//messages/send')).toBeUndefined()
   expect(endpointFor('GET', '/cgi-bin/no/such/endpoint')).toBeUndefined()

@@ -1,14 +1,18 @@
 /**
- * The plain checks in contracts/rules say what the hand code refuses today: each fails on the body its
- * rule's contract case sends (the body the emulator refuses under that rule), none fails on the doc examples or on
- * faker-built valid bodies, and a 40058 check's errmsg prefix is the one the emulator writes. Phase 2 of
- * issue 11 evaluates the checks instead of the hand code; this is what keeps the two the same.
+ * The plain checks in contracts/rules say what the emulator refuses: each fails on the body its rule's
+ * contract case sends (the body the emulator refuses under that rule), none fails on the doc examples or on
+ * faker-built valid bodies, and a 40058 check's errmsg prefix is the one the emulator writes. The endpoints
+ * evaluate these checks (src/core/rule-checks.ts); this keeps the data, the cases and the wire words agreeing.
  */
 import { describe, expect, test } from 'vitest'
 import { loadCases } from '../contracts/runner/cases.ts'
 import { pick } from '../contracts/runner/expect.ts'
 import { resolveValue, type Scope } from '../contracts/runner/placeholders.ts'
 import { seedCredentials } from '../contracts/runner/targets.ts'
+import feishuMailDoc from '../fixtures/feishu/mail/doc-example.json' with { type: 'json' }
+import { buildStructuredMail, mailFaker as feishuMailFaker } from '../fixtures/feishu/mail/factories.ts'
+import calendarAddDoc from '../fixtures/wecom/calendar/add.doc-example.json' with { type: 'json' }
+import calendarUpdateDoc from '../fixtures/wecom/calendar/update.doc-example.json' with { type: 'json' }
 import mailDoc from '../fixtures/wecom/mail/doc-example.json' with { type: 'json' }
 import { buildComposeSend, mailFaker } from '../fixtures/wecom/mail/factory.ts'
 import createDoc from '../fixtures/wecom/meeting/create.doc-example.json' with { type: 'json' }
@@ -99,6 +103,22 @@ const valid: Partial<Record<RuleEndpoint, unknown[]>> = {
   'wecom.schedule.get': [{ schedule_id_list: ['17c7d2bd9f20d652840f72f59e796AAA'] }],
   'wecom.schedule.del': [{ schedule_id: 'x', op_mode: 2 }],
   'wecom.meeting.cancel': [{ meetingid: 'x' }],
+  'feishu.mail.send': [feishuMailDoc, ...[1, 2, 3, 4].map((s) => buildStructuredMail({}, feishuMailFaker(s)))],
+  // The docs' request examples (https://developer.work.weixin.qq.com/document/path/93647, 97716, 97717).
+  'wecom.calendar.add': [calendarAddDoc, { calendar: { summary: '会'.repeat(128), color: '#0000ff' } }],
+  'wecom.calendar.update': [calendarUpdateDoc],
+  'wecom.calendar.get': [{ cal_id_list: ['wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA'] }],
+  // https://developer.work.weixin.qq.com/document/path/97723's request example.
+  'wecom.schedule.get_by_calendar': [{ cal_id: 'wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA', offset: 100, limit: 1000 }],
+  // https://developer.work.weixin.qq.com/document/path/97457's request example.
+  'wecom.meeting.get_user_meetingid': [
+    { userid: 'USERID', cursor: 'cursor', begin_time: 1586136317, end_time: 1586236317, limit: 100 },
+  ],
+  // A GET endpoint's query parameters stand in for a body.
+  'feishu.mail.message.list': [
+    { folder_id: 'INBOX', page_size: '20' },
+    { folder_id: 'SENT', page_size: '1', only_unread: 'true' },
+  ],
 }
 
 describe('every plain check', () => {
@@ -121,7 +141,7 @@ describe('every plain check', () => {
 })
 
 describe('a 40058 plain check', () => {
-  /** Where the wording differs today; phase 2 keeps these as hand-written prefixes. */
+  /** Where the errmsg keeps words of its own (compose_send's options callback writes them). */
   const OWN_WORDS: Record<string, string> = {
     'wecom.exmail.compose_send.meeting.meeting_admins.one': 'meeting.meeting_admins.userids must hold exactly 1 userid',
   }

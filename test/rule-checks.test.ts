@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest'
 import { VendorError } from '../src/core/errors.ts'
 import {
+  asyncRuleChecks,
   type CheckFailure,
   checkFailure,
   codePoints,
@@ -236,14 +237,20 @@ describe('the runner over an endpoint rules', () => {
       ...spec,
       hooks: {
         ...hooks,
-        'wecom.meeting.create.admin_userid.visible': (body: { admin_userid?: string; title?: string }) => {
+        'wecom.meeting.create.admin_userid.visible': (body: Record<string, unknown>) => {
           order.push('visible')
           return body.admin_userid === 'hidden' ? 'admin "hidden" is outside the visible range' : undefined
         },
       },
     })
-    // admin_userid.visible comes right after admin_userid.required in the file, before title.required.
-    const e = thrown(() => check({ ...doc, admin_userid: 'hidden', title: '' }, undefined))
+    // admin_userid.visible comes after location.length in the file, before cal_id.length: the code looks
+    // at the people once the plain fields are known to be well formed.
+    const hidden = { ...doc, admin_userid: 'hidden' }
+    expect(thrown(() => check({ ...hidden, location: 'x'.repeat(129) }, undefined)).reason).toMatch(
+      /^wecom\.meeting\.create\.location\.length: /,
+    )
+    expect(order).toEqual([])
+    const e = thrown(() => check({ ...hidden, cal_id: 'x'.repeat(65) }, undefined))
     expect([e.code, e.reason]).toEqual([
       400021,
       'wecom.meeting.create.admin_userid.visible: admin "hidden" is outside the visible range',
@@ -269,6 +276,37 @@ describe('the runner over an endpoint rules', () => {
     const e = thrown(() => check(desc, undefined))
     expect(e.reason).toBe('wecom.meeting.create.meeting_start.required: meeting_start is required')
     expect(seen.map((f) => f.rule.id)).toEqual(['wecom.meeting.create.meeting_start.required'])
+  })
+
+  test('an async hook is awaited at its place: a later rule waits, an earlier one decides first', async () => {
+    const seen: string[] = []
+    const later = (id: string) => async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1))
+      seen.push(id)
+      return id.endsWith('future') ? 'in the past, found late' : undefined
+    }
+    const check = asyncRuleChecks(create, {
+      ...spec,
+      hooks: {
+        ...hooks,
+        'wecom.meeting.create.meeting_start.future': later('wecom.meeting.create.meeting_start.future'),
+        'wecom.meeting.create.admin_userid.visible': later('wecom.meeting.create.admin_userid.visible'),
+      },
+    })
+    // meeting_start.future comes before meeting_duration.min: its refusal wins though it answers later.
+    const refused = await check({ ...doc, meeting_duration: 10 }, undefined).then(
+      () => undefined,
+      (e: VendorError) => e,
+    )
+    expect(refused?.reason).toBe('wecom.meeting.create.meeting_start.future: in the past, found late')
+    expect(seen).toEqual(['wecom.meeting.create.meeting_start.future'])
+    // title.length comes before both: nothing is awaited.
+    const early = await check({ ...doc, title: 'x'.repeat(41) }, undefined).then(
+      () => undefined,
+      (e: VendorError) => e,
+    )
+    expect(early?.reason).toMatch(/^wecom\.meeting\.create\.title\.length: /)
+    expect(seen).toHaveLength(1)
   })
 
   test('a rule left with neither a check, a hook nor an elsewhere entry fails when the runner is built', () => {

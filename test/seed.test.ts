@@ -47,6 +47,24 @@ test('cross-references are checked: duplicate users, unknown departments, tokens
   expect(msg).toContain('feishu.tenants[0].users[0].user_access_tokens[0].app_id: no app "cli_elsewhere"')
 })
 
+test('a pre-issued WeCom access token given to two apps is refused, and an unknown app kind or permission', () => {
+  const seed = clone()
+  seed.wecom.corps[1].apps[0].access_tokens = ['wwdev-third-party-token-1000050']
+  const msg = (() => {
+    try {
+      validateSeed(seed)
+      return ''
+    } catch (e) {
+      return (e as Error).message
+    }
+  })()
+  expect(msg).toContain('wecom.corps[1].apps[0].access_tokens[0]: "wwdev-third-party-token-1000050" appears twice')
+  const other = clone()
+  other.wecom.corps[0].apps[0].kind = 'system'
+  other.wecom.corps[0].apps[0].permissions = ['mail', 'contacts']
+  expect(() => validateSeed(other)).toThrow(/wecom\.corps\[0\]\.apps\[0\]\.kind/)
+})
+
 test(
   'npm start -- --seed-file refuses a malformed seed and starts nothing',
   async () => {

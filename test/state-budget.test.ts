@@ -124,7 +124,13 @@ test('the journal says which request evicted records, and /__mock/state gives by
   expect(evicting.length).toBeGreaterThan(0)
   expect(page.entries[0].evicted).toBe(0)
   const s = await state()
-  expect(Object.keys(s.stores).sort()).toEqual(['feishu.mail', 'wecom.mailboxes', 'wecom.meetings', 'wecom.schedules'])
+  expect(Object.keys(s.stores).sort()).toEqual([
+    'feishu.mail',
+    'wecom.calendars',
+    'wecom.mailboxes',
+    'wecom.meetings',
+    'wecom.schedules',
+  ])
   const sum =
     Object.values(s.stores as Record<string, { bytes: number }>).reduce((n, a) => n + a.bytes, 0) + s.journal.bytes
   expect(s.usedBytes).toBe(sum)

@@ -42,11 +42,11 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
   })
   afterAll(() => h.close())
 
-  /** Sends a mail that must succeed, and returns the schedule it created or changed. */
-  const send = async (body: unknown, p = post) => {
+  /** Sends a mail that must succeed, and returns the schedule it created or changed (the sending app's latest). */
+  const send = async (body: unknown, p = post, agentid = 1000014) => {
     const r = await p(SEND, body)
     expect(r.json).toEqual({ errcode: 0, errmsg: 'ok' })
-    return h.control.wecomMailSchedules().at(-1)!
+    return h.control.wecomMailSchedules({ agentid }).at(-1)!
   }
   /** The mail is refused by rule `id`: its code and the rule named in the reason. */
   const expectRule = async (body: unknown, id: RuleId, p = post) => expectRefusal(await p(SEND, body), id)
@@ -54,7 +54,7 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
   test('wecom.exmail.compose_send.size.max: exactly 50M (body and attachments together) is accepted', async () => {
     const att = Buffer.alloc(50 * 1024 * 1024 - 3, 1).toString('base64')
     await send(mail({ content: 'abc', attachment_list: [{ file_name: 'a.bin', content: att }] }))
-  })
+  }, 120_000) // 70 MB built, sent, parsed and decoded in one process: 3 s idle, 20+ s on a loaded machine
 
   test('wecom.exmail.compose_send.attachment_list.max: 200 attachments are accepted', async () => {
     const list = Array.from({ length: 200 }, (_, i) => ({ file_name: `a${i}.txt`, content: 'YQ==' }))
@@ -98,6 +98,22 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     expect(s.reminders.remind_before_event_secs).toBe(0)
   })
 
+  test('wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom: a custom repeat without repeat_interval, or with 0, answers 90486 as oa/schedule/add does, and stores nothing', async () => {
+    const at = (reminders: object) => mail({ schedule: { start_time: START, end_time: START + 3600, reminders } })
+    const before = h.control.wecomMailSchedules().length
+    for (const interval of [{}, { repeat_interval: 0 }])
+      await expectRule(
+        at({ is_repeat: 1, is_custom_repeat: 1, repeat_type: 1, ...interval }),
+        'wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom',
+      )
+    expect(h.control.wecomMailSchedules()).toHaveLength(before)
+    // Only a custom repeat needs one: a plain weekly mail, or a custom flag on a mail that does not repeat.
+    await send(at({ is_repeat: 1, repeat_type: 1 }))
+    await send(at({ is_repeat: 0, is_custom_repeat: 1 }))
+    const s = await send(at({ is_repeat: 1, is_custom_repeat: 1, repeat_type: 1, repeat_interval: 2 }))
+    expect(s.reminders).toMatchObject({ is_custom_repeat: 1, repeat_interval: 2 })
+  })
+
   test('wecom.exmail.compose_send.meeting.meeting_admins.participant: the admin may be a participant by corp address', async () => {
     const s = await send(
       mail({
@@ -114,10 +130,28 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     await send(mail({ meeting: { meeting_admins: { userids: ['lisi'] }, option: { password: '123456' } } }))
   })
 
-  test('wecom.exmail.compose_send.enable_id_trans.templates: subject, content and attachment names are translated', async () => {
+  test('wecom.exmail.compose_send.subject.meeting-title: an empty subject is refused with 400042 where it would title a meeting', async () => {
+    await expectRule(mail({ subject: '' }), 'wecom.exmail.compose_send.subject.meeting-title')
+    const s = await send(mail({ subject: 'titled' }))
+    const change = { start_time: START, end_time: START + 3600, schedule_id: s.schedule_id }
+    await expectRule(mail({ subject: '', schedule: change }), 'wecom.exmail.compose_send.subject.meeting-title')
+    expect(h.control.meetings().find((m) => m.meetingid === s.meetingid)!.title).toBe('titled')
+    // A mail that titles no meeting may leave it empty: a schedule mail, and a cancellation.
+    await send(mail({ subject: '', meeting: undefined }))
+    await send(mail({ subject: '', schedule: { ...change, method: 'cancel' } }))
+  })
+
+  test('wecom.exmail.compose_send.content.empty: an empty content books the meeting with an empty description', async () => {
+    const s = await send(mail({ subject: 'no body', content: '' }))
+    const info = await post('/cgi-bin/meeting/get_info', { meetingid: s.meetingid })
+    expect(info.json).toMatchObject({ errcode: 0, title: 'no body', description: '' })
+  })
+
+  test('wecom.exmail.compose_send.enable_id_trans.templates: a third-party app gets subject, content and attachment names translated', async () => {
     const text =
       '$userName=lisi$|$userAlias=wangwu$|$userAliasOrName=wangwu$|$userAliasOrName=william$|$departmentName=2$|$userName=nobody$|$departmentName=x$'
     const want = '李四|$userAlias=wangwu$|王五|will|研发部|$userName=nobody$|$departmentName=x$'
+    const thirdParty = wecomPost(h, 'wwdev-third-party-token-1000050')
     await send(
       mail({
         to: { emails: ['trans@example.com'], userids: ['lisi'] },
@@ -126,6 +160,8 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
         attachment_list: [{ file_name: `${text}.txt`, content: 'YQ==' }],
         enable_id_trans: 1,
       }),
+      thirdParty,
+      1000050,
     )
     const [got] = h.control.wecomMailbox('trans@example.com')
     expect(got!.subject).toBe(want)
@@ -207,6 +243,93 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
     const s = await send(mail({ meeting: undefined, subject: 'schedule mail' }))
     expect(s.meetingid).toBeNull()
     expect(s.summary).toBe('schedule mail')
+  })
+
+  test('wecom.meeting.cancel.mail-booked: meeting/cancel of a meeting a mail booked cancels its schedule too', async () => {
+    const s = await send(mail({ subject: 'cancel me' }))
+    expect((await post('/cgi-bin/meeting/cancel', { meetingid: s.meetingid })).json).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+    })
+    const g = await post(GET, { schedule_id_list: [s.schedule_id] })
+    expect(g.json.schedule_list[0].status).toBe(1)
+    const change = mail({ schedule: { schedule_id: s.schedule_id, start_time: START, end_time: START + 3600 } })
+    await expectRule(change, 'wecom.exmail.compose_send.schedule.schedule_id.cancelled')
+  })
+
+  test('wecom.meeting.update.mail-booked: meeting/update of a meeting a mail booked changes its schedule the same way', async () => {
+    const s = await send(mail({ to: { userids: ['lisi', 'wangwu'] }, subject: 'before' }))
+    const r = await post('/cgi-bin/meeting/update', {
+      meetingid: s.meetingid,
+      title: 'after',
+      meeting_start: START + 7200,
+      meeting_duration: 1800,
+      description: 'new text',
+      location: 'B2',
+      invitees: { userid: ['zhangsan'] },
+    })
+    expect(r.json).toMatchObject({ errcode: 0 })
+    const g = await post(GET, { schedule_id_list: [s.schedule_id] })
+    expect(g.json.schedule_list[0]).toMatchObject({
+      summary: 'after',
+      description: 'new text',
+      location: 'B2',
+      start_time: START + 7200,
+      end_time: START + 9000,
+      admins: ['lisi'],
+      status: 0,
+    })
+    // The admin stays an attendee: the schedule's admins must be among them.
+    expect(g.json.schedule_list[0].attendees.map((a: { userid: string }) => a.userid)).toEqual(['zhangsan', 'lisi'])
+  })
+
+  test('wecom.meeting.update.mail-booked: a repeat set through meeting/update repeats the schedule on the same days', async () => {
+    const s = await send(mail())
+    const reminders = {
+      is_repeat: 1,
+      repeat_type: 1,
+      repeat_until_type: 1,
+      repeat_until_count: 3,
+      remind_before: [900],
+    }
+    expect((await post('/cgi-bin/meeting/update', { meetingid: s.meetingid, reminders })).json.errcode).toBe(0)
+    const g = await post(GET, { schedule_id_list: [s.schedule_id] })
+    expect(g.json.schedule_list[0].reminders).toMatchObject({
+      is_repeat: 1,
+      repeat_type: 1,
+      repeat_until: START + 2 * 7 * 86400,
+      is_remind: 1,
+      remind_before_event_secs: 900,
+      remind_time_diffs: [-900],
+    })
+  })
+
+  test('wecom.exmail.compose_send.schedule.schedule_id.change-started / .cancel-started: a mail for a meeting in progress answers what meeting/update and meeting/cancel answer', async () => {
+    const s = await send(mail({ subject: 'running' }))
+    h.control.setClock({ now: START + 60, frozen: true })
+    try {
+      const p = wecomPost(h, await wecomTokenFor(h, 0))
+      const change = mail({
+        schedule: { schedule_id: s.schedule_id, start_time: START + 7200, end_time: START + 9000 },
+      })
+      expectRefusal(await p(SEND, change), 'wecom.exmail.compose_send.schedule.schedule_id.change-started')
+      expectRefusal(
+        await p('/cgi-bin/meeting/update', { meetingid: s.meetingid, title: 'x' }),
+        'wecom.meeting.update.status.scheduled',
+      )
+      const cancel = mail({
+        schedule: { schedule_id: s.schedule_id, method: 'cancel', start_time: START, end_time: START + 3600 },
+      })
+      expectRefusal(await p(SEND, cancel), 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started')
+      expectRefusal(
+        await p('/cgi-bin/meeting/cancel', { meetingid: s.meetingid }),
+        'wecom.meeting.cancel.status.scheduled',
+      )
+      const g = await p(GET, { schedule_id_list: [s.schedule_id] })
+      expect(g.json.schedule_list[0]).toMatchObject({ summary: 'running', start_time: START, status: 0 })
+    } finally {
+      h.control.setClock({ now: NOW, frozen: true })
+    }
   })
 
   test('wecom.schedule.del.mail-created: oa/schedule/del refuses a mail schedule with 90497', async () => {

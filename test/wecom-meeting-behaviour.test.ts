@@ -215,9 +215,15 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     const after = await info(h, id)
     expect(after.title).toBe('改名')
     expect(after.settings.enable_waiting_room).toBe(true)
-    expect({ ...after, title: before.title, settings: { ...after.settings, enable_waiting_room: false } }).toEqual(
-      before,
-    )
+    // The title is each sub-meeting's too.
+    expect(after.sub_meetings.every((s: { title: string }) => s.title === '改名')).toBe(true)
+    const sub_meetings = after.sub_meetings.map((s: object) => ({ ...s, title: before.title }))
+    expect({
+      ...after,
+      title: before.title,
+      settings: { ...after.settings, enable_waiting_room: false },
+      sub_meetings,
+    }).toEqual(before)
     await h.close()
   })
 

@@ -12,6 +12,11 @@ const CATALOGUES = [
   'wecom.schedule.del.json',
   'wecom.schedule.update.json',
   'wecom.exmail.compose_send.json',
+  'wecom.calendar.add.json',
+  'wecom.calendar.get.json',
+  'wecom.calendar.update.json',
+  'wecom.calendar.del.json',
+  'wecom.schedule.get_by_calendar.json',
 ]
 
 test.each(

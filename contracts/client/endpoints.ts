@@ -12,8 +12,11 @@ export type { Vendor } from './types.ts'
 export interface EndpointInfo extends EndpointEntry {
   /** The ContractClient method that sends it (test/registry.test.ts checks every client has it). */
   client_method: keyof EndpointMethods
-  /** Where the credential goes: WeCom `?access_token=`, Feishu `Authorization: Bearer <user_access_token>`. */
-  auth: 'none' | 'wecom' | 'feishu-user'
+  /**
+   * Where the credential goes: WeCom `?access_token=`, Feishu `Authorization: Bearer <user_access_token>`, or
+   * (authen v1 OIDC) `Authorization: Bearer <app_access_token>`.
+   */
+  auth: 'none' | 'wecom' | 'feishu-user' | 'feishu-app'
 }
 
 export const endpoints: readonly EndpointInfo[] = registry.endpoints as EndpointInfo[]
@@ -27,14 +30,15 @@ export const authKinds: Readonly<Record<EndpointInfo['auth'], AuthKindEntry>> = 
 /**
  * How an endpoint's client method takes its arguments, from its auth kind and method alone (the
  * `EndpointMethods` of types.ts follow it): a WeCom business call `(token, body)`; a Feishu user-token call
- * `(token, params, body)` or, for a GET, `(token, params)`; a token endpoint `(query)` for a GET, `(body)`
- * for a POST.
+ * `(token, params, body)` or, for a GET, `(token, params, query?)`; a Feishu app-token call `(appToken, body)`;
+ * a token endpoint `(query)` for a GET, `(body)` for a POST.
  */
-export type CallingConvention = 'token-body' | 'bearer-params-body' | 'bearer-params' | 'query' | 'body'
+export type CallingConvention = 'token-body' | 'bearer-params-body' | 'bearer-params' | 'bearer-body' | 'query' | 'body'
 
 export function callingConvention(e: Pick<EndpointInfo, 'auth' | 'method'>): CallingConvention {
   if (e.auth === 'wecom') return 'token-body'
   if (e.auth === 'feishu-user') return e.method === 'GET' ? 'bearer-params' : 'bearer-params-body'
+  if (e.auth === 'feishu-app') return 'bearer-body'
   return e.method === 'GET' ? 'query' : 'body'
 }
 

@@ -149,11 +149,23 @@ export function createWecomClient(options: ClientOptions) {
       update: post<{ excess_users?: string[] }>('wecom.meeting.update'),
       getInfo: post<Record<string, unknown>>('wecom.meeting.get_info'),
       cancel: post<Record<string, never>>('wecom.meeting.cancel'),
+      getUserMeetingIds: post<{ next_cursor?: string; meetingid_list?: string[] }>('wecom.meeting.get_user_meetingid'),
     },
     schedule: {
       add: post<{ schedule_id?: string }>('wecom.schedule.add'),
       get: post<{ schedule_list?: Record<string, unknown>[] }>('wecom.schedule.get'),
       del: post<Record<string, never>>('wecom.schedule.del'),
+      getByCalendar: post<{ schedule_list?: Record<string, unknown>[] }>('wecom.schedule.get_by_calendar'),
+    },
+    calendar: {
+      add: post<{ cal_id?: string; fail_result?: { shares: { errcode: number; errmsg: string; userid: string }[] } }>(
+        'wecom.calendar.add',
+      ),
+      get: post<{ calendar_list?: Record<string, unknown>[] }>('wecom.calendar.get'),
+      update: post<{ fail_result?: { shares: { errcode: number; errmsg: string; userid: string }[] } }>(
+        'wecom.calendar.update',
+      ),
+      del: post<Record<string, never>>('wecom.calendar.del'),
     },
     mail: {
       composeSend: post<Record<string, never>>('wecom.exmail.compose_send'),
@@ -200,6 +212,23 @@ export function createFeishuClient(options: ClientOptions) {
         const r = await send({ vendor: 'feishu', method: 'GET', path, headers: bearer(userToken) })
         return { ...r, body: (r.json ?? {}) as FeishuEnvelope }
       },
+      async listMessages(
+        userToken: string,
+        params: { user_mailbox_id: string },
+        query: { folder_id: string; page_size: number; page_token?: string; only_unread?: boolean },
+      ): Promise<VendorResponse<FeishuEnvelope<{ items?: string[]; page_token?: string; has_more?: boolean }>>> {
+        const path = fillPath(endpointById.get('feishu.mail.message.list')!.path, params)
+        const q = Object.fromEntries(
+          Object.entries(query)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [k, String(v)]),
+        )
+        const r = await send({ vendor: 'feishu', method: 'GET', path, query: q, headers: bearer(userToken) })
+        return {
+          ...r,
+          body: (r.json ?? {}) as FeishuEnvelope<{ items?: string[]; page_token?: string; has_more?: boolean }>,
+        }
+      },
     },
   }
 }
@@ -242,8 +271,11 @@ export function fetchClient(options: FetchClientOptions): ContractClient {
               vendor: e.vendor,
               method: e.method,
               path: fillPath(e.path, args[1] as Record<string, string>),
+              ...(args[2] ? { query: args[2] as Record<string, string> } : {}),
               headers: bearer(args[0] as string),
             })
+          case 'bearer-body':
+            return send(jsonRequest(e.vendor, e.path, args[1] as Body, { headers: bearer(args[0] as string) }))
           case 'query':
             return send({ vendor: e.vendor, method: e.method, path: e.path, query: args[0] as Record<string, string> })
           case 'body':

@@ -1,7 +1,7 @@
 /**
  * The official Feishu SDK (`@larksuiteoapi/node-sdk`) behind the contract suite's adapter interface: the
- * example of plugging in a real client. The SDK sends the Feishu calls it has (tokens, mail send, message
- * get); WeCom and deliberately malformed requests go through the fetch client.
+ * example of plugging in a real client. The SDK sends the Feishu calls it has (tokens, the v1 OIDC exchange, mail send,
+ * message get and list); WeCom and deliberately malformed requests go through the fetch client.
  *
  * SDK facts this relies on (https://github.com/larksuite/node-sdk, 1.74.0): `domain` is used verbatim, so no trailing
  * slash; a user token is passed per call with `lark.withUserAccessToken`, and then no tenant token is fetched; a 2xx
@@ -120,9 +120,32 @@ export function larkSdkClient(options: LarkSdkClientOptions): ContractClient {
     logger: options.logger ?? silent,
     ...(options.fetch ? { httpInstance: fetchHttpInstance(options.fetch) as unknown as SdkHttpInstance } : {}),
   })
+  // The OIDC calls carry the token the case names: an SDK that fetches none sends `withTenantToken`'s as is
+  // (the caching client would put its own tenant token over it).
+  const sdkPassingToken = new lark.Client({
+    appId: options.appId,
+    appSecret: options.appSecret,
+    domain: options.baseUrls.feishu.replace(/\/+$/, ''),
+    logger: options.logger ?? silent,
+    disableTokenCache: true,
+    ...(options.fetch ? { httpInstance: fetchHttpInstance(options.fetch) as unknown as SdkHttpInstance } : {}),
+  })
+  type OidcData = NonNullable<Parameters<typeof sdk.authen.v1.oidcAccessToken.create>[0]>['data']
+  type OidcRefreshData = NonNullable<Parameters<typeof sdk.authen.v1.oidcRefreshAccessToken.create>[0]>['data']
   return {
     ...base,
     name: 'lark-sdk',
+    feishuOidcAccessToken: (token, body) =>
+      wire(() =>
+        sdkPassingToken.authen.v1.oidcAccessToken.create({ data: body as OidcData }, lark.withTenantToken(token)),
+      ),
+    feishuOidcRefreshAccessToken: (token, body) =>
+      wire(() =>
+        sdkPassingToken.authen.v1.oidcRefreshAccessToken.create(
+          { data: body as OidcRefreshData },
+          lark.withTenantToken(token),
+        ),
+      ),
     feishuTenantToken: (body) =>
       wire(() => sdk.auth.v3.tenantAccessToken.internal({ data: body as { app_id: string; app_secret: string } })),
     feishuAppToken: (body) =>
@@ -139,5 +162,13 @@ export function larkSdkClient(options: LarkSdkClientOptions): ContractClient {
       ),
     mailGetMessage: (token, params) =>
       wire(() => sdk.mail.v1.userMailboxMessage.get({ path: params }, lark.withUserAccessToken(token))),
+    mailListMessages: (token, params, query = {}) =>
+      wire(() =>
+        sdk.mail.v1.userMailboxMessage.list(
+          // The SDK types page_size a number and only_unread a boolean; it sends them as the query strings they were.
+          { path: params, params: query as unknown as { page_size: number; folder_id: string } },
+          lark.withUserAccessToken(token),
+        ),
+      ),
   }
 }

@@ -35,16 +35,29 @@ export interface EndpointMethods {
   meetingUpdate(token: string, body: Body): Promise<WireResponse>
   meetingGetInfo(token: string, body: Body): Promise<WireResponse>
   meetingCancel(token: string, body: Body): Promise<WireResponse>
+  meetingGetUserMeetingIds(token: string, body: Body): Promise<WireResponse>
   scheduleAdd(token: string, body: Body): Promise<WireResponse>
   scheduleGet(token: string, body: Body): Promise<WireResponse>
   scheduleDel(token: string, body: Body): Promise<WireResponse>
   scheduleUpdate(token: string, body: Body): Promise<WireResponse>
+  scheduleGetByCalendar(token: string, body: Body): Promise<WireResponse>
+  calendarAdd(token: string, body: Body): Promise<WireResponse>
+  calendarGet(token: string, body: Body): Promise<WireResponse>
+  calendarUpdate(token: string, body: Body): Promise<WireResponse>
+  calendarDel(token: string, body: Body): Promise<WireResponse>
   composeSend(token: string, body: Body): Promise<WireResponse>
   feishuTenantToken(body: Body): Promise<WireResponse>
   feishuAppToken(body: Body): Promise<WireResponse>
   feishuOAuthToken(body: Body): Promise<WireResponse>
+  feishuOidcAccessToken(appToken: string, body: Body): Promise<WireResponse>
+  feishuOidcRefreshAccessToken(appToken: string, body: Body): Promise<WireResponse>
   mailSend(userToken: string, params: { user_mailbox_id: string }, body: Body): Promise<WireResponse>
   mailGetMessage(userToken: string, params: { user_mailbox_id: string; message_id: string }): Promise<WireResponse>
+  mailListMessages(
+    userToken: string,
+    params: { user_mailbox_id: string },
+    query?: { folder_id?: string; page_size?: string; page_token?: string; only_unread?: string },
+  ): Promise<WireResponse>
 }
 
 export interface ContractClient extends EndpointMethods {

@@ -19,7 +19,9 @@ const USAGE = `usage: worksuite-mock contracts --target emulator|<url>|live [--l
        (in this repo: npm run contracts -- …)
 
   --target emulator   the emulator in process (default)
-  --target <url>      a running stub server, e.g. http://127.0.0.1:4010 (control plane at /__mock)
+  --target <url>      a running stub server, e.g. http://127.0.0.1:4010 (control plane at /__mock); it is
+                      reset (POST /__mock/reset) before every case, so its state, tokens, journal and
+                      report are the suite's afterwards: give the suite a server of its own
   --client fetch      the built-in typed fetch client (default)
   --client lark-sdk   Feishu calls through @larksuiteoapi/node-sdk (install it next to worksuite-mock)
   --client <module>   your own adapter: a file or package whose default export is a ContractClient or a

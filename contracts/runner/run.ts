@@ -257,7 +257,10 @@ function clientArguments(
         ? [query.access_token, body]
         : undefined
     case 'bearer-params':
-      return bearer && qkeys.length === 0 && noBody ? [bearer, params] : undefined
+      // The query goes through as given (the typed client sends every parameter it is handed).
+      return bearer && noBody ? [bearer, params, ...(qkeys.length ? [query] : [])] : undefined
+    case 'bearer-body':
+      return bearer && qkeys.length === 0 && objectBody ? [bearer, body] : undefined
     case 'bearer-params-body':
       return bearer && qkeys.length === 0 && objectBody ? [bearer, params, body] : undefined
     case 'query': {
@@ -332,8 +335,8 @@ async function cleanUp(s: Session, pending: PendingCleanup[]): Promise<CleanupRe
         res = await attempt()
         code = pick(res.json, 'errcode').value
       }
-      // Already cancelled, or over (an ended meeting cannot be cancelled, and nothing of it is left scheduled).
-      const ok = code === 0 || code === 400041 || code === 400224 || code === 90460
+      // Already cancelled or deleted, or over (an ended meeting cannot be cancelled, and nothing of it is left scheduled).
+      const ok = code === 0 || code === 400041 || code === 400224 || code === 90460 || code === 90459
       out.push({ endpoint: item.endpoint, body: item.body, ok, detail: `errcode ${String(code)}` })
     } catch (e) {
       out.push({ endpoint: item.endpoint, body: item.body, ok: false, detail: (e as Error).message })

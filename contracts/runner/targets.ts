@@ -35,6 +35,7 @@ export const READ_BACKS = {
   'wecom.schedules': () => '/wecom/schedules',
   'wecom.mailSchedules': () => '/wecom/schedules?origin=mail',
   'wecom.meetings': () => '/wecom/meetings',
+  'wecom.calendars': () => '/wecom/calendars',
   'wecom.mailbox': (a: Record<string, unknown>) => `/wecom/mailboxes/${encodeURIComponent(addressOf(a))}`,
   'feishu.mailbox': (a: Record<string, unknown>) => `/feishu/mailboxes/${encodeURIComponent(addressOf(a))}/messages`,
   config: () => '/config',

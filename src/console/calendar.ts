@@ -14,7 +14,7 @@ import {
 } from '../wecom/calendar/recurrence.ts'
 import { scheduleRecurrence } from '../wecom/calendar/schedule-fields.ts'
 import { meetingInfo } from '../wecom/meetings/get-info.ts'
-import { lastOccurrenceStart, type MeetingRecord, recurrenceOf, STATUS_CODE } from '../wecom/meetings/store.ts'
+import { lastOccurrenceStart, type MeetingRecord, recurrenceOf } from '../wecom/meetings/store.ts'
 import { type ScheduleRecord, scheduleView } from '../wecom/schedules/store.ts'
 
 export type OccurrenceStatus = 'scheduled' | 'in_progress' | 'ended' | 'cancelled'
@@ -106,9 +106,9 @@ function meetingItem(
     occurrences: starts.map((s) => ({
       start: s,
       end: s + m.meeting_duration,
-      status: statusAt(s, s + m.meeting_duration, now, m.cancelled),
+      status: statusAt(s, s + m.meeting_duration, now, m.cancelled || m.cancelled_sub_meetings.includes(s)),
     })),
-    detail: meetingInfo(m, STATUS_CODE[status]),
+    detail: meetingInfo(core.state, m, now),
   }
 }
 

@@ -21,20 +21,11 @@ const HEARTBEAT_MS = 15_000
  */
 export const MAX_BACKLOG = 1024 * 1024
 
-export interface EntrySummary {
-  seq: number
-  at: number
-  vendor: JournalEntry['vendor']
-  route: string | null
-  method: string
-  path: string
-  status: number
-  code: number | null
-  app: string | null
-  user: string | null
-  mailbox: string | null
-  reason: string | null
-}
+/** What the console lists of an entry: everything but the bodies, which it fetches when one is opened. */
+export type EntrySummary = Pick<
+  JournalEntry,
+  'seq' | 'at' | 'vendor' | 'route' | 'method' | 'path' | 'status' | 'code' | 'app' | 'user' | 'mailbox' | 'reason'
+>
 
 function summary(e: JournalEntry): EntrySummary {
   return {

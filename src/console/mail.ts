@@ -77,36 +77,7 @@ function appName(core: Emulator, corpid: string, agentid: number): string {
 }
 
 /** The newest mails of both vendors: Feishu sends (the sender's copy) and WeCom meeting mails delivered. */
-export function latestMails(core: Emulator, limit: number): MailSummary[] {
-  const feishu = core.state.stores.feishuMail.store
-    .all()
-    .filter((m) => m.state === 2)
-    .slice(-limit)
-    .map(feishuSummary)
-  const wecom = wecomMails(core)
-    .sort((a, b) => a.mail.at - b.mail.at)
-    .slice(-limit)
-    .map(({ mail, mailbox }) => ({
-      vendor: 'wecom' as const,
-      id: mail.id,
-      mailbox,
-      subject: mail.subject,
-      from: appName(core, mail.corpid, mail.agentid),
-      to: [...mail.to, ...mail.cc],
-      at: mail.at * 1000,
-      attachments: mail.attachments.length,
-      meetingid: mail.meetingid,
-    }))
-  return [...feishu, ...wecom].sort((a, b) => b.at - a.at).slice(0, limit)
-}
-
-/** The WeCom meeting mail that booked (or last changed) a schedule, and a mailbox holding it. */
-export function mailOfSchedule(core: Emulator, scheduleId: string): MailSummary | null {
-  const found = wecomMails(core)
-    .filter(({ mail }) => mail.schedule.schedule_id === scheduleId)
-    .sort((a, b) => a.mail.at - b.mail.at)[0]
-  if (!found) return null
-  const { mail, mailbox } = found
+function wecomSummary(core: Emulator, { mail, mailbox }: { mail: DeliveredMail; mailbox: string }): MailSummary {
   return {
     vendor: 'wecom',
     id: mail.id,
@@ -118,6 +89,27 @@ export function mailOfSchedule(core: Emulator, scheduleId: string): MailSummary 
     attachments: mail.attachments.length,
     meetingid: mail.meetingid,
   }
+}
+
+export function latestMails(core: Emulator, limit: number): MailSummary[] {
+  const feishu = core.state.stores.feishuMail.store
+    .all()
+    .filter((m) => m.state === 2)
+    .slice(-limit)
+    .map(feishuSummary)
+  const wecom = wecomMails(core)
+    .sort((a, b) => a.mail.at - b.mail.at)
+    .slice(-limit)
+    .map((found) => wecomSummary(core, found))
+  return [...feishu, ...wecom].sort((a, b) => b.at - a.at).slice(0, limit)
+}
+
+/** The WeCom meeting mail that booked (or last changed) a schedule, and a mailbox holding it. */
+export function mailOfSchedule(core: Emulator, scheduleId: string): MailSummary | null {
+  const found = wecomMails(core)
+    .filter(({ mail }) => mail.schedule.schedule_id === scheduleId)
+    .sort((a, b) => a.mail.at - b.mail.at)[0]
+  return found ? wecomSummary(core, found) : null
 }
 
 export function feishuMessage(core: Emulator, address: string, id: string): StoredMessage | undefined {

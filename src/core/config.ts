@@ -90,6 +90,8 @@ export function resolveConfig(overrides: unknown = {}, source = 'options'): Conf
 
 /** Under `server`, what the adapters read per request; every other server setting configures the listener. */
 const PER_REQUEST_SERVER_SETTINGS = new Set(['maxBodyBytes', 'lingerBytes', 'lingerMs', 'allowedHosts'])
+/** Under `wecom`, what is read per request (oa/calendar/add's cap); the others size stores built at start. */
+const PER_REQUEST_WECOM_SETTINGS = new Set(['maxCalendars'])
 
 /**
  * Settings the emulator reads only when it starts or builds its state (server, journal and store caps,
@@ -102,9 +104,12 @@ export const STARTUP_ONLY_SETTINGS: readonly string[] = [
     .filter((k) => !PER_REQUEST_SERVER_SETTINGS.has(k))
     .map((k) => `server.${k}`),
   'proxy',
+  'state.dataDir',
   'journal',
   'faults',
-  'wecom',
+  ...Object.keys(configSchema.properties.wecom.properties)
+    .filter((k) => !PER_REQUEST_WECOM_SETTINGS.has(k))
+    .map((k) => `wecom.${k}`),
   'feishu.tenantTokenTtlSeconds',
   'feishu.userTokenTtlSeconds',
   'feishu.refreshTokenTtlSeconds',

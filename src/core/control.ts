@@ -6,6 +6,7 @@
  * so this file knows no vendor. Every operation also has a framework-free route (`routes()`), which the
  * stub server's control router and `serve()` answer alike.
  */
+
 import type { BudgetState } from './budget.ts'
 import { CLOCK_MAX_SECONDS, CLOCK_MIN_SECONDS, type Clock, type ClockChange, type ClockState } from './clock.ts'
 import { applyConfig, type Config, ConfigError, STARTUP_ONLY_SETTINGS } from './config.ts'
@@ -13,6 +14,9 @@ import { ControlError } from './errors.ts'
 import { checkFaultRule, type FaultRule, type FaultView } from './faults.ts'
 import type { JournalEntry, JournalFilter } from './journal.ts'
 import type { ControlOperations, ControlRoute, Defaults, EmulatorModule, Env } from './module.ts'
+import { registryEntries } from './registry.ts'
+import { buildReport, type ClientReport } from './report.ts'
+import { reportJunit, reportMarkdown } from './report-render.ts'
 import type { VendorPlugin } from './vendor.ts'
 
 export type { Defaults }
@@ -40,13 +44,44 @@ export interface ControlHost {
   setConfig(next: Config): void
 }
 
-/** A control request's answer: its status and JSON body. */
+/** A control request's answer: its status and JSON body (or a `ControlText`, sent as it is). */
 export interface ControlAnswer {
   status: number
   body: unknown
 }
 
-function filterFrom(q: URLSearchParams): JournalFilter {
+/** A control answer that is not JSON (the report as JUnit XML or markdown): the router sends it with its type. */
+export class ControlText {
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
+}
+
+const REPORT_FORMATS = ['json', 'junit', 'markdown'] as const
+
+const TEXT_FILTERS = ['vendor', 'route', 'path', 'method', 'app', 'user', 'mailbox', 'contains', 'reason'] as const
+const NUMBER_FILTERS = ['code', 'errcode', 'status', 'since', 'until', 'limit'] as const
+const FILTERS = new Set<string>([...TEXT_FILTERS, ...NUMBER_FILTERS])
+/** What a journal entry's `route` can be: a registry id, or a vendor's gateway pseudo-route (unknown paths). */
+const JOURNAL_ROUTES: ReadonlySet<string> = new Set([
+  ...registryEntries.map((e) => e.id),
+  ...new Set(registryEntries.map((e) => `${e.vendor}.gateway`)),
+])
+
+/**
+ * The journal filter of `GET /__mock/requests`. A misspelt filter or a route that is no route id is refused:
+ * ignored, it would answer every entry or none, and a test asserting a count would pass by accident.
+ */
+function filterFrom(q: URLSearchParams, routes: ReadonlySet<string>): JournalFilter {
+  for (const k of q.keys())
+    if (!FILTERS.has(k)) throw new ControlError(400, `unknown filter "${k}" (filters: ${[...FILTERS].join(', ')})`)
+  const route = q.get('route')
+  if (route !== null && !routes.has(route))
+    throw new ControlError(
+      400,
+      `no route "${route.slice(0, 64)}": route takes an endpoint id such as wecom.meeting.create or <vendor>.gateway; a path goes in path=`,
+    )
   const f: JournalFilter = {}
   const n = (k: string) => {
     const v = q.get(k)
@@ -55,12 +90,12 @@ function filterFrom(q: URLSearchParams): JournalFilter {
     if (!Number.isFinite(num)) throw new ControlError(400, `query parameter "${k}" must be a number`)
     return num
   }
-  for (const k of ['vendor', 'route', 'path', 'method', 'app', 'user', 'mailbox', 'contains', 'reason'] as const) {
+  for (const k of TEXT_FILTERS) {
     const v = q.get(k)
     if (v !== null) f[k] = v
   }
   // `errcode` is WeCom's word for `code`: either works, for either vendor.
-  for (const k of ['code', 'errcode', 'status', 'since', 'until', 'limit'] as const) {
+  for (const k of NUMBER_FILTERS) {
     const v = n(k)
     if (v !== undefined) f[k] = v
   }
@@ -156,7 +191,7 @@ export class Control {
    * over the settings in effect and validated like a config file; it acts from the next request on, until
    * `reset` restores the start-up settings. What is read per request can change (feishu.mail.*: lock hold,
    * rate limit, size and store caps, daily quotas, checks; server.maxBodyBytes, lingerBytes, lingerMs,
-   * allowedHosts; state.maxBytes, which evicts at once when lowered); settings read only at start-up or when
+   * allowedHosts; wecom.maxCalendars; state.maxBytes, which evicts at once when lowered); settings read only at start-up or when
    * state is built (STARTUP_ONLY_SETTINGS: server host/port/timeout/controlToken, journal, faults and wecom
    * caps, token lifetimes, wecom.meetingStatusFromClock) are refused with a 400 naming the field.
    */
@@ -247,6 +282,24 @@ export class Control {
       throw new ControlError(404, `no token "${token}" was issued or seeded`)
   }
 
+  /**
+   * The client report since the last reset: per route the calls and the codes answered, the documented rules
+   * the requests broke (with a journal example while it is held), and the documented codes of the routes
+   * called that were never answered, each with the fault rule, clock move or request that produces it.
+   */
+  report(): ClientReport {
+    const env = this.host.state
+    return buildReport({
+      counters: env.report,
+      journal: env.journal,
+      config: this.host.config,
+      codeFields: Object.fromEntries(this.host.vendorPlugins.map((v) => [v.vendor, v.codeField])) as Record<
+        VendorPlugin['vendor'],
+        VendorPlugin['codeField']
+      >,
+    })
+  }
+
   /** Every control route, the core's and the modules', as the control router mounts them. */
   routes(): readonly ControlRoute[] {
     return this.table
@@ -286,7 +339,20 @@ export class Control {
       // The body as sent, so a non-object is refused by the schema rather than read as {}.
       { method: 'PUT', path: '/config', handle: ({ body }) => this.setConfig(body ?? {}) },
       { method: 'GET', path: '/state', handle: () => this.state() },
-      { method: 'GET', path: '/requests', handle: ({ query }) => this.requests(filterFrom(query)) },
+      { method: 'GET', path: '/requests', handle: ({ query }) => this.requests(filterFrom(query, JOURNAL_ROUTES)) },
+      {
+        method: 'GET',
+        path: '/report',
+        handle: ({ query }) => {
+          const format = query.get('format') ?? 'json'
+          if (!(REPORT_FORMATS as readonly string[]).includes(format))
+            throw new ControlError(400, `query parameter "format" must be one of ${REPORT_FORMATS.join(', ')}`)
+          const report = this.report()
+          if (format === 'junit') return new ControlText('application/xml; charset=utf-8', reportJunit(report))
+          if (format === 'markdown') return new ControlText('text/markdown; charset=utf-8', reportMarkdown(report))
+          return report
+        },
+      },
       { method: 'DELETE', path: '/requests', handle: () => this.clearRequests() },
       // The body as sent (not objectBody), so an array or a string is refused by the schema, not read as {}.
       { method: 'POST', path: '/faults', status: 201, handle: ({ body }) => this.addFault((body ?? {}) as FaultRule) },

@@ -9,6 +9,7 @@ import { StateBudget } from './budget.ts'
 import { Clock } from './clock.ts'
 import { type Config, type ConfigOverrides, resolveConfig } from './config.ts'
 import { Control } from './control.ts'
+import { openDataDir } from './data-dir.ts'
 import { echo } from './echo.ts'
 import { type Vendor, VendorError } from './errors.ts'
 import { faultsModule, injectFaults } from './faults.ts'
@@ -22,8 +23,10 @@ import {
   type RouteDef,
   type Stores,
 } from './module.ts'
+import { Persist, type Persistence } from './persistence.ts'
 import { Random } from './random.ts'
 import { registryEntry, requestSchemaOf } from './registry.ts'
+import { ReportCounters } from './report.ts'
 import { Router } from './router.ts'
 import { validatorFor } from './schema.ts'
 import { defaultSeed, type Seed } from './seed.ts'
@@ -35,6 +38,11 @@ export interface EmulatorOptions {
   config?: ConfigOverrides
   /** Makes every generated id, token and code the same from run to run. */
   fakerSeed?: number
+  /**
+   * Where the stores write their state through and read it back at start: `config.state.dataDir` opens
+   * the SQLite one (src/core/data-dir.ts); this is for a backend of your own. In memory when neither is given.
+   */
+  persistence?: Persistence
 }
 
 export interface CoreOptions extends EmulatorOptions {
@@ -92,6 +100,9 @@ export class Emulator {
   private readonly modules: EmulatorModule[]
   private readonly vendors: VendorPlugin[]
   private readonly fakerSeed: number | undefined
+  private readonly persistence: Persistence | undefined
+  /** How many records the last build of the state read back from the data directory. */
+  private restored = 0
 
   constructor(options: CoreOptions) {
     this.startupConfig = resolveConfig(options.config ?? {})
@@ -99,7 +110,6 @@ export class Emulator {
     this.seed = options.seed ?? defaultSeed
     this.modules = [faultsModule, ...options.plugins]
     this.vendors = options.plugins.filter(isVendorPlugin)
-    this.fakerSeed = options.fakerSeed
     for (const m of this.modules) {
       for (const handler of m.endpoints ?? []) {
         const entry = registryEntry(handler.id)
@@ -112,10 +122,29 @@ export class Emulator {
         this.router.add(r)
       }
     }
-    this.env = this.buildEnv()
+    const dir = this.startupConfig.state.dataDir as string | undefined
+    this.persistence = options.persistence ?? (dir ? openDataDir(dir) : undefined)
+    // Ids made after a restart must not repeat the ones kept: a faker seed replayed from its start would
+    // (decision: the data directory). Each start on a directory draws from its own stream; the first as in memory.
+    const starts = this.persistence?.starts ?? 0
+    this.fakerSeed =
+      options.fakerSeed === undefined || starts === 0
+        ? options.fakerSeed
+        : (options.fakerSeed ^ Math.imul(starts, 0x9e3779b1)) >>> 0
+    try {
+      this.env = this.buildEnv()
+    } catch (e) {
+      this.persistence?.close()
+      throw e
+    }
     this.control = new Control(this)
     // Adapters hand the method around (`emulator.handle`): it must not lose its emulator.
     this.handle = this.handle.bind(this)
+  }
+
+  /** The data directory's database and how many records the start read back from it; undefined in memory. */
+  get dataDir(): { location: string; restored: number } | undefined {
+    return this.persistence && { location: this.persistence.location, restored: this.restored }
   }
 
   /** Every plugin, vendors and modules, in the order the plugin list gave them. */
@@ -172,12 +201,14 @@ export class Emulator {
       () => env.config.state.maxBytes,
       () => this.clock.nowMs(),
     )
+    const persist = this.persistence && new Persist(this.persistence)
     const base = {
       clock: this.clock,
       random: new Random(this.fakerSeed),
       config,
       seed: this.seed,
       budget,
+      persist,
       journal: new Journal(
         config.journal.maxEntries,
         config.journal.maxBodyChars,
@@ -185,10 +216,16 @@ export class Emulator {
         budget,
         this.journalTap,
       ),
+      report: new ReportCounters(),
     }
     const env = base as Env
     env.stores = {} as Stores
     for (const m of this.modules) Object.assign(env.stores, m.createStores?.(base))
+    if (persist) {
+      this.restored = persist.replay()
+      // What was kept may not fit a smaller state.maxBytes: the oldest go, as they would have while running.
+      budget.settle()
+    }
     return env
   }
 
@@ -197,12 +234,18 @@ export class Emulator {
     return this.env
   }
 
-  /** Back to the seed: state, clock (real time again), journal, id sequence. */
+  /** Back to the seed: state (the data directory's too), clock (real time again), journal, id sequence. */
   reset(): void {
     this.clock.reset()
     this.current = this.startupConfig
+    this.persistence?.clear()
     this.env = this.buildEnv()
     this.journalTap.onReset?.()
+  }
+
+  /** Lets the data directory go (its last changes committed); nothing to do in memory. */
+  close(): void {
+    this.persistence?.close()
   }
 
   /**
@@ -217,10 +260,11 @@ export class Emulator {
     const byPath = this.vendorFor(path)
     // At a vendor's own hostname, another vendor's path is that host's unknown path.
     const vendor = req.vendorHost ? this.vendors.find((v) => v.vendor === req.vendorHost) : byPath
-    const route = vendor && vendor === byPath ? this.router.match(path)[0]?.route : undefined
+    const route = vendor ? this.routeFor(vendor, byPath, path, req.method.toUpperCase())?.route : undefined
     if (!vendor || !route)
       return this.notFound(env, req, path, vendor, `no route for ${echo(path)}`, nowMs, evictedBefore)
-    const why = `the body is over the ${limit}-byte limit and was not read`
+    // Named by the setting, as a rule id names a rule: the limit is the emulator's own, not a documented rule.
+    const why = `server.maxBodyBytes: the body is over the ${limit}-byte limit and was not read`
     const { code, options } = vendor.oversize(route)
     const error = new VendorError(code, why, options)
     const response = vendor.error({ req, route, env, nowMs }, error)
@@ -237,8 +281,7 @@ export class Emulator {
     // At a vendor's own hostname, another vendor's path is that host's unknown path.
     const vendor = req.vendorHost ? this.vendors.find((v) => v.vendor === req.vendorHost) : byPath
     const method = req.method.toUpperCase()
-    const matches = vendor && vendor === byPath ? this.router.match(path) : []
-    const match = vendor?.wrongMethod === 'route' ? matches[0] : matches.find((m) => m.route.method === method)
+    const match = vendor ? this.routeFor(vendor, byPath, path, method) : undefined
     if (!vendor || !match) {
       return this.notFound(env, req, path, vendor, `no ${method} route for ${echo(path)}`, nowMs, evictedBefore)
     }
@@ -291,6 +334,8 @@ export class Emulator {
         if (isCoreResponse(result)) {
           response = result
           code = codeOf(result)
+          // A complete answer (the token endpoints' own envelopes) carries its rule in the header only.
+          reason = result.headers['x-worksuite-mock-reason'] ?? null
         } else {
           response = vendor.ok(ctx, result)
           code = 0
@@ -310,7 +355,21 @@ export class Emulator {
       response = vendor.error(ctx, error)
     }
     this.record(env, req, path, vendor.vendor, route.id, response, code, ctx.tags, reason, nowMs, evictedBefore)
+    // With a data directory, not before the changes are committed (one commit for the turn's requests).
+    const committed = env.persist?.committed()
+    if (committed) await committed
     return response
+  }
+
+  /**
+   * The route a request takes, whether its body is read or refused for its size: the path's most specific
+   * route, of the request's method where the vendor answers a wrong method as not found (Feishu), or of
+   * any method where it routes it all the same (WeCom). Undefined: the vendor's 404.
+   */
+  private routeFor(vendor: VendorPlugin, byPath: VendorPlugin | undefined, path: string, method: string) {
+    // At a vendor's own hostname, another vendor's path is that host's unknown path.
+    const matches = vendor === byPath ? this.router.match(path) : []
+    return vendor.wrongMethod === 'route' ? matches[0] : matches.find((m) => m.route.method === method)
   }
 
   /** The vendor's own 404 (the journal and our reason header name its rule), or a plain one off every vendor's paths. */
@@ -354,7 +413,7 @@ export class Emulator {
     at: number,
     evictedBefore: number,
   ): void {
-    env.journal.record({
+    const seq = env.journal.record({
       at,
       vendor,
       route,
@@ -372,6 +431,8 @@ export class Emulator {
       responseBody: response.body,
       evicted: env.budget.evictedRecords - evictedBefore,
     })
+    // A path no route has counts under its vendor's gateway (the rules files' pseudo-endpoint), or `none`.
+    env.report.count(route ?? (vendor === 'none' ? 'none' : `${vendor}.gateway`), response.status, code, reason, seq)
   }
 }
 

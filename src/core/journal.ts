@@ -198,13 +198,14 @@ export class Journal implements JournalShare {
     return this.used
   }
 
-  record(entry: NewJournalEntry): void {
-    if (this.capacityEntries === 0) return
+  /** Keeps the entry; answers its `seq`, or null when the journal keeps nothing (capacity 0, a path past its share). */
+  record(entry: NewJournalEntry): number | null {
+    if (this.capacityEntries === 0) return null
     const cap = this.maxBytes
     const responseBytes = utf8Bytes(entry.responseBody)
     const fixed = ENTRY_OVERHEAD + utf8Bytes(entry.path) + (entry.reason === null ? 0 : utf8Bytes(entry.reason))
     // Past the share even without bodies (a path of many kilobytes against a tiny share): not kept.
-    if (fixed > cap) return
+    if (fixed > cap) return null
     let limit = this.maxBodyChars
     // An entry never takes more than the journal's share (3 bytes a char at most, two bodies).
     const fit = Math.floor((cap - fixed) / 6)
@@ -272,6 +273,7 @@ export class Journal implements JournalShare {
     this.budget?.settle()
     const listener = this.tap?.listener
     if (listener) listener(this.entryAt(slot))
+    return this.seqs[slot]!
   }
 
   /** Writes a slot's three texts into the ring, one after another. */
@@ -449,6 +451,11 @@ export class Journal implements JournalShare {
     this.ring = new Uint8Array(0)
     this.oddTexts.clear()
     return n
+  }
+
+  /** The `seq` of the oldest entry held (entries go oldest first, so every later seq is held too), or null when empty. */
+  get oldestSeq(): number | null {
+    return this.count > 0 ? this.seqs[this.first]! : null
   }
 
   get size(): number {

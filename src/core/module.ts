@@ -8,8 +8,10 @@ import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { CoreRequest, CoreResponse } from './http.ts'
 import type { Journal } from './journal.ts'
+import type { Persist } from './persistence.ts'
 import type { Random } from './random.ts'
 import type { EndpointEntry } from './registry.ts'
+import type { ReportCounters } from './report.ts'
 import { type RuleEntry, type RuleId, rule } from './rules.ts'
 import type { ValidateFunction } from './schema.ts'
 import type { Seed } from './seed.ts'
@@ -25,6 +27,10 @@ export interface Env {
   /** The one byte budget of everything kept: stores open an account on it (`state.maxBytes`). */
   budget: StateBudget
   journal: Journal
+  /** What the client report counts since the last reset (src/core/report.ts). */
+  report: ReportCounters
+  /** Write-through of the stores' records to the data directory (`state.dataDir`); undefined in memory. */
+  persist: Persist | undefined
   stores: Stores
 }
 

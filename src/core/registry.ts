@@ -5,13 +5,16 @@
  * registry does not have, so the routes, the contract clients and the OpenAPI documents cannot drift apart.
  */
 import registry from '../../contracts/endpoints.json' with { type: 'json' }
-import type { EndpointEntry } from '../generated/contracts.ts'
+import type { AuthKindEntry, EndpointEntry } from '../generated/contracts.ts'
 import { endpointSchemas } from '../generated/schemas.ts'
 import { addSharedSchema } from './schema.ts'
 
-export type { EndpointEntry }
+export type { AuthKindEntry, EndpointEntry }
 
 export const registryEntries: readonly EndpointEntry[] = registry.endpoints as EndpointEntry[]
+
+/** The auth kinds by name (`none`, `wecom`, `feishu-user`): each names the rules file every endpoint of it shares. */
+export const registryAuthKinds: Readonly<Record<string, AuthKindEntry>> = registry.auth as Record<string, AuthKindEntry>
 
 const byId: ReadonlyMap<string, EndpointEntry> = new Map(registryEntries.map((e) => [e.id, e]))
 

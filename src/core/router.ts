@@ -1,12 +1,15 @@
 /**
  * Finds the route for a path. Static paths are one map lookup; paths with `:params` are matched segment
- * by segment. Method is not part of the key: WeCom answers a wrong method with 40058 and Feishu with a
- * 404, so the vendor decides, not the router.
+ * by segment, and a literal segment beats a parameter (`…/messages/send` is the send route, not
+ * `…/messages/:message_id` with the id "send"), as HTTP routers rank them. Method is not part of the key:
+ * WeCom answers a wrong method with 40058 and Feishu with a 404, so the vendor decides, not the router.
  */
 import type { RouteDef } from './module.ts'
 
 interface ParamRoute {
   segments: string[]
+  /** Its literal segments: the more, the more specific the route. */
+  literals: number
   route: RouteDef
 }
 
@@ -21,7 +24,8 @@ export class Router {
 
   add(route: RouteDef): void {
     if (route.path.includes(':')) {
-      this.withParams.push({ segments: route.path.split('/'), route })
+      const segments = route.path.split('/')
+      this.withParams.push({ segments, literals: segments.filter((s) => !s.startsWith(':')).length, route })
       return
     }
     const list = this.exact.get(route.path) ?? []
@@ -30,13 +34,15 @@ export class Router {
     this.exact.set(route.path, list)
   }
 
-  /** All routes registered for the path, whatever their method. */
+  /** The most specific routes registered for the path (those with the most literal segments), whatever their method. */
   match(path: string): RouteMatch[] {
     const exact = this.exact.get(path)
     if (exact) return exact.map((route) => ({ route, params: {} }))
     const parts = path.split('/')
-    const out: RouteMatch[] = []
-    for (const { segments, route } of this.withParams) {
+    let out: RouteMatch[] = []
+    let best = -1
+    for (const { segments, literals, route } of this.withParams) {
+      if (literals < best) continue
       if (segments.length !== parts.length) continue
       const params: Record<string, string> = {}
       let ok = true
@@ -58,7 +64,12 @@ export class Router {
           break
         }
       }
-      if (ok) out.push({ route, params })
+      if (!ok) continue
+      if (literals > best) {
+        best = literals
+        out = []
+      }
+      out.push({ route, params })
     }
     return out
   }

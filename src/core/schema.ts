@@ -13,12 +13,21 @@ import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
  * was the larger part of what is left of its cold start.
  */
 let instances: { first: Ajv2020; all: Ajv2020 } | undefined
+
+/**
+ * Not strict about the schemas (they carry `description`s and vendor keywords), but strict about numbers:
+ * JSON.parse reads a number no double holds (`1e400`) as Infinity, which `strict: false` alone lets pass as
+ * an "integer", and JSON.stringify writes it back as `null`. scripts/build.ts precompiles the settings'
+ * validator and the endpoints' request validators with the same options.
+ */
+export const AJV_OPTIONS = { strict: false, strictNumbers: true, allowUnionTypes: true } as const
+
 function ajvs(): { first: Ajv2020; all: Ajv2020 } {
   if (!instances) {
     const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
     instances = {
-      first: new Ajv({ allErrors: false, strict: false, allowUnionTypes: true }),
-      all: new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }),
+      first: new Ajv({ ...AJV_OPTIONS, allErrors: false }),
+      all: new Ajv({ ...AJV_OPTIONS, allErrors: true }),
     }
     for (const schema of shared) addSharedSchema(schema)
     shared.clear()

@@ -29,6 +29,7 @@ export function validateSeed(data: unknown, source = '(in memory)'): Seed {
   if (!validate(data)) throw new SeedError(source, (validate.errors ?? []).map(describeAjvError))
   const problems: string[] = []
   const corpids = new Set<string>()
+  const wecomTokens = new Set<string>()
   data.wecom.corps.forEach((corp, ci) => {
     const at = `wecom.corps[${ci}]`
     if (corpids.has(corp.corpid)) problems.push(`${at}.corpid: "${corp.corpid}" appears twice`)
@@ -45,6 +46,10 @@ export function validateSeed(data: unknown, source = '(in memory)'): Seed {
     })
     const agentids = new Set<number>()
     corp.apps.forEach((app, ai) => {
+      app.access_tokens?.forEach((t, k) => {
+        if (wecomTokens.has(t)) problems.push(`${at}.apps[${ai}].access_tokens[${k}]: "${t}" appears twice`)
+        wecomTokens.add(t)
+      })
       if (agentids.has(app.agentid)) problems.push(`${at}.apps[${ai}].agentid: ${app.agentid} appears twice`)
       agentids.add(app.agentid)
       app.visible?.users?.forEach((u, i) => {

@@ -1,16 +1,42 @@
 /**
- * The auth stage of Feishu's user-token-only business endpoints (the mail APIs), by
- * `Authorization: Bearer <user_access_token>`
+ * The auth stages of Feishu's business endpoints: user-token-only ones (the mail APIs), by
+ * `Authorization: Bearer <user_access_token>`, and the app-token ones (authen v1 OIDC)
  * (https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token,
  * https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code). The token endpoints that
  * issue the tokens are tenant-token.ts and oauth-token.ts.
  */
-import { fail } from '../core/errors.ts'
+import { echo } from '../core/echo.ts'
+import { catalogueEntry, fail } from '../core/errors.ts'
 import type { RequestContext } from '../core/module.ts'
+
+/** Whether a grant (space-separated, as OAuth writes scopes) holds any of the scopes an endpoint names. */
+export function grantsAny(grant: string, scopes: readonly string[]): boolean {
+  const held = new Set(grant.split(/\s+/))
+  return scopes.some((s) => held.has(s))
+}
+
+/**
+ * 99991679 as the FAQ shows it (https://open.feishu.cn/document/faq/trouble-shooting/how-to-resolve-error-99991679):
+ * the catalogue text, then the scopes any one of which would do, and one permission violation per scope.
+ */
+function missingScope(grant: string, scopes: readonly string[]): never {
+  const list = `[${scopes.join(', ')}]`
+  fail(
+    99991679,
+    `feishu.gateway.authorization.scope: the token was granted "${echo(grant)}", none of ${list} (the doc's 权限要求)`,
+    {
+      message: `${catalogueEntry('feishu', 99991679).message} required one of these privileges under the user identity: ${list}.应用未获取所需的用户授权：${list}`,
+      errorFields: {
+        permission_violations: scopes.map((subject) => ({ type: 'action_privilege_required', subject })),
+      },
+    },
+  )
+}
 
 /**
  * The auth stage of user-token-only endpoints: a missing header or one without `Bearer ` → 99991661;
- * a tenant token → 99991663; an unknown user token → 99991668; an expired one → 401 99991677.
+ * a tenant token → 99991663; an unknown user token → 99991668; an expired one → 401 99991677; one whose
+ * grant lacks every scope the endpoint's 权限要求 lists (the registry's `scopes`) → 99991679.
  */
 export function authenticateFeishuUser(ctx: RequestContext): void {
   const header = ctx.req.headers.authorization
@@ -53,4 +79,43 @@ export function authenticateFeishuUser(ctx: RequestContext): void {
       `feishu.gateway.authorization.expired: user_access_token expired at ${user.expiresAt} (emulator clock ${ctx.now})`,
     )
   }
+  const scopes = ctx.route.scopes
+  if (scopes && !grantsAny(user.scope, scopes)) missingScope(user.scope, scopes)
+}
+
+/**
+ * The auth stage of the endpoints that take the app's own token, `Authorization: Bearer <app_access_token>`
+ * (authen v1 OIDC, https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create).
+ * A self-built app's tenant_access_token is the same token as its app_access_token (the app_access_token doc
+ * answers both), so the Node SDK's helper, which sends a tenant token, passes. A missing header → 99991661; an
+ * unknown, expired or user token → 99991663.
+ */
+export function authenticateFeishuApp(ctx: RequestContext): void {
+  const header = ctx.req.headers.authorization
+  if (!header?.startsWith('Bearer ')) {
+    fail(
+      99991661,
+      header
+        ? 'feishu.gateway.authorization.missing: Authorization header does not start with "Bearer "'
+        : 'feishu.gateway.authorization.missing: no Authorization header',
+    )
+  }
+  const token = header.slice(7).trim()
+  if (!token) fail(99991661, 'feishu.gateway.authorization.missing: Authorization: Bearer carries no token')
+  const app = ctx.env.stores.feishuTokens.tenantToken(token)
+  if (!app) {
+    fail(
+      99991663,
+      ctx.env.stores.feishuTokens.userToken(token)
+        ? 'feishu.gateway.authorization.app-token: a user_access_token was sent where an app_access_token is required'
+        : 'feishu.gateway.authorization.app-token: the app_access_token was never issued by this emulator',
+    )
+  }
+  ctx.tags.app = app.appId
+  ctx.principal = { vendor: 'feishu', kind: 'tenant', tenantKey: app.tenantKey, appId: app.appId, token }
+  if (app.expiresAt <= ctx.now)
+    fail(
+      99991663,
+      `feishu.gateway.authorization.app-token: the app_access_token expired at ${app.expiresAt} (emulator clock ${ctx.now})`,
+    )
 }

@@ -5,6 +5,7 @@
 import { ControlError } from '../core/errors.ts'
 import type { Env } from '../core/module.ts'
 import type { Seed } from '../core/seed.ts'
+import { DEFAULT_SCOPE } from './tokens.ts'
 
 export interface FeishuDefaults {
   app_id: string
@@ -67,7 +68,8 @@ export function issueOAuthCode(env: Env, input: OAuthCodeRequest): IssuedOAuthCo
       appId,
       openId: user.openId,
       tenantKey: user.tenantKey,
-      scope: input.scope ?? 'mail:user_mailbox.message:send mail:user_mailbox.message:readonly',
+      // What the login page was asked for; without a scope, the mail scopes seeded tokens carry.
+      scope: input.scope ?? DEFAULT_SCOPE,
       ...(input.redirect_uri ? { redirectUri: input.redirect_uri } : {}),
     },
     env.clock.now(),

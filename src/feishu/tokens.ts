@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../core/clock.ts'
 import type { Config } from '../core/config.ts'
+import type { Persist } from '../core/persistence.ts'
 import type { Random } from '../core/random.ts'
 import type { Seed } from '../core/seed.ts'
 
@@ -42,6 +43,16 @@ const TENANT_TOKEN_RENEW_BELOW = 30 * 60
 const MAX_USER_TOKENS = 10_000
 const MAX_CODES = 10_000
 
+/**
+ * The data directory's kinds, one row per credential: an app keeps its tokens (and a user's grant) across
+ * the emulator's restarts, so they must still be known after one (decision: the data directory).
+ */
+const TENANT = 'feishu.tenant-token'
+const USER = 'feishu.user-token'
+const REFRESH = 'feishu.refresh-token'
+const CODE = 'feishu.oauth-code'
+
+/** What seeded user tokens are granted, and an OAuth code issued without a scope: sending and reading mail. */
 export const DEFAULT_SCOPE = 'mail:user_mailbox.message:send mail:user_mailbox.message:readonly'
 
 export class FeishuTokens {
@@ -56,7 +67,18 @@ export class FeishuTokens {
     private readonly clock: Clock,
     private readonly config: Config['feishu'],
     seed: Seed,
+    /** The data directory (`state.dataDir`), when there is one. */
+    private readonly persist?: Persist,
   ) {
+    persist?.onLoad(TENANT, (token, text) => {
+      const t = JSON.parse(text) as TenantToken
+      this.tenantTokens.set(token, t)
+      // Rows come back in the order they were issued: the last one of an app is its current token.
+      this.currentTenantToken.set(t.appId, token)
+    })
+    persist?.onLoad(USER, (token, text) => this.userTokens.set(token, JSON.parse(text) as UserToken))
+    persist?.onLoad(REFRESH, (token, text) => this.refreshTokens.set(token, JSON.parse(text) as Grant))
+    persist?.onLoad(CODE, (code, text) => this.codes.set(code, JSON.parse(text) as Grant))
     for (const tenant of seed.feishu.tenants) {
       for (const user of tenant.users) {
         for (const t of user.user_access_tokens ?? []) {
@@ -78,10 +100,16 @@ export class FeishuTokens {
     if (current && t && t.expiresAt - now >= TENANT_TOKEN_RENEW_BELOW)
       return { token: current, expire: t.expiresAt - now }
     const token = `t-${this.random.hex(40)}`
-    this.tenantTokens.set(token, { appId, tenantKey, expiresAt: now + this.config.tenantTokenTtlSeconds })
+    const issued: TenantToken = { appId, tenantKey, expiresAt: now + this.config.tenantTokenTtlSeconds }
+    this.tenantTokens.set(token, issued)
+    this.persist?.put(TENANT, token, JSON.stringify(issued))
     this.currentTenantToken.set(appId, token)
     // Keep the replaced token (still valid until it expires) and drop ones long expired.
-    for (const [k, v] of this.tenantTokens) if (v.expiresAt < now - 86_400) this.tenantTokens.delete(k)
+    for (const [k, v] of this.tenantTokens) {
+      if (v.expiresAt >= now - 86_400) continue
+      this.tenantTokens.delete(k)
+      this.persist?.delete(TENANT, k)
+    }
     return { token, expire: this.config.tenantTokenTtlSeconds }
   }
 
@@ -94,39 +122,46 @@ export class FeishuTokens {
   }
 
   issueCode(grant: Omit<Grant, 'expiresAt'>, now: number): { code: string; expiresIn: number } {
-    if (this.codes.size >= MAX_CODES) this.codes.delete(this.codes.keys().next().value!)
+    if (this.codes.size >= MAX_CODES) this.forget(this.codes, CODE, this.codes.keys().next().value!)
     const code = this.random.alnum(32)
-    this.codes.set(code, { ...grant, expiresAt: now + this.config.oauthCodeTtlSeconds })
+    const issued: Grant = { ...grant, expiresAt: now + this.config.oauthCodeTtlSeconds }
+    this.codes.set(code, issued)
+    this.persist?.put(CODE, code, JSON.stringify(issued))
     return { code, expiresIn: this.config.oauthCodeTtlSeconds }
   }
 
   /** One use only, as OAuth requires. */
   redeemCode(code: string, now: number): Grant | undefined {
     const grant = this.codes.get(code)
-    this.codes.delete(code)
+    this.forget(this.codes, CODE, code)
     return grant && grant.expiresAt > now ? grant : undefined
   }
 
   redeemRefreshToken(token: string, now: number): Grant | undefined {
     const grant = this.refreshTokens.get(token)
-    this.refreshTokens.delete(token)
+    this.forget(this.refreshTokens, REFRESH, token)
     return grant && grant.expiresAt > now ? grant : undefined
   }
 
   issueUserToken(grant: Omit<Grant, 'expiresAt'>, now: number) {
-    for (const map of [this.userTokens, this.refreshTokens] as Map<string, unknown>[]) {
-      while (map.size >= MAX_USER_TOKENS) map.delete(map.keys().next().value!)
-    }
+    while (this.userTokens.size >= MAX_USER_TOKENS)
+      this.forget(this.userTokens, USER, this.userTokens.keys().next().value!)
+    while (this.refreshTokens.size >= MAX_USER_TOKENS)
+      this.forget(this.refreshTokens, REFRESH, this.refreshTokens.keys().next().value!)
     const accessToken = `u-${this.random.alnum(40)}`
     const refreshToken = `ur-${this.random.alnum(40)}`
-    this.userTokens.set(accessToken, {
+    const user: UserToken = {
       appId: grant.appId,
       openId: grant.openId,
       tenantKey: grant.tenantKey,
       expiresAt: now + this.config.userTokenTtlSeconds,
       scope: grant.scope,
-    })
-    this.refreshTokens.set(refreshToken, { ...grant, expiresAt: now + this.config.refreshTokenTtlSeconds })
+    }
+    const refresh: Grant = { ...grant, expiresAt: now + this.config.refreshTokenTtlSeconds }
+    this.userTokens.set(accessToken, user)
+    this.refreshTokens.set(refreshToken, refresh)
+    this.persist?.put(USER, accessToken, JSON.stringify(user))
+    this.persist?.put(REFRESH, refreshToken, JSON.stringify(refresh))
     return {
       access_token: accessToken,
       expires_in: this.config.userTokenTtlSeconds,
@@ -143,13 +178,19 @@ export class FeishuTokens {
     const user = this.userTokens.get(token)
     if (user) {
       user.expiresAt = now
+      this.persist?.put(USER, token, JSON.stringify(user))
       return true
     }
     const tenant = this.tenantTokens.get(token)
     if (tenant) {
       tenant.expiresAt = now
+      this.persist?.put(TENANT, token, JSON.stringify(tenant))
       return true
     }
     return false
+  }
+
+  private forget(map: Map<string, unknown>, kind: string, key: string): void {
+    if (map.delete(key)) this.persist?.delete(kind, key)
   }
 }

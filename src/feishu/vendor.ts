@@ -1,7 +1,7 @@
 /**
  * Feishu as a vendor plugin of the core: it owns `/open-apis/`, answers with real HTTP statuses and
  * `{code, msg, data}` / `{code, msg, error}` plus a log id (src/feishu/envelope.ts), authenticates the mail
- * endpoints by a user_access_token, reads a JSON body only under a JSON Content-Type, answers a wrong method
+ * endpoints by a user_access_token (and authen v1 OIDC by the app's token), reads a JSON body only under a JSON Content-Type, answers a wrong method
  * like an unknown path (404), and keeps the tenants, apps, users, mailboxes and the tokens that open them.
  */
 
@@ -11,7 +11,7 @@ import { VendorError } from '../core/errors.ts'
 import { headerSafe } from '../core/http.ts'
 import type { RequestContext } from '../core/module.ts'
 import type { EnvelopeContext, VendorPlugin } from '../core/vendor.ts'
-import { authenticateFeishuUser } from './auth.ts'
+import { authenticateFeishuApp, authenticateFeishuUser } from './auth.ts'
 import {
   type FeishuDefaults,
   feishuDefaults,
@@ -22,6 +22,7 @@ import {
 import { FeishuDirectory } from './directory.ts'
 import { feishuErrorResponse, feishuNotFound, feishuOkResponse, rateLimitHeaders } from './envelope.ts'
 import { oauthToken } from './oauth-token.ts'
+import { oidcAccessToken, oidcRefreshAccessToken } from './oidc-token.ts'
 import { feishuShapeError } from './shape.ts'
 import { appAccessToken, tenantAccessToken } from './tenant-token.ts'
 import { FeishuTokens } from './tokens.ts'
@@ -74,7 +75,7 @@ export const feishuVendor: VendorPlugin = {
   owns: (path) => path.startsWith('/open-apis/'),
   // Lark is Feishu's international edition: the same API at another host.
   origins: ['https://open.feishu.cn', 'https://open.larksuite.com'],
-  auth: { 'feishu-user': authenticateFeishuUser },
+  auth: { 'feishu-user': authenticateFeishuUser, 'feishu-app': authenticateFeishuApp },
   ok: (ctx, result) => feishuOkResponse(envelope(ctx), result),
   error: (ctx, error) => feishuErrorResponse(envelope(ctx), error),
   notFound: (_req, why) => {
@@ -114,10 +115,10 @@ export const feishuVendor: VendorPlugin = {
   },
   // An injected 99991400 carries the gateway's window; a minute (INFERRED from 100 req/min).
   faultHeaders: (ctx, code) => (code === 99991400 ? rateLimitHeaders(100, 60 - (ctx.now % 60)) : {}),
-  endpoints: [tenantAccessToken, appAccessToken, oauthToken],
+  endpoints: [tenantAccessToken, appAccessToken, oauthToken, oidcAccessToken, oidcRefreshAccessToken],
   createStores: (env) => ({
     feishuDirectory: new FeishuDirectory(env.seed.feishu.tenants),
-    feishuTokens: new FeishuTokens(env.random, env.clock, env.config.feishu, env.seed),
+    feishuTokens: new FeishuTokens(env.random, env.clock, env.config.feishu, env.seed, env.persist),
   }),
   control: {
     defaults: (env) => ({ feishu: feishuDefaults(env.seed) }),

@@ -76,6 +76,10 @@ export interface Config {
      * One byte budget for everything kept: meetings, schedules, WeCom mailboxes, Feishu messages and the journal (256 MiB; estimated as the UTF-8 length of the text kept plus a fixed cost per record). Past it the oldest records of any store are evicted first and read back as the vendor's not-found; GET /__mock/state shows bytes used and evictions. Changeable while running.
      */
     maxBytes?: number
+    /**
+     * When set (--data-dir), meetings, schedules, WeCom mailboxes, Feishu messages and the tokens and codes issued are kept in this directory (worksuite-mock.sqlite, through node:sqlite: Node 22.13 or later) and read back at start: a restart or kill -9 loses at most the request in flight. The journal, clock, fault rules and settings changed at run time are not kept; POST /__mock/reset empties it. One server per directory. Unset: everything in memory.
+     */
+    dataDir?: string
   }
   faults?: {
     /**
@@ -92,6 +96,10 @@ export interface Config {
      * Schedules kept per corp+app (oa/schedule/add and meeting mails); the oldest go first, and their ids then answer 90461.
      */
     maxSchedules?: number
+    /**
+     * Calendars one app keeps (the seed's and oa/calendar/add's, deleted ones not counted): the documented 每个应用可创建的日历本数量上限为1万个. One more answers 90481.
+     */
+    maxCalendars?: number
     /**
      * Recipient mailboxes kept for meeting mails (exmail/app/compose_send), across corps; the least recently delivered-to go first.
      */
@@ -303,7 +311,7 @@ export interface ContractRequest {
   rawBody?: string
 }
 /**
- * A control-plane call (only on emulator targets). Over HTTP: setClock = PUT /__mock/clock, expireToken = POST /__mock/tokens/expire, issueOAuthCode = POST /__mock/feishu/oauth/codes, fault = POST /__mock/faults, reset = POST /__mock/reset, setConfig = PUT /__mock/config (args: a partial config, contracts/schemas/config.schema.json; reset restores the start-up config), readBack = GET of a read-back (args.source: wecom.schedules → /__mock/wecom/schedules {count, schedules}; wecom.mailSchedules → /__mock/wecom/schedules?origin=mail; wecom.meetings → /__mock/wecom/meetings {count, meetings}; wecom.mailbox → /__mock/wecom/mailboxes/{args.address} {address, count, mails}; feishu.mailbox → /__mock/feishu/mailboxes/{args.address}/messages {mailbox, count, messages}; config → /__mock/config).
+ * A control-plane call (only on emulator targets). Over HTTP: setClock = PUT /__mock/clock, expireToken = POST /__mock/tokens/expire, issueOAuthCode = POST /__mock/feishu/oauth/codes, fault = POST /__mock/faults, reset = POST /__mock/reset, setConfig = PUT /__mock/config (args: a partial config, contracts/schemas/config.schema.json; reset restores the start-up config), readBack = GET of a read-back (args.source: wecom.schedules → /__mock/wecom/schedules {count, schedules}; wecom.mailSchedules → /__mock/wecom/schedules?origin=mail; wecom.meetings → /__mock/wecom/meetings {count, meetings}; wecom.calendars → /__mock/wecom/calendars {count, calendars}; wecom.mailbox → /__mock/wecom/mailboxes/{args.address} {address, count, mails}; feishu.mailbox → /__mock/feishu/mailboxes/{args.address}/messages {mailbox, count, messages}; config → /__mock/config).
  */
 export interface ContractControl {
   action: 'setClock' | 'expireToken' | 'issueOAuthCode' | 'fault' | 'reset' | 'setConfig' | 'readBack'
@@ -357,10 +365,10 @@ export interface ContractExpect {
   ]
 }
 /**
- * How to undo what the step created; run after the case, also when it fails (meeting → wecom.meeting.cancel, schedule → wecom.schedule.del).
+ * How to undo what the step created; run after the case, also when it fails (meeting → wecom.meeting.cancel, schedule → wecom.schedule.del, calendar → wecom.calendar.del).
  */
 export interface ContractCleanup {
-  endpoint: 'wecom.meeting.cancel' | 'wecom.schedule.del'
+  endpoint: 'wecom.meeting.cancel' | 'wecom.schedule.del' | 'wecom.calendar.del'
   body: {}
   /**
    * The access_token to undo with, when the step used another app's (default {{wecom.token}}).
@@ -436,6 +444,18 @@ export interface EndpointEntry {
    */
   rules: string
   /**
+   * Feishu user-token endpoints: the scopes of the doc's 权限要求, any one of which the token's grant must hold ("开启其中任意一项权限即可调用"); the auth stage answers 99991679 otherwise.
+   *
+   * @minItems 1
+   */
+  scopes?: [string, ...string[]]
+  /**
+   * WeCom business endpoints: what the doc's 权限说明 asks of the app (邮件, 日程, 会议; for a self-built app, the API's 可调用应用 list); the auth stage answers 48002 for an app without them (the seed's `permissions`).
+   *
+   * @minItems 1
+   */
+  permissions?: ['mail' | 'schedule' | 'meeting', ...('mail' | 'schedule' | 'meeting')[]]
+  /**
    * Feishu: the troubleshooter's method_id in error answers (INFERRED values, stable per endpoint).
    */
   method_id?: string
@@ -477,6 +497,52 @@ export interface ErrorCatalogue {
     inferred: boolean
     note?: string
   }[]
+}
+
+// failure-modes.schema.json
+/**
+ * What the client report (GET /__mock/report) adds to the rules files when it lists the codes a client never received: codes any call of a vendor can meet that no endpoint's rules file names (rate limits, system busy), and the rules the emulator's clock produces (token expiry).
+ */
+export interface FailureModes {
+  $schema?: string
+  vendorWide: VendorWideCode[]
+  clock: ClockFailure[]
+}
+export interface VendorWideCode {
+  vendor: 'wecom' | 'feishu'
+  /**
+   * The errcode / code, in contracts/errors/<vendor>.json.
+   */
+  code: number
+  /**
+   * The auth kinds (keys of `auth` in contracts/endpoints.json) of the endpoints that can meet it; every endpoint of the vendor when absent.
+   *
+   * @minItems 1
+   */
+  auth?: [string, ...string[]]
+  /**
+   * When the vendor answers it, in words.
+   */
+  when: string
+  /**
+   * The vendor's doc page (URL) or captured response that documents it.
+   */
+  source: string
+}
+export interface ClockFailure {
+  /**
+   * A rule id of contracts/rules whose code the clock produces.
+   */
+  rule: string
+  /**
+   * The setting (its config path, contracts/schemas/config.schema.json) that holds the lifetime in seconds: the hint moves the clock past it by one second.
+   */
+  lifetime: string
+  /**
+   * POST /__mock/tokens/expire produces it at once too.
+   */
+  expireToken?: boolean
+  note?: string
 }
 
 // fault.schema.json
@@ -677,6 +743,74 @@ export interface FeishuOAuthTokenRefusal {
   error_description: string
 }
 
+// feishu.authen.oidc_access_token.request.schema.json
+/**
+ * POST /open-apis/authen/v1/oidc/access_token body (获取 user_access_token, v1, https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create). Types only: a wrong one answers 400 9499; a missing field 20001 (contracts/rules/feishu.authen.oidc_access_token.json).
+ */
+export interface FeishuAuthenOidcAccessTokenRequest {
+  /**
+   * Fixed: authorization_code.
+   */
+  grant_type?: string
+  /**
+   * 登录预授权码.
+   */
+  code?: string
+}
+
+// feishu.authen.oidc_access_token.response.schema.json
+/**
+ * Answer of POST /open-apis/authen/v1/oidc/access_token (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create; fields as the official Node SDK types them): HTTP 200 with the user tokens in data, or Feishu's error envelope (400 20001, 20003, 99991661, 99991663, 9499).
+ */
+export type FeishuAuthenOidcAccessTokenResponse = FeishuAuthenOidcTokenSuccess | FeishuError
+
+export interface FeishuAuthenOidcTokenSuccess {
+  code: 0
+  msg: 'success'
+  data: FeishuAuthenOidcTokenData
+}
+export interface FeishuAuthenOidcTokenData {
+  /**
+   * user_access_token: Authorization: Bearer on the mail APIs.
+   */
+  access_token: string
+  refresh_token: string
+  token_type: 'Bearer'
+  /**
+   * Seconds the access token lives (about 2 h).
+   */
+  expires_in: number
+  /**
+   * Seconds the refresh token lives (about 30 days).
+   */
+  refresh_expires_in: number
+  scope: string
+}
+
+// feishu.authen.oidc_refresh_access_token.request.schema.json
+/**
+ * POST /open-apis/authen/v1/oidc/refresh_access_token body (刷新 user_access_token, v1, https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create). Types only: a wrong one answers 400 9499; a missing field 20001.
+ */
+export interface FeishuAuthenOidcRefreshAccessTokenRequest {
+  /**
+   * Fixed: refresh_token.
+   */
+  grant_type?: string
+  refresh_token?: string
+}
+
+// feishu.authen.oidc_refresh_access_token.response.schema.json
+/**
+ * Answer of POST /open-apis/authen/v1/oidc/refresh_access_token (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create): the same shape as the code exchange's, or Feishu's error envelope (400 20001, 20026, 99991661, 99991663, 9499).
+ */
+export type FeishuAuthenOidcRefreshAccessTokenResponse = FeishuAuthenOidcRefreshSuccess | FeishuError
+
+export interface FeishuAuthenOidcRefreshSuccess {
+  code: 0
+  msg: 'success'
+  data: FeishuAuthenOidcTokenData
+}
+
 // feishu.error.schema.json: declared above, by the first schema that uses it
 
 // feishu.mail.message.get.response.schema.json
@@ -751,6 +885,166 @@ export interface FeishuMailMessageAttachment {
   attachment_type?: 1 | 2
   is_inline?: boolean
   cid?: string
+}
+
+// feishu.mail.message.list.response.schema.json
+/**
+ * Answer of GET /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages (列出邮件, https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list; copy seen at https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/list): HTTP 200 with a page of message ids, or Feishu's error envelope (400 99992402, 404 1235013, 403 1234017, …).
+ */
+export type FeishuMailMessageListResponse = FeishuMailMessageListSuccess | FeishuError
+
+export interface FeishuMailMessageListSuccess {
+  code: 0
+  msg: 'success'
+  data: FeishuMailMessageListData
+}
+export interface FeishuMailMessageListData {
+  /**
+   * 邮件 id 列表: read each with 获取邮件详情.
+   *
+   * @maxItems 20
+   */
+  items:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+  /**
+   * 分页标记: present while has_more is true; pass it back for the next page.
+   */
+  page_token?: string
+  /**
+   * 是否还有更多项.
+   */
+  has_more: boolean
 }
 
 // feishu.mail.send.request.schema.json
@@ -893,7 +1187,7 @@ export interface RuleCatalogue {
   }[]
 }
 /**
- * A plain check, evaluated from this data by src/core/rule-checks.ts in the rule file's order (rules without one are checked by hand code). It looks at the value at `path` in each place the path reaches; every constraint given must hold. `null` counts as absent. A check on a.b applies where a is an object: an absent parent is its own rule's business. Constraints other than required/nonEmpty skip absent values and values of another JSON type (types are the request schema's).
+ * A plain check, evaluated from this data by src/core/rule-checks.ts in the rule file's order (a rule without one is a hook its endpoint names, run at the same place). It looks at the value at `path` in each place the path reaches; every constraint given must hold. `null` counts as absent. A check on a.b applies where a is an object: an absent parent is its own rule's business. Constraints other than required/nonEmpty skip absent values and values of another JSON type (types are the request schema's).
  */
 export interface RuleCheck {
   /**
@@ -1011,7 +1305,22 @@ export interface WecomUser {
 export interface WecomApp {
   agentid: number
   name?: string
+  /**
+   * The app's secret for gettoken. A third-party app gets its token from service/get_corp_token, which the emulator does not serve: gettoken issues one for its secret all the same, and `access_tokens` pre-issues some.
+   */
   corpsecret: string
+  /**
+   * self-built (企业自建应用, the default) or third-party (第三方应用): a third-party app must name cal_id on meeting/create and oa/schedule/add, and compose_send translates ids for it (enable_id_trans); a self-built app's enable_id_trans is ignored.
+   */
+  kind?: 'self-built' | 'third-party'
+  /**
+   * What the app may call: 邮件 (exmail/*), 日程 (oa/schedule/*), 会议 (meeting/*); a meeting mail needs all three. For a self-built app, being in each API's 可调用应用 / 可调用接口的应用 list; for a third-party app, the permissions it was granted. A call outside them answers 48002. Absent: all three.
+   */
+  permissions?: ('mail' | 'schedule' | 'meeting')[]
+  /**
+   * Pre-issued access tokens (a third-party app's corp tokens): valid until expired through the control plane.
+   */
+  access_tokens?: string[]
   /**
    * The app's visible range. Absent: the whole corp.
    */
@@ -1060,7 +1369,71 @@ export interface FeishuUser {
   }[]
 }
 
-// wecom.error.schema.json
+// wecom.calendar.add.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/add body (创建日历, https://developer.work.weixin.qq.com/document/path/93647). Shape and types only: a breach answers 40058. The ranges and the rules with their own errcodes (90473, 90492, 90483, 90481) are in contracts/rules/wecom.calendar.add.json.
+ */
+export interface WecomCalendarAddRequest {
+  calendar: {
+    admins?: string[]
+    set_as_default?: 0 | 1
+    summary: string
+    /**
+     * RGB in hex, e.g. "#0000FF"; required but for a 全员日历.
+     */
+    color?: string
+    description?: string
+    is_public?: 0 | 1
+    public_range?: WecomCalendarPublicRange
+    is_corp_calendar?: 0 | 1
+    shares?: WecomCalendarShare[]
+  }
+  /**
+   * Only old third-party multi-app suites send it.
+   */
+  agentid?: number
+}
+export interface WecomCalendarPublicRange {
+  userids?: string[]
+  partyids?: number[]
+}
+export interface WecomCalendarShare {
+  userid: string
+  /**
+   * 1 可查看 (default), 3 仅查看闲忙状态.
+   */
+  permission?: 1 | 3
+}
+
+// wecom.calendar.add.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/add (创建日历, https://developer.work.weixin.qq.com/document/path/93647, 返回结果): HTTP 200, the new calendar's id and, when some share was not kept, fail_result; or WeCom's error envelope.
+ */
+export type WecomCalendarAddResponse = WecomCalendarAddSuccess | WecomError
+
+export interface WecomCalendarAddSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 日历ID, e.g. wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA.
+   */
+  cal_id: string
+  fail_result?: WecomCalendarFailResult
+}
+/**
+ * 无效的输入内容: the shares that were not kept.
+ */
+export interface WecomCalendarFailResult {
+  /**
+   * @minItems 1
+   */
+  shares: [WecomCalendarFailedShare, ...WecomCalendarFailedShare[]]
+}
+export interface WecomCalendarFailedShare {
+  errcode: number
+  errmsg: string
+  userid: string
+}
 /**
  * WeCom's error envelope, the same on every endpoint (https://developer.work.weixin.qq.com/document/path/90313): HTTP 200, a non-zero errcode from contracts/errors/wecom.json, and errmsg = the English text (a field-specific prefix may come first), the hint id, the caller's IP and the errcode's lookup link. The same pair is mirrored in the Error-Code / Error-Msg headers. Real error bodies may also carry the endpoint's zero-valued result fields (e.g. "ip_list": []); the emulator sends none, so nothing else is allowed here.
  */
@@ -1074,6 +1447,114 @@ export interface WecomError {
    */
   errmsg: string
 }
+
+// wecom.calendar.del.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/del body (删除日历, https://developer.work.weixin.qq.com/document/path/97718).
+ */
+export interface WecomCalendarDelRequest {
+  cal_id: string
+}
+
+// wecom.calendar.del.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/del (删除日历, https://developer.work.weixin.qq.com/document/path/97718): HTTP 200, ok with nothing else, or WeCom's error envelope (90457, 90466, 90459).
+ */
+export type WecomCalendarDelResponse = WecomCalendarDelSuccess | WecomError
+
+export interface WecomCalendarDelSuccess {
+  errcode: 0
+  errmsg: 'ok'
+}
+
+// wecom.calendar.get.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/get body (获取日历详情, https://developer.work.weixin.qq.com/document/path/97717): the ids oa/calendar/add returned, at most 1000. An absent or empty list answers 90458.
+ */
+export interface WecomCalendarGetRequest {
+  cal_id_list?: string[]
+}
+
+// wecom.calendar.get.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/get (获取日历详情, https://developer.work.weixin.qq.com/document/path/97717): HTTP 200, the calendars asked for in the order asked, or WeCom's error envelope (90458, 90457, 90466, 90459, …).
+ */
+export type WecomCalendarGetResponse = WecomCalendarGetSuccess | WecomError
+
+export interface WecomCalendarGetSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  calendar_list: [WecomCalendarDetail, ...WecomCalendarDetail[]]
+}
+export interface WecomCalendarDetail {
+  cal_id: string
+  /**
+   * @maxItems 3
+   */
+  admins: [] | [string] | [string, string] | [string, string, string]
+  summary: string
+  /**
+   * Empty for a 全员日历, which keeps no colour.
+   */
+  color: string
+  description: string
+  /**
+   * @maxItems 2000
+   */
+  shares: WecomCalendarDetailShare[]
+  is_public: 0 | 1
+  public_range: WecomCalendarDetailPublicRange
+  is_corp_calendar: 0 | 1
+}
+export interface WecomCalendarDetailShare {
+  userid: string
+  /**
+   * 1 可查看, 3 仅查看闲忙状态.
+   */
+  permission: 1 | 3
+}
+export interface WecomCalendarDetailPublicRange {
+  userids: string[]
+  partyids: number[]
+}
+
+// wecom.calendar.update.request.schema.json
+/**
+ * POST /cgi-bin/oa/calendar/update body (更新日历, https://developer.work.weixin.qq.com/document/path/97716): oa/calendar/add's calendar with cal_id, without is_public, is_corp_calendar and set_as_default (which cannot change; sent, they are ignored). Shape and types only: a breach answers 40058.
+ */
+export interface WecomCalendarUpdateRequest {
+  /**
+   * 0 (default): the public range is overwritten too; 1: it stays.
+   */
+  skip_public_range?: 0 | 1
+  calendar: {
+    cal_id: string
+    admins?: string[]
+    summary: string
+    color?: string
+    description?: string
+    public_range?: WecomCalendarPublicRange
+    shares?: WecomCalendarShare[]
+  }
+}
+
+// wecom.calendar.update.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/calendar/update (更新日历, https://developer.work.weixin.qq.com/document/path/97716, 返回结果): HTTP 200, with fail_result when some share was not kept, or WeCom's error envelope.
+ */
+export type WecomCalendarUpdateResponse = WecomCalendarUpdateSuccess | WecomError
+
+export interface WecomCalendarUpdateSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  fail_result?: WecomCalendarFailResult
+}
+
+// wecom.error.schema.json: declared above, by the first schema that uses it
 
 // wecom.exmail.compose_send.request.schema.json
 /**
@@ -1177,7 +1658,7 @@ export interface WecomGettokenSuccess {
 export interface WecomMeetingCancelRequest {
   meetingid?: string
   /**
-   * One occurrence of a series. The emulator issues no sub-meeting ids, so any value answers 730003 (非法的子会议id).
+   * One occurrence of a recurring meeting to cancel, as get_info's sub_meetings name it (the emulator's ids are the occurrence's start in Unix seconds); without it the whole series is cancelled. One that names no occurrence (any, for a one-off meeting) answers 730003 (非法的子会议id).
    */
   sub_meetingid?: string
 }
@@ -1334,7 +1815,7 @@ export interface WecomMeetingCreateSuccess {
 
 // wecom.meeting.get_info.request.schema.json
 /**
- * Body of POST /cgi-bin/meeting/get_info (获取会议详情, doc 98149): meetingid or meeting_code.
+ * Body of POST /cgi-bin/meeting/get_info (获取会议详情, doc 98149): meetingid or meeting_code, and optionally one occurrence of a recurring meeting.
  */
 export interface WecomMeetingGetInfoRequest {
   meetingid?: string
@@ -1342,11 +1823,15 @@ export interface WecomMeetingGetInfoRequest {
    * 9-digit 入会码.
    */
   meeting_code?: string
+  /**
+   * 周期性会议子会议id: the occurrence whose sub_meetings page the answer starts with (the emulator's ids are the occurrence's start in Unix seconds). One that names no occurrence answers 730003; an empty one is none.
+   */
+  sub_meetingid?: string
 }
 
 // wecom.meeting.get_info.response.schema.json
 /**
- * Answer of POST /cgi-bin/meeting/get_info (获取会议详情, https://developer.work.weixin.qq.com/document/path/98149, 返回结果): HTTP 200, the meeting with its settings and reminders, or WeCom's error envelope (730004, 730005, 90602, …). Fields the doc lists and the emulator does not fill (join statistics, sub-meetings, votes, main_department, meeting_type) are allowed, not required.
+ * Answer of POST /cgi-bin/meeting/get_info (获取会议详情, https://developer.work.weixin.qq.com/document/path/98149, 返回结果): HTTP 200, the meeting with its settings and reminders, or WeCom's error envelope (730003, 730004, 730005, 90602, …). The emulator always fills main_department, meeting_type, has_vote, attendees.tmp_external_user and the settings' enable_doc_upload_permission, current_hosts and co_hosts, and for a recurring meeting its sub-meetings; they are allowed, not required, since the doc does not say when the vendor leaves them out. Join statistics and guests are never filled (nobody joins an emulated meeting).
  */
 export type WecomMeetingGetInfoResponse = WecomMeetingGetInfoSuccess | WecomError
 
@@ -1377,9 +1862,9 @@ export interface WecomMeetingGetInfoSuccess {
    */
   status: 1 | 2 | 3 | 4 | 5
   /**
-   * 会议类型.
+   * 会议类型: 0 one-off, 1 recurring, 2 WeChat-only, 3 Rooms cast (4 in Tencent Meeting's numbering), 5 personal room, 6 webinar. The emulator books 0 and 1.
    */
-  meeting_type?: number
+  meeting_type?: 0 | 1 | 2 | 3 | 4 | 5 | 6
   attendees: WecomMeetingInfoAttendees
   guests?: WecomMeetingInfoGuest[]
   settings: WecomMeetingInfoSettings
@@ -1398,8 +1883,14 @@ export interface WecomMeetingGetInfoSuccess {
   meeting_link: string
   has_vote?: boolean
   sub_meetings?: WecomMeetingInfoSubMeeting[]
+  /**
+   * 1 when occurrences follow this page of sub_meetings.
+   */
   has_more_sub_meeting?: 0 | 1
   remain_sub_meetings?: number
+  /**
+   * The occurrence in progress or next (empty when none is left).
+   */
   current_sub_meetingid?: string
   sub_repeat_list?: WecomMeetingInfoSubRepeat[]
 }
@@ -1521,16 +2012,28 @@ export interface WecomMeetingInfoReminders {
   remind_before?: (0 | 300 | 900 | 3600 | 86400)[]
 }
 export interface WecomMeetingInfoSubMeeting {
+  /**
+   * 周期性会议子会议id (the emulator's: the occurrence's start in Unix seconds).
+   */
   sub_meetingid: string
   title?: string
-  status: number
+  /**
+   * 0 默认 (exists), 1 已删除 (cancelled).
+   */
+  status: 0 | 1
   start_time: number
   end_time: number
+  /**
+   * The sub_repeat_list segment it belongs to.
+   */
   repeat_id?: string
 }
 export interface WecomMeetingInfoSubRepeat {
   repeat_id: string
-  repeat_type: number
+  /**
+   * 0 daily, 1 weekly, 2 monthly, 7 weekdays.
+   */
+  repeat_type: 0 | 1 | 2 | 7
   is_custom_repeat?: 0 | 1
   repeat_interval?: number
   repeat_day_of_week?: number[]
@@ -1538,6 +2041,43 @@ export interface WecomMeetingInfoSubRepeat {
   repeat_until_type?: 0 | 1
   repeat_until_count?: number
   repeat_until?: number
+}
+
+// wecom.meeting.get_user_meetingid.request.schema.json
+/**
+ * POST /cgi-bin/meeting/get_user_meetingid body (获取成员会议ID列表, https://developer.work.weixin.qq.com/document/path/98714; the copy seen is https://developer.work.weixin.qq.com/document/path/97457). Shape and types only: a breach answers 40058 (a missing userid 400038).
+ */
+export interface WecomMeetingGetUserMeetingidRequest {
+  userid: string
+  /**
+   * "0" on the first call, then the next_cursor returned.
+   */
+  cursor?: string
+  /**
+   * Default and maximum 100.
+   */
+  limit?: number
+  begin_time?: number
+  end_time?: number
+}
+
+// wecom.meeting.get_user_meetingid.response.schema.json
+/**
+ * Answer of POST /cgi-bin/meeting/get_user_meetingid (获取成员会议ID列表, https://developer.work.weixin.qq.com/document/path/98714, 返回结果): HTTP 200, a page of the member's meeting ids and the cursor for the next (empty when done), or WeCom's error envelope.
+ */
+export type WecomMeetingGetUserMeetingidResponse = WecomMeetingGetUserMeetingidSuccess | WecomError
+
+export interface WecomMeetingGetUserMeetingidSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * 当前数据最后一个key值: empty when no more follow.
+   */
+  next_cursor: string
+  /**
+   * @maxItems 100
+   */
+  meetingid_list: string[]
 }
 
 // wecom.meeting.update.request.schema.json
@@ -1864,6 +2404,55 @@ export interface WecomScheduleDetailReminders {
 }
 export interface WecomScheduleExcludeTime {
   start_time: number
+}
+
+// wecom.schedule.get_by_calendar.request.schema.json
+/**
+ * POST /cgi-bin/oa/schedule/get_by_calendar body (获取日历下的日程列表, https://developer.work.weixin.qq.com/document/path/97723): a calendar the app created, and a page of its schedules (offset from 0, default 0; limit 1-1000, default 500: out of range they answer 90470 / 90469).
+ */
+export interface WecomScheduleGetByCalendarRequest {
+  cal_id: string
+  offset?: number
+  limit?: number
+}
+
+// wecom.schedule.get_by_calendar.response.schema.json
+/**
+ * Answer of POST /cgi-bin/oa/schedule/get_by_calendar (获取日历下的日程列表, https://developer.work.weixin.qq.com/document/path/97723): HTTP 200, a page of the calendar's schedules (empty past the end), or WeCom's error envelope (90457, 90466, 90459, 90469, 90470).
+ */
+export type WecomScheduleGetByCalendarResponse = WecomScheduleGetByCalendarSuccess | WecomError
+
+export interface WecomScheduleGetByCalendarSuccess {
+  errcode: 0
+  errmsg: 'ok'
+  /**
+   * @maxItems 1000
+   */
+  schedule_list: WecomCalendarSchedule[]
+}
+export interface WecomCalendarSchedule {
+  schedule_id: string
+  /**
+   * The schedule's version: 1 when made, one more at every change.
+   */
+  sequence: number
+  /**
+   * @maxItems 3
+   */
+  admins: [] | [string] | [string, string] | [string, string, string]
+  attendees: WecomScheduleAttendee[]
+  summary: string
+  description: string
+  reminders: WecomScheduleDetailReminders
+  location: string
+  cal_id: string
+  start_time: number
+  end_time: number
+  /**
+   * 0 正常, 1 已取消.
+   */
+  status: 0 | 1
+  is_whole_day: 0 | 1
 }
 
 // wecom.schedule.update.request.schema.json

@@ -5,19 +5,28 @@ import type { RuleCheck } from './contracts.ts'
 export type RuleEndpoint =
   | 'feishu.auth.tenant_access_token'
   | 'feishu.authen.oauth_token'
+  | 'feishu.authen.oidc_access_token'
+  | 'feishu.authen.oidc_refresh_access_token'
   | 'feishu.gateway'
   | 'feishu.mail.message.get'
+  | 'feishu.mail.message.list'
   | 'feishu.mail.send'
+  | 'wecom.calendar.add'
+  | 'wecom.calendar.del'
+  | 'wecom.calendar.get'
+  | 'wecom.calendar.update'
   | 'wecom.exmail.compose_send'
   | 'wecom.gateway'
   | 'wecom.gettoken'
   | 'wecom.meeting.cancel'
   | 'wecom.meeting.create'
   | 'wecom.meeting.get_info'
+  | 'wecom.meeting.get_user_meetingid'
   | 'wecom.meeting.update'
   | 'wecom.schedule.add'
   | 'wecom.schedule.del'
   | 'wecom.schedule.get'
+  | 'wecom.schedule.get_by_calendar'
   | 'wecom.schedule.update'
 
 /** Every rule id of contracts/rules: <endpoint id>.<field>.<rule>. */
@@ -31,75 +40,165 @@ export type RuleId =
   | 'feishu.authen.oauth_token.grant_type.supported'
   | 'feishu.authen.oauth_token.refresh_token.valid'
   | 'feishu.authen.oauth_token.success'
+  | 'feishu.authen.oidc_access_token.body.types'
+  | 'feishu.authen.oidc_access_token.params.required'
+  | 'feishu.authen.oidc_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_access_token.code.valid'
+  | 'feishu.authen.oidc_access_token.success'
+  | 'feishu.authen.oidc_access_token.authorization.app-token'
+  | 'feishu.authen.oidc_refresh_access_token.body.types'
+  | 'feishu.authen.oidc_refresh_access_token.params.required'
+  | 'feishu.authen.oidc_refresh_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_refresh_access_token.refresh_token.valid'
+  | 'feishu.authen.oidc_refresh_access_token.success'
   | 'feishu.gateway.authorization.missing'
   | 'feishu.gateway.authorization.unknown-user'
   | 'feishu.gateway.authorization.tenant-on-user-api'
   | 'feishu.gateway.authorization.expired'
+  | 'feishu.gateway.authorization.scope'
+  | 'feishu.gateway.authorization.app-token'
   | 'feishu.gateway.body.content-type'
   | 'feishu.gateway.body.json'
   | 'feishu.gateway.path.unknown'
+  | 'feishu.mail.message.get.token.scope'
   | 'feishu.mail.message.get.success'
   | 'feishu.mail.message.get.raw'
-  | 'feishu.mail.message.get.not-found'
   | 'feishu.mail.message.get.mailbox.not-found'
   | 'feishu.mail.message.get.mailbox.inactive'
   | 'feishu.mail.message.get.mailbox.other-user'
+  | 'feishu.mail.message.get.not-found'
   | 'feishu.mail.message.get.other-copy'
+  | 'feishu.mail.message.list.page_size.required'
+  | 'feishu.mail.message.list.page_size.range'
+  | 'feishu.mail.message.list.folder_id.required'
+  | 'feishu.mail.message.list.only_unread.values'
+  | 'feishu.mail.message.list.mailbox.not-found'
+  | 'feishu.mail.message.list.mailbox.inactive'
+  | 'feishu.mail.message.list.mailbox.other-user'
+  | 'feishu.mail.message.list.page_token.known'
+  | 'feishu.mail.message.list.success'
+  | 'feishu.mail.message.list.folders'
+  | 'feishu.mail.message.list.only_unread'
   | 'feishu.mail.send.token.user-only'
+  | 'feishu.mail.send.token.scope'
   | 'feishu.mail.send.content-type'
   | 'feishu.mail.send.content-type.json-only'
+  | 'feishu.mail.send.rate-limit'
+  | 'feishu.mail.send.body.type'
+  | 'feishu.mail.send.body.null'
+  | 'feishu.mail.send.attachments.body.length'
   | 'feishu.mail.send.mailbox.not-found'
   | 'feishu.mail.send.mailbox.inactive'
   | 'feishu.mail.send.mailbox.other-user'
   | 'feishu.mail.send.mailbox.case'
-  | 'feishu.mail.send.body.type'
-  | 'feishu.mail.send.body.null'
-  | 'feishu.mail.send.attachments.body.length'
-  | 'feishu.mail.send.recipients.required'
-  | 'feishu.mail.send.recipients.address'
-  | 'feishu.mail.send.attachments.filename.required'
-  | 'feishu.mail.send.attachments.body.required'
-  | 'feishu.mail.send.attachments.inline-cid'
-  | 'feishu.mail.send.base64url.padding'
-  | 'feishu.mail.send.raw.base64url'
-  | 'feishu.mail.send.attachments.body.base64url'
-  | 'feishu.mail.send.raw.mime'
-  | 'feishu.mail.send.raw.recipients'
-  | 'feishu.mail.send.raw.precedence'
-  | 'feishu.mail.send.size.limit'
-  | 'feishu.mail.send.recipients.limit'
-  | 'feishu.mail.send.raw.recipients.limit'
-  | 'feishu.mail.send.attachments.limit'
-  | 'feishu.mail.send.message-id.duplicate'
-  | 'feishu.mail.send.message-id.assigned'
-  | 'feishu.mail.send.dedupe-key.replay'
   | 'feishu.mail.send.lock.serial'
   | 'feishu.mail.send.lock.default'
   | 'feishu.mail.send.lock.release'
   | 'feishu.mail.send.lock.failure'
-  | 'feishu.mail.send.rate-limit'
+  | 'feishu.mail.send.attachments.limit'
+  | 'feishu.mail.send.recipients.limit'
+  | 'feishu.mail.send.recipients.address'
+  | 'feishu.mail.send.recipients.required'
+  | 'feishu.mail.send.attachments.body.required'
+  | 'feishu.mail.send.attachments.inline-cid'
+  | 'feishu.mail.send.attachments.body.base64url'
+  | 'feishu.mail.send.attachments.filename.required'
+  | 'feishu.mail.send.base64url.padding'
+  | 'feishu.mail.send.raw.precedence'
+  | 'feishu.mail.send.raw.base64url'
+  | 'feishu.mail.send.size.limit'
+  | 'feishu.mail.send.raw.mime'
+  | 'feishu.mail.send.raw.recipients'
+  | 'feishu.mail.send.raw.recipients.limit'
+  | 'feishu.mail.send.message-id.duplicate'
+  | 'feishu.mail.send.message-id.assigned'
+  | 'feishu.mail.send.dedupe-key.replay'
+  | 'feishu.mail.send.check.sender'
+  | 'feishu.mail.send.check.receiver'
+  | 'feishu.mail.send.check.content-risk'
+  | 'feishu.mail.send.check.tenant-storage'
+  | 'feishu.mail.send.check.throttled'
+  | 'feishu.mail.send.check.restriction'
+  | 'feishu.mail.send.check.internal-error'
   | 'feishu.mail.send.quota.user-daily-sends'
   | 'feishu.mail.send.quota.user-daily-external'
   | 'feishu.mail.send.quota.tenant-daily-external'
   | 'feishu.mail.send.quota.day-boundary'
-  | 'feishu.mail.send.check.throttled'
-  | 'feishu.mail.send.check.restriction'
-  | 'feishu.mail.send.check.tenant-storage'
-  | 'feishu.mail.send.check.content-risk'
-  | 'feishu.mail.send.check.sender'
-  | 'feishu.mail.send.check.receiver'
-  | 'feishu.mail.send.check.internal-error'
   | 'feishu.mail.send.success'
   | 'feishu.mail.send.delivery.internal'
   | 'feishu.mail.send.thread.replies'
   | 'feishu.mail.send.store.cap'
   | 'feishu.mail.send.sdk'
+  | 'wecom.calendar.add.calendar.required'
+  | 'wecom.calendar.add.body.types'
+  | 'wecom.calendar.add.summary.required'
+  | 'wecom.calendar.add.set_as_default.values'
+  | 'wecom.calendar.add.is_public.values'
+  | 'wecom.calendar.add.is_corp_calendar.values'
+  | 'wecom.calendar.add.summary.length'
+  | 'wecom.calendar.add.color.required'
+  | 'wecom.calendar.add.color.format'
+  | 'wecom.calendar.add.description.length'
+  | 'wecom.calendar.add.admins.max'
+  | 'wecom.calendar.add.shares.max'
+  | 'wecom.calendar.add.shares.userid.required'
+  | 'wecom.calendar.add.shares.permission.values'
+  | 'wecom.calendar.add.admins.among-shares'
+  | 'wecom.calendar.add.public_range.userids.max'
+  | 'wecom.calendar.add.public_range.partyids.max'
+  | 'wecom.calendar.add.public_range.required'
+  | 'wecom.calendar.add.calendar.limit'
+  | 'wecom.calendar.add.is_corp_calendar.limit'
+  | 'wecom.calendar.add.shares.userid.known'
+  | 'wecom.calendar.add.is_corp_calendar.public'
+  | 'wecom.calendar.add.set_as_default.default'
+  | 'wecom.calendar.add.success'
+  | 'wecom.calendar.del.cal_id.required'
+  | 'wecom.calendar.del.types'
+  | 'wecom.calendar.del.cal_id.known'
+  | 'wecom.calendar.del.cal_id.own-app'
+  | 'wecom.calendar.del.cal_id.deleted'
+  | 'wecom.calendar.del.schedules'
+  | 'wecom.calendar.del.default'
+  | 'wecom.calendar.get.cal_id_list.required'
+  | 'wecom.calendar.get.cal_id_list.max'
+  | 'wecom.calendar.get.types'
+  | 'wecom.calendar.get.cal_id.known'
+  | 'wecom.calendar.get.cal_id.own-app'
+  | 'wecom.calendar.get.cal_id.deleted'
+  | 'wecom.calendar.get.shape'
+  | 'wecom.calendar.update.calendar.required'
+  | 'wecom.calendar.update.cal_id.required'
+  | 'wecom.calendar.update.body.types'
+  | 'wecom.calendar.update.summary.required'
+  | 'wecom.calendar.update.skip_public_range.values'
+  | 'wecom.calendar.update.cal_id.known'
+  | 'wecom.calendar.update.cal_id.own-app'
+  | 'wecom.calendar.update.cal_id.deleted'
+  | 'wecom.calendar.update.summary.length'
+  | 'wecom.calendar.update.color.required'
+  | 'wecom.calendar.update.color.format'
+  | 'wecom.calendar.update.description.length'
+  | 'wecom.calendar.update.admins.max'
+  | 'wecom.calendar.update.shares.max'
+  | 'wecom.calendar.update.shares.userid.required'
+  | 'wecom.calendar.update.shares.permission.values'
+  | 'wecom.calendar.update.admins.among-shares'
+  | 'wecom.calendar.update.public_range.userids.max'
+  | 'wecom.calendar.update.public_range.partyids.max'
+  | 'wecom.calendar.update.public_range.required'
+  | 'wecom.calendar.update.shares.userid.known'
+  | 'wecom.calendar.update.overwrite'
+  | 'wecom.calendar.update.skip_public_range.keep'
+  | 'wecom.exmail.compose_send.permission.mail'
+  | 'wecom.exmail.compose_send.permission.schedule-meeting'
   | 'wecom.exmail.compose_send.to.required'
   | 'wecom.exmail.compose_send.to.one-of'
   | 'wecom.exmail.compose_send.recipients.userid.known'
   | 'wecom.exmail.compose_send.recipients.userid.visible'
   | 'wecom.exmail.compose_send.subject.required'
   | 'wecom.exmail.compose_send.content.required'
+  | 'wecom.exmail.compose_send.content.empty'
   | 'wecom.exmail.compose_send.content_type.values'
   | 'wecom.exmail.compose_send.attachment_list.max'
   | 'wecom.exmail.compose_send.attachment_list.file_name.required'
@@ -110,19 +209,17 @@ export type RuleId =
   | 'wecom.exmail.compose_send.schedule.start_time.required'
   | 'wecom.exmail.compose_send.schedule.end_time.required'
   | 'wecom.exmail.compose_send.schedule.time.order'
-  | 'wecom.exmail.compose_send.schedule.start_time.future'
   | 'wecom.exmail.compose_send.schedule.method.values'
   | 'wecom.exmail.compose_send.schedule.cancel.schedule_id'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.known'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
   | 'wecom.exmail.compose_send.schedule.reminders.timezone.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range'
+  | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range'
   | 'wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign'
+  | 'wecom.exmail.compose_send.subject.meeting-title'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.required'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.one'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.corp-user'
@@ -135,9 +232,16 @@ export type RuleId =
   | 'wecom.exmail.compose_send.meeting.option.enable_enter_mute'
   | 'wecom.exmail.compose_send.meeting.option.remind_scope'
   | 'wecom.exmail.compose_send.meeting.option.water_mark_type'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.known'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.change-started'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started'
+  | 'wecom.exmail.compose_send.schedule.start_time.future'
   | 'wecom.exmail.compose_send.types'
   | 'wecom.exmail.compose_send.enable_id_trans.values'
   | 'wecom.exmail.compose_send.enable_id_trans.templates'
+  | 'wecom.exmail.compose_send.enable_id_trans.self-built'
   | 'wecom.exmail.compose_send.delivery'
   | 'wecom.exmail.compose_send.request.create'
   | 'wecom.exmail.compose_send.request.change'
@@ -148,6 +252,8 @@ export type RuleId =
   | 'wecom.gateway.access_token.unknown'
   | 'wecom.gateway.access_token.expired'
   | 'wecom.gateway.access_token.per-app'
+  | 'wecom.gateway.access_token.seeded'
+  | 'wecom.gateway.app.permission'
   | 'wecom.gateway.method.post-only'
   | 'wecom.gateway.body.json'
   | 'wecom.gateway.path.unknown'
@@ -162,12 +268,17 @@ export type RuleId =
   | 'wecom.meeting.cancel.meetingid.own-app'
   | 'wecom.meeting.cancel.status.cancelled'
   | 'wecom.meeting.cancel.status.scheduled'
-  | 'wecom.meeting.cancel.sub_meetingid'
+  | 'wecom.meeting.cancel.sub_meetingid.known'
+  | 'wecom.meeting.cancel.sub_meetingid.cancelled'
+  | 'wecom.meeting.cancel.sub_meetingid.scheduled'
+  | 'wecom.meeting.cancel.sub_meetingid.one'
+  | 'wecom.meeting.cancel.mail-booked'
+  | 'wecom.meeting.create.permission.callable'
   | 'wecom.meeting.create.method.post'
   | 'wecom.meeting.create.body.json'
   | 'wecom.meeting.create.body.types'
+  | 'wecom.meeting.create.creator_userid.deprecated'
   | 'wecom.meeting.create.admin_userid.required'
-  | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.title.required'
   | 'wecom.meeting.create.title.length'
   | 'wecom.meeting.create.meeting_start.required'
@@ -177,15 +288,17 @@ export type RuleId =
   | 'wecom.meeting.create.meeting_duration.min'
   | 'wecom.meeting.create.description.length'
   | 'wecom.meeting.create.location.length'
-  | 'wecom.meeting.create.invitees.visible'
+  | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.invitees.limit'
+  | 'wecom.meeting.create.invitees.visible'
+  | 'wecom.meeting.create.cal_id.third-party'
   | 'wecom.meeting.create.cal_id.length'
   | 'wecom.meeting.create.cal_id.owned'
   | 'wecom.meeting.create.settings.password'
   | 'wecom.meeting.create.settings.remind_scope'
   | 'wecom.meeting.create.settings.enable_enter_mute'
-  | 'wecom.meeting.create.settings.hosts.limit'
   | 'wecom.meeting.create.settings.hosts.advanced'
+  | 'wecom.meeting.create.settings.hosts.limit'
   | 'wecom.meeting.create.settings.hosts.visible'
   | 'wecom.meeting.create.settings.hosts.admin-dropped'
   | 'wecom.meeting.create.settings.ring_users.participants'
@@ -195,9 +308,9 @@ export type RuleId =
   | 'wecom.meeting.create.reminders.repeat_interval.max'
   | 'wecom.meeting.create.reminders.repeat_interval.weekly-only'
   | 'wecom.meeting.create.reminders.repeat_interval.custom'
-  | 'wecom.meeting.create.reminders.repeat_interval.range'
   | 'wecom.meeting.create.reminders.repeat_day_of_week'
   | 'wecom.meeting.create.reminders.repeat_day_of_month'
+  | 'wecom.meeting.create.reminders.repeat_interval.range'
   | 'wecom.meeting.create.reminders.repeat_until.clamp'
   | 'wecom.meeting.create.reminders.remind_before.unsupported'
   | 'wecom.meeting.create.excess_users'
@@ -209,7 +322,30 @@ export type RuleId =
   | 'wecom.meeting.get_info.meetingid.known'
   | 'wecom.meeting.get_info.meetingid.own-app'
   | 'wecom.meeting.get_info.meeting_code.known'
+  | 'wecom.meeting.get_info.sub_meetingid.known'
   | 'wecom.meeting.get_info.fields'
+  | 'wecom.meeting.get_info.meeting_type.series'
+  | 'wecom.meeting.get_info.main_department.admin'
+  | 'wecom.meeting.get_info.has_vote.none'
+  | 'wecom.meeting.get_info.attendees.tmp_external_user.none'
+  | 'wecom.meeting.get_info.settings.enable_doc_upload_permission.default'
+  | 'wecom.meeting.get_info.settings.current_hosts.none'
+  | 'wecom.meeting.get_info.sub_meetings.ids'
+  | 'wecom.meeting.get_info.sub_meetings.page'
+  | 'wecom.meeting.get_info.current_sub_meetingid.next'
+  | 'wecom.meeting.get_info.sub_repeat_list.segment'
+  | 'wecom.meeting.get_info.sub_meetings.one-off'
+  | 'wecom.meeting.get_user_meetingid.userid.required'
+  | 'wecom.meeting.get_user_meetingid.types'
+  | 'wecom.meeting.get_user_meetingid.limit.range'
+  | 'wecom.meeting.get_user_meetingid.time.order'
+  | 'wecom.meeting.get_user_meetingid.time.span'
+  | 'wecom.meeting.get_user_meetingid.userid.visible'
+  | 'wecom.meeting.get_user_meetingid.cursor.known'
+  | 'wecom.meeting.get_user_meetingid.own-app'
+  | 'wecom.meeting.get_user_meetingid.window'
+  | 'wecom.meeting.get_user_meetingid.page'
+  | 'wecom.meeting.update.permission.callable'
   | 'wecom.meeting.update.method.post'
   | 'wecom.meeting.update.body.json'
   | 'wecom.meeting.update.body.types'
@@ -228,13 +364,17 @@ export type RuleId =
   | 'wecom.meeting.update.meeting_start.passed'
   | 'wecom.meeting.update.description.length'
   | 'wecom.meeting.update.location.length'
-  | 'wecom.meeting.update.invitees.visible'
   | 'wecom.meeting.update.invitees.limit'
+  | 'wecom.meeting.update.invitees.visible'
   | 'wecom.meeting.update.cal_id.length'
   | 'wecom.meeting.update.cal_id.owned'
   | 'wecom.meeting.update.settings.password'
   | 'wecom.meeting.update.settings.remind_scope'
   | 'wecom.meeting.update.settings.enable_enter_mute'
+  | 'wecom.meeting.update.settings.hosts.advanced'
+  | 'wecom.meeting.update.settings.hosts.limit'
+  | 'wecom.meeting.update.settings.hosts.visible'
+  | 'wecom.meeting.update.settings.hosts.admin-dropped'
   | 'wecom.meeting.update.settings.watermark_type'
   | 'wecom.meeting.update.settings.auto_record_type'
   | 'wecom.meeting.update.settings.cloud-record-flags'
@@ -242,10 +382,6 @@ export type RuleId =
   | 'wecom.meeting.update.settings.host_key'
   | 'wecom.meeting.update.settings.host_key.generated'
   | 'wecom.meeting.update.settings.allow_external_user'
-  | 'wecom.meeting.update.settings.hosts.limit'
-  | 'wecom.meeting.update.settings.hosts.advanced'
-  | 'wecom.meeting.update.settings.hosts.visible'
-  | 'wecom.meeting.update.settings.hosts.admin-dropped'
   | 'wecom.meeting.update.settings.ring_users.participants'
   | 'wecom.meeting.update.reminders.is_repeat'
   | 'wecom.meeting.update.reminders.repeat_type'
@@ -253,7 +389,6 @@ export type RuleId =
   | 'wecom.meeting.update.reminders.custom-type'
   | 'wecom.meeting.update.reminders.repeat_interval.custom'
   | 'wecom.meeting.update.reminders.repeat_interval.max'
-  | 'wecom.meeting.update.reminders.repeat_interval.range'
   | 'wecom.meeting.update.reminders.repeat_day_of_week'
   | 'wecom.meeting.update.reminders.repeat_day_of_month'
   | 'wecom.meeting.update.reminders.start-day-added'
@@ -262,21 +397,23 @@ export type RuleId =
   | 'wecom.meeting.update.reminders.repeat_day_of_month.missing-day'
   | 'wecom.meeting.update.reminders.repeat_until_type'
   | 'wecom.meeting.update.reminders.repeat_until_count'
+  | 'wecom.meeting.update.reminders.repeat_interval.range'
   | 'wecom.meeting.update.reminders.repeat_until.clamp'
   | 'wecom.meeting.update.reminders.remind_before.unsupported'
   | 'wecom.meeting.update.only-given-fields'
   | 'wecom.meeting.update.excess_users'
+  | 'wecom.meeting.update.mail-booked'
   | 'wecom.schedule.add.schedule.required'
   | 'wecom.schedule.add.types'
   | 'wecom.schedule.add.start_time.required'
   | 'wecom.schedule.add.end_time.required'
   | 'wecom.schedule.add.time.order'
   | 'wecom.schedule.add.admins.max'
-  | 'wecom.schedule.add.admins.among-attendees'
   | 'wecom.schedule.add.attendees.max'
   | 'wecom.schedule.add.attendees.userid.required'
-  | 'wecom.schedule.add.attendees.userid.length'
   | 'wecom.schedule.add.attendees.userid.known'
+  | 'wecom.schedule.add.attendees.userid.length'
+  | 'wecom.schedule.add.admins.among-attendees'
   | 'wecom.schedule.add.summary.length'
   | 'wecom.schedule.add.summary.default'
   | 'wecom.schedule.add.description.length'
@@ -292,9 +429,12 @@ export type RuleId =
   | 'wecom.schedule.add.reminders.repeat_day_of_month.range'
   | 'wecom.schedule.add.reminders.timezone.range'
   | 'wecom.schedule.add.reminders.repeat_until.forever'
+  | 'wecom.schedule.add.cal_id.third-party'
   | 'wecom.schedule.add.cal_id.length'
   | 'wecom.schedule.add.cal_id.known'
   | 'wecom.schedule.add.cal_id.own-app'
+  | 'wecom.schedule.add.cal_id.deleted'
+  | 'wecom.schedule.add.cal_id.no-default'
   | 'wecom.schedule.add.cal_id.default'
   | 'wecom.schedule.add.is_whole_day.values'
   | 'wecom.schedule.add.success'
@@ -315,6 +455,15 @@ export type RuleId =
   | 'wecom.schedule.get.shape'
   | 'wecom.schedule.get.cancelled'
   | 'wecom.schedule.get.types'
+  | 'wecom.schedule.get_by_calendar.cal_id.required'
+  | 'wecom.schedule.get_by_calendar.types'
+  | 'wecom.schedule.get_by_calendar.offset.range'
+  | 'wecom.schedule.get_by_calendar.limit.range'
+  | 'wecom.schedule.get_by_calendar.cal_id.known'
+  | 'wecom.schedule.get_by_calendar.cal_id.own-app'
+  | 'wecom.schedule.get_by_calendar.cal_id.deleted'
+  | 'wecom.schedule.get_by_calendar.page'
+  | 'wecom.schedule.get_by_calendar.shape'
   | 'wecom.schedule.update.schedule.required'
   | 'wecom.schedule.update.schedule_id.required'
   | 'wecom.schedule.update.body.types'
@@ -323,15 +472,19 @@ export type RuleId =
   | 'wecom.schedule.update.schedule_id.own-app'
   | 'wecom.schedule.update.schedule_id.deleted'
   | 'wecom.schedule.update.schedule_id.mail-created'
+  | 'wecom.schedule.update.op_mode.values'
+  | 'wecom.schedule.update.op_mode.repeating'
+  | 'wecom.schedule.update.op_start_time.occurrence'
+  | 'wecom.schedule.update.op_mode.single'
   | 'wecom.schedule.update.start_time.required'
   | 'wecom.schedule.update.end_time.required'
   | 'wecom.schedule.update.time.order'
   | 'wecom.schedule.update.admins.max'
-  | 'wecom.schedule.update.admins.among-attendees'
   | 'wecom.schedule.update.attendees.max'
   | 'wecom.schedule.update.attendees.userid.required'
-  | 'wecom.schedule.update.attendees.userid.length'
   | 'wecom.schedule.update.attendees.userid.known'
+  | 'wecom.schedule.update.attendees.userid.length'
+  | 'wecom.schedule.update.admins.among-attendees'
   | 'wecom.schedule.update.summary.length'
   | 'wecom.schedule.update.description.length'
   | 'wecom.schedule.update.location.length'
@@ -345,10 +498,6 @@ export type RuleId =
   | 'wecom.schedule.update.reminders.repeat_day_of_month.range'
   | 'wecom.schedule.update.reminders.timezone.range'
   | 'wecom.schedule.update.is_whole_day.values'
-  | 'wecom.schedule.update.op_mode.values'
-  | 'wecom.schedule.update.op_mode.repeating'
-  | 'wecom.schedule.update.op_start_time.occurrence'
-  | 'wecom.schedule.update.op_mode.single'
   | 'wecom.schedule.update.overwrite'
   | 'wecom.schedule.update.skip_attendees.keep'
   | 'wecom.schedule.update.op_mode.this'
@@ -364,48 +513,117 @@ export type RefusalId =
   | 'feishu.authen.oauth_token.params.required'
   | 'feishu.authen.oauth_token.grant_type.supported'
   | 'feishu.authen.oauth_token.refresh_token.valid'
+  | 'feishu.authen.oidc_access_token.body.types'
+  | 'feishu.authen.oidc_access_token.params.required'
+  | 'feishu.authen.oidc_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_access_token.code.valid'
+  | 'feishu.authen.oidc_refresh_access_token.body.types'
+  | 'feishu.authen.oidc_refresh_access_token.params.required'
+  | 'feishu.authen.oidc_refresh_access_token.grant_type.supported'
+  | 'feishu.authen.oidc_refresh_access_token.refresh_token.valid'
   | 'feishu.gateway.authorization.missing'
   | 'feishu.gateway.authorization.unknown-user'
   | 'feishu.gateway.authorization.tenant-on-user-api'
   | 'feishu.gateway.authorization.expired'
+  | 'feishu.gateway.authorization.scope'
+  | 'feishu.gateway.authorization.app-token'
   | 'feishu.gateway.body.content-type'
   | 'feishu.gateway.body.json'
   | 'feishu.gateway.path.unknown'
-  | 'feishu.mail.message.get.not-found'
   | 'feishu.mail.message.get.mailbox.not-found'
   | 'feishu.mail.message.get.mailbox.inactive'
   | 'feishu.mail.message.get.mailbox.other-user'
+  | 'feishu.mail.message.get.not-found'
+  | 'feishu.mail.message.list.page_size.required'
+  | 'feishu.mail.message.list.page_size.range'
+  | 'feishu.mail.message.list.folder_id.required'
+  | 'feishu.mail.message.list.only_unread.values'
+  | 'feishu.mail.message.list.mailbox.not-found'
+  | 'feishu.mail.message.list.mailbox.inactive'
+  | 'feishu.mail.message.list.mailbox.other-user'
+  | 'feishu.mail.message.list.page_token.known'
+  | 'feishu.mail.send.rate-limit'
+  | 'feishu.mail.send.body.type'
+  | 'feishu.mail.send.attachments.body.length'
   | 'feishu.mail.send.mailbox.not-found'
   | 'feishu.mail.send.mailbox.inactive'
   | 'feishu.mail.send.mailbox.other-user'
-  | 'feishu.mail.send.body.type'
-  | 'feishu.mail.send.attachments.body.length'
-  | 'feishu.mail.send.recipients.required'
+  | 'feishu.mail.send.lock.serial'
+  | 'feishu.mail.send.attachments.limit'
+  | 'feishu.mail.send.recipients.limit'
   | 'feishu.mail.send.recipients.address'
-  | 'feishu.mail.send.attachments.filename.required'
+  | 'feishu.mail.send.recipients.required'
   | 'feishu.mail.send.attachments.body.required'
   | 'feishu.mail.send.attachments.inline-cid'
-  | 'feishu.mail.send.raw.base64url'
   | 'feishu.mail.send.attachments.body.base64url'
+  | 'feishu.mail.send.attachments.filename.required'
+  | 'feishu.mail.send.raw.base64url'
+  | 'feishu.mail.send.size.limit'
   | 'feishu.mail.send.raw.mime'
   | 'feishu.mail.send.raw.recipients'
-  | 'feishu.mail.send.size.limit'
-  | 'feishu.mail.send.recipients.limit'
   | 'feishu.mail.send.raw.recipients.limit'
-  | 'feishu.mail.send.attachments.limit'
   | 'feishu.mail.send.message-id.duplicate'
-  | 'feishu.mail.send.lock.serial'
-  | 'feishu.mail.send.rate-limit'
+  | 'feishu.mail.send.check.sender'
+  | 'feishu.mail.send.check.receiver'
+  | 'feishu.mail.send.check.content-risk'
+  | 'feishu.mail.send.check.tenant-storage'
+  | 'feishu.mail.send.check.throttled'
+  | 'feishu.mail.send.check.restriction'
+  | 'feishu.mail.send.check.internal-error'
   | 'feishu.mail.send.quota.user-daily-sends'
   | 'feishu.mail.send.quota.user-daily-external'
   | 'feishu.mail.send.quota.tenant-daily-external'
-  | 'feishu.mail.send.check.throttled'
-  | 'feishu.mail.send.check.restriction'
-  | 'feishu.mail.send.check.tenant-storage'
-  | 'feishu.mail.send.check.content-risk'
-  | 'feishu.mail.send.check.sender'
-  | 'feishu.mail.send.check.receiver'
-  | 'feishu.mail.send.check.internal-error'
+  | 'wecom.calendar.add.calendar.required'
+  | 'wecom.calendar.add.body.types'
+  | 'wecom.calendar.add.summary.required'
+  | 'wecom.calendar.add.set_as_default.values'
+  | 'wecom.calendar.add.is_public.values'
+  | 'wecom.calendar.add.is_corp_calendar.values'
+  | 'wecom.calendar.add.summary.length'
+  | 'wecom.calendar.add.color.required'
+  | 'wecom.calendar.add.color.format'
+  | 'wecom.calendar.add.description.length'
+  | 'wecom.calendar.add.admins.max'
+  | 'wecom.calendar.add.shares.max'
+  | 'wecom.calendar.add.shares.userid.required'
+  | 'wecom.calendar.add.shares.permission.values'
+  | 'wecom.calendar.add.admins.among-shares'
+  | 'wecom.calendar.add.public_range.userids.max'
+  | 'wecom.calendar.add.public_range.partyids.max'
+  | 'wecom.calendar.add.public_range.required'
+  | 'wecom.calendar.add.calendar.limit'
+  | 'wecom.calendar.add.is_corp_calendar.limit'
+  | 'wecom.calendar.del.cal_id.required'
+  | 'wecom.calendar.del.types'
+  | 'wecom.calendar.del.cal_id.known'
+  | 'wecom.calendar.del.cal_id.own-app'
+  | 'wecom.calendar.del.cal_id.deleted'
+  | 'wecom.calendar.get.cal_id_list.required'
+  | 'wecom.calendar.get.cal_id_list.max'
+  | 'wecom.calendar.get.types'
+  | 'wecom.calendar.get.cal_id.known'
+  | 'wecom.calendar.get.cal_id.own-app'
+  | 'wecom.calendar.get.cal_id.deleted'
+  | 'wecom.calendar.update.calendar.required'
+  | 'wecom.calendar.update.cal_id.required'
+  | 'wecom.calendar.update.body.types'
+  | 'wecom.calendar.update.summary.required'
+  | 'wecom.calendar.update.skip_public_range.values'
+  | 'wecom.calendar.update.cal_id.known'
+  | 'wecom.calendar.update.cal_id.own-app'
+  | 'wecom.calendar.update.cal_id.deleted'
+  | 'wecom.calendar.update.summary.length'
+  | 'wecom.calendar.update.color.required'
+  | 'wecom.calendar.update.color.format'
+  | 'wecom.calendar.update.description.length'
+  | 'wecom.calendar.update.admins.max'
+  | 'wecom.calendar.update.shares.max'
+  | 'wecom.calendar.update.shares.userid.required'
+  | 'wecom.calendar.update.shares.permission.values'
+  | 'wecom.calendar.update.admins.among-shares'
+  | 'wecom.calendar.update.public_range.userids.max'
+  | 'wecom.calendar.update.public_range.partyids.max'
+  | 'wecom.calendar.update.public_range.required'
   | 'wecom.exmail.compose_send.to.required'
   | 'wecom.exmail.compose_send.to.one-of'
   | 'wecom.exmail.compose_send.recipients.userid.known'
@@ -422,18 +640,16 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.schedule.start_time.required'
   | 'wecom.exmail.compose_send.schedule.end_time.required'
   | 'wecom.exmail.compose_send.schedule.time.order'
-  | 'wecom.exmail.compose_send.schedule.start_time.future'
   | 'wecom.exmail.compose_send.schedule.method.values'
   | 'wecom.exmail.compose_send.schedule.cancel.schedule_id'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.known'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
-  | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
   | 'wecom.exmail.compose_send.schedule.reminders.timezone.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_type.values'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range'
+  | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range'
+  | 'wecom.exmail.compose_send.subject.meeting-title'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.required'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.one'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.corp-user'
@@ -446,11 +662,18 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.meeting.option.enable_enter_mute'
   | 'wecom.exmail.compose_send.meeting.option.remind_scope'
   | 'wecom.exmail.compose_send.meeting.option.water_mark_type'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.known'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.change-started'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started'
+  | 'wecom.exmail.compose_send.schedule.start_time.future'
   | 'wecom.exmail.compose_send.types'
   | 'wecom.exmail.compose_send.enable_id_trans.values'
   | 'wecom.gateway.access_token.missing'
   | 'wecom.gateway.access_token.unknown'
   | 'wecom.gateway.access_token.expired'
+  | 'wecom.gateway.app.permission'
   | 'wecom.gateway.method.post-only'
   | 'wecom.gateway.body.json'
   | 'wecom.gateway.path.unknown'
@@ -464,10 +687,12 @@ export type RefusalId =
   | 'wecom.meeting.cancel.meetingid.own-app'
   | 'wecom.meeting.cancel.status.cancelled'
   | 'wecom.meeting.cancel.status.scheduled'
-  | 'wecom.meeting.cancel.sub_meetingid'
+  | 'wecom.meeting.cancel.sub_meetingid.known'
+  | 'wecom.meeting.cancel.sub_meetingid.cancelled'
+  | 'wecom.meeting.cancel.sub_meetingid.scheduled'
   | 'wecom.meeting.create.body.types'
+  | 'wecom.meeting.create.creator_userid.deprecated'
   | 'wecom.meeting.create.admin_userid.required'
-  | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.title.required'
   | 'wecom.meeting.create.title.length'
   | 'wecom.meeting.create.meeting_start.required'
@@ -477,24 +702,26 @@ export type RefusalId =
   | 'wecom.meeting.create.meeting_duration.min'
   | 'wecom.meeting.create.description.length'
   | 'wecom.meeting.create.location.length'
-  | 'wecom.meeting.create.invitees.visible'
+  | 'wecom.meeting.create.admin_userid.visible'
   | 'wecom.meeting.create.invitees.limit'
+  | 'wecom.meeting.create.invitees.visible'
+  | 'wecom.meeting.create.cal_id.third-party'
   | 'wecom.meeting.create.cal_id.length'
   | 'wecom.meeting.create.cal_id.owned'
   | 'wecom.meeting.create.settings.password'
   | 'wecom.meeting.create.settings.remind_scope'
   | 'wecom.meeting.create.settings.enable_enter_mute'
-  | 'wecom.meeting.create.settings.hosts.limit'
   | 'wecom.meeting.create.settings.hosts.advanced'
+  | 'wecom.meeting.create.settings.hosts.limit'
   | 'wecom.meeting.create.settings.hosts.visible'
   | 'wecom.meeting.create.settings.ring_users.participants'
   | 'wecom.meeting.create.reminders.is_repeat'
   | 'wecom.meeting.create.reminders.repeat_type'
   | 'wecom.meeting.create.reminders.repeat_interval.max'
   | 'wecom.meeting.create.reminders.repeat_interval.custom'
-  | 'wecom.meeting.create.reminders.repeat_interval.range'
   | 'wecom.meeting.create.reminders.repeat_day_of_week'
   | 'wecom.meeting.create.reminders.repeat_day_of_month'
+  | 'wecom.meeting.create.reminders.repeat_interval.range'
   | 'wecom.meeting.create.duplicate.creating'
   | 'wecom.meeting.create.duplicate.created'
   | 'wecom.meeting.get_info.body.types'
@@ -502,6 +729,14 @@ export type RefusalId =
   | 'wecom.meeting.get_info.meetingid.known'
   | 'wecom.meeting.get_info.meetingid.own-app'
   | 'wecom.meeting.get_info.meeting_code.known'
+  | 'wecom.meeting.get_info.sub_meetingid.known'
+  | 'wecom.meeting.get_user_meetingid.userid.required'
+  | 'wecom.meeting.get_user_meetingid.types'
+  | 'wecom.meeting.get_user_meetingid.limit.range'
+  | 'wecom.meeting.get_user_meetingid.time.order'
+  | 'wecom.meeting.get_user_meetingid.time.span'
+  | 'wecom.meeting.get_user_meetingid.userid.visible'
+  | 'wecom.meeting.get_user_meetingid.cursor.known'
   | 'wecom.meeting.update.body.types'
   | 'wecom.meeting.update.meetingid.required'
   | 'wecom.meeting.update.meetingid.known'
@@ -517,21 +752,21 @@ export type RefusalId =
   | 'wecom.meeting.update.meeting_start.passed'
   | 'wecom.meeting.update.description.length'
   | 'wecom.meeting.update.location.length'
-  | 'wecom.meeting.update.invitees.visible'
   | 'wecom.meeting.update.invitees.limit'
+  | 'wecom.meeting.update.invitees.visible'
   | 'wecom.meeting.update.cal_id.length'
   | 'wecom.meeting.update.cal_id.owned'
   | 'wecom.meeting.update.settings.password'
   | 'wecom.meeting.update.settings.remind_scope'
   | 'wecom.meeting.update.settings.enable_enter_mute'
+  | 'wecom.meeting.update.settings.hosts.advanced'
+  | 'wecom.meeting.update.settings.hosts.limit'
+  | 'wecom.meeting.update.settings.hosts.visible'
   | 'wecom.meeting.update.settings.watermark_type'
   | 'wecom.meeting.update.settings.auto_record_type'
   | 'wecom.meeting.update.settings.cloud-record-flags'
   | 'wecom.meeting.update.settings.mute_all'
   | 'wecom.meeting.update.settings.host_key'
-  | 'wecom.meeting.update.settings.hosts.limit'
-  | 'wecom.meeting.update.settings.hosts.advanced'
-  | 'wecom.meeting.update.settings.hosts.visible'
   | 'wecom.meeting.update.settings.ring_users.participants'
   | 'wecom.meeting.update.reminders.is_repeat'
   | 'wecom.meeting.update.reminders.repeat_type'
@@ -539,22 +774,22 @@ export type RefusalId =
   | 'wecom.meeting.update.reminders.custom-type'
   | 'wecom.meeting.update.reminders.repeat_interval.custom'
   | 'wecom.meeting.update.reminders.repeat_interval.max'
-  | 'wecom.meeting.update.reminders.repeat_interval.range'
   | 'wecom.meeting.update.reminders.repeat_day_of_week'
   | 'wecom.meeting.update.reminders.repeat_day_of_month'
   | 'wecom.meeting.update.reminders.repeat_until_type'
   | 'wecom.meeting.update.reminders.repeat_until_count'
+  | 'wecom.meeting.update.reminders.repeat_interval.range'
   | 'wecom.schedule.add.schedule.required'
   | 'wecom.schedule.add.types'
   | 'wecom.schedule.add.start_time.required'
   | 'wecom.schedule.add.end_time.required'
   | 'wecom.schedule.add.time.order'
   | 'wecom.schedule.add.admins.max'
-  | 'wecom.schedule.add.admins.among-attendees'
   | 'wecom.schedule.add.attendees.max'
   | 'wecom.schedule.add.attendees.userid.required'
-  | 'wecom.schedule.add.attendees.userid.length'
   | 'wecom.schedule.add.attendees.userid.known'
+  | 'wecom.schedule.add.attendees.userid.length'
+  | 'wecom.schedule.add.admins.among-attendees'
   | 'wecom.schedule.add.summary.length'
   | 'wecom.schedule.add.description.length'
   | 'wecom.schedule.add.location.length'
@@ -567,9 +802,12 @@ export type RefusalId =
   | 'wecom.schedule.add.reminders.repeat_day_of_week.range'
   | 'wecom.schedule.add.reminders.repeat_day_of_month.range'
   | 'wecom.schedule.add.reminders.timezone.range'
+  | 'wecom.schedule.add.cal_id.third-party'
   | 'wecom.schedule.add.cal_id.length'
   | 'wecom.schedule.add.cal_id.known'
   | 'wecom.schedule.add.cal_id.own-app'
+  | 'wecom.schedule.add.cal_id.deleted'
+  | 'wecom.schedule.add.cal_id.no-default'
   | 'wecom.schedule.add.is_whole_day.values'
   | 'wecom.schedule.del.schedule_id.required'
   | 'wecom.schedule.del.schedule_id.known'
@@ -584,6 +822,13 @@ export type RefusalId =
   | 'wecom.schedule.get.schedule_id.known'
   | 'wecom.schedule.get.schedule_id.own-app'
   | 'wecom.schedule.get.types'
+  | 'wecom.schedule.get_by_calendar.cal_id.required'
+  | 'wecom.schedule.get_by_calendar.types'
+  | 'wecom.schedule.get_by_calendar.offset.range'
+  | 'wecom.schedule.get_by_calendar.limit.range'
+  | 'wecom.schedule.get_by_calendar.cal_id.known'
+  | 'wecom.schedule.get_by_calendar.cal_id.own-app'
+  | 'wecom.schedule.get_by_calendar.cal_id.deleted'
   | 'wecom.schedule.update.schedule.required'
   | 'wecom.schedule.update.schedule_id.required'
   | 'wecom.schedule.update.body.types'
@@ -592,15 +837,19 @@ export type RefusalId =
   | 'wecom.schedule.update.schedule_id.own-app'
   | 'wecom.schedule.update.schedule_id.deleted'
   | 'wecom.schedule.update.schedule_id.mail-created'
+  | 'wecom.schedule.update.op_mode.values'
+  | 'wecom.schedule.update.op_mode.repeating'
+  | 'wecom.schedule.update.op_start_time.occurrence'
+  | 'wecom.schedule.update.op_mode.single'
   | 'wecom.schedule.update.start_time.required'
   | 'wecom.schedule.update.end_time.required'
   | 'wecom.schedule.update.time.order'
   | 'wecom.schedule.update.admins.max'
-  | 'wecom.schedule.update.admins.among-attendees'
   | 'wecom.schedule.update.attendees.max'
   | 'wecom.schedule.update.attendees.userid.required'
-  | 'wecom.schedule.update.attendees.userid.length'
   | 'wecom.schedule.update.attendees.userid.known'
+  | 'wecom.schedule.update.attendees.userid.length'
+  | 'wecom.schedule.update.admins.among-attendees'
   | 'wecom.schedule.update.summary.length'
   | 'wecom.schedule.update.description.length'
   | 'wecom.schedule.update.location.length'
@@ -614,10 +863,6 @@ export type RefusalId =
   | 'wecom.schedule.update.reminders.repeat_day_of_month.range'
   | 'wecom.schedule.update.reminders.timezone.range'
   | 'wecom.schedule.update.is_whole_day.values'
-  | 'wecom.schedule.update.op_mode.values'
-  | 'wecom.schedule.update.op_mode.repeating'
-  | 'wecom.schedule.update.op_start_time.occurrence'
-  | 'wecom.schedule.update.op_mode.single'
 
 export interface RuleEntry {
   id: RuleId
@@ -652,75 +897,165 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'feishu.authen.oauth_token.grant_type.supported': {"id":"feishu.authen.oauth_token.grant_type.supported","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
   'feishu.authen.oauth_token.refresh_token.valid': {"id":"feishu.authen.oauth_token.refresh_token.valid","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"refresh_token","kind":"refusal","code":20026,"status":400,"message":"The refresh token is invalid or expired.","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
   'feishu.authen.oauth_token.success': {"id":"feishu.authen.oauth_token.success","endpoint":"feishu.authen.oauth_token","vendor":"feishu","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token"},
+  'feishu.authen.oidc_access_token.body.types': {"id":"feishu.authen.oidc_access_token.body.types","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.params.required': {"id":"feishu.authen.oidc_access_token.params.required","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.grant_type.supported': {"id":"feishu.authen.oidc_access_token.grant_type.supported","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.code.valid': {"id":"feishu.authen.oidc_access_token.code.valid","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"code","kind":"refusal","code":20003,"status":400,"message":"The authorization code is not found. Please check the code and try again.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.success': {"id":"feishu.authen.oidc_access_token.success","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"data","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_access_token.authorization.app-token': {"id":"feishu.authen.oidc_access_token.authorization.app-token","endpoint":"feishu.authen.oidc_access_token","vendor":"feishu","field":"Authorization","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.body.types': {"id":"feishu.authen.oidc_refresh_access_token.body.types","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.params.required': {"id":"feishu.authen.oidc_refresh_access_token.params.required","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.grant_type.supported': {"id":"feishu.authen.oidc_refresh_access_token.grant_type.supported","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"grant_type","kind":"refusal","code":20001,"status":400,"message":"The request is missing a required parameter.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.refresh_token.valid': {"id":"feishu.authen.oidc_refresh_access_token.refresh_token.valid","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"refresh_token","kind":"refusal","code":20026,"status":400,"message":"The refresh token is invalid or expired.","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
+  'feishu.authen.oidc_refresh_access_token.success': {"id":"feishu.authen.oidc_refresh_access_token.success","endpoint":"feishu.authen.oidc_refresh_access_token","vendor":"feishu","field":"data","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/oidc-refresh_access_token/create"},
   'feishu.gateway.authorization.missing': {"id":"feishu.gateway.authorization.missing","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991661,"status":400,"message":"Missing access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.unknown-user': {"id":"feishu.gateway.authorization.unknown-user","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991668,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.tenant-on-user-api': {"id":"feishu.gateway.authorization.tenant-on-user-api","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.authorization.expired': {"id":"feishu.gateway.authorization.expired","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991677,"status":401,"message":"Authentication token expired. Please request a new one.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
+  'feishu.gateway.authorization.scope': {"id":"feishu.gateway.authorization.scope","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
+  'feishu.gateway.authorization.app-token': {"id":"feishu.gateway.authorization.app-token","endpoint":"feishu.gateway","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.body.content-type': {"id":"feishu.gateway.body.content-type","endpoint":"feishu.gateway","vendor":"feishu","field":"Content-Type","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.body.json': {"id":"feishu.gateway.body.json","endpoint":"feishu.gateway","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
   'feishu.gateway.path.unknown': {"id":"feishu.gateway.path.unknown","endpoint":"feishu.gateway","vendor":"feishu","field":"path","kind":"refusal","code":0,"status":404,"message":"","doc":"https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"},
+  'feishu.mail.message.get.token.scope': {"id":"feishu.mail.message.get.token.scope","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get","refusedAs":"feishu.gateway.authorization.scope"},
   'feishu.mail.message.get.success': {"id":"feishu.mail.message.get.success","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.raw': {"id":"feishu.mail.message.get.raw","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
-  'feishu.mail.message.get.not-found': {"id":"feishu.mail.message.get.not-found","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.mailbox.not-found': {"id":"feishu.mail.message.get.mailbox.not-found","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.mailbox.inactive': {"id":"feishu.mail.message.get.mailbox.inactive","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.mailbox.other-user': {"id":"feishu.mail.message.get.mailbox.other-user","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234017,"status":403,"message":"permission deny","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
+  'feishu.mail.message.get.not-found': {"id":"feishu.mail.message.get.not-found","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get"},
   'feishu.mail.message.get.other-copy': {"id":"feishu.mail.message.get.other-copy","endpoint":"feishu.mail.message.get","vendor":"feishu","field":"message_id","kind":"refusal","code":1234034,"status":404,"message":"message not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/get","refusedAs":"feishu.mail.message.get.not-found"},
+  'feishu.mail.message.list.page_size.required': {"id":"feishu.mail.message.list.page_size.required","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"page_size","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list","check":{"path":"page_size","required":true}},
+  'feishu.mail.message.list.page_size.range': {"id":"feishu.mail.message.list.page_size.range","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"page_size","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.folder_id.required': {"id":"feishu.mail.message.list.folder_id.required","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"folder_id","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list","check":{"path":"folder_id","nonEmpty":true}},
+  'feishu.mail.message.list.only_unread.values': {"id":"feishu.mail.message.list.only_unread.values","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"only_unread","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list","check":{"path":"only_unread","enum":["true","false"]}},
+  'feishu.mail.message.list.mailbox.not-found': {"id":"feishu.mail.message.list.mailbox.not-found","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.mailbox.inactive': {"id":"feishu.mail.message.list.mailbox.inactive","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1235013,"status":404,"message":"mail box not found","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.mailbox.other-user': {"id":"feishu.mail.message.list.mailbox.other-user","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234017,"status":403,"message":"permission deny","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.page_token.known': {"id":"feishu.mail.message.list.page_token.known","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"page_token","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.success': {"id":"feishu.mail.message.list.success","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"items","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.folders': {"id":"feishu.mail.message.list.folders","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"folder_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
+  'feishu.mail.message.list.only_unread': {"id":"feishu.mail.message.list.only_unread","endpoint":"feishu.mail.message.list","vendor":"feishu","field":"only_unread","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/list"},
   'feishu.mail.send.token.user-only': {"id":"feishu.mail.send.token.user-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991663,"status":400,"message":"Invalid access token for authorization. Please make a request with token attached.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.authorization.tenant-on-user-api"},
+  'feishu.mail.send.token.scope': {"id":"feishu.mail.send.token.scope","endpoint":"feishu.mail.send","vendor":"feishu","field":"Authorization","kind":"refusal","code":99991679,"status":400,"message":"Unauthorized. You do not have permission to perform the requested operation on the resource. Please request user re-authorization and try again.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.authorization.scope"},
   'feishu.mail.send.content-type': {"id":"feishu.mail.send.content-type","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.content-type.json-only': {"id":"feishu.mail.send.content-type.json-only","endpoint":"feishu.mail.send","vendor":"feishu","field":"Content-Type","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.gateway.body.content-type"},
+  'feishu.mail.send.rate-limit': {"id":"feishu.mail.send.rate-limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"app","kind":"refusal","code":99991400,"status":429,"message":"request trigger frequency limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.body.type': {"id":"feishu.mail.send.body.type","endpoint":"feishu.mail.send","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.body.null': {"id":"feishu.mail.send.body.null","endpoint":"feishu.mail.send","vendor":"feishu","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.body.length': {"id":"feishu.mail.send.attachments.body.length","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.mailbox.not-found': {"id":"feishu.mail.send.mailbox.not-found","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234013,"status":404,"message":"user mailbox not found or user mailbox not active","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.mailbox.inactive': {"id":"feishu.mail.send.mailbox.inactive","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234013,"status":404,"message":"user mailbox not found or user mailbox not active","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.mailbox.other-user': {"id":"feishu.mail.send.mailbox.other-user","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1234017,"status":403,"message":"permission deny","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.mailbox.case': {"id":"feishu.mail.send.mailbox.case","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.body.type': {"id":"feishu.mail.send.body.type","endpoint":"feishu.mail.send","vendor":"feishu","field":"body","kind":"refusal","code":9499,"status":400,"message":"Invalid parameter type in json: {field}. Invalid parameter value: {value}. Please check and modify accordingly.","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.body.null': {"id":"feishu.mail.send.body.null","endpoint":"feishu.mail.send","vendor":"feishu","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.body.length': {"id":"feishu.mail.send.attachments.body.length","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":99992402,"status":400,"message":"field validation failed","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.recipients.required': {"id":"feishu.mail.send.recipients.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.recipients.address': {"id":"feishu.mail.send.recipients.address","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc.mail_address","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.filename.required': {"id":"feishu.mail.send.attachments.filename.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.filename","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.body.required': {"id":"feishu.mail.send.attachments.body.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.inline-cid': {"id":"feishu.mail.send.attachments.inline-cid","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.cid","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.base64url.padding': {"id":"feishu.mail.send.base64url.padding","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw/attachments.body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.raw.base64url': {"id":"feishu.mail.send.raw.base64url","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.body.base64url': {"id":"feishu.mail.send.attachments.body.base64url","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.raw.mime': {"id":"feishu.mail.send.raw.mime","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.raw.recipients': {"id":"feishu.mail.send.raw.recipients","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.raw.precedence': {"id":"feishu.mail.send.raw.precedence","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.size.limit': {"id":"feishu.mail.send.size.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw/body","kind":"refusal","code":1236001,"status":400,"message":"raw size over limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.recipients.limit': {"id":"feishu.mail.send.recipients.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc","kind":"refusal","code":1236003,"status":400,"message":"the number of recipients exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.raw.recipients.limit': {"id":"feishu.mail.send.raw.recipients.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236003,"status":400,"message":"the number of recipients exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.attachments.limit': {"id":"feishu.mail.send.attachments.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments","kind":"refusal","code":1236004,"status":400,"message":"the number of attachments exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.message-id.duplicate': {"id":"feishu.mail.send.message-id.duplicate","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw Message-ID","kind":"refusal","code":1236005,"status":409,"message":"send mail repeatedly","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.message-id.assigned': {"id":"feishu.mail.send.message-id.assigned","endpoint":"feishu.mail.send","vendor":"feishu","field":"Message-ID","kind":"refusal","code":1236005,"status":409,"message":"send mail repeatedly","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.mail.send.message-id.duplicate"},
-  'feishu.mail.send.dedupe-key.replay': {"id":"feishu.mail.send.dedupe-key.replay","endpoint":"feishu.mail.send","vendor":"feishu","field":"dedupe_key","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.lock.serial': {"id":"feishu.mail.send.lock.serial","endpoint":"feishu.mail.send","vendor":"feishu","field":"user_mailbox_id","kind":"refusal","code":1236006,"status":429,"message":"too many request","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.lock.default': {"id":"feishu.mail.send.lock.default","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.lock.release': {"id":"feishu.mail.send.lock.release","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.lock.failure': {"id":"feishu.mail.send.lock.failure","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.rate-limit': {"id":"feishu.mail.send.rate-limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"app","kind":"refusal","code":99991400,"status":429,"message":"request trigger frequency limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.limit': {"id":"feishu.mail.send.attachments.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments","kind":"refusal","code":1236004,"status":400,"message":"the number of attachments exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.recipients.limit': {"id":"feishu.mail.send.recipients.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc","kind":"refusal","code":1236003,"status":400,"message":"the number of recipients exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.recipients.address': {"id":"feishu.mail.send.recipients.address","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc.mail_address","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.recipients.required': {"id":"feishu.mail.send.recipients.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"to/cc/bcc","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.body.required': {"id":"feishu.mail.send.attachments.body.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.inline-cid': {"id":"feishu.mail.send.attachments.inline-cid","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.cid","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.body.base64url': {"id":"feishu.mail.send.attachments.body.base64url","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.body","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.attachments.filename.required': {"id":"feishu.mail.send.attachments.filename.required","endpoint":"feishu.mail.send","vendor":"feishu","field":"attachments.filename","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","check":{"path":"attachments[].filename","nonEmpty":true}},
+  'feishu.mail.send.base64url.padding': {"id":"feishu.mail.send.base64url.padding","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw/attachments.body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.raw.precedence': {"id":"feishu.mail.send.raw.precedence","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.raw.base64url': {"id":"feishu.mail.send.raw.base64url","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.size.limit': {"id":"feishu.mail.send.size.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw/body","kind":"refusal","code":1236001,"status":400,"message":"raw size over limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.raw.mime': {"id":"feishu.mail.send.raw.mime","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236002,"status":400,"message":"invalid mime format","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.raw.recipients': {"id":"feishu.mail.send.raw.recipients","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1234008,"status":400,"message":"request parameter error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.raw.recipients.limit': {"id":"feishu.mail.send.raw.recipients.limit","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw","kind":"refusal","code":1236003,"status":400,"message":"the number of recipients exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.message-id.duplicate': {"id":"feishu.mail.send.message-id.duplicate","endpoint":"feishu.mail.send","vendor":"feishu","field":"raw Message-ID","kind":"refusal","code":1236005,"status":409,"message":"send mail repeatedly","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.message-id.assigned': {"id":"feishu.mail.send.message-id.assigned","endpoint":"feishu.mail.send","vendor":"feishu","field":"Message-ID","kind":"refusal","code":1236005,"status":409,"message":"send mail repeatedly","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send","refusedAs":"feishu.mail.send.message-id.duplicate"},
+  'feishu.mail.send.dedupe-key.replay': {"id":"feishu.mail.send.dedupe-key.replay","endpoint":"feishu.mail.send","vendor":"feishu","field":"dedupe_key","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.sender': {"id":"feishu.mail.send.check.sender","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236017,"status":400,"message":"sender check fail","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.receiver': {"id":"feishu.mail.send.check.receiver","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236018,"status":400,"message":"receiver check fail","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.content-risk': {"id":"feishu.mail.send.check.content-risk","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236014,"status":400,"message":"content risk","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.tenant-storage': {"id":"feishu.mail.send.check.tenant-storage","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236013,"status":429,"message":"tenant storage limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.throttled': {"id":"feishu.mail.send.check.throttled","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236010,"status":429,"message":"mail quota limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.restriction': {"id":"feishu.mail.send.check.restriction","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236012,"status":429,"message":"reach send mail restriction","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'feishu.mail.send.check.internal-error': {"id":"feishu.mail.send.check.internal-error","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236019,"status":500,"message":"internal server error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.quota.user-daily-sends': {"id":"feishu.mail.send.quota.user-daily-sends","endpoint":"feishu.mail.send","vendor":"feishu","field":"user","kind":"refusal","code":1236007,"status":429,"message":"the daily number of emails sent by the user exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.quota.user-daily-external': {"id":"feishu.mail.send.quota.user-daily-external","endpoint":"feishu.mail.send","vendor":"feishu","field":"user","kind":"refusal","code":1236008,"status":429,"message":"the number of external recipients the user sends messages to each day exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.quota.tenant-daily-external': {"id":"feishu.mail.send.quota.tenant-daily-external","endpoint":"feishu.mail.send","vendor":"feishu","field":"tenant","kind":"refusal","code":1236009,"status":429,"message":"the number of external recipients the tenant sends messages to each day exceeds the limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.quota.day-boundary': {"id":"feishu.mail.send.quota.day-boundary","endpoint":"feishu.mail.send","vendor":"feishu","field":"clock","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.throttled': {"id":"feishu.mail.send.check.throttled","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236010,"status":429,"message":"mail quota limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.restriction': {"id":"feishu.mail.send.check.restriction","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236012,"status":429,"message":"reach send mail restriction","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.tenant-storage': {"id":"feishu.mail.send.check.tenant-storage","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236013,"status":429,"message":"tenant storage limit","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.content-risk': {"id":"feishu.mail.send.check.content-risk","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236014,"status":400,"message":"content risk","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.sender': {"id":"feishu.mail.send.check.sender","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236017,"status":400,"message":"sender check fail","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.receiver': {"id":"feishu.mail.send.check.receiver","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236018,"status":400,"message":"receiver check fail","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
-  'feishu.mail.send.check.internal-error': {"id":"feishu.mail.send.check.internal-error","endpoint":"feishu.mail.send","vendor":"feishu","field":"config","kind":"refusal","code":1236019,"status":500,"message":"internal server error","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.success': {"id":"feishu.mail.send.success","endpoint":"feishu.mail.send","vendor":"feishu","field":"response","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.delivery.internal': {"id":"feishu.mail.send.delivery.internal","endpoint":"feishu.mail.send","vendor":"feishu","field":"store","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.thread.replies': {"id":"feishu.mail.send.thread.replies","endpoint":"feishu.mail.send","vendor":"feishu","field":"thread_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.store.cap': {"id":"feishu.mail.send.store.cap","endpoint":"feishu.mail.send","vendor":"feishu","field":"store","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
   'feishu.mail.send.sdk': {"id":"feishu.mail.send.sdk","endpoint":"feishu.mail.send","vendor":"feishu","field":"SDK","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send"},
+  'wecom.calendar.add.calendar.required': {"id":"wecom.calendar.add.calendar.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.body.types': {"id":"wecom.calendar.add.body.types","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.summary.required': {"id":"wecom.calendar.add.summary.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.set_as_default.values': {"id":"wecom.calendar.add.set_as_default.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.set_as_default","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_public.values': {"id":"wecom.calendar.add.is_public.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_public","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_corp_calendar.values': {"id":"wecom.calendar.add.is_corp_calendar.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_corp_calendar","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.summary.length': {"id":"wecom.calendar.add.summary.length","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.summary","minChars":1,"maxChars":128}},
+  'wecom.calendar.add.color.required': {"id":"wecom.calendar.add.color.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.color","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.color.format': {"id":"wecom.calendar.add.color.format","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.color","kind":"refusal","code":90473,"status":200,"message":"颜色参数异常","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.color","pattern":"^#[0-9A-Fa-f]{6}$"}},
+  'wecom.calendar.add.description.length': {"id":"wecom.calendar.add.description.length","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.description","maxChars":512}},
+  'wecom.calendar.add.admins.max': {"id":"wecom.calendar.add.admins.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.admins","maxItems":3}},
+  'wecom.calendar.add.shares.max': {"id":"wecom.calendar.add.shares.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.shares","maxItems":2000}},
+  'wecom.calendar.add.shares.userid.required': {"id":"wecom.calendar.add.shares.userid.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.shares.permission.values': {"id":"wecom.calendar.add.shares.permission.values","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares.permission","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.admins.among-shares': {"id":"wecom.calendar.add.admins.among-shares","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.public_range.userids.max': {"id":"wecom.calendar.add.public_range.userids.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.public_range.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.public_range.userids","maxItems":1000}},
+  'wecom.calendar.add.public_range.partyids.max': {"id":"wecom.calendar.add.public_range.partyids.max","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.public_range.partyids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93647","check":{"path":"calendar.public_range.partyids","maxItems":100}},
+  'wecom.calendar.add.public_range.required': {"id":"wecom.calendar.add.public_range.required","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.public_range","kind":"refusal","code":90483,"status":200,"message":"公共日历或全员日历需要提供public_range","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.calendar.limit': {"id":"wecom.calendar.add.calendar.limit","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar","kind":"refusal","code":90481,"status":200,"message":"组织者的日历数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_corp_calendar.limit': {"id":"wecom.calendar.add.is_corp_calendar.limit","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_corp_calendar","kind":"refusal","code":90481,"status":200,"message":"组织者的日历数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.shares.userid.known': {"id":"wecom.calendar.add.shares.userid.known","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.shares.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.is_corp_calendar.public': {"id":"wecom.calendar.add.is_corp_calendar.public","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.is_corp_calendar","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.set_as_default.default': {"id":"wecom.calendar.add.set_as_default.default","endpoint":"wecom.calendar.add","vendor":"wecom","field":"calendar.set_as_default","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.add.success': {"id":"wecom.calendar.add.success","endpoint":"wecom.calendar.add","vendor":"wecom","field":"cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93647"},
+  'wecom.calendar.del.cal_id.required': {"id":"wecom.calendar.del.cal_id.required","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.types': {"id":"wecom.calendar.del.types","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.cal_id.known': {"id":"wecom.calendar.del.cal_id.known","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.cal_id.own-app': {"id":"wecom.calendar.del.cal_id.own-app","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.cal_id.deleted': {"id":"wecom.calendar.del.cal_id.deleted","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.schedules': {"id":"wecom.calendar.del.schedules","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.del.default': {"id":"wecom.calendar.del.default","endpoint":"wecom.calendar.del","vendor":"wecom","field":"cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97718"},
+  'wecom.calendar.get.cal_id_list.required': {"id":"wecom.calendar.get.cal_id_list.required","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list","kind":"refusal","code":90458,"status":200,"message":"日历ID列表不能为空","doc":"https://developer.work.weixin.qq.com/document/path/97717","check":{"path":"cal_id_list","nonEmpty":true}},
+  'wecom.calendar.get.cal_id_list.max': {"id":"wecom.calendar.get.cal_id_list.max","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97717","check":{"path":"cal_id_list","maxItems":1000}},
+  'wecom.calendar.get.types': {"id":"wecom.calendar.get.types","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.cal_id.known': {"id":"wecom.calendar.get.cal_id.known","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list[]","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.cal_id.own-app': {"id":"wecom.calendar.get.cal_id.own-app","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list[]","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.cal_id.deleted': {"id":"wecom.calendar.get.cal_id.deleted","endpoint":"wecom.calendar.get","vendor":"wecom","field":"cal_id_list[]","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.get.shape': {"id":"wecom.calendar.get.shape","endpoint":"wecom.calendar.get","vendor":"wecom","field":"calendar_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97717"},
+  'wecom.calendar.update.calendar.required': {"id":"wecom.calendar.update.calendar.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.required': {"id":"wecom.calendar.update.cal_id.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.body.types': {"id":"wecom.calendar.update.body.types","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.summary.required': {"id":"wecom.calendar.update.summary.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.skip_public_range.values': {"id":"wecom.calendar.update.skip_public_range.values","endpoint":"wecom.calendar.update","vendor":"wecom","field":"skip_public_range","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.known': {"id":"wecom.calendar.update.cal_id.known","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.own-app': {"id":"wecom.calendar.update.cal_id.own-app","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.cal_id.deleted': {"id":"wecom.calendar.update.cal_id.deleted","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.summary.length': {"id":"wecom.calendar.update.summary.length","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.summary","minChars":1,"maxChars":128}},
+  'wecom.calendar.update.color.required': {"id":"wecom.calendar.update.color.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.color","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.color.format': {"id":"wecom.calendar.update.color.format","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.color","kind":"refusal","code":90473,"status":200,"message":"颜色参数异常","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.color","pattern":"^#[0-9A-Fa-f]{6}$"}},
+  'wecom.calendar.update.description.length': {"id":"wecom.calendar.update.description.length","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.description","maxChars":512}},
+  'wecom.calendar.update.admins.max': {"id":"wecom.calendar.update.admins.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.admins","maxItems":3}},
+  'wecom.calendar.update.shares.max': {"id":"wecom.calendar.update.shares.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.shares","maxItems":2000}},
+  'wecom.calendar.update.shares.userid.required': {"id":"wecom.calendar.update.shares.userid.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.shares.permission.values': {"id":"wecom.calendar.update.shares.permission.values","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares.permission","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.admins.among-shares': {"id":"wecom.calendar.update.admins.among-shares","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.public_range.userids.max': {"id":"wecom.calendar.update.public_range.userids.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.public_range.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.public_range.userids","maxItems":1000}},
+  'wecom.calendar.update.public_range.partyids.max': {"id":"wecom.calendar.update.public_range.partyids.max","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.public_range.partyids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97716","check":{"path":"calendar.public_range.partyids","maxItems":100}},
+  'wecom.calendar.update.public_range.required': {"id":"wecom.calendar.update.public_range.required","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.public_range","kind":"refusal","code":90483,"status":200,"message":"公共日历或全员日历需要提供public_range","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.shares.userid.known': {"id":"wecom.calendar.update.shares.userid.known","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar.shares.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.overwrite': {"id":"wecom.calendar.update.overwrite","endpoint":"wecom.calendar.update","vendor":"wecom","field":"calendar","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.calendar.update.skip_public_range.keep': {"id":"wecom.calendar.update.skip_public_range.keep","endpoint":"wecom.calendar.update","vendor":"wecom","field":"skip_public_range","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97716"},
+  'wecom.exmail.compose_send.permission.mail': {"id":"wecom.exmail.compose_send.permission.mail","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/97868","refusedAs":"wecom.gateway.app.permission"},
+  'wecom.exmail.compose_send.permission.schedule-meeting': {"id":"wecom.exmail.compose_send.permission.schedule-meeting","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/97868","refusedAs":"wecom.gateway.app.permission"},
   'wecom.exmail.compose_send.to.required': {"id":"wecom.exmail.compose_send.to.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.to.one-of': {"id":"wecom.exmail.compose_send.to.one-of","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to.emails/to.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.recipients.userid.known': {"id":"wecom.exmail.compose_send.recipients.userid.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.recipients.userid.visible': {"id":"wecom.exmail.compose_send.recipients.userid.visible","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc.userids","kind":"refusal","code":60011,"status":200,"message":"no privilege to access/modify contact/party/agent","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.subject.required': {"id":"wecom.exmail.compose_send.subject.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.content.required': {"id":"wecom.exmail.compose_send.content.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.content.empty': {"id":"wecom.exmail.compose_send.content.empty","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.content_type.values': {"id":"wecom.exmail.compose_send.content_type.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"content_type","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.attachment_list.max': {"id":"wecom.exmail.compose_send.attachment_list.max","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"attachment_list","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"attachment_list","maxItems":200}},
   'wecom.exmail.compose_send.attachment_list.file_name.required': {"id":"wecom.exmail.compose_send.attachment_list.file_name.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"attachment_list[].file_name","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
@@ -731,19 +1066,17 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.schedule.start_time.required': {"id":"wecom.exmail.compose_send.schedule.start_time.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.end_time.required': {"id":"wecom.exmail.compose_send.schedule.end_time.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.time.order': {"id":"wecom.exmail.compose_send.schedule.time.order","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
-  'wecom.exmail.compose_send.schedule.start_time.future': {"id":"wecom.exmail.compose_send.schedule.start_time.future","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":400222,"status":200,"message":"会议开始时间不允许小于当前时间","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.method.values': {"id":"wecom.exmail.compose_send.schedule.method.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.cancel.schedule_id': {"id":"wecom.exmail.compose_send.schedule.cancel.schedule_id","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
-  'wecom.exmail.compose_send.schedule.schedule_id.known': {"id":"wecom.exmail.compose_send.schedule.schedule_id.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90461,"status":200,"message":"日程ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
-  'wecom.exmail.compose_send.schedule.schedule_id.own-app': {"id":"wecom.exmail.compose_send.schedule.schedule_id.own-app","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
-  'wecom.exmail.compose_send.schedule.schedule_id.cancelled': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancelled","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90460,"status":200,"message":"日程已删除","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.reminders.timezone.range': {"id":"wecom.exmail.compose_send.schedule.reminders.timezone.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.timezone","kind":"refusal","code":90480,"status":200,"message":"非法的timezone","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.timezone","min":-12,"max":12}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_type.values': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_type.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_type","kind":"refusal","code":90465,"status":200,"message":"不支持的重复类型","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_type","enum":[0,1,2,5]}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_day_of_week.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_day_of_week","kind":"refusal","code":90467,"status":200,"message":"星期参数异常","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_day_of_week[]","min":1,"max":7}},
   'wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_day_of_month.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_day_of_month","kind":"refusal","code":90487,"status":200,"message":"非法的day_of_month","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_day_of_month[]","min":1,"max":31}},
+  'wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_interval.custom","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_interval","kind":"refusal","code":90486,"status":200,"message":"缺失repeate_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.reminders.repeat_interval.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_interval.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_interval","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_month_of_year","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_month_of_year[]","min":1,"max":12}},
   'wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign': {"id":"wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.remind_before_event_mins","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.subject.meeting-title': {"id":"wecom.exmail.compose_send.subject.meeting-title","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.required': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.one': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.one","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.meeting_admins.userids","nonEmpty":true,"maxItems":1}},
   'wecom.exmail.compose_send.meeting.meeting_admins.corp-user': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.corp-user","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
@@ -756,9 +1089,16 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.meeting.option.enable_enter_mute': {"id":"wecom.exmail.compose_send.meeting.option.enable_enter_mute","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.option.enable_enter_mute","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.option.enable_enter_mute","enum":[0,1,2]}},
   'wecom.exmail.compose_send.meeting.option.remind_scope': {"id":"wecom.exmail.compose_send.meeting.option.remind_scope","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.option.remind_scope","kind":"refusal","code":400025,"status":200,"message":"remind_scope参数不合法。","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.option.remind_scope","enum":[1,2,3]}},
   'wecom.exmail.compose_send.meeting.option.water_mark_type': {"id":"wecom.exmail.compose_send.meeting.option.water_mark_type","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.option.water_mark_type","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.option.water_mark_type","enum":[0,1]}},
+  'wecom.exmail.compose_send.schedule.schedule_id.known': {"id":"wecom.exmail.compose_send.schedule.schedule_id.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90461,"status":200,"message":"日程ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.own-app': {"id":"wecom.exmail.compose_send.schedule.schedule_id.own-app","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.cancelled': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancelled","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90460,"status":200,"message":"日程已删除","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.change-started': {"id":"wecom.exmail.compose_send.schedule.schedule_id.change-started","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":400221,"status":200,"message":"正在进行中或者已经结束的会议不允许更新","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.cancel-started': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancel-started","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.start_time.future': {"id":"wecom.exmail.compose_send.schedule.start_time.future","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":400222,"status":200,"message":"会议开始时间不允许小于当前时间","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.types': {"id":"wecom.exmail.compose_send.types","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.enable_id_trans.values': {"id":"wecom.exmail.compose_send.enable_id_trans.values","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"enable_id_trans","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.enable_id_trans.templates': {"id":"wecom.exmail.compose_send.enable_id_trans.templates","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject/content/attachment_list[].file_name","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.enable_id_trans.self-built': {"id":"wecom.exmail.compose_send.enable_id_trans.self-built","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"enable_id_trans","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.delivery': {"id":"wecom.exmail.compose_send.delivery","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.request.create': {"id":"wecom.exmail.compose_send.request.create","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.method","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.request.change': {"id":"wecom.exmail.compose_send.request.change","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.method","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
@@ -769,6 +1109,8 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.gateway.access_token.unknown': {"id":"wecom.gateway.access_token.unknown","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":40014,"status":200,"message":"invalid access_token","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.access_token.expired': {"id":"wecom.gateway.access_token.expired","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":42001,"status":200,"message":"access_token expired","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.access_token.per-app': {"id":"wecom.gateway.access_token.per-app","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gateway.access_token.seeded': {"id":"wecom.gateway.access_token.seeded","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
+  'wecom.gateway.app.permission': {"id":"wecom.gateway.app.permission","endpoint":"wecom.gateway","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.method.post-only': {"id":"wecom.gateway.method.post-only","endpoint":"wecom.gateway","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.body.json': {"id":"wecom.gateway.body.json","endpoint":"wecom.gateway","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
   'wecom.gateway.path.unknown': {"id":"wecom.gateway.path.unknown","endpoint":"wecom.gateway","vendor":"wecom","field":"path","kind":"refusal","code":0,"status":404,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/90313"},
@@ -783,12 +1125,17 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.cancel.meetingid.own-app': {"id":"wecom.meeting.cancel.meetingid.own-app","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.status.cancelled': {"id":"wecom.meeting.cancel.status.cancelled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":400041,"status":200,"message":"会议已取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
   'wecom.meeting.cancel.status.scheduled': {"id":"wecom.meeting.cancel.status.scheduled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
-  'wecom.meeting.cancel.sub_meetingid': {"id":"wecom.meeting.cancel.sub_meetingid","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.known': {"id":"wecom.meeting.cancel.sub_meetingid.known","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.cancelled': {"id":"wecom.meeting.cancel.sub_meetingid.cancelled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":400041,"status":200,"message":"会议已取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.scheduled': {"id":"wecom.meeting.cancel.sub_meetingid.scheduled","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.sub_meetingid.one': {"id":"wecom.meeting.cancel.sub_meetingid.one","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"sub_meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.cancel.mail-booked': {"id":"wecom.meeting.cancel.mail-booked","endpoint":"wecom.meeting.cancel","vendor":"wecom","field":"meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98153"},
+  'wecom.meeting.create.permission.callable': {"id":"wecom.meeting.create.permission.callable","endpoint":"wecom.meeting.create","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.app.permission"},
   'wecom.meeting.create.method.post': {"id":"wecom.meeting.create.method.post","endpoint":"wecom.meeting.create","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.create.body.json': {"id":"wecom.meeting.create.body.json","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.create.body.types': {"id":"wecom.meeting.create.body.types","endpoint":"wecom.meeting.create","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.creator_userid.deprecated': {"id":"wecom.meeting.create.creator_userid.deprecated","endpoint":"wecom.meeting.create","vendor":"wecom","field":"creator_userid","kind":"refusal","code":400043,"status":200,"message":"已废弃该参数，请使用admin_userid","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.admin_userid.required': {"id":"wecom.meeting.create.admin_userid.required","endpoint":"wecom.meeting.create","vendor":"wecom","field":"admin_userid","kind":"refusal","code":400040,"status":200,"message":"缺少admin_userid参数","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"admin_userid","nonEmpty":true}},
-  'wecom.meeting.create.admin_userid.visible': {"id":"wecom.meeting.create.admin_userid.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"admin_userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.title.required': {"id":"wecom.meeting.create.title.required","endpoint":"wecom.meeting.create","vendor":"wecom","field":"title","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"title","nonEmpty":true}},
   'wecom.meeting.create.title.length': {"id":"wecom.meeting.create.title.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"title","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"title","maxWidth":40}},
   'wecom.meeting.create.meeting_start.required': {"id":"wecom.meeting.create.meeting_start.required","endpoint":"wecom.meeting.create","vendor":"wecom","field":"meeting_start","kind":"refusal","code":400034,"status":200,"message":"不合法的meeting_start参数","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"meeting_start","required":true}},
@@ -798,15 +1145,17 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.create.meeting_duration.min': {"id":"wecom.meeting.create.meeting_duration.min","endpoint":"wecom.meeting.create","vendor":"wecom","field":"meeting_duration","kind":"refusal","code":400035,"status":200,"message":"不合法的meeting_duration参数","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"meeting_duration","min":300,"max":4294967295}},
   'wecom.meeting.create.description.length': {"id":"wecom.meeting.create.description.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"description","maxChars":500}},
   'wecom.meeting.create.location.length': {"id":"wecom.meeting.create.location.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"location","kind":"refusal","code":400237,"status":200,"message":"location的长度超过最大限制","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"location","maxChars":128}},
-  'wecom.meeting.create.invitees.visible': {"id":"wecom.meeting.create.invitees.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.admin_userid.visible': {"id":"wecom.meeting.create.admin_userid.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"admin_userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.invitees.limit': {"id":"wecom.meeting.create.invitees.limit","endpoint":"wecom.meeting.create","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400020,"status":200,"message":"会议参与人超过限制","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.invitees.visible': {"id":"wecom.meeting.create.invitees.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.cal_id.third-party': {"id":"wecom.meeting.create.cal_id.third-party","endpoint":"wecom.meeting.create","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.cal_id.length': {"id":"wecom.meeting.create.cal_id.length","endpoint":"wecom.meeting.create","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"cal_id","maxBytes":64}},
   'wecom.meeting.create.cal_id.owned': {"id":"wecom.meeting.create.cal_id.owned","endpoint":"wecom.meeting.create","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.password': {"id":"wecom.meeting.create.settings.password","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.password","kind":"refusal","code":400030,"status":200,"message":"不合法的会议密码","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"settings.password","pattern":"^\\d{4,6}$"}},
   'wecom.meeting.create.settings.remind_scope': {"id":"wecom.meeting.create.settings.remind_scope","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.remind_scope","kind":"refusal","code":400025,"status":200,"message":"remind_scope参数不合法。","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"settings.remind_scope","min":1,"max":4}},
   'wecom.meeting.create.settings.enable_enter_mute': {"id":"wecom.meeting.create.settings.enable_enter_mute","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.enable_enter_mute","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/99104","check":{"path":"settings.enable_enter_mute","min":0,"max":2}},
-  'wecom.meeting.create.settings.hosts.limit': {"id":"wecom.meeting.create.settings.hosts.limit","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400027,"status":200,"message":"主持人超过会议主持人上限。","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.hosts.advanced': {"id":"wecom.meeting.create.settings.hosts.advanced","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.hosts","kind":"refusal","code":400226,"status":200,"message":"企业购买「会议高级功能」后才可以使用该字段","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.settings.hosts.limit': {"id":"wecom.meeting.create.settings.hosts.limit","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400027,"status":200,"message":"主持人超过会议主持人上限。","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.hosts.visible': {"id":"wecom.meeting.create.settings.hosts.visible","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.hosts.admin-dropped': {"id":"wecom.meeting.create.settings.hosts.admin-dropped","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.hosts.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.settings.ring_users.participants': {"id":"wecom.meeting.create.settings.ring_users.participants","endpoint":"wecom.meeting.create","vendor":"wecom","field":"settings.ring_users.userid","kind":"refusal","code":400037,"status":200,"message":"指定的响铃用户不在会议参与人列表中","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
@@ -816,9 +1165,9 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.create.reminders.repeat_interval.max': {"id":"wecom.meeting.create.reminders.repeat_interval.max","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.repeat_interval.weekly-only': {"id":"wecom.meeting.create.reminders.repeat_interval.weekly-only","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_interval","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.repeat_interval.custom': {"id":"wecom.meeting.create.reminders.repeat_interval.custom","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
-  'wecom.meeting.create.reminders.repeat_interval.range': {"id":"wecom.meeting.create.reminders.repeat_interval.range","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.repeat_day_of_week': {"id":"wecom.meeting.create.reminders.repeat_day_of_week","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_day_of_week","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.repeat_day_of_month': {"id":"wecom.meeting.create.reminders.repeat_day_of_month","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_day_of_month","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
+  'wecom.meeting.create.reminders.repeat_interval.range': {"id":"wecom.meeting.create.reminders.repeat_interval.range","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.repeat_until.clamp': {"id":"wecom.meeting.create.reminders.repeat_until.clamp","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.repeat_until","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.reminders.remind_before.unsupported': {"id":"wecom.meeting.create.reminders.remind_before.unsupported","endpoint":"wecom.meeting.create","vendor":"wecom","field":"reminders.remind_before","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
   'wecom.meeting.create.excess_users': {"id":"wecom.meeting.create.excess_users","endpoint":"wecom.meeting.create","vendor":"wecom","field":"excess_users","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/99104"},
@@ -830,7 +1179,30 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.get_info.meetingid.known': {"id":"wecom.meeting.get_info.meetingid.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":90602,"status":200,"message":"会议Id不合法","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.meetingid.own-app': {"id":"wecom.meeting.get_info.meetingid.own-app","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meetingid","kind":"refusal","code":730005,"status":200,"message":"不能操作别的应用创建的会议","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.meeting_code.known': {"id":"wecom.meeting.get_info.meeting_code.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_code","kind":"refusal","code":730004,"status":200,"message":"非法的会议号","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetingid.known': {"id":"wecom.meeting.get_info.sub_meetingid.known","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetingid","kind":"refusal","code":730003,"status":200,"message":"非法的子会议id","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
   'wecom.meeting.get_info.fields': {"id":"wecom.meeting.get_info.fields","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.meeting_type.series': {"id":"wecom.meeting.get_info.meeting_type.series","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"meeting_type","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.main_department.admin': {"id":"wecom.meeting.get_info.main_department.admin","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"main_department","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.has_vote.none': {"id":"wecom.meeting.get_info.has_vote.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"has_vote","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.attendees.tmp_external_user.none': {"id":"wecom.meeting.get_info.attendees.tmp_external_user.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"attendees.tmp_external_user","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.settings.enable_doc_upload_permission.default': {"id":"wecom.meeting.get_info.settings.enable_doc_upload_permission.default","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"settings.enable_doc_upload_permission","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.settings.current_hosts.none': {"id":"wecom.meeting.get_info.settings.current_hosts.none","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"settings.current_hosts","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.ids': {"id":"wecom.meeting.get_info.sub_meetings.ids","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.page': {"id":"wecom.meeting.get_info.sub_meetings.page","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.current_sub_meetingid.next': {"id":"wecom.meeting.get_info.current_sub_meetingid.next","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"current_sub_meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_repeat_list.segment': {"id":"wecom.meeting.get_info.sub_repeat_list.segment","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_repeat_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_info.sub_meetings.one-off': {"id":"wecom.meeting.get_info.sub_meetings.one-off","endpoint":"wecom.meeting.get_info","vendor":"wecom","field":"sub_meetings","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98149"},
+  'wecom.meeting.get_user_meetingid.userid.required': {"id":"wecom.meeting.get_user_meetingid.userid.required","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"userid","kind":"refusal","code":400038,"status":200,"message":"缺少userid参数","doc":"https://developer.work.weixin.qq.com/document/path/98714","check":{"path":"userid","nonEmpty":true}},
+  'wecom.meeting.get_user_meetingid.types': {"id":"wecom.meeting.get_user_meetingid.types","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.limit.range': {"id":"wecom.meeting.get_user_meetingid.limit.range","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"limit","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98714","check":{"path":"limit","min":1,"max":100}},
+  'wecom.meeting.get_user_meetingid.time.order': {"id":"wecom.meeting.get_user_meetingid.time.order","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"end_time","kind":"refusal","code":400223,"status":200,"message":"开始时间或者结束时间不合法","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.time.span': {"id":"wecom.meeting.get_user_meetingid.time.span","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"end_time","kind":"refusal","code":400223,"status":200,"message":"开始时间或者结束时间不合法","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.userid.visible': {"id":"wecom.meeting.get_user_meetingid.userid.visible","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.cursor.known': {"id":"wecom.meeting.get_user_meetingid.cursor.known","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"cursor","kind":"refusal","code":50100,"status":200,"message":"分页查询的游标无效","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.own-app': {"id":"wecom.meeting.get_user_meetingid.own-app","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"meetingid_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.window': {"id":"wecom.meeting.get_user_meetingid.window","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"begin_time","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.get_user_meetingid.page': {"id":"wecom.meeting.get_user_meetingid.page","endpoint":"wecom.meeting.get_user_meetingid","vendor":"wecom","field":"cursor","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98714"},
+  'wecom.meeting.update.permission.callable': {"id":"wecom.meeting.update.permission.callable","endpoint":"wecom.meeting.update","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.app.permission"},
   'wecom.meeting.update.method.post': {"id":"wecom.meeting.update.method.post","endpoint":"wecom.meeting.update","vendor":"wecom","field":"method","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.method.post-only"},
   'wecom.meeting.update.body.json': {"id":"wecom.meeting.update.body.json","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","refusedAs":"wecom.gateway.body.json"},
   'wecom.meeting.update.body.types': {"id":"wecom.meeting.update.body.types","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
@@ -849,13 +1221,17 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.update.meeting_start.passed': {"id":"wecom.meeting.update.meeting_start.passed","endpoint":"wecom.meeting.update","vendor":"wecom","field":"meeting_start","kind":"refusal","code":400034,"status":200,"message":"不合法的meeting_start参数","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.description.length': {"id":"wecom.meeting.update.description.length","endpoint":"wecom.meeting.update","vendor":"wecom","field":"description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"description","maxChars":500}},
   'wecom.meeting.update.location.length': {"id":"wecom.meeting.update.location.length","endpoint":"wecom.meeting.update","vendor":"wecom","field":"location","kind":"refusal","code":400237,"status":200,"message":"location的长度超过最大限制","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"location","maxWidth":36}},
-  'wecom.meeting.update.invitees.visible': {"id":"wecom.meeting.update.invitees.visible","endpoint":"wecom.meeting.update","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.invitees.limit': {"id":"wecom.meeting.update.invitees.limit","endpoint":"wecom.meeting.update","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400020,"status":200,"message":"会议参与人超过限制","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.invitees.visible': {"id":"wecom.meeting.update.invitees.visible","endpoint":"wecom.meeting.update","vendor":"wecom","field":"invitees.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.cal_id.length': {"id":"wecom.meeting.update.cal_id.length","endpoint":"wecom.meeting.update","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"cal_id","maxBytes":64}},
   'wecom.meeting.update.cal_id.owned': {"id":"wecom.meeting.update.cal_id.owned","endpoint":"wecom.meeting.update","vendor":"wecom","field":"cal_id","kind":"refusal","code":400036,"status":200,"message":"会议的创建者不具备指定的日历权限","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.settings.password': {"id":"wecom.meeting.update.settings.password","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.password","kind":"refusal","code":400030,"status":200,"message":"不合法的会议密码","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.password","pattern":"^\\d{4,6}$"}},
   'wecom.meeting.update.settings.remind_scope': {"id":"wecom.meeting.update.settings.remind_scope","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.remind_scope","kind":"refusal","code":400025,"status":200,"message":"remind_scope参数不合法。","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.remind_scope","min":1,"max":4}},
   'wecom.meeting.update.settings.enable_enter_mute': {"id":"wecom.meeting.update.settings.enable_enter_mute","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.enable_enter_mute","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.enable_enter_mute","min":0,"max":2}},
+  'wecom.meeting.update.settings.hosts.advanced': {"id":"wecom.meeting.update.settings.hosts.advanced","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts","kind":"refusal","code":400226,"status":200,"message":"企业购买「会议高级功能」后才可以使用该字段","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.settings.hosts.limit': {"id":"wecom.meeting.update.settings.hosts.limit","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400027,"status":200,"message":"主持人超过会议主持人上限。","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.settings.hosts.visible': {"id":"wecom.meeting.update.settings.hosts.visible","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.settings.hosts.admin-dropped': {"id":"wecom.meeting.update.settings.hosts.admin-dropped","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.settings.watermark_type': {"id":"wecom.meeting.update.settings.watermark_type","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.watermark_type","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.watermark_type","enum":[0,1]}},
   'wecom.meeting.update.settings.auto_record_type': {"id":"wecom.meeting.update.settings.auto_record_type","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.auto_record_type","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.auto_record_type","enum":["none","local","cloud"]}},
   'wecom.meeting.update.settings.cloud-record-flags': {"id":"wecom.meeting.update.settings.cloud-record-flags","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.attendee_join_auto_record","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
@@ -863,10 +1239,6 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.update.settings.host_key': {"id":"wecom.meeting.update.settings.host_key","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.host_key","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"settings.host_key","pattern":"^\\d{6}$"}},
   'wecom.meeting.update.settings.host_key.generated': {"id":"wecom.meeting.update.settings.host_key.generated","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.host_key","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.settings.allow_external_user': {"id":"wecom.meeting.update.settings.allow_external_user","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.allow_external_user","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
-  'wecom.meeting.update.settings.hosts.limit': {"id":"wecom.meeting.update.settings.hosts.limit","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400027,"status":200,"message":"主持人超过会议主持人上限。","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
-  'wecom.meeting.update.settings.hosts.advanced': {"id":"wecom.meeting.update.settings.hosts.advanced","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts","kind":"refusal","code":400226,"status":200,"message":"企业购买「会议高级功能」后才可以使用该字段","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
-  'wecom.meeting.update.settings.hosts.visible': {"id":"wecom.meeting.update.settings.hosts.visible","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
-  'wecom.meeting.update.settings.hosts.admin-dropped': {"id":"wecom.meeting.update.settings.hosts.admin-dropped","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.hosts.userid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.settings.ring_users.participants': {"id":"wecom.meeting.update.settings.ring_users.participants","endpoint":"wecom.meeting.update","vendor":"wecom","field":"settings.ring_users.userid","kind":"refusal","code":400037,"status":200,"message":"指定的响铃用户不在会议参与人列表中","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.is_repeat': {"id":"wecom.meeting.update.reminders.is_repeat","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.is_repeat","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154","check":{"path":"reminders.is_repeat","enum":[0,1]}},
   'wecom.meeting.update.reminders.repeat_type': {"id":"wecom.meeting.update.reminders.repeat_type","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_type","kind":"refusal","code":400026,"status":200,"message":"repeat_type参数不合法。","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
@@ -874,7 +1246,6 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.update.reminders.custom-type': {"id":"wecom.meeting.update.reminders.custom-type","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_type","kind":"refusal","code":400227,"status":200,"message":"非法的重复类型","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_interval.custom': {"id":"wecom.meeting.update.reminders.repeat_interval.custom","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_interval.max': {"id":"wecom.meeting.update.reminders.repeat_interval.max","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
-  'wecom.meeting.update.reminders.repeat_interval.range': {"id":"wecom.meeting.update.reminders.repeat_interval.range","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_day_of_week': {"id":"wecom.meeting.update.reminders.repeat_day_of_week","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_day_of_week","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_day_of_month': {"id":"wecom.meeting.update.reminders.repeat_day_of_month","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_day_of_month","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.start-day-added': {"id":"wecom.meeting.update.reminders.start-day-added","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_day_of_week","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
@@ -883,21 +1254,23 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.meeting.update.reminders.repeat_day_of_month.missing-day': {"id":"wecom.meeting.update.reminders.repeat_day_of_month.missing-day","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_day_of_month","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_until_type': {"id":"wecom.meeting.update.reminders.repeat_until_type","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_until_type","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_until_count': {"id":"wecom.meeting.update.reminders.repeat_until_count","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_until_count","kind":"refusal","code":400228,"status":200,"message":"重复次数不合法","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.reminders.repeat_interval.range': {"id":"wecom.meeting.update.reminders.repeat_interval.range","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_interval","kind":"refusal","code":400033,"status":200,"message":"不合法的repeat_interval参数","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.repeat_until.clamp': {"id":"wecom.meeting.update.reminders.repeat_until.clamp","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.repeat_until","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.reminders.remind_before.unsupported': {"id":"wecom.meeting.update.reminders.remind_before.unsupported","endpoint":"wecom.meeting.update","vendor":"wecom","field":"reminders.remind_before","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.only-given-fields': {"id":"wecom.meeting.update.only-given-fields","endpoint":"wecom.meeting.update","vendor":"wecom","field":"body","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.meeting.update.excess_users': {"id":"wecom.meeting.update.excess_users","endpoint":"wecom.meeting.update","vendor":"wecom","field":"excess_users","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
+  'wecom.meeting.update.mail-booked': {"id":"wecom.meeting.update.mail-booked","endpoint":"wecom.meeting.update","vendor":"wecom","field":"meetingid","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/98154"},
   'wecom.schedule.add.schedule.required': {"id":"wecom.schedule.add.schedule.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.types': {"id":"wecom.schedule.add.types","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.start_time.required': {"id":"wecom.schedule.add.start_time.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.end_time.required': {"id":"wecom.schedule.add.end_time.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.time.order': {"id":"wecom.schedule.add.time.order","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.admins.max': {"id":"wecom.schedule.add.admins.max","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.admins","maxItems":3}},
-  'wecom.schedule.add.admins.among-attendees': {"id":"wecom.schedule.add.admins.among-attendees","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.attendees.max': {"id":"wecom.schedule.add.attendees.max","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees","kind":"refusal","code":90464,"status":200,"message":"参与者数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.attendees","maxItems":1000}},
   'wecom.schedule.add.attendees.userid.required': {"id":"wecom.schedule.add.attendees.userid.required","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
-  'wecom.schedule.add.attendees.userid.length': {"id":"wecom.schedule.add.attendees.userid.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.attendees[].userid","maxBytes":64}},
   'wecom.schedule.add.attendees.userid.known': {"id":"wecom.schedule.add.attendees.userid.known","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.attendees.userid.length': {"id":"wecom.schedule.add.attendees.userid.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.attendees[].userid","maxBytes":64}},
+  'wecom.schedule.add.admins.among-attendees': {"id":"wecom.schedule.add.admins.among-attendees","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.summary.length': {"id":"wecom.schedule.add.summary.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.summary","maxChars":128}},
   'wecom.schedule.add.summary.default': {"id":"wecom.schedule.add.summary.default","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.summary","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.description.length': {"id":"wecom.schedule.add.description.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.description","maxChars":1000}},
@@ -913,9 +1286,12 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.add.reminders.repeat_day_of_month.range': {"id":"wecom.schedule.add.reminders.repeat_day_of_month.range","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.reminders.repeat_day_of_month","kind":"refusal","code":90487,"status":200,"message":"非法的day_of_month","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.reminders.repeat_day_of_month[]","min":1,"max":31}},
   'wecom.schedule.add.reminders.timezone.range': {"id":"wecom.schedule.add.reminders.timezone.range","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.reminders.timezone","kind":"refusal","code":90480,"status":200,"message":"非法的timezone","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.reminders.timezone","min":-12,"max":12}},
   'wecom.schedule.add.reminders.repeat_until.forever': {"id":"wecom.schedule.add.reminders.repeat_until.forever","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.reminders.repeat_until","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.cal_id.third-party': {"id":"wecom.schedule.add.cal_id.third-party","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90708,"status":200,"message":"日程创建者没有默认日历，需要传日历参数","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.cal_id.length': {"id":"wecom.schedule.add.cal_id.length","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648","check":{"path":"schedule.cal_id","maxBytes":64}},
   'wecom.schedule.add.cal_id.known': {"id":"wecom.schedule.add.cal_id.known","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.cal_id.own-app': {"id":"wecom.schedule.add.cal_id.own-app","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.cal_id.deleted': {"id":"wecom.schedule.add.cal_id.deleted","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.add.cal_id.no-default': {"id":"wecom.schedule.add.cal_id.no-default","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"refusal","code":90708,"status":200,"message":"日程创建者没有默认日历，需要传日历参数","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.cal_id.default': {"id":"wecom.schedule.add.cal_id.default","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.cal_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.is_whole_day.values': {"id":"wecom.schedule.add.is_whole_day.values","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule.is_whole_day","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.add.success': {"id":"wecom.schedule.add.success","endpoint":"wecom.schedule.add","vendor":"wecom","field":"schedule_id","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
@@ -936,6 +1312,15 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.get.shape': {"id":"wecom.schedule.get.shape","endpoint":"wecom.schedule.get","vendor":"wecom","field":"schedule_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.get.cancelled': {"id":"wecom.schedule.get.cancelled","endpoint":"wecom.schedule.get","vendor":"wecom","field":"schedule_list[].status","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
   'wecom.schedule.get.types': {"id":"wecom.schedule.get.types","endpoint":"wecom.schedule.get","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/93648"},
+  'wecom.schedule.get_by_calendar.cal_id.required': {"id":"wecom.schedule.get_by_calendar.cal_id.required","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.types': {"id":"wecom.schedule.get_by_calendar.types","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"body","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.offset.range': {"id":"wecom.schedule.get_by_calendar.offset.range","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"offset","kind":"refusal","code":90470,"status":200,"message":"页数异常","doc":"https://developer.work.weixin.qq.com/document/path/97723","check":{"path":"offset","min":0}},
+  'wecom.schedule.get_by_calendar.limit.range': {"id":"wecom.schedule.get_by_calendar.limit.range","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"limit","kind":"refusal","code":90469,"status":200,"message":"每页大小超过限制","doc":"https://developer.work.weixin.qq.com/document/path/97723","check":{"path":"limit","min":1,"max":1000}},
+  'wecom.schedule.get_by_calendar.cal_id.known': {"id":"wecom.schedule.get_by_calendar.cal_id.known","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":90457,"status":200,"message":"日历ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.cal_id.own-app': {"id":"wecom.schedule.get_by_calendar.cal_id.own-app","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.cal_id.deleted': {"id":"wecom.schedule.get_by_calendar.cal_id.deleted","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"cal_id","kind":"refusal","code":90459,"status":200,"message":"日历已删除","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.page': {"id":"wecom.schedule.get_by_calendar.page","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"offset","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
+  'wecom.schedule.get_by_calendar.shape': {"id":"wecom.schedule.get_by_calendar.shape","endpoint":"wecom.schedule.get_by_calendar","vendor":"wecom","field":"schedule_list","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97723"},
   'wecom.schedule.update.schedule.required': {"id":"wecom.schedule.update.schedule.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.schedule_id.required': {"id":"wecom.schedule.update.schedule_id.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.body.types': {"id":"wecom.schedule.update.body.types","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.*","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
@@ -944,15 +1329,19 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.update.schedule_id.own-app': {"id":"wecom.schedule.update.schedule_id.own-app","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.schedule_id.deleted': {"id":"wecom.schedule.update.schedule_id.deleted","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90460,"status":200,"message":"日程已删除","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.schedule_id.mail-created': {"id":"wecom.schedule.update.schedule_id.mail-created","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90497,"status":200,"message":"不允许更新邮件创建的日程","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_mode.values': {"id":"wecom.schedule.update.op_mode.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"refusal","code":90485,"status":200,"message":"非法的op_mode","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"op_mode","min":0,"max":2}},
+  'wecom.schedule.update.op_mode.repeating': {"id":"wecom.schedule.update.op_mode.repeating","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"refusal","code":90485,"status":200,"message":"非法的op_mode","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_start_time.occurrence': {"id":"wecom.schedule.update.op_start_time.occurrence","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_start_time","kind":"refusal","code":90482,"status":200,"message":"非法的op_start_time","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.op_mode.single': {"id":"wecom.schedule.update.op_mode.single","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.is_repeat","kind":"refusal","code":90484,"status":200,"message":"“仅修改此日程”模式，仅可用于重复日程","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.start_time.required': {"id":"wecom.schedule.update.start_time.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.end_time.required': {"id":"wecom.schedule.update.end_time.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.time.order': {"id":"wecom.schedule.update.time.order","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.admins.max': {"id":"wecom.schedule.update.admins.max","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.admins","maxItems":3}},
-  'wecom.schedule.update.admins.among-attendees': {"id":"wecom.schedule.update.admins.among-attendees","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.attendees.max': {"id":"wecom.schedule.update.attendees.max","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees","kind":"refusal","code":90464,"status":200,"message":"参与者数量超过限制","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.attendees","maxItems":1000}},
   'wecom.schedule.update.attendees.userid.required': {"id":"wecom.schedule.update.attendees.userid.required","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
-  'wecom.schedule.update.attendees.userid.length': {"id":"wecom.schedule.update.attendees.userid.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.attendees[].userid","maxBytes":64}},
   'wecom.schedule.update.attendees.userid.known': {"id":"wecom.schedule.update.attendees.userid.known","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
+  'wecom.schedule.update.attendees.userid.length': {"id":"wecom.schedule.update.attendees.userid.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.attendees.userid","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.attendees[].userid","maxBytes":64}},
+  'wecom.schedule.update.admins.among-attendees': {"id":"wecom.schedule.update.admins.among-attendees","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.admins","kind":"refusal","code":90492,"status":200,"message":"管理员不在成员列表中","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.summary.length': {"id":"wecom.schedule.update.summary.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.summary","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.summary","maxChars":128}},
   'wecom.schedule.update.description.length': {"id":"wecom.schedule.update.description.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.description","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.description","maxChars":1000}},
   'wecom.schedule.update.location.length': {"id":"wecom.schedule.update.location.length","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.location","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.location","maxChars":128}},
@@ -966,10 +1355,6 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.schedule.update.reminders.repeat_day_of_month.range': {"id":"wecom.schedule.update.reminders.repeat_day_of_month.range","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.repeat_day_of_month","kind":"refusal","code":90487,"status":200,"message":"非法的day_of_month","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.reminders.repeat_day_of_month[]","min":1,"max":31}},
   'wecom.schedule.update.reminders.timezone.range': {"id":"wecom.schedule.update.reminders.timezone.range","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.timezone","kind":"refusal","code":90480,"status":200,"message":"非法的timezone","doc":"https://developer.work.weixin.qq.com/document/path/97720","check":{"path":"schedule.reminders.timezone","min":-12,"max":12}},
   'wecom.schedule.update.is_whole_day.values': {"id":"wecom.schedule.update.is_whole_day.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.is_whole_day","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
-  'wecom.schedule.update.op_mode.values': {"id":"wecom.schedule.update.op_mode.values","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"refusal","code":90485,"status":200,"message":"非法的op_mode","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
-  'wecom.schedule.update.op_mode.repeating': {"id":"wecom.schedule.update.op_mode.repeating","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"refusal","code":90485,"status":200,"message":"非法的op_mode","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
-  'wecom.schedule.update.op_start_time.occurrence': {"id":"wecom.schedule.update.op_start_time.occurrence","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_start_time","kind":"refusal","code":90482,"status":200,"message":"非法的op_start_time","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
-  'wecom.schedule.update.op_mode.single': {"id":"wecom.schedule.update.op_mode.single","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule.reminders.is_repeat","kind":"refusal","code":90484,"status":200,"message":"“仅修改此日程”模式，仅可用于重复日程","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.overwrite': {"id":"wecom.schedule.update.overwrite","endpoint":"wecom.schedule.update","vendor":"wecom","field":"schedule","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.skip_attendees.keep': {"id":"wecom.schedule.update.skip_attendees.keep","endpoint":"wecom.schedule.update","vendor":"wecom","field":"skip_attendees","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97720"},
   'wecom.schedule.update.op_mode.this': {"id":"wecom.schedule.update.op_mode.this","endpoint":"wecom.schedule.update","vendor":"wecom","field":"op_mode","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97720"},

@@ -3,53 +3,87 @@
 import s0 from '../../contracts/schemas/feishu.auth.app_access_token.response.schema.json' with { type: 'json' }
 import s1 from '../../contracts/schemas/feishu.auth.tenant_access_token.response.schema.json' with { type: 'json' }
 import s2 from '../../contracts/schemas/feishu.authen.oauth_token.response.schema.json' with { type: 'json' }
-import s3 from '../../contracts/schemas/feishu.mail.message.get.response.schema.json' with { type: 'json' }
-import s4 from '../../contracts/schemas/feishu.mail.send.request.schema.json' with { type: 'json' }
-import s5 from '../../contracts/schemas/feishu.mail.send.response.schema.json' with { type: 'json' }
-import s6 from '../../contracts/schemas/wecom.exmail.compose_send.request.schema.json' with { type: 'json' }
-import s7 from '../../contracts/schemas/wecom.exmail.compose_send.response.schema.json' with { type: 'json' }
-import s8 from '../../contracts/schemas/wecom.gettoken.response.schema.json' with { type: 'json' }
-import s9 from '../../contracts/schemas/wecom.meeting.cancel.request.schema.json' with { type: 'json' }
-import s10 from '../../contracts/schemas/wecom.meeting.cancel.response.schema.json' with { type: 'json' }
-import s11 from '../../contracts/schemas/wecom.meeting.create.request.schema.json' with { type: 'json' }
-import s12 from '../../contracts/schemas/wecom.meeting.create.response.schema.json' with { type: 'json' }
-import s13 from '../../contracts/schemas/wecom.meeting.get_info.request.schema.json' with { type: 'json' }
-import s14 from '../../contracts/schemas/wecom.meeting.get_info.response.schema.json' with { type: 'json' }
-import s15 from '../../contracts/schemas/wecom.meeting.update.request.schema.json' with { type: 'json' }
-import s16 from '../../contracts/schemas/wecom.meeting.update.response.schema.json' with { type: 'json' }
-import s17 from '../../contracts/schemas/wecom.schedule.add.request.schema.json' with { type: 'json' }
-import s18 from '../../contracts/schemas/wecom.schedule.add.response.schema.json' with { type: 'json' }
-import s19 from '../../contracts/schemas/wecom.schedule.del.request.schema.json' with { type: 'json' }
-import s20 from '../../contracts/schemas/wecom.schedule.del.response.schema.json' with { type: 'json' }
-import s21 from '../../contracts/schemas/wecom.schedule.get.request.schema.json' with { type: 'json' }
-import s22 from '../../contracts/schemas/wecom.schedule.get.response.schema.json' with { type: 'json' }
-import s23 from '../../contracts/schemas/wecom.schedule.update.request.schema.json' with { type: 'json' }
-import s24 from '../../contracts/schemas/wecom.schedule.update.response.schema.json' with { type: 'json' }
+import s3 from '../../contracts/schemas/feishu.authen.oidc_access_token.request.schema.json' with { type: 'json' }
+import s4 from '../../contracts/schemas/feishu.authen.oidc_access_token.response.schema.json' with { type: 'json' }
+import s5 from '../../contracts/schemas/feishu.authen.oidc_refresh_access_token.request.schema.json' with { type: 'json' }
+import s6 from '../../contracts/schemas/feishu.authen.oidc_refresh_access_token.response.schema.json' with { type: 'json' }
+import s7 from '../../contracts/schemas/feishu.mail.message.get.response.schema.json' with { type: 'json' }
+import s8 from '../../contracts/schemas/feishu.mail.message.list.response.schema.json' with { type: 'json' }
+import s9 from '../../contracts/schemas/feishu.mail.send.request.schema.json' with { type: 'json' }
+import s10 from '../../contracts/schemas/feishu.mail.send.response.schema.json' with { type: 'json' }
+import s11 from '../../contracts/schemas/wecom.calendar.add.request.schema.json' with { type: 'json' }
+import s12 from '../../contracts/schemas/wecom.calendar.add.response.schema.json' with { type: 'json' }
+import s13 from '../../contracts/schemas/wecom.calendar.del.request.schema.json' with { type: 'json' }
+import s14 from '../../contracts/schemas/wecom.calendar.del.response.schema.json' with { type: 'json' }
+import s15 from '../../contracts/schemas/wecom.calendar.get.request.schema.json' with { type: 'json' }
+import s16 from '../../contracts/schemas/wecom.calendar.get.response.schema.json' with { type: 'json' }
+import s17 from '../../contracts/schemas/wecom.calendar.update.request.schema.json' with { type: 'json' }
+import s18 from '../../contracts/schemas/wecom.calendar.update.response.schema.json' with { type: 'json' }
+import s19 from '../../contracts/schemas/wecom.exmail.compose_send.request.schema.json' with { type: 'json' }
+import s20 from '../../contracts/schemas/wecom.exmail.compose_send.response.schema.json' with { type: 'json' }
+import s21 from '../../contracts/schemas/wecom.gettoken.response.schema.json' with { type: 'json' }
+import s22 from '../../contracts/schemas/wecom.meeting.cancel.request.schema.json' with { type: 'json' }
+import s23 from '../../contracts/schemas/wecom.meeting.cancel.response.schema.json' with { type: 'json' }
+import s24 from '../../contracts/schemas/wecom.meeting.create.request.schema.json' with { type: 'json' }
+import s25 from '../../contracts/schemas/wecom.meeting.create.response.schema.json' with { type: 'json' }
+import s26 from '../../contracts/schemas/wecom.meeting.get_info.request.schema.json' with { type: 'json' }
+import s27 from '../../contracts/schemas/wecom.meeting.get_info.response.schema.json' with { type: 'json' }
+import s28 from '../../contracts/schemas/wecom.meeting.get_user_meetingid.request.schema.json' with { type: 'json' }
+import s29 from '../../contracts/schemas/wecom.meeting.get_user_meetingid.response.schema.json' with { type: 'json' }
+import s30 from '../../contracts/schemas/wecom.meeting.update.request.schema.json' with { type: 'json' }
+import s31 from '../../contracts/schemas/wecom.meeting.update.response.schema.json' with { type: 'json' }
+import s32 from '../../contracts/schemas/wecom.schedule.add.request.schema.json' with { type: 'json' }
+import s33 from '../../contracts/schemas/wecom.schedule.add.response.schema.json' with { type: 'json' }
+import s34 from '../../contracts/schemas/wecom.schedule.del.request.schema.json' with { type: 'json' }
+import s35 from '../../contracts/schemas/wecom.schedule.del.response.schema.json' with { type: 'json' }
+import s36 from '../../contracts/schemas/wecom.schedule.get.request.schema.json' with { type: 'json' }
+import s37 from '../../contracts/schemas/wecom.schedule.get.response.schema.json' with { type: 'json' }
+import s38 from '../../contracts/schemas/wecom.schedule.get_by_calendar.request.schema.json' with { type: 'json' }
+import s39 from '../../contracts/schemas/wecom.schedule.get_by_calendar.response.schema.json' with { type: 'json' }
+import s40 from '../../contracts/schemas/wecom.schedule.update.request.schema.json' with { type: 'json' }
+import s41 from '../../contracts/schemas/wecom.schedule.update.response.schema.json' with { type: 'json' }
 
 export const endpointSchemas: Readonly<Record<string, object>> = {
   'feishu.auth.app_access_token.response.schema.json': s0,
   'feishu.auth.tenant_access_token.response.schema.json': s1,
   'feishu.authen.oauth_token.response.schema.json': s2,
-  'feishu.mail.message.get.response.schema.json': s3,
-  'feishu.mail.send.request.schema.json': s4,
-  'feishu.mail.send.response.schema.json': s5,
-  'wecom.exmail.compose_send.request.schema.json': s6,
-  'wecom.exmail.compose_send.response.schema.json': s7,
-  'wecom.gettoken.response.schema.json': s8,
-  'wecom.meeting.cancel.request.schema.json': s9,
-  'wecom.meeting.cancel.response.schema.json': s10,
-  'wecom.meeting.create.request.schema.json': s11,
-  'wecom.meeting.create.response.schema.json': s12,
-  'wecom.meeting.get_info.request.schema.json': s13,
-  'wecom.meeting.get_info.response.schema.json': s14,
-  'wecom.meeting.update.request.schema.json': s15,
-  'wecom.meeting.update.response.schema.json': s16,
-  'wecom.schedule.add.request.schema.json': s17,
-  'wecom.schedule.add.response.schema.json': s18,
-  'wecom.schedule.del.request.schema.json': s19,
-  'wecom.schedule.del.response.schema.json': s20,
-  'wecom.schedule.get.request.schema.json': s21,
-  'wecom.schedule.get.response.schema.json': s22,
-  'wecom.schedule.update.request.schema.json': s23,
-  'wecom.schedule.update.response.schema.json': s24,
+  'feishu.authen.oidc_access_token.request.schema.json': s3,
+  'feishu.authen.oidc_access_token.response.schema.json': s4,
+  'feishu.authen.oidc_refresh_access_token.request.schema.json': s5,
+  'feishu.authen.oidc_refresh_access_token.response.schema.json': s6,
+  'feishu.mail.message.get.response.schema.json': s7,
+  'feishu.mail.message.list.response.schema.json': s8,
+  'feishu.mail.send.request.schema.json': s9,
+  'feishu.mail.send.response.schema.json': s10,
+  'wecom.calendar.add.request.schema.json': s11,
+  'wecom.calendar.add.response.schema.json': s12,
+  'wecom.calendar.del.request.schema.json': s13,
+  'wecom.calendar.del.response.schema.json': s14,
+  'wecom.calendar.get.request.schema.json': s15,
+  'wecom.calendar.get.response.schema.json': s16,
+  'wecom.calendar.update.request.schema.json': s17,
+  'wecom.calendar.update.response.schema.json': s18,
+  'wecom.exmail.compose_send.request.schema.json': s19,
+  'wecom.exmail.compose_send.response.schema.json': s20,
+  'wecom.gettoken.response.schema.json': s21,
+  'wecom.meeting.cancel.request.schema.json': s22,
+  'wecom.meeting.cancel.response.schema.json': s23,
+  'wecom.meeting.create.request.schema.json': s24,
+  'wecom.meeting.create.response.schema.json': s25,
+  'wecom.meeting.get_info.request.schema.json': s26,
+  'wecom.meeting.get_info.response.schema.json': s27,
+  'wecom.meeting.get_user_meetingid.request.schema.json': s28,
+  'wecom.meeting.get_user_meetingid.response.schema.json': s29,
+  'wecom.meeting.update.request.schema.json': s30,
+  'wecom.meeting.update.response.schema.json': s31,
+  'wecom.schedule.add.request.schema.json': s32,
+  'wecom.schedule.add.response.schema.json': s33,
+  'wecom.schedule.del.request.schema.json': s34,
+  'wecom.schedule.del.response.schema.json': s35,
+  'wecom.schedule.get.request.schema.json': s36,
+  'wecom.schedule.get.response.schema.json': s37,
+  'wecom.schedule.get_by_calendar.request.schema.json': s38,
+  'wecom.schedule.get_by_calendar.response.schema.json': s39,
+  'wecom.schedule.update.request.schema.json': s40,
+  'wecom.schedule.update.response.schema.json': s41,
 }

@@ -4,7 +4,7 @@
  * Express is fine here (the stub server loads this file on the first control request).
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express'
-import { type Control, ControlError } from '../core/control.ts'
+import { type Control, ControlError, ControlText } from '../core/control.ts'
 
 const JSON_TYPES = ['application/json', 'application/*+json']
 
@@ -44,7 +44,9 @@ export function controlRouter(control: Control): Router {
       res.status(404).json({ error: `no control endpoint ${req.method} /__mock${req.path}` })
       return
     }
-    res.status(answer.status).json(answer.body)
+    if (answer.body instanceof ControlText)
+      res.status(answer.status).type(answer.body.contentType).send(answer.body.text)
+    else res.status(answer.status).json(answer.body)
   })
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ControlError) {

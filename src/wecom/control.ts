@@ -2,10 +2,22 @@
 import { ControlError } from '../core/errors.ts'
 import type { Seed } from '../core/seed.ts'
 
+export interface WecomDefaultApp {
+  agentid: number
+  corpsecret: string
+  name: string
+  /** Only for a third-party app (self-built is the default). */
+  kind?: 'third-party'
+  /** Only where the app does not have all of mail, schedule and meeting. */
+  permissions?: string[]
+  /** The first pre-issued token, where the seed gives the app some. */
+  access_token?: string
+}
+
 export interface WecomDefaults {
   corpid: string
-  apps: { agentid: number; corpsecret: string; name: string }[]
-  corps: { corpid: string; tier: string; apps: { agentid: number; corpsecret: string; name: string }[] }[]
+  apps: WecomDefaultApp[]
+  corps: { corpid: string; tier: string; apps: WecomDefaultApp[] }[]
 }
 
 /** The seed's corps and apps; the first corp's apps are the defaults a quick start uses. */
@@ -13,7 +25,16 @@ export function wecomDefaults(seed: Seed): WecomDefaults {
   const corps = seed.wecom.corps.map((c) => ({
     corpid: c.corpid,
     tier: c.tier,
-    apps: c.apps.map((a) => ({ agentid: a.agentid, corpsecret: a.corpsecret, name: a.name ?? `app ${a.agentid}` })),
+    apps: c.apps.map(
+      (a): WecomDefaultApp => ({
+        agentid: a.agentid,
+        corpsecret: a.corpsecret,
+        name: a.name ?? `app ${a.agentid}`,
+        ...(a.kind === 'third-party' ? { kind: a.kind } : {}),
+        ...(a.permissions && a.permissions.length < 3 ? { permissions: [...a.permissions] } : {}),
+        ...(a.access_tokens?.[0] ? { access_token: a.access_tokens[0] } : {}),
+      }),
+    ),
   }))
   return { corpid: corps[0]?.corpid ?? '', apps: corps[0]?.apps ?? [], corps }
 }

@@ -1,6 +1,7 @@
 /**
  * The WeCom side of the seed, indexed for the rules: which corp an app belongs to, which users exist,
- * who an app can see (visible range, with sub-departments), which calendars an app created.
+ * who an app can see (visible range, with sub-departments), what it may call and of which kind it is,
+ * which calendars an app created.
  */
 import type { Corp } from '../generated/contracts.ts'
 
@@ -15,10 +16,17 @@ export interface WecomUser {
   meetingAccount: boolean
 }
 
+/** What an app may call (its 邮件 / 日程 / 会议 permissions, or a self-built app's 可调用应用 lists). */
+export type AppPermission = 'mail' | 'schedule' | 'meeting'
+export const ALL_PERMISSIONS: readonly AppPermission[] = ['mail', 'schedule', 'meeting']
+
 export interface WecomApp {
   agentid: number
   name: string
   corpsecret: string
+  /** 企业自建应用 or 第三方应用: third-party apps must name cal_id, and get ids translated in meeting mails. */
+  kind: 'self-built' | 'third-party'
+  permissions: ReadonlySet<AppPermission>
   visibleAll: boolean
   visibleUsers: ReadonlySet<string>
   visibleDepartments: ReadonlySet<number>
@@ -94,6 +102,8 @@ function buildCorp(c: Corp): WecomCorp {
       agentid: a.agentid,
       name: a.name ?? `app ${a.agentid}`,
       corpsecret: a.corpsecret,
+      kind: a.kind ?? 'self-built',
+      permissions: new Set(a.permissions ?? ALL_PERMISSIONS),
       visibleAll: !visible || visible.all === true,
       visibleUsers: new Set(visible?.users ?? []),
       visibleDepartments: new Set(visible?.departments ?? []),

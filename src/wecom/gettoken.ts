@@ -7,23 +7,43 @@
  * → {"errcode":0,"errmsg":"ok","access_token":"…","expires_in":7200}
  */
 import { echo } from '../core/echo.ts'
-import { fail } from '../core/errors.ts'
-import { defineEndpoint } from '../core/module.ts'
+import { defineEndpoint, type RequestContext } from '../core/module.ts'
+import { ruleChecks } from '../core/rule-checks.ts'
+import { rulesOf } from '../core/rules.ts'
+import type { WecomApp, WecomCorp } from './directory.ts'
+
+/** The query parameters the rules read (their checks' root), and the corp and app the hooks find. */
+interface Query {
+  corpsecret: string | null
+  corpid: string | null
+}
+interface Check {
+  ctx: RequestContext
+  corp?: WecomCorp
+  app?: WecomApp
+}
+
+/** The rules of contracts/rules/wecom.gettoken.json in its order: the real server checks the secret before the corp id (a live probe). */
+const check = ruleChecks<Query, Check>(rulesOf('wecom.gettoken'), {
+  hooks: {
+    'wecom.gettoken.corpid.known': (q, s) => {
+      s.corp = s.ctx.env.stores.wecomDirectory.corp(q.corpid!)
+      return s.corp ? undefined : `no corp "${echo(q.corpid)}" in the seed`
+    },
+    'wecom.gettoken.corpsecret.valid': (q, s) => {
+      s.app = [...s.corp!.apps.values()].find((a) => a.corpsecret === q.corpsecret)
+      return s.app ? undefined : `corpsecret matches no app of corp "${echo(q.corpid)}"`
+    },
+  },
+})
 
 export const gettoken = defineEndpoint('wecom.gettoken', {
   handle(ctx) {
-    const { wecomDirectory: directory, wecomTokens: tokens } = ctx.env.stores
-    // The real server checks the secret before the corp id (a live probe).
-    const corpsecret = ctx.query.get('corpsecret')
-    const corpid = ctx.query.get('corpid')
-    if (!corpsecret) fail(41004, 'wecom.gettoken.corpsecret.required: corpsecret is missing from the query string')
-    if (!corpid) fail(41002, 'wecom.gettoken.corpid.required: corpid is missing from the query string')
-    const corp = directory.corp(corpid)
-    if (!corp) fail(40013, `wecom.gettoken.corpid.known: no corp "${echo(corpid)}" in the seed`)
-    const app = [...corp.apps.values()].find((a) => a.corpsecret === corpsecret)
-    if (!app) fail(40001, `wecom.gettoken.corpsecret.valid: corpsecret matches no app of corp "${echo(corpid)}"`)
+    const s: Check = { ctx }
+    check({ corpsecret: ctx.query.get('corpsecret'), corpid: ctx.query.get('corpid') }, s)
+    const { corp, app } = s as Required<Check>
     ctx.tags.app = `${corp.corpid}/${app.agentid}`
-    const { token, expiresIn } = tokens.issue(corp.corpid, app.agentid, ctx.now)
+    const { token, expiresIn } = ctx.env.stores.wecomTokens.issue(corp.corpid, app.agentid, ctx.now)
     return { access_token: token, expires_in: expiresIn }
   },
 })

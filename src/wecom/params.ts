@@ -50,16 +50,9 @@ export function utf8Length(s: string): number {
   return Buffer.byteLength(s, 'utf8')
 }
 
-/** WeCom's "N 个字符" limits count characters (code points), so one emoji is one, as users see it. */
-export function charLength(s: string): number {
-  let n = 0
-  for (const _ of s) n++
-  return n
-}
-
 /**
- * The errmsg prefix of a 40058 refused by a plain check (src/core/rule-checks.ts), in the words failShape
- * and the hand-written checks use (wording INFERRED, as theirs): `schedule.summary exceed max length 128.
+ * The errmsg prefix of a 40058 refused by a plain check (src/core/rule-checks.ts), in the words the shape
+ * errors and the hooks use (wording INFERRED, as theirs): `schedule.summary exceed max length 128.
  * Invalid input `. Other codes carry no prefix.
  */
 export function wecomCheckOptions(f: CheckFailure): VendorErrorOptions | undefined {

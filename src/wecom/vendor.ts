@@ -81,7 +81,13 @@ export const wecomVendor: VendorPlugin = {
   endpoints: [gettoken],
   createStores: (env) => ({
     wecomDirectory: new WecomDirectory(env.seed.wecom.corps),
-    wecomTokens: new WecomTokens(env.random, env.clock, env.config.wecom.tokenTtlSeconds),
+    wecomTokens: new WecomTokens(
+      env.random,
+      env.clock,
+      env.config.wecom.tokenTtlSeconds,
+      env.seed.wecom.corps,
+      env.persist,
+    ),
   }),
   control: {
     defaults: (env) => ({ wecom: wecomDefaults(env.seed) }),

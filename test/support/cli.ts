@@ -31,7 +31,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): ChildP
   return child
 }
 
-/** Everything the process prints, and how it ended. */
+/** Everything the process prints, and how it ended: on 'close', since at 'exit' its pipes may still hold output. */
 export async function finished(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = ''
   let stderr = ''
@@ -41,7 +41,7 @@ export async function finished(child: ChildProcess): Promise<{ code: number | nu
   child.stderr!.on('data', (d) => {
     stderr += d
   })
-  const [code] = await once(child, 'exit')
+  const [code] = await once(child, 'close')
   return { code: code as number | null, stdout, stderr }
 }
 

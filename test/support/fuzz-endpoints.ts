@@ -7,16 +7,31 @@
  */
 
 import feishuSendSchema from '../../contracts/schemas/feishu.mail.send.request.schema.json' with { type: 'json' }
+import calendarAddSchema from '../../contracts/schemas/wecom.calendar.add.request.schema.json' with { type: 'json' }
+import calendarDelSchema from '../../contracts/schemas/wecom.calendar.del.request.schema.json' with { type: 'json' }
+import calendarGetSchema from '../../contracts/schemas/wecom.calendar.get.request.schema.json' with { type: 'json' }
+import calendarUpdateSchema from '../../contracts/schemas/wecom.calendar.update.request.schema.json' with {
+  type: 'json',
+}
 import composeSendSchema from '../../contracts/schemas/wecom.exmail.compose_send.request.schema.json' with {
   type: 'json',
 }
 import cancelSchema from '../../contracts/schemas/wecom.meeting.cancel.request.schema.json' with { type: 'json' }
 import createSchema from '../../contracts/schemas/wecom.meeting.create.request.schema.json' with { type: 'json' }
 import getInfoSchema from '../../contracts/schemas/wecom.meeting.get_info.request.schema.json' with { type: 'json' }
+import userMeetingidsSchema from '../../contracts/schemas/wecom.meeting.get_user_meetingid.request.schema.json' with {
+  type: 'json',
+}
 import updateSchema from '../../contracts/schemas/wecom.meeting.update.request.schema.json' with { type: 'json' }
 import scheduleAddSchema from '../../contracts/schemas/wecom.schedule.add.request.schema.json' with { type: 'json' }
 import scheduleDelSchema from '../../contracts/schemas/wecom.schedule.del.request.schema.json' with { type: 'json' }
 import scheduleGetSchema from '../../contracts/schemas/wecom.schedule.get.request.schema.json' with { type: 'json' }
+import byCalendarSchema from '../../contracts/schemas/wecom.schedule.get_by_calendar.request.schema.json' with {
+  type: 'json',
+}
+import scheduleUpdateSchema from '../../contracts/schemas/wecom.schedule.update.request.schema.json' with {
+  type: 'json',
+}
 
 /** The instant every case starts at (frozen), so generated times and the emulator's clock agree. 2026-05-28. */
 export const BASE = 1_780_000_000
@@ -34,7 +49,10 @@ export interface HttpStep {
   capture?: Record<string, string>
 }
 
-/** The control-plane calls a case may make (src/core/control.ts), plus `mailSchedules` (its last entry). */
+/**
+ * The control-plane calls a case may make (src/core/control.ts), plus `mailSchedules`: the mail schedules
+ * this case made (never an earlier case's), oldest first.
+ */
 export type ControlCall = 'setClock' | 'addFault' | 'clearFaults' | 'issueOAuthCode' | 'mailSchedules'
 
 export interface ControlStep {
@@ -263,6 +281,15 @@ const addScheduleStep = (): Step => ({
   capture: { SCHEDULEID: 'schedule_id' },
 })
 
+export function calendarAddBody(): Record<string, unknown> {
+  return { calendar: { summary: 'fuzz', color: '#FF3030', description: 'desc', shares: [{ userid: 'lisi' }] } }
+}
+
+const addCalendarStep = (): HttpStep => ({
+  ...request(byName('calendar.add')),
+  capture: { CALID: 'cal_id' },
+})
+
 export const endpoints: EndpointSpec[] = [
   {
     name: 'gettoken',
@@ -352,6 +379,78 @@ export const endpoints: EndpointSpec[] = [
     fields: fieldsOf(scheduleDelSchema as SchemaNode),
   },
   {
+    name: 'schedule.update',
+    vendor: 'wecom',
+    method: 'POST',
+    path: '/cgi-bin/oa/schedule/update',
+    auth: 'wecom',
+    valid: () => {
+      const { cal_id: _calendarStays, ...schedule } = scheduleAddBody().schedule as Record<string, unknown>
+      return { schedule: { ...schedule, schedule_id: '__SCHEDULEID__', summary: 'fuzz 2' } }
+    },
+    prelude: () => [addScheduleStep()],
+    fields: fieldsOf(scheduleUpdateSchema as SchemaNode),
+  },
+  {
+    name: 'schedule.get_by_calendar',
+    vendor: 'wecom',
+    method: 'POST',
+    path: '/cgi-bin/oa/schedule/get_by_calendar',
+    auth: 'wecom',
+    valid: () => ({ cal_id: CALENDAR, offset: 0, limit: 10 }),
+    prelude: () => [addScheduleStep()],
+    fields: fieldsOf(byCalendarSchema as SchemaNode),
+  },
+  {
+    name: 'calendar.add',
+    vendor: 'wecom',
+    method: 'POST',
+    path: '/cgi-bin/oa/calendar/add',
+    auth: 'wecom',
+    valid: calendarAddBody,
+    fields: fieldsOf(calendarAddSchema as SchemaNode),
+  },
+  {
+    name: 'calendar.get',
+    vendor: 'wecom',
+    method: 'POST',
+    path: '/cgi-bin/oa/calendar/get',
+    auth: 'wecom',
+    valid: () => ({ cal_id_list: ['__CALID__'] }),
+    prelude: () => [addCalendarStep()],
+    fields: fieldsOf(calendarGetSchema as SchemaNode),
+  },
+  {
+    name: 'calendar.update',
+    vendor: 'wecom',
+    method: 'POST',
+    path: '/cgi-bin/oa/calendar/update',
+    auth: 'wecom',
+    valid: () => ({ calendar: { cal_id: '__CALID__', summary: 'fuzz 2', color: '#00FF00', description: 'd2' } }),
+    prelude: () => [addCalendarStep()],
+    fields: fieldsOf(calendarUpdateSchema as SchemaNode),
+  },
+  {
+    name: 'calendar.del',
+    vendor: 'wecom',
+    method: 'POST',
+    path: '/cgi-bin/oa/calendar/del',
+    auth: 'wecom',
+    valid: () => ({ cal_id: '__CALID__' }),
+    prelude: () => [addCalendarStep()],
+    fields: fieldsOf(calendarDelSchema as SchemaNode),
+  },
+  {
+    name: 'meeting.get_user_meetingid',
+    vendor: 'wecom',
+    method: 'POST',
+    path: '/cgi-bin/meeting/get_user_meetingid',
+    auth: 'wecom',
+    valid: () => ({ userid: 'lisi', begin_time: BASE, end_time: BASE + 30 * DAY, limit: 10 }),
+    prelude: () => [createMeetingStep()],
+    fields: fieldsOf(userMeetingidsSchema as SchemaNode),
+  },
+  {
     name: 'exmail.compose_send',
     vendor: 'wecom',
     method: 'POST',
@@ -418,6 +517,17 @@ export const endpoints: EndpointSpec[] = [
     path: '/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/:message_id',
     auth: 'feishu',
     params: { user_mailbox_id: 'me', message_id: '__MESSAGEID__' },
+    prelude: () => [{ ...request(byName('feishu.mail.send')), capture: { MESSAGEID: 'data.message_id' } }],
+    fields: [],
+  },
+  {
+    name: 'feishu.mail.list',
+    vendor: 'feishu',
+    method: 'GET',
+    path: '/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages',
+    auth: 'feishu',
+    params: { user_mailbox_id: 'me' },
+    query: { folder_id: 'SENT', page_size: '20' },
     prelude: () => [{ ...request(byName('feishu.mail.send')), capture: { MESSAGEID: 'data.message_id' } }],
     fields: [],
   },

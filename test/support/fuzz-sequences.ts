@@ -41,6 +41,12 @@ const START = edge([60, 3600, DAY, 30 * DAY, 365 * DAY], [2 ** 32 - 1 - BASE])
 const DURATION = edge([300, 3600, DAY], [2 ** 31, 2 ** 32 - 1])
 /** 0 and 1e9 twice: the values that break interval arithmetic. */
 const INTERVALS = [0, 0, 1, 2, 3, 7, 1e9, 1e9, 2 ** 31]
+/**
+ * A number no double holds: JSON.parse reads it as Infinity, which reads back as `null`. A JSON value cannot
+ * be it, so the bodies carry this marker and `json` writes it as `1e400`.
+ */
+const BEYOND = '__beyond__'
+const json = (body: unknown) => JSON.stringify(body).replaceAll(`"${BEYOND}"`, '1e400')
 
 /** reminders of meeting/create and meeting/update: every repeat field, each optional. */
 export function meetingReminders(start: number) {
@@ -48,10 +54,10 @@ export function meetingReminders(start: number) {
     {
       is_repeat: edge([1, 1, 1, 0], [2, -1]),
       repeat_type: edge([0, 1, 2, 7], [3, 5, -1, 1e9]),
-      repeat_interval: edge(INTERVALS, [-1, 1e308, 0.5]),
+      repeat_interval: edge<number | string>(INTERVALS, [-1, 1e308, 0.5, BEYOND]),
       repeat_until: edge(
         [0, BASE, start - 1, start, start + DAY, start + 400 * DAY, 2 ** 32 - 1],
-        [-1, 2 ** 32, 1e15, 1e308],
+        [-1, 2 ** 32, 1e15, 1e308, BEYOND],
       ),
       is_custom_repeat: edge([1, 1, 0], [2, -1]),
       repeat_day_of_week: list([1, 2, 3, 4, 5, 6, 7], [-1, 0, 8, 1e9], 8),
@@ -110,7 +116,7 @@ export function recurrenceFamily(): fc.Arbitrary<FuzzCase> {
           .tuple(meetingReminders(start), fc.option(pick(start, start + DAY, BASE + 60), { nil: undefined }))
           .map(([reminders, moved]) => [
             request(update, {
-              body: JSON.stringify({
+              body: json({
                 meetingid: '__MEETINGID__',
                 reminders,
                 ...(moved !== undefined ? { meeting_start: moved, meeting_duration: duration } : {}),
@@ -123,7 +129,7 @@ export function recurrenceFamily(): fc.Arbitrary<FuzzCase> {
     return fc.tuple(meetingReminders(start), fc.array(op, { minLength: 1, maxLength: 5 })).map(([reminders, ops]) => {
       const body = { ...meetingCreateBody(), meeting_start: start, meeting_duration: duration, reminders }
       const steps: Step[] = [
-        { ...request(create, { body: JSON.stringify(body) }), capture: { MEETINGID: 'meetingid' } },
+        { ...request(create, { body: json(body) }), capture: { MEETINGID: 'meetingid' } },
         ...ops.flat(),
         // Always read back at the end, wherever the clock went.
         request(getInfo, { body: '{"meetingid":"__MEETINGID__"}', capture: { MEETINGCODE: 'meeting_code' } }),
@@ -147,9 +153,12 @@ function scheduleReminders(start: number) {
       remind_time_diffs: list([0, -300, -900, -3600, -86400], [32400, -172800, -604800, 1, 1e9], 3),
       is_repeat: edge([1, 1, 0], [2, -1]),
       repeat_type: edge([0, 1, 2, 5, 7], [3, -1, 1e9]),
-      repeat_until: edge([0, start - 1, start, start + DAY, start + 400 * DAY, 2 ** 32 - 1], [-1, 2 ** 32, 1e15]),
+      repeat_until: edge(
+        [0, start - 1, start, start + DAY, start + 400 * DAY, 2 ** 32 - 1],
+        [-1, 2 ** 32, 1e15, BEYOND],
+      ),
       is_custom_repeat: edge([1, 1, 0], [2]),
-      repeat_interval: edge(INTERVALS, [-1, 0.5, 1e308]),
+      repeat_interval: edge<number | string>(INTERVALS, [-1, 0.5, 1e308, BEYOND]),
       repeat_day_of_week: list([1, 3, 5, 7], [-1, 0, 8], 8),
       repeat_day_of_month: list([1, 15, 31], [-1, 0, 32], 8),
       timezone: edge([-12, 0, 8, 12], [-13, 13, 0.5, 1e9]),
@@ -173,7 +182,7 @@ export function scheduleSequenceFamily(): fc.Arbitrary<FuzzCase> {
           .tuple(edge([0, 1, 2], [3, -1, 0.5]), pick(-1, 0, 1, DAY, 7 * DAY, 1e9), fc.boolean())
           .map(([mode, at, withTime]) => [
             request(del, {
-              body: JSON.stringify({
+              body: json({
                 schedule_id: '__SCHEDULEID__',
                 op_mode: mode,
                 ...(withTime ? { op_start_time: start + at } : {}),
@@ -199,7 +208,7 @@ export function scheduleSequenceFamily(): fc.Arbitrary<FuzzCase> {
         kind: `schedule:${reminders.is_custom_repeat === 1 ? 'custom' : 'plain'}:type=${reminders.repeat_type ?? '-'}`,
         endpoint: 'schedule.add',
         steps: [
-          { ...request(add, { body: JSON.stringify(body) }), capture: { SCHEDULEID: 'schedule_id' } },
+          { ...request(add, { body: json(body) }), capture: { SCHEDULEID: 'schedule_id' } },
           ...ops.flat(),
           request(get, { body: '{"schedule_id_list":["__SCHEDULEID__"]}' }),
         ],
@@ -218,12 +227,15 @@ function mailReminders(start: number) {
       is_repeat: edge([1, 1, 0], [2]),
       is_custom_repeat: edge([1, 1, 0], [2]),
       repeat_type: edge([0, 1, 2, 5], [7, 3, -1]),
-      repeat_interval: edge(INTERVALS, [-1, 0.5, 1e308]),
+      repeat_interval: edge<number | string>(INTERVALS, [-1, 0.5, 1e308, BEYOND]),
       repeat_day_of_week: list([1, 3, 7], [-1, 0, 8], 6),
       repeat_day_of_month: list([1, 31], [-1, 0, 32], 6),
       repeat_week_of_month: list([1, 4, 5], [-1, 0, 6], 4),
       repeat_month_of_year: list([1, 6, 12], [0, 13], 4),
-      repeat_until: edge([0, start - 1, start, start + DAY, start + 400 * DAY, 2 ** 32 - 1], [-1, 2 ** 32, 1e15]),
+      repeat_until: edge(
+        [0, start - 1, start, start + DAY, start + 400 * DAY, 2 ** 32 - 1],
+        [-1, 2 ** 32, 1e15, BEYOND],
+      ),
     },
     { requiredKeys: [] },
   )
@@ -237,7 +249,7 @@ export function mailSequenceFamily(): fc.Arbitrary<FuzzCase> {
     const start = BASE + offset
     const mail = (reminders: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
       const base = composeSendBody() as { schedule: Record<string, unknown> }
-      return JSON.stringify({
+      return json({
         ...base,
         schedule: { ...base.schedule, start_time: start, end_time: start + duration, reminders, ...extra },
       })

@@ -166,6 +166,19 @@ interface CaseState {
   vars: Map<string, string>
   fault: boolean
   clockMoved: boolean
+  /** The newest mail schedule when the case began (cases that list them only): what came before is not theirs. */
+  mailBefore?: string | undefined
+}
+
+/**
+ * The mail schedules the running case made, oldest first: those after the newest one when it began. When
+ * that one is gone (evicted), so is every older one, and all that are left are the case's. Another case's
+ * schedule would make a reproduction that does not replay on a fresh emulator.
+ */
+function ownMailSchedules(state: CaseState) {
+  const all = t.control.wecomMailSchedules()
+  const i = state.mailBefore === undefined ? -1 : all.findIndex((s) => s.schedule_id === state.mailBefore)
+  return all.slice(i + 1)
 }
 
 function control(step: ControlStep, state: CaseState): unknown {
@@ -190,12 +203,14 @@ function control(step: ControlStep, state: CaseState): unknown {
     case 'issueOAuthCode':
       return c.issueOAuthCode(step.arg as Parameters<typeof c.issueOAuthCode>[0])
     case 'mailSchedules':
-      return c.wecomMailSchedules()
+      return ownMailSchedules(state)
   }
 }
 
 async function runCase(c: FuzzCase, index: number): Promise<StepResult[]> {
   const state: CaseState = { vars: new Map(), fault: false, clockMoved: false }
+  if (c.steps.some((s) => s.op === 'control' && s.call === 'mailSchedules'))
+    state.mailBefore = t.control.wecomMailSchedules().at(-1)?.schedule_id
   const steps: StepResult[] = []
   for (let j = 0; j < c.steps.length; j++) {
     const step = c.steps[j]!

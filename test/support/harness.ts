@@ -97,6 +97,10 @@ export const expressHarness: HarnessFactory = {
     app.use(express.json())
     const server = await new Promise<import('node:http').Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s))
+      // Node's default of 5 s races undici's reuse of an idle connection: a test that spends seconds
+      // building a 70 MB mail then writes on a socket the server is closing (ECONNRESET). The stub server
+      // keeps 65 s for the same reason (src/server/node-adapter.ts).
+      s.keepAliveTimeout = 65_000
     })
     const { port } = server.address() as AddressInfo
     return {

@@ -2,8 +2,8 @@
  * Where src/ raises or names rule ids, read statically: every string and template literal outside comments,
  * with the code just before it. A refusal site is a literal after `fail(<code>, ` or `new VendorError(<code>, `
  * (its reason: `<id>: <detail>`) or after `refuse(` (its id). File constants (`const R = '…'`) are put into
- * `${R}`. Until endpoints call refuse(id) (issue 11, phase 2) some ids are built in code; a reason that
- * starts with `${…}` has its id from the caller, who names it as a literal (`checkVisible(…, '<id>', …)`).
+ * `${R}`. Hook keys of ruleChecks are literals too. Some ids are built in code; a reason that starts with
+ * `${…}` has its id from the caller, who names it as a literal (`ownMeeting(…, '<stem>')`).
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'

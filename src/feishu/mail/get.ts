@@ -9,10 +9,11 @@
  * Authorization: Bearer u-dev-user-token-1
  */
 import { echo } from '../../core/echo.ts'
-import { fail } from '../../core/errors.ts'
-import { defineEndpoint } from '../../core/module.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
+import { ruleChecks } from '../../core/rule-checks.ts'
+import { rulesOf } from '../../core/rules.ts'
 import { encodeBase64Url } from './base64url.ts'
-import { resolveMailbox } from './mailbox.ts'
+import { lookupMailbox, type MailboxLookup, mailboxRules } from './mailbox.ts'
 import type { StoredMessage } from './store.ts'
 
 /** The `message` object of the response; bcc only in the sender's own copy. */
@@ -44,14 +45,31 @@ export function messageView(m: StoredMessage): Record<string, unknown> {
   }
 }
 
+interface Check extends MailboxLookup {
+  message?: StoredMessage
+}
+
+/** The rules of contracts/rules/feishu.mail.message.get.json in its order: the mailbox, then the message. */
+const check = ruleChecks<RequestContext, Check>(rulesOf('feishu.mail.message.get'), {
+  hooks: {
+    'feishu.mail.message.get.mailbox.not-found': (_ctx, m) => mailboxRules.notFound(m),
+    'feishu.mail.message.get.mailbox.inactive': (_ctx, m) => mailboxRules.inactive(m),
+    'feishu.mail.message.get.mailbox.other-user': (_ctx, m) => mailboxRules.otherUser(m),
+    'feishu.mail.message.get.not-found': (ctx, m) => {
+      const id = ctx.params.message_id ?? ''
+      const found = ctx.env.stores.feishuMail.store.get(id)
+      if (!found || found.mailbox !== m.target!.mailbox)
+        return `mailbox "${m.target!.mailbox}" holds no message "${echo(id)}"`
+      m.message = found
+      return undefined
+    },
+  },
+})
+
 export const messageGet = defineEndpoint('feishu.mail.message.get', {
   handle(ctx) {
-    const user = resolveMailbox(ctx, 1235013, 'feishu.mail.message.get.mailbox')
-    const id = ctx.params.message_id ?? ''
-    const m = ctx.env.stores.feishuMail.store.get(id)
-    if (!m || m.mailbox !== user.mailbox) {
-      fail(1234034, `feishu.mail.message.get.not-found: mailbox "${user.mailbox}" holds no message "${echo(id)}"`)
-    }
-    return { message: messageView(m) }
+    const m: Check = lookupMailbox(ctx)
+    check(ctx, m)
+    return { message: messageView(m.message!) }
   },
 })

@@ -2,12 +2,12 @@
  * Reading a `raw` EML (the send doc's `raw`: eml数据). postal-mime parses leniently (it makes an email out of
  * any bytes), so the "is this a MIME message at all" part is ours: an RFC 5322 header block of
  * `Name: value` lines (folded lines allowed) up to the blank line, and a boundary on every multipart
- * Content-Type. Anything else answers 400 1236002 invalid mime format. The doc's own example has no
- * closing `--boundary--` line, so a missing close delimiter is accepted.
+ * Content-Type. Anything else is not MIME (the send answers 400 1236002 invalid mime format under
+ * feishu.mail.send.raw.mime). The doc's own example has no closing `--boundary--` line, so a missing close
+ * delimiter is accepted.
  */
 import type { Attachment, Email, Mailbox, Address as MimeAddress } from 'postal-mime'
 import { echo } from '../../core/echo.ts'
-import { fail } from '../../core/errors.ts'
 
 export interface ParsedAddress {
   mail_address: string
@@ -32,8 +32,11 @@ export interface ParsedRaw {
 
 const FIELD_NAME = /^[!-9;-~]+$/
 
+/** Why bytes are not a MIME message, thrown inside the parse and answered by parseRaw. */
+class NotMime extends Error {}
+
 function invalid(why: string): never {
-  fail(1236002, `feishu.mail.send.raw.mime: ${why}`)
+  throw new NotMime(why)
 }
 
 /** The header block must be header fields; returns nothing, throws 1236002 with the reason. */
@@ -76,7 +79,17 @@ function sizeOf(content: Attachment['content']): number {
   return typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength
 }
 
-export async function parseRaw(bytes: Buffer): Promise<ParsedRaw> {
+/** The message `bytes` hold, or why they are not a MIME message. */
+export async function parseRaw(bytes: Buffer): Promise<ParsedRaw | { invalid: string }> {
+  try {
+    return await parse(bytes)
+  } catch (e) {
+    if (e instanceof NotMime) return { invalid: e.message }
+    throw e
+  }
+}
+
+async function parse(bytes: Buffer): Promise<ParsedRaw> {
   if (bytes.length === 0) invalid('raw decodes to an empty message')
   // Headers are ASCII (RFC 5322); latin1 keeps every byte as one char for the structural check.
   const head = bytes.subarray(0, Math.min(bytes.length, 256 * 1024)).toString('latin1')

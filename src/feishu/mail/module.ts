@@ -1,11 +1,12 @@
 /**
  * Feishu mail: send (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send) and the message
- * read-back, with the state they share: the mail store, the per-mailbox locks, the per-app rate limit and the daily
+ * read-backs (get, list), with the state they share: the mail store, the per-mailbox locks, the per-app rate limit and the daily
  * quotas. All of it is rebuilt on reset; the control plane reads a mailbox (`control.mailbox()`,
  * `GET /__mock/feishu/mailboxes/:address/messages`).
  */
 import type { EmulatorModule } from '../../core/module.ts'
 import { messageGet } from './get.ts'
+import { messageList } from './list.ts'
 import { MailboxLocks } from './lock.ts'
 import { DailyCounters, RateLimiter } from './quotas.ts'
 import { mailSend } from './send.ts'
@@ -30,10 +31,10 @@ declare module '../../core/module.ts' {
 
 export const feishuMailModule: EmulatorModule = {
   name: 'feishu.mail',
-  endpoints: [mailSend, messageGet],
+  endpoints: [mailSend, messageGet, messageList],
   createStores: (env) => ({
     feishuMail: {
-      store: new MailStore(env.random, () => env.config.feishu.mail.maxStoredMessages, env.budget),
+      store: new MailStore(env.random, () => env.config.feishu.mail.maxStoredMessages, env.budget, env.persist),
       locks: new MailboxLocks(),
       rate: new RateLimiter(),
       daily: new DailyCounters(),

@@ -4,7 +4,6 @@
  * outside the sender's tenant (FeishuDirectory.isInternal): those count against the daily quotas.
  */
 import { echo } from '../../core/echo.ts'
-import { fail } from '../../core/errors.ts'
 import type { FeishuMailAddress } from '../../generated/contracts.ts'
 
 export const MAX_RECIPIENTS = 500
@@ -23,27 +22,23 @@ export function isAddress(s: string): boolean {
   return s.length <= 320 && s.isWellFormed() && ADDRESS.test(s)
 }
 
-/** Structured to/cc/bcc → checked addresses; `field` names the list in the reason. */
-export function checkAddressList(field: string, list: FeishuMailAddress[] | null | undefined): Address[] {
-  const out: Address[] = []
+/** The first entry of a structured to/cc/bcc list without a well-formed address; `field` names the list. */
+export function badAddress(field: string, list: FeishuMailAddress[] | null | undefined): string | undefined {
   for (const [i, a] of (list ?? []).entries()) {
     const addr = a?.mail_address
-    if (addr === undefined || addr === null || addr === '') {
-      fail(1234008, `feishu.mail.send.recipients.address: ${field}[${i}].mail_address is required`)
-    }
-    if (!isAddress(addr)) {
-      fail(
-        1234008,
-        `feishu.mail.send.recipients.address: ${field}[${i}].mail_address "${echo(addr)}" is not an email address`,
-      )
-    }
-    out.push(a.name ? { mail_address: addr, name: a.name } : { mail_address: addr })
+    if (addr === undefined || addr === null || addr === '') return `${field}[${i}].mail_address is required`
+    if (!isAddress(addr)) return `${field}[${i}].mail_address "${echo(addr)}" is not an email address`
   }
-  return out
+  return undefined
 }
 
-export function checkRecipientCount(count: number, rule: string): void {
-  if (count > MAX_RECIPIENTS) {
-    fail(1236003, `${rule}: ${count} recipients (to + cc + bcc); at most ${MAX_RECIPIENTS}`)
-  }
+/** A checked structured list as the message keeps it. */
+export function addresses(list: FeishuMailAddress[] | null | undefined): Address[] {
+  return (list ?? []).map((a) =>
+    a.name ? { mail_address: a.mail_address!, name: a.name } : { mail_address: a.mail_address! },
+  )
+}
+
+export function tooManyRecipients(count: number): string | undefined {
+  return count > MAX_RECIPIENTS ? `${count} recipients (to + cc + bcc); at most ${MAX_RECIPIENTS}` : undefined
 }

@@ -2,11 +2,12 @@
  * 发送邮件: `POST /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send`
  * (https://open.feishu.cn/document/server-docs/mail-v1/user_mailbox-message/send).
  *
- * Checks run in this order, one failure reported at a time: the gateway's rate limit (99991400) and
- * JSON types (9499 / 99992402); the mailbox (1234013 / 1234017); the per-user lock (1236006); counts
- * (1236004, 1236003); structured fields (1234008); base64url, size and MIME (1236002, 1236001); a
- * Message-ID sent before (1236005); dedupe_key (answers the first send again); the configured vendor
- * checks (1236017, 1236018, 1236014, 1236013, 1236010, 1236012, 1236019); daily quotas (1236007-9).
+ * Checks run in the order of contracts/rules/feishu.mail.send.json, one failure reported at a time: the
+ * gateway's rate limit (99991400) and JSON types (9499 / 99992402) before; the mailbox (1234013 / 1234017);
+ * the per-user lock (1236006); counts (1236004, 1236003); structured fields (1234008); base64url, size and
+ * MIME (1236002, 1236001); a Message-ID sent before (1236005); dedupe_key (answers the first send again);
+ * the configured vendor checks (1236017, 1236018, 1236014, 1236013, 1236010, 1236012, 1236019); daily
+ * quotas (1236007-9). `raw` wins over the structured fields, so either set of rules looks at a message.
  *
  * @example
  * POST /open-apis/mail/v1/user_mailboxes/me/messages/send
@@ -18,14 +19,16 @@ import type { Config } from '../../core/config.ts'
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
+import { asyncRuleChecks, type HookResult } from '../../core/rule-checks.ts'
+import { rulesOf } from '../../core/rules.ts'
 import type { FeishuMailSendRequest } from '../../generated/contracts.ts'
 import type { FeishuUser } from '../directory.ts'
 import { rateLimitHeaders } from '../envelope.ts'
 import { decodeBase64Url, decodedLength, isBase64Url } from './base64url.ts'
-import { resolveMailbox } from './mailbox.ts'
-import { parseRaw } from './mime.ts'
-import { type Address, checkAddressList, checkRecipientCount, isAddress, MAX_ATTACHMENTS } from './recipients.ts'
-import type { MailContent, StoredAttachment } from './store.ts'
+import { lookupMailbox, type MailboxLookup, mailboxRules } from './mailbox.ts'
+import { type ParsedRaw, parseRaw } from './mime.ts'
+import { type Address, addresses, badAddress, isAddress, MAX_ATTACHMENTS, tooManyRecipients } from './recipients.ts'
+import type { MailContent, StoredAttachment, StoredMessage } from './store.ts'
 
 const R = 'feishu.mail.send'
 
@@ -39,108 +42,139 @@ function checkRateLimit(ctx: RequestContext, config: Config['feishu']['mail']): 
   }
 }
 
-function checkBase64(value: string, rule: string, field: string): void {
-  if (!isBase64Url(value)) fail(1236002, `${rule}: ${field} is not base64url ("+/" must be "-_"; padding is optional)`)
+type Req = FeishuMailSendRequest
+
+/** What the hooks see besides the body, and what they found on the way: the message, the replayed send. */
+interface Check extends MailboxLookup {
+  ctx: RequestContext
+  config: Config['feishu']['mail']
+  body: Req
+  /** `raw` when it wins over the structured fields. */
+  raw: string | undefined
+  /** The lock is this request's: the handler releases it. */
+  locked?: boolean
+  parsed?: Promise<ParsedRaw | { invalid: string } | undefined>
+  mime?: ParsedRaw | { invalid: string }
+  content?: MailContent
+  replay?: StoredMessage | null
 }
 
-/** Structured fields → the message, or 1234008 for the first field that is missing or malformed. */
-function composeStructured(
-  body: FeishuMailSendRequest,
-  from: Address,
-): Omit<MailContent, 'smtpMessageId' | 'internalDate'> {
-  const attachments = body.attachments ?? []
-  if (attachments.length > MAX_ATTACHMENTS) {
-    fail(1236004, `${R}.attachments.limit: ${attachments.length} attachments; at most ${MAX_ATTACHMENTS}`)
-  }
-  const count = (body.to?.length ?? 0) + (body.cc?.length ?? 0) + (body.bcc?.length ?? 0)
-  checkRecipientCount(count, `${R}.recipients.limit`)
-  const to = checkAddressList('to', body.to)
-  const cc = checkAddressList('cc', body.cc)
-  const bcc = checkAddressList('bcc', body.bcc)
-  if (to.length + cc.length + bcc.length === 0) {
-    fail(1234008, `${R}.recipients.required: a message needs at least one of to, cc, bcc (or a raw with recipients)`)
-  }
-  const stored: StoredAttachment[] = []
-  let size = 0
-  for (const [i, a] of attachments.entries()) {
-    if (a === null || typeof a !== 'object') fail(1234008, `${R}.attachments.body.required: attachments[${i}] is empty`)
-    if (!a.filename) fail(1234008, `${R}.attachments.filename.required: attachments[${i}].filename is required`)
-    if (a.body === undefined || a.body === null) {
-      fail(1234008, `${R}.attachments.body.required: attachments[${i}].body is required`)
-    }
-    if (a.is_inline && !a.cid) {
-      fail(1234008, `${R}.attachments.inline-cid: attachments[${i}] is inline, so it needs a cid (Lark EN doc)`)
-    }
-    const filename = a.filename
-    checkBase64(a.body, `${R}.attachments.body.base64url`, `attachments[${i}].body`)
-    const bytes = decodedLength(a.body)
-    size += bytes
-    stored.push({ id: '', filename, is_inline: a.is_inline ?? false, ...(a.cid ? { cid: a.cid } : {}), size: bytes })
-  }
-  const subject = body.subject ?? ''
-  const bodyHtml = body.body_html ?? ''
-  const bodyPlain = body.body_plain_text ?? ''
-  size += Buffer.byteLength(subject) + Buffer.byteLength(bodyHtml) + Buffer.byteLength(bodyPlain)
-  return { subject, headFrom: from, to, cc, bcc, bodyHtml, bodyPlain, attachments: stored, size }
+/** The parsed raw once it can be parsed (base64url, within the size limit): the rules before it look at it first. */
+function parsedRaw(s: Check): Promise<ParsedRaw | { invalid: string } | undefined> {
+  s.parsed ??= (async () => {
+    const raw = s.raw!
+    if (!isBase64Url(raw) || decodedLength(raw) > s.config.maxMessageBytes) return undefined
+    s.mime = await parseRaw(decodeBase64Url(raw))
+    return s.mime
+  })()
+  return s.parsed
 }
+
+/** A parsed raw that is MIME (the raw rules after raw.mime see only those). */
+const mime = (s: Check): ParsedRaw | undefined => (s.mime && !('invalid' in s.mime) ? s.mime : undefined)
 
 /**
- * `raw` wins over every structured content field when both are given (decision: `raw` with structured fields: `raw`
- * wins).
+ * The first attachment broken, and under which of the rules checked item by item. A missing filename is the
+ * filename rule's, a plain check right after these hooks: they let it through.
  */
-async function composeRaw(
-  raw: string,
-  from: Address,
-  fromName: string | undefined,
-  maxBytes: number,
-): Promise<Omit<MailContent, 'internalDate' | 'smtpMessageId'> & { smtpMessageId: string | undefined }> {
-  checkBase64(raw, `${R}.raw.base64url`, 'raw')
-  const size = decodedLength(raw)
-  if (size > maxBytes) fail(1236001, `${R}.size.limit: raw decodes to ${size} bytes; at most ${maxBytes}`)
-  const parsed = await parseRaw(decodeBase64Url(raw))
-  if (parsed.badAddresses.length > 0) {
-    fail(
-      1234008,
-      `${R}.raw.recipients: raw has a recipient that is not an email address: "${echo(parsed.badAddresses[0])}"`,
-    )
+function attachmentProblem(b: Req): { rule: 'body' | 'cid' | 'base64url' | 'filename'; detail: string } | undefined {
+  for (const [i, a] of (b.attachments ?? []).entries()) {
+    if (a === null || typeof a !== 'object') return { rule: 'body', detail: `attachments[${i}] is empty` }
+    if (!a.filename) return { rule: 'filename', detail: '' }
+    if (a.body === undefined || a.body === null) return { rule: 'body', detail: `attachments[${i}].body is required` }
+    if (a.is_inline && !a.cid)
+      return { rule: 'cid', detail: `attachments[${i}] is inline, so it needs a cid (Lark EN doc)` }
+    if (!isBase64Url(a.body))
+      return {
+        rule: 'base64url',
+        detail: `attachments[${i}].body is not base64url ("+/" must be "-_"; padding is optional)`,
+      }
   }
-  for (const a of [...parsed.to, ...parsed.cc, ...parsed.bcc]) {
-    if (!isAddress(a.mail_address)) {
-      fail(1234008, `${R}.raw.recipients: raw has a recipient that is not an email address: "${echo(a.mail_address)}"`)
+  return undefined
+}
+
+const problem = (b: Req, s: Check, rule: 'body' | 'cid' | 'base64url'): HookResult => {
+  if (s.raw !== undefined) return undefined
+  const p = attachmentProblem(b)
+  return p?.rule === rule ? p.detail : undefined
+}
+
+/** The structured message's decoded size: attachments, subject and both bodies. */
+function structuredSize(b: Req): number {
+  let size = 0
+  for (const a of b.attachments ?? []) size += decodedLength(a.body!)
+  return (
+    size +
+    Buffer.byteLength(b.subject ?? '') +
+    Buffer.byteLength(b.body_html ?? '') +
+    Buffer.byteLength(b.body_plain_text ?? '')
+  )
+}
+
+/** The message as it is sent (once every content rule holds): a Message-ID assigned unless the raw has one. */
+function contentOf(s: Check): MailContent {
+  if (s.content) return s.content
+  const { ctx, body, target } = s
+  const user = target!
+  const from: Address = { mail_address: user.mailbox, name: body.head_from?.name || user.name }
+  const assigned = () => `${ctx.env.random.uuid()}@${user.mailbox.split('@')[1]}`
+  const parsed = mime(s)
+  if (s.raw !== undefined && parsed) {
+    const name = body.head_from?.name || parsed.from?.name
+    s.content = {
+      subject: parsed.subject,
+      // The mail goes out as the mailbox's user whatever the EML's From says; its display name is kept.
+      headFrom: name ? { mail_address: user.mailbox, name } : from,
+      to: parsed.to,
+      cc: parsed.cc,
+      bcc: parsed.bcc,
+      bodyHtml: parsed.html,
+      bodyPlain: parsed.text,
+      attachments: parsed.attachments.map((a) => ({
+        id: '',
+        filename: a.filename,
+        is_inline: a.isInline,
+        ...(a.cid ? { cid: a.cid } : {}),
+        size: a.size,
+      })),
+      smtpMessageId: parsed.messageId ? parsed.messageId.replace(/^<|>$/g, '') : assigned(),
+      ...(parsed.inReplyTo ? { inReplyTo: parsed.inReplyTo } : {}),
+      ...(parsed.references ? { references: parsed.references } : {}),
+      internalDate: ctx.nowMs,
+      size: decodedLength(s.raw),
     }
+    return s.content
   }
-  checkRecipientCount(parsed.to.length + parsed.cc.length + parsed.bcc.length, `${R}.raw.recipients.limit`)
-  if (parsed.attachments.length > MAX_ATTACHMENTS) {
-    fail(
-      1236004,
-      `${R}.attachments.limit: raw has ${parsed.attachments.length} attachments; at most ${MAX_ATTACHMENTS}`,
-    )
+  const stored: StoredAttachment[] = (body.attachments ?? []).map((a) => ({
+    id: '',
+    filename: a.filename!,
+    is_inline: a.is_inline ?? false,
+    ...(a.cid ? { cid: a.cid } : {}),
+    size: decodedLength(a.body!),
+  }))
+  s.content = {
+    subject: body.subject ?? '',
+    headFrom: from,
+    to: addresses(body.to),
+    cc: addresses(body.cc),
+    bcc: addresses(body.bcc),
+    bodyHtml: body.body_html ?? '',
+    bodyPlain: body.body_plain_text ?? '',
+    attachments: stored,
+    size: structuredSize(body),
+    smtpMessageId: assigned(),
+    internalDate: ctx.nowMs,
   }
-  if (parsed.to.length + parsed.cc.length + parsed.bcc.length === 0) {
-    fail(1234008, `${R}.raw.recipients: raw has no To, Cc or Bcc header with an address`)
-  }
-  const name = fromName ?? parsed.from?.name
-  return {
-    subject: parsed.subject,
-    // The mail goes out as the mailbox's user whatever the EML's From says; its display name is kept.
-    headFrom: name ? { mail_address: from.mail_address, name } : from,
-    to: parsed.to,
-    cc: parsed.cc,
-    bcc: parsed.bcc,
-    bodyHtml: parsed.html,
-    bodyPlain: parsed.text,
-    attachments: parsed.attachments.map((a) => ({
-      id: '',
-      filename: a.filename,
-      is_inline: a.isInline,
-      ...(a.cid ? { cid: a.cid } : {}),
-      size: a.size,
-    })),
-    smtpMessageId: parsed.messageId ? parsed.messageId.replace(/^<|>$/g, '') : undefined,
-    ...(parsed.inReplyTo ? { inReplyTo: parsed.inReplyTo } : {}),
-    ...(parsed.references ? { references: parsed.references } : {}),
-    size,
-  }
+  return s.content
+}
+
+/** Same key from the same mailbox: the first send's answer again, and no second mail (decision). */
+function replayOf(s: Check): StoredMessage | null {
+  if (s.replay === undefined)
+    s.replay = s.body.dedupe_key
+      ? (s.ctx.env.stores.feishuMail.store.byDedupeKey(s.target!.mailbox, s.body.dedupe_key) ?? null)
+      : null
+  return s.replay
 }
 
 function matchesAddress(list: string[], address: string): boolean {
@@ -152,121 +186,192 @@ function matchesAddress(list: string[], address: string): boolean {
   })
 }
 
-/** The vendor-side checks a request cannot trigger by itself, switched on by `feishu.mail.checks`. */
-function configuredChecks(user: FeishuUser, content: MailContent, checks: Config['feishu']['mail']['checks']): void {
-  if (matchesAddress(checks.blockedSenders, user.mailbox)) {
-    fail(1236017, `${R}.check.sender: "${user.mailbox}" is in feishu.mail.checks.blockedSenders`)
-  }
-  for (const r of [...content.to, ...content.cc, ...content.bcc]) {
-    if (matchesAddress(checks.blockedReceivers, r.mail_address)) {
-      fail(1236018, `${R}.check.receiver: "${echo(r.mail_address)}" is in feishu.mail.checks.blockedReceivers`)
-    }
-  }
-  if (checks.riskKeywords.length > 0) {
-    const text = `${content.subject}\n${content.bodyPlain}\n${content.bodyHtml}`.toLowerCase()
-    const hit = checks.riskKeywords.find((k) => k && text.includes(k.toLowerCase()))
-    if (hit !== undefined)
-      fail(1236014, `${R}.check.content-risk: the message contains "${hit}" (feishu.mail.checks.riskKeywords)`)
-  }
-  if (checks.storageFullTenants.includes(user.tenantKey)) {
-    fail(1236013, `${R}.check.tenant-storage: tenant "${user.tenantKey}" is in feishu.mail.checks.storageFullTenants`)
-  }
-  if (matchesAddress(checks.throttledMailboxes, user.mailbox)) {
-    fail(1236010, `${R}.check.throttled: "${user.mailbox}" is in feishu.mail.checks.throttledMailboxes`)
-  }
-  if (matchesAddress(checks.restrictedMailboxes, user.mailbox)) {
-    fail(1236012, `${R}.check.restriction: "${user.mailbox}" is in feishu.mail.checks.restrictedMailboxes`)
-  }
-  if (matchesAddress(checks.failingMailboxes, user.mailbox)) {
-    fail(1236019, `${R}.check.internal-error: "${user.mailbox}" is in feishu.mail.checks.failingMailboxes`)
-  }
+/**
+ * The vendor-side checks a request cannot trigger by itself, switched on by `feishu.mail.checks`, and the
+ * daily quotas: neither looks at a replayed send.
+ */
+function configured(s: Check, rule: (checks: Config['feishu']['mail']['checks'], user: FeishuUser) => HookResult) {
+  return replayOf(s) ? undefined : rule(s.config.checks, s.target!)
 }
 
-function externalRecipients(ctx: RequestContext, user: FeishuUser, content: MailContent): number {
-  const dir = ctx.env.stores.feishuDirectory
+function externalRecipients(s: Check): number {
+  const dir = s.ctx.env.stores.feishuDirectory
+  const user = s.target!
+  const c = contentOf(s)
   const seen = new Set<string>()
-  for (const r of [...content.to, ...content.cc, ...content.bcc]) {
+  for (const r of [...c.to, ...c.cc, ...c.bcc]) {
     const a = r.mail_address.toLowerCase()
     if (!dir.isInternal(user.tenantKey, a)) seen.add(a)
   }
   return seen.size
 }
 
-function checkQuotas(
-  ctx: RequestContext,
-  user: FeishuUser,
-  external: number,
-  daily: Config['feishu']['mail']['daily'],
-): void {
-  const counters = ctx.env.stores.feishuMail.daily
-  const sends = counters.get(`sends:${user.openId}`, ctx.nowMs)
-  if (sends >= daily.sendsPerUser) {
-    fail(1236007, `${R}.quota.user-daily-sends: ${sends} sends today (Beijing day); at most ${daily.sendsPerUser}`)
-  }
-  if (external === 0) return
-  const userExt = counters.get(`ext-user:${user.openId}`, ctx.nowMs)
-  if (userExt + external > daily.externalRecipientsPerUser) {
-    fail(
-      1236008,
-      `${R}.quota.user-daily-external: ${userExt} + ${external} external recipients today; at most ${daily.externalRecipientsPerUser}`,
-    )
-  }
-  const tenantExt = counters.get(`ext-tenant:${user.tenantKey}`, ctx.nowMs)
-  if (tenantExt + external > daily.externalRecipientsPerTenant) {
-    fail(
-      1236009,
-      `${R}.quota.tenant-daily-external: ${tenantExt} + ${external} external recipients today in the tenant; at most ${daily.externalRecipientsPerTenant}`,
-    )
-  }
+function quota(
+  s: Check,
+  rule: (daily: Config['feishu']['mail']['daily'], user: FeishuUser, count: (key: string) => number) => HookResult,
+) {
+  if (replayOf(s)) return undefined
+  const counters = s.ctx.env.stores.feishuMail.daily
+  return rule(s.config.daily, s.target!, (key) => counters.get(key, s.ctx.nowMs))
 }
 
-async function send(
-  ctx: RequestContext,
-  user: FeishuUser,
-  body: FeishuMailSendRequest,
-): Promise<Record<string, unknown>> {
-  const config = ctx.env.config.feishu.mail
+/** The structured fields the plain checks see: none when `raw` wins. */
+const RAW_WINS: Req = Object.freeze({})
+
+/**
+ * Every refusing rule of contracts/rules/feishu.mail.send.json in its file order: the plain one from its
+ * `check`, the rest here, by id. The structured rules hold for a message without `raw`, the raw ones for one
+ * with it; attachments.limit and size.limit are both's.
+ */
+const check = asyncRuleChecks<Req, Check>(rulesOf(R), {
+  elsewhere: [`${R}.body.type`, `${R}.attachments.body.length`, `${R}.rate-limit`],
+  hooks: {
+    [`${R}.mailbox.not-found`]: (_b, s) => mailboxRules.notFound(s),
+    [`${R}.mailbox.inactive`]: (_b, s) => mailboxRules.inactive(s),
+    [`${R}.mailbox.other-user`]: (_b, s) => mailboxRules.otherUser(s),
+    [`${R}.lock.serial`]: (_b, s) => {
+      if (!s.ctx.env.stores.feishuMail.locks.tryAcquire(s.target!.mailbox))
+        return `another send for "${s.target!.mailbox}" is in progress (one at a time per user)`
+      s.locked = true
+      return undefined
+    },
+    [`${R}.attachments.limit`]: (b, s) => {
+      if (s.raw === undefined) {
+        const n = (b.attachments ?? []).length
+        return n > MAX_ATTACHMENTS ? `${n} attachments; at most ${MAX_ATTACHMENTS}` : undefined
+      }
+      return parsedRaw(s).then(() => {
+        const n = mime(s)?.attachments.length ?? 0
+        return n > MAX_ATTACHMENTS ? `raw has ${n} attachments; at most ${MAX_ATTACHMENTS}` : undefined
+      })
+    },
+    [`${R}.recipients.limit`]: (b, s) =>
+      s.raw === undefined
+        ? tooManyRecipients((b.to?.length ?? 0) + (b.cc?.length ?? 0) + (b.bcc?.length ?? 0))
+        : undefined,
+    [`${R}.recipients.address`]: (b, s) =>
+      s.raw === undefined ? (badAddress('to', b.to) ?? badAddress('cc', b.cc) ?? badAddress('bcc', b.bcc)) : undefined,
+    [`${R}.recipients.required`]: (b, s) =>
+      s.raw === undefined && !b.to?.length && !b.cc?.length && !b.bcc?.length
+        ? 'a message needs at least one of to, cc, bcc (or a raw with recipients)'
+        : undefined,
+    [`${R}.attachments.body.required`]: (b, s) => problem(b, s, 'body'),
+    [`${R}.attachments.inline-cid`]: (b, s) => problem(b, s, 'cid'),
+    [`${R}.attachments.body.base64url`]: (b, s) => problem(b, s, 'base64url'),
+    [`${R}.raw.base64url`]: (_b, s) =>
+      s.raw !== undefined && !isBase64Url(s.raw)
+        ? 'raw is not base64url ("+/" must be "-_"; padding is optional)'
+        : undefined,
+    [`${R}.size.limit`]: (b, s) => {
+      const max = s.config.maxMessageBytes
+      if (s.raw !== undefined) {
+        const size = decodedLength(s.raw)
+        return size > max ? `raw decodes to ${size} bytes; at most ${max}` : undefined
+      }
+      const size = structuredSize(b)
+      return size > max ? `the message is ${size} bytes; at most ${max}` : undefined
+    },
+    [`${R}.raw.mime`]: (_b, s) =>
+      s.raw === undefined ? undefined : parsedRaw(s).then((p) => (p && 'invalid' in p ? p.invalid : undefined)),
+    [`${R}.raw.recipients`]: (_b, s) => {
+      const p = s.raw === undefined ? undefined : mime(s)
+      if (!p) return undefined
+      const bad =
+        p.badAddresses[0] ?? [...p.to, ...p.cc, ...p.bcc].find((a) => !isAddress(a.mail_address))?.mail_address
+      if (bad !== undefined) return `raw has a recipient that is not an email address: "${echo(bad)}"`
+      return p.to.length + p.cc.length + p.bcc.length === 0
+        ? 'raw has no To, Cc or Bcc header with an address'
+        : undefined
+    },
+    [`${R}.raw.recipients.limit`]: (_b, s) => {
+      const p = s.raw === undefined ? undefined : mime(s)
+      return p ? tooManyRecipients(p.to.length + p.cc.length + p.bcc.length) : undefined
+    },
+    [`${R}.message-id.duplicate`]: (_b, s) => {
+      const id = contentOf(s).smtpMessageId
+      return s.ctx.env.stores.feishuMail.store.wasSent(s.target!.mailbox, id)
+        ? `Message-ID <${echo(id)}> was already sent from "${s.target!.mailbox}"`
+        : undefined
+    },
+    [`${R}.check.sender`]: (_b, s) =>
+      configured(s, (checks, user) =>
+        matchesAddress(checks.blockedSenders, user.mailbox)
+          ? `"${user.mailbox}" is in feishu.mail.checks.blockedSenders`
+          : undefined,
+      ),
+    [`${R}.check.receiver`]: (_b, s) =>
+      configured(s, (checks) => {
+        const c = contentOf(s)
+        const r = [...c.to, ...c.cc, ...c.bcc].find((x) => matchesAddress(checks.blockedReceivers, x.mail_address))
+        return r ? `"${echo(r.mail_address)}" is in feishu.mail.checks.blockedReceivers` : undefined
+      }),
+    [`${R}.check.content-risk`]: (_b, s) =>
+      configured(s, (checks) => {
+        if (checks.riskKeywords.length === 0) return undefined
+        const c = contentOf(s)
+        const text = `${c.subject}\n${c.bodyPlain}\n${c.bodyHtml}`.toLowerCase()
+        const hit = checks.riskKeywords.find((k) => k && text.includes(k.toLowerCase()))
+        return hit !== undefined ? `the message contains "${hit}" (feishu.mail.checks.riskKeywords)` : undefined
+      }),
+    [`${R}.check.tenant-storage`]: (_b, s) =>
+      configured(s, (checks, user) =>
+        checks.storageFullTenants.includes(user.tenantKey)
+          ? `tenant "${user.tenantKey}" is in feishu.mail.checks.storageFullTenants`
+          : undefined,
+      ),
+    [`${R}.check.throttled`]: (_b, s) =>
+      configured(s, (checks, user) =>
+        matchesAddress(checks.throttledMailboxes, user.mailbox)
+          ? `"${user.mailbox}" is in feishu.mail.checks.throttledMailboxes`
+          : undefined,
+      ),
+    [`${R}.check.restriction`]: (_b, s) =>
+      configured(s, (checks, user) =>
+        matchesAddress(checks.restrictedMailboxes, user.mailbox)
+          ? `"${user.mailbox}" is in feishu.mail.checks.restrictedMailboxes`
+          : undefined,
+      ),
+    [`${R}.check.internal-error`]: (_b, s) =>
+      configured(s, (checks, user) =>
+        matchesAddress(checks.failingMailboxes, user.mailbox)
+          ? `"${user.mailbox}" is in feishu.mail.checks.failingMailboxes`
+          : undefined,
+      ),
+    [`${R}.quota.user-daily-sends`]: (_b, s) =>
+      quota(s, (daily, user, count) => {
+        const sends = count(`sends:${user.openId}`)
+        return sends >= daily.sendsPerUser
+          ? `${sends} sends today (Beijing day); at most ${daily.sendsPerUser}`
+          : undefined
+      }),
+    [`${R}.quota.user-daily-external`]: (_b, s) =>
+      quota(s, (daily, user, count) => {
+        const external = externalRecipients(s)
+        const userExt = count(`ext-user:${user.openId}`)
+        return external > 0 && userExt + external > daily.externalRecipientsPerUser
+          ? `${userExt} + ${external} external recipients today; at most ${daily.externalRecipientsPerUser}`
+          : undefined
+      }),
+    [`${R}.quota.tenant-daily-external`]: (_b, s) =>
+      quota(s, (daily, user, count) => {
+        const external = externalRecipients(s)
+        const tenantExt = count(`ext-tenant:${user.tenantKey}`)
+        return external > 0 && tenantExt + external > daily.externalRecipientsPerTenant
+          ? `${tenantExt} + ${external} external recipients today in the tenant; at most ${daily.externalRecipientsPerTenant}`
+          : undefined
+      }),
+  },
+})
+
+/** Keeps the checked message and counts it: the first send's answer again for a replayed dedupe_key. */
+function deliver(s: Check): Record<string, unknown> & { replayed?: true } {
+  const { ctx, body } = s
+  const first = replayOf(s)
+  if (first) return { message_id: first.messageId, thread_id: first.threadId, replayed: true }
+  const user = s.target!
   const mail = ctx.env.stores.feishuMail
-  const from: Address = { mail_address: user.mailbox, name: body.head_from?.name || user.name }
-  let content: MailContent
-  if (body.raw !== undefined && body.raw !== null) {
-    const composed = await composeRaw(
-      body.raw,
-      { mail_address: user.mailbox },
-      body.head_from?.name || undefined,
-      config.maxMessageBytes,
-    )
-    content = {
-      ...composed,
-      smtpMessageId: composed.smtpMessageId ?? `${ctx.env.random.uuid()}@${user.mailbox.split('@')[1]}`,
-      internalDate: ctx.nowMs,
-    }
-    if (!content.headFrom.name) content.headFrom = from
-  } else {
-    const composed = composeStructured(body, from)
-    if (composed.size > config.maxMessageBytes) {
-      fail(1236001, `${R}.size.limit: the message is ${composed.size} bytes; at most ${config.maxMessageBytes}`)
-    }
-    content = {
-      ...composed,
-      smtpMessageId: `${ctx.env.random.uuid()}@${user.mailbox.split('@')[1]}`,
-      internalDate: ctx.nowMs,
-    }
-  }
-  if (mail.store.wasSent(user.mailbox, content.smtpMessageId)) {
-    fail(
-      1236005,
-      `${R}.message-id.duplicate: Message-ID <${echo(content.smtpMessageId)}> was already sent from "${user.mailbox}"`,
-    )
-  }
-  if (body.dedupe_key) {
-    const first = mail.store.byDedupeKey(user.mailbox, body.dedupe_key)
-    // Same key from the same mailbox: the first send's answer again, and no second mail (decision).
-    if (first) return { message_id: first.messageId, thread_id: first.threadId, replayed: true }
-  }
-  configuredChecks(user, content, config.checks)
-  const external = externalRecipients(ctx, user, content)
-  checkQuotas(ctx, user, external, config.daily)
+  const content = contentOf(s)
+  const external = externalRecipients(s)
   for (const a of content.attachments) a.id = ctx.env.random.alnum(27)
   const dir = ctx.env.stores.feishuDirectory
   const internalRecipients: { mailbox: string; tenantKey: string }[] = []
@@ -279,10 +384,7 @@ async function send(
     tenantKey: user.tenantKey,
     content,
     // The strings the request already holds: kept for downloads, decoded only then.
-    bodies:
-      body.raw !== undefined && body.raw !== null
-        ? { raw: body.raw }
-        : { attachments: (body.attachments ?? []).map((a) => a.body ?? '') },
+    bodies: s.raw !== undefined ? { raw: s.raw } : { attachments: (body.attachments ?? []).map((a) => a.body ?? '') },
     ...(body.dedupe_key ? { dedupeKey: body.dedupe_key } : {}),
     internalRecipients,
   })
@@ -303,17 +405,16 @@ export const mailSend = defineEndpoint('feishu.mail.send', {
   admit: (ctx) => checkRateLimit(ctx, ctx.env.config.feishu.mail),
   async handle(ctx) {
     const config = ctx.env.config.feishu.mail
-    const body = ctx.body as FeishuMailSendRequest
-    const user = resolveMailbox(ctx, 1234013, `${R}.mailbox`)
+    const body = ctx.body as Req
+    const raw = body.raw !== undefined && body.raw !== null ? body.raw : undefined
+    const s: Check = { ...lookupMailbox(ctx), ctx, config, body, raw }
     const mail = ctx.env.stores.feishuMail
-    if (!mail.locks.tryAcquire(user.mailbox)) {
-      fail(1236006, `${R}.lock.serial: another send for "${user.mailbox}" is in progress (one at a time per user)`)
-    }
-    let result: Record<string, unknown>
+    let result: Record<string, unknown> & { replayed?: true }
     try {
-      result = await send(ctx, user, body)
+      await check(raw === undefined ? body : RAW_WINS, s)
+      result = deliver(s)
     } catch (e) {
-      mail.locks.release(user.mailbox)
+      if (s.locked) mail.locks.release(s.target!.mailbox)
       throw e
     }
     const replayed = result.replayed === true
@@ -322,7 +423,7 @@ export const mailSend = defineEndpoint('feishu.mail.send', {
       // A real send takes time; hold the mailbox (and the answer) so concurrent sends meet the lock.
       if (!replayed && config.lockHoldMs > 0) await sleep(config.lockHoldMs)
     } finally {
-      mail.locks.release(user.mailbox)
+      mail.locks.release(s.target!.mailbox)
     }
     return result
   },

@@ -7,6 +7,7 @@
  * plane's downloads and the console (decision: attachment bytes are kept and counted against state.maxBytes).
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes } from '../../core/budget.ts'
+import type { Persist } from '../../core/persistence.ts'
 import type { Random } from '../../core/random.ts'
 import type { Address } from './recipients.ts'
 
@@ -97,9 +98,23 @@ function bodiesBytes(b: MailBodies | undefined): number {
 
 /** One send: its shared content, its bytes and the copies still kept, charged as one record. */
 interface Sent {
+  /** The message id of its first copy (the sender's): its row's id in the data directory. */
+  key: string
   content: MailContent
   copies: Set<string>
   bodies: MailBodies | undefined
+}
+
+/**
+ * The data directory's rows: a send (content and bytes, written once) and each copy, which names its send;
+ * a copy's row comes after its send's, and copies come back in the order they were filed.
+ */
+const SEND = 'feishu.mail.send'
+const COPY = 'feishu.mail.copy'
+
+interface CopyRow extends Omit<StoredMessage, 'content'> {
+  send: string
+  dedupeKey?: string
 }
 
 /** `<a@b> <c@d>` or `a@b` → ['a@b', 'c@d'] */
@@ -149,6 +164,8 @@ export class MailStore {
   private readonly dedupeOf = new Map<string, string>()
   private readonly sends = new Map<MailContent, Ticket<Sent>>()
   private readonly account: Account<Sent>
+  /** Sends read back from the data directory, by key, while any of their copies is kept: only ever shrinks. */
+  private readonly loaded = new Map<string, Ticket<Sent>>()
 
   constructor(
     private readonly random: Random,
@@ -156,10 +173,27 @@ export class MailStore {
     private readonly cap: () => number,
     /** The state budget the mail counts against; an unbounded one of its own when absent. */
     budget: StateBudget = new StateBudget(() => Number.POSITIVE_INFINITY),
+    /** The data directory (`state.dataDir`), when there is one. */
+    private readonly persist?: Persist,
   ) {
     this.account = budget.account('feishu.mail', (sent) => {
-      this.sends.delete(sent.content)
+      this.forgetSend(sent)
       for (const id of sent.copies) this.remove(id)
+    })
+    persist?.onLoad(SEND, (key, text) => {
+      const { content, bodies } = JSON.parse(text) as { content: MailContent; bodies?: MailBodies }
+      this.loaded.set(key, this.keepSend(key, content, bodies))
+    })
+    persist?.onLoad(COPY, (id, text) => {
+      const { send, dedupeKey, ...copy } = JSON.parse(text) as CopyRow
+      this.makeRoom()
+      // Its send is gone when a lower cap let the send's every earlier copy go.
+      const sent = this.loaded.get(send)
+      if (!sent?.item) return persist.delete(COPY, id)
+      const message: StoredMessage = { ...copy, content: sent.item.content }
+      this.file(message, sent)
+      if (message.state === 2) this.sentSmtpIds.set(message.mailbox, message.content.smtpMessageId, message.messageId)
+      if (dedupeKey) this.keepDedupe(key(message.mailbox, dedupeKey), message.messageId)
     })
   }
 
@@ -191,20 +225,39 @@ export class MailStore {
     return this.random.uuid()
   }
 
-  private put(message: StoredMessage, bodies?: MailBodies): void {
+  /** Files a copy (the first of a send brings the send's content and bytes); `dedupeKey` for the data directory's row. */
+  private put(message: StoredMessage, bodies?: MailBodies, dedupeKey?: string): void {
+    this.makeRoom()
+    let sent = this.sends.get(message.content)
+    if (!sent) {
+      this.persist?.put(SEND, message.messageId, JSON.stringify({ content: message.content, bodies }))
+      sent = this.keepSend(message.messageId, message.content, bodies)
+    }
+    if (this.persist) {
+      const { content: _shared, ...copy } = message
+      this.persist.put(COPY, message.messageId, JSON.stringify({ ...copy, send: sent.item!.key, dedupeKey }))
+    }
+    this.file(message, sent)
+  }
+
+  /** Lets the oldest copies go until one more fits the count cap. */
+  private makeRoom(): void {
     const cap = Math.max(1, this.cap())
     while (this.byId.size >= cap) this.evictOldest()
+  }
+
+  private keepSend(key: string, content: MailContent, bodies: MailBodies | undefined): Ticket<Sent> {
+    const bytes = contentBytes(content) + bodiesBytes(bodies)
+    const sent = this.account.add({ key, content, copies: new Set(), bodies }, bytes)
+    this.sends.set(content, sent)
+    return sent
+  }
+
+  /** Indexes a copy of a kept send. */
+  private file(message: StoredMessage, sent: Ticket<Sent>): void {
     this.byId.set(message.messageId, message)
     this.order.push(message)
     this.bySmtpId.set(message.mailbox, message.content.smtpMessageId, message.messageId)
-    let sent = this.sends.get(message.content)
-    if (!sent) {
-      sent = this.account.add(
-        { content: message.content, copies: new Set(), bodies },
-        contentBytes(message.content) + bodiesBytes(bodies),
-      )
-      this.sends.set(message.content, sent)
-    }
     sent.item!.copies.add(message.messageId)
     this.account.resize(sent, sent.bytes + COPY_OVERHEAD + utf8Bytes(message.mailbox) + utf8Bytes(message.tenantKey))
   }
@@ -219,8 +272,14 @@ export class MailStore {
     if (!sent || !copies) return
     copies.delete(oldest.messageId)
     if (copies.size > 0) return
+    this.forgetSend(sent.item!)
     this.account.release(sent)
-    this.sends.delete(oldest.content)
+  }
+
+  private forgetSend(sent: Sent): void {
+    this.sends.delete(sent.content)
+    this.loaded.delete(sent.key)
+    this.persist?.delete(SEND, sent.key)
   }
 
   /** The oldest copy still kept: the front of the queue, past copies gone already; the queue trimmed as it goes. */
@@ -237,11 +296,18 @@ export class MailStore {
     return this.order[this.head]
   }
 
+  /** A send's dedupe key, both ways: letting the send go finds its key without a scan. */
+  private keepDedupe(dk: string, messageId: string): void {
+    this.dedupe.set(dk, messageId)
+    this.dedupeOf.set(messageId, dk)
+  }
+
   /** Forgets one copy and the ids that lead to it. */
   private remove(messageId: string): void {
     const m = this.byId.get(messageId)
     if (!m) return
     this.byId.delete(messageId)
+    this.persist?.delete(COPY, messageId)
     const smtpId = m.content.smtpMessageId
     if (this.bySmtpId.get(m.mailbox, smtpId) === messageId) this.bySmtpId.delete(m.mailbox, smtpId)
     if (this.sentSmtpIds.get(m.mailbox, smtpId) === messageId) this.sentSmtpIds.delete(m.mailbox, smtpId)
@@ -273,13 +339,9 @@ export class MailStore {
       folder: 'SENT',
       content: input.content,
     }
-    this.put(sent, input.bodies)
+    this.put(sent, input.bodies, input.dedupeKey)
     this.sentSmtpIds.set(input.mailbox, input.content.smtpMessageId, sent.messageId)
-    if (input.dedupeKey) {
-      const dk = key(input.mailbox, input.dedupeKey)
-      this.dedupe.set(dk, sent.messageId)
-      this.dedupeOf.set(sent.messageId, dk)
-    }
+    if (input.dedupeKey) this.keepDedupe(key(input.mailbox, input.dedupeKey), sent.messageId)
     const delivered = new Set<string>([input.mailbox])
     for (const r of input.internalRecipients) {
       if (delivered.has(r.mailbox)) continue

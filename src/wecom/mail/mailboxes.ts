@@ -6,6 +6,7 @@
  * from every mailbox that holds it). A mail sent to many people is one shared object, counted once.
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
+import type { Persist } from '../../core/persistence.ts'
 
 export interface DeliveredMail {
   id: string
@@ -51,6 +52,15 @@ interface Held {
   contents: string[] | undefined
 }
 
+/**
+ * The data directory's rows: a mail with its attachments' content, and a mailbox as the ids it holds (put
+ * last at each delivery, so the order of the rows is the order mailboxes were delivered to).
+ */
+const MAIL = 'wecom.mail'
+const MAILBOX = 'wecom.mailbox'
+
+type MailboxRow = [mailId: string, as: MailboxEntry['as']][]
+
 function mailBytes(mail: DeliveredMail): number {
   let n = MAIL_OVERHEAD + utf8Bytes(mail.subject) + utf8Bytes(mail.content) + utf8Bytes(mail.schedule.location)
   n += utf8ListBytes(mail.to) + utf8ListBytes(mail.cc)
@@ -69,6 +79,13 @@ interface Box {
   stamp: number
 }
 
+/** A mailbox as its data-directory row: the ids it holds and how each came, oldest first. */
+function rowOf(box: Box): string {
+  const row: MailboxRow = []
+  for (let i = box.head; i < box.mails.length; i++) row.push([box.mails[i]!.id, box.as[i]!])
+  return JSON.stringify(row)
+}
+
 export class MailboxStore {
   private readonly boxes = new Map<string, Box>()
   private readonly held = new Map<DeliveredMail, Ticket<Held>>()
@@ -82,14 +99,29 @@ export class MailboxStore {
   private orderStamps: number[] = []
   private orderHead = 0
   private deliveries = 0
+  /** Mails read back from the data directory, by id, until their mailboxes are: only ever shrinks. */
+  private readonly loaded = new Map<string, DeliveredMail>()
 
   constructor(
     private readonly maxMailboxes: number,
     private readonly maxPerMailbox: number,
     /** The state budget the mails count against; an unbounded one of its own when absent. */
     budget: StateBudget = new StateBudget(() => Number.POSITIVE_INFINITY),
+    /** The data directory (`state.dataDir`), when there is one. */
+    private readonly persist?: Persist,
   ) {
     this.account = budget.account('wecom.mailboxes', (h) => this.evict(h))
+    persist?.onLoad(MAIL, (_id, text) => {
+      const { mail, contents } = JSON.parse(text) as { mail: DeliveredMail; contents?: string[] }
+      this.hold(mail, contents)
+      this.loaded.set(mail.id, mail)
+    })
+    persist?.onLoad(MAILBOX, (key, text) => {
+      for (const [id, as] of JSON.parse(text) as MailboxRow) {
+        const mail = this.loaded.get(id)
+        if (mail) this.file(key, mail, as)
+      }
+    })
   }
 
   /**
@@ -107,13 +139,24 @@ export class MailboxStore {
 
   private deliverOne(address: string, mail: DeliveredMail, as: MailboxEntry['as'], contents?: string[]): void {
     const key = address.toLowerCase()
-    let ticket = this.held.get(mail)
-    if (!ticket) {
-      let bytes = mailBytes(mail)
-      for (const c of contents ?? []) bytes += c.length
-      ticket = this.account.add({ mail, boxes: [], contents }, bytes)
-      this.held.set(mail, ticket)
+    if (!this.held.has(mail)) {
+      this.persist?.put(MAIL, mail.id, JSON.stringify({ mail, contents }))
+      this.hold(mail, contents)
     }
+    const box = this.file(key, mail, as)
+    if (box) this.persist?.putLast(MAILBOX, key, rowOf(box))
+  }
+
+  /** Counts a mail against the budget, held by no mailbox yet. */
+  private hold(mail: DeliveredMail, contents: string[] | undefined): void {
+    let bytes = mailBytes(mail)
+    for (const c of contents ?? []) bytes += c.length
+    this.held.set(mail, this.account.add({ mail, boxes: [], contents }, bytes))
+  }
+
+  /** Puts a held mail in a mailbox and applies both caps; the mailbox, unless a cap let it go at once. */
+  private file(key: string, mail: DeliveredMail, as: MailboxEntry['as']): Box | undefined {
+    const ticket = this.held.get(mail)!
     ticket.item!.boxes.push(key)
     this.account.resize(ticket, ticket.bytes + DELIVERY_OVERHEAD + utf8Bytes(key))
     let box = this.boxes.get(key)
@@ -142,9 +185,11 @@ export class MailboxStore {
       const oldest = this.leastRecent()!
       const entries = this.boxes.get(oldest)!
       this.boxes.delete(oldest)
+      this.persist?.delete(MAILBOX, oldest)
       for (let i = entries.head; i < entries.mails.length; i++) this.unref(entries.mails[i]!, oldest)
     }
     this.compactOrder()
+    return this.boxes.get(key)
   }
 
   /** The mailbox delivered to least recently (the front of the order, past pairs that are out of date). */
@@ -186,12 +231,12 @@ export class MailboxStore {
     if (i >= 0) boxes.splice(i, 1)
     if (boxes.length > 0) return
     this.account.release(ticket)
-    this.held.delete(mail)
+    this.forget(mail)
   }
 
   /** The budget let the mail go: out of every mailbox that holds it. */
   private evict(held: Held): void {
-    this.held.delete(held.mail)
+    this.forget(held.mail)
     for (const key of new Set(held.boxes)) {
       const box = this.boxes.get(key)
       if (!box) continue
@@ -206,8 +251,18 @@ export class MailboxStore {
         box.mails = mails
         box.as = as
         box.head = 0
-      } else this.boxes.delete(key)
+        this.persist?.put(MAILBOX, key, rowOf(box))
+      } else {
+        this.boxes.delete(key)
+        this.persist?.delete(MAILBOX, key)
+      }
     }
+  }
+
+  private forget(mail: DeliveredMail): void {
+    this.held.delete(mail)
+    this.loaded.delete(mail.id)
+    this.persist?.delete(MAIL, mail.id)
   }
 
   /** What the address received, oldest first (empty for an address nothing was sent to). */

@@ -34,7 +34,12 @@ export const wecomMailModule: EmulatorModule = {
   name: 'wecom.mail',
   endpoints: [composeSend],
   createStores: (env) => ({
-    mailboxes: new MailboxStore(env.config.wecom.maxMailboxes, env.config.wecom.maxMailsPerMailbox, env.budget),
+    mailboxes: new MailboxStore(
+      env.config.wecom.maxMailboxes,
+      env.config.wecom.maxMailsPerMailbox,
+      env.budget,
+      env.persist,
+    ),
   }),
   control: {
     operations: { wecomMailbox },

@@ -1,22 +1,24 @@
 /**
- * Checks shared by meeting/create (doc 99104) and meeting/update (doc 98154): JSON types (the shape), people (known and
- * visible to the app, headcount by corp tier), calendars, settings and reminders. Each failure names its rule
- * id (contracts/rules/wecom.meeting.{create,update}.json) in the reason.
+ * Checks shared by meeting/create (doc 99104) and meeting/update (doc 98154): people (visible to the app,
+ * headcount by corp tier), calendars, hosts, ring users and the repeat interval. The plain rules are checked
+ * from their data (contracts/rules/wecom.meeting.{create,update}.json); these are the hooks' side, each
+ * answering the detail of its refusal, or undefined when its rule holds. get_info uses ownMeeting.
  */
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
+import { isOwnCalendar } from '../calendar/calendars.ts'
 import { repeatsInRange } from '../calendar/recurrence.ts'
 import type { MeetingRecord } from './store.ts'
-import { byteLength } from './title.ts'
 
 export type Caller = WecomCaller
 export const callerOf = wecomCaller
 
 /**
  * The meeting a request names, if this caller may touch it: unknown in this corp (another corp's meetings do
- * not exist for it) → 90602; booked by another app of the corp → 730005. get_info and cancel use it too.
+ * not exist for it) → 90602; booked by another app of the corp → 730005 (get_info; update and cancel run the
+ * same rules as hooks).
  */
 export function ownMeeting(ctx: RequestContext, c: Caller, meetingid: string | undefined, rule: string): MeetingRecord {
   if (!meetingid) fail(90602, `${rule}.required: meetingid is missing`)
@@ -37,88 +39,6 @@ export function isVisible(ctx: RequestContext, c: Caller, userid: string): boole
   return ctx.env.stores.wecomDirectory.isVisible(c.corp, c.app, userid)
 }
 
-/** "任何userid不合法或者不在应用可见范围，直接报错" (400021). */
-export function checkVisible(
-  ctx: RequestContext,
-  c: Caller,
-  ids: readonly string[],
-  rule: string,
-  field: string,
-): void {
-  for (const id of ids) {
-    if (!isVisible(ctx, c, id))
-      fail(400021, `${rule}: ${field} "${echo(id)}" is unknown or outside app ${c.agentid}'s visible range`)
-  }
-}
-
-/** "普通企业参会人员最多为100人；付费企业不超过企业选购的在线会议室容量，但最多为300人" (400020). */
-export function checkHeadcount(c: Caller, invitees: readonly string[], rule: string): void {
-  const n = new Set(invitees).size
-  if (n > c.corp.meetingCapacity) {
-    fail(400020, `${rule}: ${n} invitees; corp ${c.corpid} (${c.corp.tier}) books at most ${c.corp.meetingCapacity}`)
-  }
-}
-
-/** cal_id: "不多于64字节", and "必须是access_token所对应应用所创建的日历" (400036 for both). */
-export function checkCalendar(c: Caller, calId: string, ruleLength: string, ruleOwned: string): void {
-  if (byteLength(calId) > 64) fail(400036, `${ruleLength}: cal_id is ${byteLength(calId)} bytes, at most 64`)
-  if (!c.app.calendars.has(calId))
-    fail(400036, `${ruleOwned}: cal_id "${echo(calId)}" was not created by app ${c.agentid}`)
-}
-
-export interface SettingsRules {
-  password: string
-  remindScope: string
-  enterMute: string
-  hostsAdvanced: string
-  hostsLimit: string
-  hostsVisible: string
-}
-
-/** The settings rules both docs share: password, remind_scope, enable_enter_mute, hosts. */
-export function checkCommonSettings(
-  ctx: RequestContext,
-  c: Caller,
-  s: { password?: string; remind_scope?: number; enable_enter_mute?: number; hosts?: { userid?: string[] } },
-  admin: string,
-  rules: SettingsRules,
-): void {
-  if (s.password !== undefined && !/^\d{4,6}$/.test(s.password)) {
-    fail(400030, `${rules.password}: password must be 4 to 6 digits`)
-  }
-  if (s.remind_scope !== undefined && (s.remind_scope < 1 || s.remind_scope > 4)) {
-    fail(400025, `${rules.remindScope}: remind_scope must be 1, 2, 3 or 4`)
-  }
-  // INFERRED: no dedicated code; 400031 不合法的会议settings is the closest documented one.
-  if (s.enable_enter_mute !== undefined && (s.enable_enter_mute < 0 || s.enable_enter_mute > 2)) {
-    fail(400031, `${rules.enterMute}: enable_enter_mute must be 0, 1 or 2`)
-  }
-  const hosts = s.hosts?.userid
-  if (hosts && hosts.length > 0) {
-    if (!c.corp.advancedMeeting) {
-      fail(400226, `${rules.hostsAdvanced}: corp ${c.corpid} has not bought 会议高级功能, so it cannot name hosts`)
-    }
-    // The admin is dropped silently, so it does not count against the 10.
-    const counted = new Set(hosts.filter((h) => h !== admin))
-    if (counted.size > 10) fail(400027, `${rules.hostsLimit}: ${counted.size} hosts, at most 10`)
-    checkVisible(ctx, c, hosts, rules.hostsVisible, 'host')
-  }
-}
-
-/** "如果remind_scope为4 ... 指定响铃的成员" must be participants: the admin, the invitees or the hosts (400037). */
-export function checkRingUsers(
-  scope: number | undefined,
-  ring: readonly string[] | undefined,
-  participants: ReadonlySet<string>,
-  rule: string,
-): void {
-  if (scope !== 4 || !ring) return
-  for (const u of ring) {
-    if (!participants.has(u))
-      fail(400037, `${rule}: ring user "${echo(u)}" is not a participant (admin, invitee or host)`)
-  }
-}
-
 /** The repeat fields the interval rules read, whichever request shape they come from. */
 export interface RepeatFields {
   is_repeat?: number
@@ -129,20 +49,92 @@ export interface RepeatFields {
   repeat_day_of_month?: number[]
 }
 
+/** The first of `ids` outside the app's visible range, in the words of 400021. */
+export function outsideVisible(
+  ctx: RequestContext,
+  c: Caller,
+  ids: readonly string[],
+  what: string,
+): string | undefined {
+  for (const id of ids)
+    if (!isVisible(ctx, c, id)) return `${what} "${echo(id)}" is unknown or outside app ${c.agentid}'s visible range`
+  return undefined
+}
+
+/** More distinct invitees than the corp's tier books (400020). */
+export function overHeadcount(c: Caller, invitees: readonly string[]): string | undefined {
+  const n = new Set(invitees).size
+  return n > c.corp.meetingCapacity
+    ? `${n} invitees; corp ${c.corpid} (${c.corp.tier}) books at most ${c.corp.meetingCapacity}`
+    : undefined
+}
+
 /**
- * A custom repeat's interval must let the series repeat within uint32 time, the docs' type of meeting_start
- * and repeat_until: its second occurrence starts by 2106-02-07 06:28:15 UTC (400033). Below that the
- * occurrence cap and the repeat_until clamp decide how far the series runs.
+ * cal_id "必须是access_token所对应应用所创建的日历" (400036): one the seed gave the app or it made with
+ * oa/calendar/add, not deleted since.
  */
-export function checkRepeatRange(r: RepeatFields, start: number, rule: string): void {
-  if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return
+export function foreignCalendar(ctx: RequestContext, c: Caller, calId: string | undefined): string | undefined {
+  return calId !== undefined && !isOwnCalendar(ctx, c.corpid, c.agentid, calId)
+    ? `cal_id "${echo(calId)}" was not created by app ${c.agentid}`
+    : undefined
+}
+
+/** The hosts named, when there are any: the hosts rules look at nothing else. */
+const named = (s: MeetingSettingsInput | undefined) => {
+  const hosts = s?.hosts?.userid
+  return hosts && hosts.length > 0 ? hosts : undefined
+}
+
+interface MeetingSettingsInput {
+  hosts?: { userid?: string[] }
+}
+
+/** Hosts need 会议高级功能 (400226). */
+export function hostsNotBought(c: Caller, s: MeetingSettingsInput | undefined): string | undefined {
+  return named(s) && !c.corp.advancedMeeting
+    ? `corp ${c.corpid} has not bought 会议高级功能, so it cannot name hosts`
+    : undefined
+}
+
+/** At most 10 hosts; the admin is dropped silently, so it does not count against the 10 (400027). */
+export function tooManyHosts(s: MeetingSettingsInput | undefined, admin: string): string | undefined {
+  const hosts = named(s)
+  if (!hosts) return undefined
+  const counted = new Set(hosts.filter((h) => h !== admin))
+  return counted.size > 10 ? `${counted.size} hosts, at most 10` : undefined
+}
+
+/** Hosts must be visible to the app (400021). */
+export function hostsOutsideVisible(ctx: RequestContext, c: Caller, s: MeetingSettingsInput | undefined) {
+  const hosts = named(s)
+  return hosts ? outsideVisible(ctx, c, hosts, 'host') : undefined
+}
+
+/**
+ * "如果remind_scope为4 ... 指定响铃的成员" must be participants: the admin, the invitees or the hosts (400037). The
+ * caller looks only when remind_scope is 4 and ring users are named (ringing).
+ */
+export function ringOutsideMeeting(ring: readonly string[], participants: ReadonlySet<string>): string | undefined {
+  for (const u of ring)
+    if (!participants.has(u)) return `ring user "${echo(u)}" is not a participant (admin, invitee or host)`
+  return undefined
+}
+
+/** The ring users named when remind_scope is 4, the only scope that rings named members. */
+export const ringing = (scope: number | undefined, ring: string[] | undefined) => (scope === 4 ? ring : undefined)
+
+/** A custom repeat's interval must let the series repeat within uint32 time (400033). */
+export function repeatOutOfRange(r: RepeatFields, start: number): string | undefined {
+  if (r.is_repeat !== 1 || r.is_custom_repeat !== 1) return undefined
   const interval = r.repeat_interval ?? 1
-  if (!repeatsInRange(start, { type: r.repeat_type ?? 0, interval })) {
-    fail(
-      400033,
-      `${rule}: repeat_interval ${interval} puts the second occurrence after 2106-02-07T06:28:15Z, the last uint32 second`,
-    )
-  }
+  return repeatsInRange(start, { type: r.repeat_type ?? 0, interval })
+    ? undefined
+    : `repeat_interval ${interval} puts the second occurrence after 2106-02-07T06:28:15Z, the last uint32 second`
+}
+
+/** 40058 for a value out of its documented range, with the field prefix WeCom writes: a hook's answer. */
+export function badParam(field: string, why: string): { detail: string; options: { prefix: string } } {
+  return { detail: `${field} ${why}`, options: { prefix: `${field} ${why}. Invalid input ` } }
 }
 
 /** Who is in the meeting: the admin first, then invitees and hosts, once each. */

@@ -8,10 +8,11 @@
  */
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
-import { defineEndpoint, type RequestContext } from '../../core/module.ts'
+import { defineEndpoint, type Env, type RequestContext } from '../../core/module.ts'
 import type { WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
 import { callerOf, invalidParam, ownMeeting } from './checks.ts'
 import { type MeetingRecord, STATUS_CODE } from './store.ts'
+import { subMeeting, subMeetingFields } from './sub-meetings.ts'
 
 /** "meetingid和meeting_code必须填一个"; another app's meeting → 730005, another corp's does not exist (90602). */
 function getInfo(ctx: RequestContext): Record<string, unknown> {
@@ -29,15 +30,37 @@ function getInfo(ctx: RequestContext): Record<string, unknown> {
   } else {
     invalidParam('wecom.meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
   }
-  return meetingInfo(m, STATUS_CODE[ctx.env.stores.meetings.status(m, ctx.now)])
+  // An empty sub_meetingid is none (clients fill absent strings with ""); any other names one occurrence.
+  let from: number | undefined
+  if (req.sub_meetingid) {
+    const sub = subMeeting(m, req.sub_meetingid)
+    if (!sub)
+      fail(
+        730003,
+        `wecom.meeting.get_info.sub_meetingid.known: "${echo(req.sub_meetingid)}" names no occurrence of meeting ${m.meetingid}`,
+      )
+    from = sub.index
+  }
+  return meetingInfo(ctx.env, m, ctx.now, from)
 }
 
 /**
- * get_info's body (doc 98149), from the stored record. Unset settings read as the documented defaults:
- * remind_scope 2, enable_enter_mute 2, allow_enter_before_host true, allow_external_user true, the rest off.
- * Attendee `status` is INFERRED (1 for everyone: nobody joins an emulated meeting).
+ * "发起人所在主部门": the admin's first department (WeCom's main department defaults to it), 1 (the root)
+ * when the directory lists none.
  */
-export function meetingInfo(m: MeetingRecord, status: number): Record<string, unknown> {
+function mainDepartment(env: Env, m: MeetingRecord): number {
+  return env.stores.wecomDirectory.corp(m.corpid)?.users.get(m.admin_userid)?.departments[0] ?? 1
+}
+
+/**
+ * get_info's body (doc 98149), from the stored record at `now`; a recurring meeting's sub-meetings paged
+ * from occurrence `from` when get_info names one (src/wecom/meetings/sub-meetings.ts). Unset settings read
+ * as the documented defaults: remind_scope 2, enable_enter_mute 2, allow_enter_before_host true, allow_external_user true,
+ * enable_doc_upload_permission true, the rest off. Nobody joins an emulated meeting: no external user has a
+ * temporary id, nobody holds the host or co-host role (current_hosts, co_hosts), and there are no votes.
+ * Attendee `status` is INFERRED (1 for everyone).
+ */
+export function meetingInfo(env: Env, m: MeetingRecord, now: number, from?: number): Record<string, unknown> {
   const s = m.settings
   const members = [...new Set([m.admin_userid, ...m.invitees])]
   return {
@@ -47,8 +70,10 @@ export function meetingInfo(m: MeetingRecord, status: number): Record<string, un
     meeting_duration: m.meeting_duration,
     description: m.description ?? '',
     location: m.location ?? '',
-    status,
-    attendees: { member: members.map((userid) => ({ userid, status: 1 })) },
+    main_department: mainDepartment(env, m),
+    status: STATUS_CODE[env.stores.meetings.status(m, now)],
+    meeting_type: m.reminders.is_repeat === 1 ? 1 : 0,
+    attendees: { member: members.map((userid) => ({ userid, status: 1 })), tmp_external_user: [] },
     settings: {
       remind_scope: s.remind_scope ?? 2,
       need_password: s.password !== undefined,
@@ -69,14 +94,19 @@ export function meetingInfo(m: MeetingRecord, status: number): Record<string, un
         : {}),
       enable_enroll: s.enable_enroll ?? false,
       enable_host_key: s.enable_host_key ?? false,
+      enable_doc_upload_permission: true,
       ...(s.host_key !== undefined ? { host_key: s.host_key } : {}),
       hosts: { userid: s.hosts ?? [] },
+      current_hosts: { userid: [] },
+      co_hosts: { userid: [] },
       ring_users: { userid: s.ring_users ?? [] },
     },
     ...(m.cal_id !== undefined ? { cal_id: m.cal_id } : {}),
     reminders: m.reminders,
     meeting_code: m.meeting_code,
     meeting_link: m.meeting_link,
+    has_vote: false,
+    ...subMeetingFields(env.stores.meetings, m, now, from),
   }
 }
 

@@ -8,6 +8,7 @@ import { type OwnerFilter, ownerFilter } from '../control.ts'
 import { meetingCancel } from './cancel.ts'
 import { meetingCreate } from './create.ts'
 import { meetingGetInfo } from './get-info.ts'
+import { meetingGetUserMeetingid } from './get-user-meetingid.ts'
 import { type MeetingRecord, type MeetingStatus, MeetingStore } from './store.ts'
 import { meetingUpdate } from './update.ts'
 
@@ -29,12 +30,13 @@ function meetings(env: Env, filter: OwnerFilter = {}): (MeetingRecord & { status
 
 export const wecomMeetingsModule: EmulatorModule = {
   name: 'wecom.meetings',
-  endpoints: [meetingCreate, meetingUpdate, meetingGetInfo, meetingCancel],
+  endpoints: [meetingCreate, meetingUpdate, meetingGetInfo, meetingCancel, meetingGetUserMeetingid],
   createStores: (env) => ({
     meetings: new MeetingStore(env.random, {
       maxMeetings: env.config.wecom.maxMeetings,
       statusFromClock: env.config.wecom.meetingStatusFromClock,
       budget: env.budget,
+      persist: env.persist,
     }),
   }),
   control: {

@@ -10,11 +10,13 @@
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
 import { Names } from '../../core/names.ts'
+import type { Persist } from '../../core/persistence.ts'
 import type { Random } from '../../core/random.ts'
 import {
   clampRepeatUntil,
   localDay,
   maxOccurrences,
+  occurrenceIndexAt,
   occurrenceStart,
   type Recurrence,
   seriesState,
@@ -86,6 +88,11 @@ export interface MeetingRecord extends Omit<MeetingFields, 'invitees' | 'setting
   /** Unix seconds on the emulator clock (duplicate protection reads it). */
   created_at: number
   cancelled: boolean
+  /**
+   * The starts (Unix seconds, ascending) of the occurrences meeting/cancel took out of a recurring meeting
+   * with `sub_meetingid`, each one of the series' own (at most its 200): the series itself stays booked.
+   */
+  cancelled_sub_meetings: number[]
   invitees: string[]
   settings: MeetingSettings
   reminders: MeetingReminders
@@ -190,6 +197,23 @@ export function recurrenceOf(r: MeetingReminders): Recurrence {
   return rec
 }
 
+/**
+ * How many occurrences the series has (1 for a one-off meeting): those that start by the last one, counted
+ * in closed form, so at most the 200 the cap allows. A repeat_until before the first start leaves one.
+ */
+export function occurrenceCount(m: Pick<MeetingRecord, 'meeting_start' | 'reminders'>): number {
+  if (m.reminders.is_repeat !== 1) return 1
+  return Math.max(1, occurrenceIndexAt(m.meeting_start, recurrenceOf(m.reminders), lastOccurrenceStart(m)) + 1)
+}
+
+/** The index of the occurrence of a recurring meeting that starts at `t`, or -1 when none does. */
+export function occurrenceAt(m: Pick<MeetingRecord, 'meeting_start' | 'reminders'>, t: number): number {
+  if (m.reminders.is_repeat !== 1 || !Number.isInteger(t)) return -1
+  const rec = recurrenceOf(m.reminders)
+  const n = occurrenceIndexAt(m.meeting_start, rec, t)
+  return n >= 0 && n < occurrenceCount(m) && occurrenceStart(m.meeting_start, rec, n) === t ? n : -1
+}
+
 /** The start of the last occurrence (the meeting's own start when it does not repeat). */
 export function lastOccurrenceStart(m: Pick<MeetingRecord, 'meeting_start' | 'reminders'>): number {
   const r = m.reminders
@@ -252,7 +276,12 @@ export interface MeetingStoreOptions {
   statusFromClock: boolean
   /** The state budget the meetings count against; an unbounded one of its own when absent. */
   budget?: StateBudget
+  /** The data directory (`state.dataDir`): each meeting is a row, its record as JSON. */
+  persist?: Persist
 }
+
+/** The data directory's kind for a meeting's row. */
+const KIND = 'wecom.meeting'
 
 /**
  * A meeting's fixed cost beyond its text: the record and its settings and reminders objects, ids, code,
@@ -276,7 +305,11 @@ function meetingBytes(m: MeetingRecord): number {
     (s.host_key === undefined ? 0 : utf8Bytes(s.host_key)) +
     utf8ListBytes(s.hosts) +
     utf8ListBytes(s.ring_users) +
-    8 * ((r.remind_before?.length ?? 0) + (r.repeat_day_of_week?.length ?? 0) + (r.repeat_day_of_month?.length ?? 0))
+    8 *
+      ((r.remind_before?.length ?? 0) +
+        (r.repeat_day_of_week?.length ?? 0) +
+        (r.repeat_day_of_month?.length ?? 0) +
+        m.cancelled_sub_meetings.length)
   )
 }
 
@@ -304,6 +337,7 @@ export class MeetingStore {
   private readonly account: Account<MeetingRecord>
   /** Userids, rooms, passwords: one copy each across meetings (see Names). */
   private readonly names = new Names()
+  private readonly persist: Persist | undefined
 
   constructor(
     private readonly random: Random,
@@ -311,6 +345,8 @@ export class MeetingStore {
   ) {
     const budget = options.budget ?? new StateBudget(() => Number.POSITIVE_INFINITY)
     this.account = budget.account('wecom.meetings', (m) => this.drop(m))
+    this.persist = options.persist
+    this.persist?.onLoad(KIND, (_id, text) => this.keep(this.interned(JSON.parse(text) as MeetingRecord)))
   }
 
   get size(): number {
@@ -334,6 +370,7 @@ export class MeetingStore {
       meeting_link: this.random.alnum(12, 'https://meeting.tencent.com/dm/'),
       created_at: now,
       cancelled: false,
+      cancelled_sub_meetings: [],
       admin_userid: this.names.get(fields.admin_userid),
       title: fields.title,
       meeting_start: fields.meeting_start,
@@ -345,10 +382,38 @@ export class MeetingStore {
       settings: normaliseSettings(fields.settings ?? {}, fields.admin_userid, this.names),
       reminders: normaliseReminders(fields.reminders ?? {}, fields.meeting_start),
     }
+    this.persist?.put(KIND, meetingid, JSON.stringify(record))
+    this.keep(record)
+    this.account.budget.settle()
+    return record
+  }
+
+  /** A meeting read back from the data directory, its short strings as the one copy each kept across meetings. */
+  private interned(m: MeetingRecord): MeetingRecord {
+    const names = this.names
+    m.admin_userid = names.get(m.admin_userid)
+    if (m.description !== undefined) m.description = names.get(m.description)
+    if (m.location !== undefined) m.location = names.get(m.location)
+    if (m.cal_id !== undefined) m.cal_id = names.get(m.cal_id)
+    m.invitees = names.list(m.invitees)
+    const st = m.settings
+    if (st.hosts) st.hosts = names.list(st.hosts)
+    if (st.ring_users) st.ring_users = names.list(st.ring_users)
+    if (st.password !== undefined) st.password = names.get(st.password)
+    return m
+  }
+
+  /** Indexes a new meeting (or one read back from the data directory) and applies the count cap. */
+  private keep(record: MeetingRecord): void {
     const ticket = this.account.add(record, meetingBytes(record))
-    this.byId.set(meetingid, ticket)
+    this.byId.set(record.meetingid, ticket)
     this.order.push(ticket)
-    codes.set(Number(code), meetingid)
+    let codes = this.byCode.get(record.corpid)
+    if (!codes) {
+      codes = new Map()
+      this.byCode.set(record.corpid, codes)
+    }
+    codes.set(Number(record.meeting_code), record.meetingid)
     this.index(record)
     while (this.byId.size > this.options.maxMeetings) {
       const oldest = this.order[this.head++]!
@@ -358,8 +423,6 @@ export class MeetingStore {
       this.drop(m)
     }
     this.compactOrder()
-    this.account.budget.settle()
-    return record
   }
 
   /** Forgets a meeting: its id, code and duplicate key (the count cap or the state budget let it go). */
@@ -369,6 +432,7 @@ export class MeetingStore {
     const booked = this.bookedAs.get(m.meetingid)
     if (booked) this.bookedAs.delete(m.meetingid)
     this.unindex(keyHash(booked ?? m), m.meetingid)
+    this.persist?.delete(KIND, m.meetingid)
   }
 
   /** The key a kept meeting was booked with. */
@@ -462,7 +526,12 @@ export class MeetingStore {
       // A new start moves the cap of a repeating series (and the start day of a custom one).
       m.reminders = normaliseReminders(m.reminders, m.meeting_start)
     }
+    if (patch.meeting_start !== undefined || patch.reminders !== undefined) {
+      // A cancelled occurrence stays cancelled while the new series still meets then; the others are gone.
+      m.cancelled_sub_meetings = m.cancelled_sub_meetings.filter((t) => occurrenceAt(m, t) >= 0)
+    }
     this.account.resize(this.byId.get(meetingid)!, meetingBytes(m))
+    this.persist?.put(KIND, meetingid, JSON.stringify(m))
     this.account.budget.settle()
     return m
   }
@@ -471,24 +540,50 @@ export class MeetingStore {
     const m = this.get(corpid, meetingid)
     if (!m) throw new Error(`[worksuite-mock] Failed to cancel meeting "${meetingid}": no such meeting in ${corpid}`)
     m.cancelled = true
+    this.persist?.put(KIND, meetingid, JSON.stringify(m))
     return m
   }
 
   /**
+   * Takes one occurrence (its start, one of the series' own: the caller checked) out of a recurring
+   * meeting; the series stays booked.
+   */
+  cancelOccurrence(corpid: string, meetingid: string, start: number): MeetingRecord {
+    const m = this.get(corpid, meetingid)
+    if (!m)
+      throw new Error(`[worksuite-mock] Failed to cancel a sub-meeting of "${meetingid}": no such meeting in ${corpid}`)
+    if (!m.cancelled_sub_meetings.includes(start))
+      m.cancelled_sub_meetings = [...m.cancelled_sub_meetings, start].sort((a, b) => a - b)
+    this.account.resize(this.byId.get(meetingid)!, meetingBytes(m))
+    this.persist?.put(KIND, meetingid, JSON.stringify(m))
+    this.account.budget.settle()
+    return m
+  }
+
+  /**
+   * The instant the clock-derived states read: `now`, or one before every meeting when
+   * `statusFromClock` is off (nobody ever joins, so no occurrence ever begins).
+   */
+  clockAt(now: number): number {
+    return this.options.statusFromClock ? now : Number.NEGATIVE_INFINITY
+  }
+
+  /**
    * Cancelled when cancelled; otherwise from the clock: scheduled before the start, in progress during an
-   * occurrence, ended after the last one. A repeating series between occurrences is scheduled. With
-   * `statusFromClock: false` nobody ever joins, so a meeting stays scheduled.
+   * occurrence, ended after the last one. A repeating series between occurrences, or during one that was
+   * cancelled on its own, is scheduled. With `statusFromClock: false` nobody ever joins, so a meeting stays
+   * scheduled.
    */
   status(m: MeetingRecord, now: number): MeetingStatus {
     if (m.cancelled) return 'cancelled'
     if (!this.options.statusFromClock) return 'scheduled'
-    const state = seriesState(
-      m.meeting_start,
-      m.meeting_duration,
-      recurrenceOf(m.reminders),
-      lastOccurrenceStart(m),
-      now,
-    )
+    const rec = recurrenceOf(m.reminders)
+    const last = lastOccurrenceStart(m)
+    const state = seriesState(m.meeting_start, m.meeting_duration, rec, last, now)
+    if (state === 'during' && m.cancelled_sub_meetings.length > 0) {
+      const occ = occurrenceStart(m.meeting_start, rec, occurrenceIndexAt(m.meeting_start, rec, Math.min(now, last)))
+      if (m.cancelled_sub_meetings.includes(occ)) return 'scheduled'
+    }
     return state === 'during' ? 'in_progress' : state === 'after' ? 'ended' : 'scheduled'
   }
 
@@ -508,7 +603,11 @@ export class MeetingStore {
    * The meeting this app booked with the same admin, title, start and duration, if it is still booked and
    * not cancelled: what duplicate protection (400301 / 400302) compares against.
    */
-  findDuplicate(corpid: string, agentid: number, f: MeetingFields): MeetingRecord | undefined {
+  findDuplicate(
+    corpid: string,
+    agentid: number,
+    f: Pick<MeetingFields, 'admin_userid' | 'title' | 'meeting_start' | 'meeting_duration'>,
+  ): MeetingRecord | undefined {
     const held = this.byKey.get(
       keyHash({
         corpid,

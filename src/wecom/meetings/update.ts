@@ -7,118 +7,207 @@
  * { "meetingid": "hy…", "title": "新标题", "meeting_start": 1600003600, "meeting_duration": 1800 }
  */
 import { echo } from '../../core/echo.ts'
-import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
+import { ruleChecks } from '../../core/rule-checks.ts'
+import { rulesOf } from '../../core/rules.ts'
 import type { WecomMeetingUpdateRequest } from '../../generated/contracts.ts'
 import { maxOccurrences } from '../calendar/recurrence.ts'
+import { followMeeting } from '../mail/booking.ts'
+import { wecomCheckOptions } from '../params.ts'
 import {
+  badParam,
   type Caller,
   callerOf,
-  checkCalendar,
-  checkCommonSettings,
-  checkHeadcount,
-  checkRepeatRange,
-  checkRingUsers,
-  checkVisible,
   excessUsers,
-  invalidParam,
-  ownMeeting,
+  foreignCalendar,
+  hostsNotBought,
+  hostsOutsideVisible,
+  outsideVisible,
+  overHeadcount,
   participantsOf,
+  repeatOutOfRange,
+  ringing,
+  ringOutsideMeeting,
+  tooManyHosts,
 } from './checks.ts'
 import type { MeetingPatch, MeetingRecord, MeetingReminders, MeetingSettings } from './store.ts'
-import { charCount, docWidth } from './title.ts'
 
-const UINT32_MAX = 0xffff_ffff
-const RECORD_TYPES = new Set(['none', 'local', 'cloud'])
+type Req = WecomMeetingUpdateRequest
+type Settings = NonNullable<Req['settings']>
+
+/** What the hooks see besides the body: the request, its caller, the meeting once found, the merged reminders. */
+interface Check {
+  ctx: RequestContext
+  c: Caller
+  m: MeetingRecord
+  reminders?: MeetingReminders
+}
+
+/** The reminder rules look at the stored reminders merged with the given ones, and only at a repeating series. */
+function repeating(req: Req, s: Check): MeetingReminders | undefined {
+  if (!req.reminders) return undefined
+  s.reminders ??= { ...s.m.reminders, ...req.reminders }
+  return s.reminders.is_repeat === 1 ? s.reminders : undefined
+}
+
+const repeatType = (r: MeetingReminders) => r.repeat_type ?? 0
+
+/**
+ * Every refusing rule of contracts/rules/wecom.meeting.update.json in its file order: the plain ones from
+ * their `check`, the rest here, by id. Only the fields given are checked, against the meeting as stored.
+ */
+const check = ruleChecks<Req, Check>(rulesOf('wecom.meeting.update'), {
+  elsewhere: ['wecom.meeting.update.body.types'],
+  options: wecomCheckOptions,
+  hooks: {
+    // Another corp's meetings do not exist for this corp.
+    'wecom.meeting.update.meetingid.known': (req, s) => {
+      const m = s.ctx.env.stores.meetings.get(s.c.corpid, req.meetingid!)
+      if (!m) return `no meeting "${echo(req.meetingid)}" in corp ${s.c.corpid}`
+      s.m = m
+      return undefined
+    },
+    'wecom.meeting.update.meetingid.own-app': (_req, { m, c }) =>
+      m.agentid !== c.agentid
+        ? `meeting "${echo(m.meetingid)}" was booked by app ${m.agentid}, not ${c.agentid}`
+        : undefined,
+    'wecom.meeting.update.status.cancelled': (_req, { ctx, m }) =>
+      ctx.env.stores.meetings.status(m, ctx.now) === 'cancelled' ? `meeting ${m.meetingid} is cancelled` : undefined,
+    'wecom.meeting.update.status.scheduled': (_req, { ctx, m }) => {
+      const status = ctx.env.stores.meetings.status(m, ctx.now)
+      return status !== 'scheduled' ? `meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock` : undefined
+    },
+    'wecom.meeting.update.meeting_start.with-duration': (req) =>
+      req.meeting_start !== undefined && req.meeting_duration === undefined
+        ? 'meeting_start is given without meeting_duration'
+        : undefined,
+    'wecom.meeting.update.meeting_duration.with-start': (req) =>
+      req.meeting_duration !== undefined && req.meeting_start === undefined
+        ? 'meeting_duration is given without meeting_start'
+        : undefined,
+    'wecom.meeting.update.meeting_start.future': (req, { ctx }) =>
+      req.meeting_start !== undefined && req.meeting_start <= ctx.now
+        ? `meeting_start ${req.meeting_start} is not later than now (${ctx.now})`
+        : undefined,
+    'wecom.meeting.update.meeting_start.passed': (req, { ctx, m }) => {
+      const repeats = (req.reminders?.is_repeat ?? m.reminders.is_repeat) === 1
+      return req.meeting_start === undefined && !repeats && m.meeting_start <= ctx.now
+        ? `the start of one-off meeting ${m.meetingid} has passed; give a new meeting_start and meeting_duration`
+        : undefined
+    },
+    'wecom.meeting.update.invitees.limit': (req, { c }) =>
+      req.invitees?.userid ? overHeadcount(c, req.invitees.userid) : undefined,
+    'wecom.meeting.update.invitees.visible': (req, { ctx, c }) =>
+      req.invitees?.userid ? outsideVisible(ctx, c, req.invitees.userid, 'invitee') : undefined,
+    'wecom.meeting.update.cal_id.owned': (req, { ctx, c }) => foreignCalendar(ctx, c, req.cal_id),
+    'wecom.meeting.update.settings.hosts.advanced': (req, { c }) => hostsNotBought(c, req.settings),
+    'wecom.meeting.update.settings.hosts.limit': (req, { m }) => tooManyHosts(req.settings, m.admin_userid),
+    'wecom.meeting.update.settings.hosts.visible': (req, { ctx, c }) => hostsOutsideVisible(ctx, c, req.settings),
+    // INFERRED codes of the settings rules below: the docs name none; 400031 不合法的会议settings is the closest.
+    // "只有auto_record_type=cloud时才能配置该字段": naming the flag at all (true or false) is configuring it.
+    'wecom.meeting.update.settings.cloud-record-flags': (req, { m }) => {
+      const st = req.settings
+      if (!st) return undefined
+      const recordType = st.auto_record_type ?? m.settings.auto_record_type ?? 'none'
+      for (const flag of ['attendee_join_auto_record', 'enable_host_pause_auto_record'] as const)
+        if (st[flag] !== undefined && recordType !== 'cloud')
+          return `${flag} needs auto_record_type "cloud", not "${recordType}"`
+      return undefined
+    },
+    // "当设置allow_unmute_self为false时，需要指定mute_all=true"; mute_all alone "不生效" and is not kept.
+    'wecom.meeting.update.settings.mute_all': (req) =>
+      req.settings?.allow_unmute_self === false && req.settings.mute_all !== true
+        ? 'allow_unmute_self false needs mute_all true'
+        : undefined,
+    'wecom.meeting.update.settings.ring_users.participants': (req, { m }) => {
+      const ring = ringing(
+        req.settings?.remind_scope ?? m.settings.remind_scope,
+        req.settings?.ring_users?.userid ?? m.settings.ring_users,
+      )
+      return ring
+        ? ringOutsideMeeting(
+            ring,
+            participantsOf(
+              m.admin_userid,
+              req.invitees?.userid ?? m.invitees,
+              req.settings?.hosts?.userid ?? m.settings.hosts ?? [],
+            ),
+          )
+        : undefined
+    },
+    'wecom.meeting.update.reminders.repeat_type': (req, s) => {
+      const r = repeating(req, s)
+      return r && ![0, 1, 2, 7].includes(repeatType(r)) ? `repeat_type ${repeatType(r)} is not 0, 1, 2 or 7` : undefined
+    },
+    'wecom.meeting.update.reminders.is_custom_repeat': (req, s) => {
+      const r = repeating(req, s)
+      return r && r.is_custom_repeat !== undefined && r.is_custom_repeat !== 0 && r.is_custom_repeat !== 1
+        ? badParam('reminders.is_custom_repeat', 'must be 0 or 1')
+        : undefined
+    },
+    // "当指定为自定义重复时，仅能选择按每日、每周或者每月重复"
+    'wecom.meeting.update.reminders.custom-type': (req, s) => {
+      const r = repeating(req, s)
+      return r?.is_custom_repeat === 1 && repeatType(r) === 7
+        ? 'a custom repeat is daily, weekly or monthly, not 7'
+        : undefined
+    },
+    'wecom.meeting.update.reminders.repeat_interval.custom': (req, s) => {
+      const r = repeating(req, s)
+      return r?.is_custom_repeat === 1 && (r.repeat_interval === undefined || r.repeat_interval < 1)
+        ? 'a custom repeat needs repeat_interval of at least 1'
+        : undefined
+    },
+    'wecom.meeting.update.reminders.repeat_interval.max': (req, s) => {
+      const r = repeating(req, s)
+      const n = r?.repeat_interval
+      return r && r.is_custom_repeat !== 1 && repeatType(r) === 1 && n !== undefined && (n < 1 || n > 2)
+        ? `weekly repeat_interval ${n} is not 1 or 2`
+        : undefined
+    },
+    'wecom.meeting.update.reminders.repeat_day_of_week': (req, s) => {
+      const r = repeating(req, s)
+      return r?.is_custom_repeat === 1 && repeatType(r) === 1 && r.repeat_day_of_week?.some((d) => d < 1 || d > 7)
+        ? badParam('reminders.repeat_day_of_week', 'must hold 1..7')
+        : undefined
+    },
+    'wecom.meeting.update.reminders.repeat_day_of_month': (req, s) => {
+      const r = repeating(req, s)
+      return r?.is_custom_repeat === 1 && repeatType(r) === 2 && r.repeat_day_of_month?.some((d) => d < 1 || d > 31)
+        ? badParam('reminders.repeat_day_of_month', 'must hold 1..31')
+        : undefined
+    },
+    'wecom.meeting.update.reminders.repeat_until_type': (req, s) => {
+      const r = repeating(req, s)
+      const untilType = r?.repeat_until_type ?? 0
+      return untilType !== 0 && untilType !== 1 ? badParam('reminders.repeat_until_type', 'must be 0 or 1') : undefined
+    },
+    'wecom.meeting.update.reminders.repeat_until_count': (req, s) => {
+      const r = repeating(req, s)
+      if (r?.repeat_until_type !== 1 || r.repeat_until_count === undefined) return undefined
+      const type = repeatType(r)
+      const max = maxOccurrences(type, r.is_custom_repeat === 1 || type === 1 ? (r.repeat_interval ?? 1) : 1)
+      return r.repeat_until_count < 1 || r.repeat_until_count > max
+        ? `${r.repeat_until_count} occurrences, 1 to ${max}`
+        : undefined
+    },
+    // A new start moves the series too: the stored interval must still fit from there.
+    'wecom.meeting.update.reminders.repeat_interval.range': (req, s) => {
+      const series = req.reminders ? (s.reminders ?? { ...s.m.reminders, ...req.reminders }) : undefined
+      const r = series ?? (req.meeting_start !== undefined ? s.m.reminders : undefined)
+      return r ? repeatOutOfRange(r, req.meeting_start ?? s.m.meeting_start) : undefined
+    },
+  },
+})
 
 function updateMeeting(ctx: RequestContext): Record<string, unknown> {
   const c = callerOf(ctx)
-  const req = ctx.body as WecomMeetingUpdateRequest
-  const store = ctx.env.stores.meetings
-  const m = ownMeeting(ctx, c, req.meetingid, 'wecom.meeting.update.meetingid')
-
-  const status = store.status(m, ctx.now)
-  if (status === 'cancelled') fail(400041, `wecom.meeting.update.status.cancelled: meeting ${m.meetingid} is cancelled`)
-  if (status !== 'scheduled') {
-    fail(
-      400221,
-      `wecom.meeting.update.status.scheduled: meeting ${m.meetingid} is ${status.replace('_', ' ')} by the clock`,
-    )
-  }
-
-  if (req.title !== undefined) {
-    const n = charCount(req.title)
-    if (n < 1 || n > 255) fail(400042, `wecom.meeting.update.title.length: title is ${n} characters, 1 to 255`)
-  }
+  const req = ctx.body as Req
+  const s = { ctx, c } as Check
+  check(req, s)
+  const { m } = s
   const hasStart = req.meeting_start !== undefined
-  const hasDuration = req.meeting_duration !== undefined
-  if (hasStart && !hasDuration) {
-    fail(400034, 'wecom.meeting.update.meeting_start.with-duration: meeting_start is given without meeting_duration')
-  }
-  if (hasDuration && !hasStart) {
-    fail(400035, 'wecom.meeting.update.meeting_duration.with-start: meeting_duration is given without meeting_start')
-  }
-  if (hasStart) {
-    const start = req.meeting_start!
-    if (start <= 0 || start > UINT32_MAX) {
-      fail(400034, 'wecom.meeting.update.meeting_start.valid: meeting_start must be a unix time in seconds (uint32)')
-    }
-    if (start <= ctx.now) {
-      fail(
-        400222,
-        `wecom.meeting.update.meeting_start.future: meeting_start ${start} is not later than now (${ctx.now})`,
-      )
-    }
-    if (req.meeting_duration! < 300 || req.meeting_duration! > UINT32_MAX) {
-      fail(
-        400035,
-        `wecom.meeting.update.meeting_duration.min: meeting_duration ${req.meeting_duration} is under 300 seconds`,
-      )
-    }
-  }
-  const repeating = (req.reminders?.is_repeat ?? m.reminders.is_repeat) === 1
-  if (!hasStart && !repeating && m.meeting_start <= ctx.now) {
-    fail(
-      400034,
-      `wecom.meeting.update.meeting_start.passed: the start of one-off meeting ${m.meetingid} has passed; give a new meeting_start and meeting_duration`,
-    )
-  }
-  if (req.description !== undefined && charCount(req.description) > 500) {
-    invalidParam('wecom.meeting.update.description.length', 'description', 'exceed max length 500')
-  }
-  if (req.location !== undefined && docWidth(req.location) > 36) {
-    fail(
-      400237,
-      `wecom.meeting.update.location.length: location is ${docWidth(req.location)} units wide (CJK 2, Latin 1), at most 36`,
-    )
-  }
   const invitees = req.invitees?.userid
-  if (invitees) {
-    checkHeadcount(c, invitees, 'wecom.meeting.update.invitees.limit')
-    checkVisible(ctx, c, invitees, 'wecom.meeting.update.invitees.visible', 'invitee')
-  }
-  if (req.cal_id !== undefined)
-    checkCalendar(c, req.cal_id, 'wecom.meeting.update.cal_id.length', 'wecom.meeting.update.cal_id.owned')
-
-  const settings = req.settings ? checkSettings(ctx, c, m, req.settings) : undefined
-  const effHosts = settings?.hosts ?? m.settings.hosts ?? []
-  const effInvitees = invitees ?? m.invitees
-  checkRingUsers(
-    req.settings?.remind_scope ?? m.settings.remind_scope,
-    req.settings?.ring_users?.userid ?? m.settings.ring_users,
-    participantsOf(m.admin_userid, effInvitees, effHosts),
-    'wecom.meeting.update.settings.ring_users.participants',
-  )
-  const reminders = req.reminders ? checkReminders({ ...m.reminders, ...req.reminders }) : undefined
-  // A new start moves the series too: the stored interval must still fit from there.
-  const series = reminders ?? (hasStart ? m.reminders : undefined)
-  if (series)
-    checkRepeatRange(
-      series,
-      req.meeting_start ?? m.meeting_start,
-      'wecom.meeting.update.reminders.repeat_interval.range',
-    )
-
   const patch: MeetingPatch = {
     ...(req.title !== undefined ? { title: req.title } : {}),
     ...(hasStart ? { meeting_start: req.meeting_start!, meeting_duration: req.meeting_duration! } : {}),
@@ -126,55 +215,16 @@ function updateMeeting(ctx: RequestContext): Record<string, unknown> {
     ...(req.location !== undefined ? { location: req.location } : {}),
     ...(invitees ? { invitees } : {}),
     ...(req.cal_id !== undefined ? { cal_id: req.cal_id } : {}),
-    ...(settings ? { settings } : {}),
-    ...(reminders ? { reminders } : {}),
+    ...(req.settings ? { settings: storedSettings(ctx, m, req.settings) } : {}),
+    ...(req.reminders ? { reminders: s.reminders ?? { ...m.reminders, ...req.reminders } } : {}),
   }
-  const updated = store.update(c.corpid, m.meetingid, patch)
+  const updated = ctx.env.stores.meetings.update(c.corpid, m.meetingid, patch)
+  followMeeting(ctx.env.stores.schedules, updated, req.reminders !== undefined)
   return excessUsers(c, participantsOf(updated.admin_userid, updated.invitees, updated.settings.hosts ?? []))
 }
 
-/** Checks the given settings against the effective ones and returns what to store (mute_all dropped, host_key filled). */
-function checkSettings(
-  ctx: RequestContext,
-  c: Caller,
-  m: MeetingRecord,
-  s: NonNullable<WecomMeetingUpdateRequest['settings']>,
-): MeetingSettings {
-  checkCommonSettings(ctx, c, s, m.admin_userid, {
-    password: 'wecom.meeting.update.settings.password',
-    remindScope: 'wecom.meeting.update.settings.remind_scope',
-    enterMute: 'wecom.meeting.update.settings.enable_enter_mute',
-    hostsAdvanced: 'wecom.meeting.update.settings.hosts.advanced',
-    hostsLimit: 'wecom.meeting.update.settings.hosts.limit',
-    hostsVisible: 'wecom.meeting.update.settings.hosts.visible',
-  })
-  // INFERRED codes below: the docs name none; 400031 不合法的会议settings is the closest documented one.
-  if (s.watermark_type !== undefined && s.watermark_type !== 0 && s.watermark_type !== 1) {
-    fail(400031, 'wecom.meeting.update.settings.watermark_type: watermark_type must be 0 or 1')
-  }
-  if (s.auto_record_type !== undefined && !RECORD_TYPES.has(s.auto_record_type)) {
-    fail(
-      400031,
-      `wecom.meeting.update.settings.auto_record_type: auto_record_type "${echo(s.auto_record_type)}" is not none, local or cloud`,
-    )
-  }
-  const recordType = s.auto_record_type ?? m.settings.auto_record_type ?? 'none'
-  // "只有auto_record_type=cloud时才能配置该字段": naming the flag at all (true or false) is configuring it.
-  for (const flag of ['attendee_join_auto_record', 'enable_host_pause_auto_record'] as const) {
-    if (s[flag] !== undefined && recordType !== 'cloud') {
-      fail(
-        400031,
-        `wecom.meeting.update.settings.cloud-record-flags: ${flag} needs auto_record_type "cloud", not "${recordType}"`,
-      )
-    }
-  }
-  // "当设置allow_unmute_self为false时，需要指定mute_all=true"; mute_all alone "不生效" and is not kept.
-  if (s.allow_unmute_self === false && s.mute_all !== true) {
-    fail(400031, 'wecom.meeting.update.settings.mute_all: allow_unmute_self false needs mute_all true')
-  }
-  if (s.host_key !== undefined && !/^\d{6}$/.test(s.host_key)) {
-    fail(400031, 'wecom.meeting.update.settings.host_key: host_key must be 6 digits')
-  }
+/** The given settings as they are stored: mute_all dropped, the cloud-only flags cleared, host_key filled. */
+function storedSettings(ctx: RequestContext, m: MeetingRecord, s: Settings): MeetingSettings {
   const { mute_all: _ignored, hosts, ring_users, ...plain } = s
   const out: MeetingSettings = {
     ...plain,
@@ -192,65 +242,6 @@ function checkSettings(
     out.host_key = ctx.env.random.digits(6)
   }
   return out
-}
-
-/** The reminder rules of the update doc, over the stored reminders merged with the given ones. */
-function checkReminders(r: MeetingReminders): MeetingReminders {
-  if (r.is_repeat !== undefined && r.is_repeat !== 0 && r.is_repeat !== 1) {
-    invalidParam('wecom.meeting.update.reminders.is_repeat', 'reminders.is_repeat', 'must be 0 or 1')
-  }
-  if (r.is_repeat !== 1) return r
-  const type = r.repeat_type ?? 0
-  if (![0, 1, 2, 7].includes(type))
-    fail(400026, `wecom.meeting.update.reminders.repeat_type: repeat_type ${type} is not 0, 1, 2 or 7`)
-  if (r.is_custom_repeat !== undefined && r.is_custom_repeat !== 0 && r.is_custom_repeat !== 1) {
-    invalidParam('wecom.meeting.update.reminders.is_custom_repeat', 'reminders.is_custom_repeat', 'must be 0 or 1')
-  }
-  const custom = r.is_custom_repeat === 1
-  if (custom) {
-    // "当指定为自定义重复时，仅能选择按每日、每周或者每月重复"
-    if (type === 7)
-      fail(400227, 'wecom.meeting.update.reminders.custom-type: a custom repeat is daily, weekly or monthly, not 7')
-    if (r.repeat_interval === undefined || r.repeat_interval < 1) {
-      fail(
-        400033,
-        'wecom.meeting.update.reminders.repeat_interval.custom: a custom repeat needs repeat_interval of at least 1',
-      )
-    }
-    if (type === 1 && r.repeat_day_of_week?.some((d) => d < 1 || d > 7)) {
-      invalidParam(
-        'wecom.meeting.update.reminders.repeat_day_of_week',
-        'reminders.repeat_day_of_week',
-        'must hold 1..7',
-      )
-    }
-    if (type === 2 && r.repeat_day_of_month?.some((d) => d < 1 || d > 31)) {
-      invalidParam(
-        'wecom.meeting.update.reminders.repeat_day_of_month',
-        'reminders.repeat_day_of_month',
-        'must hold 1..31',
-      )
-    }
-  } else if (type === 1 && r.repeat_interval !== undefined && (r.repeat_interval < 1 || r.repeat_interval > 2)) {
-    fail(
-      400033,
-      `wecom.meeting.update.reminders.repeat_interval.max: weekly repeat_interval ${r.repeat_interval} is not 1 or 2`,
-    )
-  }
-  const untilType = r.repeat_until_type ?? 0
-  if (untilType !== 0 && untilType !== 1) {
-    invalidParam('wecom.meeting.update.reminders.repeat_until_type', 'reminders.repeat_until_type', 'must be 0 or 1')
-  }
-  if (untilType === 1 && r.repeat_until_count !== undefined) {
-    const max = maxOccurrences(type, custom || type === 1 ? (r.repeat_interval ?? 1) : 1)
-    if (r.repeat_until_count < 1 || r.repeat_until_count > max) {
-      fail(
-        400228,
-        `wecom.meeting.update.reminders.repeat_until_count: ${r.repeat_until_count} occurrences, 1 to ${max}`,
-      )
-    }
-  }
-  return r
 }
 
 export const meetingUpdate = defineEndpoint('wecom.meeting.update', {

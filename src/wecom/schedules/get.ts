@@ -7,11 +7,44 @@
  * POST /cgi-bin/oa/schedule/get?access_token=…
  * {"schedule_id_list":["17c7d2bd9f20d652840f72f59e796AAA"]}
  */
-import { fail } from '../../core/errors.ts'
-import { defineEndpoint } from '../../core/module.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
+import { ruleChecks } from '../../core/rule-checks.ts'
+import { rulesOf } from '../../core/rules.ts'
 import type { WecomScheduleGetRequest } from '../../generated/contracts.ts'
-import { ownSchedule } from './own.ts'
-import { scheduleView } from './store.ts'
+import { type WecomCaller, wecomCaller } from '../auth.ts'
+import { corpSchedule, scheduleIdRules } from './own.ts'
+import { type ScheduleRecord, scheduleView } from './store.ts'
+
+interface Check {
+  ctx: RequestContext
+  caller: WecomCaller
+  records?: (ScheduleRecord | undefined)[]
+}
+
+/** The schedules the ids name, and the first id the caller may not read (each id is checked in turn). */
+function firstBad(
+  b: WecomScheduleGetRequest,
+  s: Check,
+): { id: string; record: ScheduleRecord | undefined } | undefined {
+  s.records ??= (b.schedule_id_list ?? []).map((id) => corpSchedule(s.ctx, s.caller, id))
+  const i = s.records.findIndex((r) => !r || r.agentid !== s.caller.agentid)
+  return i < 0 ? undefined : { id: b.schedule_id_list![i]!, record: s.records[i] }
+}
+
+/** The rules of contracts/rules/wecom.schedule.get.json in its order. */
+const check = ruleChecks<WecomScheduleGetRequest, Check>(rulesOf('wecom.schedule.get'), {
+  elsewhere: ['wecom.schedule.get.schedule_id_list.max', 'wecom.schedule.get.types'],
+  hooks: {
+    'wecom.schedule.get.schedule_id.known': (b, s) => {
+      const bad = firstBad(b, s)
+      return bad && !bad.record ? scheduleIdRules.known(s.caller, bad.id, undefined) : undefined
+    },
+    'wecom.schedule.get.schedule_id.own-app': (b, s) => {
+      const bad = firstBad(b, s)
+      return bad?.record ? scheduleIdRules.ownApp(s.caller, bad.record) : undefined
+    },
+  },
+})
 
 export const scheduleGet = defineEndpoint('wecom.schedule.get', {
   shape: {
@@ -20,11 +53,10 @@ export const scheduleGet = defineEndpoint('wecom.schedule.get', {
   },
   handle(ctx) {
     const body = ctx.body as WecomScheduleGetRequest
-    const ids = body.schedule_id_list ?? []
-    // INFERRED: absent and empty both mean "no ids" → 90462 日程ID列表不能为空.
-    if (ids.length === 0)
-      fail(90462, 'wecom.schedule.get.schedule_id_list.required: schedule_id_list is absent or empty')
+    const s: Check = { ctx, caller: wecomCaller(ctx) }
+    // INFERRED: absent and empty both mean "no ids" → 90462 日程ID列表不能为空 (the list's check).
+    check(body, s)
     // Cancelled schedules are returned too, with status 1 (doc: 被取消的日程也可以拉取详情).
-    return { schedule_list: ids.map((id) => scheduleView(ownSchedule(ctx, id, 'wecom.schedule.get'))) }
+    return { schedule_list: s.records!.map((r) => scheduleView(r!)) }
   },
 })

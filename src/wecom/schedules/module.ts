@@ -1,5 +1,5 @@
 /**
- * WeCom calendar schedules: oa/schedule/add and update, with get and del to read back and cancel; the control plane
+ * WeCom calendar schedules: oa/schedule/add and update, with get, get_by_calendar and del to read back and cancel; the control plane
  * lists what is kept (`control.wecomSchedules()`, `GET /__mock/wecom/schedules`).
  */
 import { ControlError } from '../../core/errors.ts'
@@ -8,6 +8,7 @@ import { type OwnerFilter, ownerFilter } from '../control.ts'
 import { scheduleAdd } from './add.ts'
 import { scheduleDel } from './del.ts'
 import { scheduleGet } from './get.ts'
+import { scheduleGetByCalendar } from './get-by-calendar.ts'
 import { type ScheduleOrigin, ScheduleStore, scheduleView } from './store.ts'
 import { scheduleUpdate } from './update.ts'
 
@@ -46,8 +47,10 @@ function wecomSchedules(env: Env, filter: OwnerFilter & { origin?: ScheduleOrigi
 
 export const wecomSchedulesModule: EmulatorModule = {
   name: 'wecom.schedules',
-  endpoints: [scheduleAdd, scheduleGet, scheduleDel, scheduleUpdate],
-  createStores: (env) => ({ schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules, env.budget) }),
+  endpoints: [scheduleAdd, scheduleGet, scheduleDel, scheduleUpdate, scheduleGetByCalendar],
+  createStores: (env) => ({
+    schedules: new ScheduleStore(env.random, env.config.wecom.maxSchedules, env.budget, env.persist),
+  }),
   control: {
     operations: {
       wecomSchedules,

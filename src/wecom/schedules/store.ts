@@ -6,6 +6,7 @@
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
 import { Names } from '../../core/names.ts'
+import type { Persist } from '../../core/persistence.ts'
 import type { Random } from '../../core/random.ts'
 
 /**
@@ -51,9 +52,14 @@ export interface ScheduleRecord {
   /** The meeting a meeting mail created with it. */
   meetingid?: string
   createdAt: number
+  /**
+   * oa/schedule/get_by_calendar's `sequence`: 1 when created, one more at every change (an update, an
+   * occurrence taken out, the series ended, cancelled). decision: schedule sequence.
+   */
+  sequence: number
 }
 
-export type NewSchedule = Omit<ScheduleRecord, 'id' | 'status'>
+export type NewSchedule = Omit<ScheduleRecord, 'id' | 'status' | 'sequence'>
 
 /** What a meeting mail or oa/schedule/update may change in a kept schedule (never its owner or calendar). */
 export type SchedulePatch = Partial<
@@ -71,6 +77,9 @@ export type SchedulePatch = Partial<
     | 'meetingid'
   >
 >
+
+/** The data directory's kind for a schedule's row (its record as JSON). */
+const KIND = 'wecom.schedule'
 
 /** A schedule's fixed cost beyond its text: the record, its reminders object, ids and index entries (rounded up). */
 const SCHEDULE_OVERHEAD = 1024
@@ -115,6 +124,8 @@ export class ScheduleStore {
     | { corpid: string; agentid: number; key: string; list: Map<string, Ticket<ScheduleRecord>>; queue: AppQueue }
     | undefined
   private readonly appOf = new Map<string, string>()
+  // The schedule a meeting mail booked each meeting with, so the meeting APIs can keep it in step.
+  private readonly byMeeting = new Map<string, string>()
   private readonly account: Account<ScheduleRecord>
 
   constructor(
@@ -122,8 +133,11 @@ export class ScheduleStore {
     private readonly maxPerApp: number,
     /** The state budget the schedules count against; an unbounded one of its own when absent. */
     budget: StateBudget = new StateBudget(() => Number.POSITIVE_INFINITY),
+    /** The data directory (`state.dataDir`), when there is one. */
+    private readonly persist?: Persist,
   ) {
     this.account = budget.account('wecom.schedules', (r) => this.drop(r))
+    persist?.onLoad(KIND, (_id, text) => this.keep(this.interned(JSON.parse(text) as ScheduleRecord)))
   }
 
   /** The vendor's shape: 29 hex digits and "AAA" (the doc's example `17c7d2bd9f20d652840f72f59e796AAA`). */
@@ -135,6 +149,26 @@ export class ScheduleStore {
   }
 
   add(input: NewSchedule): ScheduleRecord {
+    const record = this.interned({ ...input, id: this.newId(), status: 0, sequence: 1 })
+    this.persist?.put(KIND, record.id, JSON.stringify(record))
+    this.keep(record)
+    this.account.budget.settle()
+    return record
+  }
+
+  /** The record with its userids, calendar, rooms as the one copy each kept across schedules. */
+  private interned(r: ScheduleRecord): ScheduleRecord {
+    const names = this.names
+    r.calId = names.get(r.calId)
+    r.admins = names.list(r.admins)
+    r.attendees = names.list(r.attendees)
+    r.description = names.get(r.description)
+    r.location = names.get(r.location)
+    return r
+  }
+
+  /** Indexes a new schedule (or one read back from the data directory) and applies its app's cap. */
+  private keep(record: ScheduleRecord): void {
     // The app of the last add, kept: a run of adds by one app builds and hashes no key.
     const last = this.lastApp
     let key: string
@@ -142,13 +176,13 @@ export class ScheduleStore {
     let queue: AppQueue | undefined
     if (
       last &&
-      last.corpid === input.corpid &&
-      last.agentid === input.agentid &&
+      last.corpid === record.corpid &&
+      last.agentid === record.agentid &&
       this.byApp.get(last.key) === last.list
     ) {
       ;({ key, list, queue } = last)
     } else {
-      key = `${input.corpid}/${input.agentid}`
+      key = `${record.corpid}/${record.agentid}`
       list = this.byApp.get(key)
       if (!list) {
         list = new Map()
@@ -159,23 +193,13 @@ export class ScheduleStore {
         queue = { tickets: [], head: 0 }
         this.queues.set(key, queue)
       }
-      this.lastApp = { corpid: input.corpid, agentid: input.agentid, key, list, queue }
-    }
-    const names = this.names
-    const record: ScheduleRecord = {
-      ...input,
-      calId: names.get(input.calId),
-      admins: names.list(input.admins),
-      attendees: names.list(input.attendees),
-      description: names.get(input.description),
-      location: names.get(input.location),
-      id: this.newId(),
-      status: 0,
+      this.lastApp = { corpid: record.corpid, agentid: record.agentid, key, list, queue }
     }
     const ticket = this.account.add(record, scheduleBytes(record))
     list.set(record.id, ticket)
     queue.tickets.push(ticket)
     this.appOf.set(record.id, key)
+    if (record.meetingid !== undefined) this.byMeeting.set(record.meetingid, record.id)
     while (list.size > this.maxPerApp) {
       const oldest = queue.tickets[queue.head++]!
       // Gone already: the state budget evicted it.
@@ -190,8 +214,6 @@ export class ScheduleStore {
       queue.tickets = queue.tickets.slice(queue.head)
       queue.head = 0
     }
-    this.account.budget.settle()
-    return record
   }
 
   /** Changes a kept schedule in place (a meeting mail's `request` naming it, oa/schedule/update) and counts its new size. */
@@ -199,7 +221,11 @@ export class ScheduleStore {
     const ticket = this.ticket(id)
     if (!ticket?.item) return undefined
     Object.assign(ticket.item, patch)
+    if (patch.meetingid !== undefined) this.byMeeting.set(patch.meetingid, id)
+    // Linking a meeting mail's meeting is part of making the schedule, not a change of it.
+    if (Object.keys(patch).some((k) => k !== 'meetingid')) ticket.item.sequence++
     this.account.resize(ticket, scheduleBytes(ticket.item))
+    this.persist?.put(KIND, id, JSON.stringify(ticket.item))
     this.account.budget.settle()
     return ticket.item
   }
@@ -225,6 +251,8 @@ export class ScheduleStore {
     const key = this.appOf.get(r.id) ?? `${r.corpid}/${r.agentid}`
     this.byApp.get(key)?.delete(r.id)
     this.appOf.delete(r.id)
+    if (r.meetingid !== undefined && this.byMeeting.get(r.meetingid) === r.id) this.byMeeting.delete(r.meetingid)
+    this.persist?.delete(KIND, r.id)
   }
 
   private ticket(id: string): Ticket<ScheduleRecord> | undefined {
@@ -236,9 +264,19 @@ export class ScheduleStore {
     return this.ticket(id)?.item
   }
 
+  /** The schedule a meeting mail booked this meeting with, if it is still kept. */
+  ofMeeting(meetingid: string): ScheduleRecord | undefined {
+    const id = this.byMeeting.get(meetingid)
+    return id === undefined ? undefined : this.get(id)
+  }
+
   cancel(id: string): ScheduleRecord | undefined {
     const record = this.get(id)
-    if (record) record.status = 1
+    if (record && record.status !== 1) {
+      record.status = 1
+      record.sequence++
+      this.persist?.put(KIND, id, JSON.stringify(record))
+    }
     return record
   }
 
