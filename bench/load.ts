@@ -5,6 +5,7 @@
  * histogram rounds to whole milliseconds, too coarse for a 2 ms target).
  */
 import autocannon from 'autocannon'
+import { cpuMs } from './proc.ts'
 import { builders, type Credentials, type EndpointName } from './requests.ts'
 
 export interface LoadJob {
@@ -19,6 +20,8 @@ export interface LoadJob {
   amount?: number
   /** First request index, so a second run against the same server does not repeat the first run's meetings. */
   startIndex?: number
+  /** The server's pid: its CPU time over the measured window is reported (Linux /proc). */
+  serverPid?: number
 }
 
 export interface LoadResult {
@@ -34,6 +37,8 @@ export interface LoadResult {
   non2xx: number
   errors: number
   timeouts: number
+  /** The server's CPU time (user + system, all its threads) per answer in the measured window, in µs. */
+  serverCpuUs: number | null
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -68,8 +73,10 @@ async function run(job: LoadJob, measure: boolean, firstIndex: number) {
     })
   }
   const started = performance.now()
+  const cpu0 = measure ? cpuMs(job.serverPid) : Number.NaN
   const result = await instance
   const seconds = (performance.now() - started) / 1000
+  const cpu = cpuMs(job.serverPid) - cpu0
   const sorted = latencies.subarray(0, n).sort()
   return {
     next: i,
@@ -85,6 +92,7 @@ async function run(job: LoadJob, measure: boolean, firstIndex: number) {
       non2xx: result.non2xx,
       errors: result.errors,
       timeouts: result.timeouts,
+      serverCpuUs: Number.isFinite(cpu) && n > 0 ? (cpu * 1000) / n : null,
     } satisfies LoadResult,
   }
 }

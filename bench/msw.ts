@@ -1,7 +1,9 @@
 /**
  * The MSW path: requests per second through `setupServer` with our handlers (the compiled ones in dist/)
  * against MSW with a trivial handler, so the figure says what the emulator adds over MSW itself. Run as
- * its own process: `node bench/msw.ts ours|trivial <seconds> <warmupSeconds>`; prints one JSON line.
+ * its own process: `node --expose-gc bench/msw.ts ours|trivial <seconds> <warmupSeconds>`; prints one JSON
+ * line with the rate, the RSS at the end, and the heap still held after a full collection per request
+ * measured (what MSW or the handler kept).
  */
 import { builders, type Credentials } from './requests.ts'
 
@@ -57,10 +59,27 @@ async function phase(seconds: number) {
   return { ...counts, seconds: (performance.now() - started) / 1000 }
 }
 
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
 await phase(Number(warmupArg))
+gc()
+const heapBefore = process.memoryUsage().heapUsed
+const cpu0 = process.cpuUsage()
 const measured = await phase(Number(secondsArg))
+const cpu = process.cpuUsage(cpu0)
+gc()
+const retained = process.memoryUsage().heapUsed - heapBefore
 const requests = measured.ok + measured.notOk
 process.stdout.write(
-  `${JSON.stringify({ kind, requests, rps: requests / measured.seconds, ok: measured.ok, notOk: measured.notOk })}\n`,
+  `${JSON.stringify({
+    kind,
+    requests,
+    rps: requests / measured.seconds,
+    ok: measured.ok,
+    notOk: measured.notOk,
+    rssMb: Math.round(process.memoryUsage().rss / 104857.6) / 10,
+    // The process's CPU per request (MSW, the handler and the fetch client): steadier than req/s on shared cores.
+    cpuUsPerRequest: (cpu.user + cpu.system) / requests,
+    retainedBytesPerRequest: retained / requests,
+  })}\n`,
 )
 process.exit(0)

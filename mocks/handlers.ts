@@ -39,7 +39,10 @@ export function createHandlers(emulator: Emulator, options: HandlerOptions = {})
         remoteAddress: '127.0.0.1',
       })
       if (response.drop) return HttpResponse.error()
-      return new HttpResponse(response.body, { status: response.status, headers: response.headers })
+      return new HttpResponse(response.body, {
+        status: response.status,
+        headers: { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) },
+      })
     }),
   )
 }

@@ -4,8 +4,9 @@
  * cases, every schema, the OpenAPI documents) is copied next to it, at the paths dist code expects.
  * Declarations keep the sources' `.ts` import paths: they become `.js`, the files beside them, which every
  * compiler and declaration tool resolves. Those that use Node's types say so (`/// <reference types="node" />`):
- * TypeScript 6 and later no longer load @types/node unless told. The settings' validator is precompiled
- * (ajv standalone code), so the bin checks its flags without compiling a schema at start. Runs on
+ * TypeScript 6 and later no longer load @types/node unless told. The settings' validator and the endpoints'
+ * request validators are precompiled (ajv standalone code), so the bin checks its flags and its requests
+ * without loading ajv or compiling a schema at run time. Runs on
  * Node ≥ 22.12, no loader: `node scripts/build.ts`.
  */
 import { execFileSync } from 'node:child_process'
@@ -20,6 +21,9 @@ const dist = join(root, 'dist')
 
 /** The precompiled settings validator, where src/core/config.ts requires it (PRECOMPILED_CONFIG_VALIDATOR). */
 export const CONFIG_VALIDATOR = 'src/generated/config-validator.cjs'
+
+/** The precompiled request validators, where src/core/schema.ts requires them (PRECOMPILED_REQUEST_VALIDATORS). */
+export const REQUEST_VALIDATORS = 'src/generated/request-validators.cjs'
 
 /** Folders of JSON that dist code reads by path (readdirSync), not by import. */
 export const ASSETS = ['contracts/cases', 'contracts/schemas', 'contracts/openapi', 'contracts/rules', 'src/console/ui']
@@ -53,6 +57,45 @@ export function configValidatorCode(): string {
   return standalone(ajv, ajv.compile(schema))
 }
 
+/** The schema files a schema `$ref`s besides itself, as src/core/registry.ts finds them. */
+function filesReferenced(node: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(node)) for (const v of node) filesReferenced(v, out)
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string' && !v.startsWith('#')) out.add(v.split('#')[0]!)
+      else filesReferenced(v, out)
+    }
+  return out
+}
+
+/**
+ * ajv's standalone CommonJS code for every endpoint's request schema (contracts/endpoints.json), one export per
+ * schema `$id`, with the options `validatorFor` compiles them with (first error, and AJV_OPTIONS) and
+ * the schemas they `$ref` known first: the same verdicts and error objects, and no ajv at run time.
+ */
+export function requestValidatorsCode(): string {
+  const require = createRequire(import.meta.url)
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
+  const standalone = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default
+  const dir = join(root, 'contracts/schemas')
+  const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { $id: string }
+  const registry = JSON.parse(readFileSync(join(root, 'contracts/endpoints.json'), 'utf8')) as {
+    endpoints: { request_schema?: string | null }[]
+  }
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, allErrors: false, code: { source: true } })
+  const exports: Record<string, string> = {}
+  for (const file of new Set(registry.endpoints.map((e) => e.request_schema).filter((f): f is string => !!f))) {
+    const schema = read(file)
+    for (const other of filesReferenced(schema)) {
+      const shared = read(other)
+      if (!ajv.getSchema(shared.$id)) ajv.addSchema(shared)
+    }
+    if (!ajv.getSchema(schema.$id)) ajv.addSchema(schema)
+    exports[schema.$id] = schema.$id
+  }
+  return standalone(ajv, exports)
+}
+
 function declarations(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.d.ts'))
@@ -65,6 +108,7 @@ export function build(): void {
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root })
   for (const dir of ASSETS) cpSync(join(root, dir), join(dist, dir), { recursive: true })
   writeFileSync(join(dist, CONFIG_VALIDATOR), configValidatorCode())
+  writeFileSync(join(dist, REQUEST_VALIDATORS), requestValidatorsCode())
   for (const file of declarations(dist)) {
     const text = readFileSync(file, 'utf8')
     const fixed = shippedDeclaration(text)

@@ -2,8 +2,6 @@
  * `worksuite-mock [serve]` (src/cli.ts; in this repo `npm start`): the stub server on its embedded default:
  * in memory, seeded, 127.0.0.1:3000. `--help` lists every option and setting.
  */
-import { networkInterfaces } from 'node:os'
-import { parseArgs } from 'node:util'
 import { ConfigError, resolveConfig } from './core/config.ts'
 import { DataDirError } from './core/persistence.ts'
 import { loadSeedFile, SeedError } from './core/seed.ts'
@@ -11,6 +9,11 @@ import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.
 import { controlAccessFor, type StubServer, startStubServer } from './server/stub-server.ts'
 import { deepMerge, listSettings, readConfigFile, settingsFromEnv, settingsFromFlags } from './settings.ts'
 import { packageVersion } from './version.ts'
+
+// `process.getBuiltinModule`, not `import … from 'node:…'`: the ESM facade of a builtin reads every export,
+// and node:fs's and node:util's load streams, readline and worker_threads: tens of ms of cold start.
+const { networkInterfaces } = process.getBuiltinModule('node:os')
+const { parseArgs } = process.getBuiltinModule('node:util')
 
 const OWN_FLAGS = new Set(['help', 'version', 'config', 'seed-file', 'faker-seed', 'quiet'])
 const SWITCHES = ['help', 'version', 'quiet']

@@ -1,5 +1,7 @@
 /** The package's own version, from the package.json above this file (src/ in the repo, dist/src/ once built). */
-import { readFileSync } from 'node:fs'
+// `process.getBuiltinModule`, not `import … from 'node:…'`: the ESM facade of a builtin reads every export,
+// and node:fs's and node:util's load streams, readline and worker_threads: tens of ms of cold start.
+const { readFileSync } = process.getBuiltinModule('node:fs')
 
 export function packageVersion(): string {
   for (let dir = new URL('./', import.meta.url); dir.pathname !== '/'; dir = new URL('../', dir)) {

@@ -184,6 +184,20 @@ describe.each(harnesses)('feishu.mail.send via $name', (harness) => {
     expect({ status: gone.status, code: gone.json.code }).toEqual({ status: 404, code: 1234034 })
   })
 
+  test('feishu.mail.send.store.cap: past maxStoredMessages the oldest send and its dedupe_key go, and the key sends anew', async () => {
+    const h = await make({ feishu: { mail: { maxStoredMessages: 2 } } })
+    const to = [{ mail_address: 'x@example.com' }]
+    const first = (await send(h, { subject: 'm0', to, dedupe_key: 'k-0' })).json.data.message_id
+    for (let i = 1; i < 5; i++) await send(h, { subject: `m${i}`, to, dedupe_key: `k-${i}` })
+    expect(h.control.mailbox('user@xxx.xx').map((m) => m.subject)).toEqual(['m3', 'm4'])
+    const again = await send(h, { subject: 'm0 again', to, dedupe_key: 'k-0' })
+    expect(again.json.data.message_id).not.toBe(first)
+    expect(h.control.mailbox('user@xxx.xx').map((m) => m.subject)).toEqual(['m4', 'm0 again'])
+    const replay = await send(h, { subject: 'm4 replay', to, dedupe_key: 'k-4' })
+    expect(h.control.mailbox('user@xxx.xx').map((m) => m.subject)).toEqual(['m4', 'm0 again'])
+    expect(replay.json.data.message_id).toBe(h.control.mailbox('user@xxx.xx')[0]!.message_id)
+  })
+
   test('feishu.mail.send.rate-limit: 429 carries x-ogw-ratelimit-limit and -reset, and the next minute is open again', async () => {
     const h = await make({ feishu: { mail: { rateLimitPerMinute: 100 } } })
     h.control.setClock({ now: 1_755_000_000, frozen: true })

@@ -172,3 +172,37 @@ test('control-plane paths never reach the vendor routes and vendor paths never r
   expect(r.status).toBe(404)
   expect((await fetch(`${base}/elsewhere`)).status).toBe(404)
 })
+
+test('a vendor answer goes out with its Content-Length, not chunked, the same on every request of a connection', async () => {
+  const { Agent } = await import('node:http')
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  const get = (path: string) =>
+    new Promise<{ headers: Record<string, unknown>; body: string; socket: unknown }>((resolve, reject) => {
+      const u = new URL(base + path)
+      const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, agent }, (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (d) => {
+          body += d
+        })
+        res.on('end', () => resolve({ headers: res.headers, body, socket: req.socket }))
+      })
+      req.on('error', reject)
+      req.end()
+    })
+  try {
+    // A WeCom error echoes the caller's address (`from ip:`), and its text is not ASCII-only in bytes.
+    const first = await get('/cgi-bin/meeting/create?access_token=x')
+    const second = await get('/cgi-bin/meeting/create?access_token=y')
+    expect(second.socket).toBe(first.socket)
+    for (const r of [first, second]) {
+      expect(r.headers['transfer-encoding']).toBeUndefined()
+      expect(Number(r.headers['content-length'])).toBe(Buffer.byteLength(r.body))
+      expect(JSON.parse(r.body).errmsg).toContain('from ip: 127.0.0.1,')
+    }
+    const cn = await get('/open-apis/mail/v1/user_mailboxes/me/messages/send')
+    expect(Number(cn.headers['content-length'])).toBe(Buffer.byteLength(cn.body))
+  } finally {
+    agent.destroy()
+  }
+})

@@ -83,3 +83,73 @@ describe('MeetingStore', () => {
     expect(s.findDuplicate(CORP, 1, base)).toBeUndefined()
   })
 })
+
+/**
+ * The duplicate index as it was: one string key per meeting, set at creation (a later meeting with the same
+ * key takes it over), deleted at eviction when the key of the meeting as it is then still points at it.
+ */
+class StringKeyIndex {
+  private readonly index = new Map<string, string>()
+  static key(corpid: string, agentid: number, f: typeof base): string {
+    return `${corpid}\u0000${agentid}\u0000${f.admin_userid}\u0000${f.title}\u0000${f.meeting_start}\u0000${f.meeting_duration}`
+  }
+  created(m: { meetingid: string; corpid: string; agentid: number } & typeof base): void {
+    this.index.set(StringKeyIndex.key(m.corpid, m.agentid, m), m.meetingid)
+  }
+  dropped(m: { meetingid: string; corpid: string; agentid: number } & typeof base): void {
+    const k = StringKeyIndex.key(m.corpid, m.agentid, m)
+    if (this.index.get(k) === m.meetingid) this.index.delete(k)
+  }
+  find(s: MeetingStore, corpid: string, agentid: number, f: typeof base) {
+    const id = this.index.get(StringKeyIndex.key(corpid, agentid, f))
+    const m = id === undefined ? undefined : s.get(corpid, id)
+    if (!m || m.cancelled || StringKeyIndex.key(m.corpid, m.agentid, m) !== StringKeyIndex.key(corpid, agentid, f))
+      return undefined
+    return m
+  }
+}
+
+test('the duplicate index finds what the string-keyed index found, through bookings, updates, cancels and evictions', () => {
+  const r = new Random(11)
+  for (const cap of [1, 3, 8, 40]) {
+    const s = store(cap)
+    const reference = new StringKeyIndex()
+    const live = new Map<string, ReturnType<MeetingStore['create']>>()
+    // Few values of each part, so keys meet again often: the same title at another start, another admin, …
+    const pick = <T>(xs: readonly T[]) => xs[r.int(xs.length)]!
+    const fields = () => ({
+      admin_userid: pick(['zhangsan', 'lisi']),
+      title: pick(['a', 'b', 'weekly']),
+      meeting_start: pick([2_000_000_000, 2_000_003_600]),
+      meeting_duration: pick([1800, 3600]),
+    })
+    for (let step = 0; step < 4000; step++) {
+      const op = r.int(10)
+      const corp = pick([CORP, 'wwdevcorp0000002'])
+      const agent = pick([1, 2])
+      if (op < 4) {
+        const m = s.create(corp, agent, fields(), 0)
+        reference.created(m)
+        live.set(m.meetingid, m)
+        for (const [id, kept] of live)
+          if (!s.get(kept.corpid, id)) {
+            reference.dropped(kept)
+            live.delete(id)
+          }
+      } else if (op < 6 && live.size > 0) {
+        const m = pick([...live.values()])
+        s.update(
+          m.corpid,
+          m.meetingid,
+          r.int(2) ? { title: fields().title } : { meeting_start: fields().meeting_start },
+        )
+      } else if (op < 7 && live.size > 0) {
+        const m = pick([...live.values()])
+        s.cancel(m.corpid, m.meetingid)
+      } else {
+        const f = fields()
+        expect(s.findDuplicate(corp, agent, f)).toBe(reference.find(s, corp, agent, f))
+      }
+    }
+  }
+})

@@ -59,7 +59,6 @@ export type Interceptor = (
   vendor: VendorPlugin,
 ) => CoreResponse | undefined | Promise<CoreResponse | undefined>
 
-const decoder = new TextDecoder()
 /** Request bodies: invalid UTF-8 is a malformed body (40058 / 9499), not text to patch with U+FFFD. */
 const strictDecoder = new TextDecoder('utf-8', { fatal: true })
 
@@ -312,7 +311,9 @@ export class Emulator {
       }
       let intercepted: CoreResponse | undefined
       for (const interceptor of this.interceptors) {
-        intercepted = await interceptor(ctx, vendor)
+        const answer = interceptor(ctx, vendor)
+        // Awaited only when it is a promise: most requests meet no fault, and every await is a turn of the queue.
+        intercepted = answer instanceof Promise ? await answer : answer
         if (intercepted) break
       }
       if (intercepted) {
@@ -324,10 +325,12 @@ export class Emulator {
         const refused = route.method !== method ? vendor.checkMethod?.(method, route) : undefined
         if (refused) throw refused
         if (route.body === 'json') ctx.body = parseJson(ctx, vendor)
-        await route.admit?.(ctx)
+        const admitted = route.admit?.(ctx)
+        if (admitted instanceof Promise) await admitted
         if (route.validate && !route.validate(ctx.body))
           throw vendor.shapeError(route, route.validate.errors ?? [], ctx.body)
-        const result = await route.handle(ctx)
+        const handled = route.handle(ctx)
+        const result = handled instanceof Promise ? await handled : handled
         if (isCoreResponse(result)) {
           response = result
           code = codeOf(result)
@@ -410,10 +413,6 @@ export class Emulator {
     at: number,
     evictedBefore: number,
   ): void {
-    const limit = this.config.journal.maxBodyChars
-    // Decode only what the journal keeps: a 50 MB mail must not be turned into a string to be cut.
-    const head = req.body.length > limit * 4 ? req.body.subarray(0, limit * 4) : req.body
-    const requestCut = req.body.length > head.length
     const seq = env.journal.record({
       at,
       vendor,
@@ -426,8 +425,8 @@ export class Emulator {
       user: tags.user ?? null,
       mailbox: tags.mailbox ?? null,
       reason,
-      requestBody: requestCut ? `${decoder.decode(head)}…` : decoder.decode(head),
-      requestCut,
+      // The bytes as received: the journal keeps them as they are, or decodes and cuts what it must.
+      requestRaw: req.body,
       requestBytes: req.body.length,
       responseBody: response.body,
       evicted: env.budget.evictedRecords - evictedBefore,

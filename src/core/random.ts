@@ -5,36 +5,49 @@
  */
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const HEX = '0123456789abcdef'
+const HEX_UPPER = '0123456789ABCDEF'
+const VARIANT = '89ab'
+const DASH = 45
+const FOUR = 52
+
+/** Where an id is put together, a byte a character, before it becomes one string. */
+let scratch = Buffer.alloc(256)
+
+function isLatin1(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return false
+  return true
+}
 
 export class Random {
-  private a: number
-  private b: number
-  private c: number
-  private d: number
+  /**
+   * sfc32's four words, as unsigned 32-bit integers. In a typed array: as object fields outside the small-integer
+   * range they were numbers boxed on the heap, a new box at every draw (about 64 bytes of garbage a draw).
+   */
+  private readonly state = new Uint32Array(4)
   readonly seed: number
 
   constructor(seed?: number) {
     this.seed = seed ?? Math.floor(Math.random() * 2 ** 32)
-    this.a = 0x9e3779b9
-    this.b = 0x243f6a88
-    this.c = 0xb7e15162
-    this.d = this.seed >>> 0
+    const s = this.state
+    s[0] = 0x9e3779b9
+    s[1] = 0x243f6a88
+    s[2] = 0xb7e15162
+    s[3] = this.seed >>> 0
     for (let i = 0; i < 15; i++) this.next()
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.a >>>= 0
-    this.b >>>= 0
-    this.c >>>= 0
-    this.d >>>= 0
-    let t = (this.a + this.b) | 0
-    this.a = this.b ^ (this.b >>> 9)
-    this.b = (this.c + (this.c << 3)) | 0
-    this.c = (this.c << 21) | (this.c >>> 11)
-    this.d = (this.d + 1) | 0
-    t = (t + this.d) | 0
-    this.c = (this.c + t) | 0
+    const s = this.state
+    const a = s[0]!
+    const b = s[1]!
+    const c = s[2]!
+    const d = (s[3]! + 1) | 0
+    const t = (((a + b) | 0) + d) | 0
+    s[0] = b ^ (b >>> 9)
+    s[1] = (c + (c << 3)) | 0
+    s[2] = (((c << 21) | (c >>> 11)) + t) | 0
+    s[3] = d
     return (t >>> 0) / 4294967296
   }
 
@@ -42,28 +55,53 @@ export class Random {
     return Math.floor(this.next() * maxExclusive)
   }
 
-  chars(alphabet: string, length: number): string {
-    let out = ''
-    for (let i = 0; i < length; i++) out += alphabet[this.int(alphabet.length)]
-    return out
+  /**
+   * `length` characters drawn from `alphabet` (Latin-1), between an optional fixed prefix and suffix. Built in
+   * one allocation from bytes: appending a character at a time made a chain of `length` strings per id, and
+   * `prefix + id` another string pointing at both, all of which a kept record held on to.
+   */
+  chars(alphabet: string, length: number, prefix = '', suffix = ''): string {
+    const n = prefix.length + length + suffix.length
+    if (scratch.length < n) scratch = Buffer.alloc(Math.max(n, 2 * scratch.length))
+    const bytes = scratch
+    let at = 0
+    for (let i = 0; i < prefix.length; i++) bytes[at++] = prefix.charCodeAt(i)
+    for (let i = 0; i < length; i++) bytes[at++] = alphabet.charCodeAt(this.int(alphabet.length))
+    for (let i = 0; i < suffix.length; i++) bytes[at++] = suffix.charCodeAt(i)
+    // Latin-1 text (the alphabets, and the prefixes and suffixes callers give) is one byte a character.
+    if (isLatin1(prefix) && isLatin1(suffix)) return bytes.toString('latin1', 0, n)
+    return prefix + bytes.toString('latin1', prefix.length, prefix.length + length) + suffix
   }
 
-  alnum(length: number): string {
-    return this.chars(ALNUM, length)
+  alnum(length: number, prefix?: string, suffix?: string): string {
+    return this.chars(ALNUM, length, prefix, suffix)
   }
 
-  hex(length: number): string {
-    return this.chars(HEX, length)
+  hex(length: number, prefix?: string, suffix?: string): string {
+    return this.chars(HEX, length, prefix, suffix)
   }
 
-  digits(length: number): string {
-    return this.chars('0123456789', length)
+  /** Hex digits in upper case: the same draws as `hex`, so `hexUpper(n)` is `hex(n).toUpperCase()`. */
+  hexUpper(length: number, prefix?: string): string {
+    return this.chars(HEX_UPPER, length, prefix)
+  }
+
+  digits(length: number, prefix?: string): string {
+    return this.chars('0123456789', length, prefix)
   }
 
   /** An RFC 4122 version-4 shaped id, the shape Feishu uses for message ids. */
   uuid(): string {
-    const h = this.hex(32)
-    const variant = '89ab'[this.int(4)]
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
+    // 32 hex draws, then the variant: the 13th and 17th digits drawn give way to the version and the variant.
+    if (scratch.length < 36) scratch = Buffer.alloc(64)
+    const bytes = scratch
+    let at = 0
+    for (let i = 0; i < 32; i++) {
+      if (i === 8 || i === 12 || i === 16 || i === 20) bytes[at++] = DASH
+      const c = HEX.charCodeAt(this.int(16))
+      bytes[at++] = i === 12 ? FOUR : c
+    }
+    bytes[19] = VARIANT.charCodeAt(this.int(4))
+    return bytes.toString('latin1', 0, 36)
   }
 }

@@ -18,7 +18,7 @@ let instances: { first: Ajv2020; all: Ajv2020 } | undefined
  * Not strict about the schemas (they carry `description`s and vendor keywords), but strict about numbers:
  * JSON.parse reads a number no double holds (`1e400`) as Infinity, which `strict: false` alone lets pass as
  * an "integer", and JSON.stringify writes it back as `null`. scripts/build.ts precompiles the settings'
- * validator with the same options.
+ * validator and the endpoints' request validators with the same options.
  */
 export const AJV_OPTIONS = { strict: false, strictNumbers: true, allowUnionTypes: true } as const
 
@@ -46,10 +46,33 @@ function compileOnce(instance: Ajv2020, schema: object): ValidateFunction {
   return (typeof id === 'string' && instance.getSchema(id)) || instance.compile(schema)
 }
 
+/** Where the build writes ajv's standalone code for the endpoints' request schemas, next to this module's dist/ twin. */
+export const PRECOMPILED_REQUEST_VALIDATORS = '../generated/request-validators.cjs'
+
+let precompiled: Record<string, ValidateFunction> | null | undefined
+
+/**
+ * The build's validator for a schema, by its `$id` (scripts/build.ts compiles every endpoint's request schema
+ * with the options of `validatorFor`): a built server validates its requests without loading ajv. From the
+ * sources (tests, tsx) there is no such file: compiled at first use.
+ */
+function precompiledFor(schema: object): ValidateFunction | undefined {
+  if (precompiled === undefined) {
+    try {
+      precompiled = createRequire(import.meta.url)(PRECOMPILED_REQUEST_VALIDATORS) as Record<string, ValidateFunction>
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e
+      precompiled = null
+    }
+  }
+  const id = (schema as { $id?: unknown }).$id
+  return typeof id === 'string' ? precompiled?.[id] : undefined
+}
+
 function compiled(schema: object): ValidateFunction {
   let v = cache.get(schema)
   if (!v) {
-    v = compileOnce(ajvs().first, schema)
+    v = precompiledFor(schema) ?? compileOnce(ajvs().first, schema)
     cache.set(schema, v)
   }
   return v

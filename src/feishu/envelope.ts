@@ -17,10 +17,19 @@ export interface FeishuEnvelopeContext {
 
 /** yyyyMMddHHmmss in Beijing time, then 20 upper-case hex characters: 34 in all, like real log ids. */
 export function logId(random: Random, nowMs: number): string {
-  const d = new Date(nowMs + 8 * 3600_000)
+  return random.hexUpper(20, beijingStamp(Math.floor(nowMs / 1000)))
+}
+
+/** The last second stamped: every answer within one second has the same stamp, made once. */
+let stamped = { second: Number.NaN, stamp: '' }
+
+function beijingStamp(second: number): string {
+  if (stamped.second === second) return stamped.stamp
+  const d = new Date(second * 1000 + 8 * 3600_000)
   const p = (n: number, w = 2) => String(n).padStart(w, '0')
   const stamp = `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`
-  return stamp + random.hex(20).toUpperCase()
+  stamped = { second, stamp }
+  return stamp
 }
 
 export function feishuHeaders(ctx: FeishuEnvelopeContext, log: string): Record<string, string> {

@@ -7,7 +7,7 @@ import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'nod
 import type { Config } from '../core/config.ts'
 import type { Emulator } from '../core/emulator.ts'
 import type { Vendor } from '../core/errors.ts'
-import type { CoreRequest, CoreResponse } from '../core/http.ts'
+import { type CoreRequest, type CoreResponse, EMPTY_BODY } from '../core/http.ts'
 
 /**
  * Node checks the request timeouts only every connectionsCheckingInterval (30 s by default): check often
@@ -27,15 +27,35 @@ export function applyTimeouts(server: Server, config: Config['server']): void {
   server.keepAliveTimeout = 65_000
 }
 
+/**
+ * The request's headers as the core takes them. Node has lower-cased the names and joined repeated ones with
+ * `, ` already, all but `set-cookie` (a list): only a request that carries one is copied, every other one
+ * hands on Node's own object.
+ */
 export function headersOf(req: IncomingMessage): Record<string, string | undefined> {
+  const headers = req.headers
+  if (headers['set-cookie'] === undefined) return headers as Record<string, string | undefined>
   const out: Record<string, string | undefined> = {}
-  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v
+  for (const [k, v] of Object.entries(headers)) out[k] = Array.isArray(v) ? v.join(', ') : v
   return out
 }
 
+const REMOTE = Symbol('worksuite-mock.remoteAddress')
+
+/**
+ * The caller's address, without the IPv4-mapped prefix. Read once per connection: `socket.remoteAddress` asks
+ * the operating system each time, and a keep-alive connection carries many requests.
+ */
 export function remoteAddressOf(req: IncomingMessage): string {
-  const a = req.socket.remoteAddress ?? '127.0.0.1'
-  return a.startsWith('::ffff:') ? a.slice(7) : a
+  const socket = req.socket as IncomingMessage['socket'] & { [REMOTE]?: string }
+  let a = socket[REMOTE]
+  if (a === undefined) {
+    const raw = socket.remoteAddress
+    if (raw === undefined) return '127.0.0.1'
+    a = raw.startsWith('::ffff:') ? raw.slice(7) : raw
+    socket[REMOTE] = a
+  }
+  return a
 }
 
 /** Reads the whole body, or reports `oversize` as soon as it passes `limit` (and stops reading). */
@@ -74,8 +94,13 @@ export function writeResponse(req: IncomingMessage, res: ServerResponse, respons
     req.socket.destroy()
     return
   }
-  res.writeHead(response.status, response.headers)
-  res.end(response.body)
+  // With its length, the answer goes out in one write with its head, not chunked (a head, then a chunk, then
+  // the last chunk). The flat list form of writeHead takes the names as they are, without a copy.
+  const body = response.body
+  const head: string[] = ['content-length', String(Buffer.byteLength(body))]
+  for (const name in response.headers) head.push(name, response.headers[name]!)
+  res.writeHead(response.status, head)
+  res.end(body)
 }
 
 /** How much more of a refused body the server reads and drops before closing (server.lingerBytes / lingerMs). */
@@ -137,13 +162,6 @@ export async function serveVendorRequest(
   vendorHost?: Vendor,
 ): Promise<void> {
   const limit = emulator.config.server.maxBodyBytes
-  const base: Omit<CoreRequest, 'body'> = {
-    method: req.method ?? 'GET',
-    url,
-    headers: headersOf(req),
-    remoteAddress: remoteAddressOf(req),
-    ...(vendorHost ? { vendorHost } : {}),
-  }
   let read: Awaited<ReturnType<typeof readBody>>
   try {
     read = await readBody(req, limit)
@@ -151,14 +169,19 @@ export async function serveVendorRequest(
     req.socket.destroy()
     return
   }
+  // One object, built once the body is in, in the shape the core reads (vendorHost only when there is one).
+  const request: CoreRequest = {
+    method: req.method ?? 'GET',
+    url,
+    headers: headersOf(req),
+    body: 'oversize' in read ? EMPTY_BODY : read.body,
+    remoteAddress: remoteAddressOf(req),
+  }
+  if (vendorHost) request.vendorHost = vendorHost
   if ('oversize' in read) {
     const { lingerBytes, lingerMs } = emulator.config.server
-    answerAndLinger(req, res, emulator.refuseOversize({ ...base, body: new Uint8Array(0) }, limit), {
-      bytes: lingerBytes,
-      ms: lingerMs,
-    })
+    answerAndLinger(req, res, emulator.refuseOversize(request, limit), { bytes: lingerBytes, ms: lingerMs })
     return
   }
-  const response = await emulator.handle({ ...base, body: read.body })
-  writeResponse(req, res, response)
+  writeResponse(req, res, await emulator.handle(request))
 }

@@ -11,7 +11,7 @@ export const WECOM_CONTENT_TYPE = 'application/json; charset=UTF-8'
 
 /** New-style hint id: unix seconds followed by 15 digits, 25 in all (captured responses). */
 export function hintId(random: Random, nowSeconds: number): string {
-  return `${nowSeconds}${random.digits(15)}`
+  return random.digits(15, String(nowSeconds))
 }
 
 export function errmsgFor(code: number, text: string, hint: string, ip: string): string {

@@ -6,7 +6,7 @@
  * feishu.mail.send.raw.mime). The doc's own example has no closing `--boundary--` line, so a missing close
  * delimiter is accepted.
  */
-import PostalMime, { type Attachment, type Email, type Mailbox, type Address as MimeAddress } from 'postal-mime'
+import type { Attachment, Email, Mailbox, Address as MimeAddress } from 'postal-mime'
 import { echo } from '../../core/echo.ts'
 
 export interface ParsedAddress {
@@ -96,6 +96,8 @@ async function parse(bytes: Buffer): Promise<ParsedRaw> {
   checkHeaderBlock(head)
   let email: Email
   try {
+    // Loaded with the first raw send: nothing else needs it, and it is ten modules at start.
+    const { default: PostalMime } = await import('postal-mime')
     email = await PostalMime.parse(bytes)
   } catch (e) {
     invalid(`the MIME parser refused it: ${(e as Error).message}`)

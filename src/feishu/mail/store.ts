@@ -125,13 +125,43 @@ export function messageIds(header: string | undefined): string[] {
   return header.split(/\s+/).filter(Boolean)
 }
 
+/** owner mailbox → Message-ID → message id: keyed on the strings the messages hold, no key built per copy. */
+class ByOwner {
+  private readonly map = new Map<string, Map<string, string>>()
+  get(mailbox: string, smtpId: string): string | undefined {
+    return this.map.get(mailbox)?.get(smtpId)
+  }
+  has(mailbox: string, smtpId: string): boolean {
+    return this.map.get(mailbox)?.has(smtpId) ?? false
+  }
+  set(mailbox: string, smtpId: string, messageId: string): void {
+    let ids = this.map.get(mailbox)
+    if (!ids) {
+      ids = new Map()
+      this.map.set(mailbox, ids)
+    }
+    ids.set(smtpId, messageId)
+  }
+  delete(mailbox: string, smtpId: string): void {
+    this.map.get(mailbox)?.delete(smtpId)
+  }
+}
+
 export class MailStore {
   private readonly byId = new Map<string, StoredMessage>()
+  /**
+   * The same copies in the order they were kept, as a queue for the count cap: reading a Map's first value
+   * after deleting its first keys walks the deleted slots at its front, more of them with every copy let go.
+   */
+  private order: StoredMessage[] = []
+  private head = 0
   /** Every copy by owner + Message-ID: replies find their thread here. */
-  private readonly bySmtpId = new Map<string, string>()
+  private readonly bySmtpId = new ByOwner()
   /** Sent copies only by owner + Message-ID: a second send of one id is 409 1236005. */
-  private readonly sentSmtpIds = new Map<string, string>()
+  private readonly sentSmtpIds = new ByOwner()
   private readonly dedupe = new Map<string, string>()
+  /** The dedupe key a send was made with, by its message id, so letting it go finds the key without a scan. */
+  private readonly dedupeOf = new Map<string, string>()
   private readonly sends = new Map<MailContent, Ticket<Sent>>()
   private readonly account: Account<Sent>
   /** Sends read back from the data directory, by key, while any of their copies is kept: only ever shrinks. */
@@ -162,9 +192,8 @@ export class MailStore {
       if (!sent?.item) return persist.delete(COPY, id)
       const message: StoredMessage = { ...copy, content: sent.item.content }
       this.file(message, sent)
-      if (message.state === 2)
-        this.sentSmtpIds.set(key(message.mailbox, message.content.smtpMessageId), message.messageId)
-      if (dedupeKey) this.dedupe.set(key(message.mailbox, dedupeKey), message.messageId)
+      if (message.state === 2) this.sentSmtpIds.set(message.mailbox, message.content.smtpMessageId, message.messageId)
+      if (dedupeKey) this.keepDedupe(key(message.mailbox, dedupeKey), message.messageId)
     })
   }
 
@@ -177,7 +206,7 @@ export class MailStore {
   }
 
   wasSent(mailbox: string, smtpMessageId: string): boolean {
-    return this.sentSmtpIds.has(key(mailbox, smtpMessageId))
+    return this.sentSmtpIds.has(mailbox, smtpMessageId)
   }
 
   byDedupeKey(mailbox: string, dedupeKey: string): StoredMessage | undefined {
@@ -189,7 +218,7 @@ export class MailStore {
   private threadFor(mailbox: string, content: MailContent): string {
     const refs = [...messageIds(content.inReplyTo), ...messageIds(content.references).reverse()]
     for (const ref of refs) {
-      const id = this.bySmtpId.get(key(mailbox, ref))
+      const id = this.bySmtpId.get(mailbox, ref)
       const found = id ? this.byId.get(id) : undefined
       if (found) return found.threadId
     }
@@ -227,14 +256,15 @@ export class MailStore {
   /** Indexes a copy of a kept send. */
   private file(message: StoredMessage, sent: Ticket<Sent>): void {
     this.byId.set(message.messageId, message)
-    this.bySmtpId.set(key(message.mailbox, message.content.smtpMessageId), message.messageId)
+    this.order.push(message)
+    this.bySmtpId.set(message.mailbox, message.content.smtpMessageId, message.messageId)
     sent.item!.copies.add(message.messageId)
     this.account.resize(sent, sent.bytes + COPY_OVERHEAD + utf8Bytes(message.mailbox) + utf8Bytes(message.tenantKey))
   }
 
   /** The count cap let the oldest copy go; the send stops counting once none of its copies is kept. */
   private evictOldest(): void {
-    const oldest = this.byId.values().next().value
+    const oldest = this.oldest()
     if (!oldest) return
     this.remove(oldest.messageId)
     const sent = this.sends.get(oldest.content)
@@ -252,16 +282,40 @@ export class MailStore {
     this.persist?.delete(SEND, sent.key)
   }
 
+  /** The oldest copy still kept: the front of the queue, past copies gone already; the queue trimmed as it goes. */
+  private oldest(): StoredMessage | undefined {
+    while (this.head < this.order.length) {
+      const m = this.order[this.head]!
+      if (this.byId.get(m.messageId) === m) break
+      this.order[this.head++] = undefined as unknown as StoredMessage
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head)
+      this.head = 0
+    }
+    return this.order[this.head]
+  }
+
+  /** A send's dedupe key, both ways: letting the send go finds its key without a scan. */
+  private keepDedupe(dk: string, messageId: string): void {
+    this.dedupe.set(dk, messageId)
+    this.dedupeOf.set(messageId, dk)
+  }
+
   /** Forgets one copy and the ids that lead to it. */
   private remove(messageId: string): void {
     const m = this.byId.get(messageId)
     if (!m) return
     this.byId.delete(messageId)
     this.persist?.delete(COPY, messageId)
-    const k = key(m.mailbox, m.content.smtpMessageId)
-    if (this.bySmtpId.get(k) === messageId) this.bySmtpId.delete(k)
-    if (this.sentSmtpIds.get(k) === messageId) this.sentSmtpIds.delete(k)
-    for (const [dk, id] of this.dedupe) if (id === messageId) this.dedupe.delete(dk)
+    const smtpId = m.content.smtpMessageId
+    if (this.bySmtpId.get(m.mailbox, smtpId) === messageId) this.bySmtpId.delete(m.mailbox, smtpId)
+    if (this.sentSmtpIds.get(m.mailbox, smtpId) === messageId) this.sentSmtpIds.delete(m.mailbox, smtpId)
+    const dk = this.dedupeOf.get(messageId)
+    if (dk !== undefined) {
+      this.dedupeOf.delete(messageId)
+      if (this.dedupe.get(dk) === messageId) this.dedupe.delete(dk)
+    }
   }
 
   /**
@@ -286,8 +340,8 @@ export class MailStore {
       content: input.content,
     }
     this.put(sent, input.bodies, input.dedupeKey)
-    this.sentSmtpIds.set(key(input.mailbox, input.content.smtpMessageId), sent.messageId)
-    if (input.dedupeKey) this.dedupe.set(key(input.mailbox, input.dedupeKey), sent.messageId)
+    this.sentSmtpIds.set(input.mailbox, input.content.smtpMessageId, sent.messageId)
+    if (input.dedupeKey) this.keepDedupe(key(input.mailbox, input.dedupeKey), sent.messageId)
     const delivered = new Set<string>([input.mailbox])
     for (const r of input.internalRecipients) {
       if (delivered.has(r.mailbox)) continue

@@ -68,10 +68,37 @@ function mailBytes(mail: DeliveredMail): number {
   return n
 }
 
+/**
+ * One mailbox: its mails oldest first from `head` (a queue: the count cap takes from the front), how each came
+ * (`to`, `cc`, `bcc`), and the delivery it last got, for the least-recently-delivered order.
+ */
+interface Box {
+  mails: (DeliveredMail | undefined)[]
+  as: MailboxEntry['as'][]
+  head: number
+  stamp: number
+}
+
+/** A mailbox as its data-directory row: the ids it holds and how each came, oldest first. */
+function rowOf(box: Box): string {
+  const row: MailboxRow = []
+  for (let i = box.head; i < box.mails.length; i++) row.push([box.mails[i]!.id, box.as[i]!])
+  return JSON.stringify(row)
+}
+
 export class MailboxStore {
-  private readonly boxes = new Map<string, MailboxEntry[]>()
+  private readonly boxes = new Map<string, Box>()
   private readonly held = new Map<DeliveredMail, Ticket<Held>>()
   private readonly account: Account<Held>
+  /**
+   * Mailboxes in the order they were delivered to, oldest first, as a queue of (address, delivery) pairs in
+   * two arrays: a pair whose delivery is no longer its mailbox's last is passed over. Taking a mailbox out of
+   * a Map and putting it back on every delivery left the Map to rehash itself over and over.
+   */
+  private orderKeys: string[] = []
+  private orderStamps: number[] = []
+  private orderHead = 0
+  private deliveries = 0
   /** Mails read back from the data directory, by id, until their mailboxes are: only ever shrinks. */
   private readonly loaded = new Map<string, DeliveredMail>()
 
@@ -117,7 +144,7 @@ export class MailboxStore {
       this.hold(mail, contents)
     }
     const box = this.file(key, mail, as)
-    if (box) this.persist?.putLast(MAILBOX, key, JSON.stringify(box.map((e) => [e.mail.id, e.as])))
+    if (box) this.persist?.putLast(MAILBOX, key, rowOf(box))
   }
 
   /** Counts a mail against the budget, held by no mailbox yet. */
@@ -128,24 +155,71 @@ export class MailboxStore {
   }
 
   /** Puts a held mail in a mailbox and applies both caps; the mailbox, unless a cap let it go at once. */
-  private file(key: string, mail: DeliveredMail, as: MailboxEntry['as']): MailboxEntry[] | undefined {
+  private file(key: string, mail: DeliveredMail, as: MailboxEntry['as']): Box | undefined {
     const ticket = this.held.get(mail)!
     ticket.item!.boxes.push(key)
     this.account.resize(ticket, ticket.bytes + DELIVERY_OVERHEAD + utf8Bytes(key))
-    const box = this.boxes.get(key) ?? []
-    // Re-inserting moves the mailbox to the young end of the eviction order.
-    this.boxes.delete(key)
-    box.push({ mail, as })
-    while (box.length > this.maxPerMailbox) this.unref(box.shift()!.mail, key)
-    this.boxes.set(key, box)
+    let box = this.boxes.get(key)
+    if (!box) {
+      box = { mails: [], as: [], head: 0, stamp: 0 }
+      this.boxes.set(key, box)
+    }
+    // The youngest in the delivery order.
+    box.stamp = ++this.deliveries
+    this.orderKeys.push(key)
+    this.orderStamps.push(box.stamp)
+    box.mails.push(mail)
+    box.as.push(as)
+    while (box.mails.length - box.head > this.maxPerMailbox) {
+      const oldest = box.mails[box.head]!
+      box.mails[box.head] = undefined
+      box.head++
+      this.unref(oldest, key)
+    }
+    if (box.head > 64 && box.head * 2 > box.mails.length) {
+      box.mails = box.mails.slice(box.head)
+      box.as = box.as.slice(box.head)
+      box.head = 0
+    }
     while (this.boxes.size > this.maxMailboxes) {
-      const oldest = this.boxes.keys().next().value as string
+      const oldest = this.leastRecent()!
       const entries = this.boxes.get(oldest)!
       this.boxes.delete(oldest)
       this.persist?.delete(MAILBOX, oldest)
-      for (const e of entries) this.unref(e.mail, oldest)
+      for (let i = entries.head; i < entries.mails.length; i++) this.unref(entries.mails[i]!, oldest)
     }
+    this.compactOrder()
     return this.boxes.get(key)
+  }
+
+  /** The mailbox delivered to least recently (the front of the order, past pairs that are out of date). */
+  private leastRecent(): string | undefined {
+    while (this.orderHead < this.orderKeys.length) {
+      const key = this.orderKeys[this.orderHead]!
+      const stamp = this.orderStamps[this.orderHead]!
+      const box = this.boxes.get(key)
+      if (box && box.stamp === stamp) return key
+      this.orderHead++
+    }
+    return undefined
+  }
+
+  /** Keeps the order queue proportional to the mailboxes: only each one's last delivery, oldest first. */
+  private compactOrder(): void {
+    const pending = this.orderKeys.length - this.orderHead
+    if (pending <= 4 * this.boxes.size + 1024) return
+    const keys: string[] = []
+    const stamps: number[] = []
+    for (let i = this.orderHead; i < this.orderKeys.length; i++) {
+      const key = this.orderKeys[i]!
+      if (this.boxes.get(key)?.stamp === this.orderStamps[i]) {
+        keys.push(key)
+        stamps.push(this.orderStamps[i]!)
+      }
+    }
+    this.orderKeys = keys
+    this.orderStamps = stamps
+    this.orderHead = 0
   }
 
   /** A mailbox let a mail go (its caps): once no mailbox holds it, it no longer counts. */
@@ -166,10 +240,18 @@ export class MailboxStore {
     for (const key of new Set(held.boxes)) {
       const box = this.boxes.get(key)
       if (!box) continue
-      const kept = box.filter((e) => e.mail !== held.mail)
-      if (kept.length > 0) {
-        this.boxes.set(key, kept)
-        this.persist?.put(MAILBOX, key, JSON.stringify(kept.map((e) => [e.mail.id, e.as])))
+      const mails: DeliveredMail[] = []
+      const as: MailboxEntry['as'][] = []
+      for (let i = box.head; i < box.mails.length; i++) {
+        if (box.mails[i] === held.mail) continue
+        mails.push(box.mails[i]!)
+        as.push(box.as[i]!)
+      }
+      if (mails.length > 0) {
+        box.mails = mails
+        box.as = as
+        box.head = 0
+        this.persist?.put(MAILBOX, key, rowOf(box))
       } else {
         this.boxes.delete(key)
         this.persist?.delete(MAILBOX, key)
@@ -185,7 +267,11 @@ export class MailboxStore {
 
   /** What the address received, oldest first (empty for an address nothing was sent to). */
   read(address: string): readonly MailboxEntry[] {
-    return this.boxes.get(address.toLowerCase()) ?? []
+    const box = this.boxes.get(address.toLowerCase())
+    if (!box) return []
+    const out: MailboxEntry[] = []
+    for (let i = box.head; i < box.mails.length; i++) out.push({ mail: box.mails[i]!, as: box.as[i]! })
+    return out
   }
 
   /** Attachment `index` of a delivered mail as sent (base64), while the mail is held. */
@@ -193,7 +279,8 @@ export class MailboxStore {
     return this.held.get(mail)?.item?.contents?.[index]
   }
 
+  /** The addresses that hold mail, least recently delivered to first. */
   addresses(): string[] {
-    return [...this.boxes.keys()]
+    return [...this.boxes.entries()].sort((a, b) => a[1].stamp - b[1].stamp).map(([key]) => key)
   }
 }

@@ -9,6 +9,7 @@
  * `update`, `cancel` and `status` are its stable API. Callers validate; the store only normalises and keeps.
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
+import { Names } from '../../core/names.ts'
 import type { Persist } from '../../core/persistence.ts'
 import type { Random } from '../../core/random.ts'
 import {
@@ -131,10 +132,15 @@ const SETTING_KEYS = Object.keys({
  * Only the known settings, so a field WeCom ignores is not kept (a deeply nested one would break every
  * read-back of the record); "若包含admin_userid会自动过滤": hosts lose the admin, silently.
  */
-function normaliseSettings(settings: MeetingSettings, admin: string): MeetingSettings {
+function normaliseSettings(settings: MeetingSettings, admin: string, names?: Names): MeetingSettings {
   const out: MeetingSettings = {}
   for (const k of SETTING_KEYS) if (settings[k] !== undefined) (out as Record<string, unknown>)[k] = settings[k]
   if (out.hosts) out.hosts = unique(out.hosts).filter((u) => u !== admin)
+  if (names) {
+    if (out.hosts) out.hosts = names.list(out.hosts)
+    if (out.ring_users) out.ring_users = names.list(out.ring_users)
+    if (out.password !== undefined) out.password = names.get(out.password)
+  }
   return out
 }
 
@@ -218,12 +224,50 @@ export function lastOccurrenceStart(m: Pick<MeetingRecord, 'meeting_start' | 're
   return r.repeat_until ?? m.meeting_start
 }
 
-function duplicateKey(
+/** What makes two meetings "the same meeting" for duplicate protection (400301 / 400302). */
+interface DuplicateKey {
+  corpid: string
+  agentid: number
+  admin_userid: string
+  title: string
+  meeting_start: number
+  meeting_duration: number
+}
+
+/**
+ * A small number for a key (FNV-1a over its parts): the duplicate index's key, a number that is never
+ * allocated, where a key string of some 80 characters was built, kept and hashed for every meeting.
+ */
+function keyHash(k: DuplicateKey): number {
+  let h = mixString(0x811c9dc5, k.title)
+  h = mixString(h, k.admin_userid)
+  h = mixString(h, k.corpid)
+  h = Math.imul(h ^ k.meeting_start, 0x01000193)
+  h = Math.imul(h ^ k.meeting_duration, 0x01000193)
+  h = Math.imul(h ^ k.agentid, 0x01000193)
+  return h & 0x3fffffff
+}
+
+function mixString(hash: number, s: string): number {
+  let h = hash
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
+  return Math.imul(h ^ 0xffff, 0x01000193)
+}
+
+function sameKey(
+  a: DuplicateKey,
   corpid: string,
   agentid: number,
-  f: Pick<MeetingFields, 'admin_userid' | 'title' | 'meeting_start' | 'meeting_duration'>,
-): string {
-  return `${corpid}\u0000${agentid}\u0000${f.admin_userid}\u0000${f.title}\u0000${f.meeting_start}\u0000${f.meeting_duration}`
+  f: Omit<DuplicateKey, 'corpid' | 'agentid'>,
+): boolean {
+  return (
+    a.corpid === corpid &&
+    a.agentid === agentid &&
+    a.admin_userid === f.admin_userid &&
+    a.title === f.title &&
+    a.meeting_start === f.meeting_start &&
+    a.meeting_duration === f.meeting_duration
+  )
 }
 
 export interface MeetingStoreOptions {
@@ -269,6 +313,8 @@ function meetingBytes(m: MeetingRecord): number {
   )
 }
 
+const MEETING_CODE = /^[1-9]\d{8}$/
+
 export class MeetingStore {
   // Each meeting with its charge on the state budget; insertion order is creation order.
   private readonly byId = new Map<string, Ticket<MeetingRecord>>()
@@ -276,9 +322,21 @@ export class MeetingStore {
   // scans the deleted slots at its front (profiled: about 13 µs per create at 10,000 meetings).
   private order: Ticket<MeetingRecord>[] = []
   private head = 0
-  private readonly byCode = new Map<string, string>()
-  private readonly byDuplicateKey = new Map<string, string>()
+  // The indexes key on strings the records hold already (the code, the title), so a meeting adds no string of
+  // its own to keep, and nothing is built to look one up or to let it go.
+  /** Per corp, meeting_code → meetingid; the 9-digit code as the number it spells (a small integer, no string hashed). */
+  private readonly byCode = new Map<string, Map<number, string>>()
+  /**
+   * Duplicate protection: by the hash of the key a meeting was booked with (corp, app, admin, title, start,
+   * duration), the meetings booked with a key of that hash, at most one for each key: a meeting booked with
+   * the key of an earlier one takes its place, which no lookup finds again. A single meeting is held as its id.
+   */
+  private readonly byKey = new Map<number, string | string[]>()
+  /** The key a meeting was booked with, for the few that meeting/update has moved off it since. */
+  private readonly bookedAs = new Map<string, DuplicateKey>()
   private readonly account: Account<MeetingRecord>
+  /** Userids, rooms, passwords: one copy each across meetings (see Names). */
+  private readonly names = new Names()
   private readonly persist: Persist | undefined
 
   constructor(
@@ -288,7 +346,7 @@ export class MeetingStore {
     const budget = options.budget ?? new StateBudget(() => Number.POSITIVE_INFINITY)
     this.account = budget.account('wecom.meetings', (m) => this.drop(m))
     this.persist = options.persist
-    this.persist?.onLoad(KIND, (_id, text) => this.keep(JSON.parse(text) as MeetingRecord))
+    this.persist?.onLoad(KIND, (_id, text) => this.keep(this.interned(JSON.parse(text) as MeetingRecord)))
   }
 
   get size(): number {
@@ -297,26 +355,31 @@ export class MeetingStore {
 
   create(corpid: string, agentid: number, fields: MeetingFields, now: number): MeetingRecord {
     const meetingid = this.newId()
+    let codes = this.byCode.get(corpid)
+    if (!codes) {
+      codes = new Map()
+      this.byCode.set(corpid, codes)
+    }
     let code = this.random.int(9) + 1 + this.random.digits(8)
-    while (this.byCode.has(`${corpid}/${code}`)) code = this.random.int(9) + 1 + this.random.digits(8)
+    while (codes.has(Number(code))) code = this.random.int(9) + 1 + this.random.digits(8)
     const record: MeetingRecord = {
       meetingid,
       corpid,
       agentid,
       meeting_code: code,
-      meeting_link: `https://meeting.tencent.com/dm/${this.random.alnum(12)}`,
+      meeting_link: this.random.alnum(12, 'https://meeting.tencent.com/dm/'),
       created_at: now,
       cancelled: false,
       cancelled_sub_meetings: [],
-      admin_userid: fields.admin_userid,
+      admin_userid: this.names.get(fields.admin_userid),
       title: fields.title,
       meeting_start: fields.meeting_start,
       meeting_duration: fields.meeting_duration,
-      ...(fields.description !== undefined ? { description: fields.description } : {}),
-      ...(fields.location !== undefined ? { location: fields.location } : {}),
-      invitees: unique(fields.invitees ?? []),
-      ...(fields.cal_id !== undefined ? { cal_id: fields.cal_id } : {}),
-      settings: normaliseSettings(fields.settings ?? {}, fields.admin_userid),
+      ...(fields.description !== undefined ? { description: this.names.get(fields.description) } : {}),
+      ...(fields.location !== undefined ? { location: this.names.get(fields.location) } : {}),
+      invitees: this.names.list(unique(fields.invitees ?? [])),
+      ...(fields.cal_id !== undefined ? { cal_id: this.names.get(fields.cal_id) } : {}),
+      settings: normaliseSettings(fields.settings ?? {}, fields.admin_userid, this.names),
       reminders: normaliseReminders(fields.reminders ?? {}, fields.meeting_start),
     }
     this.persist?.put(KIND, meetingid, JSON.stringify(record))
@@ -325,13 +388,33 @@ export class MeetingStore {
     return record
   }
 
+  /** A meeting read back from the data directory, its short strings as the one copy each kept across meetings. */
+  private interned(m: MeetingRecord): MeetingRecord {
+    const names = this.names
+    m.admin_userid = names.get(m.admin_userid)
+    if (m.description !== undefined) m.description = names.get(m.description)
+    if (m.location !== undefined) m.location = names.get(m.location)
+    if (m.cal_id !== undefined) m.cal_id = names.get(m.cal_id)
+    m.invitees = names.list(m.invitees)
+    const st = m.settings
+    if (st.hosts) st.hosts = names.list(st.hosts)
+    if (st.ring_users) st.ring_users = names.list(st.ring_users)
+    if (st.password !== undefined) st.password = names.get(st.password)
+    return m
+  }
+
   /** Indexes a new meeting (or one read back from the data directory) and applies the count cap. */
   private keep(record: MeetingRecord): void {
     const ticket = this.account.add(record, meetingBytes(record))
     this.byId.set(record.meetingid, ticket)
     this.order.push(ticket)
-    this.byCode.set(`${record.corpid}/${record.meeting_code}`, record.meetingid)
-    this.byDuplicateKey.set(duplicateKey(record.corpid, record.agentid, record), record.meetingid)
+    let codes = this.byCode.get(record.corpid)
+    if (!codes) {
+      codes = new Map()
+      this.byCode.set(record.corpid, codes)
+    }
+    codes.set(Number(record.meeting_code), record.meetingid)
+    this.index(record)
     while (this.byId.size > this.options.maxMeetings) {
       const oldest = this.order[this.head++]!
       if (!oldest.live) continue
@@ -345,10 +428,44 @@ export class MeetingStore {
   /** Forgets a meeting: its id, code and duplicate key (the count cap or the state budget let it go). */
   private drop(m: MeetingRecord): void {
     this.byId.delete(m.meetingid)
-    this.byCode.delete(`${m.corpid}/${m.meeting_code}`)
-    const key = duplicateKey(m.corpid, m.agentid, m)
-    if (this.byDuplicateKey.get(key) === m.meetingid) this.byDuplicateKey.delete(key)
+    this.byCode.get(m.corpid)?.delete(Number(m.meeting_code))
+    const booked = this.bookedAs.get(m.meetingid)
+    if (booked) this.bookedAs.delete(m.meetingid)
+    this.unindex(keyHash(booked ?? m), m.meetingid)
     this.persist?.delete(KIND, m.meetingid)
+  }
+
+  /** The key a kept meeting was booked with. */
+  private keyOf(id: string): DuplicateKey | undefined {
+    return this.bookedAs.get(id) ?? this.byId.get(id)?.item
+  }
+
+  /** A new meeting in the duplicate index, in the place of any earlier one booked with its key. */
+  private index(m: MeetingRecord): void {
+    const hash = keyHash(m)
+    const held = this.byKey.get(hash)
+    // An earlier meeting booked with the same key is gone from the index: the newest is the one found.
+    const earlier = (id: string) => {
+      const k = this.keyOf(id)
+      return k !== undefined && !sameKey(k, m.corpid, m.agentid, m)
+    }
+    if (held === undefined || (typeof held === 'string' && !earlier(held))) {
+      this.byKey.set(hash, m.meetingid)
+      return
+    }
+    const kept = (typeof held === 'string' ? [held] : held).filter(earlier)
+    kept.push(m.meetingid)
+    this.byKey.set(hash, kept.length === 1 ? kept[0]! : kept)
+  }
+
+  private unindex(hash: number, id: string): void {
+    const held = this.byKey.get(hash)
+    if (held === id) this.byKey.delete(hash)
+    else if (Array.isArray(held)) {
+      const kept = held.filter((x) => x !== id)
+      if (kept.length === 0) this.byKey.delete(hash)
+      else this.byKey.set(hash, kept.length === 1 ? kept[0]! : kept)
+    }
   }
 
   /** Skips the queue's front past meetings already gone (the budget evicts oldest first), and trims it. */
@@ -367,7 +484,8 @@ export class MeetingStore {
   }
 
   getByCode(corpid: string, meetingCode: string): MeetingRecord | undefined {
-    const id = this.byCode.get(`${corpid}/${meetingCode}`)
+    // Only a code as the store makes them (nine digits, no leading zero) can be one of its meetings'.
+    const id = MEETING_CODE.test(meetingCode) ? this.byCode.get(corpid)?.get(Number(meetingCode)) : undefined
     return id === undefined ? undefined : this.get(corpid, id)
   }
 
@@ -378,15 +496,30 @@ export class MeetingStore {
   update(corpid: string, meetingid: string, patch: MeetingPatch): MeetingRecord {
     const m = this.get(corpid, meetingid)
     if (!m) throw new Error(`[worksuite-mock] Failed to update meeting "${meetingid}": no such meeting in ${corpid}`)
+    const moves =
+      (patch.title !== undefined && patch.title !== m.title) ||
+      (patch.meeting_start !== undefined && patch.meeting_start !== m.meeting_start) ||
+      (patch.meeting_duration !== undefined && patch.meeting_duration !== m.meeting_duration)
+    // The duplicate index knows a meeting by the key it was booked with: keep that key before it changes.
+    if (moves && !this.bookedAs.has(meetingid)) {
+      this.bookedAs.set(meetingid, {
+        corpid: m.corpid,
+        agentid: m.agentid,
+        admin_userid: m.admin_userid,
+        title: m.title,
+        meeting_start: m.meeting_start,
+        meeting_duration: m.meeting_duration,
+      })
+    }
     if (patch.title !== undefined) m.title = patch.title
     if (patch.meeting_start !== undefined) m.meeting_start = patch.meeting_start
     if (patch.meeting_duration !== undefined) m.meeting_duration = patch.meeting_duration
-    if (patch.description !== undefined) m.description = patch.description
-    if (patch.location !== undefined) m.location = patch.location
-    if (patch.invitees !== undefined) m.invitees = unique(patch.invitees)
-    if (patch.cal_id !== undefined) m.cal_id = patch.cal_id
+    if (patch.description !== undefined) m.description = this.names.get(patch.description)
+    if (patch.location !== undefined) m.location = this.names.get(patch.location)
+    if (patch.invitees !== undefined) m.invitees = this.names.list(unique(patch.invitees))
+    if (patch.cal_id !== undefined) m.cal_id = this.names.get(patch.cal_id)
     if (patch.settings !== undefined)
-      m.settings = normaliseSettings({ ...m.settings, ...patch.settings }, m.admin_userid)
+      m.settings = normaliseSettings({ ...m.settings, ...patch.settings }, m.admin_userid, this.names)
     if (patch.reminders !== undefined) {
       m.reminders = normaliseReminders(patch.reminders, m.meeting_start)
     } else if (patch.meeting_start !== undefined && m.reminders.is_repeat === 1) {
@@ -475,17 +608,32 @@ export class MeetingStore {
     agentid: number,
     f: Pick<MeetingFields, 'admin_userid' | 'title' | 'meeting_start' | 'meeting_duration'>,
   ): MeetingRecord | undefined {
-    const id = this.byDuplicateKey.get(duplicateKey(corpid, agentid, f))
+    const held = this.byKey.get(
+      keyHash({
+        corpid,
+        agentid,
+        admin_userid: f.admin_userid,
+        title: f.title,
+        meeting_start: f.meeting_start,
+        meeting_duration: f.meeting_duration,
+      }),
+    )
+    if (held === undefined) return undefined
+    const booked = (x: string) => {
+      const k = this.keyOf(x)
+      return k !== undefined && sameKey(k, corpid, agentid, f)
+    }
+    const id = typeof held === 'string' ? (booked(held) ? held : undefined) : held.find(booked)
     const m = id === undefined ? undefined : this.byId.get(id)?.item
-    // The index is not cleaned on update or eviction: check the record still matches.
-    if (!m || m.cancelled || duplicateKey(m.corpid, m.agentid, m) !== duplicateKey(corpid, agentid, f)) return undefined
+    // Booked with the key, but since changed by meeting/update or cancelled: no duplicate.
+    if (!m || m.cancelled || !sameKey(m, corpid, agentid, f)) return undefined
     return m
   }
 
   /** The vendor's opaque shape: `hy` and random letters and digits (the update doc's example reads "hyxxx"). */
   private newId(): string {
-    let id = `hy${this.random.alnum(30)}`
-    while (this.byId.has(id)) id = `hy${this.random.alnum(30)}`
+    let id = this.random.alnum(30, 'hy')
+    while (this.byId.has(id)) id = this.random.alnum(30, 'hy')
     return id
   }
 }

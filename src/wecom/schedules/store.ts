@@ -5,6 +5,7 @@
  * and `oa/schedule/get` need.
  */
 import { type Account, StateBudget, type Ticket, utf8Bytes, utf8ListBytes } from '../../core/budget.ts'
+import { Names } from '../../core/names.ts'
 import type { Persist } from '../../core/persistence.ts'
 import type { Random } from '../../core/random.ts'
 
@@ -103,9 +104,25 @@ function scheduleBytes(r: ScheduleRecord): number {
   )
 }
 
+/** One app's schedules in creation order, oldest first, as a queue (see ScheduleStore.add). */
+interface AppQueue {
+  tickets: Ticket<ScheduleRecord>[]
+  head: number
+}
+
 export class ScheduleStore {
   // Per app, in creation order (a Map keeps insertion order, so the first key is the oldest).
   private readonly byApp = new Map<string, Map<string, Ticket<ScheduleRecord>>>()
+  /**
+   * The same order as a queue per app, for the count cap: reading a Map's first value after deleting its first
+   * keys walks the deleted slots at its front, which grew with every schedule the cap let go.
+   */
+  private readonly queues = new Map<string, AppQueue>()
+  /** Userids, calendars, rooms: one copy each across schedules (see Names). */
+  private readonly names = new Names()
+  private lastApp:
+    | { corpid: string; agentid: number; key: string; list: Map<string, Ticket<ScheduleRecord>>; queue: AppQueue }
+    | undefined
   private readonly appOf = new Map<string, string>()
   // The schedule a meeting mail booked each meeting with, so the meeting APIs can keep it in step.
   private readonly byMeeting = new Map<string, string>()
@@ -120,41 +137,82 @@ export class ScheduleStore {
     private readonly persist?: Persist,
   ) {
     this.account = budget.account('wecom.schedules', (r) => this.drop(r))
-    persist?.onLoad(KIND, (_id, text) => this.keep(JSON.parse(text) as ScheduleRecord))
+    persist?.onLoad(KIND, (_id, text) => this.keep(this.interned(JSON.parse(text) as ScheduleRecord)))
   }
 
   /** The vendor's shape: 29 hex digits and "AAA" (the doc's example `17c7d2bd9f20d652840f72f59e796AAA`). */
   private newId(): string {
     let id: string
-    do id = `${this.random.hex(29)}AAA`
+    do id = this.random.hex(29, '', 'AAA')
     while (this.appOf.has(id))
     return id
   }
 
   add(input: NewSchedule): ScheduleRecord {
-    const record: ScheduleRecord = { ...input, id: this.newId(), status: 0, sequence: 1 }
+    const record = this.interned({ ...input, id: this.newId(), status: 0, sequence: 1 })
     this.persist?.put(KIND, record.id, JSON.stringify(record))
     this.keep(record)
     this.account.budget.settle()
     return record
   }
 
+  /** The record with its userids, calendar, rooms as the one copy each kept across schedules. */
+  private interned(r: ScheduleRecord): ScheduleRecord {
+    const names = this.names
+    r.calId = names.get(r.calId)
+    r.admins = names.list(r.admins)
+    r.attendees = names.list(r.attendees)
+    r.description = names.get(r.description)
+    r.location = names.get(r.location)
+    return r
+  }
+
   /** Indexes a new schedule (or one read back from the data directory) and applies its app's cap. */
   private keep(record: ScheduleRecord): void {
-    const key = `${record.corpid}/${record.agentid}`
-    let list = this.byApp.get(key)
-    if (!list) {
-      list = new Map()
-      this.byApp.set(key, list)
+    // The app of the last add, kept: a run of adds by one app builds and hashes no key.
+    const last = this.lastApp
+    let key: string
+    let list: Map<string, Ticket<ScheduleRecord>> | undefined
+    let queue: AppQueue | undefined
+    if (
+      last &&
+      last.corpid === record.corpid &&
+      last.agentid === record.agentid &&
+      this.byApp.get(last.key) === last.list
+    ) {
+      ;({ key, list, queue } = last)
+    } else {
+      key = `${record.corpid}/${record.agentid}`
+      list = this.byApp.get(key)
+      if (!list) {
+        list = new Map()
+        this.byApp.set(key, list)
+      }
+      queue = this.queues.get(key)
+      if (!queue) {
+        queue = { tickets: [], head: 0 }
+        this.queues.set(key, queue)
+      }
+      this.lastApp = { corpid: record.corpid, agentid: record.agentid, key, list, queue }
     }
-    list.set(record.id, this.account.add(record, scheduleBytes(record)))
+    const ticket = this.account.add(record, scheduleBytes(record))
+    list.set(record.id, ticket)
+    queue.tickets.push(ticket)
     this.appOf.set(record.id, key)
     if (record.meetingid !== undefined) this.byMeeting.set(record.meetingid, record.id)
     while (list.size > this.maxPerApp) {
-      const oldest = list.values().next().value as Ticket<ScheduleRecord>
+      const oldest = queue.tickets[queue.head++]!
+      // Gone already: the state budget evicted it.
+      if (!oldest.live) continue
       const r = oldest.item!
       this.account.release(oldest)
       this.drop(r)
+    }
+    // Past the schedules gone from the front, and trimmed once that front is long.
+    while (queue.head < queue.tickets.length && !queue.tickets[queue.head]!.live) queue.head++
+    if (queue.head > 1024 && queue.head * 2 > queue.tickets.length) {
+      queue.tickets = queue.tickets.slice(queue.head)
+      queue.head = 0
     }
   }
 
@@ -189,7 +247,9 @@ export class ScheduleStore {
   }
 
   private drop(r: ScheduleRecord): void {
-    this.byApp.get(`${r.corpid}/${r.agentid}`)?.delete(r.id)
+    // The app's key as kept for the id: no key built to let a schedule go.
+    const key = this.appOf.get(r.id) ?? `${r.corpid}/${r.agentid}`
+    this.byApp.get(key)?.delete(r.id)
     this.appOf.delete(r.id)
     if (r.meetingid !== undefined && this.byMeeting.get(r.meetingid) === r.id) this.byMeeting.delete(r.meetingid)
     this.persist?.delete(KIND, r.id)
