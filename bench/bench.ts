@@ -16,6 +16,7 @@
  *   npm run bench -- --rounds=5 --duration=5 --warmup=3 --long=250000 --connections=10
  *   npm run bench -- --paths=meeting.create,compose_send --no-peers --no-msw --no-core --no-long --no-console
  *   npm run bench -- --flag-sweep      every candidate Node flag set as its own server, rounds alternating
+ *   npm run bench -- --flag-sweep --candidates="|--max-semi-space-size=2"   only these sets (empty: none)
  *   npm run bench -- --node-flags="--max-semi-space-size=4"   the stub server with these flags, not the shebang's
  *   npm run bench -- --baseline=.cache/baseline/dist   an older build kept aside, as one more target (before/after)
  *   npm run bench -- --no-build --cpu-prof (profile the stub server into .cache/prof)
@@ -52,6 +53,8 @@ const { values: flags } = parseArgs({
     paths: { type: 'string' },
     'node-flags': { type: 'string' },
     'flag-sweep': { type: 'boolean', default: false },
+    /** With --flag-sweep: the candidate sets, separated by `|` (`""` for none), instead of FLAG_CANDIDATES. */
+    candidates: { type: 'string' },
     baseline: { type: 'string' },
     'no-peers': { type: 'boolean', default: false },
     'no-msw': { type: 'boolean', default: false },
@@ -954,7 +957,11 @@ async function main() {
   }
 
   const ceiling = await startCeiling()
-  const candidates = flags['flag-sweep'] ? FLAG_CANDIDATES : [serverNodeFlags()]
+  const candidates = !flags['flag-sweep']
+    ? [serverNodeFlags()]
+    : flags.candidates !== undefined
+      ? flags.candidates.split('|').map((c) => c.split(/\s+/).filter(Boolean))
+      : FLAG_CANDIDATES
   const flagName = (f: string[]) => (f.length ? f.join(' ') : '(no flags)')
   log(
     flags['flag-sweep']
