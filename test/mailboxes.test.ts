@@ -36,8 +36,14 @@ test('what each mailbox holds, their order and the budget are what the Map-reord
   ] as const) {
     const r = new Random(maxMailboxes * 7 + maxPerMailbox)
     // One fixed clock for both: the last eviction carries its time.
-    const budgetA = new StateBudget(() => budgetBytes, () => 0)
-    const budgetB = new StateBudget(() => budgetBytes, () => 0)
+    const budgetA = new StateBudget(
+      () => budgetBytes,
+      () => 0,
+    )
+    const budgetB = new StateBudget(
+      () => budgetBytes,
+      () => 0,
+    )
     const store = new MailboxStore(maxMailboxes, maxPerMailbox, budgetA)
     const reference = new ReferenceMailboxStore(maxMailboxes, maxPerMailbox, budgetB)
     const addresses = Array.from({ length: 12 }, (_, k) => `user${k}@x.com`)
