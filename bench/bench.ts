@@ -306,19 +306,20 @@ function coldStats(runs: number[]): ColdStart {
   return { minMs: round(sorted[0]!, 1), medianMs: round(median, 1), runsMs: runs.map((r) => Math.round(r)) }
 }
 
-/** Spawns `cmd` and waits for the first 200 of `url`; the time from spawn to that answer. */
+/** Spawns `cmd` and waits for the first 200 of `url` (any answer with `anyStatus`); the time from spawn to it. */
 async function timeToFirstAnswer(
   cmd: string,
   args: string[],
   url: string,
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; anyStatus?: boolean } = {},
 ): Promise<number | { failed: string }> {
   const t0 = performance.now()
   const p = startProcess(cmd, args, opts)
   let answered = false
   while (!answered && performance.now() - t0 < 10_000) {
     try {
-      answered = (await fetch(url)).status === 200
+      const status = (await fetch(url)).status
+      answered = status === 200 || opts.anyStatus === true
     } catch {
       await new Promise((r) => setTimeout(r, 1))
     }
@@ -339,6 +340,25 @@ async function coldStart(): Promise<ColdStart | { skipped: string }> {
       `http://127.0.0.1:${port}/__mock/health`,
     )
     if (typeof ms !== 'number') return { skipped: `dist/src/cli.js did not answer: ${ms.failed}` }
+    runs.push(ms)
+  }
+  return coldStats(runs)
+}
+
+/** The same for the ceiling (a bare node:http server), the floor any Node server's cold start stands on. */
+async function ceilingColdStart(): Promise<ColdStart | { skipped: string }> {
+  const runs: number[] = []
+  for (let i = 0; i < 10; i++) {
+    const port = await freePort()
+    const ms = await timeToFirstAnswer(
+      node,
+      [join(root, 'bench/ceiling.mjs'), String(port)],
+      `http://127.0.0.1:${port}/`,
+      {
+        anyStatus: true,
+      },
+    )
+    if (typeof ms !== 'number') return { skipped: `the ceiling did not answer: ${ms.failed}` }
     runs.push(ms)
   }
   return coldStats(runs)
@@ -947,6 +967,8 @@ async function main() {
   let cold: ColdStart | null = null
   if ('skipped' in coldRun) skipped.push(coldRun.skipped)
   else cold = coldRun
+  const ceilingColdRun = await ceilingColdStart()
+  const ceilingCold = 'skipped' in ceilingColdRun ? null : ceilingColdRun
   let installed: ColdStart | null = null
   if (flags['no-installed']) skipped.push('installed bin: --no-installed')
   else {
@@ -1112,7 +1134,22 @@ async function main() {
     await stop(fresh.process)
   }
 
-  report({ rows, peerRows, sweep, cold, installed, core, msw, long, consoleTab, dataDir, skipped, notes, loadAtStart })
+  report({
+    rows,
+    peerRows,
+    sweep,
+    cold,
+    ceilingCold,
+    installed,
+    core,
+    msw,
+    long,
+    consoleTab,
+    dataDir,
+    skipped,
+    notes,
+    loadAtStart,
+  })
 }
 
 function round(n: number, digits = 0): number {
@@ -1133,6 +1170,7 @@ function report(input: {
   peerRows: PathRow[]
   sweep: { flags: string; meanRatio: number; minRatio: number; meanCpuUs: number }[] | null
   cold: ColdStart | null
+  ceilingCold: ColdStart | null
   installed: ColdStart | null
   core: CoreRow[] | null
   msw: MswResult | null
@@ -1188,6 +1226,7 @@ function report(input: {
     table: [...rows, ...input.peerRows],
     flagSweep: input.sweep,
     coldStart: input.cold,
+    ceilingColdStart: input.ceilingCold,
     installedBinColdStart: input.installed,
     core: input.core,
     msw: input.msw,
@@ -1268,6 +1307,9 @@ function report(input: {
     input.installed
       ? `cold start, installed bin (node_modules/.bin/worksuite-mock): min ${input.installed.minMs} ms, median ${input.installed.medianMs} ms (${input.installed.runsMs.join(', ')} ms)`
       : 'installed bin cold start: skipped',
+    input.ceilingCold
+      ? `cold start, a bare node:http server (bench/ceiling.mjs) to its first answer: min ${input.ceilingCold.minMs} ms, median ${input.ceilingCold.medianMs} ms`
+      : 'ceiling cold start: skipped',
     ...(input.core
       ? [
           '',

@@ -7,10 +7,11 @@
  * loads (about 60 ms of a cold start once the cache is warm); each command loads only its own modules.
  * SIGINT and SIGTERM end the server with 0 in every phase: loading, starting, serving, closing.
  *
- * The shebang's `--max-semi-space-size=2` (also in `npm start`) keeps V8's young generation small: every
- * request leaves only short-lived garbage, and small scavenges beat large ones here. Measured over 1,000,000
- * meeting/create requests on 2 cores: 21k req/s, p99 1.5 ms, RSS 193 MB, against 17k req/s, p99 3.4 ms,
- * RSS 240 MB with V8's default. The flag cannot be set from inside the process, hence the shebang.
+ * The shebang's `--max-semi-space-size=2` (also in `npm start`) keeps V8's young generation small. Chosen with
+ * `npm run bench -- --flag-sweep` on all seven bench paths (docs/performance.md): against V8's defaults and a
+ * 16 MB young generation it answers as fast within the noise of shared cores (mean ratio to the ceiling
+ * 0.61 vs 0.60 and 0.61 over two sweeps), at a third less RSS (96-146 vs 123-232 MB per path). The flag
+ * cannot be set from inside the process, hence the shebang.
  */
 import module from 'node:module'
 
