@@ -291,6 +291,14 @@ export interface RuleCheckSpec<B, C, H = Hook<B, C>> {
   options?: (failure: CheckFailure) => VendorErrorOptions | undefined
 }
 
+/** Each endpoint's `elsewhere` entries, as its runners declared them (read by test/rule-elsewhere.test.ts). */
+const elsewhereByEndpoint = new Map<string, ReadonlySet<string>>()
+
+/** The rule ids the runners of `endpoint` list as `elsewhere`: the request schema's or the gateway's. */
+export function declaredElsewhere(endpoint: string): ReadonlySet<string> {
+  return elsewhereByEndpoint.get(endpoint) ?? new Set()
+}
+
 function refused(id: RefusalId, result: HookResult): void {
   if (result === undefined) return
   if (typeof result === 'string') refuse(id, result)
@@ -325,6 +333,8 @@ function stepsOf<B, C>(
       problems.push(`${r.id} has neither a check, a hook nor an elsewhere entry`)
   }
   if (problems.length) throw new Error(`[worksuite-mock] rule checks: ${problems.join('; ')}`)
+  for (const r of rules.filter((r) => elsewhere.has(r.id)))
+    elsewhereByEndpoint.set(r.endpoint, new Set([...declaredElsewhere(r.endpoint), r.id]))
 
   return rules.flatMap((r): ((body: B, ctx: C) => void | Promise<void>)[] => {
     const id = r.id as RefusalId
