@@ -9,7 +9,6 @@ import type { RequestContext } from '../../core/module.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
 import { isOwnCalendar } from '../calendar/calendars.ts'
 import { repeatsInRange } from '../calendar/recurrence.ts'
-import type { MeetingRecord } from './store.ts'
 
 export type Caller = WecomCaller
 export const callerOf = wecomCaller
