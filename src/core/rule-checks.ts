@@ -294,9 +294,12 @@ export interface RuleCheckSpec<B, C, H = Hook<B, C>> {
 /** Each endpoint's `elsewhere` entries, as its runners declared them (read by test/rule-elsewhere.test.ts). */
 const elsewhereByEndpoint = new Map<string, ReadonlySet<string>>()
 
-/** The rule ids the runners of `endpoint` list as `elsewhere`: the request schema's or the gateway's. */
-export function declaredElsewhere(endpoint: string): ReadonlySet<string> {
-  return elsewhereByEndpoint.get(endpoint) ?? new Set()
+/**
+ * The rule ids the runners of `endpoint` list as `elsewhere` (the request schema's or the gateway's), once a
+ * runner of its rules is built; undefined while none is.
+ */
+export function declaredElsewhere(endpoint: string): ReadonlySet<string> | undefined {
+  return elsewhereByEndpoint.get(endpoint)
 }
 
 function refused(id: RefusalId, result: HookResult): void {
@@ -333,8 +336,8 @@ function stepsOf<B, C>(
       problems.push(`${r.id} has neither a check, a hook nor an elsewhere entry`)
   }
   if (problems.length) throw new Error(`[worksuite-mock] rule checks: ${problems.join('; ')}`)
-  for (const r of rules.filter((r) => elsewhere.has(r.id)))
-    elsewhereByEndpoint.set(r.endpoint, new Set([...declaredElsewhere(r.endpoint), r.id]))
+  for (const endpoint of new Set(rules.map((r) => r.endpoint)))
+    elsewhereByEndpoint.set(endpoint, new Set([...(declaredElsewhere(endpoint) ?? []), ...elsewhere]))
 
   return rules.flatMap((r): ((body: B, ctx: C) => void | Promise<void>)[] => {
     const id = r.id as RefusalId
