@@ -1,6 +1,7 @@
 /**
  * The calendars a request may use (the CalendarStore, src/wecom/calendar/store.ts, keeps the seed's and the
- * ones oa/calendar/add made): a corp's calendar by id, and an app's default.
+ * ones oa/calendar/add made): a corp's calendar by id, an app's default, and the hooks of the cal_id rules
+ * the calendar endpoints share.
  */
 import { echo } from '../../core/echo.ts'
 import type { RequestContext } from '../../core/module.ts'
