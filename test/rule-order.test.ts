@@ -34,6 +34,29 @@ describe('oa/schedule/add attendees', () => {
   })
 })
 
+describe('oa/calendar/get calendar ids', () => {
+  /** The test core and a calendar of its first app that oa/calendar/del has deleted. */
+  async function withDeleted() {
+    const t = core()
+    const added = await t.wecom('/cgi-bin/oa/calendar/add', { calendar: { summary: 's', color: '#FF3030' } })
+    const calId: string = added.json.cal_id
+    expect((await t.wecom('/cgi-bin/oa/calendar/del', { cal_id: calId })).json.errcode).toBe(0)
+    return { t, calId }
+  }
+
+  test('a deleted calendar before an unknown id answers 90459 cal_id.deleted', async () => {
+    const { t, calId } = await withDeleted()
+    const r = await t.wecom('/cgi-bin/oa/calendar/get', { cal_id_list: [calId, 'wcnosuchcalendar'] })
+    expect([r.json.errcode, reasonRule(r)]).toEqual([90459, 'wecom.calendar.get.cal_id.deleted'])
+  })
+
+  test('an unknown id before a deleted calendar answers 90457 cal_id.known', async () => {
+    const { t, calId } = await withDeleted()
+    const r = await t.wecom('/cgi-bin/oa/calendar/get', { cal_id_list: ['wcnosuchcalendar', calId] })
+    expect([r.json.errcode, reasonRule(r)]).toEqual([90457, 'wecom.calendar.get.cal_id.known'])
+  })
+})
+
 describe('exmail/app/compose_send recipients', () => {
   const mail = (userids: string[]) => ({
     to: { userids },

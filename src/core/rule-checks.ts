@@ -291,6 +291,17 @@ export interface RuleCheckSpec<B, C, H = Hook<B, C>> {
   options?: (failure: CheckFailure) => VendorErrorOptions | undefined
 }
 
+/** Each endpoint's `elsewhere` entries, as its runners declared them (read by test/rule-elsewhere.test.ts). */
+const elsewhereByEndpoint = new Map<string, ReadonlySet<string>>()
+
+/**
+ * The rule ids the runners of `endpoint` list as `elsewhere` (the request schema's or the gateway's), once a
+ * runner of its rules is built; undefined while none is.
+ */
+export function declaredElsewhere(endpoint: string): ReadonlySet<string> | undefined {
+  return elsewhereByEndpoint.get(endpoint)
+}
+
 function refused(id: RefusalId, result: HookResult): void {
   if (result === undefined) return
   if (typeof result === 'string') refuse(id, result)
@@ -325,6 +336,8 @@ function stepsOf<B, C>(
       problems.push(`${r.id} has neither a check, a hook nor an elsewhere entry`)
   }
   if (problems.length) throw new Error(`[worksuite-mock] rule checks: ${problems.join('; ')}`)
+  for (const endpoint of new Set(rules.map((r) => r.endpoint)))
+    elsewhereByEndpoint.set(endpoint, new Set([...(declaredElsewhere(endpoint) ?? []), ...elsewhere]))
 
   return rules.flatMap((r): ((body: B, ctx: C) => void | Promise<void>)[] => {
     const id = r.id as RefusalId

@@ -3,7 +3,7 @@
  * with the code just before it. A refusal site is a literal after `fail(<code>, ` or `new VendorError(<code>, `
  * (its reason: `<id>: <detail>`) or after `refuse(` (its id). File constants (`const R = '…'`) are put into
  * `${R}`. Hook keys of ruleChecks are literals too. Some ids are built in code; a reason that starts with
- * `${…}` has its id from the caller, who names it as a literal (`ownMeeting(…, '<stem>')`).
+ * `${…}` has its id from the caller, who names it as a literal (a shape rule map's `'<id>'`).
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'

@@ -1,9 +1,9 @@
 /**
  * The calendars a request may use (the CalendarStore, src/wecom/calendar/store.ts, keeps the seed's and the
- * ones oa/calendar/add made): a corp's calendar by id, and an app's default.
+ * ones oa/calendar/add made): a corp's calendar by id, an app's default, and the hooks of the cal_id rules
+ * the calendar endpoints share.
  */
 import { echo } from '../../core/echo.ts'
-import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import type { WecomCaller } from '../auth.ts'
 import type { CalendarRecord } from './store.ts'
@@ -27,16 +27,56 @@ export function defaultCalendar(ctx: RequestContext, corpid: string, agentid: nu
   return ctx.env.stores.wecomCalendars.defaultOf(corpid, agentid)?.calId ?? ''
 }
 
+/** The rules a calendar id a request names must keep, in the rule files' order (`<endpoint>.cal_id.<rule>`). */
+export type CalIdRule = 'known' | 'own-app' | 'deleted'
+
 /**
- * The calendar a request names, if the calling app may touch it: none of the corp (or an empty id) → 90457
- * 日历ID异常; another app's → 90466 (日历/日程不可跨应用操作); deleted → 90459 日历已删除. `rule` is the
- * endpoint's id: `wecom.calendar.get`, `wecom.calendar.update`, … (INFERRED mappings, from the codes' names).
+ * The first cal_id rule the calendar `calId` names breaks for the caller, with the words of its reason: none of
+ * the corp (or an empty id) → 90457 日历ID异常; another app's → 90466 (日历/日程不可跨应用操作); deleted →
+ * 90459 日历已删除 (INFERRED mappings, from the codes' names). Undefined when the app may use it.
  */
-export function ownCalendar(ctx: RequestContext, caller: WecomCaller, calId: string, rule: string): CalendarRecord {
-  const c = calId === '' ? undefined : calendarOf(ctx, caller.corpid, calId)
-  if (!c) fail(90457, `${rule}.cal_id.known: no calendar "${echo(calId)}" in corp ${caller.corpid}`)
+function calIdFault(
+  c: CalendarRecord | undefined,
+  caller: WecomCaller,
+  calId: string,
+): { rule: CalIdRule; detail: string } | undefined {
+  if (!c) return { rule: 'known', detail: `no calendar "${echo(calId)}" in corp ${caller.corpid}` }
   if (c.agentid !== caller.agentid)
-    fail(90466, `${rule}.cal_id.own-app: calendar "${echo(calId)}" was created by app ${c.agentid}`)
-  if (c.deleted) fail(90459, `${rule}.cal_id.deleted: calendar "${echo(calId)}" is deleted`)
-  return c
+    return { rule: 'own-app', detail: `calendar "${echo(calId)}" was created by app ${c.agentid}` }
+  if (c.deleted) return { rule: 'deleted', detail: `calendar "${echo(calId)}" is deleted` }
+  return undefined
+}
+
+/** What the cal_id hooks see: the request and its caller; they leave the calendars the ids name for the handler. */
+export interface CalendarIdCheck {
+  ctx: RequestContext
+  caller: WecomCaller
+  /** The calendars of the ids, in their order, once the hooks have looked them up (all of them, when they pass). */
+  calendars?: (CalendarRecord | undefined)[]
+  /** The first id's fault, once looked for (null: none). */
+  calFault?: { rule: CalIdRule; detail: string } | null
+}
+
+/**
+ * The `<endpoint>.cal_id.known`, `.own-app` and `.deleted` hooks of an endpoint whose body names calendars
+ * (`idsOf`), run by src/core/rule-checks.ts at the rules' place in the file. The ids are checked in turn and
+ * the first that breaks any of the three decides, so a list answers for its first bad id whatever its fault.
+ */
+export function calIdHooks<B, C extends CalendarIdCheck>(
+  idsOf: (body: B) => readonly string[],
+): Record<CalIdRule, (body: B, s: C) => string | undefined> {
+  const fault = (b: B, s: C) => {
+    if (s.calFault !== undefined) return s.calFault
+    const ids = idsOf(b)
+    const calendars = ids.map((id) => (id === '' ? undefined : calendarOf(s.ctx, s.caller.corpid, id)))
+    s.calendars = calendars
+    s.calFault = null
+    for (let i = 0; i < ids.length && !s.calFault; i++) s.calFault = calIdFault(calendars[i], s.caller, ids[i]!) ?? null
+    return s.calFault
+  }
+  const hook = (rule: CalIdRule) => (b: B, s: C) => {
+    const f = fault(b, s)
+    return f?.rule === rule ? f.detail : undefined
+  }
+  return { known: hook('known'), 'own-app': hook('own-app'), deleted: hook('deleted') }
 }

@@ -9,18 +9,33 @@
  * {"cal_id":"wcjgewCwAAqeJcPI1d8Pwbjt7nttzAAA"}
  */
 import { defineEndpoint } from '../../core/module.ts'
+import { ruleChecks } from '../../core/rule-checks.ts'
+import { rulesOf } from '../../core/rules.ts'
 import type { WecomCalendarDelRequest } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
-import { ownCalendar } from './calendars.ts'
+import { type CalendarIdCheck, calIdHooks } from './calendars.ts'
 
 const R = 'wecom.calendar.del'
+
+const calId = calIdHooks<WecomCalendarDelRequest, CalendarIdCheck>((b) => [b.cal_id])
+
+/** The rules of contracts/rules/wecom.calendar.del.json in its order: the schema's, then cal_id's. */
+const check = ruleChecks<WecomCalendarDelRequest, CalendarIdCheck>(rulesOf(R), {
+  hooks: {
+    [`${R}.cal_id.known`]: calId.known,
+    [`${R}.cal_id.own-app`]: calId['own-app'],
+    [`${R}.cal_id.deleted`]: calId.deleted,
+  },
+  elsewhere: [`${R}.cal_id.required`, `${R}.types`],
+})
 
 export const calendarDel = defineEndpoint(R, {
   shape: { fallback: `${R}.types`, fields: { 'cal_id:required': `${R}.cal_id.required` } },
   handle(ctx) {
     const caller = wecomCaller(ctx)
-    const body = ctx.body as WecomCalendarDelRequest
-    const calendar = ownCalendar(ctx, caller, body.cal_id, R)
+    const s: CalendarIdCheck = { ctx, caller }
+    check(ctx.body as WecomCalendarDelRequest, s)
+    const calendar = s.calendars![0]!
     const { schedules, wecomCalendars } = ctx.env.stores
     for (const s of schedules.list({ corpid: caller.corpid, agentid: caller.agentid }))
       if (s.calId === calendar.calId && s.status === 0) schedules.cancel(s.id)

@@ -12,22 +12,29 @@ import { rulesOf } from '../../core/rules.ts'
 import type { WecomCalendarGetRequest } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
 import { wecomCheckOptions } from '../params.ts'
-import { ownCalendar } from './calendars.ts'
+import { type CalendarIdCheck, calIdHooks } from './calendars.ts'
 import { calendarView } from './store.ts'
 
 const R = 'wecom.calendar.get'
 
-const check = ruleChecks<WecomCalendarGetRequest>(rulesOf(R), {
-  elsewhere: [`${R}.types`, `${R}.cal_id.known`, `${R}.cal_id.own-app`, `${R}.cal_id.deleted`],
+const calId = calIdHooks<WecomCalendarGetRequest, CalendarIdCheck>((b) => b.cal_id_list ?? [])
+
+/** The rules of contracts/rules/wecom.calendar.get.json in its order: the list's, then each id's in turn. */
+const check = ruleChecks<WecomCalendarGetRequest, CalendarIdCheck>(rulesOf(R), {
+  hooks: {
+    [`${R}.cal_id.known`]: calId.known,
+    [`${R}.cal_id.own-app`]: calId['own-app'],
+    [`${R}.cal_id.deleted`]: calId.deleted,
+  },
+  elsewhere: [`${R}.types`],
   options: wecomCheckOptions,
 })
 
 export const calendarGet = defineEndpoint(R, {
   shape: { fallback: `${R}.types` },
   handle(ctx) {
-    const caller = wecomCaller(ctx)
-    const body = ctx.body as WecomCalendarGetRequest
-    check(body, undefined)
-    return { calendar_list: body.cal_id_list!.map((id) => calendarView(ownCalendar(ctx, caller, id, R))) }
+    const s: CalendarIdCheck = { ctx, caller: wecomCaller(ctx) }
+    check(ctx.body as WecomCalendarGetRequest, s)
+    return { calendar_list: s.calendars!.map((c) => calendarView(c!)) }
   },
 })

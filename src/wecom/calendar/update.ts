@@ -15,7 +15,7 @@ import { rulesOf } from '../../core/rules.ts'
 import type { WecomCalendarUpdateRequest } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
 import { wecomCheckOptions } from '../params.ts'
-import { ownCalendar } from './calendars.ts'
+import { type CalendarIdCheck, calIdHooks } from './calendars.ts'
 import {
   adminsAmongShares,
   type CalendarCheckContext,
@@ -37,8 +37,19 @@ const SHAPE_RULES: ShapeRules['fields'] = {
   'calendar.shares[].permission': `${R}.shares.permission.values`,
 }
 
-const check = ruleChecks<WecomCalendarUpdateRequest, CalendarCheckContext>(rulesOf(R), {
+type Check = CalendarCheckContext & CalendarIdCheck
+
+const calId = calIdHooks<WecomCalendarUpdateRequest, Check>((b) => [b.calendar.cal_id])
+
+/**
+ * The rules of contracts/rules/wecom.calendar.update.json in its order: cal_id's, then the fields', which
+ * read the calendar the cal_id hooks found (whether it is a 全员日历, whether it is public).
+ */
+const check = ruleChecks<WecomCalendarUpdateRequest, Check>(rulesOf(R), {
   hooks: {
+    [`${R}.cal_id.known`]: calId.known,
+    [`${R}.cal_id.own-app`]: calId['own-app'],
+    [`${R}.cal_id.deleted`]: calId.deleted,
     [`${R}.color.required`]: colorRequired,
     [`${R}.admins.among-shares`]: adminsAmongShares,
     [`${R}.public_range.required`]: publicRangeRequired,
@@ -49,9 +60,6 @@ const check = ruleChecks<WecomCalendarUpdateRequest, CalendarCheckContext>(rules
     `${R}.body.types`,
     `${R}.summary.required`,
     `${R}.skip_public_range.values`,
-    `${R}.cal_id.known`,
-    `${R}.cal_id.own-app`,
-    `${R}.cal_id.deleted`,
     `${R}.shares.userid.required`,
     `${R}.shares.permission.values`,
   ],
@@ -64,16 +72,21 @@ export const calendarUpdate = defineEndpoint(R, {
     const caller = wecomCaller(ctx)
     const body = ctx.body as WecomCalendarUpdateRequest
     const cal = body.calendar
-    const record = ownCalendar(ctx, caller, cal.cal_id, R)
     const keepsRange = body.skip_public_range === 1
-    const c: CalendarCheckContext = {
+    const c: Check = {
       ctx,
       caller,
-      corpCalendar: record.isCorpCalendar === 1,
-      isPublic: record.isPublic === 1,
       keepsPublicRange: keepsRange,
+      // Read only by the rules after cal_id's, once they have found the calendar: it keeps both (该属性不可更新).
+      get corpCalendar() {
+        return c.calendars![0]!.isCorpCalendar === 1
+      },
+      get isPublic() {
+        return c.calendars![0]!.isPublic === 1
+      },
     }
     check(body, c)
+    const record = c.calendars![0]!
     const { kept, failed } = keptShares(c, cal.shares)
     const keptIds = new Set(kept.map((s) => s.userid))
     const patch: CalendarPatch = {

@@ -2,38 +2,16 @@
  * Checks shared by meeting/create (doc 99104) and meeting/update (doc 98154): people (visible to the app,
  * headcount by corp tier), calendars, hosts, ring users and the repeat interval. The plain rules are checked
  * from their data (contracts/rules/wecom.meeting.{create,update}.json); these are the hooks' side, each
- * answering the detail of its refusal, or undefined when its rule holds. get_info uses ownMeeting.
+ * answering the detail of its refusal, or undefined when its rule holds.
  */
 import { echo } from '../../core/echo.ts'
-import { fail } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/module.ts'
 import { type WecomCaller, wecomCaller } from '../auth.ts'
 import { isOwnCalendar } from '../calendar/calendars.ts'
 import { repeatsInRange } from '../calendar/recurrence.ts'
-import type { MeetingRecord } from './store.ts'
 
 export type Caller = WecomCaller
 export const callerOf = wecomCaller
-
-/**
- * The meeting a request names, if this caller may touch it: unknown in this corp (another corp's meetings do
- * not exist for it) → 90602; booked by another app of the corp → 730005 (get_info; update and cancel run the
- * same rules as hooks).
- */
-export function ownMeeting(ctx: RequestContext, c: Caller, meetingid: string | undefined, rule: string): MeetingRecord {
-  if (!meetingid) fail(90602, `${rule}.required: meetingid is missing`)
-  const m = ctx.env.stores.meetings.get(c.corpid, meetingid)
-  if (!m) fail(90602, `${rule}.known: no meeting "${echo(meetingid)}" in corp ${c.corpid}`)
-  if (m.agentid !== c.agentid) {
-    fail(730005, `${rule}.own-app: meeting "${echo(meetingid)}" was booked by app ${m.agentid}, not ${c.agentid}`)
-  }
-  return m
-}
-
-/** 40058 for a value out of its documented range where the docs name no dedicated code. */
-export function invalidParam(rule: string, field: string, why: string): never {
-  fail(40058, `${rule}: ${field} ${why}`, { prefix: `${field} ${why}. Invalid input ` })
-}
 
 export function isVisible(ctx: RequestContext, c: Caller, userid: string): boolean {
   return ctx.env.stores.wecomDirectory.isVisible(c.corp, c.app, userid)

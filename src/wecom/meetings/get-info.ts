@@ -7,41 +7,81 @@
  * {"meetingid":"hyXXXX"}
  */
 import { echo } from '../../core/echo.ts'
-import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type Env, type RequestContext } from '../../core/module.ts'
+import { ruleChecks } from '../../core/rule-checks.ts'
+import { rulesOf } from '../../core/rules.ts'
 import type { WecomMeetingGetInfoRequest } from '../../generated/contracts.ts'
-import { callerOf, invalidParam, ownMeeting } from './checks.ts'
+import { badParam, type Caller, callerOf } from './checks.ts'
 import { type MeetingRecord, STATUS_CODE } from './store.ts'
 import { subMeeting, subMeetingFields } from './sub-meetings.ts'
 
-/** "meetingid和meeting_code必须填一个"; another app's meeting → 730005, another corp's does not exist (90602). */
-function getInfo(ctx: RequestContext): Record<string, unknown> {
-  const req = ctx.body as WecomMeetingGetInfoRequest
-  const c = callerOf(ctx)
-  let m: MeetingRecord
-  if (req.meetingid) {
-    m = ownMeeting(ctx, c, req.meetingid, 'wecom.meeting.get_info.meetingid')
-  } else if (req.meeting_code) {
-    const found = ctx.env.stores.meetings.getByCode(c.corpid, req.meeting_code)
+const R = 'wecom.meeting.get_info'
+
+type Req = WecomMeetingGetInfoRequest
+
+/** What the hooks see besides the body: the request and its caller; they leave the meeting and the occurrence. */
+interface Check {
+  ctx: RequestContext
+  c: Caller
+  /** The meeting the id (or, without one, the meeting_code) names in the caller's corp, once looked up (null: none). */
+  m?: MeetingRecord | null
+  /** The first occurrence get_info pages from, when sub_meetingid names one. */
+  from?: number
+}
+
+/**
+ * The meeting the request names: by meetingid when it has one, else by meeting_code ("meetingid和meeting_code
+ * 必须填一个"). Another corp's meetings do not exist for this corp.
+ */
+function named(req: Req, s: Check): MeetingRecord | null {
+  if (s.m === undefined) {
+    const { meetings } = s.ctx.env.stores
+    s.m =
+      (req.meetingid
+        ? meetings.get(s.c.corpid, req.meetingid)
+        : req.meeting_code
+          ? meetings.getByCode(s.c.corpid, req.meeting_code)
+          : undefined) ?? null
+  }
+  return s.m
+}
+
+/**
+ * The rules of contracts/rules/wecom.meeting.get_info.json in its order: one of meetingid and meeting_code,
+ * the meeting it names (730005 for another app's, whichever names it), then the occurrence.
+ */
+const check = ruleChecks<Req, Check>(rulesOf(R), {
+  hooks: {
+    [`${R}.meetingid.required`]: (req) =>
+      req.meetingid || req.meeting_code ? undefined : badParam('meetingid or meeting_code', 'is required'),
+    [`${R}.meetingid.known`]: (req, s) =>
+      req.meetingid && !named(req, s) ? `no meeting "${echo(req.meetingid)}" in corp ${s.c.corpid}` : undefined,
+    [`${R}.meetingid.own-app`]: (req, s) => {
+      const m = named(req, s)
+      return m && m.agentid !== s.c.agentid
+        ? `meeting "${echo(m.meetingid)}" was booked by app ${m.agentid}, not ${s.c.agentid}`
+        : undefined
+    },
     // INFERRED: 730004 非法的会议号 is the documented code for a meeting number that names nothing.
-    if (!found)
-      fail(730004, `wecom.meeting.get_info.meeting_code.known: no meeting with code ${echo(req.meeting_code)}`)
-    m = ownMeeting(ctx, c, found.meetingid, 'wecom.meeting.get_info.meetingid')
-  } else {
-    invalidParam('wecom.meeting.get_info.meetingid.required', 'meetingid or meeting_code', 'is required')
-  }
-  // An empty sub_meetingid is none (clients fill absent strings with ""); any other names one occurrence.
-  let from: number | undefined
-  if (req.sub_meetingid) {
-    const sub = subMeeting(m, req.sub_meetingid)
-    if (!sub)
-      fail(
-        730003,
-        `wecom.meeting.get_info.sub_meetingid.known: "${echo(req.sub_meetingid)}" names no occurrence of meeting ${m.meetingid}`,
-      )
-    from = sub.index
-  }
-  return meetingInfo(ctx.env, m, ctx.now, from)
+    [`${R}.meeting_code.known`]: (req, s) =>
+      !req.meetingid && !named(req, s) ? `no meeting with code ${echo(req.meeting_code)}` : undefined,
+    // An empty sub_meetingid is none (clients fill absent strings with ""); any other names one occurrence.
+    [`${R}.sub_meetingid.known`]: (req, s) => {
+      if (!req.sub_meetingid) return undefined
+      const m = s.m!
+      const sub = subMeeting(m, req.sub_meetingid)
+      if (!sub) return `"${echo(req.sub_meetingid)}" names no occurrence of meeting ${m.meetingid}`
+      s.from = sub.index
+      return undefined
+    },
+  },
+  elsewhere: [`${R}.body.types`],
+})
+
+function getInfo(ctx: RequestContext): Record<string, unknown> {
+  const s: Check = { ctx, c: callerOf(ctx) }
+  check(ctx.body as Req, s)
+  return meetingInfo(ctx.env, s.m!, ctx.now, s.from)
 }
 
 /**
@@ -110,7 +150,7 @@ export function meetingInfo(env: Env, m: MeetingRecord, now: number, from?: numb
   }
 }
 
-export const meetingGetInfo = defineEndpoint('wecom.meeting.get_info', {
-  shape: { fallback: 'wecom.meeting.get_info.body.types' },
+export const meetingGetInfo = defineEndpoint(R, {
+  shape: { fallback: `${R}.body.types` },
   handle: getInfo,
 })

@@ -12,13 +12,12 @@
  * → {"errcode":0,"errmsg":"ok","next_cursor":"","meetingid_list":["hy…"]}
  */
 import { echo } from '../../core/echo.ts'
-import { fail } from '../../core/errors.ts'
-import { defineEndpoint } from '../../core/module.ts'
+import { defineEndpoint, type RequestContext } from '../../core/module.ts'
 import { ruleChecks } from '../../core/rule-checks.ts'
 import { rulesOf } from '../../core/rules.ts'
 import type { WecomMeetingGetUserMeetingidRequest } from '../../generated/contracts.ts'
 import { wecomCheckOptions } from '../params.ts'
-import { callerOf, isVisible } from './checks.ts'
+import { type Caller, callerOf, isVisible } from './checks.ts'
 import type { MeetingRecord } from './store.ts'
 
 const R = 'wecom.meeting.get_user_meetingid'
@@ -28,21 +27,6 @@ const MAX_SPAN = 180 * 86_400
 const DEFAULT_LIMIT = 100
 
 type Body = WecomMeetingGetUserMeetingidRequest
-
-const check = ruleChecks<Body>(rulesOf(R), {
-  hooks: {
-    [`${R}.time.order`]: (b) =>
-      b.begin_time !== undefined && b.end_time !== undefined && b.end_time < b.begin_time
-        ? `end_time ${b.end_time} is before begin_time ${b.begin_time}`
-        : undefined,
-    [`${R}.time.span`]: (b) =>
-      b.begin_time !== undefined && b.end_time !== undefined && b.end_time - b.begin_time > MAX_SPAN
-        ? `begin_time ${b.begin_time} to end_time ${b.end_time} is over 180 days`
-        : undefined,
-  },
-  elsewhere: [`${R}.types`, `${R}.userid.visible`, `${R}.cursor.known`],
-  options: wecomCheckOptions,
-})
 
 /** Where a page ends: the last meeting's start and id, the order the list is in. */
 interface Key {
@@ -61,6 +45,42 @@ function decodeCursor(cursor: string): Key | undefined {
   return m ? { start: Number(m[1]), id: m[2]! } : undefined
 }
 
+/** What the hooks see besides the body: the request and its caller; the cursor hook leaves where the page starts. */
+interface Check {
+  ctx: RequestContext
+  c: Caller
+  /** The last meeting of the page before, from a cursor the endpoint gave. */
+  after?: Key
+}
+
+/** A cursor that names a page: none, '' and "0" start at the first (the doc example's "0"). */
+const paging = (cursor: string | undefined): cursor is string => cursor !== undefined && cursor !== '' && cursor !== '0'
+
+/** The rules of contracts/rules/wecom.meeting.get_user_meetingid.json in its order. */
+const check = ruleChecks<Body, Check>(rulesOf(R), {
+  hooks: {
+    [`${R}.time.order`]: (b) =>
+      b.begin_time !== undefined && b.end_time !== undefined && b.end_time < b.begin_time
+        ? `end_time ${b.end_time} is before begin_time ${b.begin_time}`
+        : undefined,
+    [`${R}.time.span`]: (b) =>
+      b.begin_time !== undefined && b.end_time !== undefined && b.end_time - b.begin_time > MAX_SPAN
+        ? `begin_time ${b.begin_time} to end_time ${b.end_time} is over 180 days`
+        : undefined,
+    [`${R}.userid.visible`]: (b, { ctx, c }) =>
+      isVisible(ctx, c, b.userid)
+        ? undefined
+        : `"${echo(b.userid)}" is no user of corp ${c.corpid} in app ${c.agentid}'s visible range`,
+    [`${R}.cursor.known`]: (b, s) => {
+      if (!paging(b.cursor)) return undefined
+      s.after = decodeCursor(b.cursor)
+      return s.after ? undefined : `cursor "${echo(b.cursor)}" is no next_cursor of this endpoint`
+    },
+  },
+  elsewhere: [`${R}.types`],
+  options: wecomCheckOptions,
+})
+
 /** The member's part in the booking: admin, invitee or host. */
 function takesPart(m: MeetingRecord, userid: string): boolean {
   return m.admin_userid === userid || m.invitees.includes(userid) || (m.settings.hosts ?? []).includes(userid)
@@ -71,17 +91,9 @@ export const meetingGetUserMeetingid = defineEndpoint(R, {
   handle(ctx) {
     const c = callerOf(ctx)
     const body = ctx.body as Body
-    check(body, undefined)
-    if (!isVisible(ctx, c, body.userid))
-      fail(
-        400021,
-        `${R}.userid.visible: "${echo(body.userid)}" is no user of corp ${c.corpid} in app ${c.agentid}'s visible range`,
-      )
-    let after: Key | undefined
-    if (body.cursor !== undefined && body.cursor !== '' && body.cursor !== '0') {
-      after = decodeCursor(body.cursor)
-      if (!after) fail(50100, `${R}.cursor.known: cursor "${echo(body.cursor)}" is no next_cursor of this endpoint`)
-    }
+    const s: Check = { ctx, c }
+    check(body, s)
+    const { after } = s
     // The window (decision: get_user_meetingid window): without both bounds end_time is now; a bound left out
     // is the other one 180 days away.
     const end = body.end_time ?? (body.begin_time === undefined ? ctx.now : body.begin_time + MAX_SPAN)

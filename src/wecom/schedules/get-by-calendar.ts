@@ -14,7 +14,7 @@ import { ruleChecks } from '../../core/rule-checks.ts'
 import { rulesOf } from '../../core/rules.ts'
 import type { WecomScheduleGetByCalendarRequest } from '../../generated/contracts.ts'
 import { wecomCaller } from '../auth.ts'
-import { ownCalendar } from '../calendar/calendars.ts'
+import { type CalendarIdCheck, calIdHooks } from '../calendar/calendars.ts'
 import { wecomCheckOptions } from '../params.ts'
 import { scheduleView } from './store.ts'
 
@@ -22,8 +22,18 @@ const R = 'wecom.schedule.get_by_calendar'
 /** 默认为500. */
 const DEFAULT_LIMIT = 500
 
-const check = ruleChecks<WecomScheduleGetByCalendarRequest>(rulesOf(R), {
-  elsewhere: [`${R}.cal_id.required`, `${R}.types`, `${R}.cal_id.known`, `${R}.cal_id.own-app`, `${R}.cal_id.deleted`],
+type Body = WecomScheduleGetByCalendarRequest
+
+const calId = calIdHooks<Body, CalendarIdCheck>((b) => [b.cal_id])
+
+/** The rules of contracts/rules/wecom.schedule.get_by_calendar.json in its order: the page's, then cal_id's. */
+const check = ruleChecks<Body, CalendarIdCheck>(rulesOf(R), {
+  hooks: {
+    [`${R}.cal_id.known`]: calId.known,
+    [`${R}.cal_id.own-app`]: calId['own-app'],
+    [`${R}.cal_id.deleted`]: calId.deleted,
+  },
+  elsewhere: [`${R}.cal_id.required`, `${R}.types`],
   options: wecomCheckOptions,
 })
 
@@ -31,9 +41,10 @@ export const scheduleGetByCalendar = defineEndpoint(R, {
   shape: { fallback: `${R}.types`, fields: { 'cal_id:required': `${R}.cal_id.required` } },
   handle(ctx) {
     const caller = wecomCaller(ctx)
-    const body = ctx.body as WecomScheduleGetByCalendarRequest
-    check(body, undefined)
-    const calendar = ownCalendar(ctx, caller, body.cal_id, R)
+    const body = ctx.body as Body
+    const s: CalendarIdCheck = { ctx, caller }
+    check(body, s)
+    const calendar = s.calendars![0]!
     const offset = body.offset ?? 0
     const limit = body.limit ?? DEFAULT_LIMIT
     const page: (ReturnType<typeof scheduleView> & { sequence: number })[] = []
