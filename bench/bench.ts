@@ -957,7 +957,7 @@ async function main() {
   const notes: string[] = []
   if (!flags['no-build']) {
     log('building (npm run build → dist/) …')
-    build()
+    await build()
   }
   const configFile = benchConfig()
   const loadAtStart = loadavg().map((l) => round(l, 2))
