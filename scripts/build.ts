@@ -30,6 +30,9 @@ export const REQUEST_VALIDATORS = 'src/generated/request-validators.cjs'
 /** Folders of JSON that dist code reads by path (readdirSync), not by import. */
 export const ASSETS = ['contracts/cases', 'contracts/schemas', 'contracts/openapi', 'contracts/rules', 'src/console/ui']
 
+/** The error catalogues, read on first use by src/core/errors.ts, not imported (so tsc does not copy them). */
+export const CATALOGUES = ['contracts/errors/wecom.json', 'contracts/errors/feishu.json']
+
 /** `from './x.ts'`, `import('./x.ts')` and `declare module './x.ts'` → `.js`: relative specifiers only, package names stay. */
 export function jsSpecifiers(dts: string): string {
   return dts.replace(/((?:from|import|declare module)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g, '$1$2$3.js$2')
@@ -153,6 +156,7 @@ export async function build(): Promise<void> {
   const tsc = join(root, 'node_modules/typescript/bin/tsc')
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root })
   for (const dir of ASSETS) cpSync(join(root, dir), join(dist, dir), { recursive: true })
+  for (const file of CATALOGUES) cpSync(join(root, file), join(dist, file))
   writeFileSync(join(dist, CONFIG_VALIDATOR), configValidatorCode())
   writeFileSync(join(dist, REQUEST_VALIDATORS), requestValidatorsCode())
   for (const file of declarations(dist)) {
