@@ -21,7 +21,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -134,12 +135,20 @@ function importProbe(spec: string): string {
 /**
  * The installed bin (its dist/src/cli.js, under plain Node) with a preload that records every file it loads:
  * ES modules through a resolve hook (module.registerHooks, Node ≥ 22.15; without it only CommonJS is seen),
- * CommonJS from require.cache, written when the server exits. Started, asked for /__mock/health/ready (every
- * request validator loaded) and for a WeCom error (the catalogue), then stopped with SIGTERM.
+ * CommonJS from require.cache, written when the server exits. Started with --data-dir and --proxy-port (the
+ * lazily loaded node:sqlite store, proxy chunk and local CA), asked for /__mock/health/ready (every request
+ * validator loaded), for a WeCom error directly and through the proxy (the catalogue, read on first use), and
+ * by `worksuite-mock report`; then stopped with SIGTERM.
  */
-async function bundleProbe(
-  project: string,
-): Promise<{ loaded: string[]; hooks: boolean; esmSeen: boolean; errcode: unknown }> {
+async function bundleProbe(project: string): Promise<{
+  loaded: string[]
+  hooks: boolean
+  esmSeen: boolean
+  errcode: unknown
+  proxied: unknown
+  report: Run
+  stateKept: boolean
+}> {
   const out = join(project, 'bundle-probe.json')
   const preload = join(project, 'bundle-probe.mjs')
   writeFileSync(
@@ -154,7 +163,9 @@ process.on('exit', () => writeFileSync(${JSON.stringify(out)}, JSON.stringify({ 
 `,
   )
   const bin = join(project, 'node_modules/worksuite-mock/dist/src/cli.js')
-  const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, bin, '--port', '0', '--quiet'], {
+  const state = join(project, 'bundle-probe-state')
+  const args = ['--import', pathToFileURL(preload).href, bin, '--port', '0', '--data-dir', state, '--proxy-port', '0']
+  const child = spawn(process.execPath, args, {
     cwd: project,
     env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -164,14 +175,14 @@ process.on('exit', () => writeFileSync(${JSON.stringify(out)}, JSON.stringify({ 
     output += d
   })
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL within 30 s: ${output}`)), 30_000)
+    const [url, proxy] = await new Promise<[string, string]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no banner within 30 s: ${output}`)), 30_000)
       child.stdout.on('data', (d) => {
         output += d
-        const m = /http:\/\/127\.0\.0\.1:\d+/.exec(output)
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*Proxy: +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)
         if (m) {
           clearTimeout(timer)
-          resolve(m[0])
+          resolve([m[1]!, m[2]!])
         }
       })
       child.once('exit', (code) => reject(new Error(`exited ${code} before listening: ${output}`)))
@@ -183,6 +194,8 @@ process.on('exit', () => writeFileSync(${JSON.stringify(out)}, JSON.stringify({ 
     }
     assert(ready === 200, `/__mock/health/ready answered ${ready}`)
     const { errcode } = (await (await fetch(`${url}/cgi-bin/gettoken?corpid=x`)).json()) as { errcode: unknown }
+    const proxied = await proxiedErrcode(proxy, 'http://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=x')
+    const report = await run('npx', ['worksuite-mock', 'report', '--target', url], project)
     const exited = once(child, 'exit')
     child.kill('SIGTERM')
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
@@ -192,10 +205,35 @@ process.on('exit', () => writeFileSync(${JSON.stringify(out)}, JSON.stringify({ 
       hooks: probe.hooks,
       esmSeen: probe.esm.length > 0,
       errcode,
+      proxied,
+      report,
+      stateKept: readdirSync(state).some((f) => f.endsWith('.sqlite')),
     }
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL')
   }
+}
+
+/** An absolute-form request through the HTTP proxy at `proxy`: the errcode of its JSON answer. */
+function proxiedErrcode(proxy: string, target: string): Promise<unknown> {
+  const { hostname, port } = new URL(proxy)
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path: target, headers: { host: new URL(target).host } }, (res) => {
+      let body = ''
+      res.on('data', (d) => {
+        body += d
+      })
+      res.on('end', () => {
+        try {
+          resolve((JSON.parse(body) as { errcode?: unknown }).errcode)
+        } catch {
+          reject(new Error(`the proxy answered ${res.statusCode}: ${body.slice(0, 200)}`))
+        }
+      })
+    })
+    req.on('error', reject)
+    req.end()
+  })
 }
 
 async function main(): Promise<void> {
@@ -396,7 +434,7 @@ if (probeBody.errcode !== 0) throw new Error('gettoken through the mounted emula
     })
 
     await step(
-      "the installed bin runs its bundle: no per-module file of dist/ loaded, the build's validators, no ajv compiler",
+      "the installed bin runs its bundle (with --data-dir, --proxy-port, report): no per-module file of dist/ loaded, the build's validators, no ajv compiler",
       async () => {
         const r = await bundleProbe(project)
         const dist = join(project, 'node_modules/worksuite-mock/dist/')
@@ -409,6 +447,9 @@ if (probeBody.errcode !== 0) throw new Error('gettoken through the mounted emula
         const compiler = r.loaded.filter((f) => /[\\/]ajv[\\/]dist[\\/](2020|core|ajv)\.js$/.test(f))
         assert(compiler.length === 0, `the bin loaded ajv's compiler: ${compiler.join(', ')}`)
         assert(r.errcode === 41004, `a WeCom error from the bundle (its catalogue read on first use): ${r.errcode}`)
+        assert(r.proxied === 41004, `a WeCom error through the bundle's proxy (--proxy-port): ${String(r.proxied)}`)
+        assert(r.stateKept, 'no SQLite file in --data-dir')
+        assert(r.report.code === 0 && /requests since the last reset/.test(r.report.stdout), failure(r.report))
       },
     )
 
