@@ -4,8 +4,10 @@
  * WeCom meeting/create, meeting/update, oa/schedule/add, exmail/app/compose_send (the doc's example), the
  * Feishu mail send, and a bad token on each vendor, with valid, distinct requests. Each path is measured in
  * alternating rounds against the ceiling (a bare node:http server that parses the same body, bench/ceiling.mjs),
- * so drift on shared cores falls on both alike: the ratio is what counts. In the same run: the installed
- * bin's cold start (`npm pack` installed into .cache/installed, 10 runs), the core's µs per request with empty
+ * so drift on shared cores falls on both alike: the ratio is what counts. In the same run: cold starts (wall
+ * and CPU to the first answer, 10 alternating rounds of dist/src/cli.js, the ceiling and the installed bin,
+ * `npm pack` installed into .cache/installed, with a filled and an empty compile cache), the core's µs per
+ * request with empty
  * and full stores (bench/core.ts), the MSW path per round with its RSS (bench/msw.ts), Prism and WireMock on
  * meeting/create (fetched into .cache/peers, never dependencies; skipped with a note when they cannot be had),
  * a web console tab open (headless Debian chromium), meeting/create with and without --data-dir (two servers,
@@ -297,101 +299,165 @@ interface ColdStart {
   minMs: number
   medianMs: number
   runsMs: number[]
+  /** The process's CPU time (every thread) from spawn to its first answer: steadier than wall on shared cores. */
+  cpuMinMs: number
+  cpuMedianMs: number
 }
 
-function coldStats(runs: number[]): ColdStart {
-  const sorted = [...runs].sort((a, b) => a - b)
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b)
   const mid = sorted.length / 2
-  const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-  return { minMs: round(sorted[0]!, 1), medianMs: round(median, 1), runsMs: runs.map((r) => Math.round(r)) }
+  return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-/** Spawns `cmd` and waits for the first 200 of `url` (any answer with `anyStatus`); the time from spawn to it. */
+function coldStats(runs: { ms: number; cpuMs: number }[]): ColdStart {
+  const wall = runs.map((r) => r.ms)
+  const cpu = runs.map((r) => r.cpuMs)
+  return {
+    minMs: round(Math.min(...wall), 1),
+    medianMs: round(median(wall), 1),
+    runsMs: wall.map((r) => Math.round(r)),
+    cpuMinMs: round(Math.min(...cpu), 1),
+    cpuMedianMs: round(median(cpu), 1),
+  }
+}
+
+/** CPU time a live process has used, every thread, in ms at nanosecond resolution (/proc/<pid>/task/∗/schedstat). */
+function threadsCpuMs(pid: number | undefined): number {
+  if (!pid) return Number.NaN
+  let ns = 0
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`))
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0])
+  } catch {
+    return cpuMs(pid)
+  }
+  return ns / 1e6
+}
+
+/** Spawns `cmd` and waits for the first 200 of `url` (any answer with `anyStatus`); the time and CPU from spawn to it. */
 async function timeToFirstAnswer(
   cmd: string,
   args: string[],
   url: string,
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; anyStatus?: boolean } = {},
-): Promise<number | { failed: string }> {
+): Promise<{ ms: number; cpuMs: number } | { failed: string }> {
   const t0 = performance.now()
   const p = startProcess(cmd, args, opts)
   let answered = false
+  let cpu = Number.NaN
   while (!answered && performance.now() - t0 < 10_000) {
     try {
       const status = (await fetch(url)).status
       answered = status === 200 || opts.anyStatus === true
+      if (answered) cpu = threadsCpuMs(p.pid)
     } catch {
       await new Promise((r) => setTimeout(r, 1))
     }
   }
   const ms = performance.now() - t0
   await stop(p)
-  return answered ? ms : { failed: (p as unknown as { outputTail: string }).outputTail }
+  return answered ? { ms, cpuMs: cpu } : { failed: (p as unknown as { outputTail: string }).outputTail }
 }
 
-/** From spawning `node <shebang flags> dist/src/cli.js` (default settings) to its first 200 on /__mock/health; 10 runs. */
-async function coldStart(): Promise<ColdStart | { skipped: string }> {
-  const runs: number[] = []
-  for (let i = 0; i < 10; i++) {
-    const port = await freePort()
-    const ms = await timeToFirstAnswer(
-      node,
-      [...shebangFlags(), join(root, 'dist/src/cli.js'), `--port=${port}`, '--quiet'],
-      `http://127.0.0.1:${port}/__mock/health`,
-    )
-    if (typeof ms !== 'number') return { skipped: `dist/src/cli.js did not answer: ${ms.failed}` }
-    runs.push(ms)
-  }
-  return coldStats(runs)
-}
-
-/** The same for the ceiling (a bare node:http server), the floor any Node server's cold start stands on. */
-async function ceilingColdStart(): Promise<ColdStart | { skipped: string }> {
-  const runs: number[] = []
-  for (let i = 0; i < 10; i++) {
-    const port = await freePort()
-    const ms = await timeToFirstAnswer(
-      node,
-      [join(root, 'bench/ceiling.mjs'), String(port)],
-      `http://127.0.0.1:${port}/`,
-      {
-        anyStatus: true,
-      },
-    )
-    if (typeof ms !== 'number') return { skipped: `the ceiling did not answer: ${ms.failed}` }
-    runs.push(ms)
-  }
-  return coldStats(runs)
+interface ColdTarget {
+  name: string
+  /** The command, given a free port; `fresh` is a new empty directory for this run only. */
+  command: (
+    port: number,
+    fresh: string,
+  ) => { cmd: string; args: string[]; url: string; cwd?: string; env?: NodeJS.ProcessEnv; anyStatus?: boolean }
+  runs: { ms: number; cpuMs: number }[]
+  failed?: string
 }
 
 /**
- * The bin as a user starts it: this checkout's `npm pack`, installed into .cache/installed, run as
- * `node_modules/.bin/worksuite-mock` (its shebang, `env -S node …`, finds this Node first on PATH), from
- * spawn to its first 200 on /__mock/health; 10 runs. The first run fills Node's compile cache for the new
- * install, so the minimum and the median are the warm figures.
+ * Cold starts, 10 rounds, the targets alternating within each round (drift on shared cores falls on all
+ * alike): `node <shebang flags> dist/src/cli.js`, the ceiling (a bare node:http server, the floor any Node
+ * server's cold start stands on), and unless --no-installed the bin as a user starts it: this checkout's
+ * `npm pack`, installed into .cache/installed, run as `node_modules/.bin/worksuite-mock` (its shebang, `env -S
+ * node …`, finds this Node first on PATH), once with Node's compile cache as a user's later starts find it
+ * (the first run fills it) and once with an empty cache every time (a first-ever start). Each from spawn to
+ * its first 200 on /__mock/health.
  */
-async function installedColdStart(): Promise<ColdStart | { skipped: string }> {
-  const dir = join(cache, 'installed')
-  try {
-    rmSync(dir, { recursive: true, force: true })
-    const { file } = packTarball(join(cache, 'package'), { build: false })
-    installInto(dir, file)
-  } catch (e) {
-    return { skipped: `installed bin: npm pack or install failed: ${(e as Error).message.split('\n')[0]}` }
+async function coldStarts(): Promise<{
+  cold: ColdStart | null
+  ceilingCold: ColdStart | null
+  installed: ColdStart | null
+  installedEmptyCache: ColdStart | null
+  skipped: string[]
+}> {
+  const skipped: string[] = []
+  const health = (port: number) => `http://127.0.0.1:${port}/__mock/health`
+  const targets: ColdTarget[] = [
+    {
+      name: 'dist/src/cli.js',
+      command: (port) => ({
+        cmd: node,
+        args: [...shebangFlags(), join(root, 'dist/src/cli.js'), `--port=${port}`, '--quiet'],
+        url: health(port),
+      }),
+      runs: [],
+    },
+    {
+      name: 'the ceiling',
+      command: (port) => ({
+        cmd: node,
+        args: [join(root, 'bench/ceiling.mjs'), String(port)],
+        url: `http://127.0.0.1:${port}/`,
+        anyStatus: true,
+      }),
+      runs: [],
+    },
+  ]
+  if (flags['no-installed']) skipped.push('installed bin: --no-installed')
+  else {
+    const dir = join(cache, 'installed')
+    try {
+      rmSync(dir, { recursive: true, force: true })
+      const { file } = packTarball(join(cache, 'package'), { build: false })
+      installInto(dir, file)
+      const bin = join(dir, 'node_modules/.bin/worksuite-mock')
+      const installedTarget = (name: string, emptyCache: boolean): ColdTarget => ({
+        name,
+        command: (port, fresh) => ({
+          cmd: bin,
+          args: [`--port=${port}`, '--quiet'],
+          url: health(port),
+          cwd: dir,
+          env: childEnv(emptyCache ? { NODE_COMPILE_CACHE: fresh } : {}),
+        }),
+        runs: [],
+      })
+      targets.push(installedTarget('installed bin', false), installedTarget('installed bin, empty compile cache', true))
+    } catch (e) {
+      skipped.push(`installed bin: npm pack or install failed: ${(e as Error).message.split('\n')[0]}`)
+    }
   }
-  const bin = join(dir, 'node_modules/.bin/worksuite-mock')
-  const env = childEnv()
-  const runs: number[] = []
-  for (let i = 0; i < 10; i++) {
-    const port = await freePort()
-    const ms = await timeToFirstAnswer(bin, [`--port=${port}`, '--quiet'], `http://127.0.0.1:${port}/__mock/health`, {
-      cwd: dir,
-      env,
-    })
-    if (typeof ms !== 'number') return { skipped: `installed bin did not answer: ${ms.failed}` }
-    runs.push(ms)
+  const freshRoot = join(cache, 'compile-cache')
+  for (let round = 0; round < 10; round++)
+    for (const t of targets) {
+      if (t.failed) continue
+      const fresh = join(freshRoot, String(round))
+      rmSync(fresh, { recursive: true, force: true })
+      const { cmd, args, url, ...opts } = t.command(await freePort(), fresh)
+      const r = await timeToFirstAnswer(cmd, args, url, opts)
+      rmSync(fresh, { recursive: true, force: true })
+      if ('failed' in r) t.failed = `${t.name} did not answer: ${r.failed}`
+      else t.runs.push(r)
+    }
+  const stats = (name: string) => {
+    const t = targets.find((x) => x.name === name)
+    if (t?.failed) skipped.push(t.failed)
+    return t && !t.failed ? coldStats(t.runs) : null
   }
-  return coldStats(runs)
+  return {
+    cold: stats('dist/src/cli.js'),
+    ceilingCold: stats('the ceiling'),
+    installed: stats('installed bin'),
+    installedEmptyCache: stats('installed bin, empty compile cache'),
+    skipped,
+  }
 }
 
 /**
@@ -957,26 +1023,18 @@ async function main() {
   const notes: string[] = []
   if (!flags['no-build']) {
     log('building (npm run build → dist/) …')
-    build()
+    await build()
   }
   const configFile = benchConfig()
   const loadAtStart = loadavg().map((l) => round(l, 2))
 
-  log('cold start of dist/src/cli.js (10 runs) …')
-  const coldRun = await coldStart()
-  let cold: ColdStart | null = null
-  if ('skipped' in coldRun) skipped.push(coldRun.skipped)
-  else cold = coldRun
-  const ceilingColdRun = await ceilingColdStart()
-  const ceilingCold = 'skipped' in ceilingColdRun ? null : ceilingColdRun
-  let installed: ColdStart | null = null
-  if (flags['no-installed']) skipped.push('installed bin: --no-installed')
-  else {
-    log('installed bin cold start (npm pack, install into .cache/installed, 10 runs) …')
-    const r = await installedColdStart()
-    if ('skipped' in r) skipped.push(r.skipped)
-    else installed = r
-  }
+  log(
+    flags['no-installed']
+      ? 'cold start of dist/src/cli.js and the ceiling (10 alternating rounds) …'
+      : 'cold starts: dist/src/cli.js, the ceiling and the installed bin (npm pack into .cache/installed; 10 alternating rounds) …',
+  )
+  const { cold, ceilingCold, installed, installedEmptyCache, skipped: coldSkipped } = await coldStarts()
+  skipped.push(...coldSkipped)
 
   const ceiling = await startCeiling()
   const candidates = !flags['flag-sweep']
@@ -1141,6 +1199,7 @@ async function main() {
     cold,
     ceilingCold,
     installed,
+    installedEmptyCache,
     core,
     msw,
     long,
@@ -1165,6 +1224,12 @@ function fmtTable(cols: readonly string[], lines: string[][]): string[] {
 
 const fix = (n: number | null, d = 2) => (n === null ? '-' : n.toFixed(d))
 
+function coldLine(what: string, c: ColdStart | null): string {
+  return c
+    ? `cold start, ${what}: wall min ${c.minMs} ms, median ${c.medianMs} ms (${c.runsMs.join(', ')} ms); CPU min ${c.cpuMinMs} ms, median ${c.cpuMedianMs} ms`
+    : `cold start, ${what}: skipped`
+}
+
 function report(input: {
   rows: PathRow[]
   peerRows: PathRow[]
@@ -1172,6 +1237,7 @@ function report(input: {
   cold: ColdStart | null
   ceilingCold: ColdStart | null
   installed: ColdStart | null
+  installedEmptyCache: ColdStart | null
   core: CoreRow[] | null
   msw: MswResult | null
   long: { requests: number; rps: number; rssMb: number | null; lastOkPct: number } | null
@@ -1228,6 +1294,7 @@ function report(input: {
     coldStart: input.cold,
     ceilingColdStart: input.ceilingCold,
     installedBinColdStart: input.installed,
+    installedBinColdStartEmptyCache: input.installedEmptyCache,
     core: input.core,
     msw: input.msw,
     longRun: input.long,
@@ -1301,15 +1368,13 @@ function report(input: {
         ]
       : []),
     '',
-    input.cold
-      ? `cold start, node dist/src/cli.js to its first /__mock/health: min ${input.cold.minMs} ms, median ${input.cold.medianMs} ms (${input.cold.runsMs.join(', ')} ms)`
-      : 'cold start: skipped',
-    input.installed
-      ? `cold start, installed bin (node_modules/.bin/worksuite-mock): min ${input.installed.minMs} ms, median ${input.installed.medianMs} ms (${input.installed.runsMs.join(', ')} ms)`
-      : 'installed bin cold start: skipped',
-    input.ceilingCold
-      ? `cold start, a bare node:http server (bench/ceiling.mjs) to its first answer: min ${input.ceilingCold.minMs} ms, median ${input.ceilingCold.medianMs} ms`
-      : 'ceiling cold start: skipped',
+    coldLine('node dist/src/cli.js to its first /__mock/health', input.cold),
+    coldLine(
+      'installed bin (node_modules/.bin/worksuite-mock), compile cache filled by its first run',
+      input.installed,
+    ),
+    coldLine('installed bin, empty compile cache every run (a first-ever start)', input.installedEmptyCache),
+    coldLine('a bare node:http server (bench/ceiling.mjs) to its first answer', input.ceilingCold),
     ...(input.core
       ? [
           '',

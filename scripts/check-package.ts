@@ -10,6 +10,8 @@
  *     with 0 errors, the README's examples included;
  *   - the README's vitest + MSW example and its Express example pass as written (taken from README.md by
  *     their `<!-- package-check: … -->` markers);
+ *   - the bin runs its bundle (dist/src/cli.js and dist/src/bin/, no per-module file of dist/), with the
+ *     build's precompiled validators and without ajv's compiler;
  *   - `npx worksuite-mock --help` and `--version`; `npx worksuite-mock` answering /__mock/health and
  *     /__mock/health/ready and serving the web console; `npx worksuite-mock contracts --target <that server>`
  *     passing.
@@ -19,9 +21,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { childEnv, installInto, packTarball, root } from './scratch-package.ts'
 
 const keep = process.argv.includes('--keep')
@@ -128,6 +132,110 @@ function importProbe(spec: string): string {
   `
 }
 
+/**
+ * The installed bin (its dist/src/cli.js, under plain Node) with a preload that records every file it loads:
+ * ES modules through a resolve hook (module.registerHooks, Node ≥ 22.15; without it only CommonJS is seen),
+ * CommonJS from require.cache, written when the server exits. Started with --data-dir and --proxy-port (the
+ * lazily loaded node:sqlite store, proxy chunk and local CA), asked for /__mock/health/ready (every request
+ * validator loaded), for a WeCom error directly and through the proxy (the catalogue, read on first use), and
+ * by `worksuite-mock report`; then stopped with SIGTERM.
+ */
+async function bundleProbe(project: string): Promise<{
+  loaded: string[]
+  hooks: boolean
+  esmSeen: boolean
+  errcode: unknown
+  proxied: unknown
+  report: Run
+  stateKept: boolean
+}> {
+  const out = join(project, 'bundle-probe.json')
+  const preload = join(project, 'bundle-probe.mjs')
+  writeFileSync(
+    preload,
+    `import module, { createRequire } from 'node:module'
+import { writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+const esm = []
+const hooks = typeof module.registerHooks === 'function'
+if (hooks) module.registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); if (r.url.startsWith('file:')) esm.push(fileURLToPath(r.url)); return r } })
+process.on('exit', () => writeFileSync(${JSON.stringify(out)}, JSON.stringify({ hooks, esm, cjs: Object.keys(createRequire(import.meta.url).cache) })))
+`,
+  )
+  const bin = join(project, 'node_modules/worksuite-mock/dist/src/cli.js')
+  const state = join(project, 'bundle-probe-state')
+  const args = ['--import', pathToFileURL(preload).href, bin, '--port', '0', '--data-dir', state, '--proxy-port', '0']
+  const child = spawn(process.execPath, args, {
+    cwd: project,
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stderr.on('data', (d) => {
+    output += d
+  })
+  try {
+    const [url, proxy] = await new Promise<[string, string]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no banner within 30 s: ${output}`)), 30_000)
+      child.stdout.on('data', (d) => {
+        output += d
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*Proxy: +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+        if (m) {
+          clearTimeout(timer)
+          resolve([m[1]!, m[2]!])
+        }
+      })
+      child.once('exit', (code) => reject(new Error(`exited ${code} before listening: ${output}`)))
+    })
+    let ready = 0
+    for (let i = 0; i < 100 && ready !== 200; i++) {
+      ready = (await fetch(`${url}/__mock/health/ready`)).status
+      if (ready !== 200) await new Promise((r) => setTimeout(r, 50))
+    }
+    assert(ready === 200, `/__mock/health/ready answered ${ready}`)
+    const { errcode } = (await (await fetch(`${url}/cgi-bin/gettoken?corpid=x`)).json()) as { errcode: unknown }
+    const proxied = await proxiedErrcode(proxy, 'http://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=x')
+    const report = await run('npx', ['worksuite-mock', 'report', '--target', url], project)
+    const exited = once(child, 'exit')
+    child.kill('SIGTERM')
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+    const probe = JSON.parse(readFileSync(out, 'utf8')) as { hooks: boolean; esm: string[]; cjs: string[] }
+    return {
+      loaded: [...new Set([...probe.esm, ...probe.cjs])],
+      hooks: probe.hooks,
+      esmSeen: probe.esm.length > 0,
+      errcode,
+      proxied,
+      report,
+      stateKept: readdirSync(state).some((f) => f.endsWith('.sqlite')),
+    }
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL')
+  }
+}
+
+/** An absolute-form request through the HTTP proxy at `proxy`: the errcode of its JSON answer. */
+function proxiedErrcode(proxy: string, target: string): Promise<unknown> {
+  const { hostname, port } = new URL(proxy)
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path: target, headers: { host: new URL(target).host } }, (res) => {
+      let body = ''
+      res.on('data', (d) => {
+        body += d
+      })
+      res.on('end', () => {
+        try {
+          resolve((JSON.parse(body) as { errcode?: unknown }).errcode)
+        } catch {
+          reject(new Error(`the proxy answered ${res.statusCode}: ${body.slice(0, 200)}`))
+        }
+      })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now()
   const base = mkdtempSync(join(tmpdir(), 'worksuite-mock-package-'))
@@ -148,8 +256,18 @@ async function main(): Promise<void> {
       // The README's links resolve in node_modules/worksuite-mock too: its docs ship beside it.
       const linked = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/\]\(((?:docs|contracts)\/[^)#]+)/g)]
       for (const [, f] of linked) assert(packed.files.includes(f!), `the README links ${f}, which the tarball lacks`)
-      for (const f of ['dist/src/cli.js', 'dist/contracts/cases/auth.wecom.json', 'dist/fixtures/seed/default.json'])
+      for (const f of [
+        'dist/src/cli.js',
+        'dist/contracts/cases/auth.wecom.json',
+        'dist/contracts/errors/wecom.json',
+        'dist/contracts/errors/feishu.json',
+        'dist/fixtures/seed/default.json',
+      ])
         assert(packed.files.includes(f), `the tarball lacks ${f}`)
+      assert(
+        packed.files.some((f) => f.startsWith('dist/src/bin/cli-main-')),
+        "the tarball lacks the bin's bundle (dist/src/bin/cli-main-*.js)",
+      )
       assert(packed.version === pkg.version, `packed version ${packed.version}`)
     })
     assert(tarball, 'no tarball: nothing else can be checked')
@@ -314,6 +432,26 @@ if (probeBody.errcode !== 0) throw new Error('gettoken through the mounted emula
         assert(status === 200, `${path} answered ${status}`)
       }
     })
+
+    await step(
+      "the installed bin runs its bundle (with --data-dir, --proxy-port, report): no per-module file of dist/ loaded, the build's validators, no ajv compiler",
+      async () => {
+        const r = await bundleProbe(project)
+        const dist = join(project, 'node_modules/worksuite-mock/dist/')
+        const own = r.loaded.filter((f) => f.startsWith(dist)).map((f) => f.slice(dist.length))
+        const stray = own.filter((f) => f !== 'src/cli.js' && !/^src\/(bin\/[^/]+\.js|generated\/[^/]+\.cjs)$/.test(f))
+        assert(r.esmSeen || !r.hooks, 'the probe saw no ES module: it proves nothing')
+        assert(stray.length === 0, `the bin loaded per-module files of dist/: ${stray.slice(0, 10).join(', ')}`)
+        for (const f of ['src/generated/config-validator.cjs', 'src/generated/request-validators.cjs'])
+          assert(own.includes(f), `the bin did not load ${f} (loaded: ${own.join(', ')})`)
+        const compiler = r.loaded.filter((f) => /[\\/]ajv[\\/]dist[\\/](2020|core|ajv)\.js$/.test(f))
+        assert(compiler.length === 0, `the bin loaded ajv's compiler: ${compiler.join(', ')}`)
+        assert(r.errcode === 41004, `a WeCom error from the bundle (its catalogue read on first use): ${r.errcode}`)
+        assert(r.proxied === 41004, `a WeCom error through the bundle's proxy (--proxy-port): ${String(r.proxied)}`)
+        assert(r.stateKept, 'no SQLite file in --data-dir')
+        assert(r.report.code === 0 && /requests since the last reset/.test(r.report.stdout), failure(r.report))
+      },
+    )
 
     await step(
       'the installed server serves the web console, its scripts and the rules it names (/__mock/ui/)',

@@ -40,7 +40,7 @@ export function needsBuild(dir: string = root, inputs: string[] = BUILD_INPUTS):
 if (process.argv[1] === import.meta.filename) {
   if (needsBuild()) {
     process.stderr.write('[worksuite-mock] building dist/ (a source changed since the last build) …\n')
-    build()
+    await build()
   }
   await import(pathToFileURL(join(root, 'dist/src/cli.js')).href)
 }

@@ -37,9 +37,12 @@ export interface Asset {
   body: Buffer
 }
 
-/** src/console/ui next to this file, or, from the compiled dist/src/console/, the package's src/console/ui. */
+/**
+ * src/console/ui next to this file (the build copies it to dist/src/console/ui), from the bin's bundle in
+ * dist/src/bin/ the one beside it, or, from the compiled dist/src/console/, the package's src/console/ui.
+ */
 function uiDir(): string {
-  for (const rel of ['./ui/', '../../../src/console/ui/']) {
+  for (const rel of ['./ui/', '../console/ui/', '../../../src/console/ui/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url))
     if (existsSync(`${dir}index.html`)) return dir
   }

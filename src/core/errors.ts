@@ -3,8 +3,9 @@
  * VendorError naming the code; the vendor's envelope turns it into the wire response, so no handler
  * ever builds an error body by hand.
  */
-import feishuCatalogue from '../../contracts/errors/feishu.json' with { type: 'json' }
-import wecomCatalogue from '../../contracts/errors/wecom.json' with { type: 'json' }
+
+// `process.getBuiltinModule`, not `import … from 'node:…'`: the ESM facade of a builtin reads every export.
+const { readFileSync } = process.getBuiltinModule('node:fs')
 
 export type Vendor = 'wecom' | 'feishu'
 
@@ -18,13 +19,29 @@ export interface CatalogueEntry {
   note?: string
 }
 
-function index(entries: CatalogueEntry[]): ReadonlyMap<number, CatalogueEntry> {
-  return new Map(entries.map((e) => [e.code, e]))
+/**
+ * A vendor's catalogue by code, read on first use: WeCom's (327 KB, every global errcode) was a tenth of the
+ * bin's start-up CPU, and no start and no successful answer needs it. The same path from src/core/ and
+ * dist/src/core/ (the build copies contracts/errors to dist/), and from the bin's bundle in dist/src/bin/.
+ */
+function index(vendor: Vendor): ReadonlyMap<number, CatalogueEntry> {
+  const file = new URL(`../../contracts/errors/${vendor}.json`, import.meta.url)
+  const { errors } = JSON.parse(readFileSync(file, 'utf8')) as { errors: CatalogueEntry[] }
+  return new Map(errors.map((e) => [e.code, e]))
 }
 
-export const catalogues: Record<Vendor, ReadonlyMap<number, CatalogueEntry>> = {
-  wecom: index(wecomCatalogue.errors as CatalogueEntry[]),
-  feishu: index(feishuCatalogue.errors as CatalogueEntry[]),
+let wecom: ReadonlyMap<number, CatalogueEntry> | undefined
+let feishu: ReadonlyMap<number, CatalogueEntry> | undefined
+
+export const catalogues: Readonly<Record<Vendor, ReadonlyMap<number, CatalogueEntry>>> = {
+  get wecom() {
+    wecom ??= index('wecom')
+    return wecom
+  },
+  get feishu() {
+    feishu ??= index('feishu')
+    return feishu
+  },
 }
 
 export function catalogueEntry(vendor: Vendor, code: number): CatalogueEntry {
