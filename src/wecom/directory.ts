@@ -67,12 +67,13 @@ export class WecomDirectory {
     const user = corp.users.get(userid)
     if (!user) return false
     if (app.visibleAll || app.visibleUsers.has(userid)) return true
+    // A chain of parents holds each department at most once before it repeats (a cycle in the seed) or leaves
+    // the list: so many steps walk all of it, with no set of the ones seen.
+    const steps = corp.departments.size + 1
     for (const dept of user.departments) {
       let id: number | undefined = dept
-      const seen = new Set<number>()
-      while (id !== undefined && id !== 0 && !seen.has(id)) {
+      for (let n = 0; n < steps && id !== undefined && id !== 0; n++) {
         if (app.visibleDepartments.has(id)) return true
-        seen.add(id)
         id = corp.departments.get(id)?.parentid
       }
     }

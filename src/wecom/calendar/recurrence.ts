@@ -83,14 +83,24 @@ function daysInMonth(y: number, m: number): number {
 /** The local (UTC+8) day count, second of the day and civil date of a unix instant. */
 function local(unix: number) {
   const days = Math.floor((unix + CST) / DAY)
-  return { days, second: unix + CST - days * DAY, ...civilFromDays(days) }
+  const { y, m, d } = civilFromDays(days)
+  return { days, second: unix + CST - days * DAY, y, m, d }
+}
+
+/** Weekday 1..7 (Monday..Sunday) of a local (UTC+8) day count: 1970-01-01 was a Thursday. */
+function weekdayOfDays(days: number): number {
+  return floorMod(days + 3, 7) + 1
+}
+
+/** Weekday 1..7 (Monday..Sunday) of a unix instant, in UTC+8 (no civil date needed). */
+function weekdayOf(unix: number): number {
+  return weekdayOfDays(Math.floor((unix + CST) / DAY))
 }
 
 /** Weekday 1..7 (Monday..Sunday) and day of month 1..31 of a unix instant, in UTC+8. */
 export function localDay(unix: number): { weekday: number; dayOfMonth: number } {
-  const l = local(unix)
-  // 1970-01-01 was a Thursday.
-  return { weekday: floorMod(l.days + 3, 7) + 1, dayOfMonth: l.d }
+  const days = Math.floor((unix + CST) / DAY)
+  return { weekday: weekdayOfDays(days), dayOfMonth: civilFromDays(days).d }
 }
 
 /** Months since year 0 of an instant's local date: what "the same day each month" counts in. */
@@ -123,7 +133,7 @@ function secondsPerStep(type: number): number {
  * same time of day) and that day's position 0..4 in its week.
  */
 function weekdayBase(start: number): { base: number; position: number } {
-  const weekday = localDay(start).weekday
+  const weekday = weekdayOf(start)
   return weekday >= 6 ? { base: start + (8 - weekday) * DAY, position: 0 } : { base: start, position: weekday - 1 }
 }
 
@@ -151,7 +161,7 @@ function listedDays(list: readonly number[] | undefined, own: number, max: numbe
  * (the start is `j = position`) is on weekday `days[j mod K]` of step `floor(j / K)`.
  */
 function weekPlan(start: number, rec: Recurrence) {
-  const weekday = localDay(start).weekday
+  const weekday = weekdayOf(start)
   const days = listedDays(rec.daysOfWeek, weekday, 7)
   return { monday: start - (weekday - 1) * DAY, days, position: days.indexOf(weekday), weeks: stepOf(rec.interval) }
 }
@@ -170,7 +180,11 @@ function weekListIndexAt(start: number, rec: Recurrence, t: number): number {
   const week = Math.floor(day / 7)
   const period = Math.floor(week / weeks)
   // In a week the interval skips, the whole step before it has passed; in a meeting week, the days up to t's.
-  const within = week > period * weeks ? days.length : days.filter((d) => d - 1 <= day - week * 7).length
+  let within = days.length
+  if (week <= period * weeks) {
+    within = 0
+    for (const d of days) if (d - 1 <= day - week * 7) within++
+  }
   return period * days.length + within - position - 1
 }
 

@@ -23,7 +23,7 @@ import type { WecomComposeSendRequest, WecomMailRecipients } from '../../generat
 import { type WecomCaller, wecomCaller } from '../auth.ts'
 import { defaultCalendar } from '../calendar/calendars.ts'
 import { scheduleRules } from '../calendar/schedule-fields.ts'
-import type { WecomUser } from '../directory.ts'
+import type { WecomDirectory, WecomUser } from '../directory.ts'
 import { utf8Length, wecomCheckOptions } from '../params.ts'
 import type { ScheduleRecord } from '../schedules/store.ts'
 import { excludeFromBooking } from './booking.ts'
@@ -77,31 +77,62 @@ interface People {
  * corp user is that user. A userid must exist (60111) and be in the app's visible range (60011): doc 44633
  * 权限说明 "to.userids/cc.userids/bcc.userids指定的成员，需在应用的可见范围内" (codes INFERRED from the global errcode list).
  */
-function recipients(ctx: RequestContext, { corp, app }: WecomCaller, body: WecomComposeSendRequest): People {
-  const lists: [WecomMailRecipients | undefined, MailboxEntry['as']][] = [
-    [body.to, 'to'],
-    [body.cc, 'cc'],
-    [body.bcc, 'bcc'],
-  ]
+function recipients(ctx: RequestContext, caller: WecomCaller, body: WecomComposeSendRequest): People {
   const out = new Map<string, Recipient>()
   const directory = ctx.env.stores.wecomDirectory
-  for (const [list, as] of lists) {
-    for (const userid of list?.userids ?? []) {
+  const bad =
+    addRecipients(out, directory, caller, body.to, 'to') ??
+    addRecipients(out, directory, caller, body.cc, 'cc') ??
+    addRecipients(out, directory, caller, body.bcc, 'bcc')
+  return bad ? { list: [], bad } : { list: [...out.values()] }
+}
+
+/** One of to / cc / bcc into `out` (first mention wins); the first bad userid, if any. */
+function addRecipients(
+  out: Map<string, Recipient>,
+  directory: WecomDirectory,
+  { corp, app }: WecomCaller,
+  list: WecomMailRecipients | undefined,
+  as: MailboxEntry['as'],
+): People['bad'] {
+  if (!list) return undefined
+  if (list.userids)
+    for (const userid of list.userids) {
       const user = corp.users.get(userid)
-      if (!user) return { list: [], bad: { userid, known: false } }
-      if (!directory.isVisible(corp, app, userid)) return { list: [], bad: { userid, known: true } }
+      if (!user) return { userid, known: false }
+      if (!directory.isVisible(corp, app, userid)) return { userid, known: true }
       const address = (user.email ?? `${userid}@${corp.mailDomain ?? 'corp.invalid'}`).toLowerCase()
       if (!out.has(address)) out.set(address, { address, as, user })
     }
-    for (const email of list?.emails ?? []) {
+  if (list.emails)
+    for (const email of list.emails) {
       const address = email.trim().toLowerCase()
       if (!out.has(address)) {
         const user = corp.usersByEmail.get(address)
         out.set(address, user ? { address, as, user } : { address, as })
       }
     }
+  return undefined
+}
+
+/** The corp users among the recipients, once each, in their order: the schedule's attendees, the meeting's invitees. */
+function usersAmong(people: readonly Recipient[]): string[] {
+  const seen = new Set<string>()
+  const out: string[] = []
+  for (const p of people) {
+    if (p.user && !seen.has(p.user.userid)) {
+      seen.add(p.user.userid)
+      out.push(p.user.userid)
+    }
   }
-  return { list: [...out.values()] }
+  return out
+}
+
+/** The addresses of the recipients of one kind (the mail's `to` or `cc`), in their order. */
+function addressesAs(people: readonly Recipient[], as: MailboxEntry['as']): string[] {
+  const out: string[] = []
+  for (const p of people) if (p.as === as) out.push(p.address)
+  return out
 }
 
 /** What the hooks see besides the body, and what they found for the handler: people, attachment sizes, the schedule. */
@@ -184,7 +215,10 @@ const check = ruleChecks<WecomComposeSendRequest, Check>(rulesOf(R), {
     },
     // INFERRED: 40206 请求body字节数超过限制.
     [`${R}.size.max`]: (b, s) => {
-      const total = sizesOf(b, s).reduce((sum, n) => sum + n, utf8Length(b.content))
+      const attached = sizesOf(b, s).reduce((sum, n) => sum + n, 0)
+      // At most 3 UTF-8 bytes per UTF-16 unit: a body that fits even so is not counted byte by byte.
+      if (attached + b.content.length * 3 <= MAX_MAIL_BYTES) return undefined
+      const total = attached + utf8Length(b.content)
       return total > MAX_MAIL_BYTES
         ? `body and attachments are ${total} bytes, at most ${MAX_MAIL_BYTES} (50M)`
         : undefined
@@ -273,7 +307,7 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
     const subject = trans ? translateIds(body.subject, corp) : body.subject
     const content = trans ? translateIds(body.content, corp) : body.content
     if (trans) for (const a of kept) a.file_name = translateIds(a.file_name, corp)
-    const attendees = [...new Set(people.flatMap((p) => (p.user ? [p.user.userid] : [])))]
+    const attendees = usersAmong(people)
 
     let record: ScheduleRecord
     if (method === 'cancel') {
@@ -338,8 +372,8 @@ export const composeSend = defineEndpoint('wecom.exmail.compose_send', {
       at: ctx.now,
       corpid: corp.corpid,
       agentid: app.agentid,
-      to: people.filter((p) => p.as === 'to').map((p) => p.address),
-      cc: people.filter((p) => p.as === 'cc').map((p) => p.address),
+      to: addressesAs(people, 'to'),
+      cc: addressesAs(people, 'cc'),
       subject,
       content,
       content_type: body.content_type ?? 'html',

@@ -10,7 +10,7 @@ import type {
   WecomMailReminders,
   WecomMailSchedule,
 } from '../../generated/contracts.ts'
-import { repeatFields } from '../calendar/schedule-fields.ts'
+import { DEFAULT_TIMEZONE } from '../calendar/schedule-fields.ts'
 import type { MeetingFields, MeetingReminders, MeetingSettings } from '../meetings/store.ts'
 import type { ScheduleReminders } from '../schedules/store.ts'
 
@@ -73,29 +73,42 @@ export function mailMeetingFields(
   invitees: string[],
   calId: string,
 ): MeetingFields {
-  return {
+  // Optional fields are left out, not undefined: the meeting store tells the two apart.
+  const fields: MeetingFields = {
     admin_userid: admin,
     title: subject,
     meeting_start: schedule.start_time,
     meeting_duration: schedule.end_time - schedule.start_time,
     description: content,
-    ...(schedule.location !== undefined ? { location: schedule.location } : {}),
-    invitees,
-    ...(calId ? { cal_id: calId } : {}),
-    settings: meetingSettings(meeting.option, meeting.hosts?.userids),
-    reminders: meetingReminders(schedule.reminders),
   }
+  if (schedule.location !== undefined) fields.location = schedule.location
+  fields.invitees = invitees
+  if (calId) fields.cal_id = calId
+  fields.settings = meetingSettings(meeting.option, meeting.hosts?.userids)
+  fields.reminders = meetingReminders(schedule.reminders)
+  return fields
 }
 
 /** The mail's reminders in oa/schedule/get's shape: minutes become a seconds difference to the start. */
 export function mailScheduleReminders(r: WecomMailReminders | undefined): ScheduleReminders {
   const isRemind = r?.is_remind ?? 0
   const diff = isRemind === 1 ? -(r?.remind_before_event_mins ?? 0) * 60 : undefined
-  return {
+  // Written out, not repeatFields spread in (a copy of an object made to be copied): the same fields,
+  // defaults and order, oa/schedule/get's (test/wecom-mail-fields.test.ts holds the two together).
+  const out: ScheduleReminders = {
     is_remind: isRemind,
     remind_before_event_secs: diff === undefined ? 0 : Math.max(0, -diff),
     remind_time_diffs: diff === undefined ? [] : [diff],
-    ...repeatFields(r),
-    ...(r?.repeat_month_of_year?.length ? { repeat_month_of_year: [...r.repeat_month_of_year] } : {}),
+    is_repeat: r?.is_repeat ?? 0,
+    repeat_type: r?.repeat_type ?? 0,
+    repeat_until: r?.repeat_until ?? 0,
+    is_custom_repeat: r?.is_custom_repeat ?? 0,
+    repeat_interval: r?.repeat_interval ?? 0,
+    repeat_day_of_week: r?.repeat_day_of_week ? [...r.repeat_day_of_week] : [],
+    repeat_day_of_month: r?.repeat_day_of_month ? [...r.repeat_day_of_month] : [],
+    timezone: r?.timezone ?? DEFAULT_TIMEZONE,
+    exclude_time_list: [],
   }
+  if (r?.repeat_month_of_year?.length) out.repeat_month_of_year = [...r.repeat_month_of_year]
+  return out
 }
