@@ -222,8 +222,10 @@ export type RuleId =
   | 'wecom.exmail.compose_send.subject.meeting-title'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.required'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.one'
+  | 'wecom.exmail.compose_send.meeting.meeting_admins.userids-only'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.corp-user'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.participant'
+  | 'wecom.exmail.compose_send.meeting.hosts.userids-only'
   | 'wecom.exmail.compose_send.meeting.hosts.max'
   | 'wecom.exmail.compose_send.meeting.hosts.userid.known'
   | 'wecom.exmail.compose_send.meeting.option.password'
@@ -652,8 +654,10 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.subject.meeting-title'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.required'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.one'
+  | 'wecom.exmail.compose_send.meeting.meeting_admins.userids-only'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.corp-user'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.participant'
+  | 'wecom.exmail.compose_send.meeting.hosts.userids-only'
   | 'wecom.exmail.compose_send.meeting.hosts.max'
   | 'wecom.exmail.compose_send.meeting.hosts.userid.known'
   | 'wecom.exmail.compose_send.meeting.option.password'
@@ -1079,8 +1083,10 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.subject.meeting-title': {"id":"wecom.exmail.compose_send.subject.meeting-title","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.required': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.one': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.one","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.meeting_admins.userids","nonEmpty":true,"maxItems":1}},
+  'wecom.exmail.compose_send.meeting.meeting_admins.userids-only': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.userids-only","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.emails","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.corp-user': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.corp-user","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.participant': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.participant","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":400039,"status":200,"message":"会议管理员不在参与者列表。","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.meeting.hosts.userids-only': {"id":"wecom.exmail.compose_send.meeting.hosts.userids-only","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.hosts.emails","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.hosts.max': {"id":"wecom.exmail.compose_send.meeting.hosts.max","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.hosts.userids","kind":"refusal","code":400027,"status":200,"message":"主持人超过会议主持人上限。","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.hosts.userids","maxItems":10}},
   'wecom.exmail.compose_send.meeting.hosts.userid.known': {"id":"wecom.exmail.compose_send.meeting.hosts.userid.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.hosts.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.option.password': {"id":"wecom.exmail.compose_send.meeting.option.password","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.option.password","kind":"refusal","code":400030,"status":200,"message":"不合法的会议密码","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.option.password","pattern":"^\\d{4,6}$"}},

@@ -162,6 +162,14 @@ const unknownUser = (userid: string, corpid: string) => ({
   options: { prefix: `invalid string value \`${echo(userid)}\`. ` },
 })
 
+/** The schema types these lists as userids only, so an `emails` key is read past the type. */
+const emailsGiven = (list: object | undefined, field: string) => {
+  const emails = (list as { emails?: unknown } | undefined)?.emails
+  return Array.isArray(emails) && emails.length > 0
+    ? `meeting.${field} takes userids only, not emails`
+    : undefined
+}
+
 /**
  * Every refusing rule of contracts/rules/wecom.exmail.compose_send.json in its file order: the plain ones
  * from their `check`, the rest here, by id. Codes reuse oa/schedule/add's and meeting/create's where the mail
@@ -243,6 +251,10 @@ const check = ruleChecks<WecomComposeSendRequest, Check>(rulesOf(R), {
       b.meeting && methodOf(b) === 'request' && b.subject === ''
         ? "the subject is the meeting's title, and it is empty"
         : undefined,
+    // Decision 134: the doc's 只支持传userid / 只支持填userid; the schema types both as userids, so a client's
+    // emails list would otherwise be dropped without a word and the meeting booked without its admin or hosts.
+    [`${R}.meeting.meeting_admins.userids-only`]: (b) => emailsGiven(b.meeting?.meeting_admins, 'meeting_admins'),
+    [`${R}.meeting.hosts.userids-only`]: (b) => emailsGiven(b.meeting?.hosts, 'hosts'),
     [`${R}.meeting.meeting_admins.corp-user`]: (b, { caller }) => {
       const admin = b.meeting?.meeting_admins.userids?.[0]
       return admin !== undefined && !caller.corp.users.has(admin) ? unknownUser(admin, caller.corpid) : undefined
