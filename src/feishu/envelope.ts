@@ -68,23 +68,23 @@ const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1)
 
 /**
  * What an error body without `errorFields` holds before its log id, serialised once per catalogue entry
- * (its own text) and per route: only the log id is new in each answer. The same text as JSON.stringify of
+ * (`whole`, with the catalogue's text; `rest`, what follows a text of the refusal's own) and the method ids
+ * once per route: only the log id is new in each answer. The same text as JSON.stringify of
  * the object (test/feishu-envelope.test.ts).
  */
-const heads = new Map<CatalogueEntry, string>()
+const heads = new Map<CatalogueEntry, { whole: string; rest: string }>()
 const methodIds = new Map<string, string>()
 const TROUBLESHOOTER_JSON = jsonInner(TROUBLESHOOTER)
 
 function headOf(entry: CatalogueEntry, msg: string | undefined): string {
-  const code = entry.code
-  const link = carriesDocLink(code) ? `"message":${JSON.stringify(docLink(code))},` : ''
-  if (msg !== undefined) return `{"code":${code},"msg":${JSON.stringify(msg)},"error":{${link}"log_id":"`
   let head = heads.get(entry)
   if (head === undefined) {
-    head = `{"code":${code},"msg":${JSON.stringify(entry.message)},"error":{${link}"log_id":"`
+    const link = carriesDocLink(entry.code) ? `"message":${JSON.stringify(docLink(entry.code))},` : ''
+    const rest = `,"error":{${link}"log_id":"`
+    head = { rest, whole: `{"code":${entry.code},"msg":${JSON.stringify(entry.message)}${rest}` }
     heads.set(entry, head)
   }
-  return head
+  return msg === undefined ? head.whole : `{"code":${entry.code},"msg":${JSON.stringify(msg)}${head.rest}`
 }
 
 function methodIdJson(methodId: string): string {
