@@ -4,7 +4,7 @@
  * (https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code; captured responses).
  */
 
-import { catalogueEntry, type VendorError } from '../core/errors.ts'
+import { type CatalogueEntry, catalogueEntry, type VendorError } from '../core/errors.ts'
 import { type CoreResponse, headerSafe, jsonResponse, textResponse } from '../core/http.ts'
 import type { Random } from '../core/random.ts'
 
@@ -36,33 +36,100 @@ export function feishuHeaders(ctx: FeishuEnvelopeContext, log: string): Record<s
   return { 'x-tt-logid': log, 'x-request-id': ctx.random.uuid() }
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+/** Auth failures carry a doc link in error.message (CAP 54722296471); business errors do not. */
+const carriesDocLink = (code: number) => code >= 99991000
+
+const docLink = (code: number) =>
+  `Refer to the documentation to fix the error: https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-fix-${code}-error`
+
+const TROUBLESHOOTER = '排查建议查看(Troubleshooting suggestions): https://open.feishu.cn/search?from=openapi&log_id='
+
+/**
+ * The error body as an object, the way it is serialised when the refusal brings `errorFields` of its own
+ * (they sit between the doc link and the log id, and could name either).
+ */
+function errorObject(code: number, msg: string, error: VendorError, log: string, methodId: string) {
+  return {
+    code,
+    msg,
+    error: {
+      ...(carriesDocLink(code) ? { message: docLink(code) } : {}),
+      ...error.options.errorFields,
+      log_id: log,
+      troubleshooter: `${TROUBLESHOOTER}${log}&code=${code}&method_id=${methodId}`,
+    },
+  }
+}
+
+/** A string as it stands inside a JSON string literal. */
+const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1)
+
+/**
+ * What an error body without `errorFields` holds before its log id, serialised once per catalogue entry
+ * (`whole`, with the catalogue's text; `rest`, what follows a text of the refusal's own) and the method ids
+ * once per route: only the log id is new in each answer. The same text as JSON.stringify of
+ * the object (test/feishu-envelope.test.ts).
+ */
+const heads = new Map<CatalogueEntry, { whole: string; rest: string }>()
+const methodIds = new Map<string, string>()
+const TROUBLESHOOTER_JSON = jsonInner(TROUBLESHOOTER)
+
+function headOf(entry: CatalogueEntry, msg: string | undefined): string {
+  let head = heads.get(entry)
+  if (head === undefined) {
+    const link = carriesDocLink(entry.code) ? `"message":${JSON.stringify(docLink(entry.code))},` : ''
+    const rest = `,"error":{${link}"log_id":"`
+    head = { rest, whole: `{"code":${entry.code},"msg":${JSON.stringify(entry.message)}${rest}` }
+    heads.set(entry, head)
+  }
+  return msg === undefined ? head.whole : `{"code":${entry.code},"msg":${JSON.stringify(msg)}${head.rest}`
+}
+
+function methodIdJson(methodId: string): string {
+  let inner = methodIds.get(methodId)
+  if (inner === undefined) {
+    inner = jsonInner(methodId)
+    methodIds.set(methodId, inner)
+  }
+  return inner
+}
+
+/** The error body: `{code, msg, error: {message?, …errorFields, log_id, troubleshooter}}`. */
+export function feishuErrorBody(entry: CatalogueEntry, error: VendorError, log: string, methodId: string): string {
+  const msg = error.options.message
+  if (error.options.errorFields !== undefined)
+    return JSON.stringify(errorObject(entry.code, msg ?? entry.message, error, log, methodId))
+  // The log id is upper-case hex after digits, the code digits: nothing in either to escape.
+  return `${headOf(entry, msg)}${log}","troubleshooter":"${TROUBLESHOOTER_JSON}${log}&code=${entry.code}&method_id=${methodIdJson(methodId)}"}}`
+}
+
 export function feishuErrorResponse(ctx: FeishuEnvelopeContext, error: VendorError): CoreResponse {
   const entry = catalogueEntry('feishu', error.code)
   const log = logId(ctx.random, ctx.nowMs)
-  const body: Record<string, unknown> = {
-    code: entry.code,
-    msg: error.options.message ?? entry.message,
-    error: {
-      // Auth failures carry a doc link in error.message (CAP 54722296471); business errors do not.
-      ...(entry.code >= 99991000
-        ? {
-            message: `Refer to the documentation to fix the error: https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-fix-${entry.code}-error`,
-          }
-        : {}),
-      ...error.options.errorFields,
-      log_id: log,
-      troubleshooter: `排查建议查看(Troubleshooting suggestions): https://open.feishu.cn/search?from=openapi&log_id=${log}&code=${entry.code}&method_id=${ctx.methodId}`,
+  return {
+    status: error.options.status ?? entry.status,
+    headers: {
+      'content-type': JSON_TYPE,
+      'x-tt-logid': log,
+      'x-request-id': ctx.random.uuid(),
+      'x-worksuite-mock-reason': headerSafe(error.reason),
+      ...error.options.headers,
     },
+    body: feishuErrorBody(entry, error, log, ctx.methodId),
   }
-  return jsonResponse(error.options.status ?? entry.status, body, {
-    ...feishuHeaders(ctx, log),
-    'x-worksuite-mock-reason': headerSafe(error.reason),
-    ...error.options.headers,
-  })
 }
 
 export function feishuOkResponse(ctx: FeishuEnvelopeContext, data: Record<string, unknown>): CoreResponse {
-  return jsonResponse(200, { code: 0, msg: 'success', data }, feishuHeaders(ctx, logId(ctx.random, ctx.nowMs)))
+  const log = logId(ctx.random, ctx.nowMs)
+  // JSON.stringify({code: 0, msg: 'success', data}) with its fixed part written out (no data: no member).
+  const json = JSON.stringify(data) as string | undefined
+  return {
+    status: 200,
+    headers: { 'content-type': JSON_TYPE, 'x-tt-logid': log, 'x-request-id': ctx.random.uuid() },
+    body: json === undefined ? '{"code":0,"msg":"success"}' : `{"code":0,"msg":"success","data":${json}}`,
+  }
 }
 
 /** What Feishu's gateway answers for an unknown path or a wrong method (live probes). */

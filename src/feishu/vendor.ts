@@ -56,6 +56,7 @@ declare module '../core/module.ts' {
 
 /** `application/json`, with or without parameters, or any `+json` type. */
 function isJsonMediaType(contentType: string): boolean {
+  if (contentType === 'application/json') return true
   const media = contentType.split(';', 1)[0]!.trim().toLowerCase()
   return media === 'application/json' || media.endsWith('+json')
 }

@@ -8,7 +8,7 @@ import type { EmulatorModule } from '../../core/module.ts'
 import { messageGet } from './get.ts'
 import { messageList } from './list.ts'
 import { MailboxLocks } from './lock.ts'
-import { DailyCounters, RateLimiter } from './quotas.ts'
+import { type DailyQuotas, dailyQuotas, RateLimiter } from './quotas.ts'
 import { mailSend } from './send.ts'
 import { controlView, MailStore } from './store.ts'
 
@@ -16,7 +16,7 @@ export interface FeishuMailState {
   store: MailStore
   locks: MailboxLocks
   rate: RateLimiter
-  daily: DailyCounters
+  daily: DailyQuotas
 }
 
 declare module '../../core/module.ts' {
@@ -37,7 +37,7 @@ export const feishuMailModule: EmulatorModule = {
       store: new MailStore(env.random, () => env.config.feishu.mail.maxStoredMessages, env.budget, env.persist),
       locks: new MailboxLocks(),
       rate: new RateLimiter(),
-      daily: new DailyCounters(),
+      daily: dailyQuotas(),
     },
   }),
   control: {

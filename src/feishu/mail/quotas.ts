@@ -13,6 +13,8 @@ export function beijingDay(nowMs: number): number {
   return Math.floor((nowMs + BEIJING_OFFSET_MS) / DAY_MS)
 }
 
+const NOT_LIMITED = Object.freeze({ limited: false as const })
+
 /** Fixed one-minute windows per app, aligned to the minute on the emulator clock. */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>()
@@ -26,12 +28,12 @@ export class RateLimiter {
       this.windows.set(app, w)
     }
     w.count++
-    if (w.count <= limit) return { limited: false }
+    if (w.count <= limit) return NOT_LIMITED
     return { limited: true, resetSeconds: Math.max(1, Math.ceil((start + MINUTE_MS - nowMs) / 1000)) }
   }
 }
 
-/** Counters that start again at each Beijing-time midnight. */
+/** Counters that start again at each Beijing-time midnight, keyed by a user's open_id or a tenant key. */
 export class DailyCounters {
   private readonly counts = new Map<string, { day: number; count: number }>()
 
@@ -46,4 +48,18 @@ export class DailyCounters {
     if (c && c.day === day) c.count += n
     else this.counts.set(key, { day, count: n })
   }
+}
+
+/** The counters behind the daily quotas, one per quota: keyed by the strings the directory holds, none built per send. */
+export interface DailyQuotas {
+  /** Sends per user (1236007). */
+  sends: DailyCounters
+  /** External recipients per user (1236008). */
+  externalByUser: DailyCounters
+  /** External recipients per tenant (1236009). */
+  externalByTenant: DailyCounters
+}
+
+export function dailyQuotas(): DailyQuotas {
+  return { sends: new DailyCounters(), externalByUser: new DailyCounters(), externalByTenant: new DailyCounters() }
 }

@@ -27,6 +27,7 @@ import { rateLimitHeaders } from '../envelope.ts'
 import { decodeBase64Url, decodedLength, isBase64Url } from './base64url.ts'
 import { lookupMailbox, type MailboxLookup, mailboxRules } from './mailbox.ts'
 import { type ParsedRaw, parseRaw } from './mime.ts'
+import type { DailyQuotas } from './quotas.ts'
 import { type Address, addresses, badAddress, isAddress, MAX_ATTACHMENTS, tooManyRecipients } from './recipients.ts'
 import type { MailContent, StoredAttachment, StoredMessage } from './store.ts'
 
@@ -44,7 +45,11 @@ function checkRateLimit(ctx: RequestContext, config: Config['feishu']['mail']): 
 
 type Req = FeishuMailSendRequest
 
-/** What the hooks see besides the body, and what they found on the way: the message, the replayed send. */
+/**
+ * What the hooks see besides the body, and what they found on the way: the message, the replayed send, its
+ * external recipients. Every field is there from the start (see the handler), so filling one in is a store,
+ * not a new shape and a bigger property list for the object.
+ */
 interface Check extends MailboxLookup {
   ctx: RequestContext
   config: Config['feishu']['mail']
@@ -52,11 +57,14 @@ interface Check extends MailboxLookup {
   /** `raw` when it wins over the structured fields. */
   raw: string | undefined
   /** The lock is this request's: the handler releases it. */
-  locked?: boolean
-  parsed?: Promise<ParsedRaw | { invalid: string } | undefined>
-  mime?: ParsedRaw | { invalid: string }
-  content?: MailContent
-  replay?: StoredMessage | null
+  locked: boolean
+  parsed: Promise<ParsedRaw | { invalid: string } | undefined> | undefined
+  mime: ParsedRaw | { invalid: string } | undefined
+  content: MailContent | undefined
+  /** Undefined until looked up; null when the send replays nothing. */
+  replay: StoredMessage | null | undefined
+  /** How many distinct external addresses the message goes to (the quotas and the counters read it). */
+  external: number | undefined
 }
 
 /** The parsed raw once it can be parsed (base64url, within the size limit): the rules before it look at it first. */
@@ -178,6 +186,8 @@ function replayOf(s: Check): StoredMessage | null {
 }
 
 function matchesAddress(list: string[], address: string): boolean {
+  // The checks' lists are empty unless configured: nothing to lower-case the address for.
+  if (list.length === 0) return false
   const lower = address.toLowerCase()
   const domain = lower.slice(lower.lastIndexOf('@'))
   return list.some((e) => {
@@ -194,7 +204,9 @@ function configured(s: Check, rule: (checks: Config['feishu']['mail']['checks'],
   return replayOf(s) ? undefined : rule(s.config.checks, s.target!)
 }
 
+/** Counted once per send: two quotas and the counters after delivery read it. */
 function externalRecipients(s: Check): number {
+  if (s.external !== undefined) return s.external
   const dir = s.ctx.env.stores.feishuDirectory
   const user = s.target!
   const c = contentOf(s)
@@ -203,16 +215,16 @@ function externalRecipients(s: Check): number {
     const a = r.mail_address.toLowerCase()
     if (!dir.isInternal(user.tenantKey, a)) seen.add(a)
   }
-  return seen.size
+  s.external = seen.size
+  return s.external
 }
 
 function quota(
   s: Check,
-  rule: (daily: Config['feishu']['mail']['daily'], user: FeishuUser, count: (key: string) => number) => HookResult,
+  rule: (daily: Config['feishu']['mail']['daily'], user: FeishuUser, counters: DailyQuotas) => HookResult,
 ) {
   if (replayOf(s)) return undefined
-  const counters = s.ctx.env.stores.feishuMail.daily
-  return rule(s.config.daily, s.target!, (key) => counters.get(key, s.ctx.nowMs))
+  return rule(s.config.daily, s.target!, s.ctx.env.stores.feishuMail.daily)
 }
 
 /** The structured fields the plain checks see: none when `raw` wins. */
@@ -338,24 +350,24 @@ const check = asyncRuleChecks<Req, Check>(rulesOf(R), {
           : undefined,
       ),
     [`${R}.quota.user-daily-sends`]: (_b, s) =>
-      quota(s, (daily, user, count) => {
-        const sends = count(`sends:${user.openId}`)
+      quota(s, (daily, user, counters) => {
+        const sends = counters.sends.get(user.openId, s.ctx.nowMs)
         return sends >= daily.sendsPerUser
           ? `${sends} sends today (Beijing day); at most ${daily.sendsPerUser}`
           : undefined
       }),
     [`${R}.quota.user-daily-external`]: (_b, s) =>
-      quota(s, (daily, user, count) => {
+      quota(s, (daily, user, counters) => {
         const external = externalRecipients(s)
-        const userExt = count(`ext-user:${user.openId}`)
+        const userExt = counters.externalByUser.get(user.openId, s.ctx.nowMs)
         return external > 0 && userExt + external > daily.externalRecipientsPerUser
           ? `${userExt} + ${external} external recipients today; at most ${daily.externalRecipientsPerUser}`
           : undefined
       }),
     [`${R}.quota.tenant-daily-external`]: (_b, s) =>
-      quota(s, (daily, user, count) => {
+      quota(s, (daily, user, counters) => {
         const external = externalRecipients(s)
-        const tenantExt = count(`ext-tenant:${user.tenantKey}`)
+        const tenantExt = counters.externalByTenant.get(user.tenantKey, s.ctx.nowMs)
         return external > 0 && tenantExt + external > daily.externalRecipientsPerTenant
           ? `${tenantExt} + ${external} external recipients today in the tenant; at most ${daily.externalRecipientsPerTenant}`
           : undefined
@@ -364,10 +376,10 @@ const check = asyncRuleChecks<Req, Check>(rulesOf(R), {
 })
 
 /** Keeps the checked message and counts it: the first send's answer again for a replayed dedupe_key. */
-function deliver(s: Check): Record<string, unknown> & { replayed?: true } {
+function deliver(s: Check): Record<string, unknown> {
   const { ctx, body } = s
   const first = replayOf(s)
-  if (first) return { message_id: first.messageId, thread_id: first.threadId, replayed: true }
+  if (first) return { message_id: first.messageId, thread_id: first.threadId }
   const user = s.target!
   const mail = ctx.env.stores.feishuMail
   const content = contentOf(s)
@@ -388,10 +400,10 @@ function deliver(s: Check): Record<string, unknown> & { replayed?: true } {
     ...(body.dedupe_key ? { dedupeKey: body.dedupe_key } : {}),
     internalRecipients,
   })
-  mail.daily.add(`sends:${user.openId}`, ctx.nowMs, 1)
+  mail.daily.sends.add(user.openId, ctx.nowMs, 1)
   if (external > 0) {
-    mail.daily.add(`ext-user:${user.openId}`, ctx.nowMs, external)
-    mail.daily.add(`ext-tenant:${user.tenantKey}`, ctx.nowMs, external)
+    mail.daily.externalByUser.add(user.openId, ctx.nowMs, external)
+    mail.daily.externalByTenant.add(user.tenantKey, ctx.nowMs, external)
   }
   return { message_id: sent.messageId, thread_id: sent.threadId }
 }
@@ -407,9 +419,24 @@ export const mailSend = defineEndpoint('feishu.mail.send', {
     const config = ctx.env.config.feishu.mail
     const body = ctx.body as Req
     const raw = body.raw !== undefined && body.raw !== null ? body.raw : undefined
-    const s: Check = { ...lookupMailbox(ctx), ctx, config, body, raw }
+    const { param, caller, target } = lookupMailbox(ctx)
+    const s: Check = {
+      param,
+      caller,
+      target,
+      ctx,
+      config,
+      body,
+      raw,
+      locked: false,
+      parsed: undefined,
+      mime: undefined,
+      content: undefined,
+      replay: undefined,
+      external: undefined,
+    }
     const mail = ctx.env.stores.feishuMail
-    let result: Record<string, unknown> & { replayed?: true }
+    let result: Record<string, unknown>
     try {
       await check(raw === undefined ? body : RAW_WINS, s)
       result = deliver(s)
@@ -417,8 +444,8 @@ export const mailSend = defineEndpoint('feishu.mail.send', {
       if (s.locked) mail.locks.release(s.target!.mailbox)
       throw e
     }
-    const replayed = result.replayed === true
-    delete result.replayed
+    // deliver looked the dedupe_key up: a replayed send answers at once.
+    const replayed = s.replay !== null && s.replay !== undefined
     try {
       // A real send takes time; hold the mailbox (and the answer) so concurrent sends meet the lock.
       if (!replayed && config.lockHoldMs > 0) await sleep(config.lockHoldMs)
