@@ -7,7 +7,14 @@ import { DataDirError } from './core/persistence.ts'
 import { loadSeedFile, SeedError } from './core/seed.ts'
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts'
 import { controlAccessFor, type StubServer, startStubServer } from './server/stub-server.ts'
-import { deepMerge, listSettings, readConfigFile, settingsFromEnv, settingsFromFlags } from './settings.ts'
+import {
+  deepMerge,
+  isSettingFlag,
+  listSettings,
+  readConfigFile,
+  settingsFromEnv,
+  settingsFromFlags,
+} from './settings.ts'
 import { packageVersion } from './version.ts'
 
 // `process.getBuiltinModule`, not `import … from 'node:…'`: the ESM facade of a builtin reads every export,
@@ -67,6 +74,9 @@ function parseCommandLine(argv: string[]) {
     if (t.kind === 'positional')
       throw new ConfigError('command line', [`unexpected argument "${t.value}" (see --help)`])
     if (t.kind !== 'option') continue
+    // Before looking for its value: an unknown flag is unknown, with `=value` or without.
+    if (!OWN_FLAGS.has(t.name) && !isSettingFlag(t.name))
+      throw new ConfigError('command line', [`unknown option --${t.name} (see --help)`])
     let value: string | undefined = t.value
     // `--name value` form: take the next positional as the value.
     const next = list[i + 1]
