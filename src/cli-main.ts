@@ -44,7 +44,7 @@ function help(): string {
     '  GET /__mock/health          200 {"status":"ok"} once the server answers',
     '  GET /__mock/health/ready    200 {"status":"ready"} once every endpoint schema is compiled, 503 before',
     '',
-    'Options:',
+    "Options (files named here are a clone's paths; installed, contracts/ and fixtures/seed/ are in node_modules/worksuite-mock/dist/):",
     '  --port=<n>, --host=<addr>   where to listen (env PORT, HOST; default 127.0.0.1:3000)',
     '  --config=<file.json>        settings file (contracts/schemas/config.schema.json)',
     '  --seed-file=<file.json>     the starting world (contracts/schemas/seed.schema.json); default fixtures/seed/default.json',
