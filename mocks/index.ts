@@ -11,6 +11,8 @@
  * afterEach(() => emulator.control.reset())
  * afterAll(() => server.close())
  */
+// First: on too old a Node, this import fails, naming the version, before MSW fails obscurely later.
+import './node-version.ts'
 import type { RequestHandler } from 'msw'
 import type { Control } from '../src/core/control.ts'
 import { createEmulator } from '../src/emulator.ts'

@@ -2,7 +2,8 @@
  * `npm run check:package` (CI runs it after `npm test`): the package as a new user gets it. Packs the
  * tarball, installs it into a scratch project (in a folder whose name has a space), and proves there:
  *
- *   - the tarball holds dist/ and the docs the README links, and nothing of test/, bench/, scripts/, .ci/ or the TypeScript sources;
+ *   - the tarball holds dist/, the docs the README links and the vendor docs' example requests the docs' curl
+ *     commands send (fixtures/wecom|feishu/**.json), and nothing of test/, bench/, scripts/, .ci/ or the TypeScript sources;
  *   - every export imports under plain Node (this Node, ≥ 22.12, no loader), with no side effect (nothing
  *     printed, no handle left open, fetch untouched), and the MSW, client and contracts entry points
  *     never load Express;
@@ -106,6 +107,31 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): voi
 
 function failure(r: Run): string {
   return `exit ${r.code}\n${(r.stdout + r.stderr).trim().slice(-3000)}`
+}
+
+/**
+ * The fixtures/ files README.md and docs/*.md send or name as example requests (`@fixtures/….json`,
+ * `` `fixtures/….json` ``; a bare `name.json` after one in the same cell is in its folder), the seed aside
+ * (it ships as dist/fixtures/seed/default.json, which the bin reads).
+ */
+function exampleFixtures(): string[] {
+  const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md'))
+  const texts = [
+    readFileSync(join(root, 'README.md'), 'utf8'),
+    ...docs.map((f) => readFileSync(join(root, 'docs', f), 'utf8')),
+  ]
+  const out = new Set<string>()
+  for (const text of texts)
+    for (const line of text.split('\n')) {
+      let folder = ''
+      for (const [, path, bare] of line.matchAll(/[@`](fixtures\/[\w./-]+\.json)|`([\w.-]+\.json)`/g)) {
+        if (path) {
+          folder = path.slice(0, path.lastIndexOf('/') + 1)
+          if (!path.startsWith('fixtures/seed/')) out.add(path)
+        } else if (folder && !folder.startsWith('fixtures/seed/')) out.add(folder + bare)
+      }
+    }
+  return [...out].sort()
 }
 
 /** The first fenced block after the README's `<!-- package-check: name … -->` marker. */
@@ -243,33 +269,43 @@ async function main(): Promise<void> {
   let server: ChildProcess | undefined
   try {
     let tarball = ''
-    await step('npm pack: the tarball holds dist/, the docs the README links and nothing else', () => {
-      const packed = packTarball(base)
-      tarball = packed.file
-      const stray = packed.files.filter(
-        (f) =>
-          !/^(dist\/|docs\/|contracts\/coverage\.md$|package\.json$|README\.md$|LICENSE)/.test(f) ||
-          /\.map$/.test(f) ||
-          /^dist\/(test|bench|scripts|fixtures\/(?!seed\/))/.test(f),
-      )
-      assert(stray.length === 0, `unexpected files in the tarball: ${stray.slice(0, 10).join(', ')}`)
-      // The README's links resolve in node_modules/worksuite-mock too: its docs ship beside it.
-      const linked = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/\]\(((?:docs|contracts)\/[^)#]+)/g)]
-      for (const [, f] of linked) assert(packed.files.includes(f!), `the README links ${f}, which the tarball lacks`)
-      for (const f of [
-        'dist/src/cli.js',
-        'dist/contracts/cases/auth.wecom.json',
-        'dist/contracts/errors/wecom.json',
-        'dist/contracts/errors/feishu.json',
-        'dist/fixtures/seed/default.json',
-      ])
-        assert(packed.files.includes(f), `the tarball lacks ${f}`)
-      assert(
-        packed.files.some((f) => f.startsWith('dist/src/bin/cli-main-')),
-        "the tarball lacks the bin's bundle (dist/src/bin/cli-main-*.js)",
-      )
-      assert(packed.version === pkg.version, `packed version ${packed.version}`)
-    })
+    await step(
+      'npm pack: the tarball holds dist/, the docs the README links, the example requests the docs send and nothing else',
+      () => {
+        const packed = packTarball(base)
+        tarball = packed.file
+        const stray = packed.files.filter(
+          (f) =>
+            !/^(dist\/|docs\/|contracts\/coverage\.md$|fixtures\/(wecom|feishu)\/.*\.json$|package\.json$|README\.md$|LICENSE)/.test(
+              f,
+            ) ||
+            /\.map$/.test(f) ||
+            /^dist\/(test|bench|scripts|fixtures\/(?!seed\/))/.test(f),
+        )
+        assert(stray.length === 0, `unexpected files in the tarball: ${stray.slice(0, 10).join(', ')}`)
+        // The README's links resolve in node_modules/worksuite-mock too: its docs ship beside it.
+        const linked = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/\]\(((?:docs|contracts)\/[^)#]+)/g)]
+        for (const [, f] of linked) assert(packed.files.includes(f!), `the README links ${f}, which the tarball lacks`)
+        // The files the docs' curl commands send (`--data-binary @fixtures/…`, and the examples' table) are
+        // there too, at the same path from node_modules/worksuite-mock as from a clone's root.
+        const sent = exampleFixtures()
+        assert(sent.length > 0, 'the docs name no fixtures/ file: the check below proves nothing')
+        for (const f of sent) assert(packed.files.includes(f), `the docs send ${f}, which the tarball lacks`)
+        for (const f of [
+          'dist/src/cli.js',
+          'dist/contracts/cases/auth.wecom.json',
+          'dist/contracts/errors/wecom.json',
+          'dist/contracts/errors/feishu.json',
+          'dist/fixtures/seed/default.json',
+        ])
+          assert(packed.files.includes(f), `the tarball lacks ${f}`)
+        assert(
+          packed.files.some((f) => f.startsWith('dist/src/bin/cli-main-')),
+          "the tarball lacks the bin's bundle (dist/src/bin/cli-main-*.js)",
+        )
+        assert(packed.version === pkg.version, `packed version ${packed.version}`)
+      },
+    )
     assert(tarball, 'no tarball: nothing else can be checked')
 
     await step('npm install of the tarball into a scratch project (with typescript, vitest, @types/*)', () => {

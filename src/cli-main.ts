@@ -7,7 +7,14 @@ import { DataDirError } from './core/persistence.ts'
 import { loadSeedFile, SeedError } from './core/seed.ts'
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts'
 import { controlAccessFor, type StubServer, startStubServer } from './server/stub-server.ts'
-import { deepMerge, listSettings, readConfigFile, settingsFromEnv, settingsFromFlags } from './settings.ts'
+import {
+  deepMerge,
+  isSettingFlag,
+  listSettings,
+  readConfigFile,
+  settingsFromEnv,
+  settingsFromFlags,
+} from './settings.ts'
 import { packageVersion } from './version.ts'
 
 // `process.getBuiltinModule`, not `import … from 'node:…'`: the ESM facade of a builtin reads every export,
@@ -37,7 +44,7 @@ function help(): string {
     '  GET /__mock/health          200 {"status":"ok"} once the server answers',
     '  GET /__mock/health/ready    200 {"status":"ready"} once every endpoint schema is compiled, 503 before',
     '',
-    'Options:',
+    "Options (files named here are a clone's paths; installed, contracts/ and fixtures/seed/ are in node_modules/worksuite-mock/dist/):",
     '  --port=<n>, --host=<addr>   where to listen (env PORT, HOST; default 127.0.0.1:3000)',
     '  --config=<file.json>        settings file (contracts/schemas/config.schema.json)',
     '  --seed-file=<file.json>     the starting world (contracts/schemas/seed.schema.json); default fixtures/seed/default.json',
@@ -67,6 +74,9 @@ function parseCommandLine(argv: string[]) {
     if (t.kind === 'positional')
       throw new ConfigError('command line', [`unexpected argument "${t.value}" (see --help)`])
     if (t.kind !== 'option') continue
+    // Before looking for its value: an unknown flag is unknown, with `=value` or without.
+    if (!OWN_FLAGS.has(t.name) && !isSettingFlag(t.name))
+      throw new ConfigError('command line', [`unknown option --${t.name} (see --help)`])
     let value: string | undefined = t.value
     // `--name value` form: take the next positional as the value.
     const next = list[i + 1]

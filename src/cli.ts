@@ -17,6 +17,18 @@
  */
 import module from 'node:module'
 
+// package.json's engines (22.12), which npm only warns about (EBADENGINE). The commands themselves run on
+// Node 20.16+ (all 510 contract cases pass against `serve` on 20.20), so they go on after the line; what
+// needs 22.12 is worksuite-mock/mocks (MSW 3: it refuses at import) and --data-dir (node:sqlite, its own
+// message). Without process.getBuiltinModule (Node < 20.16, 22.0-22.2) the modules cannot load: exit 1.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 12)) {
+  const loads = typeof process.getBuiltinModule === 'function'
+  console.error(
+    `[worksuite-mock] Node ${process.versions.node} is older than the 22.12 this package needs (worksuite-mock/mocks, --data-dir)${loads ? '; going on, unsupported' : ''}. Fix: \`npm i -D node@22\` (npm scripts and npx then run Node 22)`,
+  )
+  if (!loads) process.exit(1)
+}
 module.enableCompileCache?.()
 const [command, ...rest] = process.argv.slice(2)
 if (command === 'contracts') {

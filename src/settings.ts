@@ -138,6 +138,12 @@ const FLAG_ALIASES: Record<string, string> = {
   'data-dir': 'state.dataDir',
 }
 
+/** Whether `--name` sets a setting (`--section.key` or a short form): what else is not an option of ours. */
+export function isSettingFlag(name: string): boolean {
+  const key = FLAG_ALIASES[name] ?? name
+  return listSettings().some((s) => s.key === key)
+}
+
 /** Overrides from `--section.key=value` / `--section.key value` flags; unknown ones are refused. */
 export function settingsFromFlags(flags: Map<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {}

@@ -4,6 +4,8 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -175,6 +177,59 @@ test(
     )
     expect(r.stderr).toBe('')
     expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ before: false, after: true })
+  },
+  CLI_TIMEOUT,
+)
+
+/** A loopback port with nothing listening: one the system just gave out and took back. */
+async function closedPort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))
+  const { port } = s.address() as AddressInfo
+  await new Promise((r) => s.close(r))
+  return port
+}
+
+test(
+  'contracts against a URL where nothing listens says so in one line naming the cause, exit 2',
+  async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`
+    const r = await finished(runCli(['contracts', '--target', url]))
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toContain('ECONNREFUSED')
+    expect(r.stderr).toContain(url)
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  },
+  CLI_TIMEOUT,
+)
+
+test(
+  'contracts against a server that is not a worksuite-mock says so in one line, exit 2',
+  async () => {
+    // Answers every path with an HTML 404, as a web server that is something else would.
+    const other = createServer((_req, res) =>
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'),
+    )
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()))
+    const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`
+    try {
+      const r = await finished(runCli(['contracts', '--target', url]))
+      expect(r.code).toBe(2)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.stderr).toContain('404')
+      expect(r.stderr).toMatch(/not a worksuite-mock/)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+      // One that answers 200 with a page, not the control plane's JSON, is refused alike.
+      other.removeAllListeners('request')
+      other.on('request', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>'))
+      const ok = await finished(runCli(['contracts', '--target', url]))
+      expect(ok.code).toBe(2)
+      expect(ok.stderr.trim().split('\n')).toHaveLength(1)
+      expect(ok.stderr).toMatch(/not a worksuite-mock/)
+    } finally {
+      await new Promise((r) => other.close(r))
+    }
   },
   CLI_TIMEOUT,
 )

@@ -10,6 +10,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js'
 import { expect, test } from 'vitest'
 import configSchema from '../contracts/schemas/config.schema.json' with { type: 'json' }
 import { CONFIG_VALIDATOR, configValidatorCode } from '../scripts/build.ts'
+import { optionsFromArgs } from '../src/cli-main.ts'
 import { ConfigError, PRECOMPILED_CONFIG_VALIDATOR, resolveConfig } from '../src/core/config.ts'
 import { fullValidatorFor } from '../src/core/schema.ts'
 import { deepMerge, listSettings, settingsFromEnv, settingsFromFlags } from '../src/settings.ts'
@@ -106,6 +107,13 @@ test('a bad value from the environment or a flag names its source and the settin
   expect(() => settingsFromFlags(new Map([['journal.maxEntrys', '3']]))).toThrow(/unknown option --journal\.maxEntrys/)
   expect(() => resolveConfig({ faults: { maxRules: 0 } }, 'flags')).toThrow(ConfigError)
   expect(() => resolveConfig({ faults: { maxRules: 0 } }, 'flags')).toThrow(/faults\.maxRules: must be >= 1/)
+})
+
+test('an unknown flag is an unknown option with a value or without, and a known one without its value needs one', () => {
+  for (const argv of [['--bogus-flag'], ['--bogus-flag=1'], ['--bogus-flag', '1'], ['--port', '0', '--bogus-flag']])
+    expect(() => optionsFromArgs(argv, {}), argv.join(' ')).toThrow(/unknown option --bogus-flag \(see --help\)/)
+  expect(() => optionsFromArgs(['--journal.maxEntries'], {})).toThrow(/--journal\.maxEntries needs a value/)
+  expect(() => optionsFromArgs(['--port'], {})).toThrow(/--port needs a value/)
 })
 
 /**

@@ -52,8 +52,14 @@ test.each([
   [{ match: { path: 'cgi-bin/x' }, drop: true }, /match\.path: must match pattern/],
   [{ match: { corp: 'x' }, drop: true }, /match: unknown field "corp"/],
   [{ respond: { errcode: 'busy' } }, /respond\.errcode: must be integer/],
-  [{ respond: { errcode: 99999 } }, /respond\.errcode: 99999 is not a WeCom code in contracts\/errors\/wecom\.json/],
-  [{ respond: { code: 45009 } }, /respond\.code: 45009 is not a Feishu code in contracts\/errors\/feishu\.json/],
+  [
+    { respond: { errcode: 99999 } },
+    /respond\.errcode: 99999 is not a WeCom code in its error catalogue \(contracts\/errors\/wecom\.json; installed: dist\/contracts\/errors\/wecom\.json\)/,
+  ],
+  [
+    { respond: { code: 45009 } },
+    /respond\.code: 45009 is not a Feishu code in its error catalogue \(contracts\/errors\/feishu\.json; installed: dist\/contracts\/errors\/feishu\.json\)/,
+  ],
   [{ respond: { errcode: 45009, code: 99991400 } }, /respond: give errcode \(WeCom\) or code \(Feishu\), exactly one/],
   [{ respond: { status: 500 } }, /respond: give errcode \(WeCom\) or code \(Feishu\)/],
   [{ respond: { errcode: 0 } }, /respond\.errcode: 0 is success, not a fault/],

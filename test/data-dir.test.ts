@@ -3,7 +3,7 @@
  * `kill -9` included, and reads back through the vendors' own endpoints; reset empties the directory; a
  * directory that cannot be used stops the start with a message. The CLI runs as a process (test/support/cli.ts).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
@@ -221,6 +221,24 @@ describe('a stub server on a data directory', () => {
       expect(r.code).toBe(1)
       expect(r.stderr).toContain(`cannot use the data directory ${join(file, 'state')}`)
       expect(r.stderr).not.toMatch(/\n\s+at /)
+    },
+    CLI_TIMEOUT,
+  )
+
+  // Under /proc, mkdir -p spins: mkdir says ENOENT, the parent /proc exists, so Node's recursive mkdir
+  // tries again, forever, at 100% CPU and deaf to SIGTERM (a blocked event loop runs no signal handler).
+  test.skipIf(!existsSync('/proc'))(
+    'a data directory under /proc stops the start with a message and exit 1, not a spin',
+    async () => {
+      const child = runCli(['--port', '0', '--quiet', '--data-dir', '/proc/nope/state'])
+      // Bounded: a spinning CLI is killed, and the test fails on its exit code.
+      const guard = setTimeout(() => child.kill('SIGKILL'), 60_000)
+      const r = await finished(child)
+      clearTimeout(guard)
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain('cannot use the data directory /proc/nope/state')
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.stdout).toBe('')
     },
     CLI_TIMEOUT,
   )

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { junitXml, progressLine, summaryText } from './report.ts'
 import { type ClientChoice, runContracts } from './run.ts'
-import { emulatorTarget, LIVE_ENV, liveTarget, type Target, urlTarget } from './targets.ts'
+import { emulatorTarget, LIVE_ENV, liveTarget, type Target, TargetError, urlTarget } from './targets.ts'
 
 const USAGE = `usage: worksuite-mock contracts --target emulator|<url>|live [--live] [--client fetch|lark-sdk|<module>]
                                 [--filter text|/regex/] [--junit file.xml] [--pace ms] [--validate-responses]
@@ -69,7 +69,14 @@ export async function main(argv: string[]): Promise<number> {
   } else if (targetArg === 'emulator') {
     target = emulatorTarget()
   } else if (/^https?:\/\//.test(targetArg)) {
-    target = await urlTarget(targetArg)
+    try {
+      target = await urlTarget(targetArg)
+    } catch (e) {
+      // Nothing listens there, or it is no worksuite-mock: the suite cannot run (2), no case failed (1).
+      if (!(e instanceof TargetError)) throw e
+      console.error(`contracts: ${e.message}`)
+      return 2
+    }
   } else {
     console.error(`--target must be emulator, a URL or live, not "${targetArg}"\n\n${USAGE}`)
     return 2

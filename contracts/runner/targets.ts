@@ -176,15 +176,61 @@ export function emulatorTarget(emulator: Emulator = createEmulator()): Target {
   }
 }
 
+/** A target that cannot be run against (nothing listens there, or it is no worksuite-mock): the CLI exits 2. */
+export class TargetError extends Error {
+  override name = 'TargetError'
+}
+
 async function controlCall(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${base}/__mock${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
+  const url = `${base}/__mock${path}`
+  let res: Response
+  try {
+    res = await fetch(url, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+  } catch (e) {
+    // undici's "fetch failed" says nothing; its cause says what: ECONNREFUSED, ENOTFOUND, ECONNRESET.
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause
+    throw new TargetError(`control plane ${method} ${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`)
+  }
   const json = (await res.json().catch(() => undefined)) as { error?: string } | undefined
   if (!res.ok) throw new Error(`control plane ${method} /__mock${path}: HTTP ${res.status} ${json?.error ?? ''}`)
   return json
+}
+
+/**
+ * The server's `GET /__mock/defaults`, or a TargetError saying why the URL is no stub server to run against:
+ * nothing answers there, or what answers has no worksuite-mock control plane (a 404, a page, other JSON).
+ */
+async function stubDefaults(base: string): Promise<StubDefaults> {
+  const url = `${base}/__mock/defaults`
+  let res: Response
+  try {
+    res = await fetch(url)
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause
+    throw new TargetError(`${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`)
+  }
+  const json = (await res.json().catch(() => undefined)) as (Partial<StubDefaults> & { error?: string }) | undefined
+  // A worksuite-mock whose control plane is closed to this caller says so in its own JSON (403 and why).
+  if (res.status === 403 && typeof json?.error === 'string') throw new TargetError(`${url} answered 403: ${json.error}`)
+  const shaped =
+    typeof json?.wecom?.corpid === 'string' &&
+    Array.isArray(json.wecom.apps) &&
+    typeof json.feishu?.app_id === 'string' &&
+    Array.isArray(json.feishu.users)
+  if (!res.ok || !shaped)
+    throw new TargetError(
+      `${url} answered ${res.status}${res.ok ? " without the control plane's defaults" : ''}: not a worksuite-mock stub server (give the base URL it prints when it starts)`,
+    )
+  return json as StubDefaults
+}
+
+interface StubDefaults {
+  wecom: { corpid: string; apps: { corpsecret: string }[] }
+  feishu: { app_id: string; app_secret: string; users: { mailbox: string; user_access_token: string | null }[] }
 }
 
 /** A running stub server (`npm start`): vendor paths and `/__mock/` on one base URL. */
@@ -204,10 +250,7 @@ export async function urlTarget(url: string, options: { seed?: Seed } = {}): Pro
   }
   // The server tells its app credentials; user ids and calendars come from the seed it runs (the default one
   // unless told), overridable like on live.
-  const defaults = (await controlCall(base, 'GET', '/defaults')) as {
-    wecom: { corpid: string; apps: { corpsecret: string }[] }
-    feishu: { app_id: string; app_secret: string; users: { mailbox: string; user_access_token: string | null }[] }
-  }
+  const defaults = await stubDefaults(base)
   const fromSeed = seedCredentials(options.seed ?? defaultSeed)
   const user = defaults.feishu.users.find((u) => u.user_access_token) ?? undefined
   const credentials: Credentials = {

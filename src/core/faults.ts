@@ -117,7 +117,9 @@ export function checkFaultRule(
       const code = respond[field]!
       if (code === 0) problems.push(`respond.${field}: 0 is success, not a fault`)
       else if (!catalogues[v.vendor].has(code))
-        problems.push(`respond.${field}: ${code} is not a ${v.displayName} code in contracts/errors/${v.vendor}.json`)
+        problems.push(
+          `respond.${field}: ${code} is not a ${v.displayName} code in its error catalogue (contracts/errors/${v.vendor}.json; installed: dist/contracts/errors/${v.vendor}.json)`,
+        )
       const other = vendors.find((o) => o.vendor === rule.match?.vendor && o !== v)
       if (other)
         problems.push(
