@@ -489,6 +489,27 @@ if (probeBody.errcode !== 0) throw new Error('gettoken through the mounted emula
       },
     )
 
+    await step('a bin that is killed, never exiting, still fills its compile cache once it listens', async () => {
+      const cache = mkdtempSync(join(tmpdir(), 'worksuite-mock-compile-cache-'))
+      const bin = spawn(join(project, 'node_modules/.bin/worksuite-mock'), ['--port', '0', '--quiet'], {
+        cwd: project,
+        env: { ...childEnv(), NODE_COMPILE_CACHE: cache },
+        stdio: 'ignore',
+        detached: true,
+      })
+      try {
+        let files = 0
+        for (let i = 0; i < 300 && files === 0 && bin.exitCode === null; i++) {
+          await new Promise((r) => setTimeout(r, 100))
+          files = readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length
+        }
+        assert(files > 0, `nothing in ${cache} after 30 s (exit ${bin.exitCode})`)
+      } finally {
+        killGroup(bin)
+        rmSync(cache, { recursive: true, force: true })
+      }
+    })
+
     await step(
       'the installed server serves the web console, its scripts and the rules it names (/__mock/ui/)',
       async () => {

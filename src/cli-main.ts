@@ -266,4 +266,7 @@ export async function serve(argv: string[]): Promise<void> {
     process.exit(1)
   }
   console.log(quiet ? server.url : banner(server.url, emulator, undefined, server))
+  // Node writes the compile cache (src/cli.ts) only at a normal exit, so a server that is always killed
+  // (CI, kill -9) would start cold every time. Written once it listens, off the first request's path.
+  setTimeout(() => process.getBuiltinModule('node:module').flushCompileCache?.(), 1000).unref()
 }
