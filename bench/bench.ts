@@ -20,7 +20,8 @@
  *   npm run bench -- --flag-sweep      every candidate Node flag set as its own server, rounds alternating
  *   npm run bench -- --flag-sweep --candidates="|--max-semi-space-size=2"   only these sets (empty: none)
  *   npm run bench -- --node-flags="--max-semi-space-size=4"   the stub server with these flags, not the shebang's
- *   npm run bench -- --baseline=.cache/baseline/dist   an older build kept aside, as one more target (before/after)
+ *   npm run bench -- --baseline=.cache/baseline/dist   an older build kept aside, as one more target (before/after);
+ *                                       several: --baseline=issue-start=DIR,last-stop=DIR
  *   npm run bench -- --no-build --cpu-prof (profile the stub server into .cache/prof)
  *   npm run bench -- --no-installed    skip packing and installing the tarball
  *   npm run bench -- --no-console      (skip the console-tab round; it is skipped anyway without chromium)
@@ -1060,16 +1061,14 @@ async function main() {
       ceiling: false,
     })
   }
-  if (flags.baseline) {
-    const stub = await startStub(configFile, serverNodeFlags(), [], resolve(flags.baseline))
-    targets.push({
-      name: 'baseline',
-      url: stub.url,
-      process: stub.process,
-      creds: await credentialsOf(stub.url),
-      ceiling: false,
-    })
-    notes.push(`baseline: ${flags.baseline}/src/cli.js with the same flags`)
+  // `--baseline=DIR` or several, `name=DIR,name=DIR`: older builds as more targets in the same rounds.
+  for (const [i, entry] of (flags.baseline ? flags.baseline.split(',') : []).entries()) {
+    const at = entry.indexOf('=')
+    const name = at > 0 ? `baseline ${entry.slice(0, at)}` : i === 0 ? 'baseline' : `baseline ${i + 1}`
+    const dir = at > 0 ? entry.slice(at + 1) : entry
+    const stub = await startStub(configFile, serverNodeFlags(), [], resolve(dir))
+    targets.push({ name, url: stub.url, process: stub.process, creds: await credentialsOf(stub.url), ceiling: false })
+    notes.push(`${name}: ${dir}/src/cli.js with the same flags`)
   }
   targets.push(ceiling)
   const rows = await measurePaths(targets, paths)
