@@ -18,8 +18,13 @@ export interface RouteMatch {
   params: Record<string, string>
 }
 
+/** The params of a static path: none, and shared by every match of one (frozen, so no request can write to it). */
+const NO_PARAMS: Record<string, string> = Object.freeze({})
+
 export class Router {
   private readonly exact = new Map<string, RouteDef[]>()
+  /** A static path's matches, built when its routes are added: looking one up allocates nothing. */
+  private readonly exactMatches = new Map<string, readonly RouteMatch[]>()
   private readonly withParams: ParamRoute[] = []
 
   add(route: RouteDef): void {
@@ -32,12 +37,13 @@ export class Router {
     if (list.some((r) => r.method === route.method)) throw new Error(`duplicate route ${route.method} ${route.path}`)
     list.push(route)
     this.exact.set(route.path, list)
+    this.exactMatches.set(route.path, Object.freeze(list.map((r) => Object.freeze({ route: r, params: NO_PARAMS }))))
   }
 
   /** The most specific routes registered for the path (those with the most literal segments), whatever their method. */
-  match(path: string): RouteMatch[] {
-    const exact = this.exact.get(path)
-    if (exact) return exact.map((route) => ({ route, params: {} }))
+  match(path: string): readonly RouteMatch[] {
+    const exact = this.exactMatches.get(path)
+    if (exact) return exact
     const parts = path.split('/')
     let out: RouteMatch[] = []
     let best = -1
