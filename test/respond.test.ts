@@ -4,6 +4,7 @@
  * `handle` either way; a failure in serving is a 500 on the wire, never a hang.
  */
 import { afterEach, describe, expect, test, vi } from 'vitest'
+import { fail, VendorError } from '../src/core/errors.ts'
 import type { CoreRequest } from '../src/core/http.ts'
 import { createEmulator } from '../src/index.ts'
 import { useStubServer } from './support/server.ts'
@@ -94,6 +95,19 @@ describe('emulator.respond', () => {
   })
 })
 
+describe('VendorError', () => {
+  test('a refusal is an Error with its reason as message and its name, built without a stack', () => {
+    const e = new VendorError(40014, 'wecom.gateway.access_token.unknown: never issued', { prefix: 'p' })
+    expect(e).toBeInstanceOf(Error)
+    expect(e).toBeInstanceOf(VendorError)
+    expect([e.code, e.reason, e.message, e.options]).toEqual([40014, e.reason, e.reason, { prefix: 'p' }])
+    expect(String(e)).toBe('Error: wecom.gateway.access_token.unknown: never issued')
+    expect(e.stack).toBeUndefined()
+    expect(() => fail(40058, 'why')).toThrow(VendorError)
+    expect(() => fail(40058, 'why')).toThrow('why')
+  })
+})
+
 describe('the stub server when serving fails', () => {
   const server = useStubServer({ fakerSeed: 1 })
   afterEach(() => vi.restoreAllMocks())
@@ -109,7 +123,7 @@ describe('the stub server when serving fails', () => {
     expect(error).toHaveBeenCalledWith('[worksuite-mock] Failed to serve a request:', expect.any(Error))
     respond.mockRestore()
     const next = await fetch(url, { method: 'POST', body: '{}' })
-    expect((await next.json()).errcode).toBe(40014)
+    expect(((await next.json()) as { errcode: number }).errcode).toBe(40014)
   })
 
   test('a request whose answer is rejected is answered 500', async () => {

@@ -186,11 +186,6 @@ export function serveVendorRequest(
   vendorHost?: Vendor,
   what = 'a request',
 ): void {
-  const failed = (e: unknown) => {
-    console.error(`[worksuite-mock] Failed to serve ${what}:`, e)
-    if (!res.headersSent) res.writeHead(500).end()
-    else res.destroy()
-  }
   const limit = emulator.config.server.maxBodyBytes
   onBody(
     req,
@@ -212,12 +207,20 @@ export function serveVendorRequest(
           return
         }
         const answer = emulator.respond(request)
-        if (answer instanceof Promise) answer.then((response) => writeResponse(req, res, response)).catch(failed)
-        else writeResponse(req, res, answer)
+        if (answer instanceof Promise) {
+          answer.then((response) => writeResponse(req, res, response)).catch((e) => failedToServe(res, what, e))
+        } else writeResponse(req, res, answer)
       } catch (e) {
-        failed(e)
+        failedToServe(res, what, e)
       }
     },
     () => req.socket.destroy(),
   )
+}
+
+/** A bug in serving (the core's answer is never one): said loudly, and a 500 rather than a hang. */
+function failedToServe(res: ServerResponse, what: string, e: unknown): void {
+  console.error(`[worksuite-mock] Failed to serve ${what}:`, e)
+  if (!res.headersSent) res.writeHead(500).end()
+  else res.destroy()
 }
