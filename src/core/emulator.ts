@@ -18,6 +18,7 @@ import { Journal, type JournalTap } from './journal.ts'
 import {
   type EmulatorModule,
   type Env,
+  type HandlerResult,
   isCoreResponse,
   type RequestContext,
   type RouteDef,
@@ -58,6 +59,16 @@ export type Interceptor = (
   ctx: RequestContext,
   vendor: VendorPlugin,
 ) => CoreResponse | undefined | Promise<CoreResponse | undefined>
+
+/** One request on its way through the pipeline: what every step after routing needs. */
+interface Turn {
+  ctx: RequestContext
+  vendor: VendorPlugin
+  /** The request's method, upper-cased. */
+  method: string
+  /** The budget's evictions before the request, so the journal can say how many it caused. */
+  evictedBefore: number
+}
 
 /** Request bodies: invalid UTF-8 is a malformed body (40058 / 9499), not text to patch with U+FFFD. */
 const strictDecoder = new TextDecoder('utf-8', { fatal: true })
@@ -273,6 +284,15 @@ export class Emulator {
   }
 
   async handle(req: CoreRequest): Promise<CoreResponse> {
+    return this.respond(req)
+  }
+
+  /**
+   * `handle` without its promise: the answer itself when no step of the pipeline answered with a promise
+   * (the usual case), else a promise of it. For an adapter that can write the answer at once (node:http):
+   * every await is a turn of the queue and an async frame kept per request.
+   */
+  respond(req: CoreRequest): CoreResponse | Promise<CoreResponse> {
     const env = this.env
     const nowMs = this.clock.nowMs()
     const evictedBefore = env.budget.evictedRecords
@@ -299,66 +319,138 @@ export class Emulator {
       principal: undefined,
       tags: {},
     }
-    let response: CoreResponse
-    let code: number | null = null
-    let reason: string | null = null
+    const turn: Turn = { ctx, vendor, method, evictedBefore }
+    let authError: unknown
     try {
-      let authError: unknown
-      try {
-        if (route.auth !== 'none') vendor.auth[route.auth]!(ctx)
-      } catch (e) {
-        authError = e
-      }
-      let intercepted: CoreResponse | undefined
-      for (const interceptor of this.interceptors) {
-        const answer = interceptor(ctx, vendor)
-        // Awaited only when it is a promise: most requests meet no fault, and every await is a turn of the queue.
-        intercepted = answer instanceof Promise ? await answer : answer
-        if (intercepted) break
-      }
-      if (intercepted) {
-        response = intercepted
-        code = codeOf(intercepted)
-        reason = intercepted.headers['x-worksuite-mock-reason'] ?? null
-      } else {
-        if (authError) throw authError
-        const refused = route.method !== method ? vendor.checkMethod?.(method, route) : undefined
-        if (refused) throw refused
-        if (route.body === 'json') ctx.body = parseJson(ctx, vendor)
-        const admitted = route.admit?.(ctx)
-        if (admitted instanceof Promise) await admitted
-        if (route.validate && !route.validate(ctx.body))
-          throw vendor.shapeError(route, route.validate.errors ?? [], ctx.body)
-        const handled = route.handle(ctx)
-        const result = handled instanceof Promise ? await handled : handled
-        if (isCoreResponse(result)) {
-          response = result
-          code = codeOf(result)
-          // A complete answer (the token endpoints' own envelopes) carries its rule in the header only.
-          reason = result.headers['x-worksuite-mock-reason'] ?? null
-        } else {
-          response = vendor.ok(ctx, result)
-          code = 0
-        }
-      }
+      if (route.auth !== 'none') vendor.auth[route.auth]!(ctx)
     } catch (e) {
-      let error: VendorError
-      if (e instanceof VendorError) {
-        error = e
-      } else {
-        // A bug in the emulator: still answer in the vendor's envelope, and say so loudly.
-        console.error(`[worksuite-mock] Failed to handle ${method} ${path}:`, e)
-        error = vendor.internalError(`${(e as Error)?.message}`)
-      }
-      code = error.code
-      reason = error.reason
-      response = vendor.error(ctx, error)
+      authError = e
     }
-    this.record(env, req, path, vendor.vendor, route.id, response, code, ctx.tags, reason, nowMs, evictedBefore)
+    return this.intercept(turn, authError, 0)
+  }
+
+  /**
+   * The interceptors from `from` on: the first that answers is the answer; else an auth refusal, else the
+   * request goes on. Each step's own errors are refusals; what happens after the answer is built (journal,
+   * commit) is outside every try, as a failure there is no refusal to answer.
+   */
+  private intercept(turn: Turn, authError: unknown, from: number): CoreResponse | Promise<CoreResponse> {
+    let answer: ReturnType<Interceptor>
+    let i = from
+    try {
+      // A promise is truthy too: most requests meet no fault, and only a promise is waited for.
+      for (; i < this.interceptors.length && !answer; i++) answer = this.interceptors[i]!(turn.ctx, turn.vendor)
+    } catch (e) {
+      return this.refuse(turn, e)
+    }
+    if (answer instanceof Promise) {
+      return answer.then(
+        (a) => (a ? this.complete(turn, a) : this.intercept(turn, authError, i)),
+        (e) => this.refuse(turn, e),
+      )
+    }
+    if (answer) return this.complete(turn, answer)
+    if (authError) return this.refuse(turn, authError)
+    return this.proceed(turn)
+  }
+
+  /** The method, the body, and the route's admission (which may wait, as the Feishu send's lock does). */
+  private proceed(turn: Turn): CoreResponse | Promise<CoreResponse> {
+    const { ctx, vendor, method } = turn
+    const route = ctx.route
+    let admitted: unknown
+    try {
+      const refused = route.method !== method ? vendor.checkMethod?.(method, route) : undefined
+      if (refused) throw refused
+      if (route.body === 'json') ctx.body = parseJson(ctx, vendor)
+      admitted = route.admit?.(ctx)
+    } catch (e) {
+      return this.refuse(turn, e)
+    }
+    if (admitted instanceof Promise) {
+      return admitted.then(
+        () => this.run(turn),
+        (e) => this.refuse(turn, e),
+      )
+    }
+    return this.run(turn)
+  }
+
+  /** Validation, then the route's handler. */
+  private run(turn: Turn): CoreResponse | Promise<CoreResponse> {
+    const { ctx, vendor } = turn
+    const route = ctx.route
+    let handled: ReturnType<RouteDef['handle']>
+    try {
+      if (route.validate && !route.validate(ctx.body))
+        throw vendor.shapeError(route, route.validate.errors ?? [], ctx.body)
+      handled = route.handle(ctx)
+    } catch (e) {
+      return this.refuse(turn, e)
+    }
+    if (handled instanceof Promise) {
+      return handled.then(
+        (result) => this.answer(turn, result),
+        (e) => this.refuse(turn, e),
+      )
+    }
+    return this.answer(turn, handled)
+  }
+
+  /** What the handler gave: a complete answer, or the payload the vendor's envelope wraps. */
+  private answer(turn: Turn, result: HandlerResult): CoreResponse | Promise<CoreResponse> {
+    let complete: boolean
+    let response: CoreResponse
+    try {
+      complete = isCoreResponse(result)
+      response = complete ? (result as CoreResponse) : turn.vendor.ok(turn.ctx, result as Record<string, unknown>)
+    } catch (e) {
+      return this.refuse(turn, e)
+    }
+    return complete ? this.complete(turn, response) : this.settle(turn, response, 0, null)
+  }
+
+  /**
+   * A complete answer (an interceptor's, or the token endpoints' own envelopes): its code read from its body,
+   * its rule from our header only.
+   */
+  private complete(turn: Turn, response: CoreResponse): CoreResponse | Promise<CoreResponse> {
+    let code: number | null
+    let reason: string | null
+    try {
+      code = codeOf(response)
+      reason = response.headers['x-worksuite-mock-reason'] ?? null
+    } catch (e) {
+      return this.refuse(turn, e)
+    }
+    return this.settle(turn, response, code, reason)
+  }
+
+  /** A refusal in the vendor's envelope; anything but a VendorError is a bug in the emulator, said loudly. */
+  private refuse(turn: Turn, e: unknown): CoreResponse | Promise<CoreResponse> {
+    let error: VendorError
+    if (e instanceof VendorError) {
+      error = e
+    } else {
+      console.error(`[worksuite-mock] Failed to handle ${turn.method} ${turn.ctx.path}:`, e)
+      error = turn.vendor.internalError(`${(e as Error)?.message}`)
+    }
+    return this.settle(turn, turn.vendor.error(turn.ctx, error), error.code, error.reason)
+  }
+
+  /** Journals and counts the answer; with a data directory, answers once the changes are committed. */
+  private settle(
+    turn: Turn,
+    response: CoreResponse,
+    code: number | null,
+    reason: string | null,
+  ): CoreResponse | Promise<CoreResponse> {
+    const { ctx, vendor } = turn
+    const { env, req, path, route, tags, nowMs } = ctx
+    this.record(env, req, path, vendor.vendor, route.id, response, code, tags, reason, nowMs, turn.evictedBefore)
     // With a data directory, not before the changes are committed (one commit for the turn's requests).
-    const committed = env.persist?.committed()
-    if (committed) await committed
-    return response
+    const committed = ctx.env.persist?.committed()
+    return committed ? committed.then(() => response) : response
   }
 
   /**

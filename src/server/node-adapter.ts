@@ -58,33 +58,52 @@ export function remoteAddressOf(req: IncomingMessage): string {
   return a
 }
 
+type BodyRead = { body: Uint8Array } | { oversize: true }
+
 /** Reads the whole body, or reports `oversize` as soon as it passes `limit` (and stops reading). */
-export function readBody(req: IncomingMessage, limit: number): Promise<{ body: Uint8Array } | { oversize: true }> {
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  return new Promise((resolve, reject) => onBody(req, limit, resolve, reject))
+}
+
+/**
+ * `readBody` with callbacks, for the vendor path: the body goes to the core in the `end` event itself, with
+ * no promise and no turn of the queue in between (a bare node:http server answers there too).
+ */
+function onBody(
+  req: IncomingMessage,
+  limit: number,
+  done: (read: BodyRead) => void,
+  failed: (e: unknown) => void,
+): void {
   const declared = Number(req.headers['content-length'])
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ oversize: true })
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let done = false
-    req.on('data', (chunk: Buffer) => {
-      if (done) return
-      size += chunk.length
-      if (size > limit) {
-        done = true
-        req.pause()
-        resolve({ oversize: true })
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => {
-      if (done) return
-      done = true
-      resolve({ body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) })
-    })
-    req.on('error', (e) => {
-      if (!done) reject(e)
-    })
+  if (Number.isFinite(declared) && declared > limit) {
+    done({ oversize: true })
+    return
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  let finished = false
+  req.on('data', (chunk: Buffer) => {
+    if (finished) return
+    size += chunk.length
+    if (size > limit) {
+      finished = true
+      req.pause()
+      done({ oversize: true })
+      return
+    }
+    chunks.push(chunk)
+  })
+  req.on('end', () => {
+    if (finished) return
+    finished = true
+    done({ body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) })
+  })
+  req.on('error', (e) => {
+    if (!finished) {
+      finished = true
+      failed(e)
+    }
   })
 }
 
@@ -153,35 +172,55 @@ export function answerAndLinger(
   writeResponse(req, res, response)
 }
 
-/** Handle one vendor request on node:http through the emulator; `vendorHost` when it came to that vendor's hostname. */
-export async function serveVendorRequest(
+/**
+ * Handle one vendor request on node:http through the emulator; `vendorHost` when it came to that vendor's
+ * hostname. `what` names the request in the log when serving it fails (an answer of 500, never a hang).
+ * The answer is written as soon as the core has it: in the body's `end` event when nothing in the pipeline
+ * waits (`emulator.respond`).
+ */
+export function serveVendorRequest(
   emulator: Emulator,
   req: IncomingMessage,
   res: ServerResponse,
   url = req.url ?? '/',
   vendorHost?: Vendor,
-): Promise<void> {
+  what = 'a request',
+): void {
   const limit = emulator.config.server.maxBodyBytes
-  let read: Awaited<ReturnType<typeof readBody>>
-  try {
-    read = await readBody(req, limit)
-  } catch {
-    req.socket.destroy()
-    return
-  }
-  // One object, built once the body is in, in the shape the core reads (vendorHost only when there is one).
-  const request: CoreRequest = {
-    method: req.method ?? 'GET',
-    url,
-    headers: headersOf(req),
-    body: 'oversize' in read ? EMPTY_BODY : read.body,
-    remoteAddress: remoteAddressOf(req),
-  }
-  if (vendorHost) request.vendorHost = vendorHost
-  if ('oversize' in read) {
-    const { lingerBytes, lingerMs } = emulator.config.server
-    answerAndLinger(req, res, emulator.refuseOversize(request, limit), { bytes: lingerBytes, ms: lingerMs })
-    return
-  }
-  writeResponse(req, res, await emulator.handle(request))
+  onBody(
+    req,
+    limit,
+    (read) => {
+      try {
+        // One object, built once the body is in, in the shape the core reads (vendorHost only when there is one).
+        const request: CoreRequest = {
+          method: req.method ?? 'GET',
+          url,
+          headers: headersOf(req),
+          body: 'oversize' in read ? EMPTY_BODY : read.body,
+          remoteAddress: remoteAddressOf(req),
+        }
+        if (vendorHost) request.vendorHost = vendorHost
+        if ('oversize' in read) {
+          const { lingerBytes, lingerMs } = emulator.config.server
+          answerAndLinger(req, res, emulator.refuseOversize(request, limit), { bytes: lingerBytes, ms: lingerMs })
+          return
+        }
+        const answer = emulator.respond(request)
+        if (answer instanceof Promise) {
+          answer.then((response) => writeResponse(req, res, response)).catch((e) => failedToServe(res, what, e))
+        } else writeResponse(req, res, answer)
+      } catch (e) {
+        failedToServe(res, what, e)
+      }
+    },
+    () => req.socket.destroy(),
+  )
+}
+
+/** A bug in serving (the core's answer is never one): said loudly, and a 500 rather than a hang. */
+function failedToServe(res: ServerResponse, what: string, e: unknown): void {
+  console.error(`[worksuite-mock] Failed to serve ${what}:`, e)
+  if (!res.headersSent) res.writeHead(500).end()
+  else res.destroy()
 }

@@ -151,11 +151,7 @@ export function createStubServer(
       )
       return
     }
-    serveVendorRequest(emulator, req, res, url).catch((e) => {
-      console.error('[worksuite-mock] Failed to serve a request:', e)
-      if (!res.headersSent) res.writeHead(500).end()
-      else res.destroy()
-    })
+    serveVendorRequest(emulator, req, res, url)
   })
   applyTimeouts(server, config)
   return server

@@ -4,7 +4,7 @@
  */
 
 import { catalogueEntry, type VendorError } from '../core/errors.ts'
-import { type CoreResponse, headerSafe, jsonResponse } from '../core/http.ts'
+import { type CoreResponse, headerSafe } from '../core/http.ts'
 import type { Random } from '../core/random.ts'
 
 export const WECOM_CONTENT_TYPE = 'application/json; charset=UTF-8'
@@ -28,23 +28,25 @@ export function wecomErrorResponse(ctx: WecomEnvelopeContext, error: VendorError
   const entry = catalogueEntry('wecom', error.code)
   const text = (error.options.prefix ?? '') + entry.message
   const errmsg = errmsgFor(entry.code, text, hintId(ctx.random, ctx.nowSeconds), ctx.ip)
-  return jsonResponse(
-    error.options.status ?? entry.status,
-    { errcode: entry.code, errmsg },
-    {
-      'content-type': WECOM_CONTENT_TYPE,
-      'error-code': String(entry.code),
-      'error-msg': headerSafe(errmsg),
-      'x-worksuite-mock-reason': headerSafe(error.reason),
-      ...error.options.headers,
-    },
-  )
+  // The headers in one object, as jsonResponse would give them (its content-type replaced by ours): no copy.
+  const headers: Record<string, string> = {
+    'content-type': WECOM_CONTENT_TYPE,
+    'error-code': String(entry.code),
+    'error-msg': headerSafe(errmsg),
+    'x-worksuite-mock-reason': headerSafe(error.reason),
+  }
+  if (error.options.headers) Object.assign(headers, error.options.headers)
+  return {
+    status: error.options.status ?? entry.status,
+    headers,
+    body: JSON.stringify({ errcode: entry.code, errmsg }),
+  }
 }
 
 export function wecomOkResponse(fields: Record<string, unknown>): CoreResponse {
-  return jsonResponse(
-    200,
-    { errcode: 0, errmsg: 'ok', ...fields },
-    { 'content-type': WECOM_CONTENT_TYPE, 'error-code': '0', 'error-msg': 'ok' },
-  )
+  return {
+    status: 200,
+    headers: { 'content-type': WECOM_CONTENT_TYPE, 'error-code': '0', 'error-msg': 'ok' },
+    body: JSON.stringify({ errcode: 0, errmsg: 'ok', ...fields }),
+  }
 }

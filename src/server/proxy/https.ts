@@ -36,11 +36,7 @@ export function createVendorHttpsServer(emulator: Emulator, leaves: ReadonlyMap<
       const vendor =
         emulator.vendorOfHost(hostnameOf(req.headers.host)) ??
         emulator.vendorOfHost(String((req.socket as TLSSocket).servername || ''))
-      serveVendorRequest(emulator, req, res, req.url ?? '/', vendor).catch((e) => {
-        console.error('[worksuite-mock] Failed to serve an HTTPS request:', e)
-        if (!res.headersSent) res.writeHead(500).end()
-        else res.destroy()
-      })
+      serveVendorRequest(emulator, req, res, req.url ?? '/', vendor, 'an HTTPS request')
     },
   )
   applyTimeouts(server, config)

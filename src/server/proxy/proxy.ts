@@ -69,11 +69,7 @@ export function createInterceptingProxy(emulator: Emulator, leaves: ReadonlyMap<
   const tunnels = new WeakMap<object, Vendor>()
   const raw = new Set<Socket>()
   const serve = (req: IncomingMessage, res: ServerResponse, url: string, vendor: Vendor) => {
-    serveVendorRequest(emulator, req, res, url, vendor).catch((e) => {
-      console.error('[worksuite-mock] Failed to serve a proxied request:', e)
-      if (!res.headersSent) res.writeHead(500).end()
-      else res.destroy()
-    })
+    serveVendorRequest(emulator, req, res, url, vendor, 'a proxied request')
   }
 
   const server = createServer(listenerOptions(config), (req, res) => {
