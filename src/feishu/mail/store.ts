@@ -50,6 +50,9 @@ export interface StoredMessage {
   content: MailContent
 }
 
+/** The empty list every kept send with nothing in one shares: frozen, so a change in place throws. */
+const NONE: never[] = Object.freeze([]) as never[]
+
 const key = (mailbox: string, id: string) => `${mailbox}\u0000${id}`
 
 /** A send's fixed cost beyond its text: the content object, its address objects' shells (rounded up). */
@@ -101,7 +104,8 @@ interface Sent {
   /** The message id of its first copy (the sender's): its row's id in the data directory. */
   key: string
   content: MailContent
-  copies: Set<string>
+  /** Its copies' message ids, in the order filed: a send has a few, and a list is one object where a Set is two. */
+  copies: string[]
   bodies: MailBodies | undefined
 }
 
@@ -248,7 +252,13 @@ export class MailStore {
 
   private keepSend(key: string, content: MailContent, bodies: MailBodies | undefined): Ticket<Sent> {
     const bytes = contentBytes(content) + bodiesBytes(bodies)
-    const sent = this.account.add({ key, content, copies: new Set(), bodies }, bytes)
+    // What a send without attachments keeps less: no bytes record, and the one empty list for its empty
+    // lists (ten thousand sends kept five empty objects each for the collector to copy and mark).
+    if (content.cc.length === 0) content.cc = NONE
+    if (content.bcc.length === 0) content.bcc = NONE
+    if (content.attachments.length === 0) content.attachments = NONE
+    const kept = bodies?.raw === undefined && (bodies?.attachments?.length ?? 0) === 0 ? undefined : bodies
+    const sent = this.account.add({ key, content, copies: [], bodies: kept }, bytes)
     this.sends.set(content, sent)
     return sent
   }
@@ -258,7 +268,8 @@ export class MailStore {
     this.byId.set(message.messageId, message)
     this.order.push(message)
     this.bySmtpId.set(message.mailbox, message.content.smtpMessageId, message.messageId)
-    sent.item!.copies.add(message.messageId)
+    const copies = sent.item!.copies
+    if (!copies.includes(message.messageId)) copies.push(message.messageId)
     this.account.resize(sent, sent.bytes + COPY_OVERHEAD + utf8Bytes(message.mailbox) + utf8Bytes(message.tenantKey))
   }
 
@@ -270,8 +281,9 @@ export class MailStore {
     const sent = this.sends.get(oldest.content)
     const copies = sent?.item?.copies
     if (!sent || !copies) return
-    copies.delete(oldest.messageId)
-    if (copies.size > 0) return
+    const at = copies.indexOf(oldest.messageId)
+    if (at >= 0) copies.splice(at, 1)
+    if (copies.length > 0) return
     this.forgetSend(sent.item!)
     this.account.release(sent)
   }
