@@ -8,9 +8,10 @@
  * the report is for, not an error of this command); 1 with --fail-on-violations when a rule was broken; 2 on a
  * usage error or when the target does not answer with a report.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
+import { makeDirectory } from './core/directories.ts'
 import type { ClientReport } from './core/report.ts'
 import { reportJunit, reportMarkdown, reportSummary } from './core/report-render.ts'
 
@@ -48,7 +49,7 @@ function parse(argv: string[]) {
 }
 
 function write(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true })
+  makeDirectory(dirname(file))
   writeFileSync(file, text)
 }
 

@@ -5,11 +5,12 @@
  * when a case fails (2 on a usage error). A live run needs `--live` as well as `--target live`, so nobody
  * books real meetings by a typo.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { makeDirectory } from '../../src/core/directories.ts'
 import { junitXml, progressLine, summaryText } from './report.ts'
 import { type ClientChoice, runContracts } from './run.ts'
 import { emulatorTarget, LIVE_ENV, liveTarget, type Target, TargetError, urlTarget } from './targets.ts'
@@ -103,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   console.log(summaryText(report))
   if (args.values.junit) {
-    mkdirSync(dirname(args.values.junit), { recursive: true })
+    makeDirectory(dirname(args.values.junit))
     writeFileSync(args.values.junit, junitXml(report))
     console.log(`JUnit report: ${args.values.junit}`)
   }

@@ -13,11 +13,11 @@
  * meeting/create). The file is locked for the process (locking_mode=EXCLUSIVE): a second server on the
  * same directory is refused at start rather than let the two overwrite each other.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 // Not the global one: a test's fake timers must not hold every answer back.
 import { setImmediate } from 'node:timers'
+import { makeDirectory } from './directories.ts'
 import { DataDirError, type PersistedRecord, type Persistence } from './persistence.ts'
 
 export const DATA_FILE = 'worksuite-mock.sqlite'
@@ -177,28 +177,6 @@ class SqlitePersistence implements Persistence {
     this.commitPromise = undefined
     resolve?.()
   }
-}
-
-/**
- * `mkdir -p`, a level at a time from the deepest one that exists. Not `mkdirSync(path, { recursive: true })`:
- * where mkdir answers ENOENT though the parent exists (under /proc), Node's recursive mkdir retries forever,
- * at full CPU and deaf to SIGTERM. Here each level is made once, and the first refusal is the error.
- */
-function makeDirectory(path: string): void {
-  const missing: string[] = []
-  for (let at = path; !existsSync(at); at = dirname(at)) {
-    missing.push(at)
-    if (dirname(at) === at) break
-  }
-  for (const dir of missing.reverse()) {
-    try {
-      mkdirSync(dir)
-    } catch (e) {
-      // Another process made it in between: that is what was wanted.
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-    }
-  }
-  if (!statSync(path).isDirectory()) throw new Error(`EEXIST: ${path} is a file, not a directory`)
 }
 
 /** Opens (creating it if need be) the data directory's database, or throws a DataDirError that says why not. */

@@ -12,10 +12,11 @@
  *   leaf-<host>.pem     a host's leaf key and certificate, 0600, reissued when it no longer fits the CA
  */
 import { createPrivateKey, type KeyObject, randomBytes, webcrypto, X509Certificate } from 'node:crypto'
-import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { createSecureContext, type SecureContext } from 'node:tls'
+import { makeDirectory } from '../../core/directories.ts'
 
 const DAY_MS = 86_400_000
 /** The CA outlives many runs: regenerating it means trusting it again everywhere. */
@@ -177,7 +178,7 @@ async function makeLeaf(ca: KeyAndCert, host: string, nowMs: number): Promise<st
 /** The CA in `dir`: loaded when it is there and valid, else made (and written) now. */
 export async function openCa(dir: string, options: { nowMs?: () => number } = {}): Promise<LocalCa> {
   const now = options.nowMs ?? Date.now
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  makeDirectory(dir, 0o700)
   const keyFile = join(dir, 'ca-key.pem')
   const certFile = join(dir, 'ca.pem')
   let ca = readPair(keyFile, now())
