@@ -165,9 +165,7 @@ const unknownUser = (userid: string, corpid: string) => ({
 /** The schema types these lists as userids only, so an `emails` key is read past the type. */
 const emailsGiven = (list: object | undefined, field: string) => {
   const emails = (list as { emails?: unknown } | undefined)?.emails
-  return Array.isArray(emails) && emails.length > 0
-    ? `meeting.${field} takes userids only, not emails`
-    : undefined
+  return Array.isArray(emails) && emails.length > 0 ? `meeting.${field} takes userids only, not emails` : undefined
 }
 
 /**
