@@ -220,6 +220,8 @@ export class MailStore {
 
   /** The thread a reply joins in this mailbox: the first referenced message it holds, newest reference first. */
   private threadFor(mailbox: string, content: MailContent): string {
+    // Most sends start a thread: no lists to build for them.
+    if (!content.inReplyTo && !content.references) return this.random.uuid()
     const refs = [...messageIds(content.inReplyTo), ...messageIds(content.references).reverse()]
     for (const ref of refs) {
       const id = this.bySmtpId.get(mailbox, ref)
