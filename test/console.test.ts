@@ -293,6 +293,13 @@ describe.skipIf(!present && !process.env.CI)('web console', { timeout: 40_000 },
     await refusedRow.locator('button').click()
     await page.locator('#req-refusal .rule-id').waitFor()
     await shot('requests')
+    // A gateway rule: its file lists three pages, the link is one; its text ends in its code, said once.
+    const unknownToken = await api().post('/cgi-bin/meeting/create?access_token=never-issued', {})
+    expect(unknownToken.errcode).toBe(40014)
+    await page.locator('#req-table tbody tr', { hasText: '40014' }).locator('button').click()
+    await refusal.locator('.rule-id', { hasText: 'wecom.gateway.access_token.unknown' }).waitFor()
+    expect(await refusal.locator('a.doc-link').getAttribute('href')).toMatch(/^https:\/\/\S+$/)
+    expect(await refusal.textContent()).toContain('a token never issued → 40014. ')
   })
 
   test('a mail whose HTML has a script and an onerror handler runs neither', async () => {

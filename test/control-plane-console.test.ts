@@ -288,6 +288,9 @@ test('GET /__mock/catalogues offers only catalogue codes, and /__mock/rules name
     code: 400042,
     doc: 'https://developer.work.weixin.qq.com/document/path/99104',
   })
+  // A rule file's doc may list several pages (the gateway's): a rule's link is one page, its source's first.
+  const docs = Object.values(rules as Record<string, { doc: string }>).map((r) => r.doc)
+  expect(docs.filter((d) => !/^https:\/\/\S+$/.test(d))).toEqual([])
 })
 
 test('GET /__mock/ui/ serves the console under a strict CSP, only its own files, and redirects /__mock/ui', async () => {

@@ -96,6 +96,15 @@ interface RuleInfo {
 
 let rules: Record<string, RuleInfo> | undefined
 
+/**
+ * One page to link: the first URL the rule's own source names, else the first of its file's `doc`, which may
+ * list several (the gateways' files do).
+ */
+function docOf(source: string, fileDoc: string): string {
+  const url = /https?:\/\/[^\s()[\]<>"';,]+/
+  return url.exec(source)?.[0] ?? url.exec(fileDoc)?.[0] ?? fileDoc
+}
+
 /** contracts/rules/*.json by rule id, read once (the same files from src/console/ and dist/src/console/). */
 function rulesIndex(): Record<string, RuleInfo> {
   if (rules) return rules
@@ -120,7 +129,7 @@ function rulesIndex(): Record<string, RuleInfo> {
           id: r.id,
           endpoint: file.endpoint,
           vendor: file.vendor,
-          doc: file.doc,
+          doc: docOf(r.source, file.doc),
           rule: r.rule,
           code: r.code,
           source: r.source,

@@ -235,7 +235,8 @@ export function requestsView({ el, route }) {
                   null,
                   'Rule ',
                   h('code', { class: 'rule-id' }, rule.id),
-                  `: ${rule.rule} → ${rule.code}${rule.inferred ? ' (inferred)' : ''}. `,
+                  // Many rule texts end in their code already (`… → 40014`).
+                  `: ${rule.rule.includes(`→ ${rule.code}`) ? rule.rule : `${rule.rule} → ${rule.code}`}${rule.inferred ? ' (inferred)' : ''}. `,
                   h(
                     'a',
                     { href: rule.doc, target: '_blank', rel: 'noopener noreferrer', class: 'doc-link' },
