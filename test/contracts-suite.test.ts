@@ -64,6 +64,12 @@ test(
   SUITE_TIMEOUT,
 )
 
+test('runContracts takes urlTarget(url) as the docs write it, unawaited', async () => {
+  const report = await runContracts({ target: urlTarget(server.url), filter: 'wecom.meeting.create.title' })
+  expect(failuresOf(report)).toBe('')
+  expect(report.summary.passed).toBeGreaterThan(0)
+})
+
 test(
   'every case passes with the official Feishu SDK as the client, in process and over HTTP',
   async () => {

@@ -28,7 +28,8 @@ export type ClientChoice =
   | ((target: Target) => ContractClient | Promise<ContractClient>)
 
 export interface RunOptions {
-  target: Target
+  /** A target, or the promise `urlTarget(url)` gives (awaited here). */
+  target: Target | Promise<Target>
   /** Default `fetch`. */
   client?: ClientChoice
   /** See matchesFilter: a substring of a case id, area or rule id, or `/regex/`. */
@@ -545,7 +546,7 @@ function capture(json: unknown, spec: Record<string, string> | undefined): Recor
 /** Runs the cases against the target and reports; never throws on a failing case. */
 export async function runContracts(options: RunOptions): Promise<RunReport> {
   const started = Date.now()
-  const { target } = options
+  const target = await options.target
   const paceMs = options.paceMs ?? (target.kind === 'live' ? Number(process.env.CONTRACTS_PACE_MS ?? 1000) : 0)
   const inner = await makeClient(options.client, target)
   const session: Session = {
