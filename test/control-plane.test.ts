@@ -127,6 +127,13 @@ test('GET /__mock/requests refuses a misspelt filter and a route that is no rout
   expect((await json('/__mock/requests?route=feishu.gateway&limit=5')).status).toBe(200)
 })
 
+test('control.requests refuses a misspelt filter and a path given as route in process too, as the route does', () => {
+  const { control } = server.emulator
+  expect(() => control.requests({ rout: 'wecom.meeting.create' } as never)).toThrow(/unknown filter "rout"/)
+  expect(() => control.requests({ route: '/cgi-bin/meeting/create' })).toThrow(/no route .*path=/)
+  expect(control.requests({ route: 'wecom.meeting.create', limit: 1 }).entries.length).toBeLessThanOrEqual(1)
+})
+
 test('POST /__mock/feishu/oauth/codes issues a code; an unknown user is a 404 with a message', async () => {
   const r = await json('/__mock/feishu/oauth/codes', {
     method: 'POST',

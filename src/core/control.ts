@@ -74,14 +74,7 @@ const JOURNAL_ROUTES: ReadonlySet<string> = new Set([
  * ignored, it would answer every entry or none, and a test asserting a count would pass by accident.
  */
 function filterFrom(q: URLSearchParams, routes: ReadonlySet<string>): JournalFilter {
-  for (const k of q.keys())
-    if (!FILTERS.has(k)) throw new ControlError(400, `unknown filter "${k}" (filters: ${[...FILTERS].join(', ')})`)
-  const route = q.get('route')
-  if (route !== null && !routes.has(route))
-    throw new ControlError(
-      400,
-      `no route "${route.slice(0, 64)}": route takes an endpoint id such as wecom.meeting.create or <vendor>.gateway; a path goes in path=`,
-    )
+  checkFilter(q.keys(), q.get('route') ?? undefined, routes)
   const f: JournalFilter = {}
   const n = (k: string) => {
     const v = q.get(k)
@@ -100,6 +93,17 @@ function filterFrom(q: URLSearchParams, routes: ReadonlySet<string>): JournalFil
     if (v !== undefined) f[k] = v
   }
   return f
+}
+
+/** The filter's names and route, checked alike over HTTP and in process (`control.requests(filter)`). */
+function checkFilter(keys: Iterable<string>, route: string | undefined, routes: ReadonlySet<string>): void {
+  for (const k of keys)
+    if (!FILTERS.has(k)) throw new ControlError(400, `unknown filter "${k}" (filters: ${[...FILTERS].join(', ')})`)
+  if (route !== undefined && !routes.has(route))
+    throw new ControlError(
+      400,
+      `no route "${route.slice(0, 64)}": route takes an endpoint id such as wecom.meeting.create or <vendor>.gateway; a path goes in path=`,
+    )
 }
 
 /** A JSON object body, or {} for anything else (`curl -X POST` without a body). */
@@ -218,6 +222,7 @@ export class Control {
 
   /** The journal, filtered; `count` is how many match (before `limit`), `total` and `capacity` the journal's fill. */
   requests(filter: JournalFilter = {}): RequestsPage {
+    checkFilter(Object.keys(filter), filter.route, JOURNAL_ROUTES)
     const journal = this.host.state.journal
     const { limit, ...rest } = filter
     const matches = journal.query(rest)
