@@ -37,12 +37,8 @@ function missingScope(grant: string, scopes: readonly string[]): never {
   )
 }
 
-/**
- * The auth stage of user-token-only endpoints: a missing header or one without `Bearer ` → 99991661;
- * a tenant token → 99991663; an unknown user token → 99991668; an expired one → 401 99991677; one whose
- * grant lacks every scope the endpoint's 权限要求 lists (the registry's `scopes`) → 99991679.
- */
-export function authenticateFeishuUser(ctx: RequestContext): void {
+/** The token of `Authorization: Bearer <token>`; a missing header, another scheme or no token → 99991661. */
+function bearerToken(ctx: RequestContext): string {
   const header = ctx.req.headers.authorization
   if (!header?.startsWith('Bearer ')) {
     fail(
@@ -54,6 +50,16 @@ export function authenticateFeishuUser(ctx: RequestContext): void {
   }
   const token = header.slice(7).trim()
   if (!token) fail(99991661, 'feishu.gateway.authorization.missing: Authorization: Bearer carries no token')
+  return token
+}
+
+/**
+ * The auth stage of user-token-only endpoints: a missing header or one without `Bearer ` → 99991661;
+ * a tenant token → 99991663; an unknown user token → 99991668; an expired one → 401 99991677; one whose
+ * grant lacks every scope the endpoint's 权限要求 lists (the registry's `scopes`) → 99991679.
+ */
+export function authenticateFeishuUser(ctx: RequestContext): void {
+  const token = bearerToken(ctx)
   const { feishuTokens: tokens } = ctx.env.stores
   const user = tokens.userToken(token)
   if (!user) {
@@ -95,17 +101,7 @@ export function authenticateFeishuUser(ctx: RequestContext): void {
  * unknown, expired or user token → 99991663.
  */
 export function authenticateFeishuApp(ctx: RequestContext): void {
-  const header = ctx.req.headers.authorization
-  if (!header?.startsWith('Bearer ')) {
-    fail(
-      99991661,
-      header
-        ? 'feishu.gateway.authorization.missing: Authorization header does not start with "Bearer "'
-        : 'feishu.gateway.authorization.missing: no Authorization header',
-    )
-  }
-  const token = header.slice(7).trim()
-  if (!token) fail(99991661, 'feishu.gateway.authorization.missing: Authorization: Bearer carries no token')
+  const token = bearerToken(ctx)
   const app = ctx.env.stores.feishuTokens.tenantToken(token)
   if (!app) {
     fail(
