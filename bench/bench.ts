@@ -26,6 +26,7 @@
  *   npm run bench -- --no-installed    skip packing and installing the tarball
  *   npm run bench -- --no-console      (skip the console-tab round; it is skipped anyway without chromium)
  *   npm run bench -- --no-data-dir     skip the --data-dir round
+ *   npm run bench -- --pin             servers on CPU 0, the load generator on CPU 1 (taskset)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -68,6 +69,8 @@ const { values: flags } = parseArgs({
     'no-console': { type: 'boolean', default: false },
     'no-data-dir': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    /** Servers on one core and the load generator on the other (taskset), as the issue's figures were taken. */
+    pin: { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench', 'results', 'latest.json') },
   },
 })
@@ -82,6 +85,28 @@ const paths: EndpointName[] = flags.paths
 for (const p of paths) if (!ENDPOINTS.includes(p)) throw new Error(`--paths: no path "${p}" (${ENDPOINTS.join(', ')})`)
 
 const log = (s: string) => process.stderr.write(`${s}\n`)
+
+/**
+ * With --pin, where the loaded rounds run: every server (ours, the ceiling, the peers) on CPU 0 and the load
+ * generator on CPU 1, so the two never take turns on one core. Not the default: on a shared machine the
+ * pinned server cannot move off a core something else is using, and that cost it more than the turns
+ * (compose_send 0.14 × ceiling pinned against 0.39 unpinned, p99 no lower, in one run with other work on
+ * the machine). Needs `taskset` and two cores.
+ */
+const pinning = (() => {
+  if (!flags.pin || cpus().length < 2) return null
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' })
+    return { server: '0', load: '1' }
+  } catch {
+    return null
+  }
+})()
+
+/** `cmd args` on the given CPU (taskset execs the command, so the pid is still the command's own). */
+function onCpu(cpu: string | undefined, cmd: string, args: string[]): [string, string[]] {
+  return cpu === undefined ? [cmd, args] : ['taskset', ['-c', cpu, cmd, ...args]]
+}
 
 // ---------------------------------------------------------------------------------------------- processes
 
@@ -142,9 +167,9 @@ async function waitForHttp(url: string, timeoutMs: number, init?: RequestInit): 
   return false
 }
 
-function runNode(script: string, args: string[], nodeArgs: string[] = []): Promise<string> {
+function runNode(script: string, args: string[], nodeArgs: string[] = [], cpu?: string): Promise<string> {
   return new Promise((res, rej) => {
-    const p = spawn(node, [...nodeArgs, join(root, 'bench', script), ...args], {
+    const p = spawn(...onCpu(cpu, node, [...nodeArgs, join(root, 'bench', script), ...args]), {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
     })
@@ -159,7 +184,7 @@ function runNode(script: string, args: string[], nodeArgs: string[] = []): Promi
 }
 
 async function load(job: LoadJob): Promise<LoadResult> {
-  return JSON.parse(await runNode('load.ts', [JSON.stringify(job)])) as LoadResult
+  return JSON.parse(await runNode('load.ts', [JSON.stringify(job)], [], pinning?.load)) as LoadResult
 }
 
 // ---------------------------------------------------------------------------------------------- the stub
@@ -246,16 +271,18 @@ async function startStub(
   extraArgs: string[] = [],
 ): Promise<Stub> {
   const port = await freePort()
-  const p = startProcess(node, [
-    ...nodeFlags,
-    ...extra,
-    join(distDir, 'src/cli.js'),
-    `--port=${port}`,
-    '--quiet',
-    `--config=${configFile}`,
-    '--faker-seed=1',
-    ...extraArgs,
-  ])
+  const p = startProcess(
+    ...onCpu(pinning?.server, node, [
+      ...nodeFlags,
+      ...extra,
+      join(distDir, 'src/cli.js'),
+      `--port=${port}`,
+      '--quiet',
+      `--config=${configFile}`,
+      '--faker-seed=1',
+      ...extraArgs,
+    ]),
+  )
   const url = `http://127.0.0.1:${port}`
   if (!(await waitForHttp(`${url}/__mock/clock`, 10_000))) {
     throw new Error(`the stub server did not start: ${(p as unknown as { outputTail: string }).outputTail}`)
@@ -525,7 +552,9 @@ async function startPrism(): Promise<{ url: string; process: ChildProcess; note:
   if (!ensurePeer(bin, '@stoplight/prism-cli')) return { skipped: 'Prism: @stoplight/prism-cli could not be installed' }
   const port = await freePort()
   const doc = openApiDocument()
-  const p = startProcess(node, [bin, 'mock', doc, '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'])
+  const p = startProcess(
+    ...onCpu(pinning?.server, node, [bin, 'mock', doc, '-h', '127.0.0.1', '-p', String(port), '-v', 'warn']),
+  )
   const url = `http://127.0.0.1:${port}`
   if (!(await waitForHttp(`${url}/cgi-bin/meeting/create`, 30_000, { method: 'POST' })))
     return { skipped: `Prism did not start: ${(p as unknown as { outputTail: string }).outputTail}` }
@@ -550,17 +579,19 @@ async function startWireMock(): Promise<{ url: string; process: ChildProcess; no
     .find((f) => /^wiremock-standalone-.*\.jar$/.test(f))
   if (!jar) return { skipped: 'WireMock: no standalone jar in the npm package' }
   const port = await freePort()
-  const p = startProcess('java', [
-    '-jar',
-    join(pkgDir, 'build', jar),
-    '--port',
-    String(port),
-    '--bind-address',
-    '127.0.0.1',
-    '--root-dir',
-    join(root, 'bench/peers/wiremock'),
-    '--disable-banner',
-  ])
+  const p = startProcess(
+    ...onCpu(pinning?.server, 'java', [
+      '-jar',
+      join(pkgDir, 'build', jar),
+      '--port',
+      String(port),
+      '--bind-address',
+      '127.0.0.1',
+      '--root-dir',
+      join(root, 'bench/peers/wiremock'),
+      '--disable-banner',
+    ]),
+  )
   const url = `http://127.0.0.1:${port}`
   if (!(await waitForHttp(`${url}/__admin/health`, 60_000)))
     return { skipped: `WireMock did not start: ${(p as unknown as { outputTail: string }).outputTail}` }
@@ -674,7 +705,7 @@ async function measurePaths(targets: Target[], endpoints: EndpointName[]): Promi
 
 async function startCeiling(): Promise<Target> {
   const port = await freePort()
-  const p = startProcess(node, [join(root, 'bench/ceiling.mjs'), String(port)])
+  const p = startProcess(...onCpu(pinning?.server, node, [join(root, 'bench/ceiling.mjs'), String(port)]))
   const url = `http://127.0.0.1:${port}`
   if (!(await waitForHttp(`${url}/`, 10_000, { method: 'POST', body: '{}' })))
     throw new Error('the ceiling did not start')
@@ -1287,6 +1318,7 @@ function report(input: {
       rounds,
       longRequests,
       nodeFlags: serverNodeFlags(),
+      pinning: pinning ? { serverCpu: pinning.server, loadGeneratorCpu: pinning.load } : null,
     },
     table: [...rows, ...input.peerRows],
     flagSweep: input.sweep,
@@ -1348,6 +1380,9 @@ function report(input: {
     '',
     `worksuite-mock bench — ${m.nproc} × ${m.cpu}, Node ${m.node}, load average ${input.loadAtStart.join(' ')} at start, ${connections} connections, ${rounds} rounds of ${duration} s per path and target (alternating, ${warmup} s warm-up)`,
     flagLine,
+    pinning
+      ? `pinned: servers on CPU ${pinning.server}, the load generator on CPU ${pinning.load} (taskset, --pin)`
+      : 'not pinned: servers and the load generator share the cores (--pin to pin them)',
     '',
     ...table,
     ...(create && ceilingCreate
