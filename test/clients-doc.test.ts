@@ -28,6 +28,7 @@ async function run(name: string, url: string): Promise<unknown[][]> {
   const code = snippet(doc, name, DOC)
     .replaceAll(WRITTEN_URL, url)
     .replaceAll("'worksuite-mock/mocks'", JSON.stringify(resolve('mocks/index.ts')))
+    .replaceAll("'worksuite-mock/client'", JSON.stringify(resolve('contracts/client/index.ts')))
     .replaceAll("'worksuite-mock'", JSON.stringify(resolve('src/index.ts')))
   const file = resolve(dir, `${name}.ts`)
   writeFileSync(file, code)
@@ -40,7 +41,7 @@ async function run(name: string, url: string): Promise<unknown[][]> {
   }
 }
 
-const TESTED = ['feishu-node-sdk', 'wecom-fetch', 'wecom-axios', 'feishu-fetch-oauth', 'msw-hardcoded']
+const TESTED = ['feishu-node-sdk', 'wecom-fetch', 'wecom-axios', 'feishu-fetch-oauth', 'kit-client', 'msw-hardcoded']
 
 test('every snippet the page marks is run by this file, and each points at the written URL or the real hosts', () => {
   expect(snippetNames(doc).sort()).toEqual([...TESTED].sort())
@@ -99,6 +100,16 @@ describe('the tested snippets against a stub server', () => {
       body: JSON.stringify({ subject: 's', to: [{ mail_address: 'jane@xxx.xx' }], body_plain_text: 'b' }),
     })
     expect(((await send.json()) as { code: number }).code).toBe(0)
+  })
+
+  test('kit-client: the typed client books a meeting, reads it back and sends Feishu mail', async () => {
+    const logs = await run('kit-client', server.url)
+    expect(logs[0]).toEqual([0, 'Weekly sync'])
+    const [status, code, messageId] = logs[1] as [number, number, string]
+    expect([status, code]).toEqual([200, 0])
+    expect(server.emulator.control.meetings({}).map((m) => m.title)).toEqual(['Weekly sync'])
+    expect(server.emulator.control.mailbox('user@xxx.xx').map((m) => m.message_id)).toEqual([messageId])
+    expect(server.emulator.control.mailbox('jane@xxx.xx')).toHaveLength(1)
   })
 
   test("the Node SDK's OIDC helper exchanges a control-plane code with the tenant token it fetched; an unknown code is a 400 20003", async () => {
