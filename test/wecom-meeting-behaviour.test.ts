@@ -155,6 +155,24 @@ describe.each(harnesses)('meetings through $name', (factory) => {
     await h.close()
   })
 
+  test('wecom.meeting.create.excess_users: a professional corp whose participants all have a meeting account gets no field (decision 16)', async () => {
+    const h = await meetingHarness(factory)
+    const all = await h.post(CREATE, { ...BASE, invitees: { userid: ['lisi'] } }, [0, 2])
+    expect(all.json.errcode).toBe(0)
+    expect(all.json).not.toHaveProperty('excess_users')
+    const upd = await h.post(UPDATE, { meetingid: all.json.meetingid, title: 'x' }, [0, 2])
+    expect(upd.json.errcode).toBe(0)
+    expect(upd.json).not.toHaveProperty('excess_users')
+    // Inviting someone without an account brings the field back.
+    const more = await h.post(
+      UPDATE,
+      { meetingid: all.json.meetingid, invitees: { userid: ['lisi', 'noaccount'] } },
+      [0, 2],
+    )
+    expect(more.json).toMatchObject({ errcode: 0, excess_users: ['noaccount'] })
+    await h.close()
+  })
+
   test('wecom.meeting.create.duplicate.skip: skip_duplicate_check books the same meeting again; a cancelled one is no duplicate', async () => {
     const h = await meetingHarness(factory)
     const first = await book(h, BASE)

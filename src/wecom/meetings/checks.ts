@@ -120,10 +120,13 @@ export function participantsOf(admin: string, invitees: readonly string[], hosts
   return new Set([admin, ...invitees, ...hosts])
 }
 
-/** excess_users: "仅在购买会议专业版企业由于部分参会人无有效会议账号时返回" (absent for every other corp). */
+/**
+ * excess_users: "仅在购买会议专业版企业由于部分参会人无有效会议账号时返回": only for a professional corp, and only
+ * when some participant has no meeting account (absent, not empty, when all have one; decision 16).
+ */
 export function excessUsers(c: Caller, participants: Iterable<string>): { excess_users?: string[] } {
   if (c.corp.tier !== 'professional') return {}
   const out: string[] = []
   for (const u of participants) if (c.corp.users.get(u)?.meetingAccount === false) out.push(u)
-  return { excess_users: out }
+  return out.length === 0 ? {} : { excess_users: out }
 }
