@@ -194,6 +194,7 @@ export type RuleId =
   | 'wecom.exmail.compose_send.permission.schedule-meeting'
   | 'wecom.exmail.compose_send.to.required'
   | 'wecom.exmail.compose_send.to.one-of'
+  | 'wecom.exmail.compose_send.recipients.emails.address'
   | 'wecom.exmail.compose_send.recipients.userid.known'
   | 'wecom.exmail.compose_send.recipients.userid.visible'
   | 'wecom.exmail.compose_send.subject.required'
@@ -220,14 +221,18 @@ export type RuleId =
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range'
   | 'wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign'
   | 'wecom.exmail.compose_send.subject.meeting-title'
+  | 'wecom.exmail.compose_send.meeting.duration.min'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.required'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.one'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.userids-only'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.corp-user'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.participant'
+  | 'wecom.exmail.compose_send.meeting.meeting_admins.visible'
   | 'wecom.exmail.compose_send.meeting.hosts.userids-only'
   | 'wecom.exmail.compose_send.meeting.hosts.max'
   | 'wecom.exmail.compose_send.meeting.hosts.userid.known'
+  | 'wecom.exmail.compose_send.meeting.hosts.visible'
+  | 'wecom.exmail.compose_send.meeting.hosts.advanced'
   | 'wecom.exmail.compose_send.meeting.option.password'
   | 'wecom.exmail.compose_send.meeting.option.auto_record'
   | 'wecom.exmail.compose_send.meeting.option.enter_restraint'
@@ -237,6 +242,8 @@ export type RuleId =
   | 'wecom.exmail.compose_send.schedule.schedule_id.known'
   | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
   | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.meeting-required'
+  | 'wecom.exmail.compose_send.meeting.meeting_admins.fixed'
   | 'wecom.exmail.compose_send.schedule.schedule_id.change-started'
   | 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started'
   | 'wecom.exmail.compose_send.schedule.start_time.future'
@@ -628,6 +635,7 @@ export type RefusalId =
   | 'wecom.calendar.update.public_range.required'
   | 'wecom.exmail.compose_send.to.required'
   | 'wecom.exmail.compose_send.to.one-of'
+  | 'wecom.exmail.compose_send.recipients.emails.address'
   | 'wecom.exmail.compose_send.recipients.userid.known'
   | 'wecom.exmail.compose_send.recipients.userid.visible'
   | 'wecom.exmail.compose_send.subject.required'
@@ -652,14 +660,18 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_interval.range'
   | 'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range'
   | 'wecom.exmail.compose_send.subject.meeting-title'
+  | 'wecom.exmail.compose_send.meeting.duration.min'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.required'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.one'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.userids-only'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.corp-user'
   | 'wecom.exmail.compose_send.meeting.meeting_admins.participant'
+  | 'wecom.exmail.compose_send.meeting.meeting_admins.visible'
   | 'wecom.exmail.compose_send.meeting.hosts.userids-only'
   | 'wecom.exmail.compose_send.meeting.hosts.max'
   | 'wecom.exmail.compose_send.meeting.hosts.userid.known'
+  | 'wecom.exmail.compose_send.meeting.hosts.visible'
+  | 'wecom.exmail.compose_send.meeting.hosts.advanced'
   | 'wecom.exmail.compose_send.meeting.option.password'
   | 'wecom.exmail.compose_send.meeting.option.auto_record'
   | 'wecom.exmail.compose_send.meeting.option.enter_restraint'
@@ -669,6 +681,8 @@ export type RefusalId =
   | 'wecom.exmail.compose_send.schedule.schedule_id.known'
   | 'wecom.exmail.compose_send.schedule.schedule_id.own-app'
   | 'wecom.exmail.compose_send.schedule.schedule_id.cancelled'
+  | 'wecom.exmail.compose_send.schedule.schedule_id.meeting-required'
+  | 'wecom.exmail.compose_send.meeting.meeting_admins.fixed'
   | 'wecom.exmail.compose_send.schedule.schedule_id.change-started'
   | 'wecom.exmail.compose_send.schedule.schedule_id.cancel-started'
   | 'wecom.exmail.compose_send.schedule.start_time.future'
@@ -1055,6 +1069,7 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.permission.schedule-meeting': {"id":"wecom.exmail.compose_send.permission.schedule-meeting","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"access_token","kind":"refusal","code":48002,"status":200,"message":"api forbidden","doc":"https://developer.work.weixin.qq.com/document/path/97868","refusedAs":"wecom.gateway.app.permission"},
   'wecom.exmail.compose_send.to.required': {"id":"wecom.exmail.compose_send.to.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.to.one-of': {"id":"wecom.exmail.compose_send.to.one-of","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to.emails/to.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.recipients.emails.address': {"id":"wecom.exmail.compose_send.recipients.emails.address","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to.emails","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.recipients.userid.known': {"id":"wecom.exmail.compose_send.recipients.userid.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.recipients.userid.visible': {"id":"wecom.exmail.compose_send.recipients.userid.visible","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"to/cc/bcc.userids","kind":"refusal","code":60011,"status":200,"message":"no privilege to access/modify contact/party/agent","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.subject.required': {"id":"wecom.exmail.compose_send.subject.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
@@ -1081,14 +1096,18 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range': {"id":"wecom.exmail.compose_send.schedule.reminders.repeat_month_of_year.range","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.repeat_month_of_year","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"schedule.reminders.repeat_month_of_year[]","min":1,"max":12}},
   'wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign': {"id":"wecom.exmail.compose_send.schedule.reminders.remind_before_event_mins.sign","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.reminders.remind_before_event_mins","kind":"behaviour","code":0,"status":200,"message":"","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.subject.meeting-title': {"id":"wecom.exmail.compose_send.subject.meeting-title","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"subject","kind":"refusal","code":400042,"status":200,"message":"会议title不合法","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.meeting.duration.min': {"id":"wecom.exmail.compose_send.meeting.duration.min","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.end_time","kind":"refusal","code":400035,"status":200,"message":"不合法的meeting_duration参数","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.required': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.one': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.one","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.meeting_admins.userids","nonEmpty":true,"maxItems":1}},
   'wecom.exmail.compose_send.meeting.meeting_admins.userids-only': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.userids-only","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.emails","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.corp-user': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.corp-user","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.meeting_admins.participant': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.participant","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":400039,"status":200,"message":"会议管理员不在参与者列表。","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.meeting.meeting_admins.visible': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.visible","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.hosts.userids-only': {"id":"wecom.exmail.compose_send.meeting.hosts.userids-only","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.hosts.emails","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.hosts.max': {"id":"wecom.exmail.compose_send.meeting.hosts.max","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.hosts.userids","kind":"refusal","code":400027,"status":200,"message":"主持人超过会议主持人上限。","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.hosts.userids","maxItems":10}},
   'wecom.exmail.compose_send.meeting.hosts.userid.known': {"id":"wecom.exmail.compose_send.meeting.hosts.userid.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.hosts.userids","kind":"refusal","code":60111,"status":200,"message":"userid not found","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.meeting.hosts.visible': {"id":"wecom.exmail.compose_send.meeting.hosts.visible","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.hosts.userids","kind":"refusal","code":400021,"status":200,"message":"会议参与人或者主持人不合法，或者不在应用可见范围。若为外部联系人，则外部联系人跟进人不在应用可见范围","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.meeting.hosts.advanced': {"id":"wecom.exmail.compose_send.meeting.hosts.advanced","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.hosts.userids","kind":"refusal","code":400226,"status":200,"message":"企业购买「会议高级功能」后才可以使用该字段","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.meeting.option.password': {"id":"wecom.exmail.compose_send.meeting.option.password","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.option.password","kind":"refusal","code":400030,"status":200,"message":"不合法的会议密码","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.option.password","pattern":"^\\d{4,6}$"}},
   'wecom.exmail.compose_send.meeting.option.auto_record': {"id":"wecom.exmail.compose_send.meeting.option.auto_record","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.option.auto_record","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.option.auto_record","enum":[0,1,2]}},
   'wecom.exmail.compose_send.meeting.option.enter_restraint': {"id":"wecom.exmail.compose_send.meeting.option.enter_restraint","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.option.enter_restraint","kind":"refusal","code":400031,"status":200,"message":"不合法的会议settings","doc":"https://developer.work.weixin.qq.com/document/path/97868","check":{"path":"meeting.option.enter_restraint","enum":[0,2]}},
@@ -1098,6 +1117,8 @@ export const RULES: { readonly [K in RuleId]: RuleEntry } = {
   'wecom.exmail.compose_send.schedule.schedule_id.known': {"id":"wecom.exmail.compose_send.schedule.schedule_id.known","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90461,"status":200,"message":"日程ID异常","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.schedule_id.own-app': {"id":"wecom.exmail.compose_send.schedule.schedule_id.own-app","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90466,"status":200,"message":"不能操作别的应用创建的日历/日程","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.schedule_id.cancelled': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancelled","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":90460,"status":200,"message":"日程已删除","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.schedule.schedule_id.meeting-required': {"id":"wecom.exmail.compose_send.schedule.schedule_id.meeting-required","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
+  'wecom.exmail.compose_send.meeting.meeting_admins.fixed': {"id":"wecom.exmail.compose_send.meeting.meeting_admins.fixed","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"meeting.meeting_admins.userids","kind":"refusal","code":40058,"status":200,"message":"invalid Request Parameter","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.schedule_id.change-started': {"id":"wecom.exmail.compose_send.schedule.schedule_id.change-started","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":400221,"status":200,"message":"正在进行中或者已经结束的会议不允许更新","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.schedule_id.cancel-started': {"id":"wecom.exmail.compose_send.schedule.schedule_id.cancel-started","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.schedule_id","kind":"refusal","code":400224,"status":200,"message":"会中或者已经结束的会议不能取消","doc":"https://developer.work.weixin.qq.com/document/path/97868"},
   'wecom.exmail.compose_send.schedule.start_time.future': {"id":"wecom.exmail.compose_send.schedule.start_time.future","endpoint":"wecom.exmail.compose_send","vendor":"wecom","field":"schedule.start_time","kind":"refusal","code":400222,"status":200,"message":"会议开始时间不允许小于当前时间","doc":"https://developer.work.weixin.qq.com/document/path/97868"},

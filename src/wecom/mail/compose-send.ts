@@ -162,6 +162,33 @@ const unknownUser = (userid: string, corpid: string) => ({
   options: { prefix: `invalid string value \`${echo(userid)}\`. ` },
 })
 
+/**
+ * A mail address as `to.emails` means it (邮箱地址): a local part, one @ and a domain, no spaces. Lenient beyond
+ * that: WeCom documents no stricter form, and corp and external addresses alike pass.
+ */
+const MAIL_ADDRESS = /^[^\s@]+@[^\s@]+$/
+
+/** The first of to / cc / bcc's emails that is not a mail address, with where it was. */
+function badAddress(b: WecomComposeSendRequest): { field: string; email: string } | undefined {
+  for (const [field, list] of [
+    ['to', b.to],
+    ['cc', b.cc],
+    ['bcc', b.bcc],
+  ] as const) {
+    const email = list?.emails?.find((e) => !MAIL_ADDRESS.test(e.trim()))
+    if (email !== undefined) return { field: `${field}.emails`, email }
+  }
+  return undefined
+}
+
+/** Whether the mail books or changes a meeting: `meeting` given, or a change of a mail schedule that booked one. */
+const touchesMeeting = (b: WecomComposeSendRequest, s: Check) =>
+  methodOf(b) === 'request' && (b.meeting !== undefined || s.existing?.meetingid !== undefined)
+
+/** The meeting the named mail schedule booked, while the store keeps it. */
+const bookedMeeting = ({ ctx, caller, existing }: Check) =>
+  existing?.meetingid ? ctx.env.stores.meetings.get(caller.corpid, existing.meetingid) : undefined
+
 /** The schema types these lists as userids only, so an `emails` key is read past the type. */
 const emailsGiven = (list: object | undefined, field: string) => {
   const emails = (list as { emails?: unknown } | undefined)?.emails
@@ -202,6 +229,15 @@ const check = ruleChecks<WecomComposeSendRequest, Check>(rulesOf(R), {
             options: { prefix: 'to.emails and to.userids are both empty. Invalid input ' },
           }
         : undefined,
+    [`${R}.recipients.emails.address`]: (b) => {
+      const bad = badAddress(b)
+      return bad
+        ? {
+            detail: `${bad.field} holds ${JSON.stringify(echo(bad.email))}, which is not a mail address`,
+            options: { prefix: `${bad.field} is not a mail address. Invalid input ` },
+          }
+        : undefined
+    },
     [`${R}.recipients.userid.known`]: (b, s) => {
       const bad = peopleOf(b, s).bad
       return bad && !bad.known ? unknownUser(bad.userid, s.caller.corpid) : undefined
@@ -249,6 +285,11 @@ const check = ruleChecks<WecomComposeSendRequest, Check>(rulesOf(R), {
       b.meeting && methodOf(b) === 'request' && b.subject === ''
         ? "the subject is the meeting's title, and it is empty"
         : undefined,
+    // INFERRED (meeting/create's 400035, 最小300秒): the schedule's span is the meeting's duration.
+    [`${R}.meeting.duration.min`]: (b) =>
+      b.meeting && methodOf(b) === 'request' && b.schedule.end_time - b.schedule.start_time < 300
+        ? `the meeting would last ${b.schedule.end_time - b.schedule.start_time} s, at least 300`
+        : undefined,
     // Decision 134: the doc's 只支持传userid / 只支持填userid; the schema types both as userids, so a client's
     // emails list would otherwise be dropped without a word and the meeting booked without its admin or hosts.
     [`${R}.meeting.meeting_admins.userids-only`]: (b) => emailsGiven(b.meeting?.meeting_admins, 'meeting_admins'),
@@ -263,10 +304,26 @@ const check = ruleChecks<WecomComposeSendRequest, Check>(rulesOf(R), {
         ? `"${echo(admin)}" is not among the mail's recipients`
         : undefined
     },
+    // INFERRED (meeting/create's 400021): the admin of the meeting the mail books, reached by address too.
+    [`${R}.meeting.meeting_admins.visible`]: (b, { ctx, caller }) => {
+      const admin = b.meeting?.meeting_admins.userids?.[0]
+      return admin !== undefined && !ctx.env.stores.wecomDirectory.isVisible(caller.corp, caller.app, admin)
+        ? `admin "${echo(admin)}" is outside app ${caller.agentid}'s visible range`
+        : undefined
+    },
     [`${R}.meeting.hosts.userid.known`]: (b, { caller }) => {
       const host = b.meeting?.hosts?.userids?.find((h) => !caller.corp.users.has(h))
       return host !== undefined ? unknownUser(host, caller.corpid) : undefined
     },
+    [`${R}.meeting.hosts.visible`]: (b, { ctx, caller }) => {
+      const directory = ctx.env.stores.wecomDirectory
+      const host = b.meeting?.hosts?.userids?.find((h) => !directory.isVisible(caller.corp, caller.app, h))
+      return host !== undefined ? `host "${echo(host)}" is outside app ${caller.agentid}'s visible range` : undefined
+    },
+    [`${R}.meeting.hosts.advanced`]: (b, { caller }) =>
+      b.meeting?.hosts?.userids?.length && !caller.corp.advancedMeeting
+        ? `corp ${caller.corpid} has not bought 会议高级功能, so it cannot name hosts`
+        : undefined,
     // INFERRED: a schedule the API made is not a meeting mail's, so a mail cannot name it (日程ID异常).
     [`${R}.schedule.schedule_id.known`]: (b, s) => {
       const id = b.schedule.schedule_id
@@ -283,13 +340,29 @@ const check = ruleChecks<WecomComposeSendRequest, Check>(rulesOf(R), {
         : undefined,
     [`${R}.schedule.schedule_id.cancelled`]: (_b, { existing }) =>
       existing?.status === 1 ? `schedule "${echo(existing.id)}" is already cancelled` : undefined,
+    // Decision 138: changing a meeting mail's schedule alone would leave its meeting as it was.
+    [`${R}.schedule.schedule_id.meeting-required`]: (b, s) =>
+      methodOf(b) === 'request' && !b.meeting && bookedMeeting(s)
+        ? {
+            detail: `schedule "${echo(s.existing!.id)}" booked meeting ${s.existing!.meetingid}: a change of it is a meeting mail`,
+            options: { prefix: 'missing meeting. ' },
+          }
+        : undefined,
+    // Decision 138: a meeting's admin is fixed at booking.
+    [`${R}.meeting.meeting_admins.fixed`]: (b, s) => {
+      const admin = b.meeting?.meeting_admins.userids?.[0]
+      const booked = methodOf(b) === 'request' ? bookedMeeting(s) : undefined
+      return booked && admin !== undefined && admin !== booked.admin_userid
+        ? `meeting ${booked.meetingid} was booked with admin "${echo(booked.admin_userid)}", which a change cannot replace`
+        : undefined
+    },
     // The mail changes or cancels the meeting, so it answers what meeting/update or meeting/cancel answers then.
     [`${R}.schedule.schedule_id.change-started`]: (b, s) => (methodOf(b) === 'request' ? bookedStarted(s) : undefined),
     [`${R}.schedule.schedule_id.cancel-started`]: (b, s) => (methodOf(b) === 'cancel' ? bookedStarted(s) : undefined),
     // INFERRED (meeting/create's 400222): a meeting cannot be booked or moved into the past.
-    [`${R}.schedule.start_time.future`]: (b, { ctx }) =>
-      methodOf(b) === 'request' && b.schedule.start_time <= ctx.now
-        ? `start_time ${b.schedule.start_time} is not after now (${ctx.now})`
+    [`${R}.schedule.start_time.future`]: (b, s) =>
+      touchesMeeting(b, s) && b.schedule.start_time <= s.ctx.now
+        ? `start_time ${b.schedule.start_time} is not after now (${s.ctx.now})`
         : undefined,
   },
 })
