@@ -75,7 +75,7 @@ let crashed: string | null = null
 
 /** Our own stub server: `src/cli.ts` as `npm start` runs it, on 127.0.0.1 port 0; resolves on its URL line. */
 function startServer(budget: number | undefined): Promise<{ url: string; pid: number }> {
-  const args = ['--max-semi-space-size=2', '--import', 'tsx', join(root, 'src/cli.ts'), '--host=127.0.0.1']
+  const args = ['--import', 'tsx', join(root, 'src/cli.ts'), '--host=127.0.0.1']
   args.push('--port=0', '--quiet', '--faker-seed=1')
   if (budget !== undefined) args.push(`--state.maxBytes=${budget}`)
   const p = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -1,7 +1,7 @@
 /**
- * `npm start`: the built bin, dist/src/cli.js, run in this process (the `--max-semi-space-size=2` of its
- * shebang comes from the npm script). dist/ is rebuilt first when a source is newer than it, so a start
- * after an edit costs one build and every other start is the bin's own cold start, without a loader.
+ * `npm start`: the built bin, dist/src/cli.js, run in this process, with the bin's Node flags (none, decision
+ * 74). dist/ is rebuilt first when a source is newer than it, so a start after an edit costs one build and
+ * every other start is the bin's own cold start, without a loader.
  */
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'

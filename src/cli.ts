@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env node
 /**
  * The `worksuite-mock` bin (and `npm start`): `worksuite-mock [serve] [options]` runs the stub server
  * (src/cli-main.ts), `worksuite-mock contracts …` the contract suite (contracts/runner/cli.ts), `worksuite-mock
@@ -9,11 +9,10 @@
  * dist/src/bin/ (scripts/build.ts `bundleBin`); the other commands stay per-module files.
  * SIGINT and SIGTERM end the server with 0 in every phase: loading, starting, serving, closing.
  *
- * The shebang's `--max-semi-space-size=2` (also in `npm start`) keeps V8's young generation small. Chosen with
- * `npm run bench -- --flag-sweep` on all seven bench paths (docs/performance.md): against V8's defaults and a
- * 16 MB young generation it answers as fast within the noise of shared cores (mean ratio to the ceiling
- * 0.61 vs 0.60 and 0.61 over two sweeps), at a third less RSS (96-146 vs 123-232 MB per path). The flag
- * cannot be set from inside the process, hence the shebang.
+ * No Node flags (decision 74): `npm run bench -- --flag-sweep` on all seven bench paths found V8's defaults
+ * cheaper than the small young generation the bin used to ask for (`--max-semi-space-size=2`: mean ratio to
+ * the ceiling 0.74 vs 0.66 and 0.73 vs 0.65 in two sweeps, 39-45 vs 48-50 µs CPU per request), and a million
+ * creates still end under 200 MB RSS (docs/performance.md).
  */
 import module from 'node:module'
 
