@@ -99,13 +99,28 @@ function bodiesBytes(b: MailBodies | undefined): number {
   return n
 }
 
+/**
+ * One kept copy of a send: the message as it is read back, and what letting it go needs, so that neither
+ * the count cap nor the budget looks a copy, its send or its dedupe key up again in a map of thousands
+ * (a lookup there is a cache miss or several, and a send did some thirty of them).
+ */
+interface Copy {
+  message: StoredMessage
+  /** Its send's record: several copies share one. */
+  sent: Ticket<Sent>
+  /** The dedupe map's key that leads to this copy, when one does. */
+  dedupeKey: string | undefined
+  /** False once it is let go: the queue's front skips it without asking the id map. */
+  kept: boolean
+}
+
 /** One send: its shared content, its bytes and the copies still kept, charged as one record. */
 interface Sent {
   /** The message id of its first copy (the sender's): its row's id in the data directory. */
   key: string
   content: MailContent
-  /** Its copies' message ids, in the order filed: a send has a few, and a list is one object where a Set is two. */
-  copies: string[]
+  /** Its copies, in the order filed: a send has a few, and a list is one object where a Set is two. */
+  copies: Copy[]
   bodies: MailBodies | undefined
 }
 
@@ -129,44 +144,58 @@ export function messageIds(header: string | undefined): string[] {
   return header.split(/\s+/).filter(Boolean)
 }
 
-/** owner mailbox → Message-ID → message id: keyed on the strings the messages hold, no key built per copy. */
+/**
+ * The copies a mailbox holds under one Message-ID: the last one filed (a reply finds its thread by it) and
+ * the last one it sent (a second send of the id is 409 1236005). One entry for both: a send files its copy
+ * and marks it sent with one lookup, and letting it go clears both with one.
+ */
+interface BySmtpId {
+  any: Copy | undefined
+  sent: Copy | undefined
+}
+
+/** owner mailbox → Message-ID → its copies: keyed on the strings the messages hold, no key built per copy. */
 class ByOwner {
-  private readonly map = new Map<string, Map<string, string>>()
-  get(mailbox: string, smtpId: string): string | undefined {
+  private readonly map = new Map<string, Map<string, BySmtpId>>()
+  get(mailbox: string, smtpId: string): BySmtpId | undefined {
     return this.map.get(mailbox)?.get(smtpId)
   }
-  has(mailbox: string, smtpId: string): boolean {
-    return this.map.get(mailbox)?.has(smtpId) ?? false
-  }
-  set(mailbox: string, smtpId: string, messageId: string): void {
+  /** The entry, made when there is none yet. */
+  at(mailbox: string, smtpId: string): BySmtpId {
     let ids = this.map.get(mailbox)
     if (!ids) {
       ids = new Map()
       this.map.set(mailbox, ids)
     }
-    ids.set(smtpId, messageId)
+    let entry = ids.get(smtpId)
+    if (!entry) {
+      entry = { any: undefined, sent: undefined }
+      ids.set(smtpId, entry)
+    }
+    return entry
   }
-  delete(mailbox: string, smtpId: string): void {
-    this.map.get(mailbox)?.delete(smtpId)
+  /** Forgets a copy that is let go, and the entry once it leads to no copy. */
+  drop(mailbox: string, smtpId: string, copy: Copy): void {
+    const ids = this.map.get(mailbox)
+    const entry = ids?.get(smtpId)
+    if (!entry) return
+    if (entry.any === copy) entry.any = undefined
+    if (entry.sent === copy) entry.sent = undefined
+    if (entry.any === undefined && entry.sent === undefined) ids!.delete(smtpId)
   }
 }
 
 export class MailStore {
-  private readonly byId = new Map<string, StoredMessage>()
+  private readonly byId = new Map<string, Copy>()
   /**
    * The same copies in the order they were kept, as a queue for the count cap: reading a Map's first value
    * after deleting its first keys walks the deleted slots at its front, more of them with every copy let go.
    */
-  private order: StoredMessage[] = []
+  private order: Copy[] = []
   private head = 0
-  /** Every copy by owner + Message-ID: replies find their thread here. */
+  /** Every copy, and the sent ones, by owner + Message-ID. */
   private readonly bySmtpId = new ByOwner()
-  /** Sent copies only by owner + Message-ID: a second send of one id is 409 1236005. */
-  private readonly sentSmtpIds = new ByOwner()
-  private readonly dedupe = new Map<string, string>()
-  /** The dedupe key a send was made with, by its message id, so letting it go finds the key without a scan. */
-  private readonly dedupeOf = new Map<string, string>()
-  private readonly sends = new Map<MailContent, Ticket<Sent>>()
+  private readonly dedupe = new Map<string, Copy>()
   private readonly account: Account<Sent>
   /** Sends read back from the data directory, by key, while any of their copies is kept: only ever shrinks. */
   private readonly loaded = new Map<string, Ticket<Sent>>()
@@ -182,22 +211,21 @@ export class MailStore {
   ) {
     this.account = budget.account('feishu.mail', (sent) => {
       this.forgetSend(sent)
-      for (const id of sent.copies) this.remove(id)
+      for (const copy of sent.copies) this.remove(copy)
     })
     persist?.onLoad(SEND, (key, text) => {
       const { content, bodies } = JSON.parse(text) as { content: MailContent; bodies?: MailBodies }
       this.loaded.set(key, this.keepSend(key, content, bodies))
     })
     persist?.onLoad(COPY, (id, text) => {
-      const { send, dedupeKey, ...copy } = JSON.parse(text) as CopyRow
+      const { send, dedupeKey, ...row } = JSON.parse(text) as CopyRow
       this.makeRoom()
       // Its send is gone when a lower cap let the send's every earlier copy go.
       const sent = this.loaded.get(send)
       if (!sent?.item) return persist.delete(COPY, id)
-      const message: StoredMessage = { ...copy, content: sent.item.content }
-      this.file(message, sent)
-      if (message.state === 2) this.sentSmtpIds.set(message.mailbox, message.content.smtpMessageId, message.messageId)
-      if (dedupeKey) this.keepDedupe(key(message.mailbox, dedupeKey), message.messageId)
+      const copy = this.file({ ...row, content: sent.item.content }, sent)
+      if (copy.message.state === 2) this.markSent(copy)
+      if (dedupeKey) this.keepDedupe(key(copy.message.mailbox, dedupeKey), copy)
     })
   }
 
@@ -206,16 +234,16 @@ export class MailStore {
   }
 
   get(messageId: string): StoredMessage | undefined {
-    return this.byId.get(messageId)
+    return this.byId.get(messageId)?.message
   }
 
   wasSent(mailbox: string, smtpMessageId: string): boolean {
-    return this.sentSmtpIds.has(mailbox, smtpMessageId)
+    return this.bySmtpId.get(mailbox, smtpMessageId)?.sent !== undefined
   }
 
   byDedupeKey(mailbox: string, dedupeKey: string): StoredMessage | undefined {
-    const id = this.dedupe.get(key(mailbox, dedupeKey))
-    return id ? this.byId.get(id) : undefined
+    const copy = this.dedupe.get(key(mailbox, dedupeKey))
+    return copy?.kept ? copy.message : undefined
   }
 
   /** The thread a reply joins in this mailbox: the first referenced message it holds, newest reference first. */
@@ -224,26 +252,29 @@ export class MailStore {
     if (!content.inReplyTo && !content.references) return this.random.uuid()
     const refs = [...messageIds(content.inReplyTo), ...messageIds(content.references).reverse()]
     for (const ref of refs) {
-      const id = this.bySmtpId.get(mailbox, ref)
-      const found = id ? this.byId.get(id) : undefined
-      if (found) return found.threadId
+      const found = this.bySmtpId.get(mailbox, ref)?.any
+      if (found) return found.message.threadId
     }
     return this.random.uuid()
   }
 
-  /** Files a copy (the first of a send brings the send's content and bytes); `dedupeKey` for the data directory's row. */
-  private put(message: StoredMessage, bodies?: MailBodies, dedupeKey?: string): void {
+  /**
+   * Files a copy of the send `sent` holds, or of a new send when there is none (the first copy, or every
+   * earlier copy let go to make room for this one): the send's content and bytes come with it then;
+   * `dedupeKey` for the data directory's row.
+   */
+  private put(message: StoredMessage, sent: Ticket<Sent> | undefined, bodies?: MailBodies, dedupeKey?: string): Copy {
     this.makeRoom()
-    let sent = this.sends.get(message.content)
-    if (!sent) {
+    let ticket = sent
+    if (!ticket?.live) {
       this.persist?.put(SEND, message.messageId, JSON.stringify({ content: message.content, bodies }))
-      sent = this.keepSend(message.messageId, message.content, bodies)
+      ticket = this.keepSend(message.messageId, message.content, bodies)
     }
     if (this.persist) {
       const { content: _shared, ...copy } = message
-      this.persist.put(COPY, message.messageId, JSON.stringify({ ...copy, send: sent.item!.key, dedupeKey }))
+      this.persist.put(COPY, message.messageId, JSON.stringify({ ...copy, send: ticket.item!.key, dedupeKey }))
     }
-    this.file(message, sent)
+    return this.file(message, ticket)
   }
 
   /** Lets the oldest copies go until one more fits the count cap. */
@@ -260,30 +291,50 @@ export class MailStore {
     if (content.bcc.length === 0) content.bcc = NONE
     if (content.attachments.length === 0) content.attachments = NONE
     const kept = bodies?.raw === undefined && (bodies?.attachments?.length ?? 0) === 0 ? undefined : bodies
-    const sent = this.account.add({ key, content, copies: [], bodies: kept }, bytes)
-    this.sends.set(content, sent)
-    return sent
+    return this.account.add({ key, content, copies: [], bodies: kept }, bytes)
   }
 
   /** Indexes a copy of a kept send. */
-  private file(message: StoredMessage, sent: Ticket<Sent>): void {
-    this.byId.set(message.messageId, message)
-    this.order.push(message)
-    this.bySmtpId.set(message.mailbox, message.content.smtpMessageId, message.messageId)
-    const copies = sent.item!.copies
-    if (!copies.includes(message.messageId)) copies.push(message.messageId)
+  private file(message: StoredMessage, sent: Ticket<Sent>): Copy {
+    const copy: Copy = { message, sent, dedupeKey: undefined, kept: true }
+    const before = this.byId.size
+    this.byId.set(message.messageId, copy)
+    if (this.byId.size === before) this.replaced(copy)
+    this.order.push(copy)
+    this.bySmtpId.at(message.mailbox, message.content.smtpMessageId).any = copy
+    sent.item!.copies.push(copy)
     this.account.resize(sent, sent.bytes + COPY_OVERHEAD + utf8Bytes(message.mailbox) + utf8Bytes(message.tenantKey))
+    return copy
+  }
+
+  /**
+   * A message id filed twice (never seen: ids are random uuids) leaves the newer copy under it, as the id
+   * map did, and the older one only in the queue, where the count cap skips it, and its send's list, where
+   * the newer takes its place.
+   */
+  private replaced(copy: Copy): void {
+    const id = copy.message.messageId
+    const older = this.order.find((c, i) => i >= this.head && c.kept && c.message.messageId === id)
+    if (!older) return
+    older.kept = false
+    const copies = older.sent.item?.copies
+    if (older.sent === copy.sent && copies) copies.splice(copies.indexOf(older), 1)
+  }
+
+  /** The copy is its mailbox's sent copy of its Message-ID. */
+  private markSent(copy: Copy): void {
+    this.bySmtpId.at(copy.message.mailbox, copy.message.content.smtpMessageId).sent = copy
   }
 
   /** The count cap let the oldest copy go; the send stops counting once none of its copies is kept. */
   private evictOldest(): void {
     const oldest = this.oldest()
     if (!oldest) return
-    this.remove(oldest.messageId)
-    const sent = this.sends.get(oldest.content)
-    const copies = sent?.item?.copies
-    if (!sent || !copies) return
-    const at = copies.indexOf(oldest.messageId)
+    this.remove(oldest)
+    const sent = oldest.sent
+    const copies = sent.item?.copies
+    if (!copies) return
+    const at = copies.indexOf(oldest)
     if (at >= 0) copies.splice(at, 1)
     if (copies.length > 0) return
     this.forgetSend(sent.item!)
@@ -291,17 +342,16 @@ export class MailStore {
   }
 
   private forgetSend(sent: Sent): void {
-    this.sends.delete(sent.content)
-    this.loaded.delete(sent.key)
+    if (this.loaded.size > 0) this.loaded.delete(sent.key)
     this.persist?.delete(SEND, sent.key)
   }
 
   /** The oldest copy still kept: the front of the queue, past copies gone already; the queue trimmed as it goes. */
-  private oldest(): StoredMessage | undefined {
+  private oldest(): Copy | undefined {
     while (this.head < this.order.length) {
-      const m = this.order[this.head]!
-      if (this.byId.get(m.messageId) === m) break
-      this.order[this.head++] = undefined as unknown as StoredMessage
+      const c = this.order[this.head]!
+      if (c.kept) break
+      this.order[this.head++] = undefined as unknown as Copy
     }
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head)
@@ -311,25 +361,21 @@ export class MailStore {
   }
 
   /** A send's dedupe key, both ways: letting the send go finds its key without a scan. */
-  private keepDedupe(dk: string, messageId: string): void {
-    this.dedupe.set(dk, messageId)
-    this.dedupeOf.set(messageId, dk)
+  private keepDedupe(dk: string, copy: Copy): void {
+    this.dedupe.set(dk, copy)
+    copy.dedupeKey = dk
   }
 
   /** Forgets one copy and the ids that lead to it. */
-  private remove(messageId: string): void {
-    const m = this.byId.get(messageId)
-    if (!m) return
-    this.byId.delete(messageId)
-    this.persist?.delete(COPY, messageId)
-    const smtpId = m.content.smtpMessageId
-    if (this.bySmtpId.get(m.mailbox, smtpId) === messageId) this.bySmtpId.delete(m.mailbox, smtpId)
-    if (this.sentSmtpIds.get(m.mailbox, smtpId) === messageId) this.sentSmtpIds.delete(m.mailbox, smtpId)
-    const dk = this.dedupeOf.get(messageId)
-    if (dk !== undefined) {
-      this.dedupeOf.delete(messageId)
-      if (this.dedupe.get(dk) === messageId) this.dedupe.delete(dk)
-    }
+  private remove(copy: Copy): void {
+    if (!copy.kept) return
+    copy.kept = false
+    const m = copy.message
+    this.byId.delete(m.messageId)
+    this.persist?.delete(COPY, m.messageId)
+    this.bySmtpId.drop(m.mailbox, m.content.smtpMessageId, copy)
+    const dk = copy.dedupeKey
+    if (dk !== undefined && this.dedupe.get(dk) === copy) this.dedupe.delete(dk)
   }
 
   /**
@@ -344,7 +390,7 @@ export class MailStore {
     internalRecipients: { mailbox: string; tenantKey: string }[]
     bodies?: MailBodies
   }): StoredMessage {
-    const sent: StoredMessage = {
+    const message: StoredMessage = {
       messageId: this.random.uuid(),
       threadId: this.threadFor(input.mailbox, input.content),
       mailbox: input.mailbox,
@@ -353,42 +399,48 @@ export class MailStore {
       folder: 'SENT',
       content: input.content,
     }
-    this.put(sent, input.bodies, input.dedupeKey)
-    this.sentSmtpIds.set(input.mailbox, input.content.smtpMessageId, sent.messageId)
-    if (input.dedupeKey) this.keepDedupe(key(input.mailbox, input.dedupeKey), sent.messageId)
+    const copy = this.put(message, undefined, input.bodies, input.dedupeKey)
+    this.markSent(copy)
+    if (input.dedupeKey) this.keepDedupe(key(input.mailbox, input.dedupeKey), copy)
+    let sent = copy.sent
     const delivered = new Set<string>([input.mailbox])
     for (const r of input.internalRecipients) {
       if (delivered.has(r.mailbox)) continue
       delivered.add(r.mailbox)
-      this.put({
-        messageId: this.random.uuid(),
-        threadId: this.threadFor(r.mailbox, input.content),
-        mailbox: r.mailbox,
-        tenantKey: r.tenantKey,
-        state: 1,
-        folder: 'INBOX',
-        content: input.content,
-      })
+      const inbox = this.put(
+        {
+          messageId: this.random.uuid(),
+          threadId: this.threadFor(r.mailbox, input.content),
+          mailbox: r.mailbox,
+          tenantKey: r.tenantKey,
+          state: 1,
+          folder: 'INBOX',
+          content: input.content,
+        },
+        sent,
+      )
+      sent = inbox.sent
     }
     this.account.budget.settle()
-    return sent
+    return message
   }
 
   /** The bytes kept with a message's send (every copy of it shares them). */
   bodiesOf(messageId: string): MailBodies | undefined {
-    const m = this.byId.get(messageId)
-    return m ? this.sends.get(m.content)?.item?.bodies : undefined
+    return this.byId.get(messageId)?.sent.item?.bodies
   }
 
   /** Every message held, in every mailbox, oldest first. */
   all(): StoredMessage[] {
-    return [...this.byId.values()]
+    return Array.from(this.byId.values(), (c) => c.message)
   }
 
   /** Every message a mailbox holds, oldest first. */
   list(mailbox: string): StoredMessage[] {
     const lower = mailbox.toLowerCase()
-    return [...this.byId.values()].filter((m) => m.mailbox === lower)
+    const out: StoredMessage[] = []
+    for (const c of this.byId.values()) if (c.message.mailbox === lower) out.push(c.message)
+    return out
   }
 }
 
