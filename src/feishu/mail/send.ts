@@ -19,7 +19,7 @@ import type { Config } from '../../core/config.ts'
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
-import { asyncRuleChecks, type HookResult } from '../../core/rule-checks.ts'
+import { type HookResult, waitingRuleChecks } from '../../core/rule-checks.ts'
 import { rulesOf } from '../../core/rules.ts'
 import type { FeishuMailSendRequest } from '../../generated/contracts.ts'
 import type { FeishuUser } from '../directory.ts'
@@ -235,7 +235,7 @@ const RAW_WINS: Req = Object.freeze({})
  * `check`, the rest here, by id. The structured rules hold for a message without `raw`, the raw ones for one
  * with it; attachments.limit and size.limit are both's.
  */
-const check = asyncRuleChecks<Req, Check>(rulesOf(R), {
+const check = waitingRuleChecks<Req, Check>(rulesOf(R), {
   elsewhere: [`${R}.body.type`, `${R}.attachments.body.length`, `${R}.rate-limit`],
   hooks: {
     [`${R}.mailbox.not-found`]: (_b, s) => mailboxRules.notFound(s),
@@ -408,6 +408,42 @@ function deliver(s: Check): Record<string, unknown> {
   return { message_id: sent.messageId, thread_id: sent.threadId }
 }
 
+/**
+ * Delivers a checked send and lets its mailbox go after lockHoldMs, or when nothing holds it (lockHoldMs 0,
+ * a replayed send) where the handler that awaited its checks let it go: at once after checks that waited,
+ * and in the turn's microtasks after checks answered in the handler's own turn (`inTurn`), so a send made in
+ * that turn (in process, or a request pipelined behind it) still meets the lock.
+ */
+function finish(s: Check, inTurn: boolean): Record<string, unknown> | Promise<Record<string, unknown>> {
+  const mail = s.ctx.env.stores.feishuMail
+  const mailbox = s.target!.mailbox
+  let result: Record<string, unknown>
+  try {
+    result = deliver(s)
+  } catch (e) {
+    if (s.locked) mail.locks.release(mailbox)
+    throw e
+  }
+  // deliver looked the dedupe_key up: a replayed send answers at once.
+  const replayed = s.replay !== null && s.replay !== undefined
+  // A real send takes time; hold the mailbox (and the answer) so concurrent sends meet the lock.
+  if (!replayed && s.config.lockHoldMs > 0) {
+    return sleep(s.config.lockHoldMs).then(
+      () => {
+        mail.locks.release(mailbox)
+        return result
+      },
+      (e) => {
+        mail.locks.release(mailbox)
+        throw e
+      },
+    )
+  }
+  if (inTurn) queueMicrotask(() => mail.locks.release(mailbox))
+  else mail.locks.release(mailbox)
+  return result
+}
+
 export const mailSend = defineEndpoint('feishu.mail.send', {
   shape: {
     fallback: `${R}.body.type`,
@@ -415,7 +451,8 @@ export const mailSend = defineEndpoint('feishu.mail.send', {
   },
   // The gateway counts the request before it reads the body's fields.
   admit: (ctx) => checkRateLimit(ctx, ctx.env.config.feishu.mail),
-  async handle(ctx) {
+  // No promise unless a check waits (a raw to parse) or the lock is held: the answer comes in this turn.
+  handle(ctx) {
     const config = ctx.env.config.feishu.mail
     const body = ctx.body as Req
     const raw = body.raw !== undefined && body.raw !== null ? body.raw : undefined
@@ -435,23 +472,16 @@ export const mailSend = defineEndpoint('feishu.mail.send', {
       replay: undefined,
       external: undefined,
     }
-    const mail = ctx.env.stores.feishuMail
-    let result: Record<string, unknown>
-    try {
-      await check(raw === undefined ? body : RAW_WINS, s)
-      result = deliver(s)
-    } catch (e) {
-      if (s.locked) mail.locks.release(s.target!.mailbox)
+    const refused = (e: unknown): never => {
+      if (s.locked) ctx.env.stores.feishuMail.locks.release(s.target!.mailbox)
       throw e
     }
-    // deliver looked the dedupe_key up: a replayed send answers at once.
-    const replayed = s.replay !== null && s.replay !== undefined
+    let waiting: Promise<void> | undefined
     try {
-      // A real send takes time; hold the mailbox (and the answer) so concurrent sends meet the lock.
-      if (!replayed && config.lockHoldMs > 0) await sleep(config.lockHoldMs)
-    } finally {
-      mail.locks.release(s.target!.mailbox)
+      waiting = check(raw === undefined ? body : RAW_WINS, s)
+    } catch (e) {
+      refused(e)
     }
-    return result
+    return waiting ? waiting.then(() => finish(s, false), refused) : finish(s, true)
   },
 })
