@@ -86,7 +86,9 @@ const mime = (s: Check): ParsedRaw | undefined => (s.mime && !('invalid' in s.mi
  * filename rule's, a plain check right after these hooks: they let it through.
  */
 function attachmentProblem(b: Req): { rule: 'body' | 'cid' | 'base64url' | 'filename'; detail: string } | undefined {
-  for (const [i, a] of (b.attachments ?? []).entries()) {
+  const list = b.attachments ?? []
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]
     if (a === null || typeof a !== 'object') return { rule: 'body', detail: `attachments[${i}] is empty` }
     if (!a.filename) return { rule: 'filename', detail: '' }
     if (a.body === undefined || a.body === null) return { rule: 'body', detail: `attachments[${i}].body is required` }
@@ -119,13 +121,22 @@ function structuredSize(b: Req): number {
   )
 }
 
+/** The last mailbox's `@domain`: a client's sends come from one mailbox, so it is split once. */
+let lastSuffix = { mailbox: '', suffix: '' }
+
+/** What follows the uuid in a Message-ID the emulator assigns: `@` and the mailbox's domain. */
+function messageIdSuffix(mailbox: string): string {
+  if (lastSuffix.mailbox !== mailbox) lastSuffix = { mailbox, suffix: `@${mailbox.split('@')[1]}` }
+  return lastSuffix.suffix
+}
+
 /** The message as it is sent (once every content rule holds): a Message-ID assigned unless the raw has one. */
 function contentOf(s: Check): MailContent {
   if (s.content) return s.content
   const { ctx, body, target } = s
   const user = target!
   const from: Address = { mail_address: user.mailbox, name: body.head_from?.name || user.name }
-  const assigned = () => `${ctx.env.random.uuid()}@${user.mailbox.split('@')[1]}`
+  const assigned = () => ctx.env.random.uuid(messageIdSuffix(user.mailbox))
   const parsed = mime(s)
   if (s.raw !== undefined && parsed) {
     const name = body.head_from?.name || parsed.from?.name
@@ -211,9 +222,11 @@ function externalRecipients(s: Check): number {
   const user = s.target!
   const c = contentOf(s)
   const seen = new Set<string>()
-  for (const r of [...c.to, ...c.cc, ...c.bcc]) {
-    const a = r.mail_address.toLowerCase()
-    if (!dir.isInternal(user.tenantKey, a)) seen.add(a)
+  for (const list of [c.to, c.cc, c.bcc]) {
+    for (const r of list) {
+      const a = r.mail_address.toLowerCase()
+      if (!dir.isInternal(user.tenantKey, a)) seen.add(a)
+    }
   }
   s.external = seen.size
   return s.external
@@ -387,9 +400,11 @@ function deliver(s: Check): Record<string, unknown> {
   for (const a of content.attachments) a.id = ctx.env.random.alnum(27)
   const dir = ctx.env.stores.feishuDirectory
   const internalRecipients: { mailbox: string; tenantKey: string }[] = []
-  for (const r of [...content.to, ...content.cc, ...content.bcc]) {
-    const u = dir.userByMailbox(r.mail_address)
-    if (u?.active) internalRecipients.push({ mailbox: u.mailbox, tenantKey: u.tenantKey })
+  for (const list of [content.to, content.cc, content.bcc]) {
+    for (const r of list) {
+      const u = dir.userByMailbox(r.mail_address)
+      if (u?.active) internalRecipients.push({ mailbox: u.mailbox, tenantKey: u.tenantKey })
+    }
   }
   const sent = mail.store.send({
     mailbox: user.mailbox,

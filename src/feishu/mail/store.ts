@@ -75,7 +75,9 @@ function contentBytes(c: MailContent): number {
     utf8Bytes(c.smtpMessageId) +
     (c.inReplyTo ? utf8Bytes(c.inReplyTo) : 0) +
     (c.references ? utf8Bytes(c.references) : 0) +
-    addressBytes([c.headFrom]) +
+    48 +
+    utf8Bytes(c.headFrom.mail_address) +
+    (c.headFrom.name ? utf8Bytes(c.headFrom.name) : 0) +
     addressBytes(c.to) +
     addressBytes(c.cc) +
     addressBytes(c.bcc)
@@ -403,10 +405,11 @@ export class MailStore {
     this.markSent(copy)
     if (input.dedupeKey) this.keepDedupe(key(input.mailbox, input.dedupeKey), copy)
     let sent = copy.sent
-    const delivered = new Set<string>([input.mailbox])
+    // The mailboxes filed to: a send has a few, and a short list is searched for less than a Set costs to make.
+    const delivered = [input.mailbox]
     for (const r of input.internalRecipients) {
-      if (delivered.has(r.mailbox)) continue
-      delivered.add(r.mailbox)
+      if (delivered.includes(r.mailbox)) continue
+      delivered.push(r.mailbox)
       const inbox = this.put(
         {
           messageId: this.random.uuid(),
