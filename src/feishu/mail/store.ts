@@ -9,6 +9,7 @@
 import { type Account, StateBudget, type Ticket, utf8Bytes } from '../../core/budget.ts'
 import type { Persist } from '../../core/persistence.ts'
 import type { Random } from '../../core/random.ts'
+import { IdIndex, idHash } from './id-index.ts'
 import type { Address } from './recipients.ts'
 
 export interface StoredAttachment {
@@ -114,6 +115,8 @@ interface Copy {
   dedupeKey: string | undefined
   /** False once it is let go: the queue's front skips it without asking the id map. */
   kept: boolean
+  /** Its message id's hash: the id index lets it go by it, without reading the id. */
+  idHash: number
 }
 
 /** One send: its shared content, its bytes and the copies still kept, charged as one record. */
@@ -188,10 +191,11 @@ class ByOwner {
 }
 
 export class MailStore {
-  private readonly byId = new Map<string, Copy>()
+  private readonly byId = new IdIndex<Copy>()
   /**
-   * The same copies in the order they were kept, as a queue for the count cap: reading a Map's first value
-   * after deleting its first keys walks the deleted slots at its front, more of them with every copy let go.
+   * The same copies in the order they were kept, as a queue for the count cap and for reading them all in
+   * order: reading a Map's first value after deleting its first keys walks the deleted slots at its front,
+   * more of them with every copy let go.
    */
   private order: Copy[] = []
   private head = 0
@@ -298,10 +302,13 @@ export class MailStore {
 
   /** Indexes a copy of a kept send. */
   private file(message: StoredMessage, sent: Ticket<Sent>): Copy {
-    const copy: Copy = { message, sent, dedupeKey: undefined, kept: true }
-    const before = this.byId.size
-    this.byId.set(message.messageId, copy)
-    if (this.byId.size === before) this.replaced(copy)
+    const hash = idHash(message.messageId)
+    const copy: Copy = { message, sent, dedupeKey: undefined, kept: true, idHash: hash }
+    const older = this.byId.set(message.messageId, hash, copy)
+    if (older) this.replaced(older, copy)
+    // Copies the budget let go leave the queue from its front (the budget lets the oldest go first), also
+    // while the count cap, which trims it, is never reached.
+    if (this.order.length - this.head > 2 * this.byId.size + 1024) this.oldest()
     this.order.push(copy)
     this.bySmtpId.at(message.mailbox, message.content.smtpMessageId).any = copy
     sent.item!.copies.push(copy)
@@ -314,10 +321,7 @@ export class MailStore {
    * map did, and the older one only in the queue, where the count cap skips it, and its send's list, where
    * the newer takes its place.
    */
-  private replaced(copy: Copy): void {
-    const id = copy.message.messageId
-    const older = this.order.find((c, i) => i >= this.head && c.kept && c.message.messageId === id)
-    if (!older) return
+  private replaced(older: Copy, copy: Copy): void {
     older.kept = false
     const copies = older.sent.item?.copies
     if (older.sent === copy.sent && copies) copies.splice(copies.indexOf(older), 1)
@@ -373,7 +377,7 @@ export class MailStore {
     if (!copy.kept) return
     copy.kept = false
     const m = copy.message
-    this.byId.delete(m.messageId)
+    this.byId.delete(copy.idHash, copy)
     this.persist?.delete(COPY, m.messageId)
     this.bySmtpId.drop(m.mailbox, m.content.smtpMessageId, copy)
     const dk = copy.dedupeKey
@@ -435,14 +439,19 @@ export class MailStore {
 
   /** Every message held, in every mailbox, oldest first. */
   all(): StoredMessage[] {
-    return Array.from(this.byId.values(), (c) => c.message)
+    const out: StoredMessage[] = []
+    for (let i = this.head; i < this.order.length; i++) if (this.order[i]!.kept) out.push(this.order[i]!.message)
+    return out
   }
 
   /** Every message a mailbox holds, oldest first. */
   list(mailbox: string): StoredMessage[] {
     const lower = mailbox.toLowerCase()
     const out: StoredMessage[] = []
-    for (const c of this.byId.values()) if (c.message.mailbox === lower) out.push(c.message)
+    for (let i = this.head; i < this.order.length; i++) {
+      const c = this.order[i]!
+      if (c.kept && c.message.mailbox === lower) out.push(c.message)
+    }
     return out
   }
 }
