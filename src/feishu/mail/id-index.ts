@@ -17,7 +17,7 @@ export function idHash(s: string): number {
   return h >>> 2
 }
 
-/** Slots per table at first; a table is at most three-quarters full. */
+/** Slots per table at first, unless told; a table is at most three-quarters full. */
 const FIRST_CAPACITY = 1024
 
 export class IdIndex<V> {
@@ -26,18 +26,20 @@ export class IdIndex<V> {
   private mask = 0
   private count = 0
 
-  constructor() {
-    this.allocate(FIRST_CAPACITY)
+  /** `capacity`: the slots at first, a power of two. */
+  constructor(capacity = FIRST_CAPACITY) {
+    this.allocate(capacity)
   }
 
   get size(): number {
     return this.count
   }
 
-  get(id: string): V | undefined {
+  /** `hash`: idHash(id), when the caller has it already. */
+  get(id: string, hash = idHash(id)): V | undefined {
     const slots = this.slots
     const mask = this.mask
-    const h = idHash(id)
+    const h = hash
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const k = slots[3 * i + 1]
       if (k === undefined) return undefined

@@ -117,6 +117,8 @@ interface Copy {
   kept: boolean
   /** Its message id's hash: the id index lets it go by it, without reading the id. */
   idHash: number
+  /** Its mailbox's entry for its Message-ID (the entry may lead to a later copy of the same Message-ID). */
+  smtp: BySmtpId
 }
 
 /** One send: its shared content, its bytes and the copies still kept, charged as one record. */
@@ -157,11 +159,20 @@ export function messageIds(header: string | undefined): string[] {
 interface BySmtpId {
   any: Copy | undefined
   sent: Copy | undefined
+  /** Its Message-ID's hash in its mailbox's index, to be let go by. */
+  hash: number
 }
 
-/** owner mailbox → Message-ID → its copies: keyed on the strings the messages hold, no key built per copy. */
+/** A mailbox's index starts this small: most mailboxes hold a few messages, and there may be many mailboxes. */
+const MAILBOX_INDEX_CAPACITY = 16
+
+/**
+ * owner mailbox → Message-ID → its copies: keyed on the strings the messages hold, no key built per copy.
+ * Each mailbox's Message-IDs are an IdIndex, as the message ids are (id-index.ts says why), and a copy keeps
+ * its entry: marking it sent and letting it go look nothing up.
+ */
 class ByOwner {
-  private readonly map = new Map<string, Map<string, BySmtpId>>()
+  private readonly map = new Map<string, IdIndex<BySmtpId>>()
   get(mailbox: string, smtpId: string): BySmtpId | undefined {
     return this.map.get(mailbox)?.get(smtpId)
   }
@@ -169,24 +180,23 @@ class ByOwner {
   at(mailbox: string, smtpId: string): BySmtpId {
     let ids = this.map.get(mailbox)
     if (!ids) {
-      ids = new Map()
+      ids = new IdIndex(MAILBOX_INDEX_CAPACITY)
       this.map.set(mailbox, ids)
     }
-    let entry = ids.get(smtpId)
+    const hash = idHash(smtpId)
+    let entry = ids.get(smtpId, hash)
     if (!entry) {
-      entry = { any: undefined, sent: undefined }
-      ids.set(smtpId, entry)
+      entry = { any: undefined, sent: undefined, hash }
+      ids.set(smtpId, hash, entry)
     }
     return entry
   }
-  /** Forgets a copy that is let go, and the entry once it leads to no copy. */
-  drop(mailbox: string, smtpId: string, copy: Copy): void {
-    const ids = this.map.get(mailbox)
-    const entry = ids?.get(smtpId)
-    if (!entry) return
+  /** Forgets a copy that is let go, and its entry once it leads to no copy. */
+  drop(mailbox: string, copy: Copy): void {
+    const entry = copy.smtp
     if (entry.any === copy) entry.any = undefined
     if (entry.sent === copy) entry.sent = undefined
-    if (entry.any === undefined && entry.sent === undefined) ids!.delete(smtpId)
+    if (entry.any === undefined && entry.sent === undefined) this.map.get(mailbox)?.delete(entry.hash, entry)
   }
 }
 
@@ -303,14 +313,15 @@ export class MailStore {
   /** Indexes a copy of a kept send. */
   private file(message: StoredMessage, sent: Ticket<Sent>): Copy {
     const hash = idHash(message.messageId)
-    const copy: Copy = { message, sent, dedupeKey: undefined, kept: true, idHash: hash }
+    const smtp = this.bySmtpId.at(message.mailbox, message.content.smtpMessageId)
+    const copy: Copy = { message, sent, dedupeKey: undefined, kept: true, idHash: hash, smtp }
+    smtp.any = copy
     const older = this.byId.set(message.messageId, hash, copy)
     if (older) this.replaced(older, copy)
     // Copies the budget let go leave the queue from its front (the budget lets the oldest go first), also
     // while the count cap, which trims it, is never reached.
     if (this.order.length - this.head > 2 * this.byId.size + 1024) this.oldest()
     this.order.push(copy)
-    this.bySmtpId.at(message.mailbox, message.content.smtpMessageId).any = copy
     sent.item!.copies.push(copy)
     this.account.resize(sent, sent.bytes + COPY_OVERHEAD + utf8Bytes(message.mailbox) + utf8Bytes(message.tenantKey))
     return copy
@@ -329,7 +340,7 @@ export class MailStore {
 
   /** The copy is its mailbox's sent copy of its Message-ID. */
   private markSent(copy: Copy): void {
-    this.bySmtpId.at(copy.message.mailbox, copy.message.content.smtpMessageId).sent = copy
+    copy.smtp.sent = copy
   }
 
   /** The count cap let the oldest copy go; the send stops counting once none of its copies is kept. */
@@ -379,7 +390,7 @@ export class MailStore {
     const m = copy.message
     this.byId.delete(copy.idHash, copy)
     this.persist?.delete(COPY, m.messageId)
-    this.bySmtpId.drop(m.mailbox, m.content.smtpMessageId, copy)
+    this.bySmtpId.drop(m.mailbox, copy)
     const dk = copy.dedupeKey
     if (dk !== undefined && this.dedupe.get(dk) === copy) this.dedupe.delete(dk)
   }
