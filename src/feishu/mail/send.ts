@@ -423,6 +423,9 @@ function deliver(s: Check): Record<string, unknown> {
   return { message_id: sent.messageId, thread_id: sent.threadId }
 }
 
+/** A settled promise: a reaction to it is a job of this turn's microtasks (queueMicrotask costs an async resource a call). */
+const NOW = Promise.resolve()
+
 /**
  * Delivers a checked send and lets its mailbox go after lockHoldMs, or when nothing holds it (lockHoldMs 0,
  * a replayed send) where the handler that awaited its checks let it go: at once after checks that waited,
@@ -454,7 +457,7 @@ function finish(s: Check, inTurn: boolean): Record<string, unknown> | Promise<Re
       },
     )
   }
-  if (inTurn) queueMicrotask(() => mail.locks.release(mailbox))
+  if (inTurn) NOW.then(() => mail.locks.release(mailbox))
   else mail.locks.release(mailbox)
   return result
 }
