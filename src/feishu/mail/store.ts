@@ -119,6 +119,8 @@ interface Copy {
   idHash: number
   /** Its mailbox's entry for its Message-ID (the entry may lead to a later copy of the same Message-ID). */
   smtp: BySmtpId
+  /** The next copy of its send, in the order filed. */
+  next: Copy | undefined
 }
 
 /** One send: its shared content, its bytes and the copies still kept, charged as one record. */
@@ -126,8 +128,14 @@ interface Sent {
   /** The message id of its first copy (the sender's): its row's id in the data directory. */
   key: string
   content: MailContent
-  /** Its copies, in the order filed: a send has a few, and a list is one object where a Set is two. */
-  copies: Copy[]
+  /**
+   * Its copies, in the order filed, as a chain through `next` (those let go stay in it until the send goes),
+   * and how many are kept: no list per send, which was one more object and a backing store of 17 slots for
+   * its two or three copies, kept as long as the send is and copied by the collector with it.
+   */
+  first: Copy | undefined
+  last: Copy | undefined
+  kept: number
   bodies: MailBodies | undefined
 }
 
@@ -227,7 +235,7 @@ export class MailStore {
   ) {
     this.account = budget.account('feishu.mail', (sent) => {
       this.forgetSend(sent)
-      for (const copy of sent.copies) this.remove(copy)
+      for (let copy = sent.first; copy; copy = copy.next) this.remove(copy)
     })
     persist?.onLoad(SEND, (key, text) => {
       const { content, bodies } = JSON.parse(text) as { content: MailContent; bodies?: MailBodies }
@@ -307,14 +315,14 @@ export class MailStore {
     if (content.bcc.length === 0) content.bcc = NONE
     if (content.attachments.length === 0) content.attachments = NONE
     const kept = bodies?.raw === undefined && (bodies?.attachments?.length ?? 0) === 0 ? undefined : bodies
-    return this.account.add({ key, content, copies: [], bodies: kept }, bytes)
+    return this.account.add({ key, content, first: undefined, last: undefined, kept: 0, bodies: kept }, bytes)
   }
 
   /** Indexes a copy of a kept send. */
   private file(message: StoredMessage, sent: Ticket<Sent>): Copy {
     const hash = idHash(message.messageId)
     const smtp = this.bySmtpId.at(message.mailbox, message.content.smtpMessageId)
-    const copy: Copy = { message, sent, dedupeKey: undefined, kept: true, idHash: hash, smtp }
+    const copy: Copy = { message, sent, dedupeKey: undefined, kept: true, idHash: hash, smtp, next: undefined }
     smtp.any = copy
     const older = this.byId.set(message.messageId, hash, copy)
     if (older) this.replaced(older, copy)
@@ -322,7 +330,11 @@ export class MailStore {
     // while the count cap, which trims it, is never reached.
     if (this.order.length - this.head > 2 * this.byId.size + 1024) this.oldest()
     this.order.push(copy)
-    sent.item!.copies.push(copy)
+    const item = sent.item!
+    if (item.last) item.last.next = copy
+    else item.first = copy
+    item.last = copy
+    item.kept++
     this.account.resize(sent, sent.bytes + COPY_OVERHEAD + utf8Bytes(message.mailbox) + utf8Bytes(message.tenantKey))
     return copy
   }
@@ -334,8 +346,8 @@ export class MailStore {
    */
   private replaced(older: Copy, copy: Copy): void {
     older.kept = false
-    const copies = older.sent.item?.copies
-    if (older.sent === copy.sent && copies) copies.splice(copies.indexOf(older), 1)
+    const item = older.sent.item
+    if (older.sent === copy.sent && item) item.kept--
   }
 
   /** The copy is its mailbox's sent copy of its Message-ID. */
@@ -349,12 +361,10 @@ export class MailStore {
     if (!oldest) return
     this.remove(oldest)
     const sent = oldest.sent
-    const copies = sent.item?.copies
-    if (!copies) return
-    const at = copies.indexOf(oldest)
-    if (at >= 0) copies.splice(at, 1)
-    if (copies.length > 0) return
-    this.forgetSend(sent.item!)
+    const item = sent.item
+    if (!item) return
+    if (--item.kept > 0) return
+    this.forgetSend(item)
     this.account.release(sent)
   }
 
