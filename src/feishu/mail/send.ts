@@ -211,8 +211,11 @@ function matchesAddress(list: string[], address: string): boolean {
  * The vendor-side checks a request cannot trigger by itself, switched on by `feishu.mail.checks`, and the
  * daily quotas: neither looks at a replayed send.
  */
-function configured(s: Check, rule: (checks: Config['feishu']['mail']['checks'], user: FeishuUser) => HookResult) {
-  return replayOf(s) ? undefined : rule(s.config.checks, s.target!)
+function configured(
+  s: Check,
+  rule: (checks: Config['feishu']['mail']['checks'], user: FeishuUser, s: Check) => HookResult,
+) {
+  return replayOf(s) ? undefined : rule(s.config.checks, s.target!, s)
 }
 
 /** Counted once per send: two quotas and the counters after delivery read it. */
@@ -234,10 +237,77 @@ function externalRecipients(s: Check): number {
 
 function quota(
   s: Check,
-  rule: (daily: Config['feishu']['mail']['daily'], user: FeishuUser, counters: DailyQuotas) => HookResult,
+  rule: (daily: Config['feishu']['mail']['daily'], user: FeishuUser, counters: DailyQuotas, s: Check) => HookResult,
 ) {
   if (replayOf(s)) return undefined
-  return rule(s.config.daily, s.target!, s.ctx.env.stores.feishuMail.daily)
+  return rule(s.config.daily, s.target!, s.ctx.env.stores.feishuMail.daily, s)
+}
+
+// The configured checks and the quotas, each made once: written inline in its hook, each was a new function
+// every request (ten of them a send).
+type Checks = Config['feishu']['mail']['checks']
+type Daily = Config['feishu']['mail']['daily']
+
+const blockedSender = (checks: Checks, user: FeishuUser) =>
+  matchesAddress(checks.blockedSenders, user.mailbox)
+    ? `"${user.mailbox}" is in feishu.mail.checks.blockedSenders`
+    : undefined
+
+const blockedReceiver = (checks: Checks, _user: FeishuUser, s: Check) => {
+  // matchesAddress holds for nothing in an empty list: no list of every recipient to make.
+  if (checks.blockedReceivers.length === 0) return undefined
+  const c = contentOf(s)
+  const r = [...c.to, ...c.cc, ...c.bcc].find((x) => matchesAddress(checks.blockedReceivers, x.mail_address))
+  return r ? `"${echo(r.mail_address)}" is in feishu.mail.checks.blockedReceivers` : undefined
+}
+
+const riskyContent = (checks: Checks, _user: FeishuUser, s: Check) => {
+  if (checks.riskKeywords.length === 0) return undefined
+  const c = contentOf(s)
+  const text = `${c.subject}\n${c.bodyPlain}\n${c.bodyHtml}`.toLowerCase()
+  const hit = checks.riskKeywords.find((k) => k && text.includes(k.toLowerCase()))
+  return hit !== undefined ? `the message contains "${hit}" (feishu.mail.checks.riskKeywords)` : undefined
+}
+
+const tenantStorageFull = (checks: Checks, user: FeishuUser) =>
+  checks.storageFullTenants.includes(user.tenantKey)
+    ? `tenant "${user.tenantKey}" is in feishu.mail.checks.storageFullTenants`
+    : undefined
+
+const throttled = (checks: Checks, user: FeishuUser) =>
+  matchesAddress(checks.throttledMailboxes, user.mailbox)
+    ? `"${user.mailbox}" is in feishu.mail.checks.throttledMailboxes`
+    : undefined
+
+const restricted = (checks: Checks, user: FeishuUser) =>
+  matchesAddress(checks.restrictedMailboxes, user.mailbox)
+    ? `"${user.mailbox}" is in feishu.mail.checks.restrictedMailboxes`
+    : undefined
+
+const failing = (checks: Checks, user: FeishuUser) =>
+  matchesAddress(checks.failingMailboxes, user.mailbox)
+    ? `"${user.mailbox}" is in feishu.mail.checks.failingMailboxes`
+    : undefined
+
+const userDailySends = (daily: Daily, user: FeishuUser, counters: DailyQuotas, s: Check) => {
+  const sends = counters.sends.get(user.openId, s.ctx.nowMs)
+  return sends >= daily.sendsPerUser ? `${sends} sends today (Beijing day); at most ${daily.sendsPerUser}` : undefined
+}
+
+const userDailyExternal = (daily: Daily, user: FeishuUser, counters: DailyQuotas, s: Check) => {
+  const external = externalRecipients(s)
+  const userExt = counters.externalByUser.get(user.openId, s.ctx.nowMs)
+  return external > 0 && userExt + external > daily.externalRecipientsPerUser
+    ? `${userExt} + ${external} external recipients today; at most ${daily.externalRecipientsPerUser}`
+    : undefined
+}
+
+const tenantDailyExternal = (daily: Daily, user: FeishuUser, counters: DailyQuotas, s: Check) => {
+  const external = externalRecipients(s)
+  const tenantExt = counters.externalByTenant.get(user.tenantKey, s.ctx.nowMs)
+  return external > 0 && tenantExt + external > daily.externalRecipientsPerTenant
+    ? `${tenantExt} + ${external} external recipients today in the tenant; at most ${daily.externalRecipientsPerTenant}`
+    : undefined
 }
 
 /** The structured fields the plain checks see: none when `raw` wins. */
@@ -318,73 +388,16 @@ const check = waitingRuleChecks<Req, Check>(rulesOf(R), {
         ? `Message-ID <${echo(id)}> was already sent from "${s.target!.mailbox}"`
         : undefined
     },
-    [`${R}.check.sender`]: (_b, s) =>
-      configured(s, (checks, user) =>
-        matchesAddress(checks.blockedSenders, user.mailbox)
-          ? `"${user.mailbox}" is in feishu.mail.checks.blockedSenders`
-          : undefined,
-      ),
-    [`${R}.check.receiver`]: (_b, s) =>
-      configured(s, (checks) => {
-        const c = contentOf(s)
-        const r = [...c.to, ...c.cc, ...c.bcc].find((x) => matchesAddress(checks.blockedReceivers, x.mail_address))
-        return r ? `"${echo(r.mail_address)}" is in feishu.mail.checks.blockedReceivers` : undefined
-      }),
-    [`${R}.check.content-risk`]: (_b, s) =>
-      configured(s, (checks) => {
-        if (checks.riskKeywords.length === 0) return undefined
-        const c = contentOf(s)
-        const text = `${c.subject}\n${c.bodyPlain}\n${c.bodyHtml}`.toLowerCase()
-        const hit = checks.riskKeywords.find((k) => k && text.includes(k.toLowerCase()))
-        return hit !== undefined ? `the message contains "${hit}" (feishu.mail.checks.riskKeywords)` : undefined
-      }),
-    [`${R}.check.tenant-storage`]: (_b, s) =>
-      configured(s, (checks, user) =>
-        checks.storageFullTenants.includes(user.tenantKey)
-          ? `tenant "${user.tenantKey}" is in feishu.mail.checks.storageFullTenants`
-          : undefined,
-      ),
-    [`${R}.check.throttled`]: (_b, s) =>
-      configured(s, (checks, user) =>
-        matchesAddress(checks.throttledMailboxes, user.mailbox)
-          ? `"${user.mailbox}" is in feishu.mail.checks.throttledMailboxes`
-          : undefined,
-      ),
-    [`${R}.check.restriction`]: (_b, s) =>
-      configured(s, (checks, user) =>
-        matchesAddress(checks.restrictedMailboxes, user.mailbox)
-          ? `"${user.mailbox}" is in feishu.mail.checks.restrictedMailboxes`
-          : undefined,
-      ),
-    [`${R}.check.internal-error`]: (_b, s) =>
-      configured(s, (checks, user) =>
-        matchesAddress(checks.failingMailboxes, user.mailbox)
-          ? `"${user.mailbox}" is in feishu.mail.checks.failingMailboxes`
-          : undefined,
-      ),
-    [`${R}.quota.user-daily-sends`]: (_b, s) =>
-      quota(s, (daily, user, counters) => {
-        const sends = counters.sends.get(user.openId, s.ctx.nowMs)
-        return sends >= daily.sendsPerUser
-          ? `${sends} sends today (Beijing day); at most ${daily.sendsPerUser}`
-          : undefined
-      }),
-    [`${R}.quota.user-daily-external`]: (_b, s) =>
-      quota(s, (daily, user, counters) => {
-        const external = externalRecipients(s)
-        const userExt = counters.externalByUser.get(user.openId, s.ctx.nowMs)
-        return external > 0 && userExt + external > daily.externalRecipientsPerUser
-          ? `${userExt} + ${external} external recipients today; at most ${daily.externalRecipientsPerUser}`
-          : undefined
-      }),
-    [`${R}.quota.tenant-daily-external`]: (_b, s) =>
-      quota(s, (daily, user, counters) => {
-        const external = externalRecipients(s)
-        const tenantExt = counters.externalByTenant.get(user.tenantKey, s.ctx.nowMs)
-        return external > 0 && tenantExt + external > daily.externalRecipientsPerTenant
-          ? `${tenantExt} + ${external} external recipients today in the tenant; at most ${daily.externalRecipientsPerTenant}`
-          : undefined
-      }),
+    [`${R}.check.sender`]: (_b, s) => configured(s, blockedSender),
+    [`${R}.check.receiver`]: (_b, s) => configured(s, blockedReceiver),
+    [`${R}.check.content-risk`]: (_b, s) => configured(s, riskyContent),
+    [`${R}.check.tenant-storage`]: (_b, s) => configured(s, tenantStorageFull),
+    [`${R}.check.throttled`]: (_b, s) => configured(s, throttled),
+    [`${R}.check.restriction`]: (_b, s) => configured(s, restricted),
+    [`${R}.check.internal-error`]: (_b, s) => configured(s, failing),
+    [`${R}.quota.user-daily-sends`]: (_b, s) => quota(s, userDailySends),
+    [`${R}.quota.user-daily-external`]: (_b, s) => quota(s, userDailyExternal),
+    [`${R}.quota.tenant-daily-external`]: (_b, s) => quota(s, tenantDailyExternal),
   },
 })
 
