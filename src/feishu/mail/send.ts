@@ -65,6 +65,8 @@ interface Check extends MailboxLookup {
   replay: StoredMessage | null | undefined
   /** How many distinct external addresses the message goes to (the quotas and the counters read it). */
   external: number | undefined
+  /** The structured message's decoded size, once the size rule has counted it. */
+  size: number | undefined
 }
 
 /** The parsed raw once it can be parsed (base64url, within the size limit): the rules before it look at it first. */
@@ -136,7 +138,6 @@ function contentOf(s: Check): MailContent {
   const { ctx, body, target } = s
   const user = target!
   const from: Address = { mail_address: user.mailbox, name: body.head_from?.name || user.name }
-  const assigned = () => ctx.env.random.uuid(messageIdSuffix(user.mailbox))
   const parsed = mime(s)
   if (s.raw !== undefined && parsed) {
     const name = body.head_from?.name || parsed.from?.name
@@ -156,7 +157,9 @@ function contentOf(s: Check): MailContent {
         ...(a.cid ? { cid: a.cid } : {}),
         size: a.size,
       })),
-      smtpMessageId: parsed.messageId ? parsed.messageId.replace(/^<|>$/g, '') : assigned(),
+      smtpMessageId: parsed.messageId
+        ? parsed.messageId.replace(/^<|>$/g, '')
+        : ctx.env.random.uuid(messageIdSuffix(user.mailbox)),
       ...(parsed.inReplyTo ? { inReplyTo: parsed.inReplyTo } : {}),
       ...(parsed.references ? { references: parsed.references } : {}),
       internalDate: ctx.nowMs,
@@ -180,8 +183,8 @@ function contentOf(s: Check): MailContent {
     bodyHtml: body.body_html ?? '',
     bodyPlain: body.body_plain_text ?? '',
     attachments: stored,
-    size: structuredSize(body),
-    smtpMessageId: assigned(),
+    size: s.size ?? structuredSize(body),
+    smtpMessageId: ctx.env.random.uuid(messageIdSuffix(user.mailbox)),
     internalDate: ctx.nowMs,
   }
   return s.content
@@ -364,6 +367,7 @@ const check = waitingRuleChecks<Req, Check>(rulesOf(R), {
         return size > max ? `raw decodes to ${size} bytes; at most ${max}` : undefined
       }
       const size = structuredSize(b)
+      s.size = size
       return size > max ? `the message is ${size} bytes; at most ${max}` : undefined
     },
     [`${R}.raw.mime`]: (_b, s) =>
@@ -502,6 +506,7 @@ export const mailSend = defineEndpoint('feishu.mail.send', {
       content: undefined,
       replay: undefined,
       external: undefined,
+      size: undefined,
     }
     const refused = (e: unknown): never => {
       if (s.locked) ctx.env.stores.feishuMail.locks.release(s.target!.mailbox)
