@@ -1,8 +1,8 @@
 /** The per-user serial lock of feishu.mail.send (the send doc's 注意事项), with the default hold. */
 import { describe, expect, test } from 'vitest'
 import { buildStructuredMail } from '../fixtures/feishu/mail/factories.ts'
-import { defaultConfig } from '../src/index.ts'
-import { send } from './support/feishu-mail.ts'
+import { createEmulator, defaultConfig } from '../src/index.ts'
+import { SEND, send } from './support/feishu-mail.ts'
 import { harnesses } from './support/harness.ts'
 
 describe.each(harnesses)('feishu.mail.send lock via $name', (harness) => {
@@ -53,5 +53,37 @@ describe.each(harnesses)('feishu.mail.send lock via $name', (harness) => {
     } finally {
       await h.close()
     }
+  })
+})
+
+/**
+ * With no hold (lockHoldMs 0) a send keeps its mailbox while it is processed: in process, a send made in the
+ * same turn meets the lock whether its checks waited (a raw to parse) or not, and one made once the first
+ * answered sends. What the handler did when it awaited every check; it answers in its own turn now.
+ */
+describe('feishu.mail.send lock with no hold, in process', () => {
+  const raw = (subject: string) =>
+    Buffer.from(`From: a@xxx.xx\r\nTo: jane@xxx.xx\r\nSubject: ${subject}\r\n\r\nhello\r\n`).toString('base64url')
+  test.each([
+    ['structured', (i: number) => buildStructuredMail({ subject: `s${i}` })],
+    ['raw', (i: number) => ({ raw: raw(`r${i}`) })],
+  ])('%s: two sends in one turn give 0 and 1236006; the next turn sends', async (_kind, body) => {
+    const core = createEmulator({ fakerSeed: 3, config: { feishu: { mail: { lockHoldMs: 0 } } } })
+    const call = (i: number) =>
+      core.handle({
+        method: 'POST',
+        url: SEND(),
+        headers: { 'content-type': 'application/json', authorization: 'Bearer u-dev-user-token-1' },
+        body: new TextEncoder().encode(JSON.stringify(body(i))),
+      })
+    const codes = (await Promise.all([call(1), call(2)])).map((r) => (JSON.parse(r.body) as { code: number }).code)
+    expect(codes).toEqual([0, 1236006])
+    const next = await call(3)
+    expect((JSON.parse(next.body) as { code: number }).code).toBe(0)
+    // Both orders of a refusal and a success in one turn: the refused one does not keep the mailbox.
+    const again = (await Promise.all([call(4), call(5), call(6)])).map(
+      (r) => (JSON.parse(r.body) as { code: number }).code,
+    )
+    expect(again).toEqual([0, 1236006, 1236006])
   })
 })

@@ -64,3 +64,13 @@ test('a seed gives the sequence it always gave (ids, digits, uuids, floats)', ()
   })
   expect(now).toEqual(recorded)
 })
+
+test('a uuid with a suffix is the uuid the same draws give, then the suffix, in one flat string', () => {
+  const a = new Random(9)
+  const b = new Random(9)
+  for (let k = 0; k < 100; k++) {
+    expect(a.uuid('@xxx.xx')).toBe(`${b.uuid()}@xxx.xx`)
+    expect(a.uuid('@例子.测试')).toBe(`${b.uuid()}@例子.测试`)
+    expect(a.alnum(27)).toBe(b.alnum(27))
+  }
+})

@@ -42,3 +42,26 @@ test('the params of a static path cannot be written to by a request', () => {
   }).toThrow(TypeError)
   expect(r.match('/a')[0]!.params).toEqual({})
 })
+
+test('a path with parameters matched again answers the same matches, which no request can write to', () => {
+  const r = router(route('/m/:id'), route('/m/:id', 'POST'), route('/m/send'), route('/n/:a/:b'))
+  const first = r.match('/m/x1')
+  expect(r.match('/m/x1')).toBe(first)
+  expect(first.map((m) => [m.route.method, m.params])).toEqual([
+    ['GET', { id: 'x1' }],
+    ['POST', { id: 'x1' }],
+  ])
+  expect(() => {
+    first[0]!.params.id = 'other'
+  }).toThrow(TypeError)
+  // Other paths in between, then the first again: each its own.
+  expect(r.match('/n/1/2').map((m) => m.params)).toEqual([{ a: '1', b: '2' }])
+  expect(r.match('/m/x2').map((m) => m.params)).toEqual([{ id: 'x2' }, { id: 'x2' }])
+  expect(r.match('/m/send').map((m) => m.route.path)).toEqual(['/m/send'])
+  expect(r.match('/m/x1').map((m) => m.params)).toEqual([{ id: 'x1' }, { id: 'x1' }])
+  expect(r.match('/m/x1/y')).toEqual([])
+  expect(r.match('/m/x1/y')).toEqual([])
+  // A route added later is matched: nothing matched before it is answered again.
+  r.add(route('/m/:id/y'))
+  expect(r.match('/m/x1/y').map((m) => m.route.path)).toEqual(['/m/:id/y'])
+})

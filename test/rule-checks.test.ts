@@ -13,6 +13,7 @@ import {
   docWidth,
   ruleChecks,
   utf8Bytes,
+  waitingRuleChecks,
 } from '../src/core/rule-checks.ts'
 import { type RuleEntry, rule, rulesOf } from '../src/core/rules.ts'
 import type { RuleCheck } from '../src/generated/contracts.ts'
@@ -307,6 +308,48 @@ describe('the runner over an endpoint rules', () => {
     )
     expect(early?.reason).toMatch(/^wecom\.meeting\.create\.title\.length: /)
     expect(seen).toHaveLength(1)
+  })
+
+  test('waitingRuleChecks refuses what asyncRuleChecks refuses, and makes a promise only once a hook waits', async () => {
+    const later = (id: string) => async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1))
+      return id.endsWith('future') ? 'in the past, found late' : undefined
+    }
+    const waitingHooks = {
+      ...hooks,
+      'wecom.meeting.create.meeting_start.future': later('wecom.meeting.create.meeting_start.future'),
+    }
+    const outcome = async (run: () => Promise<void> | undefined) => {
+      try {
+        const p = run()
+        return {
+          waited: p !== undefined,
+          reason: await p?.then(
+            () => undefined,
+            (e: VendorError) => e.reason,
+          ),
+        }
+      } catch (e) {
+        return { waited: false, reason: (e as VendorError).reason }
+      }
+    }
+    for (const h of [hooks, waitingHooks]) {
+      const checkAsync = asyncRuleChecks(create, { ...spec, hooks: h })
+      const checkWaiting = waitingRuleChecks(create, { ...spec, hooks: h })
+      for (const body of [
+        doc,
+        { ...doc, meeting_duration: 10 },
+        { ...doc, title: 'x'.repeat(41) },
+        { ...doc, meeting_start: undefined },
+      ]) {
+        const a = await outcome(() => checkAsync(body, undefined))
+        const w = await outcome(() => checkWaiting(body, undefined))
+        expect(w.reason).toBe(a.reason)
+        // No hook that waits: no promise. One that waits is reached by the body that passes every rule.
+        if (h === hooks) expect(w.waited).toBe(false)
+        if (body === doc) expect(w.waited).toBe(h === waitingHooks)
+      }
+    }
   })
 
   test('a rule left with neither a check, a hook nor an elsewhere entry fails when the runner is built', () => {

@@ -66,7 +66,25 @@ export class Random {
     const bytes = scratch
     let at = 0
     for (let i = 0; i < prefix.length; i++) bytes[at++] = prefix.charCodeAt(i)
-    for (let i = 0; i < length; i++) bytes[at++] = alphabet.charCodeAt(this.int(alphabet.length))
+    // next() a draw at a time, its four words kept in locals for the whole id (see uuid).
+    const s = this.state
+    let a = s[0]!
+    let b = s[1]!
+    let c = s[2]!
+    let d = s[3]!
+    const size = alphabet.length
+    for (let i = 0; i < length; i++) {
+      d = (d + 1) | 0
+      const t = (((a + b) | 0) + d) | 0
+      a = b ^ (b >>> 9)
+      b = (c + (c << 3)) | 0
+      c = (((c << 21) | (c >>> 11)) + t) | 0
+      bytes[at++] = alphabet.charCodeAt(Math.floor(((t >>> 0) / 4294967296) * size))
+    }
+    s[0] = a
+    s[1] = b
+    s[2] = c
+    s[3] = d
     for (let i = 0; i < suffix.length; i++) bytes[at++] = suffix.charCodeAt(i)
     // Latin-1 text (the alphabets, and the prefixes and suffixes callers give) is one byte a character.
     if (isLatin1(prefix) && isLatin1(suffix)) return bytes.toString('latin1', 0, n)
@@ -90,18 +108,43 @@ export class Random {
     return this.chars('0123456789', length, prefix)
   }
 
-  /** An RFC 4122 version-4 shaped id, the shape Feishu uses for message ids. */
-  uuid(): string {
-    // 32 hex draws, then the variant: the 13th and 17th digits drawn give way to the version and the variant.
-    if (scratch.length < 36) scratch = Buffer.alloc(64)
+  /**
+   * An RFC 4122 version-4 shaped id, the shape Feishu uses for message ids, then `suffix` in the same string
+   * (`@domain` for a Message-ID: one flat string, not one joined later).
+   */
+  uuid(suffix = ''): string {
+    if (!isLatin1(suffix)) return this.uuid() + suffix
+    const n = 36 + suffix.length
+    if (scratch.length < n) scratch = Buffer.alloc(Math.max(n, 2 * scratch.length))
     const bytes = scratch
+    // 32 hex draws, then the variant: the 13th and 17th digits drawn give way to the version and the variant.
+    // next() inlined, its four words in locals for the whole id: loads and stores of the typed array and a
+    // float division per draw were most of an id's cost. A draw's digit, floor(next() * 16), is its top 4 bits.
+    const s = this.state
+    let a = s[0]!
+    let b = s[1]!
+    let c = s[2]!
+    let d = s[3]!
     let at = 0
-    for (let i = 0; i < 32; i++) {
+    for (let i = 0; i < 33; i++) {
+      d = (d + 1) | 0
+      const t = (((a + b) | 0) + d) | 0
+      a = b ^ (b >>> 9)
+      b = (c + (c << 3)) | 0
+      c = (((c << 21) | (c >>> 11)) + t) | 0
+      if (i === 32) {
+        bytes[19] = VARIANT.charCodeAt(t >>> 30)
+        break
+      }
       if (i === 8 || i === 12 || i === 16 || i === 20) bytes[at++] = DASH
-      const c = HEX.charCodeAt(this.int(16))
-      bytes[at++] = i === 12 ? FOUR : c
+      const digit = HEX.charCodeAt(t >>> 28)
+      bytes[at++] = i === 12 ? FOUR : digit
     }
-    bytes[19] = VARIANT.charCodeAt(this.int(4))
-    return bytes.toString('latin1', 0, 36)
+    s[0] = a
+    s[1] = b
+    s[2] = c
+    s[3] = d
+    for (let i = 0; i < suffix.length; i++) bytes[36 + i] = suffix.charCodeAt(i)
+    return bytes.toString('latin1', 0, n)
   }
 }

@@ -395,3 +395,31 @@ export function asyncRuleChecks<B, C = undefined>(
     }
   }
 }
+
+/**
+ * asyncRuleChecks that makes no promise while no hook waits: undefined once every step answered at once (a
+ * refusal thrown then, as ruleChecks throws it), else the promise of the rest, from the first hook that
+ * waits, each awaited at its place. For a handler that answers in the turn it was called when it can (every
+ * await is a turn of the queue, and a promise and a frame kept per request).
+ */
+export function waitingRuleChecks<B, C = undefined>(
+  rules: readonly RuleEntry[],
+  spec: RuleCheckSpec<B, C, AsyncHook<B, C>> = {},
+): (body: B, ctx: C) => Promise<void> | undefined {
+  const steps = stepsOf(rules, spec)
+  const n = steps.length
+  const rest = async (body: B, ctx: C, from: number, waiting: Promise<void>) => {
+    await waiting
+    for (let i = from; i < n; i++) {
+      const next = steps[i]!(body, ctx)
+      if (next) await next
+    }
+  }
+  return (body, ctx) => {
+    for (let i = 0; i < n; i++) {
+      const waiting = steps[i]!(body, ctx)
+      if (waiting) return rest(body, ctx, i + 1, waiting)
+    }
+    return undefined
+  }
+}

@@ -24,8 +24,9 @@ export function isAddress(s: string): boolean {
 
 /** The first entry of a structured to/cc/bcc list without a well-formed address; `field` names the list. */
 export function badAddress(field: string, list: FeishuMailAddress[] | null | undefined): string | undefined {
-  for (const [i, a] of (list ?? []).entries()) {
-    const addr = a?.mail_address
+  if (!list) return undefined
+  for (let i = 0; i < list.length; i++) {
+    const addr = list[i]?.mail_address
     if (addr === undefined || addr === null || addr === '') return `${field}[${i}].mail_address is required`
     if (!isAddress(addr)) return `${field}[${i}].mail_address "${echo(addr)}" is not an email address`
   }

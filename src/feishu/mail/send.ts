@@ -19,7 +19,7 @@ import type { Config } from '../../core/config.ts'
 import { echo } from '../../core/echo.ts'
 import { fail } from '../../core/errors.ts'
 import { defineEndpoint, type RequestContext } from '../../core/module.ts'
-import { asyncRuleChecks, type HookResult } from '../../core/rule-checks.ts'
+import { type HookResult, waitingRuleChecks } from '../../core/rule-checks.ts'
 import { rulesOf } from '../../core/rules.ts'
 import type { FeishuMailSendRequest } from '../../generated/contracts.ts'
 import type { FeishuUser } from '../directory.ts'
@@ -65,6 +65,8 @@ interface Check extends MailboxLookup {
   replay: StoredMessage | null | undefined
   /** How many distinct external addresses the message goes to (the quotas and the counters read it). */
   external: number | undefined
+  /** The structured message's decoded size, once the size rule has counted it. */
+  size: number | undefined
 }
 
 /** The parsed raw once it can be parsed (base64url, within the size limit): the rules before it look at it first. */
@@ -86,7 +88,9 @@ const mime = (s: Check): ParsedRaw | undefined => (s.mime && !('invalid' in s.mi
  * filename rule's, a plain check right after these hooks: they let it through.
  */
 function attachmentProblem(b: Req): { rule: 'body' | 'cid' | 'base64url' | 'filename'; detail: string } | undefined {
-  for (const [i, a] of (b.attachments ?? []).entries()) {
+  const list = b.attachments ?? []
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]
     if (a === null || typeof a !== 'object') return { rule: 'body', detail: `attachments[${i}] is empty` }
     if (!a.filename) return { rule: 'filename', detail: '' }
     if (a.body === undefined || a.body === null) return { rule: 'body', detail: `attachments[${i}].body is required` }
@@ -119,13 +123,21 @@ function structuredSize(b: Req): number {
   )
 }
 
+/** The last mailbox's `@domain`: a client's sends come from one mailbox, so it is split once. */
+let lastSuffix = { mailbox: '', suffix: '' }
+
+/** What follows the uuid in a Message-ID the emulator assigns: `@` and the mailbox's domain. */
+function messageIdSuffix(mailbox: string): string {
+  if (lastSuffix.mailbox !== mailbox) lastSuffix = { mailbox, suffix: `@${mailbox.split('@')[1]}` }
+  return lastSuffix.suffix
+}
+
 /** The message as it is sent (once every content rule holds): a Message-ID assigned unless the raw has one. */
 function contentOf(s: Check): MailContent {
   if (s.content) return s.content
   const { ctx, body, target } = s
   const user = target!
   const from: Address = { mail_address: user.mailbox, name: body.head_from?.name || user.name }
-  const assigned = () => `${ctx.env.random.uuid()}@${user.mailbox.split('@')[1]}`
   const parsed = mime(s)
   if (s.raw !== undefined && parsed) {
     const name = body.head_from?.name || parsed.from?.name
@@ -145,7 +157,9 @@ function contentOf(s: Check): MailContent {
         ...(a.cid ? { cid: a.cid } : {}),
         size: a.size,
       })),
-      smtpMessageId: parsed.messageId ? parsed.messageId.replace(/^<|>$/g, '') : assigned(),
+      smtpMessageId: parsed.messageId
+        ? parsed.messageId.replace(/^<|>$/g, '')
+        : ctx.env.random.uuid(messageIdSuffix(user.mailbox)),
       ...(parsed.inReplyTo ? { inReplyTo: parsed.inReplyTo } : {}),
       ...(parsed.references ? { references: parsed.references } : {}),
       internalDate: ctx.nowMs,
@@ -169,8 +183,8 @@ function contentOf(s: Check): MailContent {
     bodyHtml: body.body_html ?? '',
     bodyPlain: body.body_plain_text ?? '',
     attachments: stored,
-    size: structuredSize(body),
-    smtpMessageId: assigned(),
+    size: s.size ?? structuredSize(body),
+    smtpMessageId: ctx.env.random.uuid(messageIdSuffix(user.mailbox)),
     internalDate: ctx.nowMs,
   }
   return s.content
@@ -200,8 +214,11 @@ function matchesAddress(list: string[], address: string): boolean {
  * The vendor-side checks a request cannot trigger by itself, switched on by `feishu.mail.checks`, and the
  * daily quotas: neither looks at a replayed send.
  */
-function configured(s: Check, rule: (checks: Config['feishu']['mail']['checks'], user: FeishuUser) => HookResult) {
-  return replayOf(s) ? undefined : rule(s.config.checks, s.target!)
+function configured(
+  s: Check,
+  rule: (checks: Config['feishu']['mail']['checks'], user: FeishuUser, s: Check) => HookResult,
+) {
+  return replayOf(s) ? undefined : rule(s.config.checks, s.target!, s)
 }
 
 /** Counted once per send: two quotas and the counters after delivery read it. */
@@ -211,9 +228,11 @@ function externalRecipients(s: Check): number {
   const user = s.target!
   const c = contentOf(s)
   const seen = new Set<string>()
-  for (const r of [...c.to, ...c.cc, ...c.bcc]) {
-    const a = r.mail_address.toLowerCase()
-    if (!dir.isInternal(user.tenantKey, a)) seen.add(a)
+  for (const list of [c.to, c.cc, c.bcc]) {
+    for (const r of list) {
+      const a = r.mail_address.toLowerCase()
+      if (!dir.isInternal(user.tenantKey, a)) seen.add(a)
+    }
   }
   s.external = seen.size
   return s.external
@@ -221,10 +240,77 @@ function externalRecipients(s: Check): number {
 
 function quota(
   s: Check,
-  rule: (daily: Config['feishu']['mail']['daily'], user: FeishuUser, counters: DailyQuotas) => HookResult,
+  rule: (daily: Config['feishu']['mail']['daily'], user: FeishuUser, counters: DailyQuotas, s: Check) => HookResult,
 ) {
   if (replayOf(s)) return undefined
-  return rule(s.config.daily, s.target!, s.ctx.env.stores.feishuMail.daily)
+  return rule(s.config.daily, s.target!, s.ctx.env.stores.feishuMail.daily, s)
+}
+
+// The configured checks and the quotas, each made once: written inline in its hook, each was a new function
+// every request (ten of them a send).
+type Checks = Config['feishu']['mail']['checks']
+type Daily = Config['feishu']['mail']['daily']
+
+const blockedSender = (checks: Checks, user: FeishuUser) =>
+  matchesAddress(checks.blockedSenders, user.mailbox)
+    ? `"${user.mailbox}" is in feishu.mail.checks.blockedSenders`
+    : undefined
+
+const blockedReceiver = (checks: Checks, _user: FeishuUser, s: Check) => {
+  // matchesAddress holds for nothing in an empty list: no list of every recipient to make.
+  if (checks.blockedReceivers.length === 0) return undefined
+  const c = contentOf(s)
+  const r = [...c.to, ...c.cc, ...c.bcc].find((x) => matchesAddress(checks.blockedReceivers, x.mail_address))
+  return r ? `"${echo(r.mail_address)}" is in feishu.mail.checks.blockedReceivers` : undefined
+}
+
+const riskyContent = (checks: Checks, _user: FeishuUser, s: Check) => {
+  if (checks.riskKeywords.length === 0) return undefined
+  const c = contentOf(s)
+  const text = `${c.subject}\n${c.bodyPlain}\n${c.bodyHtml}`.toLowerCase()
+  const hit = checks.riskKeywords.find((k) => k && text.includes(k.toLowerCase()))
+  return hit !== undefined ? `the message contains "${hit}" (feishu.mail.checks.riskKeywords)` : undefined
+}
+
+const tenantStorageFull = (checks: Checks, user: FeishuUser) =>
+  checks.storageFullTenants.includes(user.tenantKey)
+    ? `tenant "${user.tenantKey}" is in feishu.mail.checks.storageFullTenants`
+    : undefined
+
+const throttled = (checks: Checks, user: FeishuUser) =>
+  matchesAddress(checks.throttledMailboxes, user.mailbox)
+    ? `"${user.mailbox}" is in feishu.mail.checks.throttledMailboxes`
+    : undefined
+
+const restricted = (checks: Checks, user: FeishuUser) =>
+  matchesAddress(checks.restrictedMailboxes, user.mailbox)
+    ? `"${user.mailbox}" is in feishu.mail.checks.restrictedMailboxes`
+    : undefined
+
+const failing = (checks: Checks, user: FeishuUser) =>
+  matchesAddress(checks.failingMailboxes, user.mailbox)
+    ? `"${user.mailbox}" is in feishu.mail.checks.failingMailboxes`
+    : undefined
+
+const userDailySends = (daily: Daily, user: FeishuUser, counters: DailyQuotas, s: Check) => {
+  const sends = counters.sends.get(user.openId, s.ctx.nowMs)
+  return sends >= daily.sendsPerUser ? `${sends} sends today (Beijing day); at most ${daily.sendsPerUser}` : undefined
+}
+
+const userDailyExternal = (daily: Daily, user: FeishuUser, counters: DailyQuotas, s: Check) => {
+  const external = externalRecipients(s)
+  const userExt = counters.externalByUser.get(user.openId, s.ctx.nowMs)
+  return external > 0 && userExt + external > daily.externalRecipientsPerUser
+    ? `${userExt} + ${external} external recipients today; at most ${daily.externalRecipientsPerUser}`
+    : undefined
+}
+
+const tenantDailyExternal = (daily: Daily, user: FeishuUser, counters: DailyQuotas, s: Check) => {
+  const external = externalRecipients(s)
+  const tenantExt = counters.externalByTenant.get(user.tenantKey, s.ctx.nowMs)
+  return external > 0 && tenantExt + external > daily.externalRecipientsPerTenant
+    ? `${tenantExt} + ${external} external recipients today in the tenant; at most ${daily.externalRecipientsPerTenant}`
+    : undefined
 }
 
 /** The structured fields the plain checks see: none when `raw` wins. */
@@ -235,7 +321,7 @@ const RAW_WINS: Req = Object.freeze({})
  * `check`, the rest here, by id. The structured rules hold for a message without `raw`, the raw ones for one
  * with it; attachments.limit and size.limit are both's.
  */
-const check = asyncRuleChecks<Req, Check>(rulesOf(R), {
+const check = waitingRuleChecks<Req, Check>(rulesOf(R), {
   elsewhere: [`${R}.body.type`, `${R}.attachments.body.length`, `${R}.rate-limit`],
   hooks: {
     [`${R}.mailbox.not-found`]: (_b, s) => mailboxRules.notFound(s),
@@ -281,6 +367,7 @@ const check = asyncRuleChecks<Req, Check>(rulesOf(R), {
         return size > max ? `raw decodes to ${size} bytes; at most ${max}` : undefined
       }
       const size = structuredSize(b)
+      s.size = size
       return size > max ? `the message is ${size} bytes; at most ${max}` : undefined
     },
     [`${R}.raw.mime`]: (_b, s) =>
@@ -305,73 +392,16 @@ const check = asyncRuleChecks<Req, Check>(rulesOf(R), {
         ? `Message-ID <${echo(id)}> was already sent from "${s.target!.mailbox}"`
         : undefined
     },
-    [`${R}.check.sender`]: (_b, s) =>
-      configured(s, (checks, user) =>
-        matchesAddress(checks.blockedSenders, user.mailbox)
-          ? `"${user.mailbox}" is in feishu.mail.checks.blockedSenders`
-          : undefined,
-      ),
-    [`${R}.check.receiver`]: (_b, s) =>
-      configured(s, (checks) => {
-        const c = contentOf(s)
-        const r = [...c.to, ...c.cc, ...c.bcc].find((x) => matchesAddress(checks.blockedReceivers, x.mail_address))
-        return r ? `"${echo(r.mail_address)}" is in feishu.mail.checks.blockedReceivers` : undefined
-      }),
-    [`${R}.check.content-risk`]: (_b, s) =>
-      configured(s, (checks) => {
-        if (checks.riskKeywords.length === 0) return undefined
-        const c = contentOf(s)
-        const text = `${c.subject}\n${c.bodyPlain}\n${c.bodyHtml}`.toLowerCase()
-        const hit = checks.riskKeywords.find((k) => k && text.includes(k.toLowerCase()))
-        return hit !== undefined ? `the message contains "${hit}" (feishu.mail.checks.riskKeywords)` : undefined
-      }),
-    [`${R}.check.tenant-storage`]: (_b, s) =>
-      configured(s, (checks, user) =>
-        checks.storageFullTenants.includes(user.tenantKey)
-          ? `tenant "${user.tenantKey}" is in feishu.mail.checks.storageFullTenants`
-          : undefined,
-      ),
-    [`${R}.check.throttled`]: (_b, s) =>
-      configured(s, (checks, user) =>
-        matchesAddress(checks.throttledMailboxes, user.mailbox)
-          ? `"${user.mailbox}" is in feishu.mail.checks.throttledMailboxes`
-          : undefined,
-      ),
-    [`${R}.check.restriction`]: (_b, s) =>
-      configured(s, (checks, user) =>
-        matchesAddress(checks.restrictedMailboxes, user.mailbox)
-          ? `"${user.mailbox}" is in feishu.mail.checks.restrictedMailboxes`
-          : undefined,
-      ),
-    [`${R}.check.internal-error`]: (_b, s) =>
-      configured(s, (checks, user) =>
-        matchesAddress(checks.failingMailboxes, user.mailbox)
-          ? `"${user.mailbox}" is in feishu.mail.checks.failingMailboxes`
-          : undefined,
-      ),
-    [`${R}.quota.user-daily-sends`]: (_b, s) =>
-      quota(s, (daily, user, counters) => {
-        const sends = counters.sends.get(user.openId, s.ctx.nowMs)
-        return sends >= daily.sendsPerUser
-          ? `${sends} sends today (Beijing day); at most ${daily.sendsPerUser}`
-          : undefined
-      }),
-    [`${R}.quota.user-daily-external`]: (_b, s) =>
-      quota(s, (daily, user, counters) => {
-        const external = externalRecipients(s)
-        const userExt = counters.externalByUser.get(user.openId, s.ctx.nowMs)
-        return external > 0 && userExt + external > daily.externalRecipientsPerUser
-          ? `${userExt} + ${external} external recipients today; at most ${daily.externalRecipientsPerUser}`
-          : undefined
-      }),
-    [`${R}.quota.tenant-daily-external`]: (_b, s) =>
-      quota(s, (daily, user, counters) => {
-        const external = externalRecipients(s)
-        const tenantExt = counters.externalByTenant.get(user.tenantKey, s.ctx.nowMs)
-        return external > 0 && tenantExt + external > daily.externalRecipientsPerTenant
-          ? `${tenantExt} + ${external} external recipients today in the tenant; at most ${daily.externalRecipientsPerTenant}`
-          : undefined
-      }),
+    [`${R}.check.sender`]: (_b, s) => configured(s, blockedSender),
+    [`${R}.check.receiver`]: (_b, s) => configured(s, blockedReceiver),
+    [`${R}.check.content-risk`]: (_b, s) => configured(s, riskyContent),
+    [`${R}.check.tenant-storage`]: (_b, s) => configured(s, tenantStorageFull),
+    [`${R}.check.throttled`]: (_b, s) => configured(s, throttled),
+    [`${R}.check.restriction`]: (_b, s) => configured(s, restricted),
+    [`${R}.check.internal-error`]: (_b, s) => configured(s, failing),
+    [`${R}.quota.user-daily-sends`]: (_b, s) => quota(s, userDailySends),
+    [`${R}.quota.user-daily-external`]: (_b, s) => quota(s, userDailyExternal),
+    [`${R}.quota.tenant-daily-external`]: (_b, s) => quota(s, tenantDailyExternal),
   },
 })
 
@@ -387,9 +417,11 @@ function deliver(s: Check): Record<string, unknown> {
   for (const a of content.attachments) a.id = ctx.env.random.alnum(27)
   const dir = ctx.env.stores.feishuDirectory
   const internalRecipients: { mailbox: string; tenantKey: string }[] = []
-  for (const r of [...content.to, ...content.cc, ...content.bcc]) {
-    const u = dir.userByMailbox(r.mail_address)
-    if (u?.active) internalRecipients.push({ mailbox: u.mailbox, tenantKey: u.tenantKey })
+  for (const list of [content.to, content.cc, content.bcc]) {
+    for (const r of list) {
+      const u = dir.userByMailbox(r.mail_address)
+      if (u?.active) internalRecipients.push({ mailbox: u.mailbox, tenantKey: u.tenantKey })
+    }
   }
   const sent = mail.store.send({
     mailbox: user.mailbox,
@@ -408,6 +440,45 @@ function deliver(s: Check): Record<string, unknown> {
   return { message_id: sent.messageId, thread_id: sent.threadId }
 }
 
+/** A settled promise: a reaction to it is a job of this turn's microtasks (queueMicrotask costs an async resource a call). */
+const NOW = Promise.resolve()
+
+/**
+ * Delivers a checked send and lets its mailbox go after lockHoldMs, or when nothing holds it (lockHoldMs 0,
+ * a replayed send) where the handler that awaited its checks let it go: at once after checks that waited,
+ * and in the turn's microtasks after checks answered in the handler's own turn (`inTurn`), so a send made in
+ * that turn (in process, or a request pipelined behind it) still meets the lock.
+ */
+function finish(s: Check, inTurn: boolean): Record<string, unknown> | Promise<Record<string, unknown>> {
+  const mail = s.ctx.env.stores.feishuMail
+  const mailbox = s.target!.mailbox
+  let result: Record<string, unknown>
+  try {
+    result = deliver(s)
+  } catch (e) {
+    if (s.locked) mail.locks.release(mailbox)
+    throw e
+  }
+  // deliver looked the dedupe_key up: a replayed send answers at once.
+  const replayed = s.replay !== null && s.replay !== undefined
+  // A real send takes time; hold the mailbox (and the answer) so concurrent sends meet the lock.
+  if (!replayed && s.config.lockHoldMs > 0) {
+    return sleep(s.config.lockHoldMs).then(
+      () => {
+        mail.locks.release(mailbox)
+        return result
+      },
+      (e) => {
+        mail.locks.release(mailbox)
+        throw e
+      },
+    )
+  }
+  if (inTurn) NOW.then(() => mail.locks.release(mailbox))
+  else mail.locks.release(mailbox)
+  return result
+}
+
 export const mailSend = defineEndpoint('feishu.mail.send', {
   shape: {
     fallback: `${R}.body.type`,
@@ -415,7 +486,8 @@ export const mailSend = defineEndpoint('feishu.mail.send', {
   },
   // The gateway counts the request before it reads the body's fields.
   admit: (ctx) => checkRateLimit(ctx, ctx.env.config.feishu.mail),
-  async handle(ctx) {
+  // No promise unless a check waits (a raw to parse) or the lock is held: the answer comes in this turn.
+  handle(ctx) {
     const config = ctx.env.config.feishu.mail
     const body = ctx.body as Req
     const raw = body.raw !== undefined && body.raw !== null ? body.raw : undefined
@@ -434,24 +506,18 @@ export const mailSend = defineEndpoint('feishu.mail.send', {
       content: undefined,
       replay: undefined,
       external: undefined,
+      size: undefined,
     }
-    const mail = ctx.env.stores.feishuMail
-    let result: Record<string, unknown>
-    try {
-      await check(raw === undefined ? body : RAW_WINS, s)
-      result = deliver(s)
-    } catch (e) {
-      if (s.locked) mail.locks.release(s.target!.mailbox)
+    const refused = (e: unknown): never => {
+      if (s.locked) ctx.env.stores.feishuMail.locks.release(s.target!.mailbox)
       throw e
     }
-    // deliver looked the dedupe_key up: a replayed send answers at once.
-    const replayed = s.replay !== null && s.replay !== undefined
+    let waiting: Promise<void> | undefined
     try {
-      // A real send takes time; hold the mailbox (and the answer) so concurrent sends meet the lock.
-      if (!replayed && config.lockHoldMs > 0) await sleep(config.lockHoldMs)
-    } finally {
-      mail.locks.release(s.target!.mailbox)
+      waiting = check(raw === undefined ? body : RAW_WINS, s)
+    } catch (e) {
+      refused(e)
     }
-    return result
+    return waiting ? waiting.then(() => finish(s, false), refused) : finish(s, true)
   },
 })

@@ -9,6 +9,7 @@
 import { type Account, StateBudget, type Ticket, utf8Bytes } from '../../core/budget.ts'
 import type { Persist } from '../../core/persistence.ts'
 import type { Random } from '../../core/random.ts'
+import { IdIndex, idHash } from './id-index.ts'
 import type { Address } from './recipients.ts'
 
 export interface StoredAttachment {
@@ -75,7 +76,9 @@ function contentBytes(c: MailContent): number {
     utf8Bytes(c.smtpMessageId) +
     (c.inReplyTo ? utf8Bytes(c.inReplyTo) : 0) +
     (c.references ? utf8Bytes(c.references) : 0) +
-    addressBytes([c.headFrom]) +
+    48 +
+    utf8Bytes(c.headFrom.mail_address) +
+    (c.headFrom.name ? utf8Bytes(c.headFrom.name) : 0) +
     addressBytes(c.to) +
     addressBytes(c.cc) +
     addressBytes(c.bcc)
@@ -99,13 +102,40 @@ function bodiesBytes(b: MailBodies | undefined): number {
   return n
 }
 
+/**
+ * One kept copy of a send: the message as it is read back, and what letting it go needs, so that neither
+ * the count cap nor the budget looks a copy, its send or its dedupe key up again in a map of thousands
+ * (a lookup there is a cache miss or several, and a send did some thirty of them).
+ */
+interface Copy {
+  message: StoredMessage
+  /** Its send's record: several copies share one. */
+  sent: Ticket<Sent>
+  /** The dedupe map's key that leads to this copy, when one does. */
+  dedupeKey: string | undefined
+  /** False once it is let go: the queue's front skips it without asking the id map. */
+  kept: boolean
+  /** Its message id's hash: the id index lets it go by it, without reading the id. */
+  idHash: number
+  /** Its mailbox's entry for its Message-ID (the entry may lead to a later copy of the same Message-ID). */
+  smtp: BySmtpId
+  /** The next copy of its send, in the order filed. */
+  next: Copy | undefined
+}
+
 /** One send: its shared content, its bytes and the copies still kept, charged as one record. */
 interface Sent {
   /** The message id of its first copy (the sender's): its row's id in the data directory. */
   key: string
   content: MailContent
-  /** Its copies' message ids, in the order filed: a send has a few, and a list is one object where a Set is two. */
-  copies: string[]
+  /**
+   * Its copies, in the order filed, as a chain through `next` (those let go stay in it until the send goes),
+   * and how many are kept: no list per send, which was one more object and a backing store of 17 slots for
+   * its two or three copies, kept as long as the send is and copied by the collector with it.
+   */
+  first: Copy | undefined
+  last: Copy | undefined
+  kept: number
   bodies: MailBodies | undefined
 }
 
@@ -129,44 +159,67 @@ export function messageIds(header: string | undefined): string[] {
   return header.split(/\s+/).filter(Boolean)
 }
 
-/** owner mailbox → Message-ID → message id: keyed on the strings the messages hold, no key built per copy. */
+/**
+ * The copies a mailbox holds under one Message-ID: the last one filed (a reply finds its thread by it) and
+ * the last one it sent (a second send of the id is 409 1236005). One entry for both: a send files its copy
+ * and marks it sent with one lookup, and letting it go clears both with one.
+ */
+interface BySmtpId {
+  any: Copy | undefined
+  sent: Copy | undefined
+  /** Its Message-ID's hash in its mailbox's index, to be let go by. */
+  hash: number
+}
+
+/** A mailbox's index starts this small: most mailboxes hold a few messages, and there may be many mailboxes. */
+const MAILBOX_INDEX_CAPACITY = 16
+
+/**
+ * owner mailbox → Message-ID → its copies: keyed on the strings the messages hold, no key built per copy.
+ * Each mailbox's Message-IDs are an IdIndex, as the message ids are (id-index.ts says why), and a copy keeps
+ * its entry: marking it sent and letting it go look nothing up.
+ */
 class ByOwner {
-  private readonly map = new Map<string, Map<string, string>>()
-  get(mailbox: string, smtpId: string): string | undefined {
+  private readonly map = new Map<string, IdIndex<BySmtpId>>()
+  get(mailbox: string, smtpId: string): BySmtpId | undefined {
     return this.map.get(mailbox)?.get(smtpId)
   }
-  has(mailbox: string, smtpId: string): boolean {
-    return this.map.get(mailbox)?.has(smtpId) ?? false
-  }
-  set(mailbox: string, smtpId: string, messageId: string): void {
+  /** The entry, made when there is none yet. */
+  at(mailbox: string, smtpId: string): BySmtpId {
     let ids = this.map.get(mailbox)
     if (!ids) {
-      ids = new Map()
+      ids = new IdIndex(MAILBOX_INDEX_CAPACITY)
       this.map.set(mailbox, ids)
     }
-    ids.set(smtpId, messageId)
+    const hash = idHash(smtpId)
+    let entry = ids.get(smtpId, hash)
+    if (!entry) {
+      entry = { any: undefined, sent: undefined, hash }
+      ids.set(smtpId, hash, entry)
+    }
+    return entry
   }
-  delete(mailbox: string, smtpId: string): void {
-    this.map.get(mailbox)?.delete(smtpId)
+  /** Forgets a copy that is let go, and its entry once it leads to no copy. */
+  drop(mailbox: string, copy: Copy): void {
+    const entry = copy.smtp
+    if (entry.any === copy) entry.any = undefined
+    if (entry.sent === copy) entry.sent = undefined
+    if (entry.any === undefined && entry.sent === undefined) this.map.get(mailbox)?.delete(entry.hash, entry)
   }
 }
 
 export class MailStore {
-  private readonly byId = new Map<string, StoredMessage>()
+  private readonly byId = new IdIndex<Copy>()
   /**
-   * The same copies in the order they were kept, as a queue for the count cap: reading a Map's first value
-   * after deleting its first keys walks the deleted slots at its front, more of them with every copy let go.
+   * The same copies in the order they were kept, as a queue for the count cap and for reading them all in
+   * order: reading a Map's first value after deleting its first keys walks the deleted slots at its front,
+   * more of them with every copy let go.
    */
-  private order: StoredMessage[] = []
+  private order: Copy[] = []
   private head = 0
-  /** Every copy by owner + Message-ID: replies find their thread here. */
+  /** Every copy, and the sent ones, by owner + Message-ID. */
   private readonly bySmtpId = new ByOwner()
-  /** Sent copies only by owner + Message-ID: a second send of one id is 409 1236005. */
-  private readonly sentSmtpIds = new ByOwner()
-  private readonly dedupe = new Map<string, string>()
-  /** The dedupe key a send was made with, by its message id, so letting it go finds the key without a scan. */
-  private readonly dedupeOf = new Map<string, string>()
-  private readonly sends = new Map<MailContent, Ticket<Sent>>()
+  private readonly dedupe = new Map<string, Copy>()
   private readonly account: Account<Sent>
   /** Sends read back from the data directory, by key, while any of their copies is kept: only ever shrinks. */
   private readonly loaded = new Map<string, Ticket<Sent>>()
@@ -182,22 +235,21 @@ export class MailStore {
   ) {
     this.account = budget.account('feishu.mail', (sent) => {
       this.forgetSend(sent)
-      for (const id of sent.copies) this.remove(id)
+      for (let copy = sent.first; copy; copy = copy.next) this.remove(copy)
     })
     persist?.onLoad(SEND, (key, text) => {
       const { content, bodies } = JSON.parse(text) as { content: MailContent; bodies?: MailBodies }
       this.loaded.set(key, this.keepSend(key, content, bodies))
     })
     persist?.onLoad(COPY, (id, text) => {
-      const { send, dedupeKey, ...copy } = JSON.parse(text) as CopyRow
+      const { send, dedupeKey, ...row } = JSON.parse(text) as CopyRow
       this.makeRoom()
       // Its send is gone when a lower cap let the send's every earlier copy go.
       const sent = this.loaded.get(send)
       if (!sent?.item) return persist.delete(COPY, id)
-      const message: StoredMessage = { ...copy, content: sent.item.content }
-      this.file(message, sent)
-      if (message.state === 2) this.sentSmtpIds.set(message.mailbox, message.content.smtpMessageId, message.messageId)
-      if (dedupeKey) this.keepDedupe(key(message.mailbox, dedupeKey), message.messageId)
+      const copy = this.file({ ...row, content: sent.item.content }, sent)
+      if (copy.message.state === 2) this.markSent(copy)
+      if (dedupeKey) this.keepDedupe(key(copy.message.mailbox, dedupeKey), copy)
     })
   }
 
@@ -206,16 +258,16 @@ export class MailStore {
   }
 
   get(messageId: string): StoredMessage | undefined {
-    return this.byId.get(messageId)
+    return this.byId.get(messageId)?.message
   }
 
   wasSent(mailbox: string, smtpMessageId: string): boolean {
-    return this.sentSmtpIds.has(mailbox, smtpMessageId)
+    return this.bySmtpId.get(mailbox, smtpMessageId)?.sent !== undefined
   }
 
   byDedupeKey(mailbox: string, dedupeKey: string): StoredMessage | undefined {
-    const id = this.dedupe.get(key(mailbox, dedupeKey))
-    return id ? this.byId.get(id) : undefined
+    const copy = this.dedupe.get(key(mailbox, dedupeKey))
+    return copy?.kept ? copy.message : undefined
   }
 
   /** The thread a reply joins in this mailbox: the first referenced message it holds, newest reference first. */
@@ -224,26 +276,29 @@ export class MailStore {
     if (!content.inReplyTo && !content.references) return this.random.uuid()
     const refs = [...messageIds(content.inReplyTo), ...messageIds(content.references).reverse()]
     for (const ref of refs) {
-      const id = this.bySmtpId.get(mailbox, ref)
-      const found = id ? this.byId.get(id) : undefined
-      if (found) return found.threadId
+      const found = this.bySmtpId.get(mailbox, ref)?.any
+      if (found) return found.message.threadId
     }
     return this.random.uuid()
   }
 
-  /** Files a copy (the first of a send brings the send's content and bytes); `dedupeKey` for the data directory's row. */
-  private put(message: StoredMessage, bodies?: MailBodies, dedupeKey?: string): void {
+  /**
+   * Files a copy of the send `sent` holds, or of a new send when there is none (the first copy, or every
+   * earlier copy let go to make room for this one): the send's content and bytes come with it then;
+   * `dedupeKey` for the data directory's row.
+   */
+  private put(message: StoredMessage, sent: Ticket<Sent> | undefined, bodies?: MailBodies, dedupeKey?: string): Copy {
     this.makeRoom()
-    let sent = this.sends.get(message.content)
-    if (!sent) {
+    let ticket = sent
+    if (!ticket?.live) {
       this.persist?.put(SEND, message.messageId, JSON.stringify({ content: message.content, bodies }))
-      sent = this.keepSend(message.messageId, message.content, bodies)
+      ticket = this.keepSend(message.messageId, message.content, bodies)
     }
     if (this.persist) {
       const { content: _shared, ...copy } = message
-      this.persist.put(COPY, message.messageId, JSON.stringify({ ...copy, send: sent.item!.key, dedupeKey }))
+      this.persist.put(COPY, message.messageId, JSON.stringify({ ...copy, send: ticket.item!.key, dedupeKey }))
     }
-    this.file(message, sent)
+    return this.file(message, ticket)
   }
 
   /** Lets the oldest copies go until one more fits the count cap. */
@@ -260,48 +315,70 @@ export class MailStore {
     if (content.bcc.length === 0) content.bcc = NONE
     if (content.attachments.length === 0) content.attachments = NONE
     const kept = bodies?.raw === undefined && (bodies?.attachments?.length ?? 0) === 0 ? undefined : bodies
-    const sent = this.account.add({ key, content, copies: [], bodies: kept }, bytes)
-    this.sends.set(content, sent)
-    return sent
+    return this.account.add({ key, content, first: undefined, last: undefined, kept: 0, bodies: kept }, bytes)
   }
 
   /** Indexes a copy of a kept send. */
-  private file(message: StoredMessage, sent: Ticket<Sent>): void {
-    this.byId.set(message.messageId, message)
-    this.order.push(message)
-    this.bySmtpId.set(message.mailbox, message.content.smtpMessageId, message.messageId)
-    const copies = sent.item!.copies
-    if (!copies.includes(message.messageId)) copies.push(message.messageId)
+  private file(message: StoredMessage, sent: Ticket<Sent>): Copy {
+    const hash = idHash(message.messageId)
+    const smtp = this.bySmtpId.at(message.mailbox, message.content.smtpMessageId)
+    const copy: Copy = { message, sent, dedupeKey: undefined, kept: true, idHash: hash, smtp, next: undefined }
+    smtp.any = copy
+    const older = this.byId.set(message.messageId, hash, copy)
+    if (older) this.replaced(older, copy)
+    // Copies the budget let go leave the queue from its front (the budget lets the oldest go first), also
+    // while the count cap, which trims it, is never reached.
+    if (this.order.length - this.head > 2 * this.byId.size + 1024) this.oldest()
+    this.order.push(copy)
+    const item = sent.item!
+    if (item.last) item.last.next = copy
+    else item.first = copy
+    item.last = copy
+    item.kept++
     this.account.resize(sent, sent.bytes + COPY_OVERHEAD + utf8Bytes(message.mailbox) + utf8Bytes(message.tenantKey))
+    return copy
+  }
+
+  /**
+   * A message id filed twice (never seen: ids are random uuids) leaves the newer copy under it, as the id
+   * map did, and the older one only in the queue, where the count cap skips it, and its send's list, where
+   * the newer takes its place.
+   */
+  private replaced(older: Copy, copy: Copy): void {
+    older.kept = false
+    const item = older.sent.item
+    if (older.sent === copy.sent && item) item.kept--
+  }
+
+  /** The copy is its mailbox's sent copy of its Message-ID. */
+  private markSent(copy: Copy): void {
+    copy.smtp.sent = copy
   }
 
   /** The count cap let the oldest copy go; the send stops counting once none of its copies is kept. */
   private evictOldest(): void {
     const oldest = this.oldest()
     if (!oldest) return
-    this.remove(oldest.messageId)
-    const sent = this.sends.get(oldest.content)
-    const copies = sent?.item?.copies
-    if (!sent || !copies) return
-    const at = copies.indexOf(oldest.messageId)
-    if (at >= 0) copies.splice(at, 1)
-    if (copies.length > 0) return
-    this.forgetSend(sent.item!)
+    this.remove(oldest)
+    const sent = oldest.sent
+    const item = sent.item
+    if (!item) return
+    if (--item.kept > 0) return
+    this.forgetSend(item)
     this.account.release(sent)
   }
 
   private forgetSend(sent: Sent): void {
-    this.sends.delete(sent.content)
-    this.loaded.delete(sent.key)
+    if (this.loaded.size > 0) this.loaded.delete(sent.key)
     this.persist?.delete(SEND, sent.key)
   }
 
   /** The oldest copy still kept: the front of the queue, past copies gone already; the queue trimmed as it goes. */
-  private oldest(): StoredMessage | undefined {
+  private oldest(): Copy | undefined {
     while (this.head < this.order.length) {
-      const m = this.order[this.head]!
-      if (this.byId.get(m.messageId) === m) break
-      this.order[this.head++] = undefined as unknown as StoredMessage
+      const c = this.order[this.head]!
+      if (c.kept) break
+      this.order[this.head++] = undefined as unknown as Copy
     }
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head)
@@ -311,25 +388,21 @@ export class MailStore {
   }
 
   /** A send's dedupe key, both ways: letting the send go finds its key without a scan. */
-  private keepDedupe(dk: string, messageId: string): void {
-    this.dedupe.set(dk, messageId)
-    this.dedupeOf.set(messageId, dk)
+  private keepDedupe(dk: string, copy: Copy): void {
+    this.dedupe.set(dk, copy)
+    copy.dedupeKey = dk
   }
 
   /** Forgets one copy and the ids that lead to it. */
-  private remove(messageId: string): void {
-    const m = this.byId.get(messageId)
-    if (!m) return
-    this.byId.delete(messageId)
-    this.persist?.delete(COPY, messageId)
-    const smtpId = m.content.smtpMessageId
-    if (this.bySmtpId.get(m.mailbox, smtpId) === messageId) this.bySmtpId.delete(m.mailbox, smtpId)
-    if (this.sentSmtpIds.get(m.mailbox, smtpId) === messageId) this.sentSmtpIds.delete(m.mailbox, smtpId)
-    const dk = this.dedupeOf.get(messageId)
-    if (dk !== undefined) {
-      this.dedupeOf.delete(messageId)
-      if (this.dedupe.get(dk) === messageId) this.dedupe.delete(dk)
-    }
+  private remove(copy: Copy): void {
+    if (!copy.kept) return
+    copy.kept = false
+    const m = copy.message
+    this.byId.delete(copy.idHash, copy)
+    this.persist?.delete(COPY, m.messageId)
+    this.bySmtpId.drop(m.mailbox, copy)
+    const dk = copy.dedupeKey
+    if (dk !== undefined && this.dedupe.get(dk) === copy) this.dedupe.delete(dk)
   }
 
   /**
@@ -344,7 +417,7 @@ export class MailStore {
     internalRecipients: { mailbox: string; tenantKey: string }[]
     bodies?: MailBodies
   }): StoredMessage {
-    const sent: StoredMessage = {
+    const message: StoredMessage = {
       messageId: this.random.uuid(),
       threadId: this.threadFor(input.mailbox, input.content),
       mailbox: input.mailbox,
@@ -353,42 +426,54 @@ export class MailStore {
       folder: 'SENT',
       content: input.content,
     }
-    this.put(sent, input.bodies, input.dedupeKey)
-    this.sentSmtpIds.set(input.mailbox, input.content.smtpMessageId, sent.messageId)
-    if (input.dedupeKey) this.keepDedupe(key(input.mailbox, input.dedupeKey), sent.messageId)
-    const delivered = new Set<string>([input.mailbox])
+    const copy = this.put(message, undefined, input.bodies, input.dedupeKey)
+    this.markSent(copy)
+    if (input.dedupeKey) this.keepDedupe(key(input.mailbox, input.dedupeKey), copy)
+    let sent = copy.sent
+    // The mailboxes filed to: a send has a few, and a short list is searched for less than a Set costs to make.
+    const delivered = [input.mailbox]
     for (const r of input.internalRecipients) {
-      if (delivered.has(r.mailbox)) continue
-      delivered.add(r.mailbox)
-      this.put({
-        messageId: this.random.uuid(),
-        threadId: this.threadFor(r.mailbox, input.content),
-        mailbox: r.mailbox,
-        tenantKey: r.tenantKey,
-        state: 1,
-        folder: 'INBOX',
-        content: input.content,
-      })
+      if (delivered.includes(r.mailbox)) continue
+      delivered.push(r.mailbox)
+      const inbox = this.put(
+        {
+          messageId: this.random.uuid(),
+          threadId: this.threadFor(r.mailbox, input.content),
+          mailbox: r.mailbox,
+          tenantKey: r.tenantKey,
+          state: 1,
+          folder: 'INBOX',
+          content: input.content,
+        },
+        sent,
+      )
+      sent = inbox.sent
     }
     this.account.budget.settle()
-    return sent
+    return message
   }
 
   /** The bytes kept with a message's send (every copy of it shares them). */
   bodiesOf(messageId: string): MailBodies | undefined {
-    const m = this.byId.get(messageId)
-    return m ? this.sends.get(m.content)?.item?.bodies : undefined
+    return this.byId.get(messageId)?.sent.item?.bodies
   }
 
   /** Every message held, in every mailbox, oldest first. */
   all(): StoredMessage[] {
-    return [...this.byId.values()]
+    const out: StoredMessage[] = []
+    for (let i = this.head; i < this.order.length; i++) if (this.order[i]!.kept) out.push(this.order[i]!.message)
+    return out
   }
 
   /** Every message a mailbox holds, oldest first. */
   list(mailbox: string): StoredMessage[] {
     const lower = mailbox.toLowerCase()
-    return [...this.byId.values()].filter((m) => m.mailbox === lower)
+    const out: StoredMessage[] = []
+    for (let i = this.head; i < this.order.length; i++) {
+      const c = this.order[i]!
+      if (c.kept && c.message.mailbox === lower) out.push(c.message)
+    }
+    return out
   }
 }
 
