@@ -1,49 +1,25 @@
-/** The Feishu message store as it was (every copy looked up by id, its send by its content): the reference test/feishu-mail-store.test.ts compares the store with. */
+/**
+ * The Feishu message store as it was (every copy looked up by id, its send by its content): the reference
+ * test/feishu-mail-store.test.ts compares the store with. It charges and writes as the store does (the
+ * accounting and rows are the store's own); only the indexing is the old one.
+ */
 import { type Account, StateBudget, type Ticket, utf8Bytes } from '../../src/core/budget.ts'
 import type { Persist } from '../../src/core/persistence.ts'
 import type { Random } from '../../src/core/random.ts'
-import type { Address } from '../../src/feishu/mail/recipients.ts'
-import { type MailBodies, type MailContent, messageIds, type StoredMessage } from '../../src/feishu/mail/store.ts'
-
-/** The empty list every kept send with nothing in one shares: frozen, so a change in place throws. */
-const NONE: never[] = Object.freeze([]) as never[]
-
-const key = (mailbox: string, id: string) => `${mailbox}\u0000${id}`
-
-/** A send's fixed cost beyond its text: the content object, its address objects' shells (rounded up). */
-const CONTENT_OVERHEAD = 896
-/** Each copy: the message object, its uuids and its index entries (rounded up). */
-const COPY_OVERHEAD = 704
-
-function addressBytes(list: readonly Address[]): number {
-  let n = 0
-  for (const a of list) n += 48 + utf8Bytes(a.mail_address) + (a.name ? utf8Bytes(a.name) : 0)
-  return n
-}
-
-function contentBytes(c: MailContent): number {
-  let n =
-    CONTENT_OVERHEAD +
-    utf8Bytes(c.subject) +
-    utf8Bytes(c.bodyHtml) +
-    utf8Bytes(c.bodyPlain) +
-    utf8Bytes(c.smtpMessageId) +
-    (c.inReplyTo ? utf8Bytes(c.inReplyTo) : 0) +
-    (c.references ? utf8Bytes(c.references) : 0) +
-    addressBytes([c.headFrom]) +
-    addressBytes(c.to) +
-    addressBytes(c.cc) +
-    addressBytes(c.bcc)
-  for (const a of c.attachments) n += 96 + utf8Bytes(a.filename) + (a.cid ? utf8Bytes(a.cid) : 0)
-  return n
-}
-
-function bodiesBytes(b: MailBodies | undefined): number {
-  if (!b) return 0
-  let n = b.raw?.length ?? 0
-  for (const a of b.attachments ?? []) n += a.length
-  return n
-}
+import {
+  bodiesBytes,
+  COPY,
+  COPY_OVERHEAD,
+  type CopyRow,
+  contentBytes,
+  key,
+  type MailBodies,
+  type MailContent,
+  messageIds,
+  NONE,
+  SEND,
+  type StoredMessage,
+} from '../../src/feishu/mail/store.ts'
 
 /** One send: its shared content, its bytes and the copies still kept, charged as one record. */
 interface Sent {
@@ -53,18 +29,6 @@ interface Sent {
   /** Its copies' message ids, in the order filed: a send has a few, and a list is one object where a Set is two. */
   copies: string[]
   bodies: MailBodies | undefined
-}
-
-/**
- * The data directory's rows: a send (content and bytes, written once) and each copy, which names its send;
- * a copy's row comes after its send's, and copies come back in the order they were filed.
- */
-const SEND = 'feishu.mail.send'
-const COPY = 'feishu.mail.copy'
-
-interface CopyRow extends Omit<StoredMessage, 'content'> {
-  send: string
-  dedupeKey?: string
 }
 
 /** owner mailbox → Message-ID → message id: keyed on the strings the messages hold, no key built per copy. */

@@ -51,23 +51,34 @@ export interface StoredMessage {
   content: MailContent
 }
 
-/** The empty list every kept send with nothing in one shares: frozen, so a change in place throws. */
-const NONE: never[] = Object.freeze([]) as never[]
+// What a kept send shares, its accounting and its data-directory rows are exported for
+// test/support/feishu-mail-store-reference.ts, the store as it was, which the store is tested against: the
+// two must charge and write alike, and differ only in how they index.
 
-const key = (mailbox: string, id: string) => `${mailbox}\u0000${id}`
+/** The empty list every kept send with nothing in one shares: frozen, so a change in place throws. */
+export const NONE: never[] = Object.freeze([]) as never[]
+
+/** The dedupe map's key: a mailbox and the client's key. */
+export const key = (mailbox: string, id: string) => `${mailbox}\u0000${id}`
 
 /** A send's fixed cost beyond its text: the content object, its address objects' shells (rounded up). */
 const CONTENT_OVERHEAD = 896
 /** Each copy: the message object, its uuids and its index entries (rounded up). */
-const COPY_OVERHEAD = 704
+export const COPY_OVERHEAD = 704
+
+/** One address: its object's shell and its text. */
+function oneAddressBytes(a: Address): number {
+  return 48 + utf8Bytes(a.mail_address) + (a.name ? utf8Bytes(a.name) : 0)
+}
 
 function addressBytes(list: readonly Address[]): number {
   let n = 0
-  for (const a of list) n += 48 + utf8Bytes(a.mail_address) + (a.name ? utf8Bytes(a.name) : 0)
+  for (const a of list) n += oneAddressBytes(a)
   return n
 }
 
-function contentBytes(c: MailContent): number {
+/** The bytes a send's content keeps, for the state budget. */
+export function contentBytes(c: MailContent): number {
   let n =
     CONTENT_OVERHEAD +
     utf8Bytes(c.subject) +
@@ -76,9 +87,7 @@ function contentBytes(c: MailContent): number {
     utf8Bytes(c.smtpMessageId) +
     (c.inReplyTo ? utf8Bytes(c.inReplyTo) : 0) +
     (c.references ? utf8Bytes(c.references) : 0) +
-    48 +
-    utf8Bytes(c.headFrom.mail_address) +
-    (c.headFrom.name ? utf8Bytes(c.headFrom.name) : 0) +
+    oneAddressBytes(c.headFrom) +
     addressBytes(c.to) +
     addressBytes(c.cc) +
     addressBytes(c.bcc)
@@ -95,7 +104,8 @@ export interface MailBodies {
   raw?: string
 }
 
-function bodiesBytes(b: MailBodies | undefined): number {
+/** The client's bytes a send keeps (attachments or raw, still encoded). */
+export function bodiesBytes(b: MailBodies | undefined): number {
   if (!b) return 0
   let n = b.raw?.length ?? 0
   for (const a of b.attachments ?? []) n += a.length
@@ -143,10 +153,10 @@ interface Sent {
  * The data directory's rows: a send (content and bytes, written once) and each copy, which names its send;
  * a copy's row comes after its send's, and copies come back in the order they were filed.
  */
-const SEND = 'feishu.mail.send'
-const COPY = 'feishu.mail.copy'
+export const SEND = 'feishu.mail.send'
+export const COPY = 'feishu.mail.copy'
 
-interface CopyRow extends Omit<StoredMessage, 'content'> {
+export interface CopyRow extends Omit<StoredMessage, 'content'> {
   send: string
   dedupeKey?: string
 }
