@@ -386,13 +386,10 @@ export function asyncRuleChecks<B, C = undefined>(
   rules: readonly RuleEntry[],
   spec: RuleCheckSpec<B, C, AsyncHook<B, C>> = {},
 ): (body: B, ctx: C) => Promise<void> {
-  const steps = stepsOf(rules, spec)
-  const n = steps.length
+  // The same steps as waitingRuleChecks, always as a promise (a refusal thrown at once becomes a rejection).
+  const check = waitingRuleChecks(rules, spec)
   return async (body, ctx) => {
-    for (let i = 0; i < n; i++) {
-      const waiting = steps[i]!(body, ctx)
-      if (waiting) await waiting
-    }
+    await check(body, ctx)
   }
 }
 
