@@ -6,9 +6,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import docExample from '../fixtures/wecom/mail/doc-example.json' with { type: 'json' }
+import { isMailAddress } from '../src/core/mail-address.ts'
 import type { RuleId } from '../src/core/rules.ts'
 import { checkedHarnesses } from './support/checked.ts'
 import { casesOf, describeCases } from './support/contract-cases.ts'
+import { send as feishuSend } from './support/feishu-mail.ts'
 import { expectRefusal, type Harness } from './support/harness.ts'
 import { wecomPost, wecomTokenFor } from './support/wecom-app.ts'
 
@@ -59,6 +61,16 @@ describe.each(checkedHarnesses)('exmail/app/compose_send through $name', (factor
   test('wecom.exmail.compose_send.attachment_list.max: 200 attachments are accepted', async () => {
     const list = Array.from({ length: 200 }, (_, i) => ({ file_name: `a${i}.txt`, content: 'YQ==' }))
     await send(mail({ attachment_list: list }))
+  })
+
+  test('wecom.exmail.compose_send.recipients.emails.address: an address passes or fails as it does in the Feishu send', async () => {
+    const addresses = ['guest@example.com', 'a@b', 'a b@example.com', '<a@example.com>', 'a@@example.com', 'x@y.z', '']
+    for (const address of addresses) {
+      const wecom = await post(SEND, mail({ cc: { emails: [address] } }))
+      const feishu = await feishuSend(h, { subject: 's', to: [{ mail_address: address }], body_plain_text: 'b' })
+      expect([address, wecom.json.errcode === 0], address).toEqual([address, feishu.json.code === 0])
+      expect(wecom.json.errcode === 0, address).toBe(isMailAddress(address))
+    }
   })
 
   test('wecom.exmail.compose_send.schedule.schedule_id.known: a schedule made by oa/schedule/add answers 90461', async () => {

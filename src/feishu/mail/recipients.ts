@@ -4,6 +4,7 @@
  * outside the sender's tenant (FeishuDirectory.isInternal): those count against the daily quotas.
  */
 import { echo } from '../../core/echo.ts'
+import { isMailAddress } from '../../core/mail-address.ts'
 import type { FeishuMailAddress } from '../../generated/contracts.ts'
 
 export const MAX_RECIPIENTS = 500
@@ -14,13 +15,8 @@ export interface Address {
   name?: string
 }
 
-// One "@", no spaces or brackets, a dot in the domain: what a mail server accepts as an addr-spec in practice.
-const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/
-
-/** A lone surrogate has no UTF-8 form, so no mail server could take an address holding one. */
-export function isAddress(s: string): boolean {
-  return s.length <= 320 && s.isWellFormed() && ADDRESS.test(s)
-}
+/** A well-formed address (src/core/mail-address.ts: the one definition both vendors use). */
+export const isAddress = isMailAddress
 
 /** The first entry of a structured to/cc/bcc list without a well-formed address; `field` names the list. */
 export function badAddress(field: string, list: FeishuMailAddress[] | null | undefined): string | undefined {

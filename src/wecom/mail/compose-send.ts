@@ -16,6 +16,7 @@
  * → {"errcode":0,"errmsg":"ok"}
  */
 import { echo } from '../../core/echo.ts'
+import { isMailAddress } from '../../core/mail-address.ts'
 import { defineEndpoint, type RequestContext, type ShapeRules } from '../../core/module.ts'
 import { ruleChecks } from '../../core/rule-checks.ts'
 import { rulesOf } from '../../core/rules.ts'
@@ -162,12 +163,6 @@ const unknownUser = (userid: string, corpid: string) => ({
   options: { prefix: `invalid string value \`${echo(userid)}\`. ` },
 })
 
-/**
- * A mail address as `to.emails` means it (邮箱地址): a local part, one @ and a domain, no spaces. Lenient beyond
- * that: WeCom documents no stricter form, and corp and external addresses alike pass.
- */
-const MAIL_ADDRESS = /^[^\s@]+@[^\s@]+$/
-
 /** The first of to / cc / bcc's emails that is not a mail address, with where it was. */
 function badAddress(b: WecomComposeSendRequest): { field: string; email: string } | undefined {
   for (const [field, list] of [
@@ -175,7 +170,7 @@ function badAddress(b: WecomComposeSendRequest): { field: string; email: string 
     ['cc', b.cc],
     ['bcc', b.bcc],
   ] as const) {
-    const email = list?.emails?.find((e) => !MAIL_ADDRESS.test(e.trim()))
+    const email = list?.emails?.find((e) => !isMailAddress(e.trim()))
     if (email !== undefined) return { field: `${field}.emails`, email }
   }
   return undefined
