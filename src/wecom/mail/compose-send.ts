@@ -149,11 +149,14 @@ const peopleOf = (b: WecomComposeSendRequest, s: Check) => (s.people ??= recipie
 const sizesOf = (b: WecomComposeSendRequest, s: Check) =>
   (s.sizes ??= (b.attachment_list ?? []).map((a) => base64Size(a.content)))
 const methodOf = (b: WecomComposeSendRequest) => b.schedule.method ?? 'request'
+/** The meeting the named mail schedule booked, while the store keeps it. */
+const bookedMeeting = ({ ctx, caller, existing }: Check) =>
+  existing?.meetingid ? ctx.env.stores.meetings.get(caller.corpid, existing.meetingid) : undefined
+
 /** Why the meeting the named mail schedule booked can no longer change: in progress or ended by the clock. */
-function bookedStarted({ ctx, caller, existing }: Check): string | undefined {
-  const meetings = ctx.env.stores.meetings
-  const booked = existing?.meetingid ? meetings.get(caller.corpid, existing.meetingid) : undefined
-  const status = booked ? meetings.status(booked, ctx.now) : 'scheduled'
+function bookedStarted(s: Check): string | undefined {
+  const booked = bookedMeeting(s)
+  const status = booked ? s.ctx.env.stores.meetings.status(booked, s.ctx.now) : 'scheduled'
   return status === 'in_progress' || status === 'ended'
     ? `meeting ${booked!.meetingid} is ${status.replace('_', ' ')} by the clock`
     : undefined
@@ -178,11 +181,7 @@ function badAddress(b: WecomComposeSendRequest): { field: string; email: string 
 
 /** Whether the mail books or changes a meeting: `meeting` given, or a change of a mail schedule that booked one. */
 const touchesMeeting = (b: WecomComposeSendRequest, s: Check) =>
-  methodOf(b) === 'request' && (b.meeting !== undefined || s.existing?.meetingid !== undefined)
-
-/** The meeting the named mail schedule booked, while the store keeps it. */
-const bookedMeeting = ({ ctx, caller, existing }: Check) =>
-  existing?.meetingid ? ctx.env.stores.meetings.get(caller.corpid, existing.meetingid) : undefined
+  methodOf(b) === 'request' && (b.meeting !== undefined || bookedMeeting(s) !== undefined)
 
 /** The schema types these lists as userids only, so an `emails` key is read past the type. */
 const emailsGiven = (list: object | undefined, field: string) => {
